@@ -1,0 +1,264 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// An idempotent Kafka producer whose `send` returns only once the broker has acknowledged.
+///
+/// Defaults (each can be overridden through the configuration): `enable.idempotence=true`,
+/// `acks=all`, `partitioner=murmur2_random` (keys land where Java clients put them),
+/// `linger.ms=5`. A dedicated thread serves librdkafka's delivery reports and resumes the
+/// waiting tasks, each exactly once.
+public final class KafkaProducer: Sendable {
+    /// Properties applied unless the caller's configuration sets them.
+    public static let defaultProperties: [String: String] = [
+        "enable.idempotence": "true",
+        "acks": "all",
+        "partitioner": "murmur2_random",
+        "linger.ms": "5",
+        "message.timeout.ms": "300000",
+    ]
+
+    private let handle: NativeHandle
+    private let poller: PollingThread
+    private let state = Mutex(State())
+    private let logger: Logger
+
+    private struct State {
+        var closed = false
+    }
+
+    /// Creates the producer and starts its delivery-report thread.
+    public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "trisam.kafka.producer")) throws(KafkaError) {
+        let effective = KafkaConfiguration(bootstrapServers: configuration.bootstrapServers,
+                                           properties: Self.defaultProperties)
+            .merging(configuration.properties)
+        let context = ClientContext(logger: logger)
+        let handle = try makeNativeClient(type: RD_KAFKA_PRODUCER, configuration: effective, context: context) { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback)
+        }
+        self.handle = handle
+        self.logger = logger
+        // The thread owns the native client: it destroys it when it stops, and keeps the
+        // callback context alive until then.
+        self.poller = PollingThread(name: "trisam-producer-poll", body: {
+            rd_kafka_poll(handle.pointer, 100)
+        }, onExit: {
+            rd_kafka_destroy(handle.pointer)
+            withExtendedLifetime(context) {}
+        })
+    }
+
+    deinit { poller.requestStop() }
+
+    /// Sends one message and returns where the broker stored it.
+    /// - Throws: ``KafkaError`` of kind `.produce` if it could not be enqueued, `.delivery` if the
+    ///   broker did not acknowledge it within `message.timeout.ms`, `.closed` after ``close()``.
+    public func send(_ message: OutgoingMessage) async throws(KafkaError) -> DeliveryReport {
+        let results = try await send([message])
+        return try results[0].get()
+    }
+
+    /// Sends a batch and waits until every message is acknowledged or has failed; results are in
+    /// the order of `messages`. Failures of single messages are reported per message; the call
+    /// itself throws only when the producer is closed or enqueueing fails for a reason other
+    /// than a full local queue (which is waited out).
+    public func send(_ messages: [OutgoingMessage]) async throws(KafkaError) -> [Result<DeliveryReport, KafkaError>] {
+        if messages.isEmpty { return [] }
+        if state.withLock({ $0.closed }) { throw KafkaError(.closed, "producer is closed") }
+        let batch = DeliveryBatch(count: messages.count)
+        for index in messages.indices {
+            await enqueue(messages[index], batch: batch, index: index)
+        }
+        // Reports may already have arrived; the batch keeps them until the continuation is set.
+        return await withCheckedContinuation { batch.setContinuation($0) }
+    }
+
+    /// Enqueues one message, waiting while librdkafka's local queue is full. Any other failure
+    /// completes the message's slot in the batch with an error.
+    private func enqueue(_ message: OutgoingMessage, batch: DeliveryBatch, index: Int) async {
+        let ticket = Unmanaged.passRetained(DeliveryTicket(batch: batch, index: index))
+        while true {
+            let err = produceNative(handle.pointer, message, opaque: ticket.toOpaque())
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !state.withLock({ $0.closed }) {
+                try? await Task.sleep(for: .milliseconds(2))
+                continue
+            }
+            ticket.release()
+            batch.complete(index: index, with: .failure(KafkaError(.produce, err, context: "enqueue to \(message.topic)")))
+            return
+        }
+    }
+
+    /// Waits until all enqueued messages are delivered or `timeout` passes.
+    /// - Returns: `true` if the queue drained.
+    @discardableResult
+    public func flush(timeout: Duration = .seconds(30)) async -> Bool {
+        let handle = self.handle
+        let millis = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return await runBlocking { rd_kafka_flush(handle.pointer, millis) == RD_KAFKA_RESP_ERR_NO_ERROR }
+    }
+
+    /// Flushes outstanding messages (up to `timeout`), fails whatever is still undelivered with
+    /// `.delivery` (purged), stops the poll thread and destroys the client. Idempotent.
+    public func close(timeout: Duration = .seconds(30)) async {
+        let alreadyClosed = state.withLock { state in
+            defer { state.closed = true }
+            return state.closed
+        }
+        if alreadyClosed { return }
+        let drained = await flush(timeout: timeout)
+        if !drained {
+            logger.warning("producer closing with undelivered messages; they are reported as failed")
+        }
+        let handle = self.handle
+        await runBlocking {
+            rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            // Serve the purge reports so every waiting task is resumed.
+            while rd_kafka_outq_len(handle.pointer) > 0 {
+                rd_kafka_poll(handle.pointer, 50)
+            }
+            rd_kafka_poll(handle.pointer, 0)
+        }
+        await poller.stop()
+    }
+
+    /// Number of messages waiting to be delivered (local queue plus in flight).
+    public var outstandingCount: Int { Int(rd_kafka_outq_len(handle.pointer)) }
+}
+
+/// Calls `rd_kafka_produceva` for one message; librdkafka copies key, value and headers
+/// (`RD_KAFKA_MSG_F_COPY`) before returning, so no pointer outlives this call.
+func produceNative(_ rk: OpaquePointer, _ message: OutgoingMessage, opaque: UnsafeMutableRawPointer?) -> rd_kafka_resp_err_t {
+    // Header names (NUL-terminated) and values laid out in one buffer: one allocation per call.
+    var headerBytes: [UInt8] = []
+    var headerSlots: [(name: Int, value: Int, size: Int)] = []
+    if !message.headers.isEmpty {
+        headerBytes.reserveCapacity(message.headers.reduce(0) { $0 + $1.name.utf8.count + 1 + ($1.value?.count ?? 0) })
+        for header in message.headers {
+            let nameOffset = headerBytes.count
+            headerBytes.append(contentsOf: header.name.utf8)
+            headerBytes.append(0)
+            let valueOffset = headerBytes.count
+            if let value = header.value { headerBytes.append(contentsOf: value) }
+            headerSlots.append((nameOffset, valueOffset, header.value.map(\.count) ?? -1))
+        }
+    }
+    return message.topic.withCString { topic in
+        message.value.withUnsafeBytes { value in
+            withOptionalBytes(message.key) { key in
+                headerBytes.withUnsafeBytes { headerBuffer in
+                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + headerSlots.count) { vus in
+                        var count = 0
+                        func next() -> UnsafeMutablePointer<rd_kafka_vu_t> {
+                            let slot = vus.baseAddress! + count
+                            slot.initialize(to: rd_kafka_vu_t())
+                            count += 1
+                            return slot
+                        }
+                        var vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_TOPIC; vu.pointee.u.cstr = topic
+                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_PARTITION
+                        vu.pointee.u.i32 = message.partition ?? RD_KAFKA_PARTITION_UA
+                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_VALUE
+                        vu.pointee.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                        vu.pointee.u.mem.size = value.count
+                        if let key {
+                            vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_KEY
+                            vu.pointee.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                            vu.pointee.u.mem.size = key.count
+                        }
+                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_MSGFLAGS; vu.pointee.u.i = RD_KAFKA_MSG_F_COPY
+                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_OPAQUE; vu.pointee.u.ptr = opaque
+                        for slot in headerSlots {
+                            vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_HEADER
+                            vu.pointee.u.header.name = headerBuffer.baseAddress!.advanced(by: slot.name)
+                                .assumingMemoryBound(to: CChar.self)
+                            vu.pointee.u.header.val = slot.size < 0 ? nil : headerBuffer.baseAddress!.advanced(by: slot.value)
+                            vu.pointee.u.header.size = slot.size
+                        }
+                        guard let error = rd_kafka_produceva(rk, vus.baseAddress, count) else {
+                            return RD_KAFKA_RESP_ERR_NO_ERROR
+                        }
+                        let code = rd_kafka_error_code(error)
+                        rd_kafka_error_destroy(error)
+                        return code
+                    }
+                }
+            }
+        }
+    }
+}
+
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}
+
+/// Collects the delivery results of one `send` call and resumes its task once, when the last
+/// message is reported.
+final class DeliveryBatch: Sendable {
+    private struct State {
+        var results: [Result<DeliveryReport, KafkaError>?]
+        var remaining: Int
+        var continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>?
+        var ready: [Result<DeliveryReport, KafkaError>]?
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int) {
+        state = Mutex(State(results: Array(repeating: nil, count: count), remaining: count))
+    }
+
+    func setContinuation(_ continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>) {
+        let ready: [Result<DeliveryReport, KafkaError>]? = state.withLock { state in
+            if let ready = state.ready { return ready }
+            state.continuation = continuation
+            return nil
+        }
+        if let ready { continuation.resume(returning: ready) }
+    }
+
+    func complete(index: Int, with result: Result<DeliveryReport, KafkaError>) {
+        let resume: (CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>, [Result<DeliveryReport, KafkaError>])? = state.withLock { state in
+            guard state.results[index] == nil else { return nil }
+            state.results[index] = result
+            state.remaining -= 1
+            guard state.remaining == 0 else { return nil }
+            let all = state.results.map { $0! }
+            if let continuation = state.continuation {
+                state.continuation = nil
+                return (continuation, all)
+            }
+            state.ready = all
+            return nil
+        }
+        if let (continuation, all) = resume { continuation.resume(returning: all) }
+    }
+}
+
+/// Per-message opaque handed to librdkafka: which batch, which slot.
+final class DeliveryTicket {
+    let batch: DeliveryBatch
+    let index: Int
+
+    init(batch: DeliveryBatch, index: Int) {
+        self.batch = batch
+        self.index = index
+    }
+}
+
+/// librdkafka's delivery report callback, called on the producer's poll thread.
+private let deliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, _ in
+    guard let message, let opaque = message.pointee._private else { return }
+    let ticket = Unmanaged<DeliveryTicket>.fromOpaque(opaque).takeRetainedValue()
+    let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+    let result: Result<DeliveryReport, KafkaError>
+    if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+        result = .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+    } else {
+        result = .failure(KafkaError(.delivery, message.pointee.err, context: "delivery to \(topic)"))
+    }
+    ticket.batch.complete(index: ticket.index, with: result)
+}
