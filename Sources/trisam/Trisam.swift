@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `trisam` command: one executable whose subcommands start each role.
+@main
+struct Trisam: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trisam",
+        abstract: "Trisam: coordination between kommun, Arbetsförmedlingen, Försäkringskassan and the region over Kafka.",
+        subcommands: [BrokerCommand.self, TopicsCommand.self, BenchCommand.self]
+    )
+}
