@@ -1,0 +1,43 @@
+# Installs what a fresh Debian machine with Swift lacks for building and testing Trisam.
+# Sourced by scripts/test and scripts/run. Safe to run repeatedly: it installs only what is missing.
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+apt_install() {
+    if [ "$apt_updated" -eq 0 ]; then
+        echo "==> apt-get update" >&2
+        as_root apt-get update -qq
+        apt_updated=1
+    fi
+    echo "==> apt-get install $*" >&2
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_build_deps() {
+    command -v swift >/dev/null || { echo "Swift is required (https://www.swift.org/install/)" >&2; exit 1; }
+    if ! command -v pkg-config >/dev/null || ! pkg-config --exists rdkafka; then
+        apt_install librdkafka-dev pkg-config
+    fi
+}
+
+# The contract tests validate JSON against the schemas with Python's jsonschema (Draft 2020-12)
+# and read the AsyncAPI YAML. TRISAM_PYTHON names the interpreter the tests use.
+ensure_test_deps() {
+    local check='import jsonschema, referencing, yaml'
+    if [ -n "${TRISAM_PYTHON:-}" ] && "$TRISAM_PYTHON" -c "$check" 2>/dev/null; then return; fi
+    if command -v python3 >/dev/null && python3 -c "$check" 2>/dev/null; then
+        export TRISAM_PYTHON="$(command -v python3)"
+        return
+    fi
+    local venv=".build/python"
+    if [ ! -x "$venv/bin/python3" ] || ! "$venv/bin/python3" -c "$check" 2>/dev/null; then
+        command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3 python3-venv
+        echo "==> python3 -m venv $venv; pip install jsonschema pyyaml" >&2
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q 'jsonschema>=4.18' pyyaml
+    fi
+    export TRISAM_PYTHON="$PWD/$venv/bin/python3"
+}
