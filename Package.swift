@@ -35,6 +35,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Typed event bus: publish envelopes to their topics, consume with dead-lettering.
+        .target(
+            name: "TrisamBus",
+            dependencies: [
+                "TrisamKafka",
+                "TrisamContracts",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "trisam",
             dependencies: [
@@ -49,6 +58,10 @@ let package = Package(
         .testTarget(
             name: "TrisamKafkaTests",
             dependencies: ["TrisamKafka", "CRdKafka"]
+        ),
+        .testTarget(
+            name: "TrisamBusTests",
+            dependencies: ["TrisamBus", "TrisamKafka", "TrisamContracts"]
         ),
         .testTarget(
             name: "TrisamContractsTests",

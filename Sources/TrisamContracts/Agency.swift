@@ -1,7 +1,7 @@
 /// One of the four bodies that share responsibility for a person.
 ///
 /// The raw value is the code used in topic names, CloudEvents sources and APIs.
-public enum Agency: String, CaseIterable, Codable, Sendable, Hashable {
+public enum Agency: String, Vocabulary {
     /// Municipal social services: ekonomiskt bistånd / försörjningsstöd, labour-market unit.
     case kommun
     /// Arbetsförmedlingen, the public employment service.
@@ -23,7 +23,7 @@ public enum Agency: String, CaseIterable, Codable, Sendable, Hashable {
 }
 
 /// An area of a person's situation that exactly one agency owns at a time.
-public enum Area: String, CaseIterable, Codable, Sendable, Hashable {
+public enum Area: String, Vocabulary {
     /// Försörjning: the person's income support (försörjningsstöd, benefits).
     case forsorjning
     /// Arbete/aktivitet: work, job seeking, programmes, activity.

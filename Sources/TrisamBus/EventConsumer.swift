@@ -1,0 +1,79 @@
+import Logging
+import TrisamContracts
+import TrisamKafka
+
+/// What a handler decided about one event.
+public enum EventDisposition: Sendable, Equatable {
+    /// The effect is stored (or the event was a duplicate): move on.
+    case processed
+    /// The event is well-formed but cannot be accepted here (e.g. violates a business rule):
+    /// send it to the dead-letter topic with this reason and move on.
+    case deadLetter(reason: String)
+}
+
+/// Runs a consumer loop over Trisam events: each message is decoded and handed to the handler;
+/// what cannot be decoded, or what the handler refuses, goes to `trisam.deadletter` with its
+/// reason, and consumption goes on. A message is marked processed only after its effect (or
+/// its dead letter) is stored, so a crash re-delivers it; handlers are idempotent by event id.
+public struct EventConsumer: Sendable {
+    /// Decoded event with where it came from.
+    public struct Delivery: Sendable {
+        public let envelope: EventEnvelope
+        public let message: ConsumedMessage
+    }
+
+    private let consumer: KafkaConsumer
+    private let deadLetters: KafkaProducer
+    private let name: String
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - consumer: the subscribed consumer.
+    ///   - deadLetters: the producer used for dead letters.
+    ///   - name: this consumer's name, recorded on dead letters (e.g. `coordinator`, `af-inbox`).
+    public init(consumer: KafkaConsumer, deadLetters: KafkaProducer, name: String,
+                logger: Logger = Logger(label: "trisam.bus.consumer")) {
+        self.consumer = consumer
+        self.deadLetters = deadLetters
+        self.name = name
+        self.logger = logger
+    }
+
+    /// Consumes until the consumer is closed or the task cancelled. A handler error stops the
+    /// loop without marking the message (it is delivered again after restart).
+    public func run(_ handler: @Sendable (Delivery) async throws -> EventDisposition) async throws {
+        for try await message in consumer.messages {
+            let disposition: EventDisposition
+            switch Self.decode(message) {
+            case .success(let envelope):
+                disposition = try await handler(Delivery(envelope: envelope, message: message))
+            case .failure(let error):
+                disposition = .deadLetter(reason: error.description)
+            }
+            if case .deadLetter(let reason) = disposition {
+                try await sendDeadLetter(message, reason: reason)
+            }
+            try? consumer.markProcessed(message)
+        }
+    }
+
+    /// Decodes a consumed message into an envelope.
+    public static func decode(_ message: ConsumedMessage) -> Result<EventEnvelope, EventContractError> {
+        let encoded = EncodedEvent(key: message.key ?? [],
+                                   headers: message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
+                                   value: message.value)
+        do {
+            return .success(try EventEnvelope(decoding: encoded))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func sendDeadLetter(_ message: ConsumedMessage, reason: String) async throws {
+        logger.warning("dead-lettering message", metadata: [
+            "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
+        ])
+        let report = try await deadLetters.send(DeadLetter.message(for: message, reason: reason, consumer: name))
+        logger.debug("dead letter stored", metadata: ["offset": "\(report.offset)"])
+    }
+}

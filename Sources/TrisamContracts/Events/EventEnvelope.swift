@@ -1,0 +1,223 @@
+import Foundation
+
+/// A Kafka header as the contracts see it (name and raw bytes).
+public struct EventHeader: Sendable, Equatable {
+    public let name: String
+    public let value: [UInt8]
+
+    public init(name: String, value: [UInt8]) {
+        self.name = name
+        self.value = value
+    }
+
+    public init(name: String, string: String) {
+        self.init(name: name, value: Array(string.utf8))
+    }
+}
+
+/// An event in its wire form: CloudEvents 1.0 Kafka binary mode. The attributes travel as
+/// `ce_*` headers, the payload is the JSON body, and the key is the clientRef.
+public struct EncodedEvent: Sendable, Equatable {
+    public var key: [UInt8]
+    public var headers: [EventHeader]
+    public var value: [UInt8]
+
+    public init(key: [UInt8], headers: [EventHeader], value: [UInt8]) {
+        self.key = key
+        self.headers = headers
+        self.value = value
+    }
+}
+
+/// One Trisam event with its CloudEvents attributes.
+public struct EventEnvelope: Sendable, Equatable {
+    /// CloudEvents `id`: unique per event; receivers drop duplicates by it.
+    public var id: String
+    /// CloudEvents `source`: who published it.
+    public var source: EventSource
+    /// CloudEvents `time`: when it happened (millisecond precision on the wire).
+    public var time: Date
+    /// CloudEvents `subject`: the person, as a pseudonym.
+    public var subject: ClientRef
+    /// The event and its payload.
+    public var event: TrisamEvent
+
+    public init(id: String = UUID().uuidString.lowercased(), source: EventSource, time: Date = Date(), subject: ClientRef, event: TrisamEvent) {
+        self.id = id
+        self.source = source
+        self.time = time
+        self.subject = subject
+        self.event = event
+    }
+
+    /// The event type.
+    public var type: EventType { event.type }
+
+    /// The topics this event is published to (DESIGN.md, "Topics and events"): each copy has
+    /// the same id.
+    public var destinationTopics: [String] { event.payload.topics(from: source) }
+
+    /// Checks the payload and that the source may publish it.
+    public func validate() throws(EventContractError) {
+        guard Check.isIdentifier(id) else {
+            throw .invalidHeader(name: Header.id, reason: "must be 1–128 characters of letters, digits, '.', '_', ':' or '-'")
+        }
+        let payload = event.payload
+        do {
+            try payload.validate()
+        } catch {
+            throw .invalidPayload(error)
+        }
+        if let refusal = payload.refusal(of: source) { throw .sourceNotAllowed(refusal) }
+    }
+
+    /// The wire form. Refuses an event that violates its contract, so nothing invalid is published.
+    public func encoded() throws(EventContractError) -> EncodedEvent {
+        try validate()
+        let body: Data
+        do {
+            body = try Self.encoder().encode(AnyPayload(event.payload))
+        } catch {
+            throw .invalidPayload(PayloadViolation(field: "(body)", reason: "cannot be encoded: \(error)"))
+        }
+        let headers = [
+            EventHeader(name: Header.specVersion, string: "1.0"),
+            EventHeader(name: Header.id, string: id),
+            EventHeader(name: Header.source, string: source.uri),
+            EventHeader(name: Header.type, string: type.cloudEventsType),
+            EventHeader(name: Header.time, string: Timestamp.format(time)),
+            EventHeader(name: Header.subject, string: subject.rawValue),
+            EventHeader(name: Header.contentType, string: "application/json"),
+        ]
+        return EncodedEvent(key: Array(subject.rawValue.utf8), headers: headers, value: Array(body))
+    }
+
+    /// Decodes and validates a message: headers, key, JSON body against the type's contract
+    /// (unknown fields refused), payload rules and the source's right to publish it.
+    public init(decoding message: EncodedEvent) throws(EventContractError) {
+        var attributes: [String: String] = [:]
+        for header in message.headers where header.name.hasPrefix("ce_") || header.name == Header.contentType {
+            guard attributes[header.name] == nil else { throw .duplicateHeader(header.name) }
+            guard let text = String(validating: header.value, as: UTF8.self) else {
+                throw .invalidHeader(name: header.name, reason: "must be UTF-8 text")
+            }
+            attributes[header.name] = text
+        }
+        func required(_ name: String) throws(EventContractError) -> String {
+            guard let value = attributes[name] else { throw .missingHeader(name) }
+            return value
+        }
+        guard try required(Header.specVersion) == "1.0" else {
+            throw .invalidHeader(name: Header.specVersion, reason: "must be 1.0")
+        }
+        let id = try required(Header.id)
+        let typeName = try required(Header.type)
+        guard let type = EventType(cloudEventsType: typeName) else { throw .unknownType(typeName) }
+        guard let source = EventSource(uri: try required(Header.source)) else {
+            throw .invalidHeader(name: Header.source, reason: "must be /trisam/<kommun|af|fk|region> or /trisam/coordinator")
+        }
+        guard let time = Timestamp.parse(try required(Header.time)) else {
+            throw .invalidHeader(name: Header.time, reason: "must be an RFC 3339 date-time such as 2026-11-24T09:30:00.000Z")
+        }
+        guard let subject = ClientRef(rawValue: try required(Header.subject)) else {
+            throw .invalidHeader(name: Header.subject, reason: "must be a clientRef: 32 lowercase hex characters")
+        }
+        if let contentType = attributes[Header.contentType],
+           !contentType.lowercased().hasPrefix("application/json") {
+            throw .invalidHeader(name: Header.contentType, reason: "must be application/json")
+        }
+        guard message.key == Array(subject.rawValue.utf8) else { throw .keyMismatch }
+
+        let data = Data(message.value)
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw .malformedJSON("not valid JSON")
+        }
+        guard json is [String: Any] else { throw .malformedJSON("the body must be a JSON object") }
+
+        let event: TrisamEvent
+        do {
+            event = try Self.decoder().decode(PayloadDecoder.self, from: data, configuration: type).event
+        } catch let error as DecodingError {
+            throw .invalidPayload(StrictJSON.violation(for: error))
+        } catch {
+            throw .malformedJSON("\(error)")
+        }
+        if let canonical = try? JSONSerialization.jsonObject(with: Self.encoder().encode(AnyPayload(event.payload))),
+           let unknown = StrictJSON.firstUnknownField(input: json, canonical: canonical) {
+            throw .invalidPayload(unknown)
+        }
+        self.init(id: id, source: source, time: time, subject: subject, event: event)
+        try validate()
+    }
+
+    /// The CloudEvents Kafka header names (binary mode).
+    public enum Header {
+        public static let specVersion = "ce_specversion"
+        public static let id = "ce_id"
+        public static let source = "ce_source"
+        public static let type = "ce_type"
+        public static let time = "ce_time"
+        public static let subject = "ce_subject"
+        /// `datacontenttype` maps to the plain `content-type` header in Kafka binary mode.
+        public static let contentType = "content-type"
+    }
+
+    /// The JSON encoder for payloads: sorted keys, RFC 3339 times with milliseconds.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }
+
+    /// The JSON decoder for payloads: RFC 3339 times.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an RFC 3339 date-time such as 2026-11-24T09:30:00Z")
+            }
+            return date
+        }
+        return decoder
+    }
+}
+
+/// Encodes any payload through its own `Encodable` conformance.
+private struct AnyPayload: Encodable {
+    let payload: any EventPayload
+    init(_ payload: any EventPayload) { self.payload = payload }
+    func encode(to encoder: any Encoder) throws { try payload.encode(to: encoder) }
+}
+
+/// Decodes the payload type chosen by `ce_type`.
+private struct PayloadDecoder: DecodableWithConfiguration {
+    let event: TrisamEvent
+    init(from decoder: any Decoder, configuration: EventType) throws {
+        event = try TrisamEvent.decode(configuration, from: decoder)
+    }
+}
+
+/// RFC 3339 timestamps: written in UTC with milliseconds, read with or without fractions and
+/// with any offset.
+public enum Timestamp {
+    /// `2026-11-24T09:30:00.000Z`.
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// Parses an RFC 3339 date-time, or nil.
+    public static func parse(_ text: String) -> Date? {
+        guard text.count >= 20, text.count <= 40 else { return nil }
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+}
