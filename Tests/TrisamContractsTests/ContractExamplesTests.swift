@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import TrisamContracts
+
+/// `contracts/` is the source of truth: every example decodes, and what the Swift types encode
+/// validates against the JSON Schemas with a real validator (Python jsonschema, Draft 2020-12,
+/// run by `scripts/validate-contracts.py`).
+@Suite("Contracts: schemas, examples and Swift types agree")
+struct ContractExamplesTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let contracts = repository.appendingPathComponent("contracts")
+
+    static func example(_ type: EventType) throws -> [String: Any] {
+        let url = contracts.appendingPathComponent("examples/\(type.rawValue).json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    /// The wire form of an example file.
+    static func encodedExample(_ type: EventType) throws -> EncodedEvent {
+        let example = try example(type)
+        let headers = try #require(example["headers"] as? [String: String])
+        let value = try JSONSerialization.data(withJSONObject: try #require(example["value"]))
+        return EncodedEvent(key: Array(try #require(example["key"] as? String).utf8),
+                            headers: headers.sorted { $0.key < $1.key }.map { EventHeader(name: $0.key, string: $0.value) },
+                            value: Array(value))
+    }
+
+    /// An encoded event as a JSON line for `validate-contracts.py --stdin`.
+    static func validatorLine(_ event: EncodedEvent) throws -> String {
+        var headers: [String: String] = [:]
+        for header in event.headers { headers[header.name] = String(decoding: header.value, as: UTF8.self) }
+        let line: [String: Any] = [
+            "key": String(decoding: event.key, as: UTF8.self),
+            "headers": headers,
+            "value": try JSONSerialization.jsonObject(with: Data(event.value)),
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// Runs the validator over the lines; returns one verdict per line.
+    static func validate(_ lines: [String]) throws -> [String] {
+        let process = Process()
+        let python = ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, repository.appendingPathComponent("scripts/validate-contracts.py").path, "--stdin"]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        try input.fileHandleForWriting.close()
+        let verdicts = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(problems.isEmpty, "validator stderr (install jsonschema, pyyaml or set TRISAM_PYTHON): \(problems)")
+        return verdicts.split(separator: "\n").map(String.init)
+    }
+
+    @Test("every event type has a schema and an example, and there are no others")
+    func catalogueIsComplete() throws {
+        let files = { (folder: String) in
+            try Set(FileManager.default.contentsOfDirectory(atPath: Self.contracts.appendingPathComponent(folder).path)
+                .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) })
+        }
+        let types = Set(EventType.allCases.map(\.rawValue))
+        #expect(try files("schemas").subtracting(["common", "cloudevents-headers"]) == types)
+        #expect(try files("examples") == types)
+        let asyncapi = try String(contentsOf: Self.contracts.appendingPathComponent("asyncapi.yaml"), encoding: .utf8)
+        for type in EventType.allCases {
+            #expect(asyncapi.contains("name: \(type.cloudEventsType)\n"), "asyncapi.yaml lacks \(type.cloudEventsType)")
+        }
+    }
+
+    @Test("every example decodes into the Swift types and encodes back to the same JSON", arguments: EventType.allCases)
+    func exampleRoundTrip(_ type: EventType) throws {
+        let message = try Self.encodedExample(type)
+        let envelope = try EventEnvelope(decoding: message)
+        #expect(envelope.type == type)
+        let original = try JSONSerialization.jsonObject(with: Data(message.value)) as? NSDictionary
+        let reencoded = try JSONSerialization.jsonObject(with: Data(try envelope.encoded().value)) as? NSDictionary
+        #expect(original == reencoded)
+        #expect(!envelope.destinationTopics.isEmpty)
+        #expect(envelope.destinationTopics.allSatisfy(Topic.all.contains))
+    }
+
+    @Test("what the Swift types encode validates against the schemas")
+    func swiftOutputValidates() throws {
+        var events = try EventType.allCases.map { try EventEnvelope(decoding: Self.encodedExample($0)) }
+        // Variants that leave optional fields out or take the other branch of a conditional.
+        let person = ClientRef(rawValue: "00000000000000000000000000000001")!
+        let day = LocalDate("2026-11-24")!
+        let variants: [(EventSource, TrisamEvent)] = [
+            (.agency(.af), .afRegistered(AfRegistered(registeredOn: day))),
+            (.agency(.fk), .fkSjukpenningDecided(SjukpenningDecided(decision: .noSgi, effectiveDate: day))),
+            (.agency(.kommun), .caseClosed(CaseClosed(area: .forsorjning, reason: .completed, closedOn: day))),
+            (.agency(.kommun), .kommunArbetshinderAssessed(ArbetshinderAssessed(barriers: [], assessedOn: day))),
+            (.agency(.af), .sipInvitationAnswered(SipInvitationAnswered(sipId: "s", caller: .region, invitee: .af, answer: .declined,
+                                                                        reason: "Ingen aktuell kontakt"))),
+            (.agency(.kommun), .planCreated(PlanCreated(planId: "p", leadAgency: .fk, participants: [.fk, .kommun], goals: ["Mål"]))),
+            (.coordinator, .flagResolved(FlagResolved(flagId: "f", rule: "r", resolution: "Löst", evidence: []))),
+        ]
+        events += variants.map { EventEnvelope(source: $0.0, subject: person, event: $0.1) }
+        let verdicts = try Self.validate(events.map { try Self.validatorLine($0.encoded()) })
+        #expect(verdicts.count == events.count)
+        for (event, verdict) in zip(events, verdicts) {
+            #expect(verdict == "ok", "\(event.type.rawValue): \(verdict)")
+        }
+    }
+
+    @Test("the validator is real: it refuses what breaks a schema")
+    func validatorRefusesBrokenMessages() throws {
+        let good = try Self.encodedExample(.referralSent)
+        var unknownField = good
+        unknownField.value = Array(#"{"referralId":"r","from":"kommun","to":"af","reason":"x","requestedMeasure":"y","area":"halsa-vard","pnr":"1"}"#.utf8)
+        var badEnum = good
+        badEnum.value = Array(#"{"referralId":"r","from":"kommun","to":"skolan","reason":"x","requestedMeasure":"y","area":"halsa-vard"}"#.utf8)
+        var badHeader = good
+        badHeader.headers = good.headers.map { $0.name == "ce_subject" ? EventHeader(name: $0.name, string: "19121212-1212") : $0 }
+        let verdicts = try Self.validate([good, unknownField, badEnum, badHeader].map(Self.validatorLine))
+        #expect(verdicts.count == 4)
+        #expect(verdicts.first == "ok")
+        #expect(verdicts.dropFirst().allSatisfy { $0.hasPrefix("error: ") }, "\(verdicts)")
+        #expect(verdicts.dropFirst().first?.contains("pnr") == true)
+    }
+}
