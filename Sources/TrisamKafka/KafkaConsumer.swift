@@ -79,9 +79,10 @@ public final class KafkaConsumer: Sendable {
             if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                 logger.warning("consumer close: \(String(cString: rd_kafka_err2str(err)))")
             }
+            // Messages must be destroyed before their client.
+            buffer.finish()
             rd_kafka_destroy(handle.pointer)
             withExtendedLifetime(context) {}
-            buffer.finish()
         })
     }
 
@@ -203,32 +204,46 @@ final class ConsumerContext: ClientContext, @unchecked Sendable {
 }
 
 /// One poll round on the consumer thread: waits while the buffer is full, then collects up to
-/// a batch of messages (blocking at most 100 ms for the first) and hands them over.
+/// a batch of native messages (blocking at most 100 ms for the first) and hands them over
+/// unconverted. Copying into Swift values happens on the consuming task, so allocation and
+/// release of a message's buffers stay on one thread and this thread stays light.
 private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, logger: Logger) {
     guard buffer.waitForSpace(timeout: .milliseconds(100)) else {
-        // Still full: keep serving callbacks (rebalances) without taking messages.
+        // Still full: the iterator is behind; try again (rebalances wait until it catches up).
         return
     }
-    var batch: [ConsumedMessage] = []
+    var batch: [NativeMessage] = []
     var timeout: Int32 = 100
-    while batch.count < 500, let message = rd_kafka_consumer_poll(handle.pointer, timeout) {
-        defer { rd_kafka_message_destroy(message) }
+    while batch.count < 1000, let message = rd_kafka_consumer_poll(handle.pointer, timeout) {
         timeout = 0
         if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             let text = String(cString: rd_kafka_err2str(message.pointee.err))
             logger.warning("consumer: \(text)")
+            rd_kafka_message_destroy(message)
             continue
         }
-        batch.append(ConsumedMessage(native: message))
+        batch.append(NativeMessage(pointer: message))
     }
     if !batch.isEmpty { buffer.append(batch) }
 }
 
+/// A librdkafka message in transit from the poll thread to the consuming task. Owned by the
+/// buffer until converted or destroyed; always destroyed before the client is.
+struct NativeMessage: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<rd_kafka_message_t>
+
+    /// The message's topic and partition (used only when dropping revoked partitions).
+    var topicPartition: TopicPartition {
+        TopicPartition(topic: pointer.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
+                       partition: pointer.pointee.partition)
+    }
+}
+
 extension ConsumedMessage {
     /// Copies a librdkafka message into Swift values.
-    init(native message: UnsafeMutablePointer<rd_kafka_message_t>) {
+    init(native message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout TopicNameCache) {
         let m = message.pointee
-        let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let topic = topicNames.name(of: m.rkt)
         let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
         let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
         var headers: [KafkaHeader] = []
@@ -299,21 +314,40 @@ private let rebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err
     }
 }
 
+/// Remembers the name of the last topic handle seen: consecutive messages mostly share one,
+/// and a name longer than 15 bytes would otherwise cost an allocation per message.
+struct TopicNameCache {
+    private var handle: OpaquePointer?
+    private var name = ""
+
+    mutating func name(of topic: OpaquePointer?) -> String {
+        guard let topic else { return "" }
+        if topic != handle {
+            handle = topic
+            name = String(cString: rd_kafka_topic_name(topic))
+        }
+        return name
+    }
+}
+
 /// Bounded hand-over between the poll thread (producer side, may block) and the async iterator
-/// (consumer side, suspends without blocking a thread).
+/// (consumer side, suspends without blocking a thread). It holds native messages; the iterator
+/// converts one under the lock, so ``finish()`` can destroy what is left before the client goes.
 final class MessageBuffer: Sendable {
     private struct State {
         /// Pending messages are `items[head...]`; the consumed prefix is compacted away lazily.
-        var items: [ConsumedMessage] = []
+        var items: [NativeMessage] = []
         var head = 0
         var waiter: CheckedContinuation<ConsumedMessage?, Never>?
         var finished = false
+        var topicNames = TopicNameCache()
 
         var count: Int { items.count - head }
 
+        /// Converts and destroys the first pending message.
         mutating func popFirst() -> ConsumedMessage? {
             guard head < items.count else { return nil }
-            let message = items[head]
+            let native = items[head].pointer
             head += 1
             if head == items.count {
                 items.removeAll(keepingCapacity: true)
@@ -322,7 +356,15 @@ final class MessageBuffer: Sendable {
                 items.removeFirst(head)
                 head = 0
             }
-            return message
+            defer { rd_kafka_message_destroy(native) }
+            return ConsumedMessage(native: native, topicNames: &topicNames)
+        }
+
+        /// Destroys every pending message.
+        mutating func destroyAll() {
+            for message in items[head...] { rd_kafka_message_destroy(message.pointer) }
+            items.removeAll()
+            head = 0
         }
     }
 
@@ -341,9 +383,13 @@ final class MessageBuffer: Sendable {
     }
 
     /// Poll thread: hands over a batch, resuming a waiting iterator with its first message.
-    func append(_ batch: [ConsumedMessage]) {
+    func append(_ batch: [NativeMessage]) {
         guard !batch.isEmpty else { return }
         let resume: (CheckedContinuation<ConsumedMessage?, Never>, ConsumedMessage)? = state.withLock { state in
+            if state.finished {
+                for message in batch { rd_kafka_message_destroy(message.pointer) }
+                return nil
+            }
             state.items.append(contentsOf: batch)
             guard let waiter = state.waiter, let first = state.popFirst() else { return nil }
             state.waiter = nil
@@ -355,20 +401,32 @@ final class MessageBuffer: Sendable {
     /// Removes buffered messages of the given partitions (revoked in a rebalance).
     func drop(partitions: Set<TopicPartition>) {
         state.withLock { state in
-            state.items = state.items[state.head...].filter { !partitions.contains($0.topicPartition) }
+            var kept: [NativeMessage] = []
+            for message in state.items[state.head...] {
+                if partitions.contains(message.topicPartition) {
+                    rd_kafka_message_destroy(message.pointer)
+                } else {
+                    kept.append(message)
+                }
+            }
+            state.items = kept
             state.head = 0
         }
         space.signal()
     }
 
-    /// Ends the sequence: a waiting iterator gets nil; later calls get what is left, then nil.
+    /// Ends the sequence before the client is destroyed: pending messages are destroyed (they
+    /// were not processed, so the group delivers them again), a waiting iterator gets nil, and
+    /// later calls get nil.
     func finish() {
         let waiter: CheckedContinuation<ConsumedMessage?, Never>? = state.withLock { state in
             state.finished = true
+            state.destroyAll()
             defer { state.waiter = nil }
             return state.waiter
         }
         waiter?.resume(returning: nil)
+        space.signal()
     }
 
     /// Iterator: the next message, suspending until one arrives; nil when finished or cancelled.
