@@ -12,6 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // librdkafka from the system (Debian: librdkafka-dev), rdkafka.h and rdkafka_mock.h.
@@ -44,11 +48,62 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // One agency's service: HTTP API, its own SQLite store with a durable outbox, inbox consumer.
+        .target(
+            name: "TrisamAgency",
+            dependencies: [
+                "TrisamBus",
+                "TrisamKafka",
+                "TrisamContracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Pure coordinator logic, no I/O: per-person state folded from events, and the gap rules.
+        .target(
+            name: "TrisamCoordinatorCore",
+            dependencies: ["TrisamContracts"]
+        ),
+        // The coordinator service: consumes every topic, stores state and offsets in one
+        // transaction, publishes flags, serves its API and metrics.
+        .target(
+            name: "TrisamCoordinator",
+            dependencies: [
+                "TrisamCoordinatorCore",
+                "TrisamBus",
+                "TrisamKafka",
+                "TrisamContracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Pure SIP logic, no I/O: earliest common slot in Swedish working hours, public holidays,
+        // iCalendar (RFC 5545) export.
+        .target(
+            name: "TrisamSip",
+            dependencies: ["TrisamContracts"]
+        ),
+        // Helpers for tests that start real processes (used by test targets only).
+        .target(
+            name: "TrisamTestSupport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "trisam",
             dependencies: [
                 "TrisamKafka",
                 "TrisamContracts",
+                "TrisamBus",
+                "TrisamAgency",
+                "TrisamCoordinator",
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +112,23 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamKafkaTests",
-            dependencies: ["TrisamKafka", "CRdKafka"]
+            dependencies: ["TrisamKafka", "CRdKafka", "TrisamTestSupport"]
+        ),
+        .testTarget(
+            name: "TrisamAgencyTests",
+            dependencies: ["TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport"]
+        ),
+        .testTarget(
+            name: "TrisamCoordinatorCoreTests",
+            dependencies: ["TrisamCoordinatorCore", "TrisamContracts"]
+        ),
+        .testTarget(
+            name: "TrisamCoordinatorTests",
+            dependencies: ["TrisamCoordinator", "TrisamCoordinatorCore", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport"]
+        ),
+        .testTarget(
+            name: "TrisamSipTests",
+            dependencies: ["TrisamSip", "TrisamContracts"]
         ),
         .testTarget(
             name: "TrisamBusTests",

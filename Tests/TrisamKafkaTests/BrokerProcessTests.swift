@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamTestSupport
 import TrisamKafka
 
 @Suite("trisam broker process", .serialized)

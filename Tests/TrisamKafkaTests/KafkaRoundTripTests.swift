@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamTestSupport
 @testable import TrisamKafka
 
 @Suite("Kafka layer against an embedded cluster", .serialized)

@@ -21,6 +21,10 @@ ensure_build_deps() {
     if ! command -v pkg-config >/dev/null || ! pkg-config --exists rdkafka; then
         apt_install librdkafka-dev pkg-config
     fi
+    # GRDB (the services' stores) links the system SQLite.
+    if ! pkg-config --exists sqlite3; then
+        apt_install libsqlite3-dev
+    fi
 }
 
 # The contract tests validate JSON against the schemas with Python's jsonschema (Draft 2020-12)

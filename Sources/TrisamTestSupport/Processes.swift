@@ -1,0 +1,113 @@
+import Foundation
+
+/// The `trisam` executable built beside the test bundle.
+public func trisamExecutable() throws -> URL {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    // On Linux the tests run from <build>/debug/TrisamPackageTests.xctest; on macOS from inside a bundle.
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("trisam")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        directory.deleteLastPathComponent()
+    }
+    throw ProcessTestError("trisam executable not found near \(CommandLine.arguments[0]); run `swift build` first")
+}
+
+/// A failure of test plumbing (a process that would not start or stop, a wait that timed out).
+public struct ProcessTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A child process of the test, stopped with SIGTERM by ``stop()``, killed with SIGKILL by
+/// ``kill()``, and killed when the test forgets (deinit).
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
+    /// Where its standard output and error go.
+    public let outputFile: URL
+
+    /// Starts `executable` with `arguments` in `directory`; `environment` adds to the test's own.
+    public init(_ executable: URL, _ arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
+        outputFile = directory.appendingPathComponent("output-\(UUID().uuidString.prefix(6)).log")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputFile)
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = handle
+        process.standardError = handle
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        try process.run()
+    }
+
+    /// Everything the process printed so far.
+    public var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// Sends SIGTERM and waits for the exit status.
+    public func stop(limit: Duration = .seconds(20)) async throws -> Int32 {
+        process.terminate()
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                Foundation.kill(process.processIdentifier, SIGKILL)
+                throw ProcessTestError("process did not stop within \(limit) after SIGTERM:\n\(output)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+
+    /// Sends SIGKILL (a crash at an arbitrary moment) and waits until the process is gone.
+    public func kill() async throws {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning {
+            if ContinuousClock.now > deadline { throw ProcessTestError("process survived SIGKILL") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    deinit {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// A fresh temporary folder.
+public func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("trisam-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Waits until `condition` holds, failing after `limit`.
+public func eventually(_ what: String, limit: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        if ContinuousClock.now > deadline { throw ProcessTestError("timed out after \(limit): \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
+public func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw ProcessTestError("socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw ProcessTestError("bind() failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    guard named == 0 else { throw ProcessTestError("getsockname() failed") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

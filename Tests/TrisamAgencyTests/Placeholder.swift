@@ -1,0 +1,2 @@
+import Testing
+// Placeholder: replaced by the first real test file.
