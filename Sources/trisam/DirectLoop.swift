@@ -62,8 +62,16 @@ enum DirectLoop {
             var name: UnsafePointer<CChar>?
             var value: UnsafeRawPointer?
             var size = 0
+            var lastProgress = ContinuousClock.now
             while received < count {
-                guard let message = rd_kafka_consumer_poll(rk, 100) else { continue }
+                guard let message = rd_kafka_consumer_poll(rk, 100) else {
+                    if ContinuousClock.now - lastProgress > BenchProgress.stallLimit {
+                        rd_kafka_consumer_close(rk)
+                        throw ValidationError("direct consumer stalled after \(received) of \(count) messages")
+                    }
+                    continue
+                }
+                lastProgress = .now
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     if start == nil { start = .now }
                     // Copy out what an application needs: key, value, headers.

@@ -20,8 +20,8 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Messages per run.")
-    var messages: Int = 200_000
+    @Option(help: "Messages per run (on the embedded broker at most \(KafkaBenchCommand.embeddedMessagesPerPartition) per partition).")
+    var messages: Int = 60_000
 
     @Option(help: "Partitions per benchmark topic.")
     var partitions: Int = 12
@@ -38,7 +38,21 @@ struct KafkaBenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard messages >= 1000 else { throw ValidationError("--messages must be at least 1000") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard partitions >= 1 else { throw ValidationError("--partitions must be at least 1") }
+        let perPartition = (messages + partitions - 1) / partitions
+        if bootstrap == nil, perPartition > Self.embeddedMessagesPerPartition {
+            throw ValidationError("""
+                --messages \(messages) on --partitions \(partitions) puts \(perPartition) messages on a partition, \
+                but the embedded broker keeps only the newest 5 MB of each partition (about \
+                \(Self.embeddedMessagesPerPartition) of these messages), so the consumers could never read them all: \
+                use at most \(Self.embeddedMessagesPerPartition * partitions) messages, or more partitions
+                """)
+        }
     }
+
+    /// How many benchmark messages (500-byte value, key, 7 headers: about 800 bytes in the log)
+    /// fit in the 5 MB the embedded broker keeps per partition, with a margin.
+    static let embeddedMessagesPerPartition = 5_000
 
     func run() async throws {
         var logger = Logger(label: "trisam.bench")
@@ -104,18 +118,37 @@ struct KafkaBenchCommand: AsyncParsableCommand {
     private func swiftConsume(topic: String, count: Int, configuration: KafkaConfiguration, logger: Logger) async throws -> Double {
         let consumer = try KafkaConsumer(configuration: configuration.merging(BenchMessages.consumerProperties),
                                          groupID: "bench-\(UUID().uuidString)", topics: [topic], logger: logger)
-        var received = 0
-        var bytes = 0
-        var start: ContinuousClock.Instant?
-        for try await message in consumer.messages {
-            if start == nil { start = .now }
-            bytes &+= message.value.count &+ (message.key?.count ?? 0) &+ message.headers.count
-            received += 1
-            if received == count { break }
+        let progress = BenchProgress()
+        let reading = Task {
+            var received = 0
+            var bytes = 0
+            var start: ContinuousClock.Instant?
+            for try await message in consumer.messages {
+                if start == nil { start = .now }
+                bytes &+= message.value.count &+ (message.key?.count ?? 0) &+ message.headers.count
+                received += 1
+                progress.set(received)
+                if received == count { break }
+            }
+            precondition(bytes > 0)
+            return (received, ContinuousClock.now - (start ?? .now))
         }
-        let elapsed = ContinuousClock.now - start!
+        // A stalled read (e.g. messages trimmed by the broker) fails instead of hanging.
+        var seen = 0
+        var lastProgress = ContinuousClock.now
+        while !progress.isDone(count) {
+            try await Task.sleep(for: .milliseconds(200))
+            let now = progress.value
+            if now != seen { seen = now; lastProgress = .now }
+            if ContinuousClock.now - lastProgress > BenchProgress.stallLimit {
+                reading.cancel()
+                await consumer.close()
+                throw ValidationError("Swift consumer stalled after \(seen) of \(count) messages")
+            }
+        }
+        let (received, elapsed) = try await reading.value
         await consumer.close()
-        precondition(bytes > 0)
+        precondition(received == count)
         return Double(count - 1) / elapsed.seconds
     }
 
@@ -123,6 +156,18 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         let sorted = values.sorted()
         return sorted[sorted.count / 2]
     }
+}
+
+/// How far a benchmark consumer has read, watched for stalls.
+final class BenchProgress: @unchecked Sendable {
+    /// No new message for this long fails the run.
+    static let stallLimit: Duration = .seconds(30)
+    private let lock = NSLock()
+    private var received = 0
+
+    var value: Int { lock.withLock { received } }
+    func set(_ value: Int) { lock.withLock { received = value } }
+    func isDone(_ count: Int) -> Bool { value >= count }
 }
 
 struct Throughput {
