@@ -41,8 +41,8 @@ import TrisamContracts
 
     @Test func resolvedByBenefit() {
         var s = base()
-        s.add("fk2", .fk, "2026-03-15", .fkSjukpenningDecided(SjukpenningDecided(decision: .granted, effectiveDate: day("2026-03-15"), extentPercent: 100)))
         #expect(s.fires(RuleId.greyZone, "2026-03-14"))
+        s.add("fk2", .fk, "2026-03-15", .fkSjukpenningDecided(SjukpenningDecided(decision: .granted, effectiveDate: day("2026-03-15"), extentPercent: 100)))
         #expect(!s.fires(RuleId.greyZone, "2026-03-15"))
     }
 
