@@ -77,13 +77,13 @@ public enum RuleCatalogue {
             id: RuleId.aktivitetsersattningNoActivity,
             title: "Aktivitetsersättning utan aktivitetsansvar",
             explanation: "Personen har aktivitetsersättning men ingen myndighet äger arbete/aktivitet och ingen aktivitet pågår. När ersättningen tar slut hamnar personen ofta på försörjningsstöd.",
-            severity: .medium, source: "002:L125",
+            severity: .medium, source: "002:L143",
             thresholds: [ThresholdSpec("graceDays", 30, "days into the benefit period before nobody owning activity is flagged")]),
         RuleSpec(
             id: RuleId.benefitEndingNoPlan,
             title: "Ersättning upphör snart utan mottagande planering",
             explanation: "Aktivitetsersättning, sjukpenning eller SGI upphör snart och det finns ingen planering för vad som händer sedan (ingen handlingsplan, SIP, överlämning eller inskrivning). Personen riskerar att landa på försörjningsstöd.",
-            severity: .high, source: "002:L143",
+            severity: .high, source: "002:L125",
             thresholds: [
                 ThresholdSpec("warningDays", 60, "days before the end the flag is raised"),
                 ThresholdSpec("daysAfterEnd", 30, "days after the end the flag stays raised unless a plan appears"),
@@ -140,13 +140,13 @@ public enum RuleCatalogue {
             id: RuleId.sipInvitationUnanswered,
             title: "SIP-kallelse obesvarad",
             explanation: "En inbjuden myndighet har inte svarat på kallelsen till SIP-möte inom svarstiden.",
-            severity: .medium, source: "000:L509",
+            severity: .medium, source: "000:L499",
             thresholds: [ThresholdSpec("graceDays", 0, "days after the answer date before the flag is raised")]),
         RuleSpec(
             id: RuleId.sipNotHeld,
             title: "SIP begärd men inte hållen",
             explanation: "En SIP har begärts men mötet har inte hållits. Efter utskrivning från sluten vård ska regionen kalla till SIP inom tre dagar (lag 2017:612).",
-            severity: .high, source: "000:L509",
+            severity: .high, source: "000:L491",
             thresholds: [
                 ThresholdSpec("holdDays", 30, "days from request to a held meeting"),
                 ThresholdSpec("dischargeCallDays", 3, "days to schedule the meeting after discharge from hospital (lag 2017:612)"),

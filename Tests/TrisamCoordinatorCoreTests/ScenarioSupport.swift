@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TrisamContracts
 @testable import TrisamCoordinatorCore
 
@@ -43,8 +44,11 @@ struct Scenario {
     func evaluate(at moment: Date) -> RuleEvaluation { rules.evaluate(state, now: moment) }
 
     /// The finding of a rule on a day, if it fires.
+    /// Every finding is checked to make a valid `FlagRaised` with a one-sentence explanation.
     func finding(_ rule: String, _ date: String) -> RuleFinding? {
-        evaluate(date).findings.first { $0.rule == rule }
+        let findings = evaluate(date).findings
+        for finding in findings { checkPublishable(finding) }
+        return findings.first { $0.rule == rule }
     }
 
     func fires(_ rule: String, _ date: String) -> Bool { finding(rule, date) != nil }
@@ -84,4 +88,16 @@ struct Scenario {
     mutating func closeCase(_ id: String, _ agency: Agency, _ area: Area, _ date: String, handoverTo: Agency? = nil) {
         add(id, agency, date, .caseClosed(CaseClosed(area: area, reason: handoverTo == nil ? .completed : .handover, handoverTo: handoverTo, closedOn: day(date))))
     }
+}
+
+/// A finding must be publishable as a `FlagRaised` (the contract's checks) and its explanation be
+/// one Swedish sentence.
+func checkPublishable(_ finding: RuleFinding) {
+    let flag = FlagRaised(flagId: "flag-1", rule: finding.rule, severity: finding.severity, title: finding.title,
+                          explanation: finding.explanation, agencies: finding.agencies, evidence: finding.evidence)
+    #expect(throws: Never.self) { try flag.validate() }
+    #expect(finding.explanation.hasSuffix("."), "\(finding.explanation)")
+    #expect(!finding.explanation.dropLast().contains(". "), "\(finding.explanation)")
+    #expect(!finding.evidence.isEmpty)
+    #expect(!finding.agencies.isEmpty)
 }
