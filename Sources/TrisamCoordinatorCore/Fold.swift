@@ -1,0 +1,454 @@
+import Foundation
+import TrisamContracts
+
+extension PersonState {
+    /// Folds one event. The caller has already dropped duplicates (same event id) and passes events
+    /// of one person in the order read from Kafka. Deterministic: the result depends only on the
+    /// state and the event.
+    ///
+    /// Events of one person arrive on several topics, so an answer can be read before the question
+    /// it answers (an accepted referral before the referral); the fold then records what it knows
+    /// and completes the entry when the question arrives. Flag events are ignored.
+    public mutating func apply(_ envelope: EventEnvelope) {
+        let day = StockholmTime.date(of: envelope.time)
+        let id = envelope.id
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: id) }
+        let agency = envelope.source.agency
+
+        switch envelope.event {
+        case .consentGiven(let e):
+            var consent = ConsentState(id: e.consentId, purpose: e.purpose, agencies: e.agencies, givenOn: e.givenOn, validUntil: e.validUntil)
+            if let index = consents.firstIndex(where: { $0.id == e.consentId }) {
+                consent.withdrawnOn = consents[index].withdrawnOn
+                consents[index] = consent
+            } else {
+                consents.append(consent)
+                if consents.count > Self.maxConsents { consents.removeFirst(consents.count - Self.maxConsents) }
+            }
+        case .consentWithdrawn(let e):
+            if let index = consents.firstIndex(where: { $0.id == e.consentId }) {
+                consents[index].withdrawnOn = e.withdrawnOn
+            }
+
+        // Kommun
+        case .kommunBistandDecided(let e):
+            kommun.bistand = e.decision
+            kommun.bistandMark = mark(e.effectiveDate)
+            kommun.bistandMonth = e.month
+            switch e.decision {
+            case .granted, .partlyRefused:
+                if !kommun.bistandMonths.contains(e.month) {
+                    kommun.bistandMonths.append(e.month)
+                    kommun.bistandMonths.sort()
+                    if kommun.bistandMonths.count > 24 { kommun.bistandMonths.removeFirst(kommun.bistandMonths.count - 24) }
+                }
+                if kommun.bistandSince == nil { kommun.bistandSince = min(e.effectiveDate, e.month.firstDay) }
+            case .refused, .ended:
+                kommun.bistandSince = nil
+                kommun.bistandMonths.removeAll { $0 >= e.month }
+            case .applied:
+                break
+            }
+        case .kommunForsorjningshinderReported(let e):
+            kommun.forsorjningshinder = e.code
+            kommun.forsorjningshinderMonth = e.month
+            kommun.forsorjningshinderEvent = id
+            updateIllHealth(mark(e.month.firstDay))
+        case .kommunArbetshinderAssessed(let e):
+            kommun.arbetshinder = e.barriers
+            kommun.arbetshinderMark = mark(e.assessedOn)
+            updateIllHealth(mark(e.assessedOn))
+        case .kommunMeasureStarted(let e):
+            kommun.measures.removeAll { $0.id == e.measureId }
+            kommun.measures.append(ActivityState(id: e.measureId, kind: e.measure.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
+        case .kommunMeasureEnded(let e):
+            kommun.measures.removeAll { $0.id == e.measureId }
+            kommun.lastMeasureEnded = mark(e.endDate)
+
+        // Arbetsförmedlingen
+        case .afRegistered(let e):
+            af.registration = .registered
+            af.registrationMark = mark(e.registeredOn)
+            af.workCapacityPercent = e.workCapacityPercent
+            af.deregistrationReason = nil
+            af.registrationFailure = nil
+        case .afRegistrationFailed(let e):
+            guard af.registration != .registered else { break }
+            af.registration = .registrationFailed
+            af.registrationMark = mark(e.attemptedOn)
+            af.registrationFailure = e.reason
+            af.deregistrationReason = nil
+        case .afProgrammeStarted(let e):
+            af.programmes.removeAll { $0.id == e.programmeId }
+            af.programmes.append(ActivityState(id: e.programmeId, kind: e.programme.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
+        case .afProgrammeEnded(let e):
+            af.programmes.removeAll { $0.id == e.programmeId }
+        case .afWorkCapacityLacking(let e):
+            af.workCapacityLacking = mark(e.assessedOn)
+        case .afDeregistered(let e):
+            af.registration = .deregistered
+            af.registrationMark = mark(e.deregisteredOn)
+            af.deregistrationReason = e.reason
+            af.registrationFailure = nil
+            af.programmes = []
+
+        // Försäkringskassan
+        case .fkSjukpenningDecided(let e):
+            fk.sjukpenning = e.decision
+            fk.sjukpenningMark = mark(e.effectiveDate)
+            fk.sjukpenningExtent = e.extentPercent
+            fk.sjukpenningUntil = e.until
+        case .fkSgiStatus(let e):
+            fk.sgi = e.status
+            fk.sgiMark = mark(e.effectiveDate)
+        case .fkRehabkedjaMilestone(let e):
+            fk.rehabkedjaDay = e.day
+            fk.rehabkedjaMark = mark(e.reachedOn)
+        case .fkAktivitetsersattningGranted(let e):
+            fk.aktivitetsersattning = BenefitPeriod(from: e.from, until: e.until, extentPercent: e.extentPercent, granted: mark(e.from))
+        case .fkAktivitetsersattningEnded(let e):
+            if fk.aktivitetsersattning != nil {
+                fk.aktivitetsersattning?.ended = mark(e.endDate)
+            } else {
+                var period = BenefitPeriod(from: e.endDate, until: e.endDate, extentPercent: 100, granted: mark(e.endDate))
+                period.ended = mark(e.endDate)
+                fk.aktivitetsersattning = period
+            }
+        case .fkSjukersattningDecided(let e):
+            fk.sjukersattning = e.decision
+            fk.sjukersattningMark = mark(e.effectiveDate)
+
+        // Region
+        case .regionSickNoteIssued(let e):
+            region.sickNotes.removeAll { $0.id == e.sickNoteId }
+            region.sickNotes.append(SickNoteState(id: e.sickNoteId, extentPercent: e.extentPercent, from: e.from, until: e.until, issued: mark(e.from)))
+            // Keep the three latest-ending notes: older ones only matter through the newer.
+            region.sickNotes.sort { ($0.until, $0.from, $0.id) < ($1.until, $1.from, $1.id) }
+            if region.sickNotes.count > 3 { region.sickNotes.removeFirst(region.sickNotes.count - 3) }
+        case .regionSickNoteEnded(let e):
+            region.sickNotes.removeAll { $0.id == e.sickNoteId }
+            region.lastSickNoteEnd = mark(e.endedOn)
+            region.lastSickNoteEndReason = e.reason
+        case .regionTreatmentStatus(let e):
+            region.treatments.removeAll { $0.unit == e.unit }
+            region.treatments.append(TreatmentState(unit: e.unit, status: e.status, mark: mark(e.effectiveDate)))
+            region.treatments.sort { $0.unit.rawValue < $1.unit.rawValue }
+        case .regionMedicallyFinished(let e):
+            region.medicallyFinished = mark(e.assessedOn)
+
+        // Cases and handovers
+        case .caseOpened(let e):
+            guard let agency else { break }
+            openCase(agency, e.area, contact: e.contact, opened: mark(e.openedOn))
+        case .caseClosed(let e):
+            guard let agency else { break }
+            closeCase(agency, e.area, reason: e.reason, closed: mark(e.closedOn))
+            if let receiver = e.handoverTo {
+                if let receiverCase = caseOf(receiver, e.area), receiverCase.isOpen {
+                    setOwner(e.area, receiver, since: e.closedOn, contact: receiverCase.contact)
+                } else {
+                    updateArea(e.area) { $0.awaitingReceiver = ClosedByHandover(from: agency, to: receiver, closed: mark(e.closedOn)) }
+                }
+                recordHandover(e.area, from: agency, to: receiver, mark(e.closedOn))
+            }
+        case .caseContactChanged(let e):
+            guard let agency else { break }
+            if let index = cases.firstIndex(where: { $0.agency == agency && $0.area == e.area }), cases[index].isOpen {
+                cases[index].contact = e.contact
+                if owner(of: e.area) == agency { updateArea(e.area) { $0.contact = e.contact } }
+            } else {
+                openCase(agency, e.area, contact: e.contact, opened: mark(e.changedOn))
+            }
+        case .handoverRequested(let e):
+            guard let agency else { break }
+            updateArea(e.area) {
+                $0.pendingHandover = PendingHandover(handoverId: e.handoverId, from: agency, to: e.to, requested: mark(day))
+            }
+            recordHandover(e.area, from: agency, to: e.to, mark(day))
+            clearRejectedReferrals(from: agency)
+        case .handoverAccepted(let e):
+            guard let agency else { break }
+            if let index = cases.firstIndex(where: { $0.agency == e.from && $0.area == e.area }), cases[index].isOpen {
+                cases[index].closed = mark(day)
+                cases[index].closeReason = .handover
+            }
+            recordHandover(e.area, from: e.from, to: agency, mark(day))
+            openCase(agency, e.area, contact: e.contact, opened: mark(day))
+            updateArea(e.area) { area in
+                if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
+            }
+        case .handoverRefused(let e):
+            updateArea(e.area) { area in
+                if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
+            }
+
+        // Referrals
+        case .referralSent(let e):
+            clearRejectedReferrals(from: e.from, except: e.referralId)
+            updateReferral(e.referralId, from: e.from, to: e.to, status: nil, mark(day)) { referral in
+                referral.area = e.area
+                referral.answerBy = e.answerBy
+                referral.sent = mark(day)
+            }
+        case .referralReceived(let e):
+            updateReferral(e.referralId, from: e.from, to: e.to, status: .received, mark(day)) { referral in
+                if referral.status == .sent { referral.status = .received }
+                referral.answered = mark(day)
+            }
+        case .referralAccepted(let e):
+            updateReferral(e.referralId, from: e.from, to: e.to, status: .accepted, mark(day)) { referral in
+                referral.status = .accepted
+                referral.contact = e.contact
+                referral.answered = mark(day)
+            }
+        case .referralRejected(let e):
+            updateReferral(e.referralId, from: e.from, to: e.to, status: .rejected, mark(day)) { referral in
+                referral.status = .rejected
+                referral.answered = mark(day)
+            }
+        case .referralUpdated(let e):
+            updateReferral(e.referralId, from: e.from, to: e.to, status: .accepted, mark(day)) { referral in
+                if referral.status != .rejected { referral.status = .accepted }
+                referral.answered = mark(day)
+            }
+        case .referralClosed(let e):
+            referrals.removeAll { $0.id == e.referralId }
+        case .referralCancelled(let e):
+            referrals.removeAll { $0.id == e.referralId }
+
+        // SIP
+        case .sipRequested(let e):
+            clearRejectedReferrals(from: e.caller)
+            updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
+                sip.invited = e.invited
+                sip.afterDischarge = e.afterDischarge
+                sip.requested = mark(day)
+            }
+        case .sipInvitationSent(let e):
+            updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
+                sip.invitations.removeAll { $0.invitee == e.invitee }
+                sip.invitations.append(SipInvitationState(invitee: e.invitee, answerBy: e.answerBy, sent: mark(day)))
+                sip.invitations.sort { $0.invitee.rawValue < $1.invitee.rawValue }
+                if !sip.invited.contains(e.invitee) { sip.invited.append(e.invitee) }
+            }
+        case .sipInvitationAnswered(let e):
+            updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
+                if let index = sip.invitations.firstIndex(where: { $0.invitee == e.invitee }) {
+                    sip.invitations[index].answer = e.answer
+                    sip.invitations[index].answered = mark(day)
+                } else {
+                    var invitation = SipInvitationState(invitee: e.invitee, answerBy: day, sent: mark(day))
+                    invitation.answer = e.answer
+                    invitation.answered = mark(day)
+                    sip.invitations.append(invitation)
+                    sip.invitations.sort { $0.invitee.rawValue < $1.invitee.rawValue }
+                }
+            }
+        case .sipScheduled(let e):
+            updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
+                sip.meeting = e.meeting
+                sip.scheduled = mark(day)
+            }
+        case .sipHeld(let e):
+            updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
+                sip.held = mark(e.heldOn)
+            }
+        case .sipCancelled(let e):
+            updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
+                sip.cancelled = mark(day)
+            }
+
+        // Plans
+        case .planCreated(let e):
+            updatePlan(e.planId, lead: e.leadAgency, participants: e.participants, mark(day)) { plan in
+                plan.sipId = e.sipId
+                plan.leadAgency = e.leadAgency
+                plan.participants = e.participants
+                plan.created = mark(day)
+            }
+        case .planActionAssigned(let e):
+            let description = e.description.count > 80 ? String(e.description.prefix(79)) + "…" : e.description
+            updatePlan(e.planId, lead: e.leadAgency, participants: [e.leadAgency, e.owner], mark(day)) { plan in
+                plan.actions.removeAll { $0.id == e.actionId }
+                plan.actions.append(PlanActionState(id: e.actionId, owner: e.owner, ownerContact: e.ownerContact?.name,
+                                                    description: description, dueDate: e.dueDate, assigned: mark(day)))
+                if plan.actions.count > Self.maxActionsPerPlan {
+                    if let done = plan.actions.firstIndex(where: { $0.completed != nil }) {
+                        plan.actions.remove(at: done)
+                    } else {
+                        plan.actions.removeFirst()
+                    }
+                }
+            }
+        case .planActionCompleted(let e):
+            if let p = plans.firstIndex(where: { $0.id == e.planId }),
+               let a = plans[p].actions.firstIndex(where: { $0.id == e.actionId }) {
+                plans[p].actions[a].completed = mark(e.completedOn)
+            }
+        case .planFollowUpSet(let e):
+            updatePlan(e.planId, lead: e.leadAgency, participants: e.participants, mark(day)) { plan in
+                plan.followUpOn = e.followUpOn
+            }
+        case .planClosed(let e):
+            plans.removeAll { $0.id == e.planId }
+
+        case .flagRaised, .flagResolved:
+            break
+        }
+        if lastEventTime.map({ envelope.time > $0 }) ?? true { lastEventTime = envelope.time }
+    }
+
+    // MARK: - Ownership
+
+    /// Applies a change to an area's state, creating it when new (areas stay in declaration order).
+    mutating func updateArea(_ area: Area, _ change: (inout AreaState) -> Void) {
+        if let index = areas.firstIndex(where: { $0.area == area }) {
+            change(&areas[index])
+        } else {
+            var state = AreaState(area: area)
+            change(&state)
+            areas.append(state)
+            let order = Area.allCases
+            areas.sort { order.firstIndex(of: $0.area)! < order.firstIndex(of: $1.area)! }
+        }
+    }
+
+    /// Makes an agency the owner of an area from a day, ending the previous owner's period.
+    mutating func setOwner(_ area: Area, _ agency: Agency, since: LocalDate, contact: Contact?) {
+        updateArea(area) { state in
+            state.awaitingReceiver = nil
+            if state.pendingHandover?.to == agency { state.pendingHandover = nil }
+            if state.owner == agency {
+                if let contact { state.contact = contact }
+                return
+            }
+            if let last = state.periods.indices.last, state.periods[last].until == nil {
+                state.periods[last].until = max(since, state.periods[last].from)
+            }
+            state.periods.append(OwnershipPeriod(agency: agency, from: since))
+            if state.periods.count > Self.maxPeriodsPerArea { state.periods.removeFirst(state.periods.count - Self.maxPeriodsPerArea) }
+            state.owner = agency
+            state.since = since
+            state.contact = contact
+        }
+    }
+
+    /// Opens (or reopens) an agency's case in an area; the agency owns the area from then on.
+    mutating func openCase(_ agency: Agency, _ area: Area, contact: Contact?, opened: Mark) {
+        if let index = cases.firstIndex(where: { $0.agency == agency && $0.area == area }) {
+            if !cases[index].isOpen {
+                cases[index].opened = opened
+                cases[index].closed = nil
+                cases[index].closeReason = nil
+            }
+            if let contact { cases[index].contact = contact }
+        } else {
+            cases.append(CaseState(agency: agency, area: area, contact: contact, opened: opened))
+            cases.sort { ($0.agency.rawValue, $0.area.rawValue) < ($1.agency.rawValue, $1.area.rawValue) }
+        }
+        setOwner(area, agency, since: opened.on, contact: contact ?? caseOf(agency, area)?.contact)
+    }
+
+    /// Closes an agency's case in an area; if it owned the area, nobody does from that day.
+    mutating func closeCase(_ agency: Agency, _ area: Area, reason: CaseCloseReason, closed: Mark) {
+        if let index = cases.firstIndex(where: { $0.agency == agency && $0.area == area }) {
+            cases[index].closed = closed
+            cases[index].closeReason = reason
+        } else {
+            var state = CaseState(agency: agency, area: area, contact: nil, opened: closed)
+            state.closed = closed
+            state.closeReason = reason
+            cases.append(state)
+            cases.sort { ($0.agency.rawValue, $0.area.rawValue) < ($1.agency.rawValue, $1.area.rawValue) }
+        }
+        updateArea(area) { state in
+            if state.pendingHandover?.from == agency { state.pendingHandover = nil }
+            guard state.owner == agency else { return }
+            if let last = state.periods.indices.last, state.periods[last].until == nil {
+                state.periods[last].until = max(closed.on, state.periods[last].from)
+            }
+            state.owner = nil
+            state.since = closed.on
+            state.contact = nil
+        }
+    }
+
+    /// Records a handover for ping-pong detection, once per handover (a request, its acceptance and
+    /// the sender's closing within 30 days count as one).
+    mutating func recordHandover(_ area: Area, from: Agency, to: Agency, _ mark: Mark) {
+        if handovers.contains(where: { $0.area == area && $0.from == from && $0.to == to && abs($0.mark.on.days(to: mark.on)) <= 30 }) {
+            return
+        }
+        handovers.append(HandoverMark(area: area, from: from, to: to, mark: mark))
+        if handovers.count > Self.maxHandovers { handovers.removeFirst(handovers.count - Self.maxHandovers) }
+    }
+
+    // MARK: - Kommun
+
+    /// Ill health as a barrier: an arbetshinder of psychic or physical ill health, or the
+    /// försörjningshinder "sjukskriven med läkarintyg". Keeps the first day while it lasts.
+    mutating func updateIllHealth(_ mark: Mark) {
+        if kommun.hasIllHealthBarrier {
+            if kommun.illHealthSince == nil { kommun.illHealthSince = mark }
+        } else {
+            kommun.illHealthSince = nil
+        }
+    }
+
+    // MARK: - Referrals, SIP, plans
+
+    /// A rejected referral's sender took a next step: the rejection is settled.
+    mutating func clearRejectedReferrals(from agency: Agency, except referralId: String? = nil) {
+        referrals.removeAll { $0.status == .rejected && $0.from == agency && $0.id != referralId }
+    }
+
+    mutating func updateReferral(_ referralId: String, from: Agency, to: Agency, status: ReferralStatus?, _ mark: Mark,
+                                 _ change: (inout ReferralState) -> Void) {
+        if let index = referrals.firstIndex(where: { $0.id == referralId }) {
+            change(&referrals[index])
+            return
+        }
+        var referral = ReferralState(id: referralId, from: from, to: to, area: nil, status: status ?? .sent, sent: mark)
+        change(&referral)
+        referrals.append(referral)
+        if referrals.count > Self.maxReferrals {
+            let drop = referrals.firstIndex { $0.status == .accepted } ?? 0
+            referrals.remove(at: drop)
+        }
+    }
+
+    mutating func updateSip(_ sipId: String, caller: Agency, _ mark: Mark, _ change: (inout SipState) -> Void) {
+        if let index = sips.firstIndex(where: { $0.id == sipId }) {
+            change(&sips[index])
+            return
+        }
+        var sip = SipState(id: sipId, caller: caller, requested: mark)
+        change(&sip)
+        sips.append(sip)
+        if sips.count > Self.maxSips {
+            let drop = sips.firstIndex { !$0.isOpen } ?? 0
+            sips.remove(at: drop)
+        }
+    }
+
+    mutating func updatePlan(_ planId: String, lead: Agency, participants: [Agency], _ mark: Mark, _ change: (inout PlanState) -> Void) {
+        if let index = plans.firstIndex(where: { $0.id == planId }) {
+            change(&plans[index])
+            return
+        }
+        var unique: [Agency] = []
+        for agency in participants where !unique.contains(agency) { unique.append(agency) }
+        var plan = PlanState(id: planId, sipId: nil, leadAgency: lead, participants: unique, created: mark)
+        change(&plan)
+        plans.append(plan)
+        if plans.count > Self.maxPlans { plans.removeFirst(plans.count - Self.maxPlans) }
+    }
+}
+
+extension KommunStatus {
+    /// Whether ill health is a barrier now (arbetshinder or försörjningshinder).
+    public var hasIllHealthBarrier: Bool {
+        arbetshinder.contains(.psykiskOhalsa) || arbetshinder.contains(.fysiskOhalsa)
+            || forsorjningshinder == .sjukskrivenLakarintyg
+    }
+}

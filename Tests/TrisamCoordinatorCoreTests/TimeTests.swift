@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TrisamContracts
+@testable import TrisamCoordinatorCore
+
+@Suite struct TimeTests {
+    @Test func stockholmDatesMatchTheTimeZoneDatabase() throws {
+        let zone = try #require(TimeZone(identifier: "Europe/Stockholm"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        // Every 37 minutes over three years, covering six daylight-saving transitions.
+        var moment = Date(timeIntervalSince1970: 1_735_689_600) // 2025-01-01T00:00Z
+        let end = moment.addingTimeInterval(3 * 365 * 86_400)
+        while moment < end {
+            let parts = calendar.dateComponents([.year, .month, .day], from: moment)
+            let expected = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+            #expect(StockholmTime.date(of: moment) == expected, "\(moment)")
+            moment.addTimeInterval(37 * 60)
+        }
+    }
+
+    @Test func startOfDayIsLocalMidnight() throws {
+        let zone = try #require(TimeZone(identifier: "Europe/Stockholm"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var date = day("2025-01-01")
+        while date < day("2028-01-01") {
+            let expected = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+            #expect(StockholmTime.startOfDay(date) == expected, "\(date)")
+            date = date.adding(days: 1)
+        }
+        #expect(StockholmTime.startOfDay(day("2026-03-29")) == Date(timeIntervalSince1970: 1_774_738_800)) // 2026-03-28T23:00Z
+        #expect(StockholmTime.startOfDay(day("2026-07-01")) == Date(timeIntervalSince1970: 1_782_856_800)) // 2026-06-30T22:00Z
+    }
+
+    @Test func nextCheckIsTheExactMomentTheThresholdPasses() throws {
+        var s = Scenario()
+        s.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        let next = try #require(s.evaluate("2026-03-02").nextCheck)
+        #expect(next == midnight("2026-03-15"))
+        #expect(s.evaluate(at: next.addingTimeInterval(-1)).findings.isEmpty)
+        #expect(s.evaluate(at: next).findings.map(\.rule) == [RuleId.referralUnanswered])
+        // Once fired, nothing later changes without an event.
+        #expect(s.evaluate(at: next).nextCheck == nil)
+    }
+
+    @Test func nextCheckAcrossDaylightSavingTime() throws {
+        var s = Scenario()
+        s.add("r1", .kommun, "2026-03-20", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard, answerBy: day("2026-03-28"))))
+        let next = try #require(s.evaluate("2026-03-21").nextCheck)
+        #expect(next == Date(timeIntervalSince1970: 1_774_738_800)) // 2026-03-29 00:00 CET
+        #expect(!s.rules.evaluate(s.state, now: next.addingTimeInterval(-0.001)).findings.contains { $0.rule == RuleId.referralUnanswered })
+        #expect(s.rules.evaluate(s.state, now: next).findings.contains { $0.rule == RuleId.referralUnanswered })
+    }
+
+    @Test func nextCheckIsTheEarliestOfAllRules() throws {
+        var s = Scenario()
+        s.add("af1", .af, "2026-03-01", .afRegistered(AfRegistered(registeredOn: day("2026-03-01"))))          // no-named-contact: 03-15
+        s.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard, answerBy: day("2026-03-09")))) // 03-10
+        #expect(s.evaluate("2026-03-02").nextCheck == midnight("2026-03-10"))
+        #expect(s.evaluate("2026-03-10").nextCheck == midnight("2026-03-15"))
+        #expect(s.evaluate("2026-03-15").nextCheck == nil)
+        #expect(s.evaluate("2026-03-15").findings.map(\.rule) == [RuleId.referralUnanswered, RuleId.noNamedContact])
+    }
+
+    @Test func evaluationIsFastEnoughForTheService() {
+        // Not a timing assertion: a smoke check that a rich state evaluates without blowing up.
+        var s = Scenario()
+        s.bistand(from: "2025-01", through: "2026-03")
+        s.illHealth("k1", "2025-02-01")
+        s.sickNote("s1", 100, "2026-01-01", "2026-04-30")
+        let state = s.state
+        var count = 0
+        for offset in 0..<200 {
+            count += s.rules.evaluate(state, now: at("2026-01-01").addingTimeInterval(Double(offset) * 86_400)).findings.count
+        }
+        #expect(count > 0)
+    }
+}
