@@ -89,6 +89,11 @@ let package = Package(
             name: "TrisamSip",
             dependencies: ["TrisamContracts"]
         ),
+        // Scenario simulator: a realistic population driven through the agency services' HTTP APIs.
+        .target(
+            name: "TrisamSimulator",
+            dependencies: ["TrisamContracts"]
+        ),
         // Helpers for tests that start real processes (used by test targets only).
         .target(
             name: "TrisamTestSupport",
@@ -104,6 +109,7 @@ let package = Package(
                 "TrisamBus",
                 "TrisamAgency",
                 "TrisamCoordinator",
+                "TrisamSimulator",
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -125,6 +131,10 @@ let package = Package(
         .testTarget(
             name: "TrisamCoordinatorTests",
             dependencies: ["TrisamCoordinator", "TrisamCoordinatorCore", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport"]
+        ),
+        .testTarget(
+            name: "TrisamSimulatorTests",
+            dependencies: ["TrisamSimulator", "TrisamContracts"]
         ),
         .testTarget(
             name: "TrisamSipTests",

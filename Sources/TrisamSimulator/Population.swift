@@ -1,0 +1,360 @@
+import Foundation
+import TrisamContracts
+
+/// How a simulated person falls between agencies: each failure mode of the coordinator's gap
+/// rules (DOMAIN.md, "How people fall between agencies") that the agency APIs can produce.
+public enum FailureMode: String, CaseIterable, Sendable {
+    /// Sick-listed, FK denies sjukpenning (no SGI), not at AF, only bistånd left (002:L83).
+    case greyZone = "grey-zone"
+    /// AF judges no work capacity and deregisters; nobody takes over (002:L81).
+    case afDeregistered = "af-deregistered"
+    /// Aktivitetsersättning with nobody owning activity (002:L125).
+    case aktivitetsersattning = "aktivitetsersattning"
+    /// Sjukpenning ends within weeks and nobody plans for after (002:L83).
+    case benefitEnding = "benefit-ending"
+    /// A referral to AF that is never answered (000:L435).
+    case referralUnanswered = "referral-unanswered"
+    /// A referral to the region rejected, with no next step (000:L445).
+    case referralRejected = "referral-rejected"
+    /// The sick note ran out while ill health is a barrier and bistånd goes on (000:L393).
+    case sickNoteLapsed = "sick-note-lapsed"
+    /// Handed over kommun → AF → kommun → AF (000:L449–451).
+    case pingPong = "ping-pong"
+    /// A 75 % sick note and a 50 % municipal measure (001:L528).
+    case conflictingDemands = "conflicting-demands"
+    /// Ill health a barrier for over a year of bistånd and no SIP (000:L509).
+    case illHealthNoSip = "ill-health-no-sip"
+    /// FK acts without an open case with a named handläggare (000:L387).
+    case noNamedContact = "no-named-contact"
+}
+
+/// A person of the simulated population, with the steps that tell their story to the agencies.
+public struct SimulatedPerson: Sendable {
+    /// Synthetic personnummer (valid checksum), 10 digits with separator.
+    public var personnummer: String
+    public var isWoman: Bool
+    public var age: Int
+    public var barriers: [Arbetshinder]
+    /// The failure mode deliberately built in, if any (the profile alone may trip rules too).
+    public var failureMode: FailureMode?
+    public var steps: [SimulationStep]
+}
+
+/// Generates a realistic population deterministically from a seed.
+///
+/// Shares from Timrå, Sept 2019, 286 people on försörjningsstöd (001:L672–688): 52 % women,
+/// 25 % under 25, 14 % over 55; 42 % registered at AF; barriers mental health 28 %, physical 26 %,
+/// language 23 %, social 17 %, NPF 15 %; measure: none 52 %, municipal (AMT) 28 %, AF 22 %;
+/// sick note full time 28 %, part time 8 %. Bistånd duration: 14 % the whole time (001:L692).
+public struct PopulationGenerator: Sendable {
+    public var seed: UInt64
+    public var size: Int
+    /// The simulation's "today" (Europe/Stockholm date).
+    public var today: LocalDate
+    /// How many people get each failure mode built in (the rest follow their profile only).
+    public var perFailureMode: Int
+
+    public init(seed: UInt64, size: Int = 286, today: LocalDate, perFailureMode: Int = 3) {
+        self.seed = seed
+        self.size = size
+        self.today = today
+        self.perFailureMode = perFailureMode
+    }
+
+    /// The population; the same seed, size and today always give the same people and steps.
+    public func generate() -> [SimulatedPerson] {
+        var random = SeededRandom(seed: seed)
+        let modes = FailureMode.allCases
+        var people: [SimulatedPerson] = []
+        var used = Set<String>()
+        for index in 0..<size {
+            let mode: FailureMode? = index < modes.count * perFailureMode ? modes[index % modes.count] : nil
+            var story = Story(index: index, today: today, random: random)
+            let person = story.tell(mode: mode, usedNumbers: &used)
+            random = story.random
+            people.append(person)
+        }
+        return people
+    }
+}
+
+/// Builds one person's steps.
+struct Story {
+    let index: Int
+    let today: LocalDate
+    var random: SeededRandom
+    var steps: [SimulationStep] = []
+    private var registered: Set<Agency> = []
+    /// The person's personnummer, sent only to the agencies' own services (never on the bus).
+    private var number = ""
+
+    init(index: Int, today: LocalDate, random: SeededRandom) {
+        self.index = index
+        self.today = today
+        self.random = random
+    }
+
+    private static let kommunStaff = ["Karin Lind", "Johan Ek", "Maria Sjöberg", "Elin Holm"]
+    private static let afStaff = ["Ali Hassan", "Lena Nord", "Peter Ås"]
+    private static let fkStaff = ["Frida Ek", "Nils Berg"]
+    private static let regionStaff = ["Rolf Berg", "Dr. Sara Wik"]
+
+    mutating func tell(mode: FailureMode?, usedNumbers: inout Set<String>) -> SimulatedPerson {
+        let isWoman = random.chance(0.52)
+        let ageRoll = Double.random(in: 0..<1, using: &random)
+        let age = ageRoll < 0.25 ? random.int(18...24) : ageRoll < 0.86 ? random.int(25...55) : random.int(56...64)
+        var number = personnummer(age: age, woman: isWoman)
+        while usedNumbers.contains(number) { number = personnummer(age: age, woman: isWoman) }
+        usedNumbers.insert(number)
+        self.number = number
+
+        var barriers: [Arbetshinder] = []
+        if random.chance(0.28) { barriers.append(.psykiskOhalsa) }
+        if random.chance(0.26) { barriers.append(.fysiskOhalsa) }
+        if random.chance(0.23) { barriers.append(.sprakhinder) }
+        if random.chance(0.17) { barriers.append(.bristandeArbetslivserfarenhet) }
+        if random.chance(0.15) { barriers.append(.funktionsvariation) }
+        // Months on bistånd in the last year: 14 % all along, others 1–12 months.
+        let bistandMonths = random.chance(0.14) ? 12 : random.int(1...12)
+
+        // Every person starts at kommun: registered, consent for all purposes, a case with a handläggare.
+        register(.kommun)
+        for purpose in ConsentPurpose.allCases {
+            steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/consents", body: Body.json([
+                "purpose": purpose.rawValue, "agencies": Agency.allCases.map(\.rawValue),
+                "validUntil": today.adding(days: 365).description, "givenOn": today.adding(days: -bistandMonths * 30).description,
+            ]), label: "samtycke \(purpose.rawValue)"))
+        }
+        openCase(.kommun, .forsorjning, contact: random.pick(Self.kommunStaff), role: "försörjningsstödshandläggare",
+                 on: today.adding(days: -bistandMonths * 30))
+        for monthsAgo in stride(from: bistandMonths - 1, through: 0, by: -1) {
+            let month = Self.month(today, minus: monthsAgo)
+            status(.kommun, BistandDecided(decision: .granted, effectiveDate: month.firstDay, month: month.yearMonth))
+        }
+        if !barriers.isEmpty {
+            status(.kommun, ArbetshinderAssessed(barriers: barriers, assessedOn: today.adding(days: -random.int(20...120))))
+        }
+
+        switch mode {
+        case nil: profileOnly(barriers: barriers)
+        case .greyZone: greyZone()
+        case .afDeregistered: afDeregistered()
+        case .aktivitetsersattning: aktivitetsersattning()
+        case .benefitEnding: benefitEnding()
+        case .referralUnanswered: referralUnanswered()
+        case .referralRejected: referralRejected()
+        case .sickNoteLapsed: sickNoteLapsed()
+        case .pingPong: pingPong()
+        case .conflictingDemands: conflictingDemands()
+        case .illHealthNoSip: illHealthNoSip()
+        case .noNamedContact: noNamedContact()
+        }
+        return SimulatedPerson(personnummer: number, isWoman: isWoman, age: age, barriers: barriers,
+                               failureMode: mode, steps: steps)
+    }
+
+    // MARK: Profiles and failure modes
+
+    /// No deliberate failure: the shares of the population decide AF registration, sick notes
+    /// and measures.
+    private mutating func profileOnly(barriers: [Arbetshinder]) {
+        if random.chance(0.42) {
+            register(.af)
+            let on = today.adding(days: -random.int(30...300))
+            status(.af, AfRegistered(registeredOn: on, workCapacityPercent: random.pick([50, 75, 100])))
+            openCase(.af, .arbeteAktivitet, contact: random.pick(Self.afStaff), role: "arbetsförmedlare", on: on)
+        }
+        let sick = Double.random(in: 0..<1, using: &random)
+        if sick < 0.36 {
+            register(.region)
+            let extent = sick < 0.28 ? 100 : 50
+            let from = today.adding(days: -random.int(10...90))
+            status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: extent, from: from,
+                                           until: today.adding(days: random.int(20...90)), renewal: false))
+            openCase(.region, .halsaVard, contact: random.pick(Self.regionStaff), role: "läkare", on: from)
+        }
+        let measure = Double.random(in: 0..<1, using: &random)
+        if measure < 0.28 {
+            status(.kommun, MunicipalMeasureStarted(measureId: "m-\(index)", measure: random.pick([.coachingteamet, .arbetsmarknadsenhet, .arbetstraning]),
+                                                    startDate: today.adding(days: -random.int(5...60)), extentPercent: 25))
+        } else if measure < 0.50, registered.contains(.af) {
+            status(.af, AfProgrammeStarted(programmeId: "p-\(index)", programme: random.pick([.rustaOchMatcha, .jobUga, .extratjanst]),
+                                           startDate: today.adding(days: -random.int(5...60)), extentPercent: 50))
+        }
+    }
+
+    private mutating func greyZone() {
+        register(.region)
+        register(.fk)
+        let from = today.adding(days: -random.int(40...120))
+        status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: 100, from: from,
+                                       until: today.adding(days: 60), renewal: false))
+        openCase(.region, .halsaVard, contact: random.pick(Self.regionStaff), role: "läkare", on: from)
+        status(.fk, SjukpenningDecided(decision: .noSgi, effectiveDate: from.adding(days: 14)))
+        openCase(.fk, .halsaVard, contact: random.pick(Self.fkStaff), role: "handläggare", on: from.adding(days: 10))
+        status(.kommun, ForsorjningshinderReported(code: .sjukskrivenLakarintyg, month: today.yearMonth))
+    }
+
+    private mutating func afDeregistered() {
+        register(.af)
+        let registeredOn = today.adding(days: -random.int(200...400))
+        status(.af, AfRegistered(registeredOn: registeredOn, workCapacityPercent: 50))
+        openCase(.af, .arbeteAktivitet, contact: random.pick(Self.afStaff), role: "arbetsförmedlare", on: registeredOn)
+        let judged = today.adding(days: -random.int(30...60))
+        status(.af, AfWorkCapacityLacking(assessedOn: judged))
+        status(.af, AfDeregistered(deregisteredOn: judged.adding(days: 5), reason: .lackingWorkCapacity))
+        steps.append(SimulationStep(.af, "POST", "/persons/{clientRef}/cases/arbete-aktivitet/close", body: Body.json([
+            "reason": "other", "closedOn": judged.adding(days: 5).description,
+        ]), label: "AF avslutar ärendet"))
+    }
+
+    private mutating func aktivitetsersattning() {
+        register(.fk)
+        let from = today.adding(days: -random.int(90...200))
+        status(.fk, AktivitetsersattningGranted(from: from, until: today.adding(days: 400), extentPercent: 100))
+        openCase(.fk, .forsorjning, contact: random.pick(Self.fkStaff), role: "handläggare", on: from)
+    }
+
+    private mutating func benefitEnding() {
+        register(.fk)
+        register(.region)
+        let from = today.adding(days: -random.int(150...170))
+        status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: 100, from: from,
+                                       until: today.adding(days: 25), renewal: false))
+        status(.fk, SjukpenningDecided(decision: .granted, effectiveDate: from, extentPercent: 100, until: today.adding(days: 25)))
+        openCase(.fk, .halsaVard, contact: random.pick(Self.fkStaff), role: "handläggare", on: from)
+    }
+
+    private mutating func referralUnanswered() {
+        register(.af)
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/referrals", body: Body.json([
+            "to": "af", "area": "arbete-aktivitet",
+            "reason": "Behöver stöd att komma vidare mot arbete efter lång tid med försörjningsstöd",
+            "requestedMeasure": "Inskrivning och kartläggning", "answerBy": today.adding(days: 7).description,
+        ]), capture: .init(field: "referralId", name: "referral"), label: "remiss till AF (obesvarad)"))
+    }
+
+    private mutating func referralRejected() {
+        register(.region)
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/referrals", body: Body.json([
+            "to": "region", "area": "halsa-vard", "reason": "Psykisk ohälsa hindrar arbete; behöver bedömning",
+            "requestedMeasure": "Läkarbedömning av arbetsförmåga",
+        ]), capture: .init(field: "referralId", name: "referral"), label: "remiss till regionen"))
+        steps.append(SimulationStep(.region, "POST", "/referrals/{referral}/received", body: Body.json([:]), label: "regionen tar emot remissen"))
+        steps.append(SimulationStep(.region, "POST", "/referrals/{referral}/reject", body: Body.json([
+            "reason": "Ingen aktuell vårdkontakt; hänvisas till vårdcentral",
+        ]), label: "regionen avvisar remissen"))
+    }
+
+    private mutating func sickNoteLapsed() {
+        register(.region)
+        let from = today.adding(days: -random.int(90...150))
+        let until = today.adding(days: -random.int(10...30))
+        status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: 100, from: from, until: until, renewal: false))
+        status(.region, SickNoteEnded(sickNoteId: "sn-\(index)", endedOn: until.adding(days: 1), reason: .lapsed))
+        status(.kommun, ArbetshinderAssessed(barriers: [.psykiskOhalsa], assessedOn: from))
+    }
+
+    private mutating func pingPong() {
+        register(.af)
+        status(.af, AfRegistered(registeredOn: today.adding(days: -150), workCapacityPercent: 50))
+        openCase(.kommun, .arbeteAktivitet, contact: random.pick(Self.kommunStaff), role: "arbetskonsulent", on: today.adding(days: -150))
+        handover(.arbeteAktivitet, from: .kommun, to: .af, n: 1)
+        handover(.arbeteAktivitet, from: .af, to: .kommun, n: 2)
+        handover(.arbeteAktivitet, from: .kommun, to: .af, n: 3)
+    }
+
+    private mutating func conflictingDemands() {
+        register(.region)
+        let from = today.adding(days: -random.int(20...40))
+        status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: 75, from: from,
+                                       until: today.adding(days: 60), renewal: false))
+        status(.kommun, MunicipalMeasureStarted(measureId: "m-\(index)", measure: .arbetstraning,
+                                                startDate: from.adding(days: 7), extentPercent: 50))
+    }
+
+    private mutating func illHealthNoSip() {
+        // Bistånd months beyond the last year, so ill health has been a barrier for over a year.
+        for monthsAgo in stride(from: 16, through: 12, by: -1) {
+            let month = Self.month(today, minus: monthsAgo)
+            status(.kommun, BistandDecided(decision: .granted, effectiveDate: month.firstDay, month: month.yearMonth))
+        }
+        status(.kommun, ArbetshinderAssessed(barriers: [.psykiskOhalsa, .fysiskOhalsa], assessedOn: today.adding(days: -420)))
+    }
+
+    private mutating func noNamedContact() {
+        register(.fk)
+        status(.fk, SjukpenningDecided(decision: .applied, effectiveDate: today.adding(days: -30)))
+    }
+
+    // MARK: Building blocks
+
+    /// Registers the person at an agency's service once; the first registration (kommun's)
+    /// gives the clientRef the later paths use.
+    private mutating func register(_ agency: Agency) {
+        guard !registered.contains(agency) else { return }
+        let first = registered.isEmpty
+        registered.insert(agency)
+        steps.append(SimulationStep(agency, "POST", "/persons", body: Body.json(["personnummer": number]),
+                                    capture: first ? .init(field: "clientRef", name: "clientRef") : nil,
+                                    label: "\(agency.rawValue) registrerar personen"))
+    }
+
+    private mutating func status<P: EventPayload>(_ payload: P) {
+        let agency = P.eventType.owningAgency ?? .kommun
+        register(agency)
+        steps.append(SimulationStep(agency, "POST", "/persons/{clientRef}/statuses", body: Body.status(payload),
+                                    label: P.eventType.rawValue))
+    }
+
+    private mutating func openCase(_ agency: Agency, _ area: Area, contact: String, role: String, on: LocalDate) {
+        steps.append(SimulationStep(agency, "POST", "/persons/{clientRef}/cases", body: Body.json([
+            "area": area.rawValue, "contact": Body.contact(contact, role: role), "openedOn": max(on, today.adding(days: -3000)).description,
+        ]), label: "\(agency.rawValue) öppnar ärende \(area.rawValue)"))
+    }
+
+    private mutating func handover(_ area: Area, from: Agency, to: Agency, n: Int) {
+        let name = "handover\(n)"
+        steps.append(SimulationStep(from, "POST", "/persons/{clientRef}/handovers", body: Body.json([
+            "area": area.rawValue, "to": to.rawValue, "reason": "Bedöms höra hemma hos \(to.displayName)",
+        ]), capture: .init(field: "handoverId", name: name), label: "\(from.rawValue) lämnar över till \(to.rawValue)"))
+        steps.append(SimulationStep(to, "POST", "/handovers/{\(name)}/accept", body: Body.json([
+            "contact": Body.contact(to == .af ? "Lena Nord" : "Johan Ek", role: "handläggare"),
+        ]), label: "\(to.rawValue) tar emot överlämningen"))
+    }
+
+    /// A synthetic personnummer `YYMMDD-NNNC` with a valid check digit; the serial's second-last
+    /// digit is odd for men and even for women.
+    private mutating func personnummer(age: Int, woman: Bool) -> String {
+        let year = today.year - age
+        let month = random.int(1...12)
+        let day = random.int(1...LocalDate.daysIn(month: month, year: year))
+        var serial = random.int(0...99) * 10 + random.int(0...4) * 2 + (woman ? 0 : 1)
+        serial = serial % 1000
+        let digits = String(format: "%02d%02d%02d%03d", year % 100, month, day, serial)
+        return String(format: "%02d%02d%02d-%03d%d", year % 100, month, day, serial, Self.luhn(digits))
+    }
+
+    /// The Luhn check digit of nine digits.
+    static func luhn(_ digits: String) -> Int {
+        var sum = 0
+        for (position, character) in digits.enumerated() {
+            var value = character.wholeNumberValue! * (position % 2 == 0 ? 2 : 1)
+            if value > 9 { value -= 9 }
+            sum += value
+        }
+        return (10 - sum % 10) % 10
+    }
+
+    /// The first day of the month `months` before `date`'s month.
+    static func month(_ date: LocalDate, minus months: Int) -> (firstDay: LocalDate, yearMonth: YearMonth) {
+        let total = date.year * 12 + (date.month - 1) - months
+        let year = total / 12, month = total % 12 + 1
+        return (LocalDate(year: year, month: month, day: 1)!, YearMonth(year: year, month: month)!)
+    }
+}
+
+extension LocalDate {
+    /// This date's month.
+    var yearMonth: YearMonth { YearMonth(year: year, month: month)! }
+}

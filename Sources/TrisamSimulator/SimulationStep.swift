@@ -1,0 +1,70 @@
+import Foundation
+import TrisamContracts
+
+/// One HTTP call the simulator makes to an agency service for a person.
+///
+/// Paths may hold placeholders that the driver fills in from earlier answers:
+/// `{clientRef}` (from registering the person) and `{NAME}` for an id captured by an earlier
+/// step with ``capture`` (e.g. a referral id).
+public struct SimulationStep: Sendable, Equatable {
+    /// The agency whose service is called, with its staff token.
+    public var agency: Agency
+    public var method: String
+    public var path: String
+    /// The JSON body, if any.
+    public var body: Data?
+    /// Captures a field of the JSON answer under a name for later paths: (field, name).
+    public var capture: Capture?
+    /// What the step does, for the log.
+    public var label: String
+
+    public struct Capture: Sendable, Equatable {
+        public var field: String
+        public var name: String
+    }
+
+    public init(_ agency: Agency, _ method: String, _ path: String, body: Data? = nil,
+                capture: Capture? = nil, label: String) {
+        self.agency = agency
+        self.method = method
+        self.path = path
+        self.body = body
+        self.capture = capture
+        self.label = label
+    }
+
+    /// The path with its placeholders replaced, or nil if one is unknown.
+    public func resolvedPath(_ values: [String: String]) -> String? {
+        var result = ""
+        var rest = Substring(path)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { return nil }
+            let name = String(rest[rest.index(after: open)..<close])
+            guard let value = values[name] else { return nil }
+            result += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+}
+
+/// Builds the request bodies of the agency API from the contract types, so that what the
+/// simulator sends is valid by construction.
+enum Body {
+    /// `{"type": "<event type>", "payload": {…}}` for `POST /persons/{clientRef}/statuses`.
+    static func status<P: EventPayload>(_ payload: P) -> Data {
+        let payloadData = (try? EventEnvelope.encoder().encode(payload)) ?? Data("{}".utf8)
+        var data = Data("{\"type\":\"\(P.eventType.rawValue)\",\"payload\":".utf8)
+        data.append(payloadData)
+        data.append(Data("}".utf8))
+        return data
+    }
+
+    /// A JSON object from plain values.
+    static func json(_ object: [String: Any]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+
+    static func contact(_ name: String, role: String) -> [String: Any] { ["name": name, "role": role] }
+}

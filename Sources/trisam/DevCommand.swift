@@ -1,0 +1,271 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import ServiceLifecycle
+import TrisamContracts
+import TrisamKafka
+
+/// `trisam dev`: the whole system on one machine. Hosts the embedded broker in this process and
+/// starts the four agency services and the coordinator as child processes of the same executable,
+/// with development tokens and a development clientRef secret kept in the state folder.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Run the whole system on this machine: embedded broker, four agency services, coordinator.",
+        discussion: """
+            Ports: the coordinator on --base-port, kommun, af, fk and region on the next four. \
+            Stores, logs, tokens and the development clientRef secret live in --state-dir. \
+            Ctrl-C (or SIGTERM) stops every process cleanly. Not for production: the tokens are \
+            printed and the secret is generated locally.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Folder for stores, logs, tokens and the development secret.", valueName: "dir"))
+    var stateDir: String = ".trisam/dev"
+
+    @Option(help: "Port of the coordinator; the agency services take the next four (kommun, af, fk, region).")
+    var basePort: Int = 8080
+
+    @Option(help: "Partitions per Trisam topic on the embedded broker.")
+    var partitions: Int = 12
+
+    @Flag(help: "Delete the stores of an earlier run first (the embedded broker always starts empty).")
+    var fresh = false
+
+    func validate() throws {
+        guard (1024...65530).contains(basePort) else { throw ValidationError("--base-port must be between 1024 and 65530, got \(basePort)") }
+        guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "trisam.dev")
+        logger.logLevel = .info
+        let folder = URL(fileURLWithPath: stateDir, isDirectory: true)
+        if fresh { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("logs"), withIntermediateDirectories: true)
+
+        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: logger)
+        for topic in Topic.all {
+            try cluster.createTopic(topic, partitions: partitions, replicationFactor: 3)
+        }
+        try BootstrapFile.write(cluster.bootstrapServers, stateDir: stateDir)
+        printLine("trisam dev: embedded broker at \(cluster.bootstrapServers)")
+
+        let secret = try DevSecrets.clientRefSecret(in: folder)
+        let tokens = DevSecrets.tokens
+        let roles = DevRole.all(basePort: basePort)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TRISAM_CLIENTREF_SECRET"] = secret
+        environment["TRISAM_BOOTSTRAP"] = cluster.bootstrapServers
+        environment["TRISAM_AGENCY_TOKENS"] = tokens.agencyJSON
+        environment["TRISAM_COORDINATOR_TOKENS"] = tokens.coordinatorJSON
+        environment.removeValue(forKey: "TRISAM_CLIENTREF_SECRET_FILE")
+
+        let executable = try Self.ownExecutable()
+        var children: [DevChild] = []
+        do {
+            for role in roles {
+                children.append(try DevChild(role: role, executable: executable, stateDir: stateDir,
+                                             environment: environment, logFolder: folder.appendingPathComponent("logs")))
+            }
+            for child in children { try await child.waitUntilServing() }
+        } catch {
+            for child in children { await child.stop() }
+            cluster.shutdown()
+            throw error
+        }
+
+        printLine("")
+        printLine("Trisam körs / is running:")
+        for child in children {
+            printLine("  \(child.role.title.padding(toLength: 20, withPad: " ", startingAt: 0)) http://127.0.0.1:\(child.role.port)")
+        }
+        printLine("")
+        printLine("Demo logins (Authorization: Bearer <token>):")
+        for entry in tokens.entries {
+            printLine("  \(entry.scope.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.token)  (\(entry.name), \(entry.role))")
+        }
+        printLine("")
+        printLine("Logs: \(folder.appendingPathComponent("logs").path)   Stop: Ctrl-C")
+
+        let service = DevSupervisor(children: children, cluster: cluster, stateDir: stateDir, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        printLine("trisam dev: stopped")
+    }
+
+    /// This process's own executable, to start the other roles from.
+    static func ownExecutable() throws -> URL {
+        if let url = Bundle.main.executableURL, FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        let link = "/proc/self/exe"
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: link) { return URL(fileURLWithPath: path) }
+        throw ValidationError("cannot find the trisam executable to start the other roles")
+    }
+}
+
+/// One role `trisam dev` starts.
+struct DevRole: Sendable {
+    /// Arguments after the executable.
+    let arguments: [String]
+    /// Its HTTP port.
+    let port: Int
+    /// Name for the log file.
+    let name: String
+    /// What it is, for the summary.
+    let title: String
+
+    static func all(basePort: Int) -> [DevRole] {
+        var roles = [DevRole(arguments: ["coordinator", "--port", String(basePort)], port: basePort,
+                             name: "coordinator", title: "Samordnare (coordinator)")]
+        for (index, agency) in Agency.allCases.enumerated() {
+            let port = basePort + 1 + index
+            roles.append(DevRole(arguments: ["agency", "--name", agency.rawValue, "--port", String(port)], port: port,
+                                 name: agency.rawValue, title: agency.displayName))
+        }
+        return roles
+    }
+}
+
+/// A role running as a child process, its output in a log file.
+final class DevChild: @unchecked Sendable {
+    let role: DevRole
+    let process = Process()
+    let logFile: URL
+
+    init(role: DevRole, executable: URL, stateDir: String, environment: [String: String], logFolder: URL) throws {
+        self.role = role
+        logFile = logFolder.appendingPathComponent("\(role.name).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.executableURL = executable
+        process.arguments = role.arguments + ["--state-dir", stateDir]
+        process.environment = environment
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    /// Waits until the role answers `GET /health`, or fails naming its log.
+    func waitUntilServing(limit: Duration = .seconds(60)) async throws {
+        let url = URL(string: "http://127.0.0.1:\(role.port)/health")!
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw ValidationError("\(role.name) stopped during start-up (exit \(process.terminationStatus)); see \(logFile.path)")
+            }
+            if let (_, response) = try? await URLSession.shared.data(from: url),
+               (response as? HTTPURLResponse)?.statusCode == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ValidationError("\(role.name) did not answer on port \(role.port) within \(limit); see \(logFile.path)")
+    }
+
+    /// SIGTERM, then SIGKILL after 20 s.
+    func stop() async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Keeps the children and the embedded broker up until graceful shutdown or until a child dies,
+/// then stops the children first (so they flush their outboxes) and the broker last.
+struct DevSupervisor: Service {
+    let children: [DevChild]
+    let cluster: EmbeddedKafkaCluster
+    let stateDir: String
+    let logger: Logger
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await gracefulShutdown()
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    if let dead = children.first(where: { !$0.process.isRunning }) {
+                        printLine("trisam dev: \(dead.role.name) stopped unexpectedly (exit \(dead.process.terminationStatus)); see \(dead.logFile.path)")
+                        return
+                    }
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        printLine("trisam dev: stopping…")
+        await withTaskGroup(of: Void.self) { group in
+            for child in children { group.addTask { await child.stop() } }
+        }
+        BootstrapFile.remove(ifNaming: cluster.bootstrapServers, stateDir: stateDir)
+        cluster.shutdown()
+    }
+}
+
+/// Development credentials: fixed demo tokens and a locally generated clientRef secret.
+enum DevSecrets {
+    struct Entry {
+        let token: String
+        /// An agency code, or `coordinator`.
+        let scope: String
+        let name: String
+        let role: String
+    }
+
+    struct Tokens {
+        let entries: [Entry]
+
+        /// `TRISAM_AGENCY_TOKENS`: every agency's staff token.
+        var agencyJSON: String {
+            json(entries.filter { $0.scope != "coordinator" }.map {
+                ["token": $0.token, "agency": $0.scope, "name": $0.name, "role": $0.role]
+            })
+        }
+
+        /// `TRISAM_COORDINATOR_TOKENS`: the coordinators' tokens.
+        var coordinatorJSON: String {
+            json(entries.filter { $0.scope == "coordinator" }.map {
+                ["token": $0.token, "name": $0.name, "role": $0.role]
+            })
+        }
+
+        private func json(_ objects: [[String: String]]) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    static let tokens = Tokens(entries: [
+        Entry(token: "demo-samordnare", scope: "coordinator", name: "Sara Samordnare", role: "samordnare"),
+        Entry(token: "demo-kommun", scope: "kommun", name: "Karin Lind", role: "försörjningsstödshandläggare"),
+        Entry(token: "demo-af", scope: "af", name: "Ali Hassan", role: "arbetsförmedlare"),
+        Entry(token: "demo-fk", scope: "fk", name: "Frida Ek", role: "handläggare"),
+        Entry(token: "demo-region", scope: "region", name: "Rolf Berg", role: "rehabkoordinator"),
+    ])
+
+    /// The development clientRef secret in `<folder>/clientref-secret` (hex), created on first use.
+    static func clientRefSecret(in folder: URL) throws -> String {
+        let file = folder.appendingPathComponent("clientref-secret")
+        if let text = try? String(contentsOf: file, encoding: .utf8) {
+            let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !secret.isEmpty { return secret }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data((secret + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        return secret
+    }
+}

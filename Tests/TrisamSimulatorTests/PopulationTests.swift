@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TrisamContracts
+@testable import TrisamSimulator
+
+@Suite("Simulated population")
+struct PopulationTests {
+    let today = LocalDate("2026-11-24")!
+
+    func generate(seed: UInt64 = 2019, size: Int = 286) -> [SimulatedPerson] {
+        PopulationGenerator(seed: seed, size: size, today: today).generate()
+    }
+
+    @Test("the same seed gives the same people and requests; another seed does not")
+    func deterministic() {
+        let first = generate(), second = generate(), other = generate(seed: 7)
+        #expect(first.map(\.personnummer) == second.map(\.personnummer))
+        #expect(first.map(\.steps) == second.map(\.steps))
+        #expect(first.map(\.personnummer) != other.map(\.personnummer))
+    }
+
+    @Test("every personnummer is valid, synthetic and unique")
+    func personnummer() throws {
+        let people = generate()
+        #expect(Set(people.map(\.personnummer)).count == people.count)
+        for person in people {
+            let parsed = try PersonalIdentityNumber(person.personnummer)
+            #expect(parsed.kind == .personnummer)
+        }
+    }
+
+    @Test("each failure mode is built into the requested number of people")
+    func failureModes() {
+        let people = generate()
+        for mode in FailureMode.allCases {
+            #expect(people.filter { $0.failureMode == mode }.count == 3, "\(mode)")
+        }
+        #expect(people.filter { $0.failureMode == nil }.count == 286 - 3 * FailureMode.allCases.count)
+    }
+
+    @Test("shares follow Timrå 2019 within sampling error")
+    func shares() {
+        let people = generate(size: 2000)
+        func share(_ predicate: (SimulatedPerson) -> Bool) -> Double {
+            Double(people.filter(predicate).count) / Double(people.count)
+        }
+        #expect((0.47...0.57).contains(share { $0.isWoman }))
+        #expect((0.21...0.29).contains(share { $0.age < 25 }))
+        #expect((0.11...0.17).contains(share { $0.age > 55 }))
+        #expect((0.24...0.32).contains(share { $0.barriers.contains(.psykiskOhalsa) }))
+        let profileOnly = people.filter { $0.failureMode == nil }
+        let atAf = Double(profileOnly.filter { $0.steps.contains { $0.label == "af.registered" } }.count) / Double(profileOnly.count)
+        #expect((0.37...0.47).contains(atAf))
+    }
+
+    @Test("every status request is a valid event of the agency that sends it")
+    func statusBodiesAreValidEvents() throws {
+        let subject = ClientRef(rawValue: String(repeating: "a", count: 32))!
+        var checked = 0
+        for person in generate() {
+            for step in person.steps where step.path.hasSuffix("/statuses") {
+                let object = try #require(try JSONSerialization.jsonObject(with: try #require(step.body)) as? [String: Any])
+                let type = try #require(EventType(rawValue: try #require(object["type"] as? String)))
+                #expect(type.owningAgency == step.agency)
+                let payload = try JSONSerialization.data(withJSONObject: try #require(object["payload"]))
+                let message = EncodedEvent(key: Array(subject.rawValue.utf8), headers: [
+                    EventHeader(name: "ce_specversion", string: "1.0"),
+                    EventHeader(name: "ce_id", string: "e-\(checked)"),
+                    EventHeader(name: "ce_source", string: EventSource.agency(step.agency).uri),
+                    EventHeader(name: "ce_type", string: type.cloudEventsType),
+                    EventHeader(name: "ce_time", string: "2026-11-24T09:00:00.000Z"),
+                    EventHeader(name: "ce_subject", string: subject.rawValue),
+                ], value: Array(payload))
+                _ = try EventEnvelope(decoding: message)
+                checked += 1
+            }
+        }
+        #expect(checked > 286)
+    }
+
+    @Test("paths are filled from earlier answers, and an unknown placeholder is not guessed")
+    func placeholders() {
+        let step = SimulationStep(.region, "POST", "/referrals/{referral}/reject", label: "x")
+        #expect(step.resolvedPath(["referral": "r-1"]) == "/referrals/r-1/reject")
+        #expect(step.resolvedPath([:]) == nil)
+    }
+
+    @Test("the check digit is the Luhn digit (Skatteverket's example 811218-9876)")
+    func luhn() {
+        #expect(Story.luhn("811218987") == 6)
+    }
+}
