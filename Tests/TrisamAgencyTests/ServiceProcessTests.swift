@@ -194,7 +194,7 @@ struct ServiceProcessTests {
             cases = (try await kommun.get("/persons/\(ref)").json()["cases"] as? [[String: Any]]) ?? []
             #expect(cases.first?["open"] as? Bool == true, "kommun owns the area until AF accepts")
             try await expectJSON(af, "POST", "/handovers/\(second)/accept", ["contact": ["name": "Omar Ali"], "acceptedOn": DateRulesToday.text], status: 200)
-            try await expectJSON(af, "POST", "/handovers/\(second)/accept", ["contact": ["name": "Omar Ali"]], status: 409)
+            try await expectJSON(af, "POST", "/handovers/\(second)/accept", ["contact": ["name": "Omar Ali"], "acceptedOn": DateRulesToday.text], status: 409)
             try await eventually("kommun's case is closed by handover", limit: .seconds(30)) {
                 let cases = (try await kommun.get("/persons/\(ref)").json()["cases"] as? [[String: Any]]) ?? []
                 return cases.first?["closeReason"] as? String == "handover" && cases.first?["handoverTo"] as? String == "af"

@@ -173,7 +173,7 @@ struct ServiceStoreTests {
         let first = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body).body["handoverId"] as! String
         await #expect(throws: APIError.self) { try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body) }
         var seq = try await af.deliver(from: kommun)
-        await #expect(throws: APIError.wrongParty("only the receiving agency (af) answers this handover")) {
+        await #expect(throws: APIError.wrongParty("only the receiving agency (af) answers this handover", field: "handoverId")) {
             try await kommun.service.answerHandover(kommun.staff, handoverId: first, answer: .refuse, body: Data(#"{"reason":"x"}"#.utf8))
         }
         _ = try await af.service.answerHandover(af.staff, handoverId: first, answer: .refuse, body: Data(#"{"reason":"Ingen kapacitet"}"#.utf8))
@@ -185,7 +185,7 @@ struct ServiceStoreTests {
         // Then accepted: AF opens its case, kommun closes with reason handover, which reaches AF's inbox.
         let second = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body).body["handoverId"] as! String
         seq = try await af.deliver(from: kommun, after: seq)
-        _ = try await af.service.answerHandover(af.staff, handoverId: second, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"}}"#.utf8))
+        _ = try await af.service.answerHandover(af.staff, handoverId: second, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"},"acceptedOn":"2026-11-24"}"#.utf8))
         afSeq = try await kommun.deliver(from: af, after: afSeq)
         summary = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body
         let cases = summary["cases"] as! [[String: Any]]
