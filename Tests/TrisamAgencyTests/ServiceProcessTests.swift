@@ -82,19 +82,26 @@ func expectJSON(_ client: HTTPTestClient, _ method: String, _ path: String, _ bo
 
 @Suite("Agency service processes on an embedded broker", .serialized)
 struct ServiceProcessTests {
-    @Test("kommun refers to AF; AF sees it, confirms and accepts with a contact; kommun sees the answer; tokens are per agency",
+    @Test("four services side by side; kommun refers to AF; AF sees it, confirms and accepts with a contact; kommun sees the answer; tokens are per agency",
           .timeLimit(.minutes(2)))
     func referralLoop() async throws {
         let fixture = try AgencyProcessFixture()
         do {
-            try await fixture.start(.kommun)
-            try await fixture.start(.af)
+            for agency in Agency.allCases { try await fixture.start(agency) }
             let kommun = fixture.client(.kommun)
             let af = fixture.client(.af)
+            for agency in Agency.allCases {
+                let health = try await expectJSON(fixture.client(agency, token: nil), "GET", "/health", status: 200)
+                #expect(health["agency"] as? String == agency.rawValue)
+                for other in Agency.allCases where other != agency {
+                    let crossed = try await fixture.client(agency, token: AgencyProcessFixture.tokens[other]).get("/inbox")
+                    #expect(crossed.status == 403, "\(other.rawValue)'s token at \(agency.rawValue): \(crossed.text)")
+                }
+            }
 
             // Access: no token 401, another agency's token 403.
             let anonymous = try await fixture.client(.af, token: nil).get("/inbox")
-            #expect(anonymous.status == 401)
+            #expect(anonymous.status == 401 && anonymous.headers["www-authenticate"] != nil)
             let crossed = try await fixture.client(.af, token: AgencyProcessFixture.tokens[.kommun]).get("/inbox")
             #expect(crossed.status == 403, "\(crossed.text)")
             #expect(crossed.text.contains("forbidden") && !crossed.text.contains(AgencyProcessFixture.tokens[.kommun]!))
@@ -143,6 +150,12 @@ struct ServiceProcessTests {
             let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)", status: 200)
             let actions = ((audit["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
             #expect(actions.contains("person.read") && actions.contains("referral.send") && actions.contains("consent.give"))
+            // FK and the region saw nothing of it: an agency reads only its own inbox.
+            for agency in [Agency.fk, .region] {
+                let items = try await expectJSON(fixture.client(agency), "GET", "/inbox", status: 200)["items"] as? [[String: Any]]
+                #expect(items?.isEmpty == true)
+                try await expectJSON(fixture.client(agency), "GET", "/persons/\(ref)", status: 404)
+            }
             // The personnummer never went into the logs.
             #expect(!fixture.processes.values.contains { $0.output.contains("1212-1212") || $0.output.contains("191212121212") })
         } catch {
