@@ -1,7 +1,86 @@
 import ArgumentParser
+import Foundation
+import Logging
+import TrisamAgency
+import TrisamContracts
 
-/// `trisam agency --name <agency>`: placeholder until the agency service lands (issue 3).
+/// `trisam agency --name <agency>`: one agency's service (HTTP API, own store, outbox, inbox).
 struct AgencyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "agency", abstract: "Run one agency's service.")
-    func run() async throws { throw ValidationError("not yet implemented") }
+    static let configuration = CommandConfiguration(
+        commandName: "agency",
+        abstract: "Run one agency's service: HTTP API, its own SQLite store, durable outbox to Kafka, inbox consumer.",
+        discussion: """
+            Store: <state-dir>/<agency>/agency.sqlite. Staff tokens: --tokens-file, $TRISAM_AGENCY_TOKENS_FILE, \
+            or $TRISAM_AGENCY_TOKENS (JSON [{"token","agency","name","role"}]). The clientRef secret comes from \
+            $TRISAM_CLIENTREF_SECRET or $TRISAM_CLIENTREF_SECRET_FILE; without one the service refuses to start \
+            unless --dev-secret is given (a public development secret: never with real personnummer). \
+            Stops gracefully on SIGTERM/SIGINT, flushing the outbox.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The agency: kommun, af, fk or region.", valueName: "agency"))
+    var name: String
+
+    @Option(help: "Port to listen on (default: kommun 8081, af 8082, fk 8083, region 8084; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Staff tokens JSON file. Default: $TRISAM_AGENCY_TOKENS_FILE, else $TRISAM_AGENCY_TOKENS.", valueName: "file"))
+    var tokensFile: String?
+
+    @Flag(help: "Use the public development clientRef secret when no secret is configured (local demos and tests only).")
+    var devSecret = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @OptionGroup var kafka: KafkaOptions
+
+    func validate() throws {
+        guard Agency(rawValue: name) != nil else {
+            throw ValidationError("--name must be one of \(Agency.allowedCodes), got \"\(name)\"")
+        }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() async throws {
+        let agency = Agency(rawValue: name)!
+        var logger = Logger(label: "trisam.agency.\(agency.rawValue)")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let pseudonymizer = try Self.pseudonymizer(devSecret: devSecret)
+        let tokens: StaffTokens
+        do {
+            tokens = try StaffTokens.load(file: tokensFile)
+        } catch {
+            throw error
+        }
+        if tokens.count(for: agency) == 0 {
+            FileHandle.standardError.write(Data("warning: no staff token is configured for \(agency.rawValue); every request except /health will be refused\n".utf8))
+        }
+        let configuration = AgencyConfiguration(
+            agency: agency, host: host, port: port ?? AgencyConfiguration.defaultPort(agency),
+            storePath: AgencyConfiguration.storePath(stateDir: kafka.resolvedStateDir, agency: agency),
+            kafka: try kafka.configuration(), tokens: tokens, pseudonymizer: pseudonymizer)
+        let host = self.host
+        try await AgencyServer.run(configuration, logger: logger) { port in
+            printLine("trisam agency \(agency.rawValue): store \(configuration.storePath)")
+            printLine("listening on http://\(host):\(port)")
+        }
+        printLine("trisam agency \(agency.rawValue): stopped")
+    }
+
+    /// The configured clientRef secret; the public development secret only with `--dev-secret`.
+    static func pseudonymizer(devSecret: Bool) throws -> Pseudonymizer {
+        do {
+            return try Pseudonymizer.fromEnvironment()
+        } catch .missingSecret where devSecret {
+            FileHandle.standardError.write(Data("warning: --dev-secret: using the PUBLIC development clientRef secret; never use it with real personnummer\n".utf8))
+            return Pseudonymizer.development
+        } catch {
+            throw ConfigurationError("\(error.description). For a local demo without a secret, pass --dev-secret.")
+        }
+    }
 }

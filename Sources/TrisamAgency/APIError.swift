@@ -1,0 +1,107 @@
+import Foundation
+import TrisamContracts
+
+/// A refused request: HTTP status, a machine-readable code, the field at fault (if any) and an
+/// English message an integrator can act on. Rendered as
+/// `{"error":{"code":"invalid_field","field":"personnummer","message":"…"}}`.
+///
+/// Every refusal is raised before anything is written, or inside a store transaction that it
+/// rolls back, so a refused request writes nothing.
+public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The error codes of the agency API.
+    public enum Code: String, Sendable {
+        case invalidJSON = "invalid_json"
+        case invalidField = "invalid_field"
+        case missingField = "missing_field"
+        case unknownField = "unknown_field"
+        case bodyTooLarge = "body_too_large"
+        case unauthorized
+        case forbidden
+        case notFound = "not_found"
+        case consentMissing = "consent_missing"
+        case conflict
+        case wrongParty = "wrong_party"
+        case internalError = "internal_error"
+        case unavailable
+    }
+
+    public let status: Int
+    public let code: Code
+    public let field: String?
+    public let message: String
+
+    public init(status: Int, code: Code, field: String? = nil, message: String) {
+        self.status = status
+        self.code = code
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(status) \(code.rawValue)\(field.map { " [\($0)]" } ?? ""): \(message)" }
+
+    /// The JSON body.
+    public var jsonBody: [String: Any] {
+        var error: [String: Any] = ["code": code.rawValue, "message": message]
+        if let field { error["field"] = field }
+        return ["error": error]
+    }
+
+    // MARK: Constructors
+
+    public static func invalidJSON(_ message: String) -> APIError {
+        APIError(status: 400, code: .invalidJSON, message: message)
+    }
+
+    public static func invalid(_ field: String, _ reason: String) -> APIError {
+        APIError(status: 400, code: .invalidField, field: field, message: "\(field) \(reason)")
+    }
+
+    public static func missing(_ field: String) -> APIError {
+        APIError(status: 400, code: .missingField, field: field, message: "\(field) is required")
+    }
+
+    public static func unknownField(_ field: String) -> APIError {
+        APIError(status: 400, code: .unknownField, field: field, message: "\(field) is not a field of this request")
+    }
+
+    public static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(status: 413, code: .bodyTooLarge, message: "the request body is larger than \(limit) bytes")
+    }
+
+    public static let unauthorized = APIError(status: 401, code: .unauthorized, field: "Authorization",
+                                              message: "a valid bearer token is required (Authorization: Bearer <token>)")
+
+    public static func forbidden(_ message: String) -> APIError {
+        APIError(status: 403, code: .forbidden, message: message)
+    }
+
+    public static func notFound(_ field: String?, _ message: String) -> APIError {
+        APIError(status: 404, code: .notFound, field: field, message: message)
+    }
+
+    public static func consentMissing(_ message: String) -> APIError {
+        APIError(status: 403, code: .consentMissing, message: message)
+    }
+
+    public static func conflict(_ message: String, field: String? = nil) -> APIError {
+        APIError(status: 409, code: .conflict, field: field, message: message)
+    }
+
+    public static func wrongParty(_ message: String) -> APIError {
+        APIError(status: 403, code: .wrongParty, message: message)
+    }
+
+    public static func internalError(_ message: String = "internal error; the request was not stored") -> APIError {
+        APIError(status: 500, code: .internalError, message: message)
+    }
+
+    /// A contract violation of a payload field, `prefix` naming where the payload sits in the
+    /// request (e.g. `payload`).
+    public static func violation(_ violation: PayloadViolation, prefix: String? = nil) -> APIError {
+        let field = [prefix, violation.field == "(body)" ? nil : violation.field].compactMap { $0 }.joined(separator: ".")
+        let name = field.isEmpty ? "(body)" : field
+        if violation.reason == "is required" { return .missing(name) }
+        if violation.reason.hasPrefix("is not a field") { return .unknownField(name) }
+        return .invalid(name, violation.reason)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import Logging
+import TrisamContracts
+
+/// The HTTP API of one agency service (see contracts/openapi.yaml).
+public enum AgencyRoutes {
+    /// The router: every route but `/health` needs a bearer token of this agency.
+    public static func router(service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware(logger: service.logger))
+        let agency = service.agency
+
+        @Sendable func staff(_ request: Request) throws(APIError) -> Staff {
+            try tokens.authorize(request.headers[.authorization], agency: agency)
+        }
+        @Sendable func body(_ request: Request) async throws(APIError) -> Data {
+            do {
+                var buffer = try await request.body.collect(upTo: bodyLimit)
+                return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
+            } catch {
+                throw .bodyTooLarge(limit: bodyLimit)
+            }
+        }
+        @Sendable func clientRef(_ context: BasicRequestContext) throws(APIError) -> ClientRef {
+            let text = context.parameters.get("clientRef") ?? ""
+            guard let ref = ClientRef(rawValue: text) else {
+                throw .notFound("clientRef", "clientRef must be 32 lowercase hex characters as returned by POST /persons")
+            }
+            return ref
+        }
+        @Sendable func parameter(_ context: BasicRequestContext, _ name: String) -> String {
+            context.parameters.get(name) ?? ""
+        }
+
+        router.get("/health") { _, _ in
+            respond(APIResult(200, ["agency": agency.rawValue, "status": "ok"]))
+        }
+        router.post("/persons") { request, _ in
+            let who = try staff(request)
+            return respond(try await service.registerPerson(who, body: try await body(request)))
+        }
+        router.get("/persons/:clientRef") { request, context in
+            let who = try staff(request)
+            return respond(try await service.personSummary(who, clientRef: try clientRef(context)))
+        }
+        router.post("/persons/:clientRef/consents") { request, context in
+            let who = try staff(request)
+            return respond(try await service.addConsent(who, clientRef: try clientRef(context), body: try await body(request)))
+        }
+        router.post("/persons/:clientRef/consents/:consentId/withdraw") { request, context in
+            let who = try staff(request)
+            return respond(try await service.withdrawConsent(who, clientRef: try clientRef(context), consentId: parameter(context, "consentId"),
+                                                             body: try await body(request)))
+        }
+        router.post("/persons/:clientRef/statuses") { request, context in
+            let who = try staff(request)
+            return respond(try await service.publishStatus(who, clientRef: try clientRef(context), body: try await body(request)))
+        }
+        router.post("/persons/:clientRef/cases") { request, context in
+            let who = try staff(request)
+            return respond(try await service.openCase(who, clientRef: try clientRef(context), body: try await body(request)))
+        }
+        router.post("/persons/:clientRef/cases/:area/close") { request, context in
+            let who = try staff(request)
+            return respond(try await service.closeCase(who, clientRef: try clientRef(context), area: try AgencyService.area(parameter(context, "area")),
+                                                       body: try await body(request)))
+        }
+        router.post("/persons/:clientRef/cases/:area/contact") { request, context in
+            let who = try staff(request)
+            return respond(try await service.changeContact(who, clientRef: try clientRef(context), area: try AgencyService.area(parameter(context, "area")),
+                                                           body: try await body(request)))
+        }
+        router.post("/persons/:clientRef/handovers") { request, context in
+            let who = try staff(request)
+            return respond(try await service.requestHandover(who, clientRef: try clientRef(context), body: try await body(request)))
+        }
+        router.post("/handovers/:handoverId/accept") { request, context in
+            let who = try staff(request)
+            return respond(try await service.answerHandover(who, handoverId: parameter(context, "handoverId"), answer: .accept, body: try await body(request)))
+        }
+        router.post("/handovers/:handoverId/refuse") { request, context in
+            let who = try staff(request)
+            return respond(try await service.answerHandover(who, handoverId: parameter(context, "handoverId"), answer: .refuse, body: try await body(request)))
+        }
+        router.post("/persons/:clientRef/referrals") { request, context in
+            let who = try staff(request)
+            return respond(try await service.sendReferral(who, clientRef: try clientRef(context), body: try await body(request)))
+        }
+        for action in ReferralAction.allCases {
+            router.post("/referrals/:referralId/\(action.rawValue)") { request, context in
+                let who = try staff(request)
+                return respond(try await service.actOnReferral(who, referralId: parameter(context, "referralId"), action: action,
+                                                               body: try await body(request)))
+            }
+        }
+        router.get("/inbox") { request, _ in
+            let who = try staff(request)
+            let query = request.uri.queryParameters
+            return respond(try await service.inbox(who, limit: query.get("limit"), before: query.get("before")))
+        }
+        router.get("/audit") { request, _ in
+            let who = try staff(request)
+            let query = request.uri.queryParameters
+            return respond(try await service.auditLog(who, clientRef: query.get("clientRef"), limit: query.get("limit")))
+        }
+        return router
+    }
+
+    /// A JSON response.
+    static func respond(_ result: APIResult) -> Response {
+        json(status: result.status, result.body)
+    }
+
+    static func json(status: Int, _ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(status: HTTPResponse.Status(code: status),
+                        headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns every error into the API's JSON error body; unexpected errors become a 500 without
+/// details (nothing about a request or token is logged).
+struct JSONErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return AgencyRoutes.json(status: error.status, error.jsonBody)
+        } catch let error as HTTPError {
+            let code = Int(error.status.code)
+            let apiError = switch code {
+            case 404: APIError.notFound(nil, "no such endpoint: \(request.method.rawValue) \(request.uri.path)")
+            case 405: APIError(status: 405, code: .notFound, message: "method \(request.method.rawValue) is not allowed on \(request.uri.path)")
+            case 413: APIError.bodyTooLarge(limit: StrictBody.defaultLimit)
+            default: APIError(status: code, code: code >= 500 ? .internalError : .invalidField, message: error.body ?? "request refused")
+            }
+            return AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
+        } catch {
+            logger.error("request failed: \(type(of: error))")
+            let apiError = APIError.internalError()
+            return AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
+        }
+    }
+}

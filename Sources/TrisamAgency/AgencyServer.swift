@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TrisamContracts
+import TrisamKafka
+
+/// Everything one agency service needs to start.
+public struct AgencyConfiguration: Sendable {
+    public var agency: Agency
+    public var host: String
+    public var port: Int
+    /// The SQLite file (`<state-dir>/<agency>/agency.sqlite`).
+    public var storePath: String
+    public var kafka: KafkaConfiguration
+    public var tokens: StaffTokens
+    public var pseudonymizer: Pseudonymizer
+
+    public init(agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
+                tokens: StaffTokens, pseudonymizer: Pseudonymizer) {
+        self.agency = agency
+        self.host = host
+        self.port = port
+        self.storePath = storePath
+        self.kafka = kafka
+        self.tokens = tokens
+        self.pseudonymizer = pseudonymizer
+    }
+
+    /// The default port of each agency's service.
+    public static func defaultPort(_ agency: Agency) -> Int {
+        switch agency {
+        case .kommun: 8081
+        case .af: 8082
+        case .fk: 8083
+        case .region: 8084
+        }
+    }
+
+    /// Where an agency's store lives under the state folder.
+    public static func storePath(stateDir: String, agency: Agency) -> String {
+        ((stateDir as NSString).appendingPathComponent(agency.rawValue) as NSString).appendingPathComponent("agency.sqlite")
+    }
+}
+
+/// Runs one agency's service: HTTP API, outbox publisher and inbox consumer in one service
+/// group that stops gracefully on SIGTERM/SIGINT (the HTTP server first, then the consumer,
+/// then the publisher, which flushes the outbox).
+public enum AgencyServer {
+    /// Starts and runs until shutdown. `onServing` is called with the bound port.
+    public static func run(_ configuration: AgencyConfiguration, logger: Logger,
+                           onServing: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let store = try AgencyStore(path: configuration.storePath, agency: configuration.agency)
+        let signal = OutboxSignal()
+        let service = AgencyService(agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,
+                                    signal: signal, logger: logger)
+        let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        let consumer = try KafkaConsumer(configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
+                                         topics: [Topic.inbox(configuration.agency), Topic.consent], logger: logger)
+        let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
+        let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
+        let router = AgencyRoutes.router(service: service, tokens: configuration.tokens)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-\(configuration.agency.rawValue)"),
+            onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+        // Graceful shutdown runs in reverse order: the HTTP server stops taking requests, the
+        // consumer leaves its group, and the publisher flushes the outbox last.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: publisher), .init(service: inbox), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}

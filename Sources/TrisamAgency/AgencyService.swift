@@ -1,0 +1,438 @@
+import Foundation
+import GRDB
+import Logging
+import TrisamContracts
+
+/// What a successful request answers: HTTP status and a JSON object.
+public struct APIResult: @unchecked Sendable {
+    public let status: Int
+    public let body: [String: Any]
+
+    public init(_ status: Int, _ body: [String: Any]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// The agency's operations, independent of HTTP: each request is validated (pure), then applied
+/// in one store transaction together with its outgoing events (the outbox) and its audit row.
+/// A refusal inside the transaction rolls it back, so a refused request writes nothing.
+public final class AgencyService: Sendable {
+    public let agency: Agency
+    public let store: AgencyStore
+    let pseudonymizer: Pseudonymizer
+    let signal: OutboxSignal
+    let logger: Logger
+    /// Today's date in Sweden; replaceable for tests.
+    let today: @Sendable () -> LocalDate
+
+    public init(agency: Agency, store: AgencyStore, pseudonymizer: Pseudonymizer, signal: OutboxSignal, logger: Logger,
+                today: @escaping @Sendable () -> LocalDate = { DateRules.swedishToday() }) {
+        self.agency = agency
+        self.store = store
+        self.pseudonymizer = pseudonymizer
+        self.signal = signal
+        self.logger = logger
+        self.today = today
+    }
+
+    var rules: DateRules { DateRules(today: today()) }
+
+    func envelope(_ clientRef: ClientRef, _ event: TrisamEvent) -> EventEnvelope {
+        EventEnvelope(source: .agency(agency), subject: clientRef, event: event)
+    }
+
+    /// Runs `body` in one write transaction; wakes the outbox publisher after a commit.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(APIError) -> T {
+        do {
+            let result = try await store.pool.write(body)
+            signal.notify()
+            return result
+        } catch let error as APIError {
+            throw error
+        } catch {
+            logger.error("store transaction failed: \(error)")
+            throw .internalError()
+        }
+    }
+
+    // MARK: Persons
+
+    /// `POST /persons`: 201 when new, 200 when known. The personnummer is not stored.
+    public func registerPerson(_ staff: Staff, body: Data) async throws(APIError) -> APIResult {
+        let number = try StrictBody.decode(RegisterPersonRequest.self, from: body).validated()
+        let clientRef = pseudonymizer.clientRef(for: number)
+        let created = try await transaction { db in
+            let created = try AgencyStore.notePerson(db, clientRef, registeredHere: true)
+            try AgencyStore.audit(db, staff, "person.register", clientRef: clientRef, detail: created ? "registered" : "already known")
+            return created
+        }
+        return APIResult(created ? 201 : 200, ["clientRef": clientRef.rawValue])
+    }
+
+    /// `GET /persons/{clientRef}`: this agency's summary of the person. Audited.
+    public func personSummary(_ staff: Staff, clientRef: ClientRef) async throws(APIError) -> APIResult {
+        let today = self.today()
+        let summary = try await transaction { db -> [String: AnySendable] in
+            try AgencyStore.requirePerson(db, clientRef)
+            let body = try PersonSummary.read(db, clientRef, agency: self.agency, today: today)
+            try AgencyStore.audit(db, staff, "person.read", clientRef: clientRef, detail: "summary")
+            return ["summary": AnySendable(body)]
+        }
+        return APIResult(200, summary["summary"]!.value as! [String: Any])
+    }
+
+    // MARK: Consent
+
+    /// `POST /persons/{clientRef}/consents`: stores the consent and publishes consent.given.
+    public func addConsent(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+        let consentId = UUID().uuidString.lowercased()
+        let payload = try StrictBody.decode(ConsentRequest.self, from: body).validated(by: agency, consentId: consentId, rules: rules)
+        let envelope = envelope(clientRef, .consentGiven(payload))
+        let agency = self.agency
+        try await transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            try AgencyStore.storeConsent(db, clientRef, payload, registeredBy: agency)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "consent.give", clientRef: clientRef,
+                                  detail: "\(payload.purpose.rawValue) for \(payload.agencies.map(\.rawValue).joined(separator: ",")) until \(payload.validUntil)")
+        }
+        return APIResult(201, ["consentId": consentId, "eventId": envelope.id])
+    }
+
+    /// `POST /persons/{clientRef}/consents/{consentId}/withdraw`: publishes consent.withdrawn.
+    public func withdrawConsent(_ staff: Staff, clientRef: ClientRef, consentId: String, body: Data) async throws(APIError) -> APIResult {
+        let payload = try StrictBody.decode(WithdrawConsentRequest.self, from: body).validated(consentId: consentId, rules: rules)
+        let envelope = envelope(clientRef, .consentWithdrawn(payload))
+        let agency = self.agency
+        try await transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            guard let consent = try AgencyStore.consents(db, clientRef).first(where: { $0.consentId == consentId }) else {
+                throw APIError.notFound("consentId", "no consent \(consentId) for this person")
+            }
+            guard consent.agencies.contains(agency) else {
+                throw APIError.forbidden("consent \(consentId) does not cover \(agency.rawValue)")
+            }
+            if let withdrawn = consent.withdrawnOn { throw APIError.conflict("consent \(consentId) was already withdrawn on \(withdrawn)") }
+            if payload.withdrawnOn < consent.givenOn {
+                throw APIError.invalid("withdrawnOn", "must not be before the consent was given (\(consent.givenOn))")
+            }
+            try db.execute(sql: "UPDATE consent SET withdrawnOn = ? WHERE consentId = ?", arguments: [payload.withdrawnOn.description, consentId])
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "consent.withdraw", clientRef: clientRef, detail: "\(consentId) on \(payload.withdrawnOn)")
+        }
+        return APIResult(200, ["consentId": consentId, "eventId": envelope.id])
+    }
+
+    // MARK: Status
+
+    /// `POST /persons/{clientRef}/statuses`: a status change in this agency's vocabulary, to its
+    /// status topic. Needs a valid `samordning` consent covering this agency.
+    public func publishStatus(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+        let request = try StatusRequest.decode(body, agency: agency, clientRef: clientRef, rules: rules)
+        let envelope = request.envelope
+        let agency = self.agency
+        let today = self.today()
+        let payloadJSON = AgencyStore.json(AnyEncodable(envelope.event.payload))
+        try await transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
+            try db.execute(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [envelope.id, clientRef.rawValue, envelope.type.rawValue, payloadJSON, AgencyStore.now()])
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "status.publish", clientRef: clientRef, detail: envelope.type.rawValue)
+        }
+        return APIResult(202, ["eventId": envelope.id])
+    }
+
+    // MARK: Cases
+
+    /// `POST /persons/{clientRef}/cases`: opens this agency's case for an area.
+    public func openCase(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+        let payload = try StrictBody.decode(OpenCaseRequest.self, from: body).validated(rules: rules)
+        let envelope = envelope(clientRef, .caseOpened(payload))
+        let agency = self.agency
+        let today = self.today()
+        let caseId = try await transaction { db -> Int64 in
+            try AgencyStore.requirePerson(db, clientRef)
+            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
+            if try AgencyStore.openCase(db, clientRef, payload.area) != nil {
+                throw APIError.conflict("this agency already has an open case for area \(payload.area.rawValue)", field: "area")
+            }
+            try db.execute(sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
+                           arguments: [clientRef.rawValue, payload.area.rawValue, AgencyStore.json(payload.contact), payload.openedOn.description])
+            let id = db.lastInsertedRowID
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "case.open", clientRef: clientRef, detail: payload.area.rawValue)
+            return id
+        }
+        return APIResult(201, ["caseId": caseId, "area": payload.area.rawValue, "eventId": envelope.id])
+    }
+
+    /// Parses an area in a path.
+    public static func area(_ text: String) throws(APIError) -> Area {
+        guard let area = Area(rawValue: text) else {
+            throw .notFound("area", "no area \"\(text.prefix(40))\"; areas are: \(Area.allowedCodes)")
+        }
+        return area
+    }
+
+    /// `POST /persons/{clientRef}/cases/{area}/close`.
+    public func closeCase(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> APIResult {
+        let payload = try StrictBody.decode(CloseCaseRequest.self, from: body).validated(area: area, rules: rules)
+        let envelope = envelope(clientRef, .caseClosed(payload))
+        let agency = self.agency
+        let today = self.today()
+        try await transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            guard let caseId = try AgencyStore.openCase(db, clientRef, area) else {
+                throw APIError.notFound("area", "this agency has no open case for area \(area.rawValue)")
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
+                                 arguments: [clientRef.rawValue, area.rawValue, agency.rawValue]) ?? false {
+                throw APIError.conflict("a handover of area \(area.rawValue) is waiting for an answer; the case closes when it is accepted")
+            }
+            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
+            try db.execute(sql: "UPDATE caseFile SET closedOn = ?, closeReason = ? WHERE id = ?",
+                           arguments: [payload.closedOn.description, payload.reason.rawValue, caseId])
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "case.close", clientRef: clientRef, detail: "\(area.rawValue): \(payload.reason.rawValue)")
+        }
+        return APIResult(200, ["area": area.rawValue, "eventId": envelope.id])
+    }
+
+    /// `POST /persons/{clientRef}/cases/{area}/contact`.
+    public func changeContact(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> APIResult {
+        let payload = try StrictBody.decode(ChangeContactRequest.self, from: body).validated(area: area, rules: rules)
+        let envelope = envelope(clientRef, .caseContactChanged(payload))
+        let agency = self.agency
+        let today = self.today()
+        try await transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            guard let caseId = try AgencyStore.openCase(db, clientRef, area) else {
+                throw APIError.notFound("area", "this agency has no open case for area \(area.rawValue)")
+            }
+            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
+            try db.execute(sql: "UPDATE caseFile SET contact = ? WHERE id = ?", arguments: [AgencyStore.json(payload.contact), caseId])
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "case.contact", clientRef: clientRef, detail: area.rawValue)
+        }
+        return APIResult(200, ["area": area.rawValue, "eventId": envelope.id])
+    }
+
+    // MARK: Handover
+
+    /// `POST /persons/{clientRef}/handovers`: asks another agency to take over an area this
+    /// agency owns. The sender stays the owner until the receiver accepts.
+    public func requestHandover(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+        let handoverId = UUID().uuidString.lowercased()
+        let payload = try StrictBody.decode(HandoverRequest.self, from: body).validated(from: agency, handoverId: handoverId)
+        let envelope = envelope(clientRef, .handoverRequested(payload))
+        let agency = self.agency
+        let today = self.today()
+        try await transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            guard try AgencyStore.openCase(db, clientRef, payload.area) != nil else {
+                throw APIError.conflict("this agency has no open case for area \(payload.area.rawValue); only the owner hands an area over", field: "area")
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
+                                 arguments: [clientRef.rawValue, payload.area.rawValue, agency.rawValue]) ?? false {
+                throw APIError.conflict("a handover of area \(payload.area.rawValue) is already waiting for an answer", field: "area")
+            }
+            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today)
+            try db.execute(sql: """
+                INSERT INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
+                VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
+                """, arguments: [handoverId, clientRef.rawValue, payload.area.rawValue, agency.rawValue, payload.to.rawValue,
+                                 payload.reason, AgencyStore.now()])
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "handover.request", clientRef: clientRef, detail: "\(payload.area.rawValue) to \(payload.to.rawValue)")
+        }
+        return APIResult(201, ["handoverId": handoverId, "eventId": envelope.id])
+    }
+
+    /// `POST /handovers/{handoverId}/accept|refuse` (receiver only).
+    public func answerHandover(_ staff: Staff, handoverId: String, answer: HandoverStateMachine.Answer, body: Data) async throws(APIError) -> APIResult {
+        let accept = answer == .accept ? try StrictBody.decode(AcceptHandoverRequest.self, from: body) : nil
+        let refusal = answer == .refuse ? try TextRequest.decode(body, field: "reason") : nil
+        let agency = self.agency
+        let rules = self.rules
+        let result = try await transaction { db -> [String: String] in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM handover WHERE handoverId = ?", arguments: [handoverId]),
+                  let clientRef = ClientRef(rawValue: row["clientRef"]), let area = Area(rawValue: row["area"]),
+                  let from = Agency(rawValue: row["fromAgency"]), let to = Agency(rawValue: row["toAgency"]),
+                  let state = HandoverState(rawValue: row["state"]) else {
+                throw APIError.notFound("handoverId", "no handover \(handoverId.prefix(128)) is known to this agency")
+            }
+            let next: HandoverState
+            do {
+                next = try HandoverStateMachine.next(state, answer, byReceiver: to == agency)
+            } catch let error as HandoverStateMachine.TransitionError {
+                switch error {
+                case .wrongParty: throw APIError.wrongParty("only the receiving agency (\(to.rawValue)) answers this handover")
+                case .alreadyAnswered: throw APIError.conflict(error.description)
+                }
+            }
+            var events: [EventEnvelope] = []
+            if let accept {
+                let (accepted, opened) = try accept.validated(handoverId: handoverId, area: area, from: from, rules: rules)
+                try AgencyStore.requireConsent(db, clientRef, .samordning, [from, agency], today: rules.today)
+                events.append(self.envelope(clientRef, .handoverAccepted(accepted)))
+                if try AgencyStore.openCase(db, clientRef, area) == nil {
+                    try db.execute(sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
+                                   arguments: [clientRef.rawValue, area.rawValue, AgencyStore.json(opened.contact), opened.openedOn.description])
+                    events.append(self.envelope(clientRef, .caseOpened(opened)))
+                }
+                try db.execute(sql: "UPDATE handover SET state = ?, contact = ?, answeredAt = ? WHERE handoverId = ?",
+                               arguments: [next.rawValue, AgencyStore.json(accept.contact), AgencyStore.now(), handoverId])
+            } else if let refusal {
+                let refused = HandoverRefused(handoverId: handoverId, area: area, from: from, reason: refusal.text)
+                events.append(self.envelope(clientRef, .handoverRefused(refused)))
+                try db.execute(sql: "UPDATE handover SET state = ?, refusalReason = ?, answeredAt = ? WHERE handoverId = ?",
+                               arguments: [next.rawValue, refusal.text, AgencyStore.now(), handoverId])
+            }
+            for event in events { try Outbox.enqueue(event, db) }
+            try AgencyStore.audit(db, staff, "handover.\(answer.rawValue)", clientRef: clientRef, detail: "\(area.rawValue) from \(from.rawValue)")
+            return ["handoverId": handoverId, "state": next.rawValue, "eventId": events[0].id]
+        }
+        return APIResult(200, result)
+    }
+
+    // MARK: Referrals
+
+    /// `POST /persons/{clientRef}/referrals`: needs a `remiss` consent covering both agencies.
+    public func sendReferral(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+        let referralId = UUID().uuidString.lowercased()
+        let payload = try StrictBody.decode(ReferralRequest.self, from: body).validated(from: agency, referralId: referralId, rules: rules)
+        let envelope = envelope(clientRef, .referralSent(payload))
+        let agency = self.agency
+        let today = self.today()
+        try await transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today)
+            try ReferralRows.insert(db, clientRef, payload)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
+        }
+        return APIResult(201, ["referralId": referralId, "eventId": envelope.id])
+    }
+
+    /// `POST /referrals/{referralId}/<action>`: the receiver answers, the sender cancels.
+    /// Accepting, updating and completing carry information about the person and need a valid
+    /// `remiss` consent; confirming receipt, rejecting and cancelling are always possible so the
+    /// loop can be closed.
+    public func actOnReferral(_ staff: Staff, referralId: String, action: ReferralAction, body: Data) async throws(APIError) -> APIResult {
+        var parsedText: String?
+        var parsedContact: Contact?
+        switch action {
+        case .received: try EmptyBody.check(body)
+        case .accept:
+            let contact = try StrictBody.decode(AcceptReferralRequest.self, from: body).contact
+            let probe = CaseContactChanged(area: .samordning, contact: contact, changedOn: today())
+            do { try probe.validate() } catch { throw .violation(error) }
+            parsedContact = contact
+        case .reject, .cancel: parsedText = try TextRequest.decode(body, field: "reason").text
+        case .update: parsedText = try TextRequest.decode(body, field: "note").text
+        case .close: parsedText = try TextRequest.decode(body, field: "outcome").text
+        }
+        let (text, contact) = (parsedText, parsedContact)
+        let agency = self.agency
+        let today = self.today()
+        let result = try await transaction { db -> [String: String] in
+            guard let referral = try ReferralRows.fetch(db, referralId) else {
+                throw APIError.notFound("referralId", "no referral \(referralId.prefix(128)) is known to this agency")
+            }
+            let party: ReferralParty = referral.from == agency ? .sender : .receiver
+            let next: ReferralState
+            do {
+                next = try ReferralStateMachine.next(referral.state, action, by: party)
+            } catch let error as ReferralTransitionError {
+                switch error {
+                case .wrongParty: throw APIError.wrongParty(error.description)
+                case .illegal: throw APIError.conflict(error.description)
+                }
+            }
+            if [.accept, .update, .close].contains(action) {
+                try AgencyStore.requireConsent(db, referral.clientRef, .remiss, [referral.from, referral.to], today: today)
+            }
+            let event = try ReferralRows.event(for: action, referral, text: text, contact: contact)
+            let envelope = self.envelope(referral.clientRef, event)
+            try ReferralRows.apply(db, referralId, next, action, text: text, contact: contact)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "referral.\(action.rawValue)", clientRef: referral.clientRef,
+                                  detail: "\(referral.from.rawValue) to \(referral.to.rawValue)")
+            return ["referralId": referralId, "state": next.rawValue, "eventId": envelope.id]
+        }
+        return APIResult(200, result)
+    }
+
+    // MARK: Inbox and audit
+
+    /// `GET /inbox?limit=&before=`: newest first, with a cursor. Audited per person listed.
+    public func inbox(_ staff: Staff, limit: String?, before: String?) async throws(APIError) -> APIResult {
+        let limit = try Self.limit(limit)
+        var parsedCursor: Int64?
+        if let before {
+            guard let value = Int64(before), value > 0 else { throw .invalid("before", "must be a cursor from an earlier page (a positive integer)") }
+            parsedCursor = value
+        }
+        let cursor = parsedCursor
+        let page = try await transaction { db -> AnySendable in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM inbox WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                                        arguments: [cursor ?? Int64.max, limit + 1])
+            let items = rows.prefix(limit).map(InboxRows.item)
+            let people = Set(rows.prefix(limit).map { $0["clientRef"] as String })
+            for person in people.sorted() {
+                try AgencyStore.audit(db, staff, "inbox.read", clientRef: ClientRef(rawValue: person), detail: "inbox listing")
+            }
+            let next: Any = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : NSNull()
+            return AnySendable(["items": items, "next": next] as [String: Any])
+        }
+        return APIResult(200, page.value as! [String: Any])
+    }
+
+    /// `GET /audit?clientRef=&limit=`: newest first.
+    public func auditLog(_ staff: Staff, clientRef: String?, limit: String?) async throws(APIError) -> APIResult {
+        let limit = try Self.limit(limit)
+        var parsedRef: ClientRef?
+        if let clientRef {
+            guard let value = ClientRef(rawValue: clientRef) else { throw .invalid("clientRef", "must be 32 lowercase hex characters") }
+            parsedRef = value
+        }
+        let ref = parsedRef
+        let items = try await readOnly { db -> AnySendable in
+            let rows = ref == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq DESC LIMIT ?", arguments: [limit])
+                : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? ORDER BY seq DESC LIMIT ?", arguments: [ref!.rawValue, limit])
+            return AnySendable(rows.map { row -> [String: Any] in
+                ["at": row["at"] as String, "staff": row["staffName"] as String, "role": row["staffRole"] as String,
+                 "action": row["action"] as String, "clientRef": (row["clientRef"] as String?) ?? NSNull(), "detail": row["detail"] as String]
+            })
+        }
+        return APIResult(200, ["items": items.value])
+    }
+
+    func readOnly<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(APIError) -> T {
+        do {
+            return try await store.pool.read(body)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            logger.error("store read failed: \(error)")
+            throw .internalError()
+        }
+    }
+
+    static func limit(_ text: String?) throws(APIError) -> Int {
+        guard let text else { return 50 }
+        guard let value = Int(text), (1...200).contains(value) else { throw .invalid("limit", "must be a whole number from 1 to 200") }
+        return value
+    }
+}
+
+/// Carries a non-Sendable value (JSON built from a read) out of a store closure. The value is
+/// created inside the closure and only read afterwards, never shared.
+struct AnySendable: @unchecked Sendable {
+    let value: Any
+    init(_ value: Any) { self.value = value }
+}

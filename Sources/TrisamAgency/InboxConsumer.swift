@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import TrisamBus
+import TrisamContracts
+import TrisamKafka
+
+extension AgencyService {
+    /// Stores one incoming event idempotently (by event id) and applies its effect, in one
+    /// transaction: a referral or handover addressed here is recorded, an answer updates the
+    /// sender's record, and an accepted handover closes this agency's case (case.closed with
+    /// reason handover, through the outbox). Consents are kept when they cover this agency.
+    public func receive(_ envelope: EventEnvelope, topic: String) async throws -> EventDisposition {
+        let agency = self.agency
+        let logger = self.logger
+        let today = self.today()
+        let disposition = try await store.pool.write { db -> EventDisposition in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM consumedEvent WHERE eventId = ?", arguments: [envelope.id]) ?? false {
+                return .processed
+            }
+            try db.execute(sql: "INSERT INTO consumedEvent (eventId, topic, consumedAt) VALUES (?, ?, ?)",
+                           arguments: [envelope.id, topic, AgencyStore.now()])
+            let clientRef = envelope.subject
+            if topic == Topic.consent {
+                switch envelope.event {
+                case .consentGiven(let consent) where consent.agencies.contains(agency):
+                    try AgencyStore.storeConsent(db, clientRef, consent, registeredBy: envelope.source.agency ?? agency)
+                case .consentWithdrawn(let withdrawal):
+                    try db.execute(sql: "UPDATE consent SET withdrawnOn = ? WHERE consentId = ? AND withdrawnOn IS NULL",
+                                   arguments: [withdrawal.withdrawnOn.description, withdrawal.consentId])
+                default: break
+                }
+                return .processed
+            }
+            if let refusal = Self.misaddressed(envelope.event, to: agency) {
+                return .deadLetter(reason: refusal)
+            }
+            _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
+            try db.execute(sql: """
+                INSERT INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [envelope.id, envelope.type.rawValue, envelope.source.agency?.rawValue ?? "coordinator", clientRef.rawValue,
+                                 AgencyStore.now(), Timestamp.format(envelope.time), InboxSummary.text(for: envelope),
+                                 AgencyStore.json(AnyEncodable(envelope.event.payload))])
+            switch envelope.event {
+            case .referralSent(let sent):
+                try ReferralRows.insert(db, clientRef, sent)
+            case .handoverRequested(let request):
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
+                    """, arguments: [request.handoverId, clientRef.rawValue, request.area.rawValue, envelope.source.agency?.rawValue,
+                                     agency.rawValue, request.reason, AgencyStore.now()])
+            case .handoverAccepted(let accepted):
+                try db.execute(sql: "UPDATE handover SET state = 'accepted', contact = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
+                               arguments: [AgencyStore.json(accepted.contact), AgencyStore.now(), accepted.handoverId])
+                if db.changesCount > 0, let receiver = envelope.source.agency,
+                   let caseId = try AgencyStore.openCase(db, clientRef, accepted.area) {
+                    let closed = CaseClosed(area: accepted.area, reason: .handover, handoverTo: receiver, closedOn: today)
+                    try db.execute(sql: "UPDATE caseFile SET closedOn = ?, closeReason = 'handover', handoverTo = ? WHERE id = ?",
+                                   arguments: [today.description, receiver.rawValue, caseId])
+                    try Outbox.enqueue(EventEnvelope(source: .agency(agency), subject: clientRef, event: .caseClosed(closed)), db)
+                }
+            case .handoverRefused(let refused):
+                try db.execute(sql: "UPDATE handover SET state = 'refused', refusalReason = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
+                               arguments: [refused.reason, AgencyStore.now(), refused.handoverId])
+            default:
+                if let (id, action, text, contact) = ReferralRows.action(of: envelope.event),
+                   let referral = try ReferralRows.fetch(db, id) {
+                    let party: ReferralParty = action.party
+                    if let next = try? ReferralStateMachine.next(referral.state, action, by: party) {
+                        try ReferralRows.apply(db, id, next, action, text: text, contact: contact)
+                    } else {
+                        logger.warning("referral event out of order; kept in the inbox only",
+                                       metadata: ["referralId": "\(id)", "type": "\(envelope.type.rawValue)", "state": "\(referral.state.rawValue)"])
+                    }
+                }
+            }
+            return .processed
+        }
+        signal.notify()
+        return disposition
+    }
+
+    /// Why an event on this agency's inbox is not addressed to it, or nil.
+    static func misaddressed(_ event: TrisamEvent, to agency: Agency) -> String? {
+        switch event {
+        case .referralSent(let p) where p.to != agency: "referral.sent addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
+        case .referralCancelled(let p) where p.to != agency: "referral.cancelled addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
+        case .handoverRequested(let p) where p.to != agency: "handover.requested addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
+        case .handoverAccepted(let p) where p.from != agency: "handover.accepted for \(p.from.rawValue) arrived in \(agency.rawValue)'s inbox"
+        case .handoverRefused(let p) where p.from != agency: "handover.refused for \(p.from.rawValue) arrived in \(agency.rawValue)'s inbox"
+        default: nil
+        }
+    }
+}
+
+/// Consumes `trisam.<agency>.inbox` and `trisam.consent` as consumer group
+/// `trisam-agency-<agency>`: each event is stored before its offset is marked; undecodable
+/// messages go to the dead-letter topic (``EventConsumer``). Stops on graceful shutdown.
+public final class InboxConsumerService: Service, Sendable {
+    private let service: AgencyService
+    private let consumer: KafkaConsumer
+    private let bus: EventConsumer
+
+    public init(service: AgencyService, consumer: KafkaConsumer, deadLetters: KafkaProducer, logger: Logger) {
+        self.service = service
+        self.consumer = consumer
+        self.bus = EventConsumer(consumer: consumer, deadLetters: deadLetters, name: "agency-\(service.agency.rawValue)", logger: logger)
+    }
+
+    /// The consumer group of an agency's service.
+    public static func groupID(_ agency: Agency) -> String { "trisam-agency-\(agency.rawValue)" }
+
+    public func run() async throws {
+        let consumer = self.consumer
+        try await withGracefulShutdownHandler {
+            try await bus.run { [service] delivery in
+                try await service.receive(delivery.envelope, topic: delivery.message.topic)
+            }
+        } onGracefulShutdown: {
+            Task { await consumer.close() }
+        }
+        await consumer.close()
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TrisamBus
+import TrisamContracts
+import TrisamKafka
+
+/// The durable outbox: outgoing events are stored as Kafka messages (one row per destination
+/// topic, all with the event's id) in the same transaction as the change that caused them.
+public enum Outbox {
+    /// Stores the messages of `envelope`. Refuses (400) an event that violates its contract, so
+    /// the surrounding transaction rolls back and nothing is written.
+    static func enqueue(_ envelope: EventEnvelope, _ db: Database) throws {
+        let messages: [OutgoingMessage]
+        do {
+            messages = try EventPublisher.messages(for: envelope)
+        } catch let error as EventContractError {
+            if case .invalidPayload(let violation) = error { throw APIError.violation(violation) }
+            throw APIError.invalid("(body)", error.description)
+        }
+        let created = AgencyStore.now()
+        for message in messages {
+            let headers = message.headers.map { [$0.name, $0.stringValue ?? ""] }
+            let headerJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: headers)) ?? Data("[]".utf8), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO outbox (eventId, type, topic, key, value, headers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [envelope.id, envelope.type.rawValue, message.topic, Data(message.key ?? []), Data(message.value),
+                                 headerJSON, created])
+        }
+    }
+
+    /// An unsent outbox row as a Kafka message.
+    struct Pending: Sendable {
+        let seq: Int64
+        let message: OutgoingMessage
+    }
+
+    /// The oldest unsent rows.
+    static func pending(_ db: Database, limit: Int) throws -> [Pending] {
+        try Row.fetchAll(db, sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?",
+                         arguments: [limit]).map { row in
+            let headerText: String = row["headers"]
+            let pairs = (try? JSONSerialization.jsonObject(with: Data(headerText.utf8))) as? [[String]] ?? []
+            let headers = pairs.compactMap { $0.count == 2 ? KafkaHeader(name: $0[0], string: $0[1]) : nil }
+            let key: Data = row["key"]
+            let value: Data = row["value"]
+            return Pending(seq: row["seq"], message: OutgoingMessage(topic: row["topic"], key: Array(key), value: Array(value), headers: headers))
+        }
+    }
+}
+
+/// Wakes the outbox publisher when new rows were stored.
+public final class OutboxSignal: Sendable {
+    let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// New rows are waiting.
+    public func notify() { continuation.yield() }
+
+    func finish() { continuation.finish() }
+}
+
+/// Drains the outbox to Kafka: sends the oldest unsent rows in order, marks a row sent only when
+/// the broker acknowledged it, and retries with backoff while the broker is unreachable. On
+/// start it sends whatever an earlier run left; on graceful shutdown it flushes what it can
+/// within `shutdownGrace`, and leaves the rest for the next start.
+public final class OutboxPublisher: Service, Sendable {
+    private let store: AgencyStore
+    private let producer: KafkaProducer
+    private let signal: OutboxSignal
+    private let logger: Logger
+    private let batchSize: Int
+    private let shutdownGrace: Duration
+    private let stopping = Mutex(false)
+
+    public init(store: AgencyStore, producer: KafkaProducer, signal: OutboxSignal, batchSize: Int = 500,
+                shutdownGrace: Duration = .seconds(5), logger: Logger) {
+        self.store = store
+        self.producer = producer
+        self.signal = signal
+        self.batchSize = batchSize
+        self.shutdownGrace = shutdownGrace
+        self.logger = logger
+    }
+
+    private var isStopping: Bool { stopping.withLock { $0 } }
+
+    public func run() async throws {
+        let ticker = Task { [signal] in
+            // A periodic wake-up in case a notification is missed.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                signal.notify()
+            }
+        }
+        defer { ticker.cancel() }
+        try await withGracefulShutdownHandler {
+            try await loop()
+        } onGracefulShutdown: { [self] in
+            stopping.withLock { $0 = true }
+            signal.finish()
+            // A send waiting on an unreachable broker is released by closing the producer
+            // (undelivered messages fail and stay unsent in the outbox).
+            let producer = self.producer
+            let grace = self.shutdownGrace
+            Task {
+                try? await Task.sleep(for: grace)
+                await producer.close(timeout: .milliseconds(200))
+            }
+        }
+        await producer.close(timeout: .seconds(2))
+        let left = (try? await store.unsentCount()) ?? -1
+        logger.info("outbox publisher stopped", metadata: ["unsent": "\(left)"])
+    }
+
+    private func loop() async throws {
+        var iterator = signal.stream.makeAsyncIterator()
+        var backoff: Duration = .milliseconds(100)
+        while true {
+            let outcome = await drainOnce()
+            switch outcome {
+            case .sentAll(let count):
+                backoff = .milliseconds(100)
+                if count == batchSize { continue }
+                if isStopping { return }
+                if await iterator.next() == nil {
+                    // Finished at shutdown: one last drain, then stop.
+                    while case .sentAll(let count) = await drainOnce(), count > 0 {}
+                    return
+                }
+            case .failed:
+                if isStopping { return }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+    }
+
+    private enum DrainOutcome { case sentAll(Int), failed }
+
+    /// Sends one batch of unsent rows.
+    private func drainOnce() async -> DrainOutcome {
+        let pending: [Outbox.Pending]
+        do {
+            pending = try await store.pool.read { [batchSize] db in try Outbox.pending(db, limit: batchSize) }
+        } catch {
+            logger.error("cannot read the outbox: \(error)")
+            return .failed
+        }
+        if pending.isEmpty { return .sentAll(0) }
+        let results: [Result<DeliveryReport, KafkaError>]
+        do {
+            results = try await producer.send(pending.map(\.message))
+        } catch {
+            logger.warning("outbox send failed: \(error.message)")
+            return .failed
+        }
+        var delivered: [Int64] = []
+        var failed: [(Int64, String)] = []
+        for (row, result) in zip(pending, results) {
+            switch result {
+            case .success: delivered.append(row.seq)
+            case .failure(let error): failed.append((row.seq, error.message))
+            }
+        }
+        do {
+            let now = AgencyStore.now()
+            let (delivered, failed) = (delivered, failed)
+            try await store.pool.write { db in
+                for chunk in stride(from: 0, to: delivered.count, by: 500).map({ Array(delivered[$0..<min($0 + 500, delivered.count)]) }) {
+                    let marks = chunk.map { _ in "?" }.joined(separator: ",")
+                    try db.execute(sql: "UPDATE outbox SET sentAt = ?, attempts = attempts + 1 WHERE seq IN (\(marks))",
+                                   arguments: StatementArguments([now] + chunk.map { $0 as (any DatabaseValueConvertible) }))
+                }
+                for (seq, message) in failed {
+                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE seq = ?",
+                                   arguments: [String(message.prefix(500)), seq])
+                }
+            }
+        } catch {
+            // Delivered but not marked: sent again later, receivers drop the duplicate by event id.
+            logger.error("cannot mark outbox rows sent: \(error)")
+            return .failed
+        }
+        if !failed.isEmpty {
+            logger.warning("outbox: \(failed.count) message(s) not delivered; retrying", metadata: ["error": "\(failed[0].1)"])
+            return .failed
+        }
+        return .sentAll(delivered.count)
+    }
+}

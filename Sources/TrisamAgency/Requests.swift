@@ -1,0 +1,288 @@
+import Foundation
+import TrisamContracts
+
+// Request bodies of the agency API and their checks. Pure: no I/O. Each `validated` method turns
+// a decoded body into the event payload it produces, or refuses it naming the field.
+
+/// Date rules shared by the requests, relative to `today` (Swedish local date).
+public struct DateRules: Sendable {
+    /// Today's date for the checks.
+    public let today: LocalDate
+    /// How far back an event date may lie (10 years).
+    public static let maxPastDays = 3653
+    /// How long a consent may be valid beyond the day it was given (5 years).
+    public static let maxConsentDays = 1827
+    /// How far ahead an answer date may lie (1 year).
+    public static let maxAnswerDays = 366
+
+    public init(today: LocalDate) { self.today = today }
+
+    /// Today in Sweden.
+    public static func swedishToday(_ now: Date = Date()) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? TimeZone(secondsFromGMT: 3600)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// A date something happened: not in the future, at most ten years back.
+    public func happened(_ date: LocalDate, _ field: String) throws(APIError) {
+        if date > today { throw .invalid(field, "must not be in the future (today is \(today)), got \(date)") }
+        if date < today.adding(days: -Self.maxPastDays) {
+            throw .invalid(field, "must not be more than 10 years back (before \(today.adding(days: -Self.maxPastDays))), got \(date)")
+        }
+    }
+}
+
+/// `POST /persons`.
+public struct RegisterPersonRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["personnummer"]
+    public var personnummer: String
+
+    /// The parsed number; the error never echoes it.
+    public func validated(now: Date = Date()) throws(APIError) -> PersonalIdentityNumber {
+        do {
+            return try PersonalIdentityNumber(personnummer, referenceDate: now)
+        } catch {
+            throw .invalid("personnummer", "is not valid: \(error.description)")
+        }
+    }
+}
+
+/// `POST /persons/{clientRef}/consents`.
+public struct ConsentRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["purpose", "agencies", "validUntil", "givenOn"]
+    public var purpose: ConsentPurpose
+    public var agencies: [Agency]
+    public var validUntil: LocalDate
+    public var givenOn: LocalDate
+
+    public func validated(by agency: Agency, consentId: String, rules: DateRules) throws(APIError) -> ConsentGiven {
+        let payload = ConsentGiven(consentId: consentId, purpose: purpose, agencies: agencies, validUntil: validUntil, givenOn: givenOn)
+        do { try payload.validate() } catch { throw .violation(error) }
+        if !agencies.contains(agency) {
+            throw .invalid("agencies", "must include this agency (\(agency.rawValue)), which registers the consent")
+        }
+        try rules.happened(givenOn, "givenOn")
+        if validUntil < rules.today { throw .invalid("validUntil", "must not be in the past (today is \(rules.today)), got \(validUntil)") }
+        if validUntil > givenOn.adding(days: DateRules.maxConsentDays) {
+            throw .invalid("validUntil", "must be at most 5 years after givenOn (\(givenOn.adding(days: DateRules.maxConsentDays))), got \(validUntil)")
+        }
+        return payload
+    }
+}
+
+/// `POST /persons/{clientRef}/consents/{consentId}/withdraw`.
+public struct WithdrawConsentRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["withdrawnOn"]
+    public var withdrawnOn: LocalDate
+
+    public func validated(consentId: String, rules: DateRules) throws(APIError) -> ConsentWithdrawn {
+        try rules.happened(withdrawnOn, "withdrawnOn")
+        return ConsentWithdrawn(consentId: consentId, withdrawnOn: withdrawnOn)
+    }
+}
+
+/// `POST /persons/{clientRef}/cases`.
+public struct OpenCaseRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["area", "contact", "openedOn"]
+    public var area: Area
+    public var contact: Contact
+    public var openedOn: LocalDate
+
+    public func validated(rules: DateRules) throws(APIError) -> CaseOpened {
+        let payload = CaseOpened(area: area, contact: contact, openedOn: openedOn)
+        do { try payload.validate() } catch { throw .violation(error) }
+        try rules.happened(openedOn, "openedOn")
+        return payload
+    }
+}
+
+/// `POST /persons/{clientRef}/cases/{area}/close`. Closing by handover happens only through the
+/// handover flow.
+public struct CloseCaseRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["reason", "closedOn"]
+    public var reason: CaseCloseReason
+    public var closedOn: LocalDate
+
+    public func validated(area: Area, rules: DateRules) throws(APIError) -> CaseClosed {
+        if reason == .handover {
+            throw .invalid("reason", "handover is set only when a handover is accepted; use POST /persons/{clientRef}/handovers; allowed here: completed, moved, deceased, other")
+        }
+        try rules.happened(closedOn, "closedOn")
+        return CaseClosed(area: area, reason: reason, closedOn: closedOn)
+    }
+}
+
+/// `POST /persons/{clientRef}/cases/{area}/contact`.
+public struct ChangeContactRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["contact", "changedOn"]
+    public var contact: Contact
+    public var changedOn: LocalDate
+
+    public func validated(area: Area, rules: DateRules) throws(APIError) -> CaseContactChanged {
+        let payload = CaseContactChanged(area: area, contact: contact, changedOn: changedOn)
+        do { try payload.validate() } catch { throw .violation(error) }
+        try rules.happened(changedOn, "changedOn")
+        return payload
+    }
+}
+
+/// `POST /persons/{clientRef}/handovers`.
+public struct HandoverRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["area", "to", "reason"]
+    public var area: Area
+    public var to: Agency
+    public var reason: String
+
+    public func validated(from agency: Agency, handoverId: String) throws(APIError) -> HandoverRequested {
+        if to == agency { throw .invalid("to", "must name another agency than \(agency.rawValue)") }
+        let payload = HandoverRequested(handoverId: handoverId, area: area, to: to, reason: reason)
+        do { try payload.validate() } catch { throw .violation(error) }
+        return payload
+    }
+}
+
+/// `POST /handovers/{handoverId}/accept`.
+public struct AcceptHandoverRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["contact", "acceptedOn"]
+    public var contact: Contact
+    /// Defaults to today.
+    public var acceptedOn: LocalDate?
+
+    public func validated(handoverId: String, area: Area, from: Agency, rules: DateRules) throws(APIError) -> (HandoverAccepted, CaseOpened) {
+        let accepted = HandoverAccepted(handoverId: handoverId, area: area, from: from, contact: contact)
+        do { try accepted.validate() } catch { throw .violation(error) }
+        let on = acceptedOn ?? rules.today
+        try rules.happened(on, "acceptedOn")
+        return (accepted, CaseOpened(area: area, contact: contact, openedOn: on))
+    }
+}
+
+/// A body with a free-text field (`reason`, `note`, `outcome`).
+public struct TextRequest: Sendable {
+    public let field: String
+    public let text: String
+
+    /// Decodes `{"<field>": "…"}` with nothing else.
+    public static func decode(_ data: Data, field: String) throws(APIError) -> TextRequest {
+        let object = try StrictBody.object(data)
+        for key in object.keys.sorted() where key != field { throw .unknownField(key) }
+        guard let value = object[field] else { throw .missing(field) }
+        guard let text = value as? String else { throw .invalid(field, "must be a string") }
+        do { try Check.text(text, field) } catch { throw .violation(error) }
+        return TextRequest(field: field, text: text)
+    }
+}
+
+/// `POST /referrals/{id}/accept`.
+public struct AcceptReferralRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["contact"]
+    public var contact: Contact
+}
+
+/// An empty body (`{}` or nothing), for `POST /referrals/{id}/received`.
+public enum EmptyBody {
+    public static func check(_ data: Data) throws(APIError) {
+        if data.isEmpty { return }
+        let object = try StrictBody.object(data)
+        if let key = object.keys.sorted().first { throw .unknownField(key) }
+    }
+}
+
+/// `POST /persons/{clientRef}/referrals`.
+public struct ReferralRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["to", "area", "reason", "requestedMeasure", "answerBy"]
+    public var to: Agency
+    public var area: Area
+    public var reason: String
+    public var requestedMeasure: String
+    public var answerBy: LocalDate?
+
+    public func validated(from agency: Agency, referralId: String, rules: DateRules) throws(APIError) -> ReferralSent {
+        if to == agency { throw .invalid("to", "must name another agency than \(agency.rawValue)") }
+        let payload = ReferralSent(referralId: referralId, from: agency, to: to, reason: reason,
+                                   requestedMeasure: requestedMeasure, area: area, answerBy: answerBy)
+        do { try payload.validate() } catch { throw .violation(error) }
+        if let answerBy {
+            if answerBy < rules.today { throw .invalid("answerBy", "must not be in the past (today is \(rules.today)), got \(answerBy)") }
+            if answerBy > rules.today.adding(days: DateRules.maxAnswerDays) {
+                throw .invalid("answerBy", "must be within one year (by \(rules.today.adding(days: DateRules.maxAnswerDays))), got \(answerBy)")
+            }
+        }
+        return payload
+    }
+}
+
+/// `POST /persons/{clientRef}/statuses`: `{"type": "<status type>", "payload": {…}}`. The payload
+/// is checked by the event contract itself (strictly, unknown fields refused).
+public struct StatusRequest: Sendable {
+    public let envelope: EventEnvelope
+
+    /// Decodes and validates a status change of `agency` about `clientRef`.
+    public static func decode(_ data: Data, agency: Agency, clientRef: ClientRef, rules: DateRules,
+                              eventId: String = UUID().uuidString.lowercased(), now: Date = Date()) throws(APIError) -> StatusRequest {
+        let object = try StrictBody.object(data)
+        for key in object.keys.sorted() where key != "type" && key != "payload" { throw .unknownField(key) }
+        let allowed = EventType.statusTypes(of: agency)
+        let allowedList = allowed.map(\.rawValue).joined(separator: ", ")
+        guard let typeValue = object["type"] else { throw .missing("type") }
+        guard let typeName = typeValue as? String else { throw .invalid("type", "must be a string") }
+        guard let type = EventType(rawValue: typeName), allowed.contains(type) else {
+            throw APIError(status: 400, code: .invalidField, field: "type",
+                           message: "type \"\(typeName.prefix(60))\" is not in \(agency.rawValue)'s vocabulary; allowed: \(allowedList)")
+        }
+        guard let payloadValue = object["payload"] else { throw .missing("payload") }
+        guard payloadValue is [String: Any], let payloadData = try? JSONSerialization.data(withJSONObject: payloadValue) else {
+            throw .invalid("payload", "must be a JSON object")
+        }
+        let subject = clientRef
+        let message = EncodedEvent(
+            key: Array(subject.rawValue.utf8),
+            headers: [
+                EventHeader(name: EventEnvelope.Header.specVersion, string: "1.0"),
+                EventHeader(name: EventEnvelope.Header.id, string: eventId),
+                EventHeader(name: EventEnvelope.Header.source, string: EventSource.agency(agency).uri),
+                EventHeader(name: EventEnvelope.Header.type, string: type.cloudEventsType),
+                EventHeader(name: EventEnvelope.Header.time, string: Timestamp.format(now)),
+                EventHeader(name: EventEnvelope.Header.subject, string: subject.rawValue),
+            ],
+            value: Array(payloadData))
+        let envelope: EventEnvelope
+        do {
+            envelope = try EventEnvelope(decoding: message)
+        } catch {
+            switch error {
+            case .invalidPayload(let violation): throw .violation(violation, prefix: "payload")
+            case .sourceNotAllowed(let reason): throw .invalid("type", reason)
+            case .malformedJSON(let reason): throw .invalid("payload", reason)
+            default: throw .invalid("payload", error.description)
+            }
+        }
+        try StatusDates.check(envelope.event, rules: rules)
+        return StatusRequest(envelope: envelope)
+    }
+}
+
+/// Date checks on status payloads: dates something happened lie in the window of ``DateRules``.
+enum StatusDates {
+    static func check(_ event: TrisamEvent, rules: DateRules) throws(APIError) {
+        // Only the first-level dates of the payload are checked; follow-up and end dates may
+        // legitimately lie ahead, so only fields named as past facts are.
+        let pastFields: Set<String> = ["decidedOn", "registeredOn", "attemptedOn", "assessedOn", "deregisteredOn",
+                                       "issuedOn", "reportedOn", "reachedOn", "finishedOn", "changedOn"]
+        guard let data = try? EventEnvelope.encoder().encode(AnyEncodable(event.payload)),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return }
+        for key in object.keys.sorted() where pastFields.contains(key) {
+            if let text = object[key] as? String, let date = LocalDate(text) {
+                try rules.happened(date, "payload.\(key)")
+            }
+        }
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import TrisamContracts
+
+/// Decodes request bodies strictly: a JSON object no larger than the limit, every required field
+/// present with the right type, and no field the request type does not declare. Pure: no I/O.
+public enum StrictBody {
+    /// The largest accepted request body, in bytes (64 KiB).
+    public static let defaultLimit = 64 * 1024
+
+    /// Parses `data` as a JSON object.
+    public static func object(_ data: Data, limit: Int = defaultLimit) throws(APIError) -> [String: Any] {
+        if data.count > limit { throw .bodyTooLarge(limit: limit) }
+        if data.isEmpty { throw .invalidJSON("the request body is empty; a JSON object is required") }
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw .invalidJSON("the request body is not valid JSON")
+        }
+        guard let object = json as? [String: Any] else {
+            throw .invalidJSON("the request body must be a JSON object")
+        }
+        return object
+    }
+
+    /// Decodes `T` from `data`, refusing unknown fields, nulls, wrong types and missing fields.
+    public static func decode<T: Codable>(_ type: T.Type, from data: Data, limit: Int = defaultLimit) throws(APIError) -> T {
+        let object = try object(data, limit: limit)
+        let value: T
+        do {
+            value = try EventEnvelope.decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            // Report an unknown field before a decoding error further down the object, so the
+            // message names the field the client actually got wrong.
+            if let unknown = unknownBeforeDecoding(object, T.self) { throw unknown }
+            throw APIError.violation(violation(for: error))
+        } catch {
+            throw APIError.invalidJSON("the request body cannot be read: \(error)")
+        }
+        if let canonical = try? JSONSerialization.jsonObject(with: EventEnvelope.encoder().encode(value)),
+           let unknown = firstUnknownField(input: object, canonical: canonical) {
+            throw APIError.violation(unknown)
+        }
+        return value
+    }
+
+    /// Top-level keys that no coding key of `T` can match, found by decoding `T` from an empty
+    /// object and reading which keys it asked for is not possible with Codable; so this only
+    /// catches top-level unknown keys when `T` is ``KnownFields``.
+    private static func unknownBeforeDecoding<T>(_ object: [String: Any], _ type: T.Type) -> APIError? {
+        guard let known = type as? any KnownFields.Type else { return nil }
+        for key in object.keys.sorted() where !known.fieldNames.contains(key) {
+            return .unknownField(key)
+        }
+        return nil
+    }
+
+    /// The first key present in `input` but absent from `canonical` (the decoded value encoded again).
+    static func firstUnknownField(input: Any, canonical: Any, path: String = "") -> PayloadViolation? {
+        if let object = input as? [String: Any] {
+            let known = canonical as? [String: Any] ?? [:]
+            for key in object.keys.sorted() {
+                let field = path.isEmpty ? key : "\(path).\(key)"
+                guard let canonicalValue = known[key] else {
+                    if object[key] is NSNull {
+                        return PayloadViolation(field: field, reason: "must not be null; leave it out instead")
+                    }
+                    return PayloadViolation(field: field, reason: "is not a field of this request")
+                }
+                if let violation = firstUnknownField(input: object[key]!, canonical: canonicalValue, path: field) {
+                    return violation
+                }
+            }
+        } else if let array = input as? [Any], let canonicalArray = canonical as? [Any], array.count == canonicalArray.count {
+            for (index, element) in array.enumerated() {
+                if let violation = firstUnknownField(input: element, canonical: canonicalArray[index], path: "\(path)[\(index)]") {
+                    return violation
+                }
+            }
+        }
+        return nil
+    }
+
+    /// A field path and reason for a `DecodingError`.
+    static func violation(for error: DecodingError) -> PayloadViolation {
+        func path(_ codingPath: [any CodingKey], appending key: (any CodingKey)? = nil) -> String {
+            var text = ""
+            for key in codingPath + (key.map { [$0] } ?? []) {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return text.isEmpty ? "(body)" : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return PayloadViolation(field: path(context.codingPath, appending: key), reason: "is required")
+        case .valueNotFound(_, let context):
+            return PayloadViolation(field: path(context.codingPath), reason: "must not be null")
+        case .typeMismatch(let type, let context):
+            return PayloadViolation(field: path(context.codingPath), reason: "must be \(jsonKind(of: type))")
+        case .dataCorrupted(let context):
+            return PayloadViolation(field: path(context.codingPath), reason: context.debugDescription)
+        @unknown default:
+            return PayloadViolation(field: "(body)", reason: "\(error)")
+        }
+    }
+
+    private static func jsonKind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}
+
+/// A request type that lists its top-level field names, so an unknown field is reported even
+/// when another field fails to decode.
+public protocol KnownFields {
+    static var fieldNames: Set<String> { get }
+}
