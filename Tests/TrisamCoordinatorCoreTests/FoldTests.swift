@@ -165,6 +165,23 @@ import TrisamContracts
         #expect(String(decoding: empty, as: UTF8.self) == #"{"clientRef":"0123456789abcdef0123456789abcdef"}"#)
     }
 
+    @Test func binaryFormIsSmallerAndRefusesDamage() throws {
+        var s = Scenario()
+        s.bistand(from: "2025-01", through: "2026-03")
+        s.openCase("k1", .kommun, .forsorjning, "2025-01-05", "Karin Ek")
+        s.illHealth("k2", "2025-02-01")
+        s.add("sip1", .kommun, "2026-03-01", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: true)))
+        s.add("inv", .kommun, "2026-03-01", .sipInvitationSent(SipInvitationSent(sipId: "sip1", caller: .kommun, invitee: .region, answerBy: day("2026-03-08"))))
+        let state = s.state
+        let binary = state.binaryEncoded()
+        #expect(binary.count * 2 < (try JSONEncoder().encode(state)).count)
+        #expect(try PersonState(binary: binary) == state)
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: Array(binary.dropLast())) }
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: binary + [0]) }
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: [2] + binary.dropFirst()) }
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: []) }
+    }
+
     @Test func foldAndEvaluationAreDeterministic() throws {
         var s = Scenario()
         s.bistand(from: "2025-01", through: "2026-03")
