@@ -267,6 +267,7 @@ extension AreaState {
             w.code(v.to)
             w.mark(v.requested)
         }
+        w.optionalString(answeredHandover)
         w.optional(awaitingReceiver) { w, v in
             w.code(v.from)
             w.code(v.to)
@@ -286,6 +287,7 @@ extension AreaState {
         pendingHandover = try r.optional { r throws(BinaryStateError) in
             PendingHandover(handoverId: try r.string(), from: try r.code(), to: try r.code(), requested: try r.mark())
         }
+        answeredHandover = try r.optionalString()
         awaitingReceiver = try r.optional { r throws(BinaryStateError) in
             ClosedByHandover(from: try r.code(), to: try r.code(), closed: try r.mark())
         }

@@ -132,6 +132,9 @@ public struct AreaState: Codable, Sendable, Equatable {
     public var contact: Contact?
     /// A handover asked for and not yet answered; the sender stays the owner until it is accepted.
     public var pendingHandover: PendingHandover?
+    /// The id of the latest handover answered (accepted or refused), so a request read after its
+    /// answer is not taken as pending.
+    public var answeredHandover: String?
     /// The latest case closed by handover whose receiver has not yet opened a case in this area.
     public var awaitingReceiver: ClosedByHandover?
     /// Ownership periods, oldest first (at most ``PersonState/maxPeriodsPerArea``). Days between
@@ -143,7 +146,7 @@ public struct AreaState: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case area, owner, since, pendingHandover, awaitingReceiver, periods
+        case area, owner, since, pendingHandover, answeredHandover, awaitingReceiver, periods
     }
 }
 

@@ -51,6 +51,19 @@ import TrisamContracts
         #expect(area.periods.count == 1)
     }
 
+    @Test func answerReadBeforeItsRequestLeavesNothingPending() throws {
+        var s = Scenario()
+        s.openCase("k1", .kommun, .arbeteAktivitet, "2026-01-05")
+        s.add("h1a", .af, "2026-02-05", .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .kommun, contact: contact("Bo Berg"))))
+        s.add("h1", .kommun, "2026-02-01", .handoverRequested(HandoverRequested(handoverId: "h1", area: .arbeteAktivitet, to: .af, reason: "Redo")))
+        s.add("h2r", .fk, "2026-03-03", .handoverRefused(HandoverRefused(handoverId: "h2", area: .arbeteAktivitet, from: .af, reason: "Inte aktuell")))
+        s.add("h2", .af, "2026-03-01", .handoverRequested(HandoverRequested(handoverId: "h2", area: .arbeteAktivitet, to: .fk, reason: "Sjuk")))
+        let area = try #require(s.state.area(.arbeteAktivitet))
+        #expect(area.owner == .af)
+        #expect(area.pendingHandover == nil)
+        #expect(s.state.handovers.map(\.mark.event) == ["h1a", "h2r"])
+    }
+
     @Test func timelineHasGapsBetweenPeriods() throws {
         var s = Scenario()
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-10")
