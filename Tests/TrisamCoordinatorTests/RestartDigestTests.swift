@@ -34,8 +34,9 @@ struct RestartDigestTests {
                 let events = histories.compactMap { $0.count > wave ? $0[wave] : nil }
                 try await chaos.publish(events)
                 published += events.count
-                // Kill at a random moment while the wave is being processed (about every other wave).
-                if random.chance(0.5) {
+                // Kill at a random moment while a wave is being processed (up to four times; each restart
+                // waits for the group to drop the dead member).
+                if kills < 4 && (random.chance(0.3) || (kills == 0 && wave == waves / 2)) {
                     try await Task.sleep(for: .milliseconds(Int(random.next() % 400)))
                     try await chaos.kill()
                     kills += 1
