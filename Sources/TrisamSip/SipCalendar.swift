@@ -98,6 +98,16 @@ public struct SipMeeting: Sendable, Hashable {
         self.attendees = attendees
     }
 
+    /// The meeting of a `sip.scheduled` event: its id, sequence, time, agencies and location.
+    public init(scheduled: SipScheduled, personReference: String, reason: String? = nil, afterDischarge: Bool = false,
+                organizer: CalendarParticipant, attendees: [CalendarParticipant]) {
+        self.init(sipId: scheduled.sipId, sequence: scheduled.sequence,
+                  meeting: DateInterval(start: scheduled.meeting.start, end: max(scheduled.meeting.start, scheduled.meeting.end)),
+                  personReference: personReference, caller: scheduled.caller, agencies: scheduled.participants,
+                  reason: reason, location: scheduled.location, afterDischarge: afterDischarge,
+                  organizer: organizer, attendees: attendees)
+    }
+
     /// A short pseudonymous reference staff can quote: `P-` and the first 8 characters of the
     /// clientRef, upper-cased (e.g. `P-3F9A01C2`).
     public static func personReference(for clientRef: ClientRef) -> String {
@@ -132,8 +142,9 @@ public struct SipCalendar: Sendable {
         self.uidDomain = uidDomain
     }
 
-    /// The stable UID of a SIP's meeting: `sip-<sipId>@<uidDomain>`.
-    public func uid(forSip sipId: String) -> String { "sip-\(sipId)@\(uidDomain)" }
+    /// The stable UID of a SIP's meeting: `<sipId>@<uidDomain>`, the same for every version
+    /// (reschedules and the cancellation).
+    public func uid(forSip sipId: String) -> String { "\(sipId)@\(uidDomain)" }
 
     /// The invitation (METHOD:REQUEST, STATUS:CONFIRMED) of a scheduled or rescheduled meeting.
     /// - Parameter stamp: when the object is created (DTSTAMP).

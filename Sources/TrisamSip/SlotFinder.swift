@@ -1,4 +1,5 @@
 import Foundation
+import TrisamContracts
 
 /// An accepting participant and the times they can attend.
 public struct ParticipantAvailability: Sendable, Hashable {
@@ -10,6 +11,13 @@ public struct ParticipantAvailability: Sendable, Hashable {
     public init(participant: String, windows: [DateInterval]) {
         self.participant = participant
         self.windows = windows
+    }
+
+    /// From the availability of a `sip.invitation.answered` event. A slot whose end is not
+    /// after its start becomes an empty window, which ``SlotFinder`` refuses naming it.
+    public init(participant: String, slots: [TimeSlot]) {
+        self.init(participant: participant,
+                  windows: slots.map { DateInterval(start: $0.start, end: max($0.start, $0.end)) })
     }
 }
 
