@@ -39,9 +39,13 @@ public enum ParticipationStatus: String, Sendable, Hashable {
 public struct CalendarParticipant: Sendable, Hashable {
     /// Shown as CN, e.g. "Anna Berg"; the agency's Swedish name is appended when set.
     public var name: String
+    /// The agency they represent.
     public var agency: Agency?
+    /// Where invitations reach them.
     public var address: CalendarAddress
+    /// ROLE: chair, required or optional participant.
     public var role: AttendeeRole
+    /// PARTSTAT: whether they have accepted.
     public var status: ParticipationStatus
 
     public init(name: String, agency: Agency? = nil, address: CalendarAddress,
@@ -67,9 +71,11 @@ public struct SipMeeting: Sendable, Hashable {
     public var sipId: String
     /// 0 when first scheduled, +1 on each reschedule (the SIP events' `sequence`).
     public var sequence: Int
+    /// When the meeting starts and ends.
     public var meeting: DateInterval
     /// A pseudonymous reference to the person, e.g. ``SipMeeting/personReference(for:)``.
     public var personReference: String
+    /// The agency that called the SIP (kommun or region).
     public var caller: Agency
     /// Every agency at the table, the caller included.
     public var agencies: [Agency]
@@ -79,9 +85,12 @@ public struct SipMeeting: Sendable, Hashable {
     public var location: String?
     /// Called after discharge from hospital (lag 2017:612).
     public var afterDischarge: Bool
+    /// The staff member who organises the meeting (ORGANIZER).
     public var organizer: CalendarParticipant
+    /// The staff taking part (ATTENDEE), the organizer included if they attend.
     public var attendees: [CalendarParticipant]
 
+    /// A meeting to export; ``SipCalendar`` checks the fields when writing.
     public init(sipId: String, sequence: Int, meeting: DateInterval, personReference: String, caller: Agency,
                 agencies: [Agency], reason: String? = nil, location: String? = nil, afterDischarge: Bool = false,
                 organizer: CalendarParticipant, attendees: [CalendarParticipant]) {
@@ -137,6 +146,7 @@ public struct SipCalendar: Sendable {
     /// The right-hand side of every UID.
     public let uidDomain: String
 
+    /// The defaults name Trisam as the product and `sip.trisam` as the UID domain.
     public init(productId: String = "-//Trisam//SIP-moten 1.0//SV", uidDomain: String = "sip.trisam") {
         self.productId = productId
         self.uidDomain = uidDomain
