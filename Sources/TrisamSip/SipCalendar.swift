@@ -117,6 +117,16 @@ public struct SipMeeting: Sendable, Hashable {
                   organizer: organizer, attendees: attendees)
     }
 
+    /// The next version of this meeting at a new time (and optionally place): same SIP, so the
+    /// same UID, and ``sequence`` one higher, so calendar programs replace the old entry.
+    public func rescheduled(to meeting: DateInterval, location: String? = nil) -> SipMeeting {
+        var next = self
+        next.meeting = meeting
+        next.sequence = sequence + 1
+        if let location { next.location = location }
+        return next
+    }
+
     /// A short pseudonymous reference staff can quote: `P-` and the first 8 characters of the
     /// clientRef, upper-cased (e.g. `P-3F9A01C2`).
     public static func personReference(for clientRef: ClientRef) -> String {

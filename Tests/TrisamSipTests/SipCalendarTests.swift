@@ -102,7 +102,7 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
     @Test func rescheduleKeepsUIDAndRaisesSequence() throws {
         let first = try ICalendarParser.parse(exporter.request(sampleMeeting(sequence: 0), stamp: stamp))
         let moved = try ICalendarParser.parse(exporter.request(
-            sampleMeeting(sequence: 1, meeting: span("2026-04-07T11:00:00Z", "2026-04-07T12:00:00Z")), stamp: stamp))
+            sampleMeeting(sequence: 0).rescheduled(to: span("2026-04-07T11:00:00Z", "2026-04-07T12:00:00Z")), stamp: stamp))
         let a = try #require(first.components("VEVENT").first), b = try #require(moved.components("VEVENT").first)
         #expect(a.property("UID") == b.property("UID"))
         #expect(a.property("SEQUENCE")?.value == "0" && b.property("SEQUENCE")?.value == "1")
