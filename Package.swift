@@ -71,6 +71,7 @@ let package = Package(
         .target(
             name: "TrisamCoordinator",
             dependencies: [
+                "CRdKafka",
                 "TrisamCoordinatorCore",
                 "TrisamBus",
                 "TrisamKafka",

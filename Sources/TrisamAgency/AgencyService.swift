@@ -269,8 +269,8 @@ public final class AgencyService: Sendable {
                 next = try HandoverStateMachine.next(state, answer, byReceiver: to == agency)
             } catch let error as HandoverStateMachine.TransitionError {
                 switch error {
-                case .wrongParty: throw APIError.wrongParty("only the receiving agency (\(to.rawValue)) answers this handover")
-                case .alreadyAnswered: throw APIError.conflict(error.description)
+                case .wrongParty: throw APIError.wrongParty("only the receiving agency (\(to.rawValue)) answers this handover", field: "handoverId")
+                case .alreadyAnswered: throw APIError.conflict(error.description, field: "handoverId")
                 }
             }
             var events: [EventEnvelope] = []
@@ -348,8 +348,8 @@ public final class AgencyService: Sendable {
                 next = try ReferralStateMachine.next(referral.state, action, by: party)
             } catch let error as ReferralTransitionError {
                 switch error {
-                case .wrongParty: throw APIError.wrongParty(error.description)
-                case .illegal: throw APIError.conflict(error.description)
+                case .wrongParty: throw APIError.wrongParty(error.description, field: "referralId")
+                case .illegal: throw APIError.conflict(error.description, field: "referralId")
                 }
             }
             if [.accept, .update, .close].contains(action) {
@@ -405,8 +405,10 @@ public final class AgencyService: Sendable {
                 ? try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq DESC LIMIT ?", arguments: [limit])
                 : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? ORDER BY seq DESC LIMIT ?", arguments: [ref!.rawValue, limit])
             return AnySendable(rows.map { row -> [String: Any] in
-                ["at": row["at"] as String, "staff": row["staffName"] as String, "role": row["staffRole"] as String,
-                 "action": row["action"] as String, "clientRef": (row["clientRef"] as String?) ?? NSNull(), "detail": row["detail"] as String]
+                var entry: [String: Any] = ["at": row["at"] as String, "actor": row["staffName"] as String, "role": row["staffRole"] as String,
+                                            "action": row["action"] as String, "detail": row["detail"] as String]
+                if let clientRef = row["clientRef"] as String? { entry["clientRef"] = clientRef }
+                return entry
             })
         }
         return APIResult(200, ["items": items.value])
@@ -425,7 +427,7 @@ public final class AgencyService: Sendable {
 
     static func limit(_ text: String?) throws(APIError) -> Int {
         guard let text else { return 50 }
-        guard let value = Int(text), (1...200).contains(value) else { throw .invalid("limit", "must be a whole number from 1 to 200") }
+        guard let value = Int(text), (1...500).contains(value) else { throw .invalid("limit", "must be a whole number from 1 to 500") }
         return value
     }
 }

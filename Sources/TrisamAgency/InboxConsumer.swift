@@ -19,6 +19,10 @@ extension AgencyService {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM consumedEvent WHERE eventId = ?", arguments: [envelope.id]) ?? false {
                 return .processed
             }
+            // Refused before anything is written, so a redelivery is refused again.
+            if topic != Topic.consent, let refusal = Self.misaddressed(envelope.event, to: agency) {
+                return .deadLetter(reason: refusal)
+            }
             try db.execute(sql: "INSERT INTO consumedEvent (eventId, topic, consumedAt) VALUES (?, ?, ?)",
                            arguments: [envelope.id, topic, AgencyStore.now()])
             let clientRef = envelope.subject
@@ -32,9 +36,6 @@ extension AgencyService {
                 default: break
                 }
                 return .processed
-            }
-            if let refusal = Self.misaddressed(envelope.event, to: agency) {
-                return .deadLetter(reason: refusal)
             }
             _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
             try db.execute(sql: """

@@ -119,8 +119,24 @@ public final class OutboxPublisher: Service, Sendable {
         logger.info("outbox publisher stopped", metadata: ["unsent": "\(left)"])
     }
 
+    /// Delivered rows are kept this long (for inspection), then deleted.
+    public static let retention: Duration = .seconds(7 * 24 * 3600)
+
+    /// Deletes rows delivered longer ago than ``retention``.
+    func prune() async {
+        let cutoff = Timestamp.format(Date().addingTimeInterval(-Double(Self.retention.components.seconds)))
+        do {
+            try await store.pool.write { db in
+                try db.execute(sql: "DELETE FROM outbox WHERE sentAt IS NOT NULL AND sentAt < ?", arguments: [cutoff])
+            }
+        } catch {
+            logger.warning("cannot prune the outbox: \(error)")
+        }
+    }
+
     private func loop() async throws {
         var iterator = signal.stream.makeAsyncIterator()
+        var lastPrune = ContinuousClock.now - .seconds(3600)
         var backoff: Duration = .milliseconds(100)
         while true {
             let outcome = await drainOnce()
@@ -128,6 +144,10 @@ public final class OutboxPublisher: Service, Sendable {
             case .sentAll(let count):
                 backoff = .milliseconds(100)
                 if count == batchSize { continue }
+                if ContinuousClock.now - lastPrune > .seconds(3600) {
+                    lastPrune = ContinuousClock.now
+                    await prune()
+                }
                 if isStopping { return }
                 if await iterator.next() == nil {
                     // Finished at shutdown: one last drain, then stop.

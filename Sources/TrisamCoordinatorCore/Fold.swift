@@ -161,8 +161,10 @@ extension PersonState {
             }
         case .handoverRequested(let e):
             guard let agency else { break }
-            updateArea(e.area) {
-                $0.pendingHandover = PendingHandover(handoverId: e.handoverId, from: agency, to: e.to, requested: mark(day))
+            updateArea(e.area) { area in
+                // The answer may have been read first (it travels on another topic).
+                guard area.answeredHandover != e.handoverId, area.owner != e.to else { return }
+                area.pendingHandover = PendingHandover(handoverId: e.handoverId, from: agency, to: e.to, requested: mark(day))
             }
             recordHandover(e.area, from: agency, to: e.to, mark(day))
             clearRejectedReferrals(from: agency)
@@ -176,10 +178,13 @@ extension PersonState {
             openCase(agency, e.area, contact: e.contact, opened: mark(day))
             updateArea(e.area) { area in
                 if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
+                area.answeredHandover = e.handoverId
             }
         case .handoverRefused(let e):
+            recordHandover(e.area, from: e.from, to: agency ?? e.from, mark(day))
             updateArea(e.area) { area in
                 if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
+                area.answeredHandover = e.handoverId
             }
 
         // Referrals

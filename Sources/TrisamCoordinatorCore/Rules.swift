@@ -154,6 +154,7 @@ extension GapRules {
     /// At least `handovers` handovers between the same two agencies, both ways, within `windowDays`.
     static func pingPong(_ c: inout RuleContext, _ t: Thresholds) -> Hit? {
         let window = t["windowDays"]
+        guard c.state.handovers.count >= t["handovers"] else { return nil }
         let recent = c.state.handovers.filter { $0.mark.on <= c.today && c.today < $0.mark.on.adding(days: window) }
         for handover in c.state.handovers {
             c.wake(on: handover.mark.on)

@@ -39,9 +39,13 @@ public enum ParticipationStatus: String, Sendable, Hashable {
 public struct CalendarParticipant: Sendable, Hashable {
     /// Shown as CN, e.g. "Anna Berg"; the agency's Swedish name is appended when set.
     public var name: String
+    /// The agency they represent.
     public var agency: Agency?
+    /// Where invitations reach them.
     public var address: CalendarAddress
+    /// ROLE: chair, required or optional participant.
     public var role: AttendeeRole
+    /// PARTSTAT: whether they have accepted.
     public var status: ParticipationStatus
 
     public init(name: String, agency: Agency? = nil, address: CalendarAddress,
@@ -67,9 +71,11 @@ public struct SipMeeting: Sendable, Hashable {
     public var sipId: String
     /// 0 when first scheduled, +1 on each reschedule (the SIP events' `sequence`).
     public var sequence: Int
+    /// When the meeting starts and ends.
     public var meeting: DateInterval
     /// A pseudonymous reference to the person, e.g. ``SipMeeting/personReference(for:)``.
     public var personReference: String
+    /// The agency that called the SIP (kommun or region).
     public var caller: Agency
     /// Every agency at the table, the caller included.
     public var agencies: [Agency]
@@ -79,9 +85,12 @@ public struct SipMeeting: Sendable, Hashable {
     public var location: String?
     /// Called after discharge from hospital (lag 2017:612).
     public var afterDischarge: Bool
+    /// The staff member who organises the meeting (ORGANIZER).
     public var organizer: CalendarParticipant
+    /// The staff taking part (ATTENDEE), the organizer included if they attend.
     public var attendees: [CalendarParticipant]
 
+    /// A meeting to export; ``SipCalendar`` checks the fields when writing.
     public init(sipId: String, sequence: Int, meeting: DateInterval, personReference: String, caller: Agency,
                 agencies: [Agency], reason: String? = nil, location: String? = nil, afterDischarge: Bool = false,
                 organizer: CalendarParticipant, attendees: [CalendarParticipant]) {
@@ -96,6 +105,26 @@ public struct SipMeeting: Sendable, Hashable {
         self.afterDischarge = afterDischarge
         self.organizer = organizer
         self.attendees = attendees
+    }
+
+    /// The meeting of a `sip.scheduled` event: its id, sequence, time, agencies and location.
+    public init(scheduled: SipScheduled, personReference: String, reason: String? = nil, afterDischarge: Bool = false,
+                organizer: CalendarParticipant, attendees: [CalendarParticipant]) {
+        self.init(sipId: scheduled.sipId, sequence: scheduled.sequence,
+                  meeting: DateInterval(start: scheduled.meeting.start, end: max(scheduled.meeting.start, scheduled.meeting.end)),
+                  personReference: personReference, caller: scheduled.caller, agencies: scheduled.participants,
+                  reason: reason, location: scheduled.location, afterDischarge: afterDischarge,
+                  organizer: organizer, attendees: attendees)
+    }
+
+    /// The next version of this meeting at a new time (and optionally place): same SIP, so the
+    /// same UID, and ``sequence`` one higher, so calendar programs replace the old entry.
+    public func rescheduled(to meeting: DateInterval, location: String? = nil) -> SipMeeting {
+        var next = self
+        next.meeting = meeting
+        next.sequence = sequence + 1
+        if let location { next.location = location }
+        return next
     }
 
     /// A short pseudonymous reference staff can quote: `P-` and the first 8 characters of the
@@ -127,13 +156,15 @@ public struct SipCalendar: Sendable {
     /// The right-hand side of every UID.
     public let uidDomain: String
 
+    /// The defaults name Trisam as the product and `sip.trisam` as the UID domain.
     public init(productId: String = "-//Trisam//SIP-moten 1.0//SV", uidDomain: String = "sip.trisam") {
         self.productId = productId
         self.uidDomain = uidDomain
     }
 
-    /// The stable UID of a SIP's meeting: `sip-<sipId>@<uidDomain>`.
-    public func uid(forSip sipId: String) -> String { "sip-\(sipId)@\(uidDomain)" }
+    /// The stable UID of a SIP's meeting: `<sipId>@<uidDomain>`, the same for every version
+    /// (reschedules and the cancellation).
+    public func uid(forSip sipId: String) -> String { "\(sipId)@\(uidDomain)" }
 
     /// The invitation (METHOD:REQUEST, STATUS:CONFIRMED) of a scheduled or rescheduled meeting.
     /// - Parameter stamp: when the object is created (DTSTAMP).

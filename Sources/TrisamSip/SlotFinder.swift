@@ -1,4 +1,5 @@
 import Foundation
+import TrisamContracts
 
 /// An accepting participant and the times they can attend.
 public struct ParticipantAvailability: Sendable, Hashable {
@@ -11,6 +12,13 @@ public struct ParticipantAvailability: Sendable, Hashable {
         self.participant = participant
         self.windows = windows
     }
+
+    /// From the availability of a `sip.invitation.answered` event. A slot whose end is not
+    /// after its start becomes an empty window, which ``SlotFinder`` refuses naming it.
+    public init(participant: String, slots: [TimeSlot]) {
+        self.init(participant: participant,
+                  windows: slots.map { DateInterval(start: $0.start, end: max($0.start, $0.end)) })
+    }
 }
 
 /// A request that the scheduler cannot act on: which field and why.
@@ -21,6 +29,7 @@ public struct SchedulingRefusal: Error, Hashable, Sendable, CustomStringConverti
         case invalidParticipant, invalidWindow, nonWorkingDay, outsideWorkingHours
     }
 
+    /// What kind of refusal this is.
     public let kind: Kind
     /// The field at fault, e.g. `notBefore`, `participants[1].windows[0]`, `start`.
     public let field: String
@@ -50,6 +59,7 @@ public struct NoCommonTime: Sendable, Hashable, CustomStringConvertible {
         case noOverlap
     }
 
+    /// Which of the three situations this is.
     public let cause: Cause
     /// The participants that block, in request order.
     public let blocking: [String]
@@ -88,12 +98,15 @@ public enum SlotSearchResult: Sendable, Hashable {
 /// working time of a ``WorkingCalendar`` (weekdays, no public holidays, office hours, not over
 /// lunch), never before `now`, starting on a local wall-clock multiple of the alignment.
 public struct SlotFinder: Sendable {
+    /// Working days and hours the meeting must fall in.
     public let calendar: WorkingCalendar
     /// Start times are multiples of this in local time (default 15 minutes).
     public let alignment: TimeInterval
     /// How far ahead of the earliest permitted start the search looks (default 366 days).
     public let horizon: TimeInterval
 
+    /// A finder over `calendar` (default: 08:00–16:30 Europe/Stockholm, Swedish holidays),
+    /// starting meetings on multiples of `alignment` and looking `horizon` ahead.
     public init(calendar: WorkingCalendar = WorkingCalendar(), alignment: TimeInterval = 15 * 60,
                 horizon: TimeInterval = 366 * 86_400) {
         self.calendar = calendar

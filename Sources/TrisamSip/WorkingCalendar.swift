@@ -84,13 +84,18 @@ public struct WorkingCalendar: Sendable {
     /// Europe/Stockholm.
     public static let stockholm: TimeZone = TimeZone(identifier: "Europe/Stockholm")!
 
+    /// The zone working hours are read in (Europe/Stockholm).
     public let timeZone: TimeZone
+    /// Office hours of every working day.
     public let hours: WorkingHours
+    /// The holidays on which nobody works.
     public let holidays: SwedishHolidays
     /// ISO weekdays that are working days (1 = Monday … 7 = Sunday).
     public let workingWeekdays: Set<Int>
     private let calendar: Calendar
 
+    /// Defaults: 08:00–16:30 without lunch, all Swedish holidays and eves, Monday–Friday,
+    /// Europe/Stockholm.
     public init(hours: WorkingHours = .standard, holidays: SwedishHolidays = SwedishHolidays(),
                 workingWeekdays: Set<Int> = [1, 2, 3, 4, 5], timeZone: TimeZone = WorkingCalendar.stockholm) {
         self.hours = hours

@@ -1,7 +1,329 @@
 import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Synchronization
+import TrisamBus
+import TrisamContracts
+import TrisamCoordinator
+import TrisamKafka
 
-/// `trisam bench coordinator`: placeholder until the coordinator lands (issue 4).
+/// `trisam bench coordinator`: a realistic event mix for many people on the embedded broker;
+/// the real coordinator process's events/s (fold, rules, persistence) against raw consumption
+/// of the same topics, resident memory per tracked person, and p99 event-to-flag latency.
 struct CoordinatorBenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "coordinator", abstract: "Benchmark the coordinator.")
-    func run() async throws { throw ValidationError("not yet implemented") }
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Benchmark the coordinator against raw consumption.",
+        discussion: """
+            Targets on a 2-core machine: ratio ≥ 0.5, < 2 KB resident per tracked person at \
+            1,000,000 people, p99 event-to-flag < 100 ms. Run a release build: \
+            swift build -c release && .build/release/trisam bench coordinator
+            """
+    )
+
+    @Option(help: "People in the realistic event mix (throughput and memory).")
+    var persons: Int = 20_000
+
+    @Option(help: "Additional people with one event each, to measure memory at scale (e.g. 1000000).")
+    var memoryPersons: Int = 0
+
+    @Option(help: "Partitions per topic.")
+    var partitions: Int = 24
+
+    @Option(help: "Flag-raising events sent one by one for the latency measurement.")
+    var latencyEvents: Int = 1_000
+
+    @Option(help: "Rate of the latency events per second.")
+    var latencyRate: Int = 200
+
+    @Option(help: "Person states the coordinator keeps decoded in memory (its --cache).")
+    var cache: Int = 10_000
+
+    func validate() throws {
+        guard persons >= 100 else { throw ValidationError("--persons must be at least 100, got \(persons)") }
+        guard memoryPersons >= 0 else { throw ValidationError("--memory-persons must be 0 or more, got \(memoryPersons)") }
+        guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
+        guard latencyEvents >= 10 else { throw ValidationError("--latency-events must be at least 10, got \(latencyEvents)") }
+        guard (1...10_000).contains(latencyRate) else { throw ValidationError("--latency-rate must be between 1 and 10000, got \(latencyRate)") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "trisam.bench")
+        logger.logLevel = .warning
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        for topic in Topic.all { try cluster.createTopic(topic, partitions: partitions) }
+        let configuration = cluster.clientConfiguration
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trisam-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("coordinator.sqlite").path
+        let mix = EventMix(seed: 7)
+        let runner = BenchCoordinatorProcess(bootstrap: cluster.bootstrapServers, store: store, directory: directory, cache: cache)
+
+        printLine("trisam bench coordinator: \(persons) people, \(partitions) partitions per topic, release=\(isRelease)")
+
+        // 1. Baseline memory: a coordinator on an empty store, idle.
+        try await runner.start()
+        try await Task.sleep(for: .seconds(2))
+        let baselineRSS = runner.residentBytes()
+        try await runner.stop()
+        printLine(String(format: "baseline RSS (empty store, idle): %.1f MB", Double(baselineRSS) / 1_048_576))
+
+        // 2. Publish the realistic mix.
+        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        let publisher = EventPublisher(producer: producer)
+        var messages = 0
+        var typeCounts: [EventType: Int] = [:]
+        let publishStart = ContinuousClock.now
+        var chunk: [EventEnvelope] = []
+        for index in 0..<persons {
+            for event in mix.history(of: index) {
+                chunk.append(event)
+                messages += event.destinationTopics.count
+                typeCounts[event.type, default: 0] += 1
+            }
+            if chunk.count >= 20_000 {
+                try await publisher.publish(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        try await publisher.publish(chunk)
+        chunk = []
+        let publishSeconds = seconds(ContinuousClock.now - publishStart)
+        printLine(String(format: "published %d events as %d messages in %.1f s (%.0f msg/s)", typeCounts.values.reduce(0, +),
+                         messages, publishSeconds, Double(messages) / publishSeconds))
+        printLine("event mix: " + typeCounts.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+
+        // 3. Raw consumption of the same topics, no work.
+        let raw = try await rawConsumption(configuration: configuration, expected: messages, logger: logger)
+        printLine(String(format: "raw consumption: %d messages in %.2f s = %.0f msg/s", messages, raw.seconds, Double(messages) / raw.seconds))
+
+        // 4. The coordinator on a fresh store.
+        try await runner.start()
+        let processed = try await runner.waitForProcessed(messages, limit: .seconds(600))
+        let coordinatorRate = Double(messages) / processed.seconds
+        let rawRate = Double(messages) / raw.seconds
+        printLine(String(format: "coordinator: %d messages in %.2f s = %.0f msg/s (fold, rules, SQLite, flags outbox)", messages,
+                         processed.seconds, coordinatorRate))
+        printLine(String(format: "ratio coordinator/raw: %.2f (target ≥ 0.5)", coordinatorRate / rawRate))
+        try await Task.sleep(for: .seconds(1))
+        var tracked = persons
+        var rss = runner.residentBytes()
+        printLine(String(format: "RSS after %d people: %.1f MB → %.0f bytes per tracked person (delta over baseline)", tracked,
+                         Double(rss) / 1_048_576, Double(max(0, rss - baselineRSS)) / Double(tracked)))
+
+        // 5. Memory at scale: more people, one event each.
+        if memoryPersons > 0 {
+            var sent = 0
+            let ref0 = persons
+            var expected = messages
+            while sent < memoryPersons {
+                let batch = min(50_000, memoryPersons - sent)
+                var events: [EventEnvelope] = []
+                events.reserveCapacity(batch)
+                for offset in 0..<batch {
+                    let index = ref0 + sent + offset
+                    events.append(EventEnvelope(id: "m-\(index)", source: .agency(.kommun), time: Date(timeIntervalSince1970: 1_767_600_000),
+                                                subject: mix.clientRef(index),
+                                                event: .kommunBistandDecided(BistandDecided(decision: .granted,
+                                                    effectiveDate: LocalDate(year: 2026, month: 1, day: 5)!, month: YearMonth(year: 2026, month: 1)!))))
+                }
+                try await publisher.publish(events)
+                sent += batch
+                expected += batch
+                _ = try await runner.waitForProcessed(expected, limit: .seconds(600))
+            }
+            tracked = persons + memoryPersons
+            messages = expected
+            try await Task.sleep(for: .seconds(1))
+            rss = runner.residentBytes()
+            printLine(String(format: "RSS after %d people: %.1f MB → %.0f bytes per tracked person (delta over baseline)", tracked,
+                             Double(rss) / 1_048_576, Double(max(0, rss - baselineRSS)) / Double(tracked)))
+        }
+
+        // 6. Event-to-flag latency, one flag-raising event at a time at a steady rate.
+        let latencies = try await measureLatency(publisher: publisher, configuration: configuration, runner: runner,
+                                                 mix: mix, firstIndex: tracked + 1, alreadyProcessed: messages, logger: logger)
+        if latencies.isEmpty {
+            printLine("event-to-flag: no flags observed")
+        } else {
+            let sorted = latencies.sorted()
+            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
+            printLine(String(format: "event-to-flag over %d flags: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 100 ms)",
+                             sorted.count, percentile(0.5), percentile(0.99), sorted.last! * 1000))
+        }
+        try await runner.stop()
+        await producer.close()
+    }
+
+    /// Reads every message of the coordinator's topics once with no processing.
+    private func rawConsumption(configuration: KafkaConfiguration, expected: Int, logger: Logger) async throws -> (seconds: Double, count: Int) {
+        let consumer = try KafkaConsumer(configuration: configuration, groupID: "bench-raw-\(UUID().uuidString.prefix(6))",
+                                         topics: CoordinatorConfiguration.topics, logger: logger)
+        var count = 0
+        var first: ContinuousClock.Instant?
+        var last = ContinuousClock.now
+        for try await message in consumer.messages {
+            if first == nil { first = .now }
+            count += 1
+            if count >= expected {
+                last = .now
+                try? consumer.markProcessed(message)
+                break
+            }
+        }
+        await consumer.close()
+        return (seconds(last - (first ?? last)), count)
+    }
+
+    /// Sends the last event of a grey-zone history for fresh people at `latencyRate`, and times
+    /// each until its flag arrives on `trisam.flags`.
+    private func measureLatency(publisher: EventPublisher, configuration: KafkaConfiguration, runner: BenchCoordinatorProcess,
+                                mix: EventMix, firstIndex: Int, alreadyProcessed: Int, logger: Logger) async throws -> [Double] {
+        let scenarios = (0..<latencyEvents).map { LatencyScenario.make(index: firstIndex + $0, mix: mix) }
+        // Prepare: everything but the triggering event, processed before timing starts.
+        let preparation = scenarios.flatMap(\.preparation)
+        try await publisher.publish(preparation)
+        let expected = alreadyProcessed + preparation.reduce(0) { $0 + $1.destinationTopics.count }
+        _ = try await runner.waitForProcessed(expected, limit: .seconds(300))
+
+        let sentAt = Mutex<[String: ContinuousClock.Instant]>([:])
+        let latencies = Mutex<[Double]>([])
+        let listener = try KafkaConsumer(configuration: configuration.merging(["auto.offset.reset": "latest"]),
+                                         groupID: "bench-flags-\(UUID().uuidString.prefix(6))", topics: [Topic.flags], logger: logger)
+        let listening = Task {
+            for try await message in listener.messages {
+                let received = ContinuousClock.now
+                guard case .success(let envelope) = EventConsumer.decode(message), case .flagRaised(let flag) = envelope.event else { continue }
+                let sent = sentAt.withLock { map in flag.evidence.compactMap { map.removeValue(forKey: $0) }.max() }
+                if let sent { latencies.withLock { $0.append(seconds(received - sent)) } }
+            }
+        }
+        try await Task.sleep(for: .seconds(4)) // the listener joins its group
+        let interval = Duration.nanoseconds(1_000_000_000 / latencyRate)
+        var next = ContinuousClock.now
+        for scenario in scenarios {
+            try await Task.sleep(until: next, clock: .continuous)
+            next += interval
+            sentAt.withLock { $0[scenario.trigger.id] = .now }
+            try await publisher.publish(scenario.trigger)
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while latencies.withLock({ $0.count }) < scenarios.count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        listening.cancel()
+        await listener.close()
+        return latencies.withLock { $0 }
+    }
+
+    private var isRelease: Bool {
+        #if DEBUG
+        false
+        #else
+        true
+        #endif
+    }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// The coordinator as a child process (the same executable), observed through /metrics and /proc.
+final class BenchCoordinatorProcess: @unchecked Sendable {
+    let bootstrap: String
+    let store: String
+    let directory: URL
+    let cache: Int
+    private var process: Process?
+    private var port = 0
+
+    init(bootstrap: String, store: String, directory: URL, cache: Int) {
+        self.bootstrap = bootstrap
+        self.store = store
+        self.directory = directory
+        self.cache = cache
+    }
+
+    func start() async throws {
+        port = Int.random(in: 20_000...60_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["coordinator", "--bootstrap", bootstrap, "--port", String(port), "--store", store,
+                             "--state-dir", directory.path, "--cache", String(cache)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOG_LEVEL"] = "error"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? await metrics()) == nil {
+            if ContinuousClock.now > deadline || !process.isRunning { throw ValidationError("the coordinator did not start") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    func stop() async throws {
+        guard let process else { return }
+        process.terminate()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        self.process = nil
+    }
+
+    /// VmRSS of the process, in bytes.
+    func residentBytes() -> Int {
+        guard let pid = process?.processIdentifier,
+              let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+        return kb * 1024
+    }
+
+    /// The coordinator's /metrics text.
+    func metrics() async throws -> String {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw ValidationError("metrics unavailable") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Messages handled so far (every outcome), from /metrics.
+    func handled() async throws -> Int {
+        var total = 0.0
+        for line in try await metrics().split(separator: "\n") where line.hasPrefix("trisam_coordinator_events_total{") {
+            total += Double(line.split(separator: " ").last ?? "0") ?? 0
+        }
+        return Int(total)
+    }
+
+    /// Waits until `count` messages were handled; the time from the first to the last.
+    func waitForProcessed(_ count: Int, limit: Duration) async throws -> (seconds: Double, count: Int) {
+        let deadline = ContinuousClock.now + limit
+        var first: ContinuousClock.Instant?
+        let initial = try await handled()
+        while true {
+            let now = ContinuousClock.now
+            let done = try await handled()
+            if first == nil && done > initial { first = now }
+            if done >= count { return (seconds(now - (first ?? now)), done) }
+            if now > deadline { throw ValidationError("the coordinator handled \(done) of \(count) messages within \(limit)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// One person whose history completes a flag condition with its last event.
+struct LatencyScenario {
+    var preparation: [EventEnvelope]
+    var trigger: EventEnvelope
+
+    static func make(index: Int, mix: EventMix) -> LatencyScenario {
+        let events = FlagScenarios.greyZone(ref: mix.clientRef(index), idPrefix: "lat-\(index)")
+        return LatencyScenario(preparation: Array(events.dropLast()), trigger: events.last!)
+    }
 }

@@ -33,9 +33,18 @@ struct Scenario {
         return self
     }
 
+    /// The folded state; every scenario also checks that it survives both storage forms.
     var state: PersonState {
         var state = PersonState(clientRef: person)
         for event in events { state.apply(event) }
+        do {
+            let binary = try PersonState(binary: state.binaryEncoded())
+            let json = try JSONDecoder().decode(PersonState.self, from: JSONEncoder().encode(state))
+            #expect(binary == state)
+            #expect(json == state)
+        } catch {
+            Issue.record("state does not round-trip: \(error)")
+        }
         return state
     }
 

@@ -41,7 +41,7 @@ import TrisamContracts
         #expect(json["tzids"] as? [String] == ["Europe/Stockholm"])
         #expect(json["tz_mismatches"] as? [String] == [], "the VTIMEZONE rules disagree with the tz database")
         #expect((json["tz_checked"] as? Int ?? 0) > 100)
-        #expect(json["uid"] as? String == "sip-sip-2026-0042@sip.trisam")
+        #expect(json["uid"] as? String == "sip-2026-0042@sip.trisam")
         #expect(json["dtstart_tzid"] as? String == "Europe/Stockholm")
         #expect(json["dtstart_utc"] as? String == "2026-03-30T07:00:00+00:00")
         #expect(json["dtend_utc"] as? String == "2026-03-30T08:30:00+00:00")

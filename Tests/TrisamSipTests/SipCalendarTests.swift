@@ -43,7 +43,7 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
         #expect(standard.property("TZOFFSETFROM")?.value == "+0200" && standard.property("TZOFFSETTO")?.value == "+0100")
 
         let event = try #require(root.components("VEVENT").first)
-        #expect(event.properties("UID").map(\.value) == ["sip-sip-2026-0042@sip.trisam"])
+        #expect(event.properties("UID").map(\.value) == ["sip-2026-0042@sip.trisam"])
         #expect(event.property("SEQUENCE")?.value == "1")
         #expect(event.property("DTSTAMP")?.value == "20260320T123456Z")
         let start = try #require(event.property("DTSTART"))
@@ -102,7 +102,7 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
     @Test func rescheduleKeepsUIDAndRaisesSequence() throws {
         let first = try ICalendarParser.parse(exporter.request(sampleMeeting(sequence: 0), stamp: stamp))
         let moved = try ICalendarParser.parse(exporter.request(
-            sampleMeeting(sequence: 1, meeting: span("2026-04-07T11:00:00Z", "2026-04-07T12:00:00Z")), stamp: stamp))
+            sampleMeeting(sequence: 0).rescheduled(to: span("2026-04-07T11:00:00Z", "2026-04-07T12:00:00Z")), stamp: stamp))
         let a = try #require(first.components("VEVENT").first), b = try #require(moved.components("VEVENT").first)
         #expect(a.property("UID") == b.property("UID"))
         #expect(a.property("SEQUENCE")?.value == "0" && b.property("SEQUENCE")?.value == "1")
@@ -150,6 +150,20 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
             if resolved.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 7 * 3600 { summer += 1 }
         }
         #expect(summer > 60 && summer < days.count - 60, "both CET and CEST exercised")
+    }
+
+    @Test func meetingFromAScheduledEvent() throws {
+        let scheduled = SipScheduled(sipId: "sip-7", caller: .region, participants: [.region, .kommun, .fk],
+                                     meeting: TimeSlot(start: utc("2026-10-26T07:00:00Z"), end: utc("2026-10-26T08:00:00Z")),
+                                     sequence: 2, location: "Vårdcentralen, rum 3")
+        let template = sampleMeeting()
+        let meeting = SipMeeting(scheduled: scheduled, personReference: "P-00AA11BB", organizer: template.organizer, attendees: template.attendees)
+        let event = try #require(ICalendarParser.parse(exporter.request(meeting, stamp: stamp)).components("VEVENT").first)
+        #expect(event.property("UID")?.value == "sip-7@sip.trisam")
+        #expect(event.property("SEQUENCE")?.value == "2")
+        #expect(event.property("DTSTART")?.value == "20261026T080000", "CET again after the last Sunday of October")
+        #expect(event.property("LOCATION")?.text == "Vårdcentralen, rum 3")
+        #expect(event.property("DESCRIPTION")?.text.contains("Kallande: Regionen\nDeltagande verksamheter: Regionen, Kommunen, Försäkringskassan") == true)
     }
 
     @Test func refusesPersonnummerAndMalformedFields() {

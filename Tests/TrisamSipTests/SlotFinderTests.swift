@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamContracts
 @testable import TrisamSip
 
 @Suite struct SlotFinderTests {
@@ -166,6 +167,21 @@ import Testing
             who("af", span("2026-05-04T07:00:00Z", "2026-05-04T08:30:00Z")),
         ])
         #expect(names == ["af"])
+    }
+
+    @Test func availabilityFromAnsweredEventsAndTheHorizon() throws {
+        let now = utc("2026-05-04T06:00:00Z")
+        let answered = ParticipantAvailability(participant: "fk", slots: [
+            TimeSlot(start: utc("2026-05-05T07:00:00Z"), end: utc("2026-05-05T09:00:00Z")),
+            TimeSlot(start: utc("2026-05-04T12:00:00Z"), end: utc("2026-05-04T13:00:00Z")),
+        ])
+        #expect(try finder.earliestSlot(for: [answered], duration: hour, now: now) == .found(span("2026-05-04T12:00:00Z", "2026-05-04T13:00:00Z")))
+        // A one-day horizon does not reach Tuesday.
+        let shortSighted = SlotFinder(horizon: 86_400)
+        let tuesdayOnly = ParticipantAvailability(participant: "fk", slots: [TimeSlot(start: utc("2026-05-05T07:00:00Z"), end: utc("2026-05-05T09:00:00Z"))])
+        let result = try shortSighted.earliestSlot(for: [tuesdayOnly], duration: hour, now: now)
+        #expect(result == .noCommonTime(NoCommonTime(cause: .noUsableTime, blocking: ["fk"], searchedFrom: now, searchedUntil: utc("2026-05-05T06:00:00Z"))))
+        #expect(try finder.earliestSlot(for: [tuesdayOnly], duration: hour, now: now) == .found(span("2026-05-05T07:00:00Z", "2026-05-05T08:00:00Z")))
     }
 
     /// The finder agrees with a naive minute-by-minute scan on random availability.

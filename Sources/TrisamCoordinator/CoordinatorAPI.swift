@@ -1,0 +1,217 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import TrisamContracts
+import TrisamCoordinatorCore
+
+/// Request context carrying who is asking (the token's name), for the audit log.
+public struct CoordinatorRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated reader's name; set by ``BearerAuthentication``.
+    public var reader: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        reader = nil
+    }
+}
+
+/// Accepts `Authorization: Bearer <token>` for a configured token, otherwise 401. Never logs the token.
+struct BearerAuthentication: RouterMiddleware {
+    typealias Context = CoordinatorRequestContext
+    let tokens: AccessTokens
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing Authorization header: send \"Authorization: Bearer <token>\"")
+        }
+        guard header.hasPrefix("Bearer "), let entry = tokens.entry(for: header.dropFirst(7)) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "Authorization: unknown bearer token")
+        }
+        var context = context
+        context.reader = entry.name
+        return try await next(request, context)
+    }
+}
+
+/// The coordinator's HTTP API (JSON): open flags, one person, counts, the rule catalogue,
+/// metrics and health. `/health` and `/metrics` are open; everything else needs a bearer token.
+public struct CoordinatorAPI: Sendable {
+    let store: CoordinatorStore
+    let engine: CoordinatorEngine
+    let rules: GapRules
+    let clock: CoordinatorClock
+    let metrics: CoordinatorMetrics
+    let tokens: AccessTokens
+
+    public init(store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules, clock: CoordinatorClock,
+                metrics: CoordinatorMetrics, tokens: AccessTokens) {
+        self.store = store
+        self.engine = engine
+        self.rules = rules
+        self.clock = clock
+        self.metrics = metrics
+        self.tokens = tokens
+    }
+
+    /// The router with every route.
+    public func router() -> Router<CoordinatorRequestContext> {
+        let router = Router(context: CoordinatorRequestContext.self)
+        router.get("/health") { _, _ in
+            let stats = try store.statistics()
+            return try json(["status": "ok", "persons": stats.persons, "eventsSeen": stats.eventsSeen,
+                             "openFlags": stats.openFlags, "outbox": stats.outbox,
+                             "now": Timestamp.format(clock.now())] as [String: Any])
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        let api = router.group().add(middleware: BearerAuthentication(tokens: tokens))
+        api.get("/flags") { request, _ in try listFlags(request) }
+        api.get("/flags/counts") { _, _ in
+            let counts = try store.openFlagCounts()
+            let rows = rules.descriptions.map { ["rule": $0.id, "title": $0.title, "open": counts[$0.id] ?? 0] as [String: Any] }
+            let unknown = counts.keys.filter { id in !rules.descriptions.contains { $0.id == id } }.sorted()
+                .map { ["rule": $0, "title": $0, "open": counts[$0] ?? 0] as [String: Any] }
+            return try json(["counts": rows + unknown, "total": counts.values.reduce(0, +)] as [String: Any])
+        }
+        api.get("/rules") { _, _ in
+            try encoded(["rules": rules.descriptions])
+        }
+        api.get("/persons/{clientRef}") { request, context in
+            let raw = try context.parameters.require("clientRef")
+            guard let ref = ClientRef(rawValue: raw) else {
+                throw HTTPError(.badRequest, message: "clientRef: must be 32 lowercase hex characters")
+            }
+            guard let found = try store.readPerson(ref, reader: context.reader ?? "?", path: request.uri.path, at: Date()) else {
+                throw HTTPError(.notFound, message: "clientRef: no events known for this person")
+            }
+            let flags = try store.flags(of: ref)
+            return try encoded(PersonView(clientRef: ref.rawValue, state: found.state, timeline: found.timeline,
+                                          openFlags: flags.filter { $0.resolvedAt == nil }.map(FlagView.init),
+                                          resolvedFlags: flags.filter { $0.resolvedAt != nil }.map(FlagView.init)))
+        }
+        api.post("/admin/clock") { request, context in
+            guard clock.isControllable else {
+                throw HTTPError(.conflict, message: ClockError.notControllable.description)
+            }
+            let body = try await request.body.collect(upTo: 4096)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                  let text = object["now"] as? String else {
+                throw HTTPError(.badRequest, message: "now: required, an RFC 3339 date-time such as 2026-11-24T09:00:00Z")
+            }
+            guard let date = Timestamp.parse(text) else {
+                throw HTTPError(.badRequest, message: "now: must be an RFC 3339 date-time such as 2026-11-24T09:00:00Z, got \"\(text)\"")
+            }
+            do { try clock.set(date) } catch { throw HTTPError(.badRequest, message: "now: \(error)") }
+            let outcome = try await engine.runDueChecks()
+            return try json(["now": Timestamp.format(clock.now()), "raised": outcome.raised.count,
+                             "resolved": outcome.resolved.count] as [String: Any])
+        }
+        return router
+    }
+
+    private func listFlags(_ request: Request) throws -> Response {
+        let parameters = request.uri.queryParameters
+        var query = FlagQuery()
+        let known: Set<String> = ["rule", "severity", "agency", "minAgeDays", "limit", "cursor"]
+        for (name, _) in parameters where !known.contains(String(name)) {
+            throw HTTPError(.badRequest, message: "\(name): unknown query parameter; known: \(known.sorted().joined(separator: ", "))")
+        }
+        if let rule = parameters.get("rule") {
+            guard rules.descriptions.contains(where: { $0.id == rule }) else {
+                throw HTTPError(.badRequest, message: "rule: unknown rule \"\(rule)\"; see GET /rules")
+            }
+            query.rule = rule
+        }
+        if let severity = parameters.get("severity") {
+            guard let value = FlagSeverity(rawValue: severity) else {
+                throw HTTPError(.badRequest, message: "severity: must be low, medium or high, got \"\(severity)\"")
+            }
+            query.severity = value
+        }
+        if let agency = parameters.get("agency") {
+            guard let value = Agency(rawValue: agency) else {
+                throw HTTPError(.badRequest, message: "agency: must be kommun, af, fk or region, got \"\(agency)\"")
+            }
+            query.agency = value
+        }
+        if let text = parameters.get("minAgeDays") {
+            guard let days = Int(text), days >= 0, days <= 36_500 else {
+                throw HTTPError(.badRequest, message: "minAgeDays: must be a whole number of days from 0 to 36500, got \"\(text)\"")
+            }
+            query.sinceAtOrBefore = clock.now().addingTimeInterval(-Double(days) * 86_400)
+        }
+        if let text = parameters.get("limit") {
+            guard let limit = Int(text), (1...1000).contains(limit) else {
+                throw HTTPError(.badRequest, message: "limit: must be a whole number from 1 to 1000, got \"\(text)\"")
+            }
+            query.limit = limit
+        }
+        if let text = parameters.get("cursor") {
+            guard let cursor = Int64(text), cursor >= 0 else {
+                throw HTTPError(.badRequest, message: "cursor: must be the nextCursor of a previous page, got \"\(text)\"")
+            }
+            query.cursor = cursor
+        }
+        let rows = try store.openFlags(query)
+        let next = rows.count == query.limit ? rows.last.map { String($0.seq) } : nil
+        return try encoded(FlagPage(flags: rows.map(FlagView.init), nextCursor: next))
+    }
+}
+
+/// One flag as the API shows it.
+struct FlagView: Codable {
+    var flagId: String
+    var clientRef: String
+    var rule: String
+    var severity: FlagSeverity
+    var title: String
+    var explanation: String
+    var agencies: [Agency]
+    var evidence: [String]
+    var since: Date
+    var raisedAt: Date
+    var resolvedAt: Date?
+    var resolution: String?
+
+    init(_ row: FlagRow) {
+        flagId = row.flagId
+        clientRef = row.clientRef
+        rule = row.rule
+        severity = row.severity
+        title = row.title
+        explanation = row.explanation
+        agencies = row.agencies
+        evidence = row.evidence
+        since = row.since
+        raisedAt = row.raisedAt
+        resolvedAt = row.resolvedAt
+        resolution = row.resolution
+    }
+}
+
+struct FlagPage: Codable {
+    var flags: [FlagView]
+    var nextCursor: String?
+}
+
+struct PersonView: Encodable {
+    var clientRef: String
+    var state: PersonState
+    var timeline: [TimelineEntry]
+    var openFlags: [FlagView]
+    var resolvedFlags: [FlagView]
+}
+
+private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+private func encoded(_ value: some Encodable) throws -> Response {
+    let data = try EventEnvelope.encoder().encode(value)
+    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

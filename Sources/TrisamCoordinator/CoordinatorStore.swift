@@ -1,0 +1,459 @@
+import Foundation
+import GRDB
+import TrisamContracts
+import TrisamCoordinatorCore
+import TrisamKafka
+
+/// The coordinator's own SQLite store (WAL): per-person state, the events already seen, each
+/// person's timeline, flags, the flags outbox, the consumed offsets, and the read audit log.
+///
+/// Everything an event changes is written in one transaction together with the consumed offset
+/// of its partition, so a crash at any moment leaves either all of it or none of it.
+public final class CoordinatorStore: Sendable {
+    /// The underlying pool (one writer, concurrent readers).
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL survives process crashes (kill -9); only power loss can lose the newest commits.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -4000")
+        }
+        configuration.maximumReaderCount = 4
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE person (
+                    clientRef TEXT PRIMARY KEY NOT NULL,
+                    state BLOB NOT NULL,
+                    flags BLOB NOT NULL,
+                    nextCheck REAL
+                ) WITHOUT ROWID;
+                CREATE INDEX person_next_check ON person(nextCheck) WHERE nextCheck IS NOT NULL;
+                CREATE TABLE seen_event (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                CREATE TABLE timeline (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    clientRef TEXT NOT NULL,
+                    eventId TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    summary TEXT NOT NULL
+                );
+                CREATE INDEX timeline_person ON timeline(clientRef, seq);
+                CREATE TABLE flag (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    flagId TEXT NOT NULL UNIQUE,
+                    clientRef TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    explanation TEXT NOT NULL,
+                    agencies TEXT NOT NULL,
+                    evidence TEXT NOT NULL,
+                    since REAL NOT NULL,
+                    raisedAt REAL NOT NULL,
+                    resolvedAt REAL,
+                    resolution TEXT,
+                    resolvedEvidence TEXT
+                );
+                CREATE INDEX flag_open ON flag(seq) WHERE resolvedAt IS NULL;
+                CREATE INDEX flag_person ON flag(clientRef, seq);
+                CREATE TABLE flag_outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventId TEXT NOT NULL,
+                    message BLOB NOT NULL
+                );
+                CREATE TABLE consumed_offset (
+                    topic TEXT NOT NULL,
+                    partition INTEGER NOT NULL,
+                    nextOffset INTEGER NOT NULL,
+                    PRIMARY KEY (topic, partition)
+                ) WITHOUT ROWID;
+                CREATE TABLE access_log (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    reader TEXT NOT NULL,
+                    clientRef TEXT NOT NULL,
+                    path TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: offsets
+
+    /// The stored next offsets (the next message to read) of every partition consumed so far.
+    public func consumedOffsets() throws -> [TopicPartition: Int64] {
+        try pool.read { db in
+            var result: [TopicPartition: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT topic, partition, nextOffset FROM consumed_offset") {
+                result[TopicPartition(topic: row["topic"], partition: row["partition"])] = row["nextOffset"]
+            }
+            return result
+        }
+    }
+
+    static func storeOffsets(_ offsets: [TopicPartition: Int64], in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO consumed_offset(topic, partition, nextOffset) VALUES (?, ?, ?)
+            ON CONFLICT(topic, partition) DO UPDATE SET nextOffset = max(nextOffset, excluded.nextOffset)
+            """)
+        for (partition, offset) in offsets {
+            try statement.execute(arguments: [partition.topic, partition.partition, offset])
+        }
+    }
+
+    // MARK: persons
+
+    /// Marks an event id seen; false if it was seen before (a duplicate).
+    static func markSeen(_ eventId: String, in db: Database) throws -> Bool {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_event(id) VALUES (?)").execute(arguments: [eventId])
+        return db.changesCount > 0
+    }
+
+    static func loadPerson(_ clientRef: ClientRef, in db: Database) throws -> PersonRecord? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, flags FROM person WHERE clientRef = ?"),
+                                         arguments: [clientRef.rawValue]) else { return nil }
+        let decoder = JSONDecoder()
+        let state = try decoder.decode(PersonState.self, from: row["state"] as Data)
+        let flags = try decoder.decode(PersonFlags.self, from: row["flags"] as Data)
+        return PersonRecord(state: state, flags: flags)
+    }
+
+    static func savePerson(_ record: PersonRecord, nextCheck: Date?, in db: Database) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try db.cachedStatement(sql: """
+            INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, ?)
+            ON CONFLICT(clientRef) DO UPDATE SET state = excluded.state, flags = excluded.flags, nextCheck = excluded.nextCheck
+            """).execute(arguments: [record.state.clientRef.rawValue, try encoder.encode(record.state),
+                                     try encoder.encode(record.flags), nextCheck?.timeIntervalSince1970])
+    }
+
+    static func appendTimeline(_ envelope: EventEnvelope, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO timeline(clientRef, eventId, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [envelope.subject.rawValue, envelope.id, envelope.type.rawValue,
+                                     envelope.source.uri, envelope.time.timeIntervalSince1970,
+                                     TimelineSummary.text(for: envelope)])
+    }
+
+    /// The persons whose time-dependent rules must be re-evaluated at `now`.
+    static func duePersons(at now: Date, limit: Int, in db: Database) throws -> [ClientRef] {
+        try String.fetchAll(db, sql: "SELECT clientRef FROM person WHERE nextCheck <= ? ORDER BY nextCheck, clientRef LIMIT ?",
+                            arguments: [now.timeIntervalSince1970, limit]).compactMap(ClientRef.init(rawValue:))
+    }
+
+    // MARK: flags
+
+    static func insertFlag(_ flag: FlagRow, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO flag(flagId, clientRef, rule, severity, title, explanation, agencies, evidence, since, raisedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [flag.flagId, flag.clientRef, flag.rule, flag.severity.rawValue, flag.title,
+                                     flag.explanation, FlagRow.encodeAgencies(flag.agencies),
+                                     FlagRow.encodeList(flag.evidence), flag.since.timeIntervalSince1970,
+                                     flag.raisedAt.timeIntervalSince1970])
+    }
+
+    static func updateOpenFlag(_ flagId: String, finding: RuleFinding, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE flag SET severity = ?, title = ?, explanation = ?, agencies = ?, evidence = ?
+            WHERE flagId = ? AND resolvedAt IS NULL
+            """).execute(arguments: [finding.severity.rawValue, finding.title, finding.explanation,
+                                     FlagRow.encodeAgencies(finding.agencies), FlagRow.encodeList(finding.evidence), flagId])
+    }
+
+    static func resolveFlag(_ flagId: String, at time: Date, resolution: String, evidence: [String], in db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE flag SET resolvedAt = ?, resolution = ?, resolvedEvidence = ? WHERE flagId = ? AND resolvedAt IS NULL
+            """).execute(arguments: [time.timeIntervalSince1970, resolution, FlagRow.encodeList(evidence), flagId])
+    }
+
+    static func enqueue(_ envelope: EventEnvelope, in db: Database) throws {
+        let message = try OutboxMessage(envelope: envelope)
+        try db.cachedStatement(sql: "INSERT INTO flag_outbox(eventId, message) VALUES (?, ?)")
+            .execute(arguments: [envelope.id, try JSONEncoder().encode(message)])
+    }
+
+    /// The oldest outbox entries, in order.
+    public func pendingOutbox(limit: Int) throws -> [(seq: Int64, message: OutboxMessage)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, message FROM flag_outbox ORDER BY seq LIMIT ?", arguments: [limit]).map { row in
+                (row["seq"], try JSONDecoder().decode(OutboxMessage.self, from: row["message"] as Data))
+            }
+        }
+    }
+
+    /// Removes delivered outbox entries.
+    public func removeFromOutbox(_ seqs: [Int64]) throws {
+        guard !seqs.isEmpty else { return }
+        try pool.write { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM flag_outbox WHERE seq = ?")
+            for seq in seqs { try statement.execute(arguments: [seq]) }
+        }
+    }
+
+    /// Number of open flags per rule.
+    public func openFlagCounts() throws -> [String: Int] {
+        try pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT rule, count(*) AS n FROM flag WHERE resolvedAt IS NULL GROUP BY rule") {
+                counts[row["rule"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// Open flags matching the query, oldest raised first, after `query.cursor`.
+    public func openFlags(_ query: FlagQuery) throws -> [FlagRow] {
+        var conditions = ["resolvedAt IS NULL"]
+        var arguments: [any DatabaseValueConvertible] = []
+        if let rule = query.rule { conditions.append("rule = ?"); arguments.append(rule) }
+        if let severity = query.severity { conditions.append("severity = ?"); arguments.append(severity.rawValue) }
+        if let agency = query.agency { conditions.append("instr(agencies, ?) > 0"); arguments.append(",\(agency.rawValue),") }
+        if let sinceBefore = query.sinceAtOrBefore { conditions.append("since <= ?"); arguments.append(sinceBefore.timeIntervalSince1970) }
+        if let cursor = query.cursor { conditions.append("seq > ?"); arguments.append(cursor) }
+        arguments.append(query.limit)
+        let sql = "SELECT * FROM flag WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(FlagRow.init(row:))
+        }
+    }
+
+    /// Every flag of a person (open and resolved), oldest first.
+    public func flags(of clientRef: ClientRef) throws -> [FlagRow] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE clientRef = ? ORDER BY seq", arguments: [clientRef.rawValue])
+                .map(FlagRow.init(row:))
+        }
+    }
+
+    /// A person's state and newest timeline entries (newest last), or nil if unknown. Records
+    /// the read in the audit log in the same transaction.
+    public func readPerson(_ clientRef: ClientRef, reader: String, path: String, at time: Date,
+                           timelineLimit: Int = 500) throws -> (state: PersonState, timeline: [TimelineEntry])? {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO access_log(time, reader, clientRef, path) VALUES (?, ?, ?, ?)",
+                           arguments: [time.timeIntervalSince1970, reader, clientRef.rawValue, path])
+            guard let record = try Self.loadPerson(clientRef, in: db) else { return nil }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM (SELECT * FROM timeline WHERE clientRef = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq
+                """, arguments: [clientRef.rawValue, timelineLimit])
+            return (record.state, rows.map(TimelineEntry.init(row:)))
+        }
+    }
+
+    /// The audit log of person reads, newest last.
+    public func accessLog(limit: Int = 1000) throws -> [(reader: String, clientRef: String, path: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT reader, clientRef, path FROM access_log ORDER BY seq DESC LIMIT ?", arguments: [limit])
+                .reversed().map { ($0["reader"], $0["clientRef"], $0["path"]) }
+        }
+    }
+
+    /// Counts for health and progress reporting.
+    public func statistics() throws -> StoreStatistics {
+        try pool.read { db in
+            StoreStatistics(
+                persons: try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0,
+                eventsSeen: try Int.fetchOne(db, sql: "SELECT count(*) FROM seen_event") ?? 0,
+                openFlags: try Int.fetchOne(db, sql: "SELECT count(*) FROM flag WHERE resolvedAt IS NULL") ?? 0,
+                outbox: try Int.fetchOne(db, sql: "SELECT count(*) FROM flag_outbox") ?? 0)
+        }
+    }
+
+    /// A digest of the store's effective content: every person's state and open flags and every
+    /// flag ever raised or resolved (by id). Two stores that processed the same events agree.
+    public func digest() throws -> String {
+        try pool.read { db in
+            var hasher = StableHasher()
+            for row in try Row.fetchAll(db, sql: "SELECT clientRef, state, flags FROM person ORDER BY clientRef") {
+                hasher.combine(row["clientRef"] as String)
+                hasher.combine(row["state"] as Data)
+                hasher.combine(row["flags"] as Data)
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT flagId, clientRef, rule, severity, evidence, since, resolvedAt IS NULL AS open, resolvedEvidence
+                FROM flag ORDER BY flagId
+                """) {
+                hasher.combine("\(row["flagId"] as String)|\(row["clientRef"] as String)|\(row["rule"] as String)|\(row["severity"] as String)|\(row["evidence"] as String)|\(row["since"] as Double)|\(row["open"] as Bool)|\(row["resolvedEvidence"] as String? ?? "")")
+            }
+            return hasher.hexDigest
+        }
+    }
+}
+
+/// Counts kept by the store.
+public struct StoreStatistics: Codable, Sendable, Equatable {
+    public var persons: Int
+    public var eventsSeen: Int
+    public var openFlags: Int
+    public var outbox: Int
+}
+
+/// A person's folded state with the coordinator's bookkeeping of its flags.
+struct PersonRecord: Sendable {
+    var state: PersonState
+    var flags: PersonFlags
+}
+
+/// Per person: the open flag of each rule, and how many times each rule has been raised (so a
+/// flag id is derived deterministically: a replay of the same events yields the same ids).
+public struct PersonFlags: Codable, Sendable, Equatable {
+    public struct Open: Codable, Sendable, Equatable {
+        public var flagId: String
+        public var since: Date
+    }
+    public var open: [String: Open] = [:]
+    public var raised: [String: Int] = [:]
+    public init() {}
+}
+
+/// Filters of `GET /flags`.
+public struct FlagQuery: Sendable, Equatable {
+    public var rule: String?
+    public var severity: FlagSeverity?
+    public var agency: Agency?
+    /// Only flags whose condition began at or before this time (age filter).
+    public var sinceAtOrBefore: Date?
+    public var limit: Int = 100
+    /// The `seq` of the last flag of the previous page.
+    public var cursor: Int64?
+    public init() {}
+}
+
+/// One flag as stored.
+public struct FlagRow: Sendable, Equatable {
+    public var seq: Int64 = 0
+    public var flagId: String
+    public var clientRef: String
+    public var rule: String
+    public var severity: FlagSeverity
+    public var title: String
+    public var explanation: String
+    public var agencies: [Agency]
+    public var evidence: [String]
+    public var since: Date
+    public var raisedAt: Date
+    public var resolvedAt: Date?
+    public var resolution: String?
+
+    init(flagId: String, clientRef: String, finding: RuleFinding, raisedAt: Date) {
+        self.flagId = flagId
+        self.clientRef = clientRef
+        rule = finding.rule
+        severity = finding.severity
+        title = finding.title
+        explanation = finding.explanation
+        agencies = finding.agencies
+        evidence = finding.evidence
+        since = finding.since
+        self.raisedAt = raisedAt
+    }
+
+    init(row: Row) {
+        seq = row["seq"]
+        flagId = row["flagId"]
+        clientRef = row["clientRef"]
+        rule = row["rule"]
+        severity = FlagSeverity(rawValue: row["severity"]) ?? .medium
+        title = row["title"]
+        explanation = row["explanation"]
+        agencies = (row["agencies"] as String).split(separator: ",").compactMap { Agency(rawValue: String($0)) }
+        evidence = (try? JSONDecoder().decode([String].self, from: Data((row["evidence"] as String).utf8))) ?? []
+        since = Date(timeIntervalSince1970: row["since"])
+        raisedAt = Date(timeIntervalSince1970: row["raisedAt"])
+        resolvedAt = (row["resolvedAt"] as Double?).map(Date.init(timeIntervalSince1970:))
+        resolution = row["resolution"]
+    }
+
+    /// `,af,fk,`: searchable with instr().
+    static func encodeAgencies(_ agencies: [Agency]) -> String { "," + agencies.map(\.rawValue).joined(separator: ",") + "," }
+    static func encodeList(_ list: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}
+
+/// One timeline entry: what happened to a person, without any personal data.
+public struct TimelineEntry: Codable, Sendable, Equatable {
+    public var eventId: String
+    public var type: String
+    public var source: String
+    public var time: Date
+    public var summary: String
+
+    init(row: Row) {
+        eventId = row["eventId"]
+        type = row["type"]
+        source = row["source"]
+        time = Date(timeIntervalSince1970: row["time"])
+        summary = row["summary"]
+    }
+}
+
+/// A Kafka message in the outbox, ready to send.
+public struct OutboxMessage: Codable, Sendable, Equatable {
+    public var eventId: String
+    public var key: [UInt8]
+    public var headers: [[String]]
+    public var value: [UInt8]
+
+    init(envelope: EventEnvelope) throws {
+        let encoded = try envelope.encoded()
+        eventId = envelope.id
+        key = encoded.key
+        headers = encoded.headers.map { [$0.name, String(decoding: $0.value, as: UTF8.self)] }
+        value = encoded.value
+    }
+
+    /// The message for `trisam.flags`.
+    public var outgoing: OutgoingMessage {
+        OutgoingMessage(topic: Topic.flags, key: key, value: value,
+                        headers: headers.map { KafkaHeader(name: $0[0], string: $0.count > 1 ? $0[1] : "") })
+    }
+}
+
+/// FNV-1a 64-bit over a stream of strings and bytes, with separators: stable across runs and
+/// processes (unlike `Hasher`), good enough to compare two stores.
+struct StableHasher {
+    private var a: UInt64 = 0xcbf29ce484222325
+    private var b: UInt64 = 0x84222325cbf29ce4
+    private var count = 0
+
+    mutating func combine(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            a = (a ^ UInt64(byte)) &* 0x100000001b3
+            b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
+        }
+        a = (a ^ 0xff) &* 0x100000001b3
+        count += 1
+    }
+    mutating func combine(_ text: String) { combine(text.utf8) }
+
+    var hexDigest: String { String(format: "%016llx%016llx-%d", a, b, count) }
+}
+
+extension CoordinatorStore {
+    /// The ids of every flag event the store has produced (raised, and resolved where resolved).
+    public func flagEventIds() throws -> Set<String> {
+        try pool.read { db in
+            var ids = Set<String>()
+            for row in try Row.fetchAll(db, sql: "SELECT flagId, resolvedAt IS NOT NULL AS resolved FROM flag") {
+                let flagId: String = row["flagId"]
+                ids.insert("\(flagId):raised")
+                if row["resolved"] as Bool { ids.insert("\(flagId):resolved") }
+            }
+            return ids
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import TrisamContracts
+import TrisamCoordinatorCore
+
+/// Pure: compares a person's rule findings with the flags open for them and says which flags to
+/// raise, update and resolve, with the flag events to publish. Flag ids are derived from the
+/// person, the rule and how many times that rule was raised for the person before, so replaying
+/// the same events yields the same ids, and the same condition never raises a second flag.
+struct FlagDiff: Equatable {
+    struct Raise: Equatable {
+        var flag: FlagRow
+        var event: EventEnvelope
+    }
+    struct Update: Equatable {
+        var flagId: String
+        var finding: RuleFinding
+    }
+    struct Resolve: Equatable {
+        var flagId: String
+        var rule: String
+        var resolution: String
+        var evidence: [String]
+        var event: EventEnvelope
+    }
+
+    var raises: [Raise] = []
+    var updates: [Update] = []
+    var resolves: [Resolve] = []
+
+    var isEmpty: Bool { raises.isEmpty && updates.isEmpty && resolves.isEmpty }
+
+    /// The flag id of the `occurrence`-th (0-based) raise of `rule` for `clientRef`.
+    static func flagId(clientRef: ClientRef, rule: String, occurrence: Int) -> String {
+        "\(clientRef.rawValue):\(rule):\(occurrence)"
+    }
+
+    /// - Parameters:
+    ///   - findings: the current findings (at most one per rule).
+    ///   - flags: the person's flag bookkeeping; updated in place.
+    ///   - previous: the findings of the open flags, by rule, to tell whether an open flag changed.
+    ///   - trigger: ids of the events that caused this evaluation (evidence of a resolution);
+    ///     empty when the clock caused it.
+    ///   - now: the coordinator's time (the flag events' time).
+    static func compute(clientRef: ClientRef, findings: [RuleFinding], flags: inout PersonFlags,
+                        trigger: [String], now: Date) -> FlagDiff {
+        var diff = FlagDiff()
+        var current: [String: RuleFinding] = [:]
+        for finding in findings where current[finding.rule] == nil { current[finding.rule] = finding }
+
+        for rule in current.keys.sorted() {
+            let finding = current[rule]!
+            if let open = flags.open[rule] {
+                diff.updates.append(Update(flagId: open.flagId, finding: finding))
+                continue
+            }
+            let occurrence = flags.raised[rule, default: 0]
+            let flagId = flagId(clientRef: clientRef, rule: rule, occurrence: occurrence)
+            flags.raised[rule] = occurrence + 1
+            flags.open[rule] = PersonFlags.Open(flagId: flagId, since: finding.since)
+            let evidence = Array(finding.evidence.prefix(200))
+            let payload = FlagRaised(flagId: flagId, rule: rule, severity: finding.severity, title: finding.title,
+                                     explanation: finding.explanation, agencies: finding.agencies, evidence: evidence)
+            let event = EventEnvelope(id: "\(flagId):raised", source: .coordinator, time: now, subject: clientRef,
+                                      event: .flagRaised(payload))
+            var row = FlagRow(flagId: flagId, clientRef: clientRef.rawValue, finding: finding, raisedAt: now)
+            row.evidence = evidence
+            diff.raises.append(Raise(flag: row, event: event))
+        }
+        for rule in flags.open.keys.sorted() where current[rule] == nil {
+            let open = flags.open.removeValue(forKey: rule)!
+            let evidence = Array(trigger.suffix(200))
+            let resolution = trigger.isEmpty
+                ? "Villkoret gäller inte längre (omprövat när tiden gått)."
+                : "Villkoret gäller inte längre efter nya händelser."
+            let payload = FlagResolved(flagId: open.flagId, rule: rule, resolution: resolution, evidence: evidence)
+            let event = EventEnvelope(id: "\(open.flagId):resolved", source: .coordinator, time: now, subject: clientRef,
+                                      event: .flagResolved(payload))
+            diff.resolves.append(Resolve(flagId: open.flagId, rule: rule, resolution: resolution, evidence: evidence, event: event))
+        }
+        return diff
+    }
+}

@@ -1,2 +1,0 @@
-import Testing
-// Placeholder: replaced by the first real test file.
