@@ -137,6 +137,7 @@ struct Story {
 
         switch mode {
         case nil: profileOnly(barriers: barriers)
+        case .illHealthNoSip: illHealthNoSip(recentMonths: bistandMonths)
         case .greyZone: greyZone()
         case .afDeregistered: afDeregistered()
         case .aktivitetsersattning: aktivitetsersattning()
@@ -146,7 +147,6 @@ struct Story {
         case .sickNoteLapsed: sickNoteLapsed()
         case .pingPong: pingPong()
         case .conflictingDemands: conflictingDemands()
-        case .illHealthNoSip: illHealthNoSip()
         case .noNamedContact: noNamedContact()
         }
         return SimulatedPerson(personnummer: number, isWoman: isWoman, age: age, barriers: barriers,
@@ -273,9 +273,10 @@ struct Story {
                                                 startDate: from.adding(days: 7), extentPercent: 50))
     }
 
-    private mutating func illHealthNoSip() {
-        // Bistånd months beyond the last year, so ill health has been a barrier for over a year.
-        for monthsAgo in stride(from: 16, through: 12, by: -1) {
+    private mutating func illHealthNoSip(recentMonths: Int) {
+        // Bistånd without a break for 17 months, so ill health has been a barrier for over a year
+        // of it (the months since `recentMonths` ago are already decided).
+        for monthsAgo in stride(from: 16, through: recentMonths, by: -1) {
             let month = Self.month(today, minus: monthsAgo)
             status(.kommun, BistandDecided(decision: .granted, effectiveDate: month.firstDay, month: month.yearMonth))
         }
@@ -300,8 +301,9 @@ struct Story {
                                     label: "\(agency.rawValue) registrerar personen"))
     }
 
-    private mutating func status<P: EventPayload>(_ payload: P) {
-        let agency = P.eventType.owningAgency ?? .kommun
+    /// A status change in `agency`'s own vocabulary.
+    private mutating func status<P: EventPayload>(_ agency: Agency, _ payload: P) {
+        precondition(P.eventType.owningAgency == agency, "\(P.eventType) is not \(agency)'s vocabulary")
         register(agency)
         steps.append(SimulationStep(agency, "POST", "/persons/{clientRef}/statuses", body: Body.status(payload),
                                     label: P.eventType.rawValue))
@@ -320,6 +322,7 @@ struct Story {
         ]), capture: .init(field: "handoverId", name: name), label: "\(from.rawValue) lämnar över till \(to.rawValue)"))
         steps.append(SimulationStep(to, "POST", "/handovers/{\(name)}/accept", body: Body.json([
             "contact": Body.contact(to == .af ? "Lena Nord" : "Johan Ek", role: "handläggare"),
+            "acceptedOn": today.description,
         ]), label: "\(to.rawValue) tar emot överlämningen"))
     }
 

@@ -7,6 +7,7 @@ import Logging
 import ServiceLifecycle
 import TrisamContracts
 import TrisamKafka
+import TrisamSimulator
 
 /// `trisam dev`: the whole system on one machine. Hosts the embedded broker in this process and
 /// starts the four agency services and the coordinator as child processes of the same executable,
@@ -35,6 +36,15 @@ struct DevCommand: AsyncParsableCommand {
     @Flag(help: "Delete the stores of an earlier run first (the embedded broker always starts empty).")
     var fresh = false
 
+    @Flag(inversion: .prefixedNo, help: "Fill the system with the simulated population of `trisam simulate` once it is up.")
+    var demoData = true
+
+    @Option(help: "Seed of the demo population.")
+    var seed: UInt64 = 2019
+
+    @Flag(help: "Start the coordinator on a fixed clock that `trisam simulate --advance-days` moves (time-based flags without waiting).")
+    var controllableClock = false
+
     func validate() throws {
         guard (1024...65530).contains(basePort) else { throw ValidationError("--base-port must be between 1024 and 65530, got \(basePort)") }
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
@@ -56,7 +66,7 @@ struct DevCommand: AsyncParsableCommand {
 
         let secret = try DevSecrets.clientRefSecret(in: folder)
         let tokens = DevSecrets.tokens
-        let roles = DevRole.all(basePort: basePort)
+        let roles = DevRole.all(basePort: basePort, coordinatorClock: controllableClock ? "fixed:\(Timestamp.format(Date()))" : nil)
         var environment = ProcessInfo.processInfo.environment
         environment["TRISAM_CLIENTREF_SECRET"] = secret
         environment["TRISAM_BOOTSTRAP"] = cluster.bootstrapServers
@@ -81,7 +91,7 @@ struct DevCommand: AsyncParsableCommand {
         printLine("")
         printLine("Trisam körs / is running:")
         for child in children {
-            printLine("  \(child.role.title.padding(toLength: 20, withPad: " ", startingAt: 0)) http://127.0.0.1:\(child.role.port)")
+            printLine("  \(child.role.title.padding(toLength: 26, withPad: " ", startingAt: 0)) http://127.0.0.1:\(child.role.port)")
         }
         printLine("")
         printLine("Demo logins (Authorization: Bearer <token>):")
@@ -91,6 +101,10 @@ struct DevCommand: AsyncParsableCommand {
         printLine("")
         printLine("Logs: \(folder.appendingPathComponent("logs").path)   Stop: Ctrl-C")
 
+        if demoData {
+            try await fillWithDemoData(tokens: tokens)
+        }
+
         let service = DevSupervisor(children: children, cluster: cluster, stateDir: stateDir, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],
@@ -98,6 +112,21 @@ struct DevCommand: AsyncParsableCommand {
             logger: logger))
         try await group.run()
         printLine("trisam dev: stopped")
+    }
+
+    /// Runs the simulator against the agency services, as `trisam simulate` would.
+    private func fillWithDemoData(tokens: DevSecrets.Tokens) async throws {
+        var endpoints: [Agency: AgencyEndpoint] = [:]
+        for (index, agency) in Agency.allCases.enumerated() {
+            let token = tokens.entries.first { $0.scope == agency.rawValue }!.token
+            endpoints[agency] = AgencyEndpoint(baseURL: URL(string: "http://127.0.0.1:\(basePort + 1 + index)")!, token: token)
+        }
+        let population = PopulationGenerator(seed: seed, size: 286, today: SimulateCommand.stockholmToday()).generate()
+        printLine("")
+        printLine("Demo data: \(population.count) simulated people (seed \(seed)) through the agency services…")
+        let report = await SimulationDriver(endpoints: endpoints).run(population)
+        printLine(String(format: "Demo data: %d people, %d requests in %.1f s%@", report.people, report.requests, report.seconds,
+                         report.failures.isEmpty ? "" : ", \(report.failures.count) refused (see `trisam simulate` for details)"))
     }
 
     /// This process's own executable, to start the other roles from.
@@ -120,8 +149,9 @@ struct DevRole: Sendable {
     /// What it is, for the summary.
     let title: String
 
-    static func all(basePort: Int) -> [DevRole] {
-        var roles = [DevRole(arguments: ["coordinator", "--port", String(basePort)], port: basePort,
+    static func all(basePort: Int, coordinatorClock: String? = nil) -> [DevRole] {
+        let clock = coordinatorClock.map { ["--clock", $0] } ?? []
+        var roles = [DevRole(arguments: ["coordinator", "--port", String(basePort)] + clock, port: basePort,
                              name: "coordinator", title: "Samordnare (coordinator)")]
         for (index, agency) in Agency.allCases.enumerated() {
             let port = basePort + 1 + index
@@ -248,11 +278,11 @@ enum DevSecrets {
     }
 
     static let tokens = Tokens(entries: [
-        Entry(token: "demo-samordnare", scope: "coordinator", name: "Sara Samordnare", role: "samordnare"),
-        Entry(token: "demo-kommun", scope: "kommun", name: "Karin Lind", role: "försörjningsstödshandläggare"),
-        Entry(token: "demo-af", scope: "af", name: "Ali Hassan", role: "arbetsförmedlare"),
-        Entry(token: "demo-fk", scope: "fk", name: "Frida Ek", role: "handläggare"),
-        Entry(token: "demo-region", scope: "region", name: "Rolf Berg", role: "rehabkoordinator"),
+        Entry(token: "trisam-demo-token-samordnare", scope: "coordinator", name: "Sara Samordnare", role: "samordnare"),
+        Entry(token: "trisam-demo-token-kommun", scope: "kommun", name: "Karin Lind", role: "försörjningsstödshandläggare"),
+        Entry(token: "trisam-demo-token-af", scope: "af", name: "Ali Hassan", role: "arbetsförmedlare"),
+        Entry(token: "trisam-demo-token-fk", scope: "fk", name: "Frida Ek", role: "handläggare"),
+        Entry(token: "trisam-demo-token-region", scope: "region", name: "Rolf Berg", role: "rehabkoordinator"),
     ])
 
     /// The development clientRef secret in `<folder>/clientref-secret` (hex), created on first use.

@@ -59,10 +59,13 @@ struct PopulationTests {
         var checked = 0
         for person in generate() {
             for step in person.steps where step.path.hasSuffix("/statuses") {
-                let object = try #require(try JSONSerialization.jsonObject(with: try #require(step.body)) as? [String: Any])
-                let type = try #require(EventType(rawValue: try #require(object["type"] as? String)))
+                let body = try #require(step.body)
+                let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+                let typeName = try #require(object["type"] as? String)
+                let type = try #require(EventType(rawValue: typeName))
                 #expect(type.owningAgency == step.agency)
-                let payload = try JSONSerialization.data(withJSONObject: try #require(object["payload"]))
+                let payloadObject = try #require(object["payload"])
+                let payload = try JSONSerialization.data(withJSONObject: payloadObject)
                 let message = EncodedEvent(key: Array(subject.rawValue.utf8), headers: [
                     EventHeader(name: "ce_specversion", string: "1.0"),
                     EventHeader(name: "ce_id", string: "e-\(checked)"),
