@@ -114,9 +114,17 @@ extension RuleContext {
 
     /// Whether a receiving plan exists: an open handlingsplan, a SIP that is open or was held in the
     /// last year, a pending handover, or registration at AF.
-    func hasReceivingPlan() -> Bool {
+    mutating func hasReceivingPlan() -> Bool {
         if !state.plans.isEmpty { return true }
-        if state.sips.contains(where: { $0.isOpen || ($0.held.map { $0.on.days(to: today) <= 365 } ?? false) }) { return true }
+        if state.sips.contains(where: { $0.isOpen }) { return true }
+        var recentSip = false
+        for sip in state.sips {
+            guard let held = sip.held else { continue }
+            let expires = held.on.adding(days: 366)
+            wake(on: expires)
+            if today < expires { recentSip = true }
+        }
+        if recentSip { return true }
         if state.areas.contains(where: { $0.pendingHandover != nil }) { return true }
         return state.af.isRegistered
     }

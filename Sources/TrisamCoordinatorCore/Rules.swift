@@ -93,6 +93,7 @@ extension GapRules {
         }
         guard let first = open.min(by: { $0.end < $1.end }) else { return nil }
         if c.hasReceivingPlan() { return nil }
+        c.wake(on: first.end)  // the explanation's tense changes then
         if first.what != "SGI", fk.sjukersattning == .applied || fk.sjukersattning == .granted { return nil }
         let verb = first.end > c.today ? "upphör" : "upphörde"
         return Hit(
