@@ -131,14 +131,25 @@ extension RuleContext {
 }
 
 extension Agency {
-    /// The Swedish name in running text (the definite form staff use).
-    var sv: String { displayName }
+    /// The Swedish name in running text: Arbetsförmedlingen and Försäkringskassan are proper
+    /// names, kommunen and regionen are written in lower case mid-sentence.
+    var sv: String {
+        switch self {
+        case .kommun, .region: displayName.lowercased()
+        case .af, .fk: displayName
+        }
+    }
+}
+
+extension String {
+    /// The text with its first letter in upper case (a sentence that starts with an agency).
+    var sentence: String { prefix(1).uppercased() + dropFirst() }
 }
 
 extension Array where Element == Agency {
-    /// "Kommunen", "Kommunen och Regionen", "Kommunen, AF och FK".
+    /// "kommunen", "kommunen och regionen", "kommunen, Arbetsförmedlingen och Försäkringskassan".
     var svList: String {
-        let names = uniqued().map(\.displayName)
+        let names = uniqued().map(\.sv)
         switch names.count {
         case 0: return ""
         case 1: return names[0]

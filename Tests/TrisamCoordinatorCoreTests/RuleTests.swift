@@ -106,7 +106,7 @@ import TrisamContracts
         let finding = try #require(s.finding(RuleId.handoverNotOpened, "2026-03-15"))
         #expect(finding.agencies == [.kommun])
         #expect(finding.evidence == ["a2"])
-        #expect(finding.explanation.contains("Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 2026-03-01 med hänvisning till Kommunen"))
+        #expect(finding.explanation.contains("Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 2026-03-01 med hänvisning till kommunen, som inte har öppnat något ärende; kommunen behöver öppna ärendet"))
     }
 
     @Test func notRaisedWhenReceiverOpened() {
