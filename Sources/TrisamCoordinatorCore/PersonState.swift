@@ -289,6 +289,8 @@ public struct AfStatus: Codable, Sendable, Equatable {
     public var workCapacityLacking: Mark?
     /// Ongoing programmes and subsidised jobs.
     public var programmes: [ActivityState] = []
+    /// The latest end of a programme.
+    public var lastProgrammeEnded: Mark?
 
     public init() {}
 

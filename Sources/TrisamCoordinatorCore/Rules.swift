@@ -211,7 +211,7 @@ extension GapRules {
         guard c.activities().isEmpty else { return nil }
         var since = months[t["months"] - 1].firstDay
         var evidence = c.bistandEvidence
-        if let ended = c.state.kommun.lastMeasureEnded, ended.on > since {
+        for ended in [c.state.kommun.lastMeasureEnded, c.state.af.lastProgrammeEnded].compactMap({ $0 }) where ended.on > since {
             since = ended.on
             evidence.append(ended.event)
         }
