@@ -510,6 +510,15 @@ import TrisamContracts
         #expect(finding.evidence == ["inv-af"])
     }
 
+    @Test func invitationAnsweredInTimeDoesNotRaise() {
+        var s = invited()
+        s.add("ans-af", .af, "2026-03-09", .sipInvitationAnswered(SipInvitationAnswered(
+            sipId: "sip1", caller: .kommun, invitee: .af, answer: .accepted, participant: contact("Bo Berg"),
+            availability: [TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 11))])))
+        #expect(!s.fires(RuleId.sipInvitationUnanswered, "2026-03-20"))
+        #expect(s.state.sips.first?.invitations.allSatisfy { $0.answer == .accepted } == true)
+    }
+
     @Test func invitationAnsweredResolves() {
         var s = invited()
         #expect(s.fires(RuleId.sipInvitationUnanswered, "2026-03-12"))
