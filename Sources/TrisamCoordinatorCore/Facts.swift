@@ -7,7 +7,7 @@ extension RuleContext {
     /// or the previous month (the current month may not be decided yet).
     mutating func bistandActive() -> Bool {
         guard state.kommun.bistandSince != nil, let last = state.kommun.bistandMonths.last else { return false }
-        let lapses = last.adding(months: 2).firstDay
+        let lapses = StockholmTime.firstDay(monthIndex: last.index + 2)
         wake(on: lapses)
         return today < lapses
     }
@@ -34,7 +34,7 @@ extension RuleContext {
         let kommun = state.kommun
         if kommun.forsorjningshinder == .sjukskrivenLakarintyg, let month = kommun.forsorjningshinderMonth,
            let event = kommun.forsorjningshinderEvent {
-            let lapses = month.adding(months: 2).firstDay
+            let lapses = StockholmTime.firstDay(monthIndex: month.index + 2)
             wake(on: lapses)
             if today < lapses, month.firstDay <= today { return (month.firstDay, [event]) }
             wake(on: month.firstDay)
