@@ -387,6 +387,7 @@ extension AfStatus {
         w.optionalCode(registrationFailure)
         w.optionalMark(workCapacityLacking)
         w.array(programmes) { w, v in v.write(&w) }
+        w.optionalMark(lastProgrammeEnded)
     }
 
     init(_ r: inout BinaryReader) throws(BinaryStateError) {
@@ -398,6 +399,7 @@ extension AfStatus {
         registrationFailure = try r.optionalCode()
         workCapacityLacking = try r.optionalMark()
         programmes = try r.array { r throws(BinaryStateError) in try ActivityState(&r) }
+        lastProgrammeEnded = try r.optionalMark()
     }
 }
 

@@ -83,6 +83,7 @@ extension PersonState {
             af.programmes.append(ActivityState(id: e.programmeId, kind: e.programme.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
         case .afProgrammeEnded(let e):
             af.programmes.removeAll { $0.id == e.programmeId }
+            af.lastProgrammeEnded = mark(e.endDate)
         case .afWorkCapacityLacking(let e):
             af.workCapacityLacking = mark(e.assessedOn)
         case .afDeregistered(let e):

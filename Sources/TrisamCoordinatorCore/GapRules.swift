@@ -48,7 +48,7 @@ public struct GapRules: Sendable {
                 if evidence.count == PersonState.maxEvidence { break }
             }
             findings.append(RuleFinding(
-                rule: spec.id, severity: settings.severity, title: spec.title, explanation: hit.explanation,
+                rule: spec.id, severity: settings.severity, title: spec.title, explanation: hit.explanation.sentence,
                 agencies: hit.agencies.uniqued(), evidence: evidence, since: StockholmTime.startOfDay(hit.since)))
         }
         return RuleEvaluation(findings: findings, nextCheck: context.wakeDay.map(StockholmTime.startOfDay))

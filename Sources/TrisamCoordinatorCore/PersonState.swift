@@ -72,9 +72,6 @@ public struct PersonState: Codable, Sendable, Equatable {
         clientRef = try c.decode(ClientRef.self, forKey: .clientRef)
         areas = try c.decodeIfPresent([AreaState].self, forKey: .areas) ?? []
         cases = try c.decodeIfPresent([CaseState].self, forKey: .cases) ?? []
-        for index in areas.indices {
-            if let owner = areas[index].owner { areas[index].contact = caseOf(owner, areas[index].area)?.contact }
-        }
         kommun = try c.decodeIfPresent(KommunStatus.self, forKey: .kommun) ?? KommunStatus()
         af = try c.decodeIfPresent(AfStatus.self, forKey: .af) ?? AfStatus()
         fk = try c.decodeIfPresent(FkStatus.self, forKey: .fk) ?? FkStatus()
@@ -128,7 +125,7 @@ public struct AreaState: Codable, Sendable, Equatable {
     public var owner: Agency?
     /// Since when the current owner (or, when there is none, the gap) runs.
     public var since: LocalDate?
-    /// The owner's named contact (not encoded: it is the owner's case contact, restored on decoding).
+    /// The owner's named contact (the owner's case contact; the binary form derives it from there).
     public var contact: Contact?
     /// A handover asked for and not yet answered; the sender stays the owner until it is accepted.
     public var pendingHandover: PendingHandover?
@@ -143,10 +140,6 @@ public struct AreaState: Codable, Sendable, Equatable {
 
     public init(area: Area) {
         self.area = area
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case area, owner, since, pendingHandover, answeredHandover, awaitingReceiver, periods
     }
 }
 
@@ -296,6 +289,8 @@ public struct AfStatus: Codable, Sendable, Equatable {
     public var workCapacityLacking: Mark?
     /// Ongoing programmes and subsidised jobs.
     public var programmes: [ActivityState] = []
+    /// The latest end of a programme.
+    public var lastProgrammeEnded: Mark?
 
     public init() {}
 

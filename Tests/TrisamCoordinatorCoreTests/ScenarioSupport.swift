@@ -106,6 +106,8 @@ func checkPublishable(_ finding: RuleFinding) {
                           explanation: finding.explanation, agencies: finding.agencies, evidence: finding.evidence)
     #expect(throws: Never.self) { try flag.validate() }
     #expect(finding.explanation.hasSuffix("."), "\(finding.explanation)")
+    #expect(finding.explanation.first?.isUppercase == true, "\(finding.explanation)")
+    #expect(!finding.explanation.contains("Kommunen") || finding.explanation.hasPrefix("Kommunen"), "\(finding.explanation)")
     #expect(!finding.explanation.dropLast().contains(". "), "\(finding.explanation)")
     #expect(!finding.evidence.isEmpty)
     #expect(!finding.agencies.isEmpty)

@@ -84,6 +84,22 @@ import TrisamContracts
         #expect(s.evaluate("2026-03-15").findings.map(\.rule) == [RuleId.referralUnanswered, RuleId.noNamedContact])
     }
 
+    @Test func datesAtTheEdgeOfTheContractRangeDoNotTrap() {
+        var s = Scenario()
+        s.add("b1", .kommun, "2026-01-01", .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: day("2200-12-01"), month: month("2200-12"))))
+        s.add("b2", .kommun, "2026-01-01", .kommunForsorjningshinderReported(ForsorjningshinderReported(code: .sjukskrivenLakarintyg, month: month("2200-12"))))
+        s.sickNote("s1", 100, "2200-12-01", "2200-12-31", on: "2026-01-01")
+        s.add("ae", .fk, "2026-01-01", .fkAktivitetsersattningGranted(AktivitetsersattningGranted(from: day("2200-01-01"), until: day("2200-12-31"), extentPercent: 100)))
+        s.add("sgi", .fk, "2026-01-01", .fkSgiStatus(SgiStatusChanged(status: .ended, effectiveDate: day("2200-12-31"))))
+        let state = s.state
+        for moment in [at("2026-01-01"), at("2200-12-31"), Date(timeIntervalSince1970: 7_300_000_000)] {
+            let evaluation = s.rules.evaluate(state, now: moment)
+            if let next = evaluation.nextCheck { #expect(next > moment) }
+        }
+        #expect(StockholmTime.firstDay(monthIndex: 2201 * 12 + 1) == LocalDate(daysSinceEpoch: StockholmTime.daysFromCivil(year: 2201, month: 2, day: 1)))
+        #expect(StockholmTime.firstDay(monthIndex: 2026 * 12 + 2) == day("2026-03-01"))
+    }
+
     @Test func evaluationIsFastEnoughForTheService() {
         // Not a timing assertion: a smoke check that a rich state evaluates without blowing up.
         var s = Scenario()
