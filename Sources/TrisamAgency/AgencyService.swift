@@ -73,13 +73,13 @@ public final class AgencyService: Sendable {
     /// `GET /persons/{clientRef}`: this agency's summary of the person. Audited.
     public func personSummary(_ staff: Staff, clientRef: ClientRef) async throws(APIError) -> APIResult {
         let today = self.today()
-        let summary = try await transaction { db -> [String: AnySendable] in
+        let summary = try await transaction { db -> AnySendable in
             try AgencyStore.requirePerson(db, clientRef)
             let body = try PersonSummary.read(db, clientRef, agency: self.agency, today: today)
             try AgencyStore.audit(db, staff, "person.read", clientRef: clientRef, detail: "summary")
-            return ["summary": AnySendable(body)]
+            return AnySendable(body)
         }
-        return APIResult(200, summary["summary"]!.value as! [String: Any])
+        return APIResult(200, summary.value as! [String: Any])
     }
 
     // MARK: Consent
