@@ -405,10 +405,8 @@ public final class AgencyService: Sendable {
                 ? try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq DESC LIMIT ?", arguments: [limit])
                 : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? ORDER BY seq DESC LIMIT ?", arguments: [ref!.rawValue, limit])
             return AnySendable(rows.map { row -> [String: Any] in
-                var entry: [String: Any] = ["at": row["at"] as String, "actor": row["staffName"] as String, "role": row["staffRole"] as String,
-                                            "action": row["action"] as String, "detail": row["detail"] as String]
-                if let clientRef = row["clientRef"] as String? { entry["clientRef"] = clientRef }
-                return entry
+                ["at": row["at"] as String, "staff": row["staffName"] as String, "role": row["staffRole"] as String,
+                 "action": row["action"] as String, "clientRef": (row["clientRef"] as String?) ?? NSNull(), "detail": row["detail"] as String]
             })
         }
         return APIResult(200, ["items": items.value])
@@ -427,7 +425,7 @@ public final class AgencyService: Sendable {
 
     static func limit(_ text: String?) throws(APIError) -> Int {
         guard let text else { return 50 }
-        guard let value = Int(text), (1...500).contains(value) else { throw .invalid("limit", "must be a whole number from 1 to 500") }
+        guard let value = Int(text), (1...200).contains(value) else { throw .invalid("limit", "must be a whole number from 1 to 200") }
         return value
     }
 }
