@@ -239,7 +239,7 @@ public final class AgencyService: Sendable {
                                  arguments: [clientRef.rawValue, payload.area.rawValue, agency.rawValue]) ?? false {
                 throw APIError.conflict("a handover of area \(payload.area.rawValue) is already waiting for an answer", field: "area")
             }
-            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today)
+            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
             try db.execute(sql: """
                 INSERT INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
                 VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
@@ -276,7 +276,7 @@ public final class AgencyService: Sendable {
             var events: [EventEnvelope] = []
             if let accept {
                 let (accepted, opened) = try accept.validated(handoverId: handoverId, area: area, from: from, rules: rules)
-                try AgencyStore.requireConsent(db, clientRef, .samordning, [from, agency], today: rules.today)
+                try AgencyStore.requireConsent(db, clientRef, .samordning, [from, agency], today: rules.today, field: "handoverId")
                 events.append(self.envelope(clientRef, .handoverAccepted(accepted)))
                 if try AgencyStore.openCase(db, clientRef, area) == nil {
                     try db.execute(sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
@@ -309,7 +309,7 @@ public final class AgencyService: Sendable {
         let today = self.today()
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
-            try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today)
+            try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today, field: "to")
             try ReferralRows.insert(db, clientRef, payload)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
@@ -353,7 +353,7 @@ public final class AgencyService: Sendable {
                 }
             }
             if [.accept, .update, .close].contains(action) {
-                try AgencyStore.requireConsent(db, referral.clientRef, .remiss, [referral.from, referral.to], today: today)
+                try AgencyStore.requireConsent(db, referral.clientRef, .remiss, [referral.from, referral.to], today: today, field: "referralId")
             }
             let event = try ReferralRows.event(for: action, referral, text: text, contact: contact)
             let envelope = self.envelope(referral.clientRef, event)

@@ -215,9 +215,9 @@ extension AgencyStore {
 
     /// Refuses with 403 consent_missing unless a valid consent for `purpose` covers `agencies`.
     static func requireConsent(_ db: Database, _ clientRef: ClientRef, _ purpose: ConsentPurpose, _ agencies: Set<Agency>,
-                               today: LocalDate) throws {
+                               today: LocalDate, field: String? = nil) throws {
         if ConsentCoverage.covering(try consents(db, clientRef), purpose: purpose, agencies: agencies, on: today) == nil {
-            throw APIError.consentMissing(ConsentCoverage.refusal(purpose: purpose, agencies: agencies))
+            throw APIError.consentMissing(ConsentCoverage.refusal(purpose: purpose, agencies: agencies), field: field)
         }
     }
 

@@ -92,7 +92,7 @@ struct ServiceStoreTests {
         let ref = try await kommun.register()
         let before = try await kommun.counts()
         let body = Data(#"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8)
-        await #expect(throws: APIError.consentMissing(ConsentCoverage.refusal(purpose: .remiss, agencies: [.kommun, .af]))) {
+        await #expect(throws: APIError.consentMissing(ConsentCoverage.refusal(purpose: .remiss, agencies: [.kommun, .af]), field: "to")) {
             try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: body)
         }
         let unknown = ClientRef(rawValue: String(repeating: "0", count: 32))!
