@@ -253,4 +253,27 @@ struct ServiceStoreTests {
         #expect(try await fk.counts() == counts)
         #expect(counts["inbox"] == 1 && counts["referral"] == 1 && counts["person"] == 1)
     }
+
+    @Test("only the agency a handover was asked of can answer it; a forged answer is dead-lettered")
+    func forgedHandoverAnswer() async throws {
+        let kommun = try Side(.kommun)
+        let af = try Side(.af)
+        let ref = try await kommun.register()
+        _ = try await kommun.consent(ref, "samordning", ["kommun", "af"])
+        _ = try await kommun.service.openCase(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"forsorjning","contact":{"name":"Anna Berg"},"openedOn":"2026-11-02"}"#.utf8))
+        let handoverId = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"forsorjning","to":"af","reason":"Ny ansvarsfördelning"}"#.utf8)).body["handoverId"] as! String
+        _ = try await af.deliver(from: kommun)
+        let forged = EventEnvelope(source: .agency(.fk), subject: ref, event: .handoverAccepted(
+            HandoverAccepted(handoverId: handoverId, area: .forsorjning, from: .kommun, contact: Contact(name: "Någon"))))
+        let before = try await kommun.counts()
+        guard case .deadLetter(let reason) = try await kommun.service.receive(forged, topic: Topic.inbox(.kommun)) else {
+            Issue.record("a forged acceptance was taken"); return
+        }
+        #expect(reason.contains("asked of af"))
+        #expect(try await kommun.counts() == before)
+        let cases = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body["cases"] as! [[String: Any]]
+        #expect(cases.first?["open"] as? Bool == true)
+    }
 }
