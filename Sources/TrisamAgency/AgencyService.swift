@@ -137,8 +137,8 @@ public final class AgencyService: Sendable {
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
-            try db.execute(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [envelope.id, clientRef.rawValue, envelope.type.rawValue, payloadJSON, AgencyStore.now()])
+            try db.cachedStatement(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [envelope.id, clientRef.rawValue, envelope.type.rawValue, payloadJSON, AgencyStore.now()])
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "status.publish", clientRef: clientRef, detail: envelope.type.rawValue)
         }

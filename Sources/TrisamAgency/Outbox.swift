@@ -24,9 +24,9 @@ public enum Outbox {
         for message in messages {
             let headers = message.headers.map { [$0.name, $0.stringValue ?? ""] }
             let headerJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: headers)) ?? Data("[]".utf8), as: UTF8.self)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO outbox (eventId, type, topic, key, value, headers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [envelope.id, envelope.type.rawValue, message.topic, Data(message.key ?? []), Data(message.value),
+                """).execute(arguments: [envelope.id, envelope.type.rawValue, message.topic, Data(message.key ?? []), Data(message.value),
                                  headerJSON, created])
         }
     }
@@ -39,7 +39,7 @@ public enum Outbox {
 
     /// The oldest unsent rows.
     static func pending(_ db: Database, limit: Int) throws -> [Pending] {
-        try Row.fetchAll(db, sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?"),
                          arguments: [limit]).map { row in
             let headerText: String = row["headers"]
             let pairs = (try? JSONSerialization.jsonObject(with: Data(headerText.utf8))) as? [[String]] ?? []
