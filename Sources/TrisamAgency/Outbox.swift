@@ -143,19 +143,20 @@ public final class OutboxPublisher: Service, Sendable {
             switch outcome {
             case .sentAll(let count):
                 backoff = .milliseconds(100)
-                if count == batchSize { continue }
+                // A full batch means more may wait; when stopping, drain until nothing is left.
+                if count == batchSize || (count > 0 && isStopping) { continue }
+                if isStopping { return }
                 if ContinuousClock.now - lastPrune > .seconds(3600) {
                     lastPrune = ContinuousClock.now
                     await prune()
                 }
-                if isStopping { return }
                 if await iterator.next() == nil {
-                    // Finished at shutdown: one last drain, then stop.
-                    while case .sentAll(let count) = await drainOnce(), count > 0 {}
-                    return
+                    // The signal finished (graceful shutdown) or the task was cancelled: one
+                    // more round drains what is left, then the loop ends.
+                    stopping.withLock { $0 = true }
                 }
             case .failed:
-                if isStopping { return }
+                if isStopping || Task.isCancelled { return }
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }

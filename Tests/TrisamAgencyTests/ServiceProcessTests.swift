@@ -64,7 +64,7 @@ final class AgencyProcessFixture: @unchecked Sendable {
             cluster.shutdown()
             try? FileManager.default.removeItem(at: directory)
         }
-        for (agency, process) in processes {
+        for (agency, process) in processes where process.isRunning {
             let status = try await process.stop()
             #expect(status == 0, "\(agency.rawValue) exit status after SIGTERM; output:\n\(process.output)")
         }
@@ -223,6 +223,48 @@ struct ServiceProcessTests {
             summary = try await af.get("/persons/\(ref)").json()
             cases = (summary["cases"] as? [[String: Any]]) ?? []
             #expect(cases.count == 1 && cases[0]["open"] as? Bool == true && cases[0]["area"] as? String == "arbete-aktivitet")
+        } catch {
+            try? await fixture.stop()
+            throw error
+        }
+        try await fixture.stop()
+    }
+
+    @Test("SIGTERM right after accepting: the service stops gracefully and what it accepted is on Kafka", .timeLimit(.minutes(2)))
+    func gracefulShutdownFlushes() async throws {
+        let fixture = try AgencyProcessFixture()
+        do {
+            try await fixture.start(.af)
+            let af = fixture.client(.af)
+            let ref = try #require(try await expectJSON(af, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)["clientRef"] as? String)
+            try await expectJSON(af, "POST", "/persons/\(ref)/consents",
+                                 ["purpose": "samordning", "agencies": ["af", "kommun"], "validUntil": "2027-06-30",
+                                  "givenOn": DateRulesToday.text], status: 201)
+            var accepted: Set<String> = []
+            for _ in 0..<40 {
+                let answer = try await expectJSON(af, "POST", "/persons/\(ref)/statuses",
+                                                  ["type": "af.registered", "payload": ["registeredOn": DateRulesToday.text, "workCapacityPercent": 50]],
+                                                  status: 202)
+                accepted.insert(try #require(answer["eventId"] as? String))
+            }
+            let process = try #require(fixture.processes[.af])
+            let status = try await process.stop()
+            #expect(status == 0, "exit status after SIGTERM: \(process.output)")
+            #expect(process.output.contains("trisam agency af: stopped"))
+
+            let consumer = try KafkaConsumer(configuration: fixture.cluster.clientConfiguration.merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]),
+                                             groupID: uniqueName("flush"), topics: [Topic.status(.af)], logger: testLogger("consumer"))
+            let expected = accepted
+            let seen = try await withTimeout(.seconds(30), "reading af's status topic") {
+                var ids: Set<String> = []
+                for try await message in consumer.messages {
+                    ids.insert(message.header("ce_id") ?? "")
+                    if expected.isSubset(of: ids) { break }
+                }
+                return ids
+            }
+            await consumer.close()
+            #expect(expected.isSubset(of: seen))
         } catch {
             try? await fixture.stop()
             throw error
