@@ -216,6 +216,13 @@ struct ServiceStoreTests {
         let fkConsents = try await fk.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
         #expect(fkConsents.map(\.purpose) == [.samordning])
 
+        // A withdrawal from an agency the consent does not cover changes nothing.
+        let foreign = EventEnvelope(source: .agency(.region), subject: ref, event: .consentWithdrawn(
+            ConsentWithdrawn(consentId: remiss, withdrawnOn: LocalDate("2026-11-23")!)))
+        #expect(try await af.service.receive(foreign, topic: Topic.consent) == .processed)
+        let stillValid = try await af.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
+        #expect(stillValid.first?.withdrawnOn == nil)
+
         // The person withdraws the referral consent at kommun; AF can no longer accept, but can still reject.
         _ = try await kommun.service.withdrawConsent(kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
         await #expect(throws: APIError.self) {
