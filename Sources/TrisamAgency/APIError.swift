@@ -79,8 +79,8 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         APIError(status: 404, code: .notFound, field: field, message: message)
     }
 
-    public static func consentMissing(_ message: String) -> APIError {
-        APIError(status: 403, code: .consentMissing, message: message)
+    public static func consentMissing(_ message: String, field: String? = nil) -> APIError {
+        APIError(status: 403, code: .consentMissing, field: field, message: message)
     }
 
     public static func conflict(_ message: String, field: String? = nil) -> APIError {

@@ -64,7 +64,7 @@ final class AgencyProcessFixture: @unchecked Sendable {
             cluster.shutdown()
             try? FileManager.default.removeItem(at: directory)
         }
-        for (agency, process) in processes {
+        for (agency, process) in processes where process.isRunning {
             let status = try await process.stop()
             #expect(status == 0, "\(agency.rawValue) exit status after SIGTERM; output:\n\(process.output)")
         }
@@ -115,6 +115,10 @@ struct ServiceProcessTests {
                                             ["to": "af", "area": "arbete-aktivitet", "reason": "Långvarigt försörjningsstöd",
                                              "requestedMeasure": "Inskrivning och kartläggning"], status: 201)
             let referralId = try #require(sent["referralId"] as? String)
+            // Every change is audited with the token's name and role.
+            let changes = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)", status: 200)
+            let actions = ((changes["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
+            #expect(actions == ["referral.send", "consent.give", "person.register"])
 
             // AF sees the referral in its inbox and knows the consent from trisam.consent.
             try await eventually("the referral reaches AF's inbox", limit: .seconds(30)) {
@@ -147,9 +151,11 @@ struct ServiceProcessTests {
             let inbox = try await expectJSON(kommun, "GET", "/inbox", status: 200)
             let types = ((inbox["items"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String }
             #expect(types == ["referral.accepted", "referral.received"])
-            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)", status: 200)
-            let actions = ((audit["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
-            #expect(actions.contains("person.read") && actions.contains("referral.send") && actions.contains("consent.give"))
+            // The reads while waiting are audited too (newest first).
+            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)&limit=2", status: 200)
+            let newest = (audit["items"] as? [[String: Any]]) ?? []
+            #expect(newest.compactMap { $0["action"] as? String } == ["inbox.read", "person.read"])
+            #expect(newest.allSatisfy { $0["staff"] as? String == "Handläggare kommun" && $0["role"] as? String == "handlaggare" })
             // FK and the region saw nothing of it: an agency reads only its own inbox.
             for agency in [Agency.fk, .region] {
                 let items = try await expectJSON(fixture.client(agency), "GET", "/inbox", status: 200)["items"] as? [[String: Any]]
@@ -223,6 +229,48 @@ struct ServiceProcessTests {
             summary = try await af.get("/persons/\(ref)").json()
             cases = (summary["cases"] as? [[String: Any]]) ?? []
             #expect(cases.count == 1 && cases[0]["open"] as? Bool == true && cases[0]["area"] as? String == "arbete-aktivitet")
+        } catch {
+            try? await fixture.stop()
+            throw error
+        }
+        try await fixture.stop()
+    }
+
+    @Test("SIGTERM right after accepting: the service stops gracefully and what it accepted is on Kafka", .timeLimit(.minutes(2)))
+    func gracefulShutdownFlushes() async throws {
+        let fixture = try AgencyProcessFixture()
+        do {
+            try await fixture.start(.af)
+            let af = fixture.client(.af)
+            let ref = try #require(try await expectJSON(af, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)["clientRef"] as? String)
+            try await expectJSON(af, "POST", "/persons/\(ref)/consents",
+                                 ["purpose": "samordning", "agencies": ["af", "kommun"], "validUntil": "2027-06-30",
+                                  "givenOn": DateRulesToday.text], status: 201)
+            var accepted: Set<String> = []
+            for _ in 0..<40 {
+                let answer = try await expectJSON(af, "POST", "/persons/\(ref)/statuses",
+                                                  ["type": "af.registered", "payload": ["registeredOn": DateRulesToday.text, "workCapacityPercent": 50]],
+                                                  status: 202)
+                accepted.insert(try #require(answer["eventId"] as? String))
+            }
+            let process = try #require(fixture.processes[.af])
+            let status = try await process.stop()
+            #expect(status == 0, "exit status after SIGTERM: \(process.output)")
+            #expect(process.output.contains("trisam agency af: stopped"))
+
+            let consumer = try KafkaConsumer(configuration: fixture.cluster.clientConfiguration.merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]),
+                                             groupID: uniqueName("flush"), topics: [Topic.status(.af)], logger: testLogger("consumer"))
+            let expected = accepted
+            let seen = try await withTimeout(.seconds(30), "reading af's status topic") {
+                var ids: Set<String> = []
+                for try await message in consumer.messages {
+                    ids.insert(message.header("ce_id") ?? "")
+                    if expected.isSubset(of: ids) { break }
+                }
+                return ids
+            }
+            await consumer.close()
+            #expect(expected.isSubset(of: seen))
         } catch {
             try? await fixture.stop()
             throw error

@@ -92,7 +92,7 @@ struct ServiceStoreTests {
         let ref = try await kommun.register()
         let before = try await kommun.counts()
         let body = Data(#"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8)
-        await #expect(throws: APIError.consentMissing(ConsentCoverage.refusal(purpose: .remiss, agencies: [.kommun, .af]))) {
+        await #expect(throws: APIError.consentMissing(ConsentCoverage.refusal(purpose: .remiss, agencies: [.kommun, .af]), field: "to")) {
             try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: body)
         }
         let unknown = ClientRef(rawValue: String(repeating: "0", count: 32))!
@@ -216,6 +216,13 @@ struct ServiceStoreTests {
         let fkConsents = try await fk.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
         #expect(fkConsents.map(\.purpose) == [.samordning])
 
+        // A withdrawal from an agency the consent does not cover changes nothing.
+        let foreign = EventEnvelope(source: .agency(.region), subject: ref, event: .consentWithdrawn(
+            ConsentWithdrawn(consentId: remiss, withdrawnOn: LocalDate("2026-11-23")!)))
+        #expect(try await af.service.receive(foreign, topic: Topic.consent) == .processed)
+        let stillValid = try await af.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
+        #expect(stillValid.first?.withdrawnOn == nil)
+
         // The person withdraws the referral consent at kommun; AF can no longer accept, but can still reject.
         _ = try await kommun.service.withdrawConsent(kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
         await #expect(throws: APIError.self) {
@@ -252,5 +259,55 @@ struct ServiceStoreTests {
         #expect(try await fk.service.receive(toFk, topic: Topic.inbox(.fk)) == .processed)
         #expect(try await fk.counts() == counts)
         #expect(counts["inbox"] == 1 && counts["referral"] == 1 && counts["person"] == 1)
+    }
+
+    @Test("only the agency a handover was asked of can answer it; a forged answer is dead-lettered")
+    func forgedHandoverAnswer() async throws {
+        let kommun = try Side(.kommun)
+        let af = try Side(.af)
+        let ref = try await kommun.register()
+        _ = try await kommun.consent(ref, "samordning", ["kommun", "af"])
+        _ = try await kommun.service.openCase(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"forsorjning","contact":{"name":"Anna Berg"},"openedOn":"2026-11-02"}"#.utf8))
+        let handoverId = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"forsorjning","to":"af","reason":"Ny ansvarsfördelning"}"#.utf8)).body["handoverId"] as! String
+        _ = try await af.deliver(from: kommun)
+        let forged = EventEnvelope(source: .agency(.fk), subject: ref, event: .handoverAccepted(
+            HandoverAccepted(handoverId: handoverId, area: .forsorjning, from: .kommun, contact: Contact(name: "Någon"))))
+        let before = try await kommun.counts()
+        guard case .deadLetter(let reason) = try await kommun.service.receive(forged, topic: Topic.inbox(.kommun)) else {
+            Issue.record("a forged acceptance was taken"); return
+        }
+        #expect(reason.contains("asked of af"))
+        #expect(try await kommun.counts() == before)
+        let cases = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body["cases"] as! [[String: Any]]
+        #expect(cases.first?["open"] as? Bool == true)
+    }
+
+    @Test("the sender cancels: the receiver's record follows and it can no longer answer")
+    func cancelled() async throws {
+        let kommun = try Side(.kommun)
+        let region = try Side(.region)
+        let ref = try await kommun.register()
+        _ = try await kommun.consent(ref, "remiss", ["kommun", "region"])
+        let referralId = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(
+            #"{"to":"region","area":"halsa-vard","reason":"Behöver bedömning av arbetsförmåga","requestedMeasure":"Läkarbedömning"}"#.utf8)).body["referralId"] as! String
+        var seq = try await region.deliver(from: kommun)
+        _ = try await region.service.actOnReferral(region.staff, referralId: referralId, action: .received, body: Data("{}".utf8))
+        await #expect(throws: APIError.self) {
+            try await region.service.actOnReferral(region.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"x"}"#.utf8))
+        }
+        _ = try await kommun.service.actOnReferral(kommun.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"Personen har flyttat"}"#.utf8))
+        seq = try await region.deliver(from: kommun, after: seq)
+        let received = try await region.service.personSummary(region.staff, clientRef: ref).body["referralsReceived"] as! [[String: Any]]
+        #expect(received.first?["state"] as? String == "cancelled" && received.first?["cancelReason"] as? String == "Personen har flyttat")
+        do {
+            _ = try await region.service.actOnReferral(region.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Dr Lind"}}"#.utf8))
+            Issue.record("accepted a cancelled referral")
+        } catch {
+            #expect(error.status == 409 && error.message.contains("cancelled"))
+        }
+        let inbox = try await region.service.inbox(region.staff, limit: nil, before: nil).body["items"] as! [[String: Any]]
+        #expect(inbox.first?["summary"] as? String == "Kommunen har återkallat remissen: Personen har flyttat")
     }
 }
