@@ -13,7 +13,7 @@ public struct BinaryStateError: Error, Sendable, Equatable, CustomStringConverti
 
 extension PersonState {
     /// Format version written first; a reader refuses other versions.
-    public static let binaryFormatVersion: UInt8 = 1
+    public static let binaryFormatVersion: UInt8 = 2
 
     /// The state in the compact binary form.
     public func binaryEncoded() -> [UInt8] {
@@ -323,10 +323,12 @@ extension HandoverMark {
         w.code(from)
         w.code(to)
         w.mark(mark)
+        w.optionalString(handoverId)
     }
 
     init(_ r: inout BinaryReader) throws(BinaryStateError) {
-        self.init(area: try r.code(), from: try r.code(), to: try r.code(), mark: try r.mark())
+        self.init(area: try r.code(), from: try r.code(), to: try r.code(), mark: try r.mark(),
+                  handoverId: try r.optionalString())
     }
 }
 

@@ -167,7 +167,7 @@ extension PersonState {
                 guard area.answeredHandover != e.handoverId, area.owner != e.to else { return }
                 area.pendingHandover = PendingHandover(handoverId: e.handoverId, from: agency, to: e.to, requested: mark(day))
             }
-            recordHandover(e.area, from: agency, to: e.to, mark(day))
+            recordHandover(e.area, from: agency, to: e.to, mark(day), id: e.handoverId)
             clearRejectedReferrals(from: agency)
         case .handoverAccepted(let e):
             guard let agency else { break }
@@ -175,14 +175,14 @@ extension PersonState {
                 cases[index].closed = mark(day)
                 cases[index].closeReason = .handover
             }
-            recordHandover(e.area, from: e.from, to: agency, mark(day))
+            recordHandover(e.area, from: e.from, to: agency, mark(day), id: e.handoverId)
             openCase(agency, e.area, contact: e.contact, opened: mark(day))
             updateArea(e.area) { area in
                 if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
                 area.answeredHandover = e.handoverId
             }
         case .handoverRefused(let e):
-            recordHandover(e.area, from: e.from, to: agency ?? e.from, mark(day))
+            recordHandover(e.area, from: e.from, to: agency ?? e.from, mark(day), id: e.handoverId)
             updateArea(e.area) { area in
                 if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
                 area.answeredHandover = e.handoverId
@@ -379,13 +379,24 @@ extension PersonState {
         }
     }
 
-    /// Records a handover for ping-pong detection, once per handover (a request, its acceptance and
-    /// the sender's closing within 30 days count as one).
-    mutating func recordHandover(_ area: Area, from: Agency, to: Agency, _ mark: Mark) {
-        if handovers.contains(where: { $0.area == area && $0.from == from && $0.to == to && abs($0.mark.on.days(to: mark.on)) <= 30 }) {
+    /// Records a handover for ping-pong detection, once per handover: the request and its answer
+    /// are one handover by their id, in whichever order they are read; a closing by handover
+    /// (which names no id) counts only when no handover between the same agencies for the area
+    /// is known within 30 days, and is matched to the id read later.
+    mutating func recordHandover(_ area: Area, from: Agency, to: Agency, _ mark: Mark, id: String? = nil) {
+        func samePair(_ known: HandoverMark) -> Bool {
+            known.area == area && known.from == from && known.to == to && abs(known.mark.on.days(to: mark.on)) <= 30
+        }
+        if let id {
+            if handovers.contains(where: { $0.handoverId == id }) { return }
+            if let index = handovers.lastIndex(where: { $0.handoverId == nil && samePair($0) }) {
+                handovers[index].handoverId = id
+                return
+            }
+        } else if handovers.contains(where: samePair) {
             return
         }
-        handovers.append(HandoverMark(area: area, from: from, to: to, mark: mark))
+        handovers.append(HandoverMark(area: area, from: from, to: to, mark: mark, handoverId: id))
         if handovers.count > Self.maxHandovers { handovers.removeFirst(handovers.count - Self.maxHandovers) }
     }
 

@@ -214,12 +214,16 @@ public struct HandoverMark: Codable, Sendable, Equatable {
     public var from: Agency
     public var to: Agency
     public var mark: Mark
+    /// The handover's id, once a request or an answer naming it was read (a closing by handover
+    /// carries none).
+    public var handoverId: String?
 
-    public init(area: Area, from: Agency, to: Agency, mark: Mark) {
+    public init(area: Area, from: Agency, to: Agency, mark: Mark, handoverId: String? = nil) {
         self.area = area
         self.from = from
         self.to = to
         self.mark = mark
+        self.handoverId = handoverId
     }
 }
 

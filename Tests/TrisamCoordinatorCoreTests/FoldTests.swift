@@ -191,7 +191,7 @@ import TrisamContracts
         #expect(try PersonState(binary: binary) == state)
         #expect(throws: BinaryStateError.self) { try PersonState(binary: Array(binary.dropLast())) }
         #expect(throws: BinaryStateError.self) { try PersonState(binary: binary + [0]) }
-        #expect(throws: BinaryStateError.self) { try PersonState(binary: [2] + binary.dropFirst()) }
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: [PersonState.binaryFormatVersion + 1] + binary.dropFirst()) }
         #expect(throws: BinaryStateError.self) { try PersonState(binary: []) }
     }
 

@@ -382,6 +382,30 @@ import TrisamContracts
         #expect(!s.fires(RuleId.pingPong, "2026-02-10"))
     }
 
+    /// Handovers a day apart, as when staff bounce a person within a week: each id counts.
+    @Test func handoversBetweenTheSameAgenciesWithinDaysCountEach() {
+        var s = Scenario()
+        for (index, (from, to)) in [(Agency.af, Agency.fk), (.fk, .af), (.af, .fk)].enumerated() {
+            let id = "h\(index + 1)"
+            let date = "2026-03-1\(index)"
+            request(&s, id, from, to, date)
+            s.add("\(id)a", to, date, .handoverAccepted(HandoverAccepted(handoverId: id, area: .arbeteAktivitet, from: from, contact: contact("Fia Fors"))))
+            s.add("\(id)c", from, date, .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: to, closedOn: day(date))))
+        }
+        #expect(s.state.handovers.map(\.handoverId) == ["h1", "h2", "h3"])
+        #expect(s.fires(RuleId.pingPong, "2026-03-12"))
+    }
+
+    /// The answer and the closing travel on other topics than the request and may be read first.
+    @Test func answerAndClosingReadBeforeTheRequestCountOnce() {
+        var s = Scenario()
+        s.add("c1", .af, "2026-01-12", .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-01-12"))))
+        s.add("h1a", .fk, "2026-01-12", .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Fia Fors"))))
+        request(&s, "h1", .af, .fk, "2026-01-12")
+        #expect(s.state.handovers.count == 1)
+        #expect(s.state.handovers.first?.handoverId == "h1")
+    }
+
     @Test func resolvedWhenTheWindowPasses() {
         let s = base()
         #expect(s.fires(RuleId.pingPong, "2026-07-08"))
