@@ -278,6 +278,14 @@ public final class AgencyService: Sendable {
                 let (accepted, opened) = try accept.validated(handoverId: handoverId, area: area, from: from, rules: rules)
                 try AgencyStore.requireConsent(db, clientRef, .samordning, [from, agency], today: rules.today, field: "handoverId")
                 events.append(self.envelope(clientRef, .handoverAccepted(accepted)))
+                // The area comes back while this agency's own handover of it to `from` still waits
+                // for its acceptance to arrive in the inbox: `from` could hand it back only after
+                // accepting. Settle that handover now, so its late acceptance does not close the case
+                // this agency keeps.
+                try db.execute(sql: """
+                    UPDATE handover SET state = 'accepted', answeredAt = ?
+                    WHERE clientRef = ? AND area = ? AND fromAgency = ? AND toAgency = ? AND state = 'requested'
+                    """, arguments: [AgencyStore.now(), clientRef.rawValue, area.rawValue, agency.rawValue, from.rawValue])
                 if try AgencyStore.openCase(db, clientRef, area) == nil {
                     try db.execute(sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
                                    arguments: [clientRef.rawValue, area.rawValue, AgencyStore.json(opened.contact), opened.openedOn.description])

@@ -199,6 +199,37 @@ struct ServiceStoreTests {
         #expect(afCases.count == 1 && afCases[0]["open"] as? Bool == true)
     }
 
+    @Test("an area handed back before the first acceptance arrives stays open at the agency that took it back")
+    func handedBackBeforeTheAcceptanceArrives() async throws {
+        let kommun = try Side(.kommun)
+        let af = try Side(.af)
+        let ref = try await kommun.register()
+        _ = try await af.register()
+        _ = try await kommun.consent(ref, "samordning", ["kommun", "af"])
+        _ = try await af.deliver(from: kommun)
+        _ = try await kommun.service.openCase(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"arbete-aktivitet","contact":{"name":"Anna Berg","role":"handläggare"},"openedOn":"2026-11-02"}"#.utf8))
+        let toAf = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"arbete-aktivitet","to":"af","reason":"Arbetsmarknadsinsatser passar bättre hos AF"}"#.utf8)).body["handoverId"] as! String
+        _ = try await af.deliver(from: kommun)
+        _ = try await af.service.answerHandover(af.staff, handoverId: toAf, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"},"acceptedOn":"2026-11-24"}"#.utf8))
+        let back = try await af.service.requestHandover(af.staff, clientRef: ref, body: Data(
+            #"{"area":"arbete-aktivitet","to":"kommun","reason":"Arbetsförmåga saknas i dag"}"#.utf8)).body["handoverId"] as! String
+        // The bus delivers AF's request to kommun before AF's acceptance (they travel on one topic
+        // here, but the acceptance may be stuck in AF's outbox while the request is not).
+        let fromAf = try await af.outbox()
+        for message in fromAf where message.envelope.type == .handoverRequested {
+            _ = try await kommun.service.receive(message.envelope, topic: message.topic)
+        }
+        _ = try await kommun.service.answerHandover(kommun.staff, handoverId: back, answer: .accept, body: Data(#"{"contact":{"name":"Anna Berg"},"acceptedOn":"2026-11-24"}"#.utf8))
+        for message in fromAf where message.envelope.type == .handoverAccepted {
+            _ = try await kommun.service.receive(message.envelope, topic: message.topic)
+        }
+        let cases = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body["cases"] as! [[String: Any]]
+        #expect(cases.filter { $0["area"] as? String == "arbete-aktivitet" && $0["open"] as? Bool == true }.count == 1)
+        #expect(try await kommun.outbox().filter { $0.envelope.type == .caseClosed }.isEmpty)
+    }
+
     @Test("consents from the bus are kept only when they cover this agency; a withdrawal stops what needs consent")
     func consentsFromTheBus() async throws {
         let kommun = try Side(.kommun)
