@@ -127,17 +127,22 @@ struct Story {
         }
         openCase(.kommun, .forsorjning, contact: random.pick(Self.kommunStaff), role: "försörjningsstödshandläggare",
                  on: today.adding(days: -bistandMonths * 30))
-        for monthsAgo in stride(from: bistandMonths - 1, through: 0, by: -1) {
+        // Ill health as a barrier for over a year of bistånd: 17 months without a break, and the
+        // barrier assessed 14 months ago (in the order kommun would have decided them).
+        let longIllHealth = mode == .illHealthNoSip
+        if longIllHealth && !barriers.contains(.psykiskOhalsa) { barriers.append(.psykiskOhalsa) }
+        for monthsAgo in stride(from: longIllHealth ? 16 : bistandMonths - 1, through: 0, by: -1) {
             let month = Self.month(today, minus: monthsAgo)
             status(.kommun, BistandDecided(decision: .granted, effectiveDate: month.firstDay, month: month.yearMonth))
         }
         if !barriers.isEmpty {
-            status(.kommun, ArbetshinderAssessed(barriers: barriers, assessedOn: today.adding(days: -random.int(20...120))))
+            let assessedOn = today.adding(days: longIllHealth ? -420 : -random.int(20...120))
+            status(.kommun, ArbetshinderAssessed(barriers: barriers, assessedOn: assessedOn))
         }
 
         switch mode {
         case nil: profileOnly(barriers: barriers)
-        case .illHealthNoSip: illHealthNoSip(recentMonths: bistandMonths)
+        case .illHealthNoSip: break  // built into the bistånd months and the assessment above
         case .greyZone: greyZone()
         case .afDeregistered: afDeregistered()
         case .aktivitetsersattning: aktivitetsersattning()
@@ -271,16 +276,6 @@ struct Story {
                                        until: today.adding(days: 60), renewal: false))
         status(.kommun, MunicipalMeasureStarted(measureId: "m-\(index)", measure: .arbetstraning,
                                                 startDate: from.adding(days: 7), extentPercent: 50))
-    }
-
-    private mutating func illHealthNoSip(recentMonths: Int) {
-        // Bistånd without a break for 17 months, so ill health has been a barrier for over a year
-        // of it (the months since `recentMonths` ago are already decided).
-        for monthsAgo in stride(from: 16, through: recentMonths, by: -1) {
-            let month = Self.month(today, minus: monthsAgo)
-            status(.kommun, BistandDecided(decision: .granted, effectiveDate: month.firstDay, month: month.yearMonth))
-        }
-        status(.kommun, ArbetshinderAssessed(barriers: [.psykiskOhalsa, .fysiskOhalsa], assessedOn: today.adding(days: -420)))
     }
 
     private mutating func noNamedContact() {
