@@ -71,24 +71,24 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let unauthorized = APIError(status: 401, code: .unauthorized, field: "Authorization",
                                               message: "a valid bearer token is required (Authorization: Bearer <token>)")
 
-    public static func forbidden(_ message: String) -> APIError {
-        APIError(status: 403, code: .forbidden, message: message)
+    public static func forbidden(_ message: String, field: String? = nil) -> APIError {
+        APIError(status: 403, code: .forbidden, field: field, message: message)
     }
 
     public static func notFound(_ field: String?, _ message: String) -> APIError {
         APIError(status: 404, code: .notFound, field: field, message: message)
     }
 
-    public static func consentMissing(_ message: String) -> APIError {
-        APIError(status: 403, code: .consentMissing, message: message)
+    public static func consentMissing(_ message: String, field: String? = nil) -> APIError {
+        APIError(status: 403, code: .consentMissing, field: field, message: message)
     }
 
     public static func conflict(_ message: String, field: String? = nil) -> APIError {
         APIError(status: 409, code: .conflict, field: field, message: message)
     }
 
-    public static func wrongParty(_ message: String) -> APIError {
-        APIError(status: 403, code: .wrongParty, message: message)
+    public static func wrongParty(_ message: String, field: String? = nil) -> APIError {
+        APIError(status: 403, code: .wrongParty, field: field, message: message)
     }
 
     public static func internalError(_ message: String = "internal error; the request was not stored") -> APIError {

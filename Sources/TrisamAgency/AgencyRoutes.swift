@@ -130,7 +130,9 @@ struct JSONErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return AgencyRoutes.json(status: error.status, error.jsonBody)
+            var response = AgencyRoutes.json(status: error.status, error.jsonBody)
+            if error.status == 401 { response.headers[.wwwAuthenticate] = "Bearer realm=\"trisam\"" }
+            return response
         } catch let error as HTTPError {
             let code = Int(error.status.code)
             let apiError = switch code {

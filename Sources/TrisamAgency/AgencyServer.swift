@@ -47,8 +47,10 @@ public struct AgencyConfiguration: Sendable {
 /// group that stops gracefully on SIGTERM/SIGINT (the HTTP server first, then the consumer,
 /// then the publisher, which flushes the outbox).
 public enum AgencyServer {
-    /// Starts and runs until shutdown. `onServing` is called with the bound port.
+    /// Starts and runs until shutdown. `onServing` is called with the bound port. In-process
+    /// callers (benchmarks) may pass `handleSignals: false` and cancel the task instead.
     public static func run(_ configuration: AgencyConfiguration, logger: Logger,
+                           handleSignals: Bool = true,
                            onServing: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let store = try AgencyStore(path: configuration.storePath, agency: configuration.agency)
         let signal = OutboxSignal()
@@ -69,7 +71,7 @@ public enum AgencyServer {
         // consumer leaves its group, and the publisher flushes the outbox last.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: publisher), .init(service: inbox), .init(service: app)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         try await group.run()
     }

@@ -73,13 +73,13 @@ public final class AgencyService: Sendable {
     /// `GET /persons/{clientRef}`: this agency's summary of the person. Audited.
     public func personSummary(_ staff: Staff, clientRef: ClientRef) async throws(APIError) -> APIResult {
         let today = self.today()
-        let summary = try await transaction { db -> [String: AnySendable] in
+        let summary = try await transaction { db -> AnySendable in
             try AgencyStore.requirePerson(db, clientRef)
             let body = try PersonSummary.read(db, clientRef, agency: self.agency, today: today)
             try AgencyStore.audit(db, staff, "person.read", clientRef: clientRef, detail: "summary")
-            return ["summary": AnySendable(body)]
+            return AnySendable(body)
         }
-        return APIResult(200, summary["summary"]!.value as! [String: Any])
+        return APIResult(200, summary.value as! [String: Any])
     }
 
     // MARK: Consent
@@ -137,8 +137,8 @@ public final class AgencyService: Sendable {
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
-            try db.execute(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [envelope.id, clientRef.rawValue, envelope.type.rawValue, payloadJSON, AgencyStore.now()])
+            try db.cachedStatement(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [envelope.id, clientRef.rawValue, envelope.type.rawValue, payloadJSON, AgencyStore.now()])
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "status.publish", clientRef: clientRef, detail: envelope.type.rawValue)
         }
@@ -239,7 +239,7 @@ public final class AgencyService: Sendable {
                                  arguments: [clientRef.rawValue, payload.area.rawValue, agency.rawValue]) ?? false {
                 throw APIError.conflict("a handover of area \(payload.area.rawValue) is already waiting for an answer", field: "area")
             }
-            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today)
+            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
             try db.execute(sql: """
                 INSERT INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
                 VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
@@ -269,14 +269,14 @@ public final class AgencyService: Sendable {
                 next = try HandoverStateMachine.next(state, answer, byReceiver: to == agency)
             } catch let error as HandoverStateMachine.TransitionError {
                 switch error {
-                case .wrongParty: throw APIError.wrongParty("only the receiving agency (\(to.rawValue)) answers this handover")
-                case .alreadyAnswered: throw APIError.conflict(error.description)
+                case .wrongParty: throw APIError.wrongParty("only the receiving agency (\(to.rawValue)) answers this handover", field: "handoverId")
+                case .alreadyAnswered: throw APIError.conflict(error.description, field: "handoverId")
                 }
             }
             var events: [EventEnvelope] = []
             if let accept {
                 let (accepted, opened) = try accept.validated(handoverId: handoverId, area: area, from: from, rules: rules)
-                try AgencyStore.requireConsent(db, clientRef, .samordning, [from, agency], today: rules.today)
+                try AgencyStore.requireConsent(db, clientRef, .samordning, [from, agency], today: rules.today, field: "handoverId")
                 events.append(self.envelope(clientRef, .handoverAccepted(accepted)))
                 if try AgencyStore.openCase(db, clientRef, area) == nil {
                     try db.execute(sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
@@ -309,7 +309,7 @@ public final class AgencyService: Sendable {
         let today = self.today()
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
-            try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today)
+            try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today, field: "to")
             try ReferralRows.insert(db, clientRef, payload)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
@@ -348,12 +348,12 @@ public final class AgencyService: Sendable {
                 next = try ReferralStateMachine.next(referral.state, action, by: party)
             } catch let error as ReferralTransitionError {
                 switch error {
-                case .wrongParty: throw APIError.wrongParty(error.description)
-                case .illegal: throw APIError.conflict(error.description)
+                case .wrongParty: throw APIError.wrongParty(error.description, field: "referralId")
+                case .illegal: throw APIError.conflict(error.description, field: "referralId")
                 }
             }
             if [.accept, .update, .close].contains(action) {
-                try AgencyStore.requireConsent(db, referral.clientRef, .remiss, [referral.from, referral.to], today: today)
+                try AgencyStore.requireConsent(db, referral.clientRef, .remiss, [referral.from, referral.to], today: today, field: "referralId")
             }
             let event = try ReferralRows.event(for: action, referral, text: text, contact: contact)
             let envelope = self.envelope(referral.clientRef, event)

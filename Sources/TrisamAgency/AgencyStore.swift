@@ -179,8 +179,8 @@ extension AgencyStore {
 
     /// Records a staff read or change in the audit log.
     static func audit(_ db: Database, _ staff: Staff, _ action: String, clientRef: ClientRef?, detail: String) throws {
-        try db.execute(sql: "INSERT INTO audit (at, staffName, staffRole, action, clientRef, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [now(), staff.name, staff.role, action, clientRef?.rawValue, detail])
+        try db.cachedStatement(sql: "INSERT INTO audit (at, staffName, staffRole, action, clientRef, detail) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [now(), staff.name, staff.role, action, clientRef?.rawValue, detail])
     }
 
     /// Makes sure the person is known (from a registration or an incoming event).
@@ -197,14 +197,14 @@ extension AgencyStore {
 
     /// Refuses an unknown person with 404.
     static func requirePerson(_ db: Database, _ clientRef: ClientRef) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM person WHERE clientRef = ?", arguments: [clientRef.rawValue]) ?? false else {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM person WHERE clientRef = ?"), arguments: [clientRef.rawValue]) ?? false else {
             throw APIError.notFound("clientRef", "no person with clientRef \(clientRef) is known to this agency; register with POST /persons")
         }
     }
 
     /// The consents stored for a person.
     static func consents(_ db: Database, _ clientRef: ClientRef) throws -> [ConsentRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM consent WHERE clientRef = ? ORDER BY givenOn", arguments: [clientRef.rawValue]).compactMap { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM consent WHERE clientRef = ? ORDER BY givenOn"), arguments: [clientRef.rawValue]).compactMap { row in
             guard let purpose = ConsentPurpose(rawValue: row["purpose"]),
                   let given = LocalDate(row["givenOn"] as String), let until = LocalDate(row["validUntil"] as String) else { return nil }
             let agencies = Set((row["agencies"] as String).split(separator: ",").compactMap { Agency(rawValue: String($0)) })
@@ -215,9 +215,9 @@ extension AgencyStore {
 
     /// Refuses with 403 consent_missing unless a valid consent for `purpose` covers `agencies`.
     static func requireConsent(_ db: Database, _ clientRef: ClientRef, _ purpose: ConsentPurpose, _ agencies: Set<Agency>,
-                               today: LocalDate) throws {
+                               today: LocalDate, field: String? = nil) throws {
         if ConsentCoverage.covering(try consents(db, clientRef), purpose: purpose, agencies: agencies, on: today) == nil {
-            throw APIError.consentMissing(ConsentCoverage.refusal(purpose: purpose, agencies: agencies))
+            throw APIError.consentMissing(ConsentCoverage.refusal(purpose: purpose, agencies: agencies), field: field)
         }
     }
 

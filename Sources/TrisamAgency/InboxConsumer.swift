@@ -19,6 +19,11 @@ extension AgencyService {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM consumedEvent WHERE eventId = ?", arguments: [envelope.id]) ?? false {
                 return .processed
             }
+            // Refused before anything is written, so a redelivery is refused again.
+            if topic != Topic.consent,
+               let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db) {
+                return .deadLetter(reason: refusal)
+            }
             try db.execute(sql: "INSERT INTO consumedEvent (eventId, topic, consumedAt) VALUES (?, ?, ?)",
                            arguments: [envelope.id, topic, AgencyStore.now()])
             let clientRef = envelope.subject
@@ -32,9 +37,6 @@ extension AgencyService {
                 default: break
                 }
                 return .processed
-            }
-            if let refusal = Self.misaddressed(envelope.event, to: agency) {
-                return .deadLetter(reason: refusal)
             }
             _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
             try db.execute(sql: """
@@ -81,6 +83,47 @@ extension AgencyService {
         }
         signal.notify()
         return disposition
+    }
+
+    /// Why an answer to a handover or referral this agency knows comes from the wrong party,
+    /// or nil: only the agency a handover was asked of answers it, and referral events must
+    /// name the same two agencies as the referral.
+    static func wrongParty(_ envelope: EventEnvelope, _ db: Database) throws -> String? {
+        var handoverId: String?
+        switch envelope.event {
+        case .handoverAccepted(let p): handoverId = p.handoverId
+        case .handoverRefused(let p): handoverId = p.handoverId
+        default: break
+        }
+        if let handoverId {
+            guard let row = try Row.fetchOne(db, sql: "SELECT toAgency, clientRef FROM handover WHERE handoverId = ?", arguments: [handoverId]) else {
+                return nil
+            }
+            if (row["toAgency"] as String) != envelope.source.agency?.rawValue {
+                return "\(envelope.type.rawValue) from \(envelope.source.agency?.rawValue ?? "?") for handover \(handoverId), which was asked of \(row["toAgency"] as String)"
+            }
+            if (row["clientRef"] as String) != envelope.subject.rawValue {
+                return "\(envelope.type.rawValue) for handover \(handoverId) names another person than the handover"
+            }
+            return nil
+        }
+        var referral: (id: String, from: Agency, to: Agency)?
+        switch envelope.event {
+        case .referralSent(let p): referral = (p.referralId, p.from, p.to)
+        case .referralReceived(let p): referral = (p.referralId, p.from, p.to)
+        case .referralAccepted(let p): referral = (p.referralId, p.from, p.to)
+        case .referralRejected(let p): referral = (p.referralId, p.from, p.to)
+        case .referralUpdated(let p): referral = (p.referralId, p.from, p.to)
+        case .referralClosed(let p): referral = (p.referralId, p.from, p.to)
+        case .referralCancelled(let p): referral = (p.referralId, p.from, p.to)
+        default: break
+        }
+        if let referral, let stored = try ReferralRows.fetch(db, referral.id) {
+            if stored.from != referral.from || stored.to != referral.to || stored.clientRef != envelope.subject {
+                return "\(envelope.type.rawValue) for referral \(referral.id) names other agencies or another person than the referral"
+            }
+        }
+        return nil
     }
 
     /// Why an event on this agency's inbox is not addressed to it, or nil.

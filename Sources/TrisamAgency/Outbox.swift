@@ -24,9 +24,9 @@ public enum Outbox {
         for message in messages {
             let headers = message.headers.map { [$0.name, $0.stringValue ?? ""] }
             let headerJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: headers)) ?? Data("[]".utf8), as: UTF8.self)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO outbox (eventId, type, topic, key, value, headers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [envelope.id, envelope.type.rawValue, message.topic, Data(message.key ?? []), Data(message.value),
+                """).execute(arguments: [envelope.id, envelope.type.rawValue, message.topic, Data(message.key ?? []), Data(message.value),
                                  headerJSON, created])
         }
     }
@@ -39,7 +39,7 @@ public enum Outbox {
 
     /// The oldest unsent rows.
     static func pending(_ db: Database, limit: Int) throws -> [Pending] {
-        try Row.fetchAll(db, sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?"),
                          arguments: [limit]).map { row in
             let headerText: String = row["headers"]
             let pairs = (try? JSONSerialization.jsonObject(with: Data(headerText.utf8))) as? [[String]] ?? []
@@ -119,23 +119,44 @@ public final class OutboxPublisher: Service, Sendable {
         logger.info("outbox publisher stopped", metadata: ["unsent": "\(left)"])
     }
 
+    /// Delivered rows are kept this long (for inspection), then deleted.
+    public static let retention: Duration = .seconds(7 * 24 * 3600)
+
+    /// Deletes rows delivered longer ago than ``retention``.
+    func prune() async {
+        let cutoff = Timestamp.format(Date().addingTimeInterval(-Double(Self.retention.components.seconds)))
+        do {
+            try await store.pool.write { db in
+                try db.execute(sql: "DELETE FROM outbox WHERE sentAt IS NOT NULL AND sentAt < ?", arguments: [cutoff])
+            }
+        } catch {
+            logger.warning("cannot prune the outbox: \(error)")
+        }
+    }
+
     private func loop() async throws {
         var iterator = signal.stream.makeAsyncIterator()
+        var lastPrune = ContinuousClock.now - .seconds(3600)
         var backoff: Duration = .milliseconds(100)
         while true {
             let outcome = await drainOnce()
             switch outcome {
             case .sentAll(let count):
                 backoff = .milliseconds(100)
-                if count == batchSize { continue }
+                // A full batch means more may wait; when stopping, drain until nothing is left.
+                if count == batchSize || (count > 0 && isStopping) { continue }
                 if isStopping { return }
+                if ContinuousClock.now - lastPrune > .seconds(3600) {
+                    lastPrune = ContinuousClock.now
+                    await prune()
+                }
                 if await iterator.next() == nil {
-                    // Finished at shutdown: one last drain, then stop.
-                    while case .sentAll(let count) = await drainOnce(), count > 0 {}
-                    return
+                    // The signal finished (graceful shutdown) or the task was cancelled: one
+                    // more round drains what is left, then the loop ends.
+                    stopping.withLock { $0 = true }
                 }
             case .failed:
-                if isStopping { return }
+                if isStopping || Task.isCancelled { return }
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }

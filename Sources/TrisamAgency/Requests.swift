@@ -147,15 +147,13 @@ public struct HandoverRequest: Codable, Sendable, KnownFields {
 public struct AcceptHandoverRequest: Codable, Sendable, KnownFields {
     public static let fieldNames: Set<String> = ["contact", "acceptedOn"]
     public var contact: Contact
-    /// Defaults to today.
-    public var acceptedOn: LocalDate?
+    public var acceptedOn: LocalDate
 
     public func validated(handoverId: String, area: Area, from: Agency, rules: DateRules) throws(APIError) -> (HandoverAccepted, CaseOpened) {
         let accepted = HandoverAccepted(handoverId: handoverId, area: area, from: from, contact: contact)
         do { try accepted.validate() } catch { throw .violation(error) }
-        let on = acceptedOn ?? rules.today
-        try rules.happened(on, "acceptedOn")
-        return (accepted, CaseOpened(area: area, contact: contact, openedOn: on))
+        try rules.happened(acceptedOn, "acceptedOn")
+        return (accepted, CaseOpened(area: area, contact: contact, openedOn: acceptedOn))
     }
 }
 

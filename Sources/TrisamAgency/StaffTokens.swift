@@ -76,7 +76,7 @@ public struct StaffTokens: Sendable, CustomStringConvertible {
         let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         guard let staff = byToken[token] else { throw .unauthorized }
         guard staff.agency == agency else {
-            throw .forbidden("this token belongs to \(staff.agency.rawValue), not to \(agency.rawValue)'s service")
+            throw .forbidden("this token belongs to \(staff.agency.rawValue), not to \(agency.rawValue)'s service", field: "Authorization")
         }
         return staff
     }

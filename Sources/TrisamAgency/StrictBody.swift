@@ -44,9 +44,8 @@ public enum StrictBody {
         return value
     }
 
-    /// Top-level keys that no coding key of `T` can match, found by decoding `T` from an empty
-    /// object and reading which keys it asked for is not possible with Codable; so this only
-    /// catches top-level unknown keys when `T` is ``KnownFields``.
+    /// The first top-level key `T` does not declare, when `T` lists its fields (``KnownFields``).
+    /// Used when decoding fails, so an unknown field is reported rather than a consequence of it.
     private static func unknownBeforeDecoding<T>(_ object: [String: Any], _ type: T.Type) -> APIError? {
         guard let known = type as? any KnownFields.Type else { return nil }
         for key in object.keys.sorted() where !known.fieldNames.contains(key) {

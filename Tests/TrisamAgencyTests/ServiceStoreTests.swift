@@ -92,7 +92,7 @@ struct ServiceStoreTests {
         let ref = try await kommun.register()
         let before = try await kommun.counts()
         let body = Data(#"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8)
-        await #expect(throws: APIError.consentMissing(ConsentCoverage.refusal(purpose: .remiss, agencies: [.kommun, .af]))) {
+        await #expect(throws: APIError.consentMissing(ConsentCoverage.refusal(purpose: .remiss, agencies: [.kommun, .af]), field: "to")) {
             try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: body)
         }
         let unknown = ClientRef(rawValue: String(repeating: "0", count: 32))!
@@ -173,7 +173,7 @@ struct ServiceStoreTests {
         let first = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body).body["handoverId"] as! String
         await #expect(throws: APIError.self) { try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body) }
         var seq = try await af.deliver(from: kommun)
-        await #expect(throws: APIError.wrongParty("only the receiving agency (af) answers this handover")) {
+        await #expect(throws: APIError.wrongParty("only the receiving agency (af) answers this handover", field: "handoverId")) {
             try await kommun.service.answerHandover(kommun.staff, handoverId: first, answer: .refuse, body: Data(#"{"reason":"x"}"#.utf8))
         }
         _ = try await af.service.answerHandover(af.staff, handoverId: first, answer: .refuse, body: Data(#"{"reason":"Ingen kapacitet"}"#.utf8))
@@ -185,7 +185,7 @@ struct ServiceStoreTests {
         // Then accepted: AF opens its case, kommun closes with reason handover, which reaches AF's inbox.
         let second = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body).body["handoverId"] as! String
         seq = try await af.deliver(from: kommun, after: seq)
-        _ = try await af.service.answerHandover(af.staff, handoverId: second, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"}}"#.utf8))
+        _ = try await af.service.answerHandover(af.staff, handoverId: second, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"},"acceptedOn":"2026-11-24"}"#.utf8))
         afSeq = try await kommun.deliver(from: af, after: afSeq)
         summary = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body
         let cases = summary["cases"] as! [[String: Any]]
@@ -197,5 +197,83 @@ struct ServiceStoreTests {
         #expect(afInbox.first?["type"] as? String == "case.closed")
         let afCases = try await af.service.personSummary(af.staff, clientRef: ref).body["cases"] as! [[String: Any]]
         #expect(afCases.count == 1 && afCases[0]["open"] as? Bool == true)
+    }
+
+    @Test("consents from the bus are kept only when they cover this agency; a withdrawal stops what needs consent")
+    func consentsFromTheBus() async throws {
+        let kommun = try Side(.kommun)
+        let af = try Side(.af)
+        let fk = try Side(.fk)
+        let ref = try await kommun.register()
+        let remiss = try await kommun.consent(ref, "remiss", ["kommun", "af"])
+        _ = try await kommun.consent(ref, "samordning", ["kommun", "fk"])
+        let referralId = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(
+            #"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8)).body["referralId"] as! String
+        let seq = try await af.deliver(from: kommun)
+        _ = try await fk.deliver(from: kommun)
+        let afConsents = try await af.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
+        #expect(afConsents.map(\.consentId) == [remiss], "AF keeps only the consent that covers AF")
+        let fkConsents = try await fk.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
+        #expect(fkConsents.map(\.purpose) == [.samordning])
+
+        // The person withdraws the referral consent at kommun; AF can no longer accept, but can still reject.
+        _ = try await kommun.service.withdrawConsent(kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
+        await #expect(throws: APIError.self) {
+            try await kommun.service.withdrawConsent(kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
+        }
+        _ = try await af.deliver(from: kommun, after: seq)
+        do {
+            _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Omar Ali"}}"#.utf8))
+            Issue.record("accepted without consent")
+        } catch {
+            #expect(error.code == .consentMissing && error.status == 403)
+        }
+        #expect(try await af.service.actOnReferral(af.staff, referralId: referralId, action: .reject, body: Data(#"{"reason":"Samtycket återkallat"}"#.utf8)).status == 200)
+        await #expect(throws: APIError.self) {
+            try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(#"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8))
+        }
+    }
+
+    @Test("an event in the wrong inbox is dead-lettered, a duplicate is dropped")
+    func misaddressed() async throws {
+        let fk = try Side(.fk)
+        let ref = ClientRef(rawValue: String(repeating: "c", count: 32))!
+        let toAf = EventEnvelope(source: .agency(.kommun), subject: ref, event: .referralSent(
+            ReferralSent(referralId: "r-1", from: .kommun, to: .af, reason: "r", requestedMeasure: "m", area: .forsorjning)))
+        let disposition = try await fk.service.receive(toAf, topic: Topic.inbox(.fk))
+        guard case .deadLetter(let reason) = disposition else { Issue.record("not dead-lettered"); return }
+        #expect(reason.contains("addressed to af"))
+        let afterRefusal = try await fk.counts()
+        #expect(afterRefusal["inbox"] == 0 && afterRefusal["referral"] == 0 && afterRefusal["consumedEvent"] == 0)
+        let toFk = EventEnvelope(source: .agency(.kommun), subject: ref, event: .referralSent(
+            ReferralSent(referralId: "r-2", from: .kommun, to: .fk, reason: "r", requestedMeasure: "m", area: .forsorjning)))
+        #expect(try await fk.service.receive(toFk, topic: Topic.inbox(.fk)) == .processed)
+        let counts = try await fk.counts()
+        #expect(try await fk.service.receive(toFk, topic: Topic.inbox(.fk)) == .processed)
+        #expect(try await fk.counts() == counts)
+        #expect(counts["inbox"] == 1 && counts["referral"] == 1 && counts["person"] == 1)
+    }
+
+    @Test("only the agency a handover was asked of can answer it; a forged answer is dead-lettered")
+    func forgedHandoverAnswer() async throws {
+        let kommun = try Side(.kommun)
+        let af = try Side(.af)
+        let ref = try await kommun.register()
+        _ = try await kommun.consent(ref, "samordning", ["kommun", "af"])
+        _ = try await kommun.service.openCase(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"forsorjning","contact":{"name":"Anna Berg"},"openedOn":"2026-11-02"}"#.utf8))
+        let handoverId = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: Data(
+            #"{"area":"forsorjning","to":"af","reason":"Ny ansvarsfördelning"}"#.utf8)).body["handoverId"] as! String
+        _ = try await af.deliver(from: kommun)
+        let forged = EventEnvelope(source: .agency(.fk), subject: ref, event: .handoverAccepted(
+            HandoverAccepted(handoverId: handoverId, area: .forsorjning, from: .kommun, contact: Contact(name: "Någon"))))
+        let before = try await kommun.counts()
+        guard case .deadLetter(let reason) = try await kommun.service.receive(forged, topic: Topic.inbox(.kommun)) else {
+            Issue.record("a forged acceptance was taken"); return
+        }
+        #expect(reason.contains("asked of af"))
+        #expect(try await kommun.counts() == before)
+        let cases = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body["cases"] as! [[String: Any]]
+        #expect(cases.first?["open"] as? Bool == true)
     }
 }
