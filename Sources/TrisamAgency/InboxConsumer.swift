@@ -32,8 +32,12 @@ extension AgencyService {
                 case .consentGiven(let consent) where consent.agencies.contains(agency):
                     try AgencyStore.storeConsent(db, clientRef, consent, registeredBy: envelope.source.agency ?? agency)
                 case .consentWithdrawn(let withdrawal):
-                    try db.execute(sql: "UPDATE consent SET withdrawnOn = ? WHERE consentId = ? AND withdrawnOn IS NULL",
-                                   arguments: [withdrawal.withdrawnOn.description, withdrawal.consentId])
+                    // Only an agency the consent covers withdraws it.
+                    try db.execute(sql: """
+                        UPDATE consent SET withdrawnOn = ? WHERE consentId = ? AND clientRef = ? AND withdrawnOn IS NULL
+                        AND (',' || agencies || ',') LIKE ('%,' || ? || ',%')
+                        """, arguments: [withdrawal.withdrawnOn.description, withdrawal.consentId, clientRef.rawValue,
+                                         envelope.source.agency?.rawValue ?? ""])
                 default: break
                 }
                 return .processed

@@ -115,6 +115,10 @@ struct ServiceProcessTests {
                                             ["to": "af", "area": "arbete-aktivitet", "reason": "Långvarigt försörjningsstöd",
                                              "requestedMeasure": "Inskrivning och kartläggning"], status: 201)
             let referralId = try #require(sent["referralId"] as? String)
+            // Every change is audited with the token's name and role.
+            let changes = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)", status: 200)
+            let actions = ((changes["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
+            #expect(actions == ["referral.send", "consent.give", "person.register"])
 
             // AF sees the referral in its inbox and knows the consent from trisam.consent.
             try await eventually("the referral reaches AF's inbox", limit: .seconds(30)) {
@@ -147,9 +151,11 @@ struct ServiceProcessTests {
             let inbox = try await expectJSON(kommun, "GET", "/inbox", status: 200)
             let types = ((inbox["items"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String }
             #expect(types == ["referral.accepted", "referral.received"])
-            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)", status: 200)
-            let actions = ((audit["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
-            #expect(actions.contains("person.read") && actions.contains("referral.send") && actions.contains("consent.give"))
+            // The reads while waiting are audited too (newest first).
+            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)&limit=2", status: 200)
+            let newest = (audit["items"] as? [[String: Any]]) ?? []
+            #expect(newest.compactMap { $0["action"] as? String } == ["inbox.read", "person.read"])
+            #expect(newest.allSatisfy { $0["staff"] as? String == "Handläggare kommun" && $0["role"] as? String == "handlaggare" })
             // FK and the region saw nothing of it: an agency reads only its own inbox.
             for agency in [Agency.fk, .region] {
                 let items = try await expectJSON(fixture.client(agency), "GET", "/inbox", status: 200)["items"] as? [[String: Any]]

@@ -216,6 +216,13 @@ struct ServiceStoreTests {
         let fkConsents = try await fk.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
         #expect(fkConsents.map(\.purpose) == [.samordning])
 
+        // A withdrawal from an agency the consent does not cover changes nothing.
+        let foreign = EventEnvelope(source: .agency(.region), subject: ref, event: .consentWithdrawn(
+            ConsentWithdrawn(consentId: remiss, withdrawnOn: LocalDate("2026-11-23")!)))
+        #expect(try await af.service.receive(foreign, topic: Topic.consent) == .processed)
+        let stillValid = try await af.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
+        #expect(stillValid.first?.withdrawnOn == nil)
+
         // The person withdraws the referral consent at kommun; AF can no longer accept, but can still reject.
         _ = try await kommun.service.withdrawConsent(kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
         await #expect(throws: APIError.self) {
@@ -275,5 +282,32 @@ struct ServiceStoreTests {
         #expect(try await kommun.counts() == before)
         let cases = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body["cases"] as! [[String: Any]]
         #expect(cases.first?["open"] as? Bool == true)
+    }
+
+    @Test("the sender cancels: the receiver's record follows and it can no longer answer")
+    func cancelled() async throws {
+        let kommun = try Side(.kommun)
+        let region = try Side(.region)
+        let ref = try await kommun.register()
+        _ = try await kommun.consent(ref, "remiss", ["kommun", "region"])
+        let referralId = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(
+            #"{"to":"region","area":"halsa-vard","reason":"Behöver bedömning av arbetsförmåga","requestedMeasure":"Läkarbedömning"}"#.utf8)).body["referralId"] as! String
+        var seq = try await region.deliver(from: kommun)
+        _ = try await region.service.actOnReferral(region.staff, referralId: referralId, action: .received, body: Data("{}".utf8))
+        await #expect(throws: APIError.self) {
+            try await region.service.actOnReferral(region.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"x"}"#.utf8))
+        }
+        _ = try await kommun.service.actOnReferral(kommun.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"Personen har flyttat"}"#.utf8))
+        seq = try await region.deliver(from: kommun, after: seq)
+        let received = try await region.service.personSummary(region.staff, clientRef: ref).body["referralsReceived"] as! [[String: Any]]
+        #expect(received.first?["state"] as? String == "cancelled" && received.first?["cancelReason"] as? String == "Personen har flyttat")
+        do {
+            _ = try await region.service.actOnReferral(region.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Dr Lind"}}"#.utf8))
+            Issue.record("accepted a cancelled referral")
+        } catch {
+            #expect(error.status == 409 && error.message.contains("cancelled"))
+        }
+        let inbox = try await region.service.inbox(region.staff, limit: nil, before: nil).body["items"] as! [[String: Any]]
+        #expect(inbox.first?["summary"] as? String == "Kommunen har återkallat remissen: Personen har flyttat")
     }
 }
