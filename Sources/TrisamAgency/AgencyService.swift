@@ -129,17 +129,18 @@ public final class AgencyService: Sendable {
     /// `POST /persons/{clientRef}/statuses`: a status change in this agency's vocabulary, to its
     /// status topic. Needs a valid `samordning` consent covering this agency.
     public func publishStatus(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
-        let request = try StatusRequest.decode(body, agency: agency, clientRef: clientRef, rules: rules)
+        let today = self.today()
+        let request = try StatusRequest.decode(body, agency: agency, clientRef: clientRef, rules: DateRules(today: today))
         let envelope = request.envelope
         let agency = self.agency
-        let today = self.today()
         let payloadJSON = AgencyStore.json(AnyEncodable(envelope.event.payload))
+        let prepared = try Outbox.prepare(envelope)
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
             try db.cachedStatement(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [envelope.id, clientRef.rawValue, envelope.type.rawValue, payloadJSON, AgencyStore.now()])
-            try Outbox.enqueue(envelope, db)
+            try Outbox.enqueue(prepared, db)
             try AgencyStore.audit(db, staff, "status.publish", clientRef: clientRef, detail: envelope.type.rawValue)
         }
         return APIResult(202, ["eventId": envelope.id])

@@ -17,11 +17,16 @@ public struct DateRules: Sendable {
 
     public init(today: LocalDate) { self.today = today }
 
-    /// Today in Sweden.
-    public static func swedishToday(_ now: Date = Date()) -> LocalDate {
+    /// The Gregorian calendar in Europe/Stockholm (made once: creating one per request is costly).
+    static let stockholm: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? TimeZone(secondsFromGMT: 3600)!
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return calendar
+    }()
+
+    /// Today in Sweden.
+    public static func swedishToday(_ now: Date = Date()) -> LocalDate {
+        let parts = stockholm.dateComponents([.year, .month, .day], from: now)
         return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
@@ -219,7 +224,7 @@ public struct StatusRequest: Sendable {
 
     /// Decodes and validates a status change of `agency` about `clientRef`.
     public static func decode(_ data: Data, agency: Agency, clientRef: ClientRef, rules: DateRules,
-                              eventId: String = UUID().uuidString.lowercased(), now: Date = Date()) throws(APIError) -> StatusRequest {
+                              eventId: String = EventID.random(), now: Date = Date()) throws(APIError) -> StatusRequest {
         let object = try StrictBody.object(data)
         for key in object.keys.sorted() where key != "type" && key != "payload" { throw .unknownField(key) }
         let allowed = EventType.statusTypes(of: agency)
@@ -231,7 +236,7 @@ public struct StatusRequest: Sendable {
                            message: "type \"\(typeName.prefix(60))\" is not in \(agency.rawValue)'s vocabulary; allowed: \(allowedList)")
         }
         guard let payloadValue = object["payload"] else { throw .missing("payload") }
-        guard payloadValue is [String: Any], let payloadData = try? JSONSerialization.data(withJSONObject: payloadValue) else {
+        guard let payloadObject = payloadValue as? [String: Any], let payloadData = try? JSONSerialization.data(withJSONObject: payloadValue) else {
             throw .invalid("payload", "must be a JSON object")
         }
         let subject = clientRef
@@ -257,20 +262,19 @@ public struct StatusRequest: Sendable {
             default: throw .invalid("payload", error.description)
             }
         }
-        try StatusDates.check(envelope.event, rules: rules)
+        // The payload decoded strictly (no unknown fields), so its keys are the contract's.
+        try StatusDates.check(payloadObject, rules: rules)
         return StatusRequest(envelope: envelope)
     }
 }
 
 /// Date checks on status payloads: dates something happened lie in the window of ``DateRules``.
 enum StatusDates {
-    static func check(_ event: TrisamEvent, rules: DateRules) throws(APIError) {
+    static func check(_ object: [String: Any], rules: DateRules) throws(APIError) {
         // Only the first-level dates of the payload are checked; follow-up and end dates may
         // legitimately lie ahead, so only fields named as past facts are.
         let pastFields: Set<String> = ["decidedOn", "registeredOn", "attemptedOn", "assessedOn", "deregisteredOn",
                                        "issuedOn", "reportedOn", "reachedOn", "finishedOn", "changedOn"]
-        guard let data = try? EventEnvelope.encoder().encode(AnyEncodable(event.payload)),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return }
         for key in object.keys.sorted() where pastFields.contains(key) {
             if let text = object[key] as? String, let date = LocalDate(text) {
                 try rules.happened(date, "payload.\(key)")
