@@ -133,8 +133,9 @@ public final class AgencyService: Sendable {
         let request = try StatusRequest.decode(body, agency: agency, clientRef: clientRef, rules: DateRules(today: today))
         let envelope = request.envelope
         let agency = self.agency
-        let payloadJSON = AgencyStore.json(AnyEncodable(envelope.event.payload))
         let prepared = try Outbox.prepare(envelope)
+        // The payload as published (the event's JSON body), kept with the status record.
+        let payloadJSON = String(decoding: prepared.rows.first?.value ?? Data("{}".utf8), as: UTF8.self)
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
