@@ -313,6 +313,8 @@ public struct PersonFlags: Codable, Sendable, Equatable {
     public struct Open: Codable, Sendable, Equatable {
         public var flagId: String
         public var since: Date
+        /// Digest of the finding last stored for the flag (an unchanged finding is not rewritten).
+        public var fingerprint: String?
     }
     public var open: [String: Open] = [:]
     public var raised: [String: Int] = [:]
@@ -441,6 +443,7 @@ struct StableHasher {
     mutating func combine(_ text: String) { combine(text.utf8) }
 
     var hexDigest: String { String(format: "%016llx%016llx-%d", a, b, count) }
+    var shortDigest: String { String(format: "%016llx", a ^ (b &* 31)) }
 }
 
 extension CoordinatorStore {
