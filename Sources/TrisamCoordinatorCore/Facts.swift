@@ -7,7 +7,7 @@ extension RuleContext {
     /// or the previous month (the current month may not be decided yet).
     mutating func bistandActive() -> Bool {
         guard state.kommun.bistandSince != nil, let last = state.kommun.bistandMonths.last else { return false }
-        let lapses = last.adding(months: 2).firstDay
+        let lapses = StockholmTime.firstDay(monthIndex: last.index + 2)
         wake(on: lapses)
         return today < lapses
     }
@@ -34,7 +34,7 @@ extension RuleContext {
         let kommun = state.kommun
         if kommun.forsorjningshinder == .sjukskrivenLakarintyg, let month = kommun.forsorjningshinderMonth,
            let event = kommun.forsorjningshinderEvent {
-            let lapses = month.adding(months: 2).firstDay
+            let lapses = StockholmTime.firstDay(monthIndex: month.index + 2)
             wake(on: lapses)
             if today < lapses, month.firstDay <= today { return (month.firstDay, [event]) }
             wake(on: month.firstDay)
@@ -114,23 +114,42 @@ extension RuleContext {
 
     /// Whether a receiving plan exists: an open handlingsplan, a SIP that is open or was held in the
     /// last year, a pending handover, or registration at AF.
-    func hasReceivingPlan() -> Bool {
+    mutating func hasReceivingPlan() -> Bool {
         if !state.plans.isEmpty { return true }
-        if state.sips.contains(where: { $0.isOpen || ($0.held.map { $0.on.days(to: today) <= 365 } ?? false) }) { return true }
+        if state.sips.contains(where: { $0.isOpen }) { return true }
+        var recentSip = false
+        for sip in state.sips {
+            guard let held = sip.held else { continue }
+            let expires = held.on.adding(days: 366)
+            wake(on: expires)
+            if today < expires { recentSip = true }
+        }
+        if recentSip { return true }
         if state.areas.contains(where: { $0.pendingHandover != nil }) { return true }
         return state.af.isRegistered
     }
 }
 
 extension Agency {
-    /// The Swedish name in running text (the definite form staff use).
-    var sv: String { displayName }
+    /// The Swedish name in running text: Arbetsförmedlingen and Försäkringskassan are proper
+    /// names, kommunen and regionen are written in lower case mid-sentence.
+    var sv: String {
+        switch self {
+        case .kommun, .region: displayName.lowercased()
+        case .af, .fk: displayName
+        }
+    }
+}
+
+extension String {
+    /// The text with its first letter in upper case (a sentence that starts with an agency).
+    var sentence: String { prefix(1).uppercased() + dropFirst() }
 }
 
 extension Array where Element == Agency {
-    /// "Kommunen", "Kommunen och Regionen", "Kommunen, AF och FK".
+    /// "kommunen", "kommunen och regionen", "kommunen, Arbetsförmedlingen och Försäkringskassan".
     var svList: String {
-        let names = uniqued().map(\.displayName)
+        let names = uniqued().map(\.sv)
         switch names.count {
         case 0: return ""
         case 1: return names[0]

@@ -83,6 +83,7 @@ extension PersonState {
             af.programmes.append(ActivityState(id: e.programmeId, kind: e.programme.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
         case .afProgrammeEnded(let e):
             af.programmes.removeAll { $0.id == e.programmeId }
+            af.lastProgrammeEnded = mark(e.endDate)
         case .afWorkCapacityLacking(let e):
             af.workCapacityLacking = mark(e.assessedOn)
         case .afDeregistered(let e):
@@ -161,8 +162,10 @@ extension PersonState {
             }
         case .handoverRequested(let e):
             guard let agency else { break }
-            updateArea(e.area) {
-                $0.pendingHandover = PendingHandover(handoverId: e.handoverId, from: agency, to: e.to, requested: mark(day))
+            updateArea(e.area) { area in
+                // The answer may have been read first (it travels on another topic).
+                guard area.answeredHandover != e.handoverId, area.owner != e.to else { return }
+                area.pendingHandover = PendingHandover(handoverId: e.handoverId, from: agency, to: e.to, requested: mark(day))
             }
             recordHandover(e.area, from: agency, to: e.to, mark(day))
             clearRejectedReferrals(from: agency)
@@ -176,10 +179,13 @@ extension PersonState {
             openCase(agency, e.area, contact: e.contact, opened: mark(day))
             updateArea(e.area) { area in
                 if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
+                area.answeredHandover = e.handoverId
             }
         case .handoverRefused(let e):
+            recordHandover(e.area, from: e.from, to: agency ?? e.from, mark(day))
             updateArea(e.area) { area in
                 if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
+                area.answeredHandover = e.handoverId
             }
 
         // Referrals

@@ -8,9 +8,19 @@ import TrisamContracts
 /// local midnight of the earliest later day on which any rule's outcome can change.
 public struct GapRules: Sendable {
     public let configuration: RuleConfiguration
+    /// The enabled rules with their settings resolved once, in catalogue order.
+    let enabled: [(spec: RuleSpec, settings: RuleSettings, thresholds: Thresholds, check: Check)]
 
     public init(configuration: RuleConfiguration = .defaults) {
         self.configuration = configuration
+        self.enabled = RuleCatalogue.all.compactMap { spec in
+            let settings = configuration.settings(spec.id)
+            guard settings.enabled else { return nil }
+            var values = RuleConfiguration.defaults.settings(spec.id).thresholds
+            values.merge(settings.thresholds) { _, configured in configured }
+            guard let check = Self.check(for: spec.id) else { return nil }
+            return (spec, settings, Thresholds(values: values), check)
+        }
     }
 
     /// The catalogue as coordinators read it, with the configured severity.
@@ -25,11 +35,8 @@ public struct GapRules: Sendable {
     public func evaluate(_ state: PersonState, now: Date) -> RuleEvaluation {
         var context = RuleContext(state: state, today: StockholmTime.date(of: now))
         var findings: [RuleFinding] = []
-        for spec in RuleCatalogue.all {
-            let settings = configuration.settings(spec.id)
-            guard settings.enabled else { continue }
-            let thresholds = Thresholds(rule: spec.id, configuration: configuration)
-            guard let hit = Self.check(spec.id, &context, thresholds) else { continue }
+        for (spec, settings, thresholds, check) in enabled {
+            guard let hit = check(&context, thresholds) else { continue }
             if hit.firesOn > context.today {
                 context.wake(on: hit.firesOn)
                 continue
@@ -41,33 +48,35 @@ public struct GapRules: Sendable {
                 if evidence.count == PersonState.maxEvidence { break }
             }
             findings.append(RuleFinding(
-                rule: spec.id, severity: settings.severity, title: spec.title, explanation: hit.explanation,
+                rule: spec.id, severity: settings.severity, title: spec.title, explanation: hit.explanation.sentence,
                 agencies: hit.agencies.uniqued(), evidence: evidence, since: StockholmTime.startOfDay(hit.since)))
         }
         return RuleEvaluation(findings: findings, nextCheck: context.wakeDay.map(StockholmTime.startOfDay))
     }
 
-    /// Runs one rule's check.
-    static func check(_ id: String, _ c: inout RuleContext, _ t: Thresholds) -> Hit? {
+    typealias Check = @Sendable (inout RuleContext, Thresholds) -> Hit?
+
+    /// A rule's check, resolved once when the rules are built.
+    static func check(for id: String) -> Check? {
         switch id {
-        case RuleId.greyZone: greyZone(&c, t)
-        case RuleId.afDeregisteredNoTakeover: afDeregisteredNoTakeover(&c, t)
-        case RuleId.handoverNotOpened: handoverNotOpened(&c, t)
-        case RuleId.aktivitetsersattningNoActivity: aktivitetsersattningNoActivity(&c, t)
-        case RuleId.benefitEndingNoPlan: benefitEndingNoPlan(&c, t)
-        case RuleId.referralUnanswered: referralUnanswered(&c, t)
-        case RuleId.referralRejectedNoNextStep: referralRejectedNoNextStep(&c, t)
-        case RuleId.sickNoteLapsed: sickNoteLapsed(&c, t)
-        case RuleId.pingPong: pingPong(&c, t)
-        case RuleId.conflictingDemands: conflictingDemands(&c, t)
-        case RuleId.longTermBistandNoMeasure: longTermBistandNoMeasure(&c, t)
-        case RuleId.illHealthNoSip: illHealthNoSip(&c, t)
-        case RuleId.sipInvitationUnanswered: sipInvitationUnanswered(&c, t)
-        case RuleId.sipNotHeld: sipNotHeld(&c, t)
-        case RuleId.planWithoutLead: planWithoutLead(&c, t)
-        case RuleId.planActionOverdue: planActionOverdue(&c, t)
-        case RuleId.planActionOwnerClosed: planActionOwnerClosed(&c, t)
-        case RuleId.noNamedContact: noNamedContact(&c, t)
+        case RuleId.greyZone: greyZone
+        case RuleId.afDeregisteredNoTakeover: afDeregisteredNoTakeover
+        case RuleId.handoverNotOpened: handoverNotOpened
+        case RuleId.aktivitetsersattningNoActivity: aktivitetsersattningNoActivity
+        case RuleId.benefitEndingNoPlan: benefitEndingNoPlan
+        case RuleId.referralUnanswered: referralUnanswered
+        case RuleId.referralRejectedNoNextStep: referralRejectedNoNextStep
+        case RuleId.sickNoteLapsed: sickNoteLapsed
+        case RuleId.pingPong: pingPong
+        case RuleId.conflictingDemands: conflictingDemands
+        case RuleId.longTermBistandNoMeasure: longTermBistandNoMeasure
+        case RuleId.illHealthNoSip: illHealthNoSip
+        case RuleId.sipInvitationUnanswered: sipInvitationUnanswered
+        case RuleId.sipNotHeld: sipNotHeld
+        case RuleId.planWithoutLead: planWithoutLead
+        case RuleId.planActionOverdue: planActionOverdue
+        case RuleId.planActionOwnerClosed: planActionOwnerClosed
+        case RuleId.noNamedContact: noNamedContact
         default: nil
         }
     }
@@ -85,11 +94,10 @@ struct Hit {
 }
 
 /// A rule's thresholds, read by name.
-struct Thresholds {
-    let rule: String
-    let configuration: RuleConfiguration
+struct Thresholds: Sendable {
+    let values: [String: Int]
 
-    subscript(_ name: String) -> Int { configuration.threshold(rule, name) }
+    subscript(_ name: String) -> Int { values[name] ?? 0 }
 }
 
 /// What a rule sees: the state and today, and where it notes the days its outcome can change.

@@ -125,10 +125,13 @@ public struct AreaState: Codable, Sendable, Equatable {
     public var owner: Agency?
     /// Since when the current owner (or, when there is none, the gap) runs.
     public var since: LocalDate?
-    /// The owner's named contact.
+    /// The owner's named contact (the owner's case contact; the binary form derives it from there).
     public var contact: Contact?
     /// A handover asked for and not yet answered; the sender stays the owner until it is accepted.
     public var pendingHandover: PendingHandover?
+    /// The id of the latest handover answered (accepted or refused), so a request read after its
+    /// answer is not taken as pending.
+    public var answeredHandover: String?
     /// The latest case closed by handover whose receiver has not yet opened a case in this area.
     public var awaitingReceiver: ClosedByHandover?
     /// Ownership periods, oldest first (at most ``PersonState/maxPeriodsPerArea``). Days between
@@ -286,6 +289,8 @@ public struct AfStatus: Codable, Sendable, Equatable {
     public var workCapacityLacking: Mark?
     /// Ongoing programmes and subsidised jobs.
     public var programmes: [ActivityState] = []
+    /// The latest end of a programme.
+    public var lastProgrammeEnded: Mark?
 
     public init() {}
 

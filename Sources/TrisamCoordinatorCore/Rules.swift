@@ -93,6 +93,7 @@ extension GapRules {
         }
         guard let first = open.min(by: { $0.end < $1.end }) else { return nil }
         if c.hasReceivingPlan() { return nil }
+        c.wake(on: first.end)  // the explanation's tense changes then
         if first.what != "SGI", fk.sjukersattning == .applied || fk.sjukersattning == .granted { return nil }
         let verb = first.end > c.today ? "upphör" : "upphörde"
         return Hit(
@@ -154,6 +155,7 @@ extension GapRules {
     /// At least `handovers` handovers between the same two agencies, both ways, within `windowDays`.
     static func pingPong(_ c: inout RuleContext, _ t: Thresholds) -> Hit? {
         let window = t["windowDays"]
+        guard c.state.handovers.count >= t["handovers"] else { return nil }
         let recent = c.state.handovers.filter { $0.mark.on <= c.today && c.today < $0.mark.on.adding(days: window) }
         for handover in c.state.handovers {
             c.wake(on: handover.mark.on)
@@ -201,15 +203,15 @@ extension GapRules {
 
     /// Bistånd in at least `months` of the last `windowMonths` months, and no measure or programme.
     static func longTermBistandNoMeasure(_ c: inout RuleContext, _ t: Thresholds) -> Hit? {
-        let current = c.today.yearMonth
-        let firstMonth = current.adding(months: -(t["windowMonths"] - 1))
-        let months = c.state.kommun.bistandMonths.filter { $0 >= firstMonth && $0 <= current }
-        if !months.isEmpty { c.wake(on: current.adding(months: 1).firstDay) }
+        let current = c.today.monthIndex
+        let firstMonth = current - (t["windowMonths"] - 1)
+        let months = c.state.kommun.bistandMonths.filter { $0.index >= firstMonth && $0.index <= current }
+        if !months.isEmpty { c.wake(on: StockholmTime.firstDay(monthIndex: current + 1)) }
         guard months.count >= t["months"], t["months"] > 0 else { return nil }
         guard c.activities().isEmpty else { return nil }
         var since = months[t["months"] - 1].firstDay
         var evidence = c.bistandEvidence
-        if let ended = c.state.kommun.lastMeasureEnded, ended.on > since {
+        for ended in [c.state.kommun.lastMeasureEnded, c.state.af.lastProgrammeEnded].compactMap({ $0 }) where ended.on > since {
             since = ended.on
             evidence.append(ended.event)
         }

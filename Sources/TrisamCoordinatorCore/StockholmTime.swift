@@ -31,10 +31,25 @@ public enum StockholmTime {
 
     /// The last Sunday of a month.
     static func lastSunday(month: Int, year: Int) -> LocalDate {
-        let last = LocalDate(year: year, month: month, day: LocalDate.daysIn(month: month, year: year))!
+        let last = LocalDate(daysSinceEpoch: daysFromCivil(year: year, month: month, day: LocalDate.daysIn(month: month, year: year)))
         // 1970-01-01 was a Thursday: weekday index 0 = Monday … 6 = Sunday.
         let weekday = ((last.daysSinceEpoch + 3) % 7 + 7) % 7
         return last.adding(days: -((weekday - 6 + 7) % 7))
+    }
+
+    /// Days since 1970-01-01 of a Gregorian date, for any year (no range check).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+    }
+
+    /// The first day of a month given as `year * 12 + month - 1`, for any year.
+    static func firstDay(monthIndex: Int) -> LocalDate {
+        let year = floorDiv(monthIndex, 12)
+        return LocalDate(daysSinceEpoch: daysFromCivil(year: year, month: monthIndex - year * 12 + 1, day: 1))
     }
 
     static func floorDiv(_ a: Int, _ b: Int) -> Int {
@@ -43,20 +58,17 @@ public enum StockholmTime {
 }
 
 extension LocalDate {
-    /// The calendar month of this date.
-    var yearMonth: YearMonth { YearMonth(year: year, month: month)! }
+    /// The month of this date as `year * 12 + month - 1`.
+    var monthIndex: Int { year * 12 + month - 1 }
 
     /// Days from this date to `other` (positive when `other` is later).
     func days(to other: LocalDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 }
 
 extension YearMonth {
-    /// The month `count` months later (earlier when negative).
-    func adding(months count: Int) -> YearMonth {
-        let index = year * 12 + (month - 1) + count
-        return YearMonth(year: index / 12, month: index % 12 + 1)!
-    }
+    /// The month as `year * 12 + month - 1` (months past 2200 have an index but no YearMonth).
+    var index: Int { year * 12 + month - 1 }
 
     /// The first day of the month.
-    var firstDay: LocalDate { LocalDate(year: year, month: month, day: 1)! }
+    var firstDay: LocalDate { StockholmTime.firstDay(monthIndex: index) }
 }

@@ -51,6 +51,19 @@ import TrisamContracts
         #expect(area.periods.count == 1)
     }
 
+    @Test func answerReadBeforeItsRequestLeavesNothingPending() throws {
+        var s = Scenario()
+        s.openCase("k1", .kommun, .arbeteAktivitet, "2026-01-05")
+        s.add("h1a", .af, "2026-02-05", .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .kommun, contact: contact("Bo Berg"))))
+        s.add("h1", .kommun, "2026-02-01", .handoverRequested(HandoverRequested(handoverId: "h1", area: .arbeteAktivitet, to: .af, reason: "Redo")))
+        s.add("h2r", .fk, "2026-03-03", .handoverRefused(HandoverRefused(handoverId: "h2", area: .arbeteAktivitet, from: .af, reason: "Inte aktuell")))
+        s.add("h2", .af, "2026-03-01", .handoverRequested(HandoverRequested(handoverId: "h2", area: .arbeteAktivitet, to: .fk, reason: "Sjuk")))
+        let area = try #require(s.state.area(.arbeteAktivitet))
+        #expect(area.owner == .af)
+        #expect(area.pendingHandover == nil)
+        #expect(s.state.handovers.map(\.mark.event) == ["h1a", "h2r"])
+    }
+
     @Test func timelineHasGapsBetweenPeriods() throws {
         var s = Scenario()
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-10")
@@ -163,6 +176,23 @@ import TrisamContracts
         #expect(decoded == state)
         let empty = try JSONEncoder().encode(PersonState(clientRef: person))
         #expect(String(decoding: empty, as: UTF8.self) == #"{"clientRef":"0123456789abcdef0123456789abcdef"}"#)
+    }
+
+    @Test func binaryFormIsSmallerAndRefusesDamage() throws {
+        var s = Scenario()
+        s.bistand(from: "2025-01", through: "2026-03")
+        s.openCase("k1", .kommun, .forsorjning, "2025-01-05", "Karin Ek")
+        s.illHealth("k2", "2025-02-01")
+        s.add("sip1", .kommun, "2026-03-01", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: true)))
+        s.add("inv", .kommun, "2026-03-01", .sipInvitationSent(SipInvitationSent(sipId: "sip1", caller: .kommun, invitee: .region, answerBy: day("2026-03-08"))))
+        let state = s.state
+        let binary = state.binaryEncoded()
+        #expect(binary.count * 2 < (try JSONEncoder().encode(state)).count)
+        #expect(try PersonState(binary: binary) == state)
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: Array(binary.dropLast())) }
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: binary + [0]) }
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: [2] + binary.dropFirst()) }
+        #expect(throws: BinaryStateError.self) { try PersonState(binary: []) }
     }
 
     @Test func foldAndEvaluationAreDeterministic() throws {

@@ -106,7 +106,7 @@ import TrisamContracts
         let finding = try #require(s.finding(RuleId.handoverNotOpened, "2026-03-15"))
         #expect(finding.agencies == [.kommun])
         #expect(finding.evidence == ["a2"])
-        #expect(finding.explanation.contains("Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 2026-03-01 med hänvisning till Kommunen"))
+        #expect(finding.explanation.contains("Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 2026-03-01 med hänvisning till kommunen, som inte har öppnat något ärende; kommunen behöver öppna ärendet"))
     }
 
     @Test func notRaisedWhenReceiverOpened() {
@@ -508,6 +508,15 @@ import TrisamContracts
         let finding = try #require(s.finding(RuleId.sipInvitationUnanswered, "2026-03-11"))
         #expect(finding.agencies == [.af])
         #expect(finding.evidence == ["inv-af"])
+    }
+
+    @Test func invitationAnsweredInTimeDoesNotRaise() {
+        var s = invited()
+        s.add("ans-af", .af, "2026-03-09", .sipInvitationAnswered(SipInvitationAnswered(
+            sipId: "sip1", caller: .kommun, invitee: .af, answer: .accepted, participant: contact("Bo Berg"),
+            availability: [TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 11))])))
+        #expect(!s.fires(RuleId.sipInvitationUnanswered, "2026-03-20"))
+        #expect(s.state.sips.first?.invitations.allSatisfy { $0.answer == .accepted } == true)
     }
 
     @Test func invitationAnsweredResolves() {

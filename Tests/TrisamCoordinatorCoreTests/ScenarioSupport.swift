@@ -33,9 +33,18 @@ struct Scenario {
         return self
     }
 
+    /// The folded state; every scenario also checks that it survives both storage forms.
     var state: PersonState {
         var state = PersonState(clientRef: person)
         for event in events { state.apply(event) }
+        do {
+            let binary = try PersonState(binary: state.binaryEncoded())
+            let json = try JSONDecoder().decode(PersonState.self, from: JSONEncoder().encode(state))
+            #expect(binary == state)
+            #expect(json == state)
+        } catch {
+            Issue.record("state does not round-trip: \(error)")
+        }
         return state
     }
 
@@ -97,6 +106,8 @@ func checkPublishable(_ finding: RuleFinding) {
                           explanation: finding.explanation, agencies: finding.agencies, evidence: finding.evidence)
     #expect(throws: Never.self) { try flag.validate() }
     #expect(finding.explanation.hasSuffix("."), "\(finding.explanation)")
+    #expect(finding.explanation.first?.isUppercase == true, "\(finding.explanation)")
+    #expect(!finding.explanation.contains("Kommunen") || finding.explanation.hasPrefix("Kommunen"), "\(finding.explanation)")
     #expect(!finding.explanation.dropLast().contains(". "), "\(finding.explanation)")
     #expect(!finding.evidence.isEmpty)
     #expect(!finding.agencies.isEmpty)

@@ -4,8 +4,26 @@ import TrisamContracts
 @testable import TrisamCoordinatorCore
 
 @Suite struct TimeTests {
+    @Test func daylightSavingTransitions() {
+        // Summer time starts 01:00 UTC on the last Sunday of March and ends 01:00 UTC on the last
+        // Sunday of October.
+        let starts: [(String, TimeInterval)] = [("2025-03-30", 1_743_296_400), ("2026-03-29", 1_774_746_000), ("2027-03-28", 1_806_195_600)]
+        for (text, instant) in starts {
+            #expect(StockholmTime.date(of: Date(timeIntervalSince1970: instant - 1)) == day(text))
+            #expect(StockholmTime.startOfDay(day(text).adding(days: 1)) == Date(timeIntervalSince1970: instant + 22 * 3600 - 3600 * 1))
+        }
+        // 2026-10-25 01:00 UTC: 22:59:59 UTC the day before is 00:59:59 CEST on the 25th.
+        #expect(StockholmTime.date(of: Date(timeIntervalSince1970: 1_792_882_799)) == day("2026-10-25"))
+        #expect(StockholmTime.date(of: Date(timeIntervalSince1970: 1_792_882_800 - 3_601)) == day("2026-10-24"))
+        #expect(StockholmTime.startOfDay(day("2026-10-26")) == Date(timeIntervalSince1970: 1_792_969_200)) // 25th 23:00 UTC
+    }
+
+    /// Compared with the system's time-zone database where it has one.
     @Test func stockholmDatesMatchTheTimeZoneDatabase() throws {
-        let zone = try #require(TimeZone(identifier: "Europe/Stockholm"))
+        guard let zone = TimeZone(identifier: "Europe/Stockholm") else {
+            Issue.record("no Europe/Stockholm in the time-zone database; daylightSavingTransitions covers the rules")
+            return
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         // Every 37 minutes over three years, covering six daylight-saving transitions.
@@ -20,7 +38,10 @@ import TrisamContracts
     }
 
     @Test func startOfDayIsLocalMidnight() throws {
-        let zone = try #require(TimeZone(identifier: "Europe/Stockholm"))
+        guard let zone = TimeZone(identifier: "Europe/Stockholm") else {
+            Issue.record("no Europe/Stockholm in the time-zone database")
+            return
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         var date = day("2025-01-01")
@@ -61,6 +82,22 @@ import TrisamContracts
         #expect(s.evaluate("2026-03-10").nextCheck == midnight("2026-03-15"))
         #expect(s.evaluate("2026-03-15").nextCheck == nil)
         #expect(s.evaluate("2026-03-15").findings.map(\.rule) == [RuleId.referralUnanswered, RuleId.noNamedContact])
+    }
+
+    @Test func datesAtTheEdgeOfTheContractRangeDoNotTrap() {
+        var s = Scenario()
+        s.add("b1", .kommun, "2026-01-01", .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: day("2200-12-01"), month: month("2200-12"))))
+        s.add("b2", .kommun, "2026-01-01", .kommunForsorjningshinderReported(ForsorjningshinderReported(code: .sjukskrivenLakarintyg, month: month("2200-12"))))
+        s.sickNote("s1", 100, "2200-12-01", "2200-12-31", on: "2026-01-01")
+        s.add("ae", .fk, "2026-01-01", .fkAktivitetsersattningGranted(AktivitetsersattningGranted(from: day("2200-01-01"), until: day("2200-12-31"), extentPercent: 100)))
+        s.add("sgi", .fk, "2026-01-01", .fkSgiStatus(SgiStatusChanged(status: .ended, effectiveDate: day("2200-12-31"))))
+        let state = s.state
+        for moment in [at("2026-01-01"), at("2200-12-31"), Date(timeIntervalSince1970: 7_300_000_000)] {
+            let evaluation = s.rules.evaluate(state, now: moment)
+            if let next = evaluation.nextCheck { #expect(next > moment) }
+        }
+        #expect(StockholmTime.firstDay(monthIndex: 2201 * 12 + 1) == LocalDate(daysSinceEpoch: StockholmTime.daysFromCivil(year: 2201, month: 2, day: 1)))
+        #expect(StockholmTime.firstDay(monthIndex: 2026 * 12 + 2) == day("2026-03-01"))
     }
 
     @Test func evaluationIsFastEnoughForTheService() {
