@@ -69,10 +69,8 @@ public actor CoordinatorEngine {
         let now = clock.now()
         var outcome = BatchOutcome()
         var offsets: [TopicPartition: Int64] = [:]
-        var touched: [ClientRef: PersonRecord] = [:]
-        var triggers: [ClientRef: [String]] = [:]
+        var touched: [ClientRef: (record: PersonRecord, nextCheck: Date?)] = [:]
         var order: [ClientRef] = []
-        var newEntries: [(ClientRef, PersonRecord, Date?)] = []
 
         try store.pool.write { db in
             for item in batch {
@@ -88,7 +86,7 @@ public actor CoordinatorEngine {
                 let ref = envelope.subject
                 var record: PersonRecord
                 if let current = touched[ref] {
-                    record = current
+                    record = current.record
                 } else if let cached = cache[ref] {
                     record = cached
                     order.append(ref)
@@ -98,19 +96,20 @@ public actor CoordinatorEngine {
                     order.append(ref)
                 }
                 record.state.apply(envelope)
-                touched[ref] = record
-                triggers[ref, default: []].append(envelope.id)
                 try CoordinatorStore.appendTimeline(envelope, in: db)
+                // Rules after every event (not once per batch), so that which flags are raised
+                // and resolved does not depend on where batch boundaries fall.
+                let nextCheck = try evaluate(&record, trigger: [envelope.id], now: now, outcome: &outcome, in: db)
+                touched[ref] = (record, nextCheck)
                 outcome.applied += 1
             }
             for ref in order {
-                var record = touched[ref]!
-                let nextCheck = try evaluate(&record, trigger: triggers[ref] ?? [], now: now, outcome: &outcome, in: db)
-                newEntries.append((ref, record, nextCheck))
+                let entry = touched[ref]!
+                try CoordinatorStore.savePerson(entry.record, nextCheck: entry.nextCheck, in: db)
             }
             try CoordinatorStore.storeOffsets(offsets, in: db)
         }
-        for (ref, record, _) in newEntries { cache[ref] = record }
+        for ref in order { cache[ref] = touched[ref]!.record }
         for (partition, offset) in offsets { stored[partition] = offset }
         finish(outcome, started: started)
         return outcome
@@ -130,7 +129,8 @@ public actor CoordinatorEngine {
                 let due = try CoordinatorStore.duePersons(at: now, limit: batchSize, in: db)
                 for ref in due {
                     guard var record = try cache[ref] ?? CoordinatorStore.loadPerson(ref, in: db) else { continue }
-                    _ = try evaluate(&record, trigger: [], now: now, outcome: &outcome, in: db)
+                    let nextCheck = try evaluate(&record, trigger: [], now: now, outcome: &outcome, in: db)
+                    try CoordinatorStore.savePerson(record, nextCheck: nextCheck, in: db)
                     updated.append((ref, record))
                 }
                 return due.count
@@ -143,8 +143,8 @@ public actor CoordinatorEngine {
         }
     }
 
-    /// Evaluates the rules for one person, stores the person and the flag changes, and returns
-    /// the next time their result can change by itself.
+    /// Evaluates the rules for one person, stores the flag changes and flag events, and returns
+    /// the next time the result can change by itself (the caller stores the person).
     private func evaluate(_ record: inout PersonRecord, trigger: [String], now: Date, outcome: inout BatchOutcome,
                           in db: Database) throws -> Date? {
         let evaluation = rules.evaluate(record.state, now: now)
@@ -166,9 +166,7 @@ public actor CoordinatorEngine {
             outcome.resolved.append(resolve.rule)
         }
         // A next check that is not in the future would loop; the core promises a future moment.
-        let nextCheck = evaluation.nextCheck.flatMap { $0 > now ? $0 : nil }
-        try CoordinatorStore.savePerson(record, nextCheck: nextCheck, in: db)
-        return nextCheck
+        return evaluation.nextCheck.flatMap { $0 > now ? $0 : nil }
     }
 
     private func finish(_ outcome: BatchOutcome, started: ContinuousClock.Instant, countEvents: Bool = true) {

@@ -62,9 +62,14 @@ public struct CoordinatorService: Service {
         let engine = try CoordinatorEngine(store: store, rules: rules, clock: configuration.clock, metrics: metrics,
                                            cacheCapacity: configuration.cacheCapacity, logger: logger,
                                            outboxChanged: { wakeups.continuation.yield() })
-        let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        // Low fetch wait and linger: a flag should follow its event within milliseconds, not
+        // after librdkafka's default 500 ms long-poll (the caller's properties still win).
+        let latency = KafkaConfiguration(bootstrapServers: configuration.kafka.bootstrapServers,
+                                         properties: ["fetch.wait.max.ms": "5", "linger.ms": "1"])
+            .merging(configuration.kafka.properties)
+        let producer = try KafkaProducer(configuration: latency.removing("fetch.wait.max.ms"), logger: logger)
         let consumer = try KafkaConsumer(
-            configuration: configuration.kafka, groupID: configuration.groupID, topics: CoordinatorConfiguration.topics,
+            configuration: latency.removing("linger.ms"), groupID: configuration.groupID, topics: CoordinatorConfiguration.topics,
             startOffsets: { partitions in
                 // Resume exactly where the store says (assign-time start positions).
                 let stored = (try? store.consumedOffsets()) ?? [:]
@@ -173,5 +178,14 @@ private func deadLetter(_ message: ConsumedMessage, reason: String, producer: Ka
             logger.error("dead letter not delivered, retrying: \(error)")
             try await Task.sleep(for: .seconds(1))
         }
+    }
+}
+
+extension KafkaConfiguration {
+    /// The configuration without one property (producer and consumer properties differ).
+    func removing(_ key: String) -> KafkaConfiguration {
+        var copy = self
+        copy.properties.removeValue(forKey: key)
+        return copy
     }
 }

@@ -32,7 +32,7 @@ public final class CoordinatorStore: Sendable {
             try db.execute(sql: """
                 CREATE TABLE person (
                     clientRef TEXT PRIMARY KEY NOT NULL,
-                    state BLOB NOT NULL,
+                    state BLOB NOT NULL, -- PersonState.binaryEncoded()
                     flags BLOB NOT NULL,
                     nextCheck REAL
                 ) WITHOUT ROWID;
@@ -123,9 +123,8 @@ public final class CoordinatorStore: Sendable {
     static func loadPerson(_ clientRef: ClientRef, in db: Database) throws -> PersonRecord? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, flags FROM person WHERE clientRef = ?"),
                                          arguments: [clientRef.rawValue]) else { return nil }
-        let decoder = JSONDecoder()
-        let state = try decoder.decode(PersonState.self, from: row["state"] as Data)
-        let flags = try decoder.decode(PersonFlags.self, from: row["flags"] as Data)
+        let state = try PersonState(binary: Array(row["state"] as Data))
+        let flags = try JSONDecoder().decode(PersonFlags.self, from: row["flags"] as Data)
         return PersonRecord(state: state, flags: flags)
     }
 
@@ -135,7 +134,7 @@ public final class CoordinatorStore: Sendable {
         try db.cachedStatement(sql: """
             INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, ?)
             ON CONFLICT(clientRef) DO UPDATE SET state = excluded.state, flags = excluded.flags, nextCheck = excluded.nextCheck
-            """).execute(arguments: [record.state.clientRef.rawValue, try encoder.encode(record.state),
+            """).execute(arguments: [record.state.clientRef.rawValue, Data(record.state.binaryEncoded()),
                                      try encoder.encode(record.flags), nextCheck?.timeIntervalSince1970])
     }
 
@@ -313,6 +312,8 @@ public struct PersonFlags: Codable, Sendable, Equatable {
     public struct Open: Codable, Sendable, Equatable {
         public var flagId: String
         public var since: Date
+        /// Digest of the finding last stored for the flag (an unchanged finding is not rewritten).
+        public var fingerprint: String?
     }
     public var open: [String: Open] = [:]
     public var raised: [String: Int] = [:]
@@ -441,6 +442,7 @@ struct StableHasher {
     mutating func combine(_ text: String) { combine(text.utf8) }
 
     var hexDigest: String { String(format: "%016llx%016llx-%d", a, b, count) }
+    var shortDigest: String { String(format: "%016llx", a ^ (b &* 31)) }
 }
 
 extension CoordinatorStore {

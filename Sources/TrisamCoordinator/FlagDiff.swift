@@ -34,6 +34,17 @@ struct FlagDiff: Equatable {
         "\(clientRef.rawValue):\(rule):\(occurrence)"
     }
 
+    /// A short stable digest of what the API shows of a finding, to skip unchanged updates.
+    static func fingerprint(_ finding: RuleFinding) -> String {
+        var hasher = StableHasher()
+        hasher.combine(finding.severity.rawValue)
+        hasher.combine(finding.title)
+        hasher.combine(finding.explanation)
+        hasher.combine(finding.agencies.map(\.rawValue).joined(separator: ","))
+        for id in finding.evidence { hasher.combine(id) }
+        return hasher.shortDigest
+    }
+
     /// - Parameters:
     ///   - findings: the current findings (at most one per rule).
     ///   - flags: the person's flag bookkeeping; updated in place.
@@ -49,14 +60,18 @@ struct FlagDiff: Equatable {
 
         for rule in current.keys.sorted() {
             let finding = current[rule]!
+            let fingerprint = Self.fingerprint(finding)
             if let open = flags.open[rule] {
-                diff.updates.append(Update(flagId: open.flagId, finding: finding))
+                if open.fingerprint != fingerprint {
+                    diff.updates.append(Update(flagId: open.flagId, finding: finding))
+                    flags.open[rule]?.fingerprint = fingerprint
+                }
                 continue
             }
             let occurrence = flags.raised[rule, default: 0]
             let flagId = flagId(clientRef: clientRef, rule: rule, occurrence: occurrence)
             flags.raised[rule] = occurrence + 1
-            flags.open[rule] = PersonFlags.Open(flagId: flagId, since: finding.since)
+            flags.open[rule] = PersonFlags.Open(flagId: flagId, since: finding.since, fingerprint: fingerprint)
             let evidence = Array(finding.evidence.prefix(200))
             let payload = FlagRaised(flagId: flagId, rule: rule, severity: finding.severity, title: finding.title,
                                      explanation: finding.explanation, agencies: finding.agencies, evidence: evidence)

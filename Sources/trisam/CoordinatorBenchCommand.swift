@@ -193,7 +193,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
 
         let sentAt = Mutex<[String: ContinuousClock.Instant]>([:])
         let latencies = Mutex<[Double]>([])
-        let listener = try KafkaConsumer(configuration: configuration.merging(["auto.offset.reset": "latest"]),
+        let listener = try KafkaConsumer(configuration: configuration.merging(["auto.offset.reset": "latest", "fetch.wait.max.ms": "5"]),
                                          groupID: "bench-flags-\(UUID().uuidString.prefix(6))", topics: [Topic.flags], logger: logger)
         let listening = Task {
             for try await message in listener.messages {
