@@ -21,8 +21,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     @OptionGroup var kafka: KafkaOptions
 
-    @Option(help: "HTTP port on 127.0.0.1 (0 picks a free one and prints it).")
+    @Option(help: "HTTP port (0 picks a free one and prints it).")
     var port: Int = 8090
+
+    @Option(help: "Address to listen on (0.0.0.0 inside a container).")
+    var host: String = "127.0.0.1"
 
     @Option(help: ArgumentHelp("Rule thresholds (JSON). Default: the values from DOMAIN.md.", valueName: "file"))
     var rules: String?
@@ -63,6 +66,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             kafka: try kafka.configuration(),
             databasePath: store ?? (stateDir as NSString).appendingPathComponent("coordinator.sqlite"))
         configuration.port = port
+        configuration.host = host
         configuration.clock = CoordinatorClock.parse(clock)!
         configuration.cacheCapacity = cache
         configuration.maxBatch = maxBatch
@@ -78,7 +82,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let service = CoordinatorService(configuration: configuration, logger: logger, onServing: { port in
-            printLine("trisam coordinator: listening on http://127.0.0.1:\(port)")
+            printLine("trisam coordinator: listening on http://\(host):\(port)")
         })
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],
