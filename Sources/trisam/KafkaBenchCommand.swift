@@ -16,7 +16,7 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             headers) with the same producer properties (idempotent, acks=all) to topics of the same \
             shape, and consume them with the same consumer properties. Consumption is timed from the \
             first message to the last (group join excluded); both sides copy out key, value and \
-            headers and commit nothing. Each round runs direct then Swift; the median is reported.
+            headers and commit nothing. Rounds alternate which side runs first; the median is reported.
             """
     )
 
@@ -81,10 +81,23 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             try cluster?.createTopic(directTopic, partitions: partitions)
             try cluster?.createTopic(swiftTopic, partitions: partitions)
 
-            let directProduce = try await DirectLoop.produce(batch.outgoing(topic: directTopic), configuration: configuration)
-            let swiftProduce = try await swiftProduce(batch.outgoing(topic: swiftTopic), configuration: configuration, logger: logger)
-            let directConsume = try await DirectLoop.consume(topic: directTopic, count: messages, configuration: configuration)
-            let swiftConsume = try await swiftConsume(topic: swiftTopic, count: messages, configuration: configuration, logger: logger)
+            // Alternate which side goes first, so that neither always meets a fresher broker.
+            let directFirst = round % 2 == 1
+            var directProduce = 0.0, swiftProduce = 0.0, directConsume = 0.0, swiftConsume = 0.0
+            for side in directFirst ? [true, false] : [false, true] {
+                if side {
+                    directProduce = try await DirectLoop.produce(batch.outgoing(topic: directTopic), configuration: configuration)
+                } else {
+                    swiftProduce = try await self.swiftProduce(batch.outgoing(topic: swiftTopic), configuration: configuration, logger: logger)
+                }
+            }
+            for side in directFirst ? [true, false] : [false, true] {
+                if side {
+                    directConsume = try await DirectLoop.consume(topic: directTopic, count: messages, configuration: configuration)
+                } else {
+                    swiftConsume = try await self.swiftConsume(topic: swiftTopic, count: messages, configuration: configuration, logger: logger)
+                }
+            }
             results.append((Throughput(produce: directProduce, consume: directConsume),
                             Throughput(produce: swiftProduce, consume: swiftConsume)))
             print(String(format: "  round %d: produce direct %.0f/s swift %.0f/s (%.2f) · consume direct %.0f/s swift %.0f/s (%.2f)",
