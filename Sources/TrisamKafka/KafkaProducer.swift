@@ -66,7 +66,7 @@ public final class KafkaProducer: Sendable {
     public func send(_ messages: [OutgoingMessage]) async throws(KafkaError) -> [Result<DeliveryReport, KafkaError>] {
         if messages.isEmpty { return [] }
         if state.withLock({ $0.closed }) { throw KafkaError(.closed, "producer is closed") }
-        let batch = DeliveryBatch(count: messages.count)
+        let batch = DeliveryBatch(topics: messages.map(\.topic))
         for index in messages.indices {
             await enqueue(messages[index], batch: batch, index: index)
         }
@@ -77,15 +77,14 @@ public final class KafkaProducer: Sendable {
     /// Enqueues one message, waiting while librdkafka's local queue is full. Any other failure
     /// completes the message's slot in the batch with an error.
     private func enqueue(_ message: OutgoingMessage, batch: DeliveryBatch, index: Int) async {
-        let ticket = Unmanaged.passRetained(DeliveryTicket(batch: batch, index: index))
+        let ticket = batch.ticket(index)
         while true {
-            let err = produceNative(handle.pointer, message, opaque: ticket.toOpaque())
+            let err = produceNative(handle.pointer, message, opaque: UnsafeMutableRawPointer(ticket))
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !state.withLock({ $0.closed }) {
                 try? await Task.sleep(for: .milliseconds(2))
                 continue
             }
-            ticket.release()
             batch.complete(index: index, with: .failure(KafkaError(.produce, err, context: "enqueue to \(message.topic)")))
             return
         }
@@ -206,10 +205,32 @@ final class DeliveryBatch: Sendable {
     }
 
     private let state: Mutex<State>
+    /// The topic of each message, for its delivery report (no string made per report).
+    let topics: [String]
 
-    init(count: Int) {
-        state = Mutex(State(results: Array(repeating: nil, count: count), remaining: count))
+    /// One ticket per message, in one allocation: the opaque pointer librdkafka hands back with
+    /// the message's delivery report. The batch outlives every report, because `send` keeps it
+    /// until the last one has resumed it.
+    // Written once in init, only read afterwards (by the enqueuing task and the polling thread).
+    nonisolated(unsafe) private let tickets: UnsafeMutablePointer<DeliveryTicket>
+
+    init(topics: [String]) {
+        self.topics = topics
+        state = Mutex(State(results: Array(repeating: nil, count: topics.count), remaining: topics.count))
+        tickets = .allocate(capacity: max(topics.count, 1))
+        let unmanaged = Unmanaged.passUnretained(self)
+        for index in topics.indices {
+            (tickets + index).initialize(to: DeliveryTicket(batch: unmanaged, index: index))
+        }
     }
+
+    deinit {
+        tickets.deinitialize(count: topics.count)
+        tickets.deallocate()
+    }
+
+    /// The ticket of message `index`.
+    func ticket(_ index: Int) -> UnsafeMutablePointer<DeliveryTicket> { tickets + index }
 
     func setContinuation(_ continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>) {
         let ready: [Result<DeliveryReport, KafkaError>]? = state.withLock { state in
@@ -239,26 +260,23 @@ final class DeliveryBatch: Sendable {
 }
 
 /// Per-message opaque handed to librdkafka: which batch, which slot.
-final class DeliveryTicket {
-    let batch: DeliveryBatch
+/// Which message of which batch a delivery report is for.
+struct DeliveryTicket {
+    let batch: Unmanaged<DeliveryBatch>
     let index: Int
-
-    init(batch: DeliveryBatch, index: Int) {
-        self.batch = batch
-        self.index = index
-    }
 }
 
 /// librdkafka's delivery report callback, called on the producer's poll thread.
 private let deliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, _ in
     guard let message, let opaque = message.pointee._private else { return }
-    let ticket = Unmanaged<DeliveryTicket>.fromOpaque(opaque).takeRetainedValue()
-    let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+    let ticket = opaque.assumingMemoryBound(to: DeliveryTicket.self).pointee
+    let batch = ticket.batch.takeUnretainedValue()
+    let topic = batch.topics[ticket.index]
     let result: Result<DeliveryReport, KafkaError>
     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
         result = .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
     } else {
         result = .failure(KafkaError(.delivery, message.pointee.err, context: "delivery to \(topic)"))
     }
-    ticket.batch.complete(index: ticket.index, with: result)
+    batch.complete(index: ticket.index, with: result)
 }
