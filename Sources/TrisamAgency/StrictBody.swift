@@ -55,67 +55,12 @@ public enum StrictBody {
     }
 
     /// The first key present in `input` but absent from `canonical` (the decoded value encoded again).
-    static func firstUnknownField(input: Any, canonical: Any, path: String = "") -> PayloadViolation? {
-        if let object = input as? [String: Any] {
-            let known = canonical as? [String: Any] ?? [:]
-            for key in object.keys.sorted() {
-                let field = path.isEmpty ? key : "\(path).\(key)"
-                guard let canonicalValue = known[key] else {
-                    if object[key] is NSNull {
-                        return PayloadViolation(field: field, reason: "must not be null; leave it out instead")
-                    }
-                    return PayloadViolation(field: field, reason: "is not a field of this request")
-                }
-                if let violation = firstUnknownField(input: object[key]!, canonical: canonicalValue, path: field) {
-                    return violation
-                }
-            }
-        } else if let array = input as? [Any], let canonicalArray = canonical as? [Any], array.count == canonicalArray.count {
-            for (index, element) in array.enumerated() {
-                if let violation = firstUnknownField(input: element, canonical: canonicalArray[index], path: "\(path)[\(index)]") {
-                    return violation
-                }
-            }
-        }
-        return nil
+    static func firstUnknownField(input: Any, canonical: Any) -> PayloadViolation? {
+        StrictJSON.firstUnknownField(input: input, canonical: canonical, owner: "this request")
     }
 
     /// A field path and reason for a `DecodingError`.
-    static func violation(for error: DecodingError) -> PayloadViolation {
-        func path(_ codingPath: [any CodingKey], appending key: (any CodingKey)? = nil) -> String {
-            var text = ""
-            for key in codingPath + (key.map { [$0] } ?? []) {
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-                }
-            }
-            return text.isEmpty ? "(body)" : text
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return PayloadViolation(field: path(context.codingPath, appending: key), reason: "is required")
-        case .valueNotFound(_, let context):
-            return PayloadViolation(field: path(context.codingPath), reason: "must not be null")
-        case .typeMismatch(let type, let context):
-            return PayloadViolation(field: path(context.codingPath), reason: "must be \(jsonKind(of: type))")
-        case .dataCorrupted(let context):
-            return PayloadViolation(field: path(context.codingPath), reason: context.debugDescription)
-        @unknown default:
-            return PayloadViolation(field: "(body)", reason: "\(error)")
-        }
-    }
-
-    private static func jsonKind(of type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        default:
-            String(describing: type).hasPrefix("Array") ? "an array" : "an object"
-        }
-    }
+    static func violation(for error: DecodingError) -> PayloadViolation { StrictJSON.violation(for: error) }
 }
 
 /// A request type that lists its top-level field names, so an unknown field is reported even

@@ -2,10 +2,12 @@ import Foundation
 
 /// Finds fields a payload does not declare. `Codable` ignores unknown keys; the schemas forbid
 /// them (`additionalProperties: false`), so the decoded value is encoded again and every key of
-/// the input that did not survive is reported.
-enum StrictJSON {
-    /// The first key present in `input` but absent from `canonical`, as a violation.
-    static func firstUnknownField(input: Any, canonical: Any, path: String = "") -> PayloadViolation? {
+/// the input that did not survive is reported. The agency services use it for request bodies too.
+public enum StrictJSON {
+    /// The first key present in `input` but absent from `canonical` (the decoded value encoded
+    /// again), as a violation; `owner` names what the fields belong to in the reason.
+    public static func firstUnknownField(input: Any, canonical: Any, path: String = "",
+                                         owner: String = "this event type") -> PayloadViolation? {
         if let object = input as? [String: Any] {
             let known = canonical as? [String: Any] ?? [:]
             for key in object.keys.sorted() {
@@ -14,15 +16,15 @@ enum StrictJSON {
                     if object[key] is NSNull {
                         return PayloadViolation(field: field, reason: "must not be null; leave it out instead")
                     }
-                    return PayloadViolation(field: field, reason: "is not a field of this event type")
+                    return PayloadViolation(field: field, reason: "is not a field of \(owner)")
                 }
-                if let violation = firstUnknownField(input: object[key]!, canonical: canonicalValue, path: field) {
+                if let violation = firstUnknownField(input: object[key]!, canonical: canonicalValue, path: field, owner: owner) {
                     return violation
                 }
             }
         } else if let array = input as? [Any], let canonicalArray = canonical as? [Any], array.count == canonicalArray.count {
             for (index, element) in array.enumerated() {
-                if let violation = firstUnknownField(input: element, canonical: canonicalArray[index], path: "\(path)[\(index)]") {
+                if let violation = firstUnknownField(input: element, canonical: canonicalArray[index], path: "\(path)[\(index)]", owner: owner) {
                     return violation
                 }
             }
@@ -31,7 +33,7 @@ enum StrictJSON {
     }
 
     /// A field path and reason for a `DecodingError`.
-    static func violation(for error: DecodingError) -> PayloadViolation {
+    public static func violation(for error: DecodingError) -> PayloadViolation {
         func path(_ codingPath: [any CodingKey], appending key: (any CodingKey)? = nil) -> String {
             var text = ""
             for key in codingPath + (key.map { [$0] } ?? []) {
