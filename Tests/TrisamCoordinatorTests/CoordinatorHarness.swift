@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Testing
 import TrisamBus
 import TrisamContracts
 import TrisamKafka
@@ -107,6 +108,22 @@ final class CoordinatorHarness: @unchecked Sendable {
         cluster.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
+}
+
+/// Runs `body` with `harness` and a listener on `trisam.flags`. On failure the coordinator's
+/// output is recorded with the test; the listener is closed and the harness cleaned up always.
+func withFlagListener(_ harness: CoordinatorHarness, _ body: (FlagListener) async throws -> Void) async throws {
+    let flags = try FlagListener(cluster: harness.cluster)
+    do {
+        try await body(flags)
+    } catch {
+        Issue.record("coordinator output:\n\(harness.output)")
+        await flags.close()
+        await harness.cleanUp()
+        throw error
+    }
+    await flags.close()
+    await harness.cleanUp()
 }
 
 /// Collects the flag events published on `trisam.flags` (decoded), in arrival order.

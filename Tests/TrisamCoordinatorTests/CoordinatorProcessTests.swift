@@ -14,8 +14,7 @@ struct CoordinatorProcessTests {
     @Test("a grey-zone history raises a flag in /flags and on trisam.flags; AF registration resolves it")
     func raisesAndResolves() async throws {
         let harness = try CoordinatorHarness()
-        let flags = try FlagListener(cluster: harness.cluster)
-        do {
+        try await withFlagListener(harness) { flags in
             try await harness.start()
             let ref = Scenario.newClientRef()
             try await harness.publish(FlagScenarios.greyZone(ref: ref, idPrefix: "gz1", today: Self.today))
@@ -69,21 +68,13 @@ struct CoordinatorProcessTests {
             }
             #expect(harness.output.contains(harness.token) == false, "the token is never logged")
             #expect(try await harness.stop() == 0)
-        } catch {
-            Issue.record("coordinator output:\n\(harness.output)")
-            await flags.close()
-            await harness.cleanUp()
-            throw error
         }
-        await flags.close()
-        await harness.cleanUp()
     }
 
     @Test("a time-based rule fires when the controllable clock passes its threshold, with no new event")
     func firesOnTime() async throws {
         let harness = try CoordinatorHarness(clock: "fixed:2026-11-24T09:00:00Z")
-        let flags = try FlagListener(cluster: harness.cluster)
-        do {
+        try await withFlagListener(harness) { flags in
             try await harness.start()
             let ref = Scenario.newClientRef()
             let sent = Scenario.event(ref, .kommun, .referralSent(ReferralSent(
@@ -116,21 +107,13 @@ struct CoordinatorProcessTests {
             try await eventually("the answer resolves the flag") { try await harness.openFlags(rule: "referral-unanswered").isEmpty }
             try await eventually("FlagResolved on trisam.flags") { flags.events.contains { $0.type == .flagResolved } }
             #expect(try await harness.stop() == 0)
-        } catch {
-            Issue.record("coordinator output:\n\(harness.output)")
-            await flags.close()
-            await harness.cleanUp()
-            throw error
         }
-        await flags.close()
-        await harness.cleanUp()
     }
 
     @Test("redelivered and duplicated events, also across a restart, never raise the same flag twice")
     func duplicatesNeverRaiseTwice() async throws {
         let harness = try CoordinatorHarness()
-        let flags = try FlagListener(cluster: harness.cluster)
-        do {
+        try await withFlagListener(harness) { flags in
             try await harness.start()
             let ref = Scenario.newClientRef()
             let events = FlagScenarios.greyZone(ref: ref, idPrefix: "dup", today: Self.today)
@@ -162,14 +145,7 @@ struct CoordinatorProcessTests {
             let metrics = try await harness.anonymous.get("/metrics").text
             #expect(metrics.contains("trisam_coordinator_events_total{outcome=\"duplicate\"}"))
             #expect(try await harness.stop() == 0)
-        } catch {
-            Issue.record("coordinator output:\n\(harness.output)")
-            await flags.close()
-            await harness.cleanUp()
-            throw error
         }
-        await flags.close()
-        await harness.cleanUp()
     }
 
     @Test("an undecodable message goes to trisam.deadletter and processing continues")
