@@ -187,9 +187,7 @@ public final class AgencyService: Sendable {
         let today = self.today()
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
-            guard let caseId = try AgencyStore.openCase(db, clientRef, area) else {
-                throw APIError.notFound("area", "this agency has no open case for area \(area.rawValue)")
-            }
+            let caseId = try AgencyStore.requireOpenCase(db, clientRef, area)
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
                                  arguments: [clientRef.rawValue, area.rawValue, agency.rawValue]) ?? false {
                 throw APIError.conflict("a handover of area \(area.rawValue) is waiting for an answer; the case closes when it is accepted")
@@ -211,9 +209,7 @@ public final class AgencyService: Sendable {
         let today = self.today()
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
-            guard let caseId = try AgencyStore.openCase(db, clientRef, area) else {
-                throw APIError.notFound("area", "this agency has no open case for area \(area.rawValue)")
-            }
+            let caseId = try AgencyStore.requireOpenCase(db, clientRef, area)
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
             try db.execute(sql: "UPDATE caseFile SET contact = ? WHERE id = ?", arguments: [AgencyStore.json(payload.contact), caseId])
             try Outbox.enqueue(envelope, db)

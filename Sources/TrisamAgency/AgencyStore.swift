@@ -236,4 +236,12 @@ extension AgencyStore {
         try Int64.fetchOne(db, sql: "SELECT id FROM caseFile WHERE clientRef = ? AND area = ? AND closedOn IS NULL",
                            arguments: [clientRef.rawValue, area.rawValue])
     }
+
+    /// This agency's open case for `area`, or 404 naming the area.
+    static func requireOpenCase(_ db: Database, _ clientRef: ClientRef, _ area: Area) throws -> Int64 {
+        guard let caseId = try openCase(db, clientRef, area) else {
+            throw APIError.notFound("area", "this agency has no open case for area \(area.rawValue)")
+        }
+        return caseId
+    }
 }
