@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // librdkafka from the system (Debian: librdkafka-dev), rdkafka.h and rdkafka_mock.h.
@@ -53,6 +54,7 @@ let package = Package(
             name: "TrisamAgency",
             dependencies: [
                 "TrisamBus",
+                "TrisamSip",
                 "TrisamKafka",
                 "TrisamContracts",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,6 +92,19 @@ let package = Package(
             name: "TrisamSip",
             dependencies: ["TrisamContracts"]
         ),
+        // The coordinators' dashboard: Swedish server-rendered pages over the coordinator's store.
+        .target(
+            name: "TrisamDashboard",
+            dependencies: [
+                "TrisamCoordinator",
+                "TrisamCoordinatorCore",
+                "TrisamContracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
         // Scenario simulator: a realistic population driven through the agency services' HTTP APIs.
         .target(
             name: "TrisamSimulator",
@@ -110,6 +125,7 @@ let package = Package(
                 "TrisamBus",
                 "TrisamAgency",
                 "TrisamCoordinator",
+                "TrisamDashboard",
                 "TrisamSimulator",
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -132,6 +148,15 @@ let package = Package(
         .testTarget(
             name: "TrisamCoordinatorTests",
             dependencies: ["TrisamCoordinator", "TrisamCoordinatorCore", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport"]
+        ),
+        .testTarget(
+            name: "TrisamDashboardTests",
+            dependencies: ["TrisamDashboard", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport"]
+        ),
+        // Whole-system flows across real agency and coordinator processes on an embedded broker.
+        .testTarget(
+            name: "TrisamEndToEndTests",
+            dependencies: ["TrisamSip", "TrisamContracts", "TrisamKafka", "TrisamTestSupport"]
         ),
         .testTarget(
             name: "TrisamSimulatorTests",
