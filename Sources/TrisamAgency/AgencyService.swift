@@ -23,6 +23,8 @@ public final class AgencyService: Sendable {
     let pseudonymizer: Pseudonymizer
     let signal: OutboxSignal
     let logger: Logger
+    /// Shares one commit among concurrent requests.
+    private let writer: GroupCommitWriter
     /// Today's date in Sweden; replaceable for tests.
     let today: @Sendable () -> LocalDate
 
@@ -34,6 +36,7 @@ public final class AgencyService: Sendable {
         self.signal = signal
         self.logger = logger
         self.today = today
+        self.writer = GroupCommitWriter(pool: store.pool)
     }
 
     var rules: DateRules { DateRules(today: today()) }
@@ -42,10 +45,11 @@ public final class AgencyService: Sendable {
         EventEnvelope(source: .agency(agency), subject: clientRef, event: event)
     }
 
-    /// Runs `body` in one write transaction; wakes the outbox publisher after a commit.
+    /// Runs `body` all-or-nothing in a write transaction (shared with concurrent requests, see
+    /// ``GroupCommitWriter``); returns after the commit and wakes the outbox publisher.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(APIError) -> T {
         do {
-            let result = try await store.pool.write(body)
+            let result = try await writer.write(body)
             signal.notify()
             return result
         } catch let error as APIError {

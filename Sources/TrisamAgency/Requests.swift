@@ -236,24 +236,15 @@ public struct StatusRequest: Sendable {
                            message: "type \"\(typeName.prefix(60))\" is not in \(agency.rawValue)'s vocabulary; allowed: \(allowedList)")
         }
         guard let payloadValue = object["payload"] else { throw .missing("payload") }
-        guard let payloadObject = payloadValue as? [String: Any], let payloadData = try? JSONSerialization.data(withJSONObject: payloadValue) else {
+        guard let payloadObject = payloadValue as? [String: Any] else {
             throw .invalid("payload", "must be a JSON object")
         }
-        let subject = clientRef
-        let message = EncodedEvent(
-            key: Array(subject.rawValue.utf8),
-            headers: [
-                EventHeader(name: EventEnvelope.Header.specVersion, string: "1.0"),
-                EventHeader(name: EventEnvelope.Header.id, string: eventId),
-                EventHeader(name: EventEnvelope.Header.source, string: EventSource.agency(agency).uri),
-                EventHeader(name: EventEnvelope.Header.type, string: type.cloudEventsType),
-                EventHeader(name: EventEnvelope.Header.time, string: Timestamp.format(now)),
-                EventHeader(name: EventEnvelope.Header.subject, string: subject.rawValue),
-            ],
-            value: Array(payloadData))
         let envelope: EventEnvelope
         do {
-            envelope = try EventEnvelope(decoding: message)
+            // The wire carries milliseconds; the stored event has the same time as the published one.
+            let time = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+            envelope = try EventEnvelope(id: eventId, source: .agency(agency), time: time, subject: clientRef, type: type,
+                                         payloadAt: "payload", in: data, parsedPayload: payloadObject)
         } catch {
             switch error {
             case .invalidPayload(let violation): throw .violation(violation, prefix: "payload")

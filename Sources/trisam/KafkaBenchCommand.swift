@@ -32,6 +32,11 @@ struct KafkaBenchCommand: AsyncParsableCommand {
     @Option(help: "Brokers of the in-process embedded cluster (ignored with --bootstrap).")
     var brokers: Int = 1
 
+    @Option(help: "Run only one side (for profiling one path): direct, swift or both.")
+    var side: Side = .both
+
+    enum Side: String, ExpressibleByArgument { case direct, swift, both }
+
     @Option(help: ArgumentHelp("Use this cluster instead of an in-process embedded one (topics must be auto-created or exist).", valueName: "servers"))
     var bootstrap: String?
 
@@ -84,14 +89,15 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             // Alternate which side goes first, so that neither always meets a fresher broker.
             let directFirst = round % 2 == 1
             var directProduce = 0.0, swiftProduce = 0.0, directConsume = 0.0, swiftConsume = 0.0
-            for side in directFirst ? [true, false] : [false, true] {
+            let order = (directFirst ? [true, false] : [false, true]).filter { self.side == .both || $0 == (self.side == .direct) }
+            for side in order {
                 if side {
                     directProduce = try await DirectLoop.produce(batch.outgoing(topic: directTopic), configuration: configuration)
                 } else {
                     swiftProduce = try await self.swiftProduce(batch.outgoing(topic: swiftTopic), configuration: configuration, logger: logger)
                 }
             }
-            for side in directFirst ? [true, false] : [false, true] {
+            for side in order {
                 if side {
                     directConsume = try await DirectLoop.consume(topic: directTopic, count: messages, configuration: configuration)
                 } else {

@@ -145,12 +145,45 @@ public struct EventEnvelope: Sendable, Equatable {
         } catch {
             throw .malformedJSON("\(error)")
         }
-        if let canonical = try? JSONSerialization.jsonObject(with: Self.encoder().encode(AnyPayload(event.payload))),
-           let unknown = StrictJSON.firstUnknownField(input: json, canonical: canonical) {
-            throw .invalidPayload(unknown)
-        }
+        try Self.refuseUnknownFields(of: event, input: json)
         self.init(id: id, source: source, time: time, subject: subject, event: event)
         try validate()
+    }
+
+    /// Builds an event whose payload sits as the member `key` of a larger JSON document, such as
+    /// an HTTP request body `{"type": …, "payload": {…}}`, decoding it in place: one strict
+    /// decode of `document`, no re-serialization of the payload. `parsedPayload` is that member
+    /// as already parsed (`JSONSerialization`), used to refuse fields the contract does not know.
+    /// Violations name fields relative to the payload, as ``init(decoding:)`` does.
+    public init(id: String, source: EventSource, time: Date, subject: ClientRef, type: EventType,
+                payloadAt key: String, in document: Data, parsedPayload: [String: Any]) throws(EventContractError) {
+        let event: TrisamEvent
+        do {
+            event = try Self.decoder().decode(EmbeddedPayloadDecoder.self, from: document,
+                                              configuration: EmbeddedPayloadDecoder.Position(type: type, key: key)).event
+        } catch let error as DecodingError {
+            var violation = StrictJSON.violation(for: error)
+            if violation.field == key {
+                violation = PayloadViolation(field: "(body)", reason: violation.reason)
+            } else if violation.field.hasPrefix(key + ".") {
+                violation = PayloadViolation(field: String(violation.field.dropFirst(key.count + 1)), reason: violation.reason)
+            }
+            throw .invalidPayload(violation)
+        } catch {
+            throw .malformedJSON("\(error)")
+        }
+        try Self.refuseUnknownFields(of: event, input: parsedPayload)
+        self.init(id: id, source: source, time: time, subject: subject, event: event)
+        try validate()
+    }
+
+    /// Refuses input with a field the decoded payload does not carry (the payload types decode
+    /// leniently; their canonical encoding is the contract).
+    private static func refuseUnknownFields(of event: TrisamEvent, input: Any) throws(EventContractError) {
+        if let canonical = try? JSONSerialization.jsonObject(with: Self.encoder().encode(AnyPayload(event.payload))),
+           let unknown = StrictJSON.firstUnknownField(input: input, canonical: canonical) {
+            throw .invalidPayload(unknown)
+        }
     }
 
     /// The CloudEvents Kafka header names (binary mode).
@@ -203,6 +236,28 @@ private struct PayloadDecoder: DecodableWithConfiguration {
     let event: TrisamEvent
     init(from decoder: any Decoder, configuration: EventType) throws {
         event = try TrisamEvent.decode(configuration, from: decoder)
+    }
+}
+
+/// Decodes the payload of type `position.type` found at member `position.key` of a document.
+private struct EmbeddedPayloadDecoder: DecodableWithConfiguration {
+    struct Position {
+        let type: EventType
+        let key: String
+    }
+
+    private struct Member: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    let event: TrisamEvent
+    init(from decoder: any Decoder, configuration: Position) throws {
+        let container = try decoder.container(keyedBy: Member.self)
+        event = try container.decode(PayloadDecoder.self, forKey: Member(stringValue: configuration.key),
+                                     configuration: configuration.type).event
     }
 }
 
