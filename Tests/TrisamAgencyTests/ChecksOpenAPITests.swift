@@ -53,9 +53,10 @@ struct OpenAPIDocument {
         defer { cluster.shutdown() }
         let af = try await Checks.AgencyProcess(.af, bootstrap: cluster.bootstrapServers, directory: directory)
         let routes = try Checks.runScript("validate-openapi.py", ["--routes"]).output.split(separator: "\n").map(String.init)
-        #expect(routes.count >= 20)
+        #expect(routes.count >= 36)
         let values = ["clientRef": String(repeating: "0f", count: 16), "area": "forsorjning", "consentId": "c-unknown",
-                      "handoverId": "h-unknown", "referralId": "r-unknown"]
+                      "handoverId": "h-unknown", "referralId": "r-unknown", "sipId": "s-unknown", "invitee": "af",
+                      "planId": "p-unknown", "actionId": "a1"]
         let answers = Answers()
         for route in routes {
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
