@@ -129,8 +129,8 @@ struct SipFlowEndToEndTests {
         try await system.startCoordinator(clock: start)
         let kommun = system.client(.kommun), af = system.client(.af), fk = system.client(.fk), region = system.client(.region)
 
-        let person = try await call(kommun, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)
-        let ref = try #require(person["clientRef"] as? String)
+        let registered = try await call(kommun, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)
+        let ref = try #require(registered["clientRef"] as? String)
 
         // Refused without a consent covering every invited agency, naming the uncovered ones.
         let sipRequest: [String: Any] = ["reason": "Behöver samordnade insatser efter utskrivning", "invited": ["af", "fk", "region"],
@@ -290,6 +290,12 @@ struct SipFlowEndToEndTests {
             guard state.status == 200, let body = try? state.json(), let plans = findPlans(body) else { return false }
             return plans.first?["revision"] as? Int == 2 && (plans.first?["actions"] as? [Any])?.count == 4
         }
+        let person = try await system.coordinatorClient.get("/persons/\(ref)").json()
+        let coordinatorPlan = try #require(findPlans(person)?.first)
+        let finished = (coordinatorPlan["actions"] as? [[String: Any]] ?? []).filter { $0["completed"] != nil }
+        #expect(finished.count == 2 && finished.compactMap { $0["notPossibleReason"] as? String } == ["Personen har inte längre sjukpenning"])
+        let sips = ((person["state"] as? [String: Any])?["sips"] as? [[String: Any]]) ?? []
+        #expect(sips.first { $0["id"] as? String == sipId }?["held"] != nil, "the coordinator shows the SIP as held: \(sips)")
         let clock = try await system.coordinatorClient.post("/admin/clock", json: ["now": "2027-04-12T08:00:00Z"])
         #expect(clock.status == 200, "\(clock.text)")
         try await eventually("the overdue action is flagged") {
