@@ -6,7 +6,8 @@ import TrisamContracts
 /// The HTTP API of one agency service (see contracts/openapi.yaml).
 public enum AgencyRoutes {
     /// The router: every route but `/health` needs a bearer token of this agency.
-    public static func router(service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit) -> Router<BasicRequestContext> {
+    public static func router(service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit,
+                              sipClock: @escaping @Sendable () -> Date = { Date() }) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: JSONErrorMiddleware(logger: service.logger))
         let agency = service.agency
@@ -104,6 +105,7 @@ public enum AgencyRoutes {
             let query = request.uri.queryParameters
             return respond(try await service.auditLog(who, clientRef: query.get("clientRef"), limit: query.get("limit")))
         }
+        SipRoutes.register(on: router, service: SipService(base: service, now: sipClock), staff: staff, body: body)
         return router
     }
 

@@ -15,6 +15,8 @@ public struct AgencyConfiguration: Sendable {
     public var kafka: KafkaConfiguration
     public var tokens: StaffTokens
     public var pseudonymizer: Pseudonymizer
+    /// The service's clock (today's date and "now" for SIP scheduling); fixed in tests.
+    public var clock: @Sendable () -> Date = { Date() }
 
     public init(agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
                 tokens: StaffTokens, pseudonymizer: Pseudonymizer) {
@@ -55,13 +57,13 @@ public enum AgencyServer {
         let store = try AgencyStore(path: configuration.storePath, agency: configuration.agency)
         let signal = OutboxSignal()
         let service = AgencyService(agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,
-                                    signal: signal, logger: logger)
+                                    signal: signal, logger: logger, today: { [clock = configuration.clock] in DateRules.swedishToday(clock()) })
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         let consumer = try KafkaConsumer(configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
                                          topics: [Topic.inbox(configuration.agency), Topic.consent], logger: logger)
         let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
         let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
-        let router = AgencyRoutes.router(service: service, tokens: configuration.tokens)
+        let router = AgencyRoutes.router(service: service, tokens: configuration.tokens, sipClock: configuration.clock)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-\(configuration.agency.rawValue)"),

@@ -145,6 +145,7 @@ public final class AgencyStore: Sendable {
                 CREATE INDEX audit_person ON audit(clientRef, seq);
                 """)
         }
+        SipStore.registerMigrations(&migrator)
         return migrator
     }
 

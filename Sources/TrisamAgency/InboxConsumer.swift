@@ -21,7 +21,7 @@ extension AgencyService {
             }
             // Refused before anything is written, so a redelivery is refused again.
             if topic != Topic.consent,
-               let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db) {
+               let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db) ?? SipInbox.wrongParty(envelope, db) {
                 return .deadLetter(reason: refusal)
             }
             try db.execute(sql: "INSERT INTO consumedEvent (eventId, topic, consumedAt) VALUES (?, ?, ?)",
@@ -49,6 +49,7 @@ extension AgencyService {
                 """, arguments: [envelope.id, envelope.type.rawValue, envelope.source.agency?.rawValue ?? "coordinator", clientRef.rawValue,
                                  AgencyStore.now(), Timestamp.format(envelope.time), InboxSummary.text(for: envelope),
                                  AgencyStore.json(AnyEncodable(envelope.event.payload))])
+            try SipInbox.apply(db, envelope, agency: agency)
             switch envelope.event {
             case .referralSent(let sent):
                 try ReferralRows.insert(db, clientRef, sent)

@@ -1,3 +1,4 @@
+import Foundation
 import TrisamContracts
 
 /// The one-line Swedish summary staff read for an inbox item. Pure: no I/O.
@@ -20,10 +21,50 @@ public enum InboxSummary {
         case .caseClosed(let p):
             return "\(sender) har avslutat sitt ärende för \(p.area.displayName)"
                 + (p.handoverTo.map { " (överlämnat till \($0.displayName))" } ?? "")
-        case .sipInvitationSent: return "Kallelse till SIP-möte från \(sender)"
+        case .sipInvitationSent(let p): return "Kallelse till SIP-möte från \(sender). Svar senast \(p.answerBy)"
+        case .sipInvitationAnswered(let p):
+            return p.answer == .accepted
+                ? "\(p.invitee.displayName) kommer till SIP-mötet: \(p.participant?.name ?? "namn saknas")"
+                : "\(p.invitee.displayName) avböjer SIP-mötet: \(p.reason ?? "")"
+        case .sipScheduled(let p):
+            return (p.sequence == 0 ? "SIP-möte bokat " : "SIP-möte ombokat till ") + SwedishTime.text(p.meeting.start)
+                + (p.location.map { ", \($0)" } ?? "")
+        case .sipCancelled(let p): return "SIP-mötet är inställt: \(p.reason)"
+        case .sipHeld(let p): return "SIP-mötet hölls \(p.heldOn)"
+        case .planCreated(let p):
+            return p.revisionNumber == 1
+                ? "Ny handlingsplan med \(p.leadAgency.displayName) som huvudansvarig"
+                : "Handlingsplanen är reviderad (version \(p.revisionNumber))"
         case .planActionAssigned(let p): return "Åtgärd i handlingsplanen för \(p.owner.displayName): \(p.description), senast \(p.dueDate)"
-        case .planActionCompleted(let p): return "\(p.owner.displayName) har slutfört en åtgärd i handlingsplanen"
+        case .planActionCompleted(let p):
+            return p.finalOutcome == .done
+                ? "\(p.owner.displayName) har slutfört en åtgärd i handlingsplanen"
+                : "\(p.owner.displayName) kan inte utföra en åtgärd i handlingsplanen: \(p.reason ?? "")"
+        case .planFollowUpSet(let p): return "Handlingsplanen följs upp \(p.followUpOn)"
+        case .planClosed(let p): return "Handlingsplanen är avslutad" + (p.outcome.map { " (\(PlanOutcomeText.swedish($0)))" } ?? "")
         default: return "Händelse \(envelope.type.rawValue) från \(sender)"
+        }
+    }
+}
+
+/// A meeting time as staff read it: `2027-03-30 kl. 10:00` in Swedish local time.
+enum SwedishTime {
+    static func text(_ date: Date) -> String {
+        let day = DateRules.swedishToday(date)
+        let parts = DateRules.stockholm.dateComponents([.hour, .minute], from: date)
+        return "\(day) kl. \(String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0))"
+    }
+}
+
+/// Swedish names of plan outcomes.
+enum PlanOutcomeText {
+    static func swedish(_ outcome: PlanOutcome) -> String {
+        switch outcome {
+        case .work: "arbete"
+        case .studies: "studier"
+        case .otherBenefit: "annan ersättning"
+        case .moved: "flyttat"
+        case .other: "annat"
         }
     }
 }

@@ -12,8 +12,9 @@ public struct BinaryStateError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 extension PersonState {
-    /// Format version written first; a reader refuses other versions.
-    public static let binaryFormatVersion: UInt8 = 2
+    /// Format version written first. Version 3 added plan revisions and not-possible actions;
+    /// a reader also accepts version 2 (read with those fields empty) and refuses others.
+    public static let binaryFormatVersion: UInt8 = 3
 
     /// The state in the compact binary form.
     public func binaryEncoded() -> [UInt8] {
@@ -40,7 +41,7 @@ extension PersonState {
     public init(binary: [UInt8]) throws(BinaryStateError) {
         var r = BinaryReader(bytes: binary)
         let version = try r.byte()
-        guard version == Self.binaryFormatVersion else {
+        guard version == Self.binaryFormatVersion || version == 2 else {
             throw BinaryStateError(reason: "format version \(version) is not \(Self.binaryFormatVersion)")
         }
         guard let ref = ClientRef(rawValue: try r.string()) else { throw BinaryStateError(reason: "clientRef is malformed") }
@@ -53,7 +54,7 @@ extension PersonState {
         region = try RegionStatus(&r)
         referrals = try r.array { r throws(BinaryStateError) in try ReferralState(&r) }
         sips = try r.array { r throws(BinaryStateError) in try SipState(&r) }
-        plans = try r.array { r throws(BinaryStateError) in try PlanState(&r) }
+        plans = try r.array { r throws(BinaryStateError) in try PlanState(&r, version: version) }
         consents = try r.array { r throws(BinaryStateError) in try ConsentState(&r) }
         handovers = try r.array { r throws(BinaryStateError) in try HandoverMark(&r) }
         lastEventTime = try r.optional { r throws(BinaryStateError) in try r.time() }
@@ -560,17 +561,25 @@ extension PlanState {
             w.date(v.dueDate)
             w.mark(v.assigned)
             w.optionalMark(v.completed)
+            w.optionalString(v.notPossibleReason)
         }
+        w.optionalInt(revision)
+        w.optional(revisedOn) { w, v in w.array(v) { w, d in w.date(d) } }
     }
 
-    init(_ r: inout BinaryReader) throws(BinaryStateError) {
+    init(_ r: inout BinaryReader, version: UInt8) throws(BinaryStateError) {
         self.init(id: try r.string(), sipId: try r.optionalString(), leadAgency: try r.code(), participants: try r.codes(), created: try r.mark())
         followUpOn = try r.optionalDate()
         actions = try r.array { r throws(BinaryStateError) in
             var action = PlanActionState(id: try r.string(), owner: try r.code(), ownerContact: try r.optionalString(),
                                          description: try r.string(), dueDate: try r.date(), assigned: try r.mark())
             action.completed = try r.optionalMark()
+            if version >= 3 { action.notPossibleReason = try r.optionalString() }
             return action
+        }
+        if version >= 3 {
+            revision = try r.optionalInt()
+            revisedOn = try r.optional { r throws(BinaryStateError) in try r.array { r throws(BinaryStateError) in try r.date() } }
         }
     }
 }

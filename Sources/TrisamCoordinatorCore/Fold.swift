@@ -270,7 +270,14 @@ extension PersonState {
                 plan.sipId = e.sipId
                 plan.leadAgency = e.leadAgency
                 plan.participants = e.participants
-                plan.created = mark(day)
+                if e.revisionNumber > (plan.revision ?? 1) {
+                    // A revision at a follow-up: the plan keeps its actions and its first creation
+                    // mark; the revision's day joins the history.
+                    plan.revision = e.revisionNumber
+                    plan.revisedOn = Array(((plan.revisedOn ?? []) + [day]).suffix(10))
+                } else if e.revisionNumber == 1 {
+                    plan.created = mark(day)
+                }
             }
         case .planActionAssigned(let e):
             let description = e.description.count > 80 ? String(e.description.prefix(79)) + "…" : e.description
@@ -290,6 +297,9 @@ extension PersonState {
             if let p = plans.firstIndex(where: { $0.id == e.planId }),
                let a = plans[p].actions.firstIndex(where: { $0.id == e.actionId }) {
                 plans[p].actions[a].completed = mark(e.completedOn)
+                if e.finalOutcome == .notPossible {
+                    plans[p].actions[a].notPossibleReason = String((e.reason ?? "").prefix(80))
+                }
             }
         case .planFollowUpSet(let e):
             updatePlan(e.planId, lead: e.leadAgency, participants: e.participants, mark(day)) { plan in

@@ -468,7 +468,10 @@ public struct PlanActionState: Codable, Sendable, Equatable {
     public var description: String
     public var dueDate: LocalDate
     public var assigned: Mark
+    /// When the owner finished it (done or not possible); a finished action is never overdue.
     public var completed: Mark?
+    /// Set when the owner marked the action not possible, with why (shortened to 80 characters).
+    public var notPossibleReason: String?
 
     public init(id: String, owner: Agency, ownerContact: String?, description: String, dueDate: LocalDate, assigned: Mark) {
         self.id = id
@@ -489,6 +492,10 @@ public struct PlanState: Codable, Sendable, Equatable {
     public var created: Mark
     public var followUpOn: LocalDate?
     public var actions: [PlanActionState] = []
+    /// The current revision (nil means 1, the plan first agreed).
+    public var revision: Int?
+    /// The days revisions 2, 3, … were agreed at follow-ups (history; the latest 10).
+    public var revisedOn: [LocalDate]?
 
     public init(id: String, sipId: String?, leadAgency: Agency, participants: [Agency], created: Mark) {
         self.id = id

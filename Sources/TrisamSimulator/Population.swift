@@ -26,6 +26,15 @@ public enum FailureMode: String, CaseIterable, Sendable {
     case illHealthNoSip = "ill-health-no-sip"
     /// FK acts without an open case with a named handläggare (000:L387).
     case noNamedContact = "no-named-contact"
+    /// Kommun calls a SIP and AF never answers the invitation (000:L509).
+    case sipInvitationUnanswered = "sip-invitation-unanswered"
+    /// A SIP is called, answered and scheduled but never recorded as held (000:L88).
+    case sipNotHeld = "sip-not-held"
+    /// A handlingsplan action that its owner never carries out (001:L658).
+    /// (A plan without a lead agency cannot be produced: the agency API refuses it, naming
+    /// `leadAgency`; the coordinator's `plan-without-lead` rule fires only when the lead later
+    /// closes all its cases.)
+    case planActionOverdue = "plan-action-overdue"
 }
 
 /// A person of the simulated population, with the steps that tell their story to the agencies.
@@ -153,6 +162,9 @@ struct Story {
         case .pingPong: pingPong()
         case .conflictingDemands: conflictingDemands()
         case .noNamedContact: noNamedContact()
+        case .sipInvitationUnanswered: sipInvitationUnanswered()
+        case .sipNotHeld: sipNotHeld()
+        case .planActionOverdue: planActionOverdue()
         }
         return SimulatedPerson(personnummer: number, isWoman: isWoman, age: age, barriers: barriers,
                                failureMode: mode, steps: steps)
@@ -287,6 +299,43 @@ struct Story {
 
     /// Registers the person at an agency's service once; the first registration (kommun's)
     /// gives the clientRef the later paths use.
+    private mutating func sipInvitationUnanswered() {
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
+            "reason": "Flera insatser behöver samordnas", "invited": ["af"], "answerBy": today.adding(days: 2).description,
+        ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad, AF svarar inte"))
+    }
+
+    /// The weekday working windows 7 to 13 days ahead, as availability (Stockholm winter offset:
+    /// in summer time the window is an hour later, still within working hours).
+    private func availability() -> [[String: String]] {
+        (7...13).map { today.adding(days: $0) }.filter { ($0.daysSinceEpoch + 3) % 7 < 5 }.map { day in
+            ["start": "\(day)T09:00:00+01:00", "end": "\(day)T15:00:00+01:00"]
+        }
+    }
+
+    private mutating func sipNotHeld() {
+        let name = random.pick(Self.fkStaff)
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
+            "reason": "Sjukskrivning och försörjningsstöd behöver samordnas", "invited": ["fk"],
+        ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad"))
+        steps.append(SimulationStep(.fk, "POST", "/sips/{sip}/invitations/fk/answer", body: Body.json([
+            "answer": "accepted", "participant": Body.contact(name, role: "handläggare"), "availability": availability(),
+        ]), label: "FK tackar ja"))
+        steps.append(SimulationStep(.kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
+                                    label: "SIP bokad (hålls aldrig)"))
+    }
+
+    private mutating func planActionOverdue() {
+        let name = random.pick(Self.afStaff)
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/plans", body: Body.json([
+            "leadAgency": "kommun", "participants": ["kommun", "af"], "goals": ["Egen försörjning"],
+            "subGoals": ["Kartläggning hos Arbetsförmedlingen"], "personGoal": "Jag vill ha ett jobb",
+            "followUpOn": today.adding(days: 60).description,
+            "actions": [["owner": "af", "ownerContact": Body.contact(name, role: "arbetsförmedlare"),
+                         "description": "Kartlägga arbetsförmåga", "dueDate": today.adding(days: 1).description]],
+        ]), label: "handlingsplan, AF:s åtgärd blir försenad"))
+    }
+
     private mutating func register(_ agency: Agency) {
         guard !registered.contains(agency) else { return }
         let first = registered.isEmpty

@@ -36,6 +36,9 @@ struct AgencyCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: ArgumentHelp("The service's clock: 'system', or 'fixed:<RFC 3339>' for tests and demos (today's date, SIP scheduling).", valueName: "clock"))
+    var clock: String = "system"
+
     @OptionGroup var kafka: KafkaOptions
 
     func validate() throws {
@@ -43,6 +46,9 @@ struct AgencyCommand: AsyncParsableCommand {
             throw ValidationError("--name must be one of \(Agency.allowedCodes), got \"\(name)\"")
         }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        if clock != "system", !(clock.hasPrefix("fixed:") && Timestamp.parse(String(clock.dropFirst(6))) != nil) {
+            throw ValidationError("--clock must be 'system' or 'fixed:<RFC 3339 date-time>', got \"\(clock)\"")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
@@ -60,13 +66,17 @@ struct AgencyCommand: AsyncParsableCommand {
         if tokens.count(for: agency) == 0 {
             FileHandle.standardError.write(Data("warning: no staff token is configured for \(agency.rawValue); every request except /health will be refused\n".utf8))
         }
-        let configuration = AgencyConfiguration(
+        var configuration = AgencyConfiguration(
             agency: agency, host: host, port: port ?? AgencyConfiguration.defaultPort(agency),
             storePath: AgencyConfiguration.storePath(stateDir: kafka.resolvedStateDir, agency: agency),
             kafka: try kafka.configuration(), tokens: tokens, pseudonymizer: pseudonymizer)
+        if let fixed = clock.hasPrefix("fixed:") ? Timestamp.parse(String(clock.dropFirst(6))) : nil {
+            configuration.clock = { fixed }
+        }
         let host = self.host
+        let storePath = configuration.storePath
         try await AgencyServer.run(configuration, logger: logger) { port in
-            printLine("trisam agency \(agency.rawValue): store \(configuration.storePath)")
+            printLine("trisam agency \(agency.rawValue): store \(storePath)")
             printLine("listening on http://\(host):\(port)")
         }
         printLine("trisam agency \(agency.rawValue): stopped")

@@ -53,9 +53,10 @@ struct OpenAPIDocument {
         defer { cluster.shutdown() }
         let af = try await Checks.AgencyProcess(.af, bootstrap: cluster.bootstrapServers, directory: directory)
         let routes = try Checks.runScript("validate-openapi.py", ["--routes"]).output.split(separator: "\n").map(String.init)
-        #expect(routes.count >= 20)
+        #expect(routes.count >= 36)
         let values = ["clientRef": String(repeating: "0f", count: 16), "area": "forsorjning", "consentId": "c-unknown",
-                      "handoverId": "h-unknown", "referralId": "r-unknown"]
+                      "handoverId": "h-unknown", "referralId": "r-unknown", "sipId": "s-unknown", "invitee": "af",
+                      "planId": "p-unknown", "actionId": "a1"]
         let answers = Answers()
         for route in routes {
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
@@ -80,6 +81,79 @@ struct OpenAPIDocument {
         }
         try answers.validate()
         #expect(try await af.stop() == 0, "\(af.output)")
+    }
+
+    @Test("a SIP and a handlingsplan between kommun and af: every answer validates against openapi.yaml")
+    func sipConversation() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cluster = try Checks.cluster(brokers: 1)
+        defer { cluster.shutdown() }
+        let clock = ["--clock", "fixed:2027-03-22T08:00:00Z"]
+        let kommunDirectory = directory.appendingPathComponent("kommun"), afDirectory = directory.appendingPathComponent("af")
+        try FileManager.default.createDirectory(at: kommunDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: afDirectory, withIntermediateDirectories: true)
+        let kommunProcess = try await Checks.AgencyProcess(.kommun, bootstrap: cluster.bootstrapServers, directory: kommunDirectory, extraArguments: clock)
+        let afProcess = try await Checks.AgencyProcess(.af, bootstrap: cluster.bootstrapServers, directory: afDirectory, extraArguments: clock)
+        let kommun = kommunProcess.client(), af = afProcess.client()
+        let a = Answers()
+
+        let ref = try #require(try await a.send(kommun, "POST", "/persons", json: ["personnummer": Checks.personnummer(32)], expect: 201)["clientRef"] as? String)
+        let request: [String: Any] = ["reason": "Samordning behövs.", "invited": ["af"], "afterDischarge": false]
+        _ = try await a.send(kommun, "POST", "/persons/\(ref)/sips", json: request, expect: 403)
+        _ = try await a.send(kommun, "POST", "/persons/\(ref)/consents",
+                             json: ["purpose": "sip", "agencies": ["kommun", "af"], "validUntil": "2028-01-01", "givenOn": "2027-03-20"], expect: 201)
+        _ = try await a.send(af, "POST", "/persons/\(ref)/sips", json: request, expect: 403)
+        let sipId = try #require(try await a.send(kommun, "POST", "/persons/\(ref)/sips", json: request, expect: 201)["sipId"] as? String)
+        try await eventually("af has the invitation and the consent", limit: .seconds(30)) {
+            let response = try await af.post("/sips/\(sipId)/invitations/af/answer", json: [
+                "answer": "accepted", "participant": ["name": "Per Lind"],
+                "availability": [["start": "2027-03-24T08:00:00Z", "end": "2027-03-24T12:00:00Z"]]])
+            a.record("POST", "/sips/\(sipId)/invitations/af/answer", response)
+            return response.status == 200
+        }
+        _ = try await a.send(af, "GET", "/sips/\(sipId)", expect: 200)
+        _ = try await a.send(af, "POST", "/sips/\(sipId)/invitations/kommun/answer", json: ["answer": "declined", "reason": "x"], expect: 403)
+        try await eventually("kommun has the answer", limit: .seconds(30)) {
+            try await kommun.get("/sips/\(sipId)").text.contains("\"accepted\"")
+        }
+        _ = try await a.send(kommun, "GET", "/sips/\(sipId)", expect: 200)
+        _ = try await a.send(kommun, "POST", "/sips/\(sipId)/schedule", json: ["start": "2027-03-01T08:00:00Z", "end": "2027-03-01T09:00:00Z"], expect: 400)
+        _ = try await a.send(kommun, "POST", "/sips/\(sipId)/schedule", json: ["durationMinutes": 60, "location": "Rum 3"], expect: 200)
+        _ = try await a.send(kommun, "POST", "/sips/\(sipId)/schedule", json: ["durationMinutes": 60], expect: 409)
+        _ = try await a.send(kommun, "POST", "/sips/\(sipId)/reschedule", json: ["start": "2027-03-24T09:00:00Z", "end": "2027-03-24T10:00:00Z"], expect: 200)
+        _ = try await a.send(kommun, "GET", "/sips/\(sipId)/calendar.ics", expect: 200)
+        _ = try await a.send(kommun, "POST", "/sips/\(sipId)/held", json: ["heldOn": "2027-03-22", "attendees": [["agency": "af", "name": "Per Lind"]]],
+                             expect: 400)
+        _ = try await a.send(kommun, "POST", "/sips/\(sipId)/cancel", json: ["reason": "Personen är sjuk."], expect: 200)
+        _ = try await a.send(kommun, "GET", "/sips/\(sipId)", expect: 200)
+
+        let plan: [String: Any] = ["sipId": sipId, "participants": ["kommun", "af"], "goals": ["Arbete"], "subGoals": ["Kartläggning"],
+                                   "personGoal": "Jag vill jobba i butik", "followUpOn": "2027-06-01",
+                                   "actions": [["owner": "af", "ownerContact": ["name": "Per Lind"], "description": "Kartläggning", "dueDate": "2027-04-20"],
+                                               ["owner": "af", "ownerContact": ["name": "Per Lind"], "description": "Praktik", "dueDate": "2027-05-20"]]]
+        _ = try await a.send(kommun, "POST", "/persons/\(ref)/plans", json: plan, expect: 400)
+        var withLead = plan
+        withLead["leadAgency"] = "kommun"
+        let planId = try #require(try await a.send(kommun, "POST", "/persons/\(ref)/plans", json: withLead, expect: 201)["planId"] as? String)
+        try await eventually("af sees its actions", limit: .seconds(30)) {
+            try await af.get("/actions?state=open").text.contains(planId)
+        }
+        _ = try await a.send(af, "GET", "/actions?state=open", expect: 200)
+        _ = try await a.send(af, "GET", "/actions?state=late", expect: 400)
+        _ = try await a.send(af, "GET", "/plans/\(planId)", expect: 200)
+        _ = try await a.send(kommun, "POST", "/plans/\(planId)/actions/a1/done", json: [String: Any](), expect: 403)
+        _ = try await a.send(af, "POST", "/plans/\(planId)/actions/a1/done", json: ["note": "Klar."], expect: 200)
+        _ = try await a.send(af, "POST", "/plans/\(planId)/actions/a2/not-possible", json: ["reason": "Ingen praktikplats."], expect: 200)
+        _ = try await a.send(af, "POST", "/plans/\(planId)/actions/a2/done", json: [String: Any](), expect: 409)
+        _ = try await a.send(kommun, "POST", "/plans/\(planId)/revise", json: ["goals": ["Arbete", "Körkort"], "followUpOn": "2027-09-01"], expect: 200)
+        _ = try await a.send(kommun, "GET", "/plans/\(planId)", expect: 200)
+        _ = try await a.send(kommun, "POST", "/plans/\(planId)/close", json: ["outcome": "work"], expect: 200)
+        _ = try await a.send(kommun, "GET", "/plans/\(planId)", expect: 200)
+
+        try a.validate()
+        #expect(try await kommunProcess.stop() == 0, "\(kommunProcess.output)")
+        #expect(try await afProcess.stop() == 0, "\(afProcess.output)")
     }
 
     @Test("a referral and a handover between kommun and af: every answer validates against openapi.yaml")

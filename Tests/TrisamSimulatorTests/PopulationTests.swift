@@ -81,6 +81,23 @@ struct PopulationTests {
         #expect(checked > 286)
     }
 
+    @Test("the SIP and plan failure modes go through the SIP and plan endpoints, with times ahead of today")
+    func sipAndPlanModes() throws {
+        let people = generate()
+        let unanswered = try #require(people.first { $0.failureMode == .sipInvitationUnanswered })
+        #expect(unanswered.steps.contains { $0.path == "/persons/{clientRef}/sips" && $0.capture?.name == "sip" })
+        #expect(!unanswered.steps.contains { $0.path.contains("/answer") })
+        let notHeld = try #require(people.first { $0.failureMode == .sipNotHeld })
+        #expect(notHeld.steps.map(\.path).suffix(3) == ["/persons/{clientRef}/sips", "/sips/{sip}/invitations/fk/answer", "/sips/{sip}/schedule"])
+        let answer = try #require(notHeld.steps.first { $0.path.hasSuffix("/answer") }?.body)
+        let slots = try #require((try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["availability"] as? [[String: String]])
+        #expect(!slots.isEmpty && slots.allSatisfy { $0["start"]! > today.adding(days: 6).description })
+        let overdue = try #require(people.first { $0.failureMode == .planActionOverdue })
+        let plan = try #require(overdue.steps.first { $0.path == "/persons/{clientRef}/plans" }?.body)
+        let object = try #require(try JSONSerialization.jsonObject(with: plan) as? [String: Any])
+        #expect(object["leadAgency"] as? String == "kommun")
+    }
+
     @Test("paths are filled from earlier answers, and an unknown placeholder is not guessed")
     func placeholders() {
         let step = SimulationStep(.region, "POST", "/referrals/{referral}/reject", label: "x")

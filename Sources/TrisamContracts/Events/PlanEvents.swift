@@ -26,15 +26,27 @@ public struct PlanCreated: EventPayload {
     public var goals: [String]
     /// Delmål.
     public var subGoals: [String]
+    /// The person's own goal in their own words ("Vart vill du?", 004:L989).
+    public var personGoal: String?
+    /// 1 for the plan first agreed; a revision at a follow-up republishes the whole plan under
+    /// the same `planId` with the next number, and consumers keep the earlier ones as history.
+    /// Absent means 1.
+    public var revision: Int?
 
-    public init(planId: String, sipId: String? = nil, leadAgency: Agency, participants: [Agency], goals: [String], subGoals: [String] = []) {
+    public init(planId: String, sipId: String? = nil, leadAgency: Agency, participants: [Agency], goals: [String], subGoals: [String] = [],
+                personGoal: String? = nil, revision: Int? = nil) {
         self.planId = planId
         self.sipId = sipId
         self.leadAgency = leadAgency
         self.participants = participants
         self.goals = goals
         self.subGoals = subGoals
+        self.personGoal = personGoal
+        self.revision = revision
     }
+
+    /// The revision number (1 when absent).
+    public var revisionNumber: Int { revision ?? 1 }
 
     public func validate() throws(PayloadViolation) {
         try validatePlan(planId, leadAgency, participants)
@@ -43,6 +55,8 @@ public struct PlanCreated: EventPayload {
         for (index, goal) in goals.enumerated() { try Check.text(goal, "goals[\(index)]") }
         try Check.list(subGoals, "subGoals", minimum: 0, maximum: 50)
         for (index, goal) in subGoals.enumerated() { try Check.text(goal, "subGoals[\(index)]") }
+        if let personGoal { try Check.text(personGoal, "personGoal") }
+        if let revision, !(1...1000).contains(revision) { throw PayloadViolation(field: "revision", reason: "must be between 1 and 1000") }
     }
 
     public func refusal(of source: EventSource) -> String? { refuseUnlessParticipant(participants, source, Self.eventType) }
@@ -88,7 +102,15 @@ public struct PlanActionAssigned: EventPayload {
     public func topics(from source: EventSource) -> [String] { Source.inboxes([owner, leadAgency]) }
 }
 
-/// The owner completed an action of the plan.
+/// How the owner finished an action.
+public enum PlanActionOutcome: String, Vocabulary {
+    /// Done as planned.
+    case done
+    /// Cannot be done; `reason` says why.
+    case notPossible = "not-possible"
+}
+
+/// The owner finished an action of the plan: done, or marked not possible with a reason.
 public struct PlanActionCompleted: EventPayload {
     public static let eventType = EventType.planActionCompleted
     public var planId: String
@@ -97,20 +119,37 @@ public struct PlanActionCompleted: EventPayload {
     public var owner: Agency
     public var completedOn: LocalDate
     public var note: String?
+    /// Absent means done.
+    public var outcome: PlanActionOutcome?
+    /// Why the action is not possible (required then, not allowed otherwise).
+    public var reason: String?
 
-    public init(planId: String, actionId: String, leadAgency: Agency, owner: Agency, completedOn: LocalDate, note: String? = nil) {
+    public init(planId: String, actionId: String, leadAgency: Agency, owner: Agency, completedOn: LocalDate, note: String? = nil,
+                outcome: PlanActionOutcome? = nil, reason: String? = nil) {
         self.planId = planId
         self.actionId = actionId
         self.leadAgency = leadAgency
         self.owner = owner
         self.completedOn = completedOn
         self.note = note
+        self.outcome = outcome
+        self.reason = reason
     }
+
+    /// The outcome (done when absent).
+    public var finalOutcome: PlanActionOutcome { outcome ?? .done }
 
     public func validate() throws(PayloadViolation) {
         try Check.identifier(planId, "planId")
         try Check.identifier(actionId, "actionId")
         if let note { try Check.text(note, "note") }
+        switch finalOutcome {
+        case .done:
+            if reason != nil { throw PayloadViolation(field: "reason", reason: "is allowed only when outcome is not-possible") }
+        case .notPossible:
+            guard let reason else { throw PayloadViolation(field: "reason", reason: "is required when outcome is not-possible") }
+            try Check.text(reason, "reason")
+        }
     }
 
     public func refusal(of source: EventSource) -> String? {
@@ -148,6 +187,13 @@ public enum PlanCloseReason: String, Vocabulary {
     case other
 }
 
+/// Where the person went when the plan closed.
+public enum PlanOutcome: String, Vocabulary {
+    case work, studies
+    case otherBenefit = "other-benefit"
+    case moved, other
+}
+
 /// The plan was closed.
 public struct PlanClosed: EventPayload {
     public static let eventType = EventType.planClosed
@@ -156,13 +202,17 @@ public struct PlanClosed: EventPayload {
     public var participants: [Agency]
     public var reason: PlanCloseReason
     public var closedOn: LocalDate
+    /// The outcome for the person (work, studies, other benefit, moved, other).
+    public var outcome: PlanOutcome?
 
-    public init(planId: String, leadAgency: Agency, participants: [Agency], reason: PlanCloseReason, closedOn: LocalDate) {
+    public init(planId: String, leadAgency: Agency, participants: [Agency], reason: PlanCloseReason, closedOn: LocalDate,
+                outcome: PlanOutcome? = nil) {
         self.planId = planId
         self.leadAgency = leadAgency
         self.participants = participants
         self.reason = reason
         self.closedOn = closedOn
+        self.outcome = outcome
     }
 
     public func validate() throws(PayloadViolation) { try validatePlan(planId, leadAgency, participants) }

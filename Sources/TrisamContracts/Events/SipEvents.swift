@@ -159,14 +159,18 @@ public struct SipScheduled: EventPayload {
     /// 0 when first scheduled, +1 on each reschedule (iCalendar SEQUENCE).
     public var sequence: Int
     public var location: String?
+    /// The named staff expected at the meeting (organizer first), for the calendar's ATTENDEEs.
+    public var attendees: [Attendee]?
 
-    public init(sipId: String, caller: Agency, participants: [Agency], meeting: TimeSlot, sequence: Int, location: String? = nil) {
+    public init(sipId: String, caller: Agency, participants: [Agency], meeting: TimeSlot, sequence: Int, location: String? = nil,
+                attendees: [Attendee]? = nil) {
         self.sipId = sipId
         self.caller = caller
         self.participants = participants
         self.meeting = meeting
         self.sequence = sequence
         self.location = location
+        self.attendees = attendees
     }
 
     public func validate() throws(PayloadViolation) {
@@ -175,6 +179,15 @@ public struct SipScheduled: EventPayload {
         try meeting.validate("meeting")
         guard (0...1000).contains(sequence) else { throw PayloadViolation(field: "sequence", reason: "must be between 0 and 1000") }
         if let location { try Check.name(location, "location") }
+        if let attendees {
+            try Check.list(attendees, "attendees", maximum: 20)
+            for (index, attendee) in attendees.enumerated() {
+                try Check.name(attendee.name, "attendees[\(index)].name")
+                if !participants.contains(attendee.agency) {
+                    throw PayloadViolation(field: "attendees[\(index)].agency", reason: "must be one of participants")
+                }
+            }
+        }
     }
 
     public func refusal(of source: EventSource) -> String? { refuseUnlessCaller(caller, source, Self.eventType) }

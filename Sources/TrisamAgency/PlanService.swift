@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import TrisamContracts
+
+/// Handlingsplaner through an agency service. A plan is recorded, revised and closed by its lead
+/// agency (the one with the overall responsibility); each action's owner marks it done or not
+/// possible. Every version of the plan is kept (`planRevision`).
+extension SipService {
+    /// `POST /persons/{clientRef}/plans`: refused without a lead agency (naming `leadAgency`),
+    /// when this agency is not the lead, or without a valid `sip` consent covering the
+    /// participants. Publishes plan.created (revision 1), plan.followup.set and one
+    /// plan.action.assigned per action (to its owner's inbox).
+    public func createPlan(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+        let request = try StrictBody.decode(CreatePlanRequest.self, from: body)
+        guard let lead = request.leadAgency else {
+            throw APIError(status: 400, code: .missingField, field: "leadAgency",
+                           message: "leadAgency is required: a handlingsplan needs one lead agency with the overall responsibility")
+        }
+        let agency = self.agency
+        if lead != agency {
+            throw .wrongParty("a plan is recorded by its lead agency; ask \(lead.rawValue) to record it, or make \(agency.rawValue) the lead",
+                              field: "leadAgency")
+        }
+        let planId = UUID().uuidString.lowercased()
+        let rules = base.rules
+        let (created, followUp, actions) = try PlanChecks.events(
+            planId: planId, sipId: request.sipId, lead: lead, participants: request.participants, goals: request.goals,
+            subGoals: request.subGoals ?? [], personGoal: request.personGoal, followUpOn: request.followUpOn, actions: request.actions,
+            firstAction: 1, revision: 1, rules: rules)
+        let events = [self.envelope(clientRef, .planCreated(created)), self.envelope(clientRef, .planFollowUpSet(followUp))]
+            + actions.map { self.envelope(clientRef, .planActionAssigned($0)) }
+        try await base.transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            if let sipId = request.sipId {
+                guard let sip = try SipStore.sip(db, sipId), sip.clientRef == clientRef else {
+                    throw APIError.notFound("sipId", "no SIP \(sipId.prefix(128)) for this person is known to this agency")
+                }
+            }
+            try AgencyStore.requireConsent(db, clientRef, .sip, Set(request.participants), today: rules.today, field: "participants")
+            try db.execute(sql: """
+                INSERT INTO plan (planId, clientRef, sipId, leadAgency, participants, revision, state, followUpOn, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, 1, 'open', ?, ?, ?)
+                """, arguments: [planId, clientRef.rawValue, request.sipId, lead.rawValue, SipStore.list(request.participants),
+                                 request.followUpOn.description, AgencyStore.now(), AgencyStore.now()])
+            try Self.storeRevision(db, created, followUpOn: request.followUpOn, actions: actions, by: staff)
+            for action in actions { try SipStore.insertAction(db, clientRef: clientRef, action) }
+            for event in events { try Outbox.enqueue(event, db) }
+            try AgencyStore.audit(db, staff, "plan.create", clientRef: clientRef,
+                                  detail: "lead \(lead.rawValue), \(actions.count) actions, follow-up \(request.followUpOn)")
+        }
+        return APIResult(201, ["planId": planId, "revision": 1, "actionIds": actions.map(\.actionId), "eventId": events[0].id])
+    }
+
+    /// `POST /plans/{planId}/revise`: a follow-up revises the plan (lead only); the earlier
+    /// version is kept, new actions are added.
+    public func revisePlan(_ staff: Staff, planId: String, body: Data) async throws(APIError) -> APIResult {
+        let request = try StrictBody.decode(RevisePlanRequest.self, from: body)
+        let rules = base.rules
+        let agency = self.agency
+        let result = try await base.transaction { db -> AnySendable in
+            let plan = try Self.requireLedPlan(db, planId, agency: agency)
+            let existing = try SipStore.actions(db, planId: planId).count
+            let revision = plan.revision + 1
+            let (created, followUp, actions) = try PlanChecks.events(
+                planId: planId, sipId: plan.sipId, lead: plan.leadAgency, participants: plan.participants, goals: request.goals,
+                subGoals: request.subGoals ?? [], personGoal: request.personGoal, followUpOn: request.followUpOn,
+                actions: request.actions ?? [], firstAction: existing + 1, revision: revision, rules: rules)
+            try AgencyStore.requireConsent(db, plan.clientRef, .sip, Set(plan.participants), today: rules.today, field: "planId")
+            let events = [self.envelope(plan.clientRef, .planCreated(created)), self.envelope(plan.clientRef, .planFollowUpSet(followUp))]
+                + actions.map { self.envelope(plan.clientRef, .planActionAssigned($0)) }
+            try db.execute(sql: "UPDATE plan SET revision = ?, followUpOn = ?, updatedAt = ? WHERE planId = ?",
+                           arguments: [revision, request.followUpOn.description, AgencyStore.now(), planId])
+            try Self.storeRevision(db, created, followUpOn: request.followUpOn, actions: actions, by: staff)
+            for action in actions { try SipStore.insertAction(db, clientRef: plan.clientRef, action) }
+            for event in events { try Outbox.enqueue(event, db) }
+            try AgencyStore.audit(db, staff, "plan.revise", clientRef: plan.clientRef, detail: "revision \(revision), \(actions.count) new actions")
+            return AnySendable(["planId": planId, "revision": revision, "actionIds": actions.map(\.actionId), "eventId": events[0].id] as [String: Any])
+        }
+        return APIResult(200, result.value as! [String: Any])
+    }
+
+    /// `POST /plans/{planId}/close` with the outcome (lead only).
+    public func closePlan(_ staff: Staff, planId: String, body: Data) async throws(APIError) -> APIResult {
+        let request = try StrictBody.decode(ClosePlanRequest.self, from: body)
+        let rules = base.rules
+        let closedOn = request.closedOn ?? rules.today
+        try rules.happened(closedOn, "closedOn")
+        let agency = self.agency
+        let result = try await base.transaction { db -> [String: String] in
+            let plan = try Self.requireLedPlan(db, planId, agency: agency)
+            let closed = PlanClosed(planId: planId, leadAgency: plan.leadAgency, participants: plan.participants,
+                                    reason: request.reason ?? (request.outcome == .other ? .other : .goalsReached), closedOn: closedOn,
+                                    outcome: request.outcome)
+            let envelope = self.envelope(plan.clientRef, .planClosed(closed))
+            try db.execute(sql: "UPDATE plan SET state = 'closed', closeReason = ?, outcome = ?, closedOn = ?, updatedAt = ? WHERE planId = ?",
+                           arguments: [closed.reason.rawValue, request.outcome.rawValue, closedOn.description, AgencyStore.now(), planId])
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "plan.close", clientRef: plan.clientRef, detail: "outcome \(request.outcome.rawValue)")
+            return ["planId": planId, "state": "closed", "outcome": request.outcome.rawValue, "eventId": envelope.id]
+        }
+        return APIResult(200, result)
+    }
+
+    /// `POST /plans/{planId}/actions/{actionId}/done` or `/not-possible` (owner only).
+    public func finishAction(_ staff: Staff, planId: String, actionId: String, outcome: PlanActionOutcome, body: Data) async throws(APIError) -> APIResult {
+        var note: String?
+        var reason: String?
+        var completedOn = base.today()
+        switch outcome {
+        case .done:
+            let request = try StrictBody.decode(ActionDoneRequest.self, from: body.isEmpty ? Data("{}".utf8) : body)
+            note = request.note
+            if let date = request.completedOn { try base.rules.happened(date, "completedOn"); completedOn = date }
+        case .notPossible:
+            reason = try TextRequest.decode(body, field: "reason").text
+        }
+        let (finalNote, finalReason, day) = (note, reason, completedOn)
+        let agency = self.agency
+        let result = try await base.transaction { db -> [String: String] in
+            guard let action = try SipStore.actions(db, planId: planId).first(where: { $0.actionId == actionId }) else {
+                throw APIError.notFound("actionId", "no action \(actionId.prefix(64)) of plan \(planId.prefix(64)) is known to this agency")
+            }
+            guard action.owner == agency else {
+                throw APIError.wrongParty("only the owner (\(action.owner.rawValue)) marks this action \(outcome.rawValue)", field: "actionId")
+            }
+            guard action.state == "open" else { throw APIError.conflict("the action is already \(action.state)", field: "actionId") }
+            let completed = PlanActionCompleted(planId: planId, actionId: actionId, leadAgency: action.leadAgency, owner: agency,
+                                                completedOn: day, note: finalNote, outcome: outcome == .done ? nil : outcome, reason: finalReason)
+            do { try completed.validate() } catch let error as PayloadViolation { throw APIError.violation(error) }
+            let envelope = self.envelope(action.clientRef, .planActionCompleted(completed))
+            try SipStore.storeCompleted(db, completed)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "plan.action.\(outcome.rawValue)", clientRef: action.clientRef, detail: "\(planId) \(actionId)")
+            return ["planId": planId, "actionId": actionId, "state": outcome.rawValue, "eventId": envelope.id]
+        }
+        return APIResult(200, result)
+    }
+
+    /// `GET /plans/{planId}`: the lead sees the plan with every revision and action; an owner
+    /// sees its own actions of the plan.
+    public func planView(_ staff: Staff, planId: String) async throws(APIError) -> APIResult {
+        let agency = self.agency
+        let result = try await base.transaction { db -> AnySendable in
+            let actions = try SipStore.actions(db, planId: planId)
+            guard let plan = try SipStore.plan(db, planId) else {
+                let mine = actions.filter { $0.owner == agency }
+                guard let first = mine.first else { throw APIError.notFound("planId", "no plan \(planId.prefix(128)) is known to this agency") }
+                try AgencyStore.audit(db, staff, "plan.read", clientRef: first.clientRef, detail: planId)
+                return AnySendable(["planId": planId, "role": "owner", "leadAgency": first.leadAgency.rawValue,
+                                    "actions": mine.map(\.json)] as [String: Any])
+            }
+            let revisions = try Row.fetchAll(db, sql: "SELECT * FROM planRevision WHERE planId = ? ORDER BY revision", arguments: [planId])
+                .map { row -> [String: Any] in
+                    var item = (try? JSONSerialization.jsonObject(with: Data((row["content"] as String).utf8))) as? [String: Any] ?? [:]
+                    item["revision"] = row["revision"] as Int
+                    item["revisedAt"] = row["revisedAt"] as String
+                    item["revisedBy"] = row["revisedBy"] as String
+                    return item
+                }
+            var body: [String: Any] = ["planId": planId, "role": "lead", "clientRef": plan.clientRef.rawValue, "leadAgency": plan.leadAgency.rawValue,
+                                       "participants": plan.participants.map(\.rawValue), "revision": plan.revision, "state": plan.state,
+                                       "current": revisions.last ?? [:], "revisions": revisions, "actions": actions.map(\.json)]
+            if let sipId = plan.sipId { body["sipId"] = sipId }
+            if let followUpOn = plan.followUpOn { body["followUpOn"] = followUpOn }
+            if let outcome = plan.outcome { body["outcome"] = outcome }
+            if let closedOn = plan.closedOn { body["closedOn"] = closedOn }
+            try AgencyStore.audit(db, staff, "plan.read", clientRef: plan.clientRef, detail: planId)
+            return AnySendable(body)
+        }
+        return APIResult(200, result.value as! [String: Any])
+    }
+
+    /// `GET /actions?state=open`: the plan actions this agency owns.
+    public func myActions(_ staff: Staff, state: String?) async throws(APIError) -> APIResult {
+        if let state, !["open", "done", "not-possible"].contains(state) {
+            throw .invalid("state", "must be one of: open, done, not-possible")
+        }
+        let agency = self.agency
+        let items = try await base.transaction { db -> AnySendable in
+            let actions = try SipStore.actions(db, owner: agency).filter { state == nil || $0.state == state }
+            for person in Set(actions.map(\.clientRef.rawValue)).sorted() {
+                try AgencyStore.audit(db, staff, "plan.actions.read", clientRef: ClientRef(rawValue: person), detail: "action listing")
+            }
+            return AnySendable(actions.map(\.json))
+        }
+        return APIResult(200, ["items": items.value])
+    }
+
+    static func requireLedPlan(_ db: Database, _ planId: String, agency: Agency) throws -> SipStore.PlanRow {
+        guard let plan = try SipStore.plan(db, planId) else {
+            if try SipStore.actions(db, planId: planId).first != nil {
+                throw APIError.wrongParty("only the lead agency changes this plan", field: "planId")
+            }
+            throw APIError.notFound("planId", "no plan \(planId.prefix(128)) is known to this agency")
+        }
+        guard plan.state == "open" else { throw APIError.conflict("the plan is closed", field: "planId") }
+        return plan
+    }
+
+    static func storeRevision(_ db: Database, _ created: PlanCreated, followUpOn: LocalDate, actions: [PlanActionAssigned], by staff: Staff) throws {
+        var content: [String: Any] = ["goals": created.goals, "subGoals": created.subGoals, "followUpOn": followUpOn.description,
+                                      "newActions": actions.map(\.actionId)]
+        if let personGoal = created.personGoal { content["personGoal"] = personGoal }
+        let data = try JSONSerialization.data(withJSONObject: content, options: [.sortedKeys])
+        try db.execute(sql: "INSERT INTO planRevision (planId, revision, content, revisedAt, revisedBy) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [created.planId, created.revisionNumber, String(decoding: data, as: UTF8.self), AgencyStore.now(), staff.name])
+    }
+}

@@ -1,0 +1,294 @@
+import Foundation
+import GRDB
+import Logging
+import TrisamContracts
+import TrisamSip
+
+/// SIP meetings through an agency service: request (kommun or region), invitations, answers,
+/// scheduling (earliest common slot with ``SlotFinder`` or a chosen time), reschedule, cancel,
+/// the calendar file and recording the meeting as held. Follows ``AgencyService``: a request is
+/// validated first, then applied in one transaction with its outbox events and audit row.
+public final class SipService: Sendable {
+    let base: AgencyService
+    /// The current instant; injectable so tests decide what "in the past" means.
+    let now: @Sendable () -> Date
+    let finder = SlotFinder()
+    let calendar = SipCalendar()
+
+    public init(base: AgencyService, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.base = base
+        self.now = now
+    }
+
+    var agency: Agency { base.agency }
+
+    /// An event of this agency about the person, stamped with the service's clock.
+    func envelope(_ clientRef: ClientRef, _ event: TrisamEvent) -> EventEnvelope {
+        EventEnvelope(source: .agency(agency), time: now(), subject: clientRef, event: event)
+    }
+
+    /// Refuses with 403 consent_missing naming the agencies no valid consent of `purpose`
+    /// (that also covers `caller`) covers.
+    static func requireConsent(_ db: Database, _ clientRef: ClientRef, caller: Agency, invited: [Agency], today: LocalDate, field: String) throws {
+        let needed = Set(invited + [caller])
+        let consents = try AgencyStore.consents(db, clientRef)
+        if ConsentCoverage.covering(consents, purpose: .sip, agencies: needed, on: today) != nil { return }
+        let best = consents.filter { $0.purpose == .sip && $0.isValid(on: today) && $0.agencies.contains(caller) }
+            .max { $0.agencies.intersection(needed).count < $1.agencies.intersection(needed).count }
+        let uncovered = needed.subtracting(best?.agencies ?? []).map(\.rawValue).sorted()
+        throw APIError.consentMissing("no valid consent for purpose sip covers \(uncovered.joined(separator: ", ")) together with \(caller.rawValue); "
+                                      + "register one with POST /persons/{clientRef}/consents", field: field)
+    }
+
+    // MARK: Request and invitations
+
+    /// `POST /persons/{clientRef}/sips`: needs a valid `sip` consent covering the caller and
+    /// every invited agency. Publishes sip.requested and one sip.invitation.sent per invitee.
+    public func requestSip(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+        let sipId = UUID().uuidString.lowercased()
+        let rules = base.rules
+        let (requested, answerBy) = try StrictBody.decode(RequestSipRequest.self, from: body).validated(by: agency, sipId: sipId, rules: rules)
+        let agency = self.agency
+        var events = [self.envelope(clientRef, .sipRequested(requested))]
+        for invitee in requested.invited {
+            events.append(self.envelope(clientRef, .sipInvitationSent(SipInvitationSent(sipId: sipId, caller: agency, invitee: invitee, answerBy: answerBy))))
+        }
+        let outgoing = events
+        try await base.transaction { db in
+            try AgencyStore.requirePerson(db, clientRef)
+            try Self.requireConsent(db, clientRef, caller: agency, invited: requested.invited, today: rules.today, field: "invited")
+            try SipStore.insertSip(db, sipId: sipId, clientRef: clientRef, caller: agency, isCaller: true, reason: requested.reason,
+                                   afterDischarge: requested.afterDischarge, organizer: staff.name)
+            for invitee in requested.invited { try SipStore.insertInvitation(db, sipId: sipId, invitee: invitee, answerBy: answerBy) }
+            for event in outgoing { try Outbox.enqueue(event, db) }
+            try AgencyStore.audit(db, staff, "sip.request", clientRef: clientRef,
+                                  detail: "invited \(SipStore.list(requested.invited))\(requested.afterDischarge ? " after discharge" : "")")
+        }
+        return APIResult(201, ["sipId": sipId, "answerBy": answerBy.description, "eventId": outgoing[0].id])
+    }
+
+    /// `POST /sips/{sipId}/invitations/{invitee}/answer`: only the invited agency answers its
+    /// own invitation (403 wrong_party otherwise).
+    public func answer(_ staff: Staff, sipId: String, invitee: String, body: Data) async throws(APIError) -> APIResult {
+        guard let invitee = Agency(rawValue: invitee) else {
+            throw .notFound("invitee", "invitee must be one of: \(Agency.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let agency = self.agency
+        if invitee != agency {
+            throw .wrongParty("staff of \(agency.rawValue) answer only \(agency.rawValue)'s invitation, not \(invitee.rawValue)'s", field: "invitee")
+        }
+        let request = try StrictBody.decode(AnswerSipRequest.self, from: body)
+        let now = self.now()
+        let today = base.today()
+        let result = try await base.transaction { db -> [String: String] in
+            let sip = try SipStore.requireSip(db, sipId)
+            if sip.isCaller {
+                throw APIError.wrongParty("\(agency.rawValue) called this SIP; only the invited agencies answer", field: "invitee")
+            }
+            guard let invitation = try SipStore.invitations(db, sipId).first(where: { $0.invitee == agency }) else {
+                throw APIError.wrongParty("\(agency.rawValue) is not invited to SIP \(sipId)", field: "invitee")
+            }
+            if let answer = invitation.answer { throw APIError.conflict("this invitation was already answered (\(answer.rawValue))", field: "sipId") }
+            if sip.state != "requested" { throw APIError.conflict("the SIP is \(sip.state); it takes no more answers", field: "sipId") }
+            let payload = try request.validated(sipId: sipId, caller: sip.caller, invitee: agency, now: now)
+            try AgencyStore.requireConsent(db, sip.clientRef, .sip, [sip.caller, agency], today: today, field: "sipId")
+            let envelope = self.envelope(sip.clientRef, .sipInvitationAnswered(payload))
+            try SipStore.storeAnswer(db, payload)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "sip.answer", clientRef: sip.clientRef, detail: "\(payload.answer.rawValue) to \(sip.caller.rawValue)")
+            return ["sipId": sipId, "answer": payload.answer.rawValue, "eventId": envelope.id]
+        }
+        return APIResult(200, result)
+    }
+
+    // MARK: Scheduling
+
+    /// `POST /sips/{sipId}/schedule` (first time) or `/reschedule` (sequence + 1): the caller
+    /// schedules the earliest time every accepting participant can attend within working time,
+    /// or a time staff choose. Refused while an invitation is unanswered before its answer date.
+    public func schedule(_ staff: Staff, sipId: String, reschedule: Bool, body: Data) async throws(APIError) -> APIResult {
+        let request = try StrictBody.decode(ScheduleSipRequest.self, from: body)
+        let override = try request.override()
+        let duration = try request.duration()
+        try request.checkLocation()
+        let now = self.now()
+        let today = base.today()
+        let agency = self.agency
+        let finder = self.finder
+        let result = try await base.transaction { db -> AnySendable in
+            let sip = try SipStore.requireSip(db, sipId)
+            guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) schedules this SIP", field: "sipId") }
+            switch (sip.state, reschedule) {
+            case ("requested", false), ("scheduled", true): break
+            case ("scheduled", false): throw APIError.conflict("the SIP is already scheduled; use POST /sips/\(sipId)/reschedule", field: "sipId")
+            case ("requested", true): throw APIError.conflict("the SIP is not scheduled yet; use POST /sips/\(sipId)/schedule", field: "sipId")
+            default: throw APIError.conflict("the SIP is \(sip.state) and cannot be scheduled", field: "sipId")
+            }
+            let invitations = try SipStore.invitations(db, sipId)
+            let waiting = invitations.filter { $0.answer == nil && $0.answerBy >= today }
+            if !reschedule, !waiting.isEmpty {
+                throw APIError.conflict("waiting for answers from \(SipStore.list(waiting.map(\.invitee))) (answer by \(waiting.map(\.answerBy).max()!))",
+                                        field: "sipId")
+            }
+            let accepted = invitations.filter { $0.answer == .accepted }
+            if accepted.isEmpty { throw APIError.conflict("no invited agency has accepted; there is no one to meet", field: "sipId") }
+            let meeting: TimeSlot
+            do {
+                if let override {
+                    try finder.checkMeetingTime(DateInterval(start: override.start, end: override.end), now: now)
+                    meeting = override
+                } else {
+                    let participants = accepted.map { ParticipantAvailability(participant: $0.invitee.rawValue, slots: $0.availability) }
+                    switch try finder.earliestSlot(for: participants, duration: duration, notBefore: request.notBefore, now: now) {
+                    case .found(let slot): meeting = TimeSlot(start: slot.start, end: slot.end)
+                    case .noCommonTime(let why):
+                        throw APIError.conflict("\(why.description) (\(why.swedishDescription))", field: "availability")
+                    }
+                }
+            } catch let refusal as SchedulingRefusal {
+                throw APIError.invalid(refusal.field, refusal.reason)
+            }
+            let participants = [agency] + accepted.map(\.invitee)
+            let attendees = [Attendee(agency: agency, name: sip.organizer ?? staff.name)]
+                + accepted.compactMap { invitation in invitation.participant.map { Attendee(agency: invitation.invitee, name: $0.name) } }
+            let sequence = reschedule ? (sip.sequence ?? 0) + 1 : 0
+            let scheduled = SipScheduled(sipId: sipId, caller: agency, participants: participants, meeting: meeting, sequence: sequence,
+                                         location: request.location ?? sip.location, attendees: attendees)
+            do { try scheduled.validate() } catch let error as PayloadViolation { throw APIError.violation(error) }
+            let envelope = self.envelope(sip.clientRef, .sipScheduled(scheduled))
+            try SipStore.storeScheduled(db, scheduled)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, reschedule ? "sip.reschedule" : "sip.schedule", clientRef: sip.clientRef,
+                                  detail: "\(Timestamp.format(meeting.start)) sequence \(sequence)\(override == nil ? " (earliest common)" : " (chosen)")")
+            return AnySendable(["sipId": sipId, "sequence": sequence, "meeting": SipStore.slotJSON(meeting),
+                                "participants": participants.map(\.rawValue), "chosen": override != nil, "eventId": envelope.id] as [String: Any])
+        }
+        return APIResult(200, result.value as! [String: Any])
+    }
+
+    /// `POST /sips/{sipId}/cancel` with a reason; every participant (or invitee) is told.
+    public func cancel(_ staff: Staff, sipId: String, body: Data) async throws(APIError) -> APIResult {
+        let reason = try TextRequest.decode(body, field: "reason").text
+        let agency = self.agency
+        let result = try await base.transaction { db -> [String: String] in
+            let sip = try SipStore.requireSip(db, sipId)
+            guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) cancels this SIP", field: "sipId") }
+            guard sip.state == "requested" || sip.state == "scheduled" else {
+                throw APIError.conflict("the SIP is \(sip.state) and cannot be cancelled", field: "sipId")
+            }
+            let told = sip.participants.isEmpty ? [agency] + (try SipStore.invitations(db, sipId).map(\.invitee)) : sip.participants
+            let cancelled = SipCancelled(sipId: sipId, caller: agency, participants: told, reason: reason)
+            let envelope = self.envelope(sip.clientRef, .sipCancelled(cancelled))
+            try SipStore.storeCancelled(db, cancelled)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "sip.cancel", clientRef: sip.clientRef, detail: "told \(SipStore.list(told))")
+            return ["sipId": sipId, "state": "cancelled", "eventId": envelope.id]
+        }
+        return APIResult(200, result)
+    }
+
+    /// `POST /sips/{sipId}/held`: the meeting took place, with who attended.
+    public func held(_ staff: Staff, sipId: String, body: Data) async throws(APIError) -> APIResult {
+        let request = try StrictBody.decode(HeldSipRequest.self, from: body)
+        let rules = base.rules
+        try rules.happened(request.heldOn, "heldOn")
+        let agency = self.agency
+        let result = try await base.transaction { db -> [String: String] in
+            let sip = try SipStore.requireSip(db, sipId)
+            guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) records this SIP as held", field: "sipId") }
+            guard sip.state == "scheduled", let meeting = sip.meeting else {
+                throw APIError.conflict("the SIP is \(sip.state); only a scheduled meeting can be held", field: "sipId")
+            }
+            let meetingDay = DateRules.swedishToday(meeting.start)
+            if request.heldOn < meetingDay { throw APIError.invalid("heldOn", "must not be before the scheduled day (\(meetingDay)), got \(request.heldOn)") }
+            let held = SipHeld(sipId: sipId, caller: agency, participants: sip.participants, attendees: request.attendees, heldOn: request.heldOn)
+            do { try held.validate() } catch let error as PayloadViolation { throw APIError.violation(error) }
+            let envelope = self.envelope(sip.clientRef, .sipHeld(held))
+            try SipStore.storeHeld(db, held)
+            try Outbox.enqueue(envelope, db)
+            try AgencyStore.audit(db, staff, "sip.held", clientRef: sip.clientRef, detail: "\(held.attendees.count) attended on \(held.heldOn)")
+            return ["sipId": sipId, "state": "held", "eventId": envelope.id]
+        }
+        return APIResult(200, result)
+    }
+
+    // MARK: Reading
+
+    /// `GET /sips/{sipId}`: the SIP as this agency knows it. The caller sees every invitation,
+    /// with `overdue: true` on those unanswered after their answer date (the reminder to the
+    /// caller; the coordinator raises the `sip-invitation-unanswered` flag for the same case).
+    public func view(_ staff: Staff, sipId: String) async throws(APIError) -> APIResult {
+        let today = base.today()
+        let result = try await base.transaction { db -> AnySendable in
+            let sip = try SipStore.requireSip(db, sipId)
+            var body: [String: Any] = ["sipId": sipId, "clientRef": sip.clientRef.rawValue, "caller": sip.caller.rawValue,
+                                       "role": sip.isCaller ? "caller" : "invitee", "state": sip.state, "afterDischarge": sip.afterDischarge]
+            if let reason = sip.reason { body["reason"] = reason }
+            if let meeting = sip.meeting {
+                var scheduled: [String: Any] = ["meeting": SipStore.slotJSON(meeting), "sequence": sip.sequence ?? 0,
+                                                "participants": sip.participants.map(\.rawValue),
+                                                "attendees": sip.attendees.map(SipStore.attendeeJSON),
+                                                "calendar": "/sips/\(sipId)/calendar.ics"]
+                if let location = sip.location { scheduled["location"] = location }
+                body["scheduled"] = scheduled
+            }
+            if let cancelReason = sip.cancelReason { body["cancelReason"] = cancelReason }
+            if let heldOn = sip.heldOn {
+                body["held"] = ["heldOn": heldOn, "attendees": sip.heldAttendees.map(SipStore.attendeeJSON)] as [String: Any]
+            }
+            let invitations = try SipStore.invitations(db, sipId)
+            body["invitations"] = invitations.map { invitation -> [String: Any] in
+                var item: [String: Any] = ["invitee": invitation.invitee.rawValue, "answerBy": invitation.answerBy.description,
+                                           "answer": invitation.answer?.rawValue ?? "pending",
+                                           "overdue": invitation.answer == nil && invitation.answerBy < today]
+                if let participant = invitation.participant { item["participant"] = SipStore.contactJSON(participant) }
+                if !invitation.availability.isEmpty { item["availability"] = invitation.availability.map(SipStore.slotJSON) }
+                if let reason = invitation.declineReason { item["reason"] = reason }
+                return item
+            }
+            body["overdueInvitees"] = invitations.filter { $0.answer == nil && $0.answerBy < today }.map(\.invitee.rawValue)
+            try AgencyStore.audit(db, staff, "sip.read", clientRef: sip.clientRef, detail: sipId)
+            return AnySendable(body)
+        }
+        return APIResult(200, result.value as! [String: Any])
+    }
+
+    /// `GET /sips/{sipId}/calendar.ics`: the meeting as an iCalendar object (METHOD:REQUEST, or
+    /// METHOD:CANCEL once cancelled) for the caller and the agencies at the table.
+    public func calendarFile(_ staff: Staff, sipId: String) async throws(APIError) -> String {
+        let agency = self.agency
+        let stamp = now()
+        let calendar = self.calendar
+        return try await base.transaction { db -> String in
+            let sip = try SipStore.requireSip(db, sipId)
+            guard let meeting = sip.meeting, let sequence = sip.sequence else {
+                throw APIError.notFound("sipId", "SIP \(sipId) has no scheduled meeting yet")
+            }
+            guard sip.participants.contains(agency) else {
+                throw APIError.forbidden("\(agency.rawValue) is not a participant of this meeting", field: "sipId")
+            }
+            let people = sip.attendees.map { attendee in
+                CalendarParticipant(name: attendee.name, agency: attendee.agency, address: .agency(attendee.agency),
+                                    role: attendee.agency == sip.caller ? .chair : .required, status: .accepted)
+            }
+            let organizer = people.first(where: { $0.agency == sip.caller })
+                ?? CalendarParticipant(name: sip.caller.displayName, agency: sip.caller, address: .agency(sip.caller), role: .chair)
+            let export = SipMeeting(sipId: sipId, sequence: sequence, meeting: DateInterval(start: meeting.start, end: meeting.end),
+                                    personReference: SipMeeting.personReference(for: sip.clientRef), caller: sip.caller,
+                                    agencies: sip.participants, location: sip.location, afterDischarge: sip.afterDischarge,
+                                    organizer: organizer, attendees: people)
+            let text: String
+            do {
+                if sip.state == "cancelled" {
+                    text = try calendar.cancellation(of: export, reason: sip.cancelReason ?? "Inställt", stamp: stamp)
+                } else {
+                    text = try calendar.request(export, stamp: stamp)
+                }
+            } catch let error as CalendarExportError {
+                throw APIError.conflict("the meeting cannot be written as a calendar file: \(error.description)", field: error.field)
+            }
+            try AgencyStore.audit(db, staff, "sip.calendar", clientRef: sip.clientRef, detail: "\(sipId) sequence \(sequence)")
+            return text
+        }
+    }
+}
