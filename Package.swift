@@ -49,12 +49,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the services' SQLite stores share: connection settings, background checkpoints.
+        .target(
+            name: "TrisamStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // One agency's service: HTTP API, its own SQLite store with a durable outbox, inbox consumer.
         .target(
             name: "TrisamAgency",
             dependencies: [
                 "TrisamBus",
                 "TrisamSip",
+                "TrisamStore",
                 "TrisamKafka",
                 "TrisamContracts",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -74,6 +84,7 @@ let package = Package(
             name: "TrisamCoordinator",
             dependencies: [
                 "CRdKafka",
+                "TrisamStore",
                 "TrisamCoordinatorCore",
                 "TrisamBus",
                 "TrisamKafka",
@@ -139,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamAgencyTests",
-            dependencies: ["TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport"]
+            dependencies: ["TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport"]
         ),
         .testTarget(
             name: "TrisamCoordinatorCoreTests",

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import TrisamContracts
+import TrisamStore
 import TrisamKafka
 
 /// Everything one agency service needs to start.
@@ -70,9 +71,11 @@ public enum AgencyServer {
             onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         // Graceful shutdown runs in reverse order: the HTTP server stops taking requests, the
-        // consumer leaves its group, and the publisher flushes the outbox last.
+        // consumer leaves its group, the publisher flushes the outbox, and a last checkpoint
+        // leaves a short write-ahead log.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: publisher), .init(service: inbox), .init(service: app)],
+            services: [.init(service: WALCheckpointer(path: configuration.storePath, logger: logger)),
+                       .init(service: publisher), .init(service: inbox), .init(service: app)],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         try await group.run()

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TrisamStore
 import TrisamContracts
 
 /// One agency's own SQLite store (GRDB `DatabasePool`, WAL): persons it knows (by clientRef
@@ -19,11 +20,8 @@ public final class AgencyStore: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // WAL (DatabasePool's default) with synchronous=NORMAL: a commit survives a process
-            // crash (kill -9); only a power loss may lose the last transactions.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
+        // WAL (DatabasePool's default) with synchronous=NORMAL, checkpoints in the background.
+        configuration.prepareDatabase(StoreTuning.prepare)
         pool = try DatabasePool(path: path, configuration: configuration)
         self.agency = agency
         try Self.migrator.migrate(pool)

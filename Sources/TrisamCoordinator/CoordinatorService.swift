@@ -6,6 +6,7 @@ import TrisamBus
 import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamKafka
+import TrisamStore
 
 /// Everything the coordinator needs to run.
 public struct CoordinatorConfiguration: Sendable {
@@ -139,6 +140,11 @@ public struct CoordinatorService: Service {
                     }
                 }
                 return "timer"
+            }
+            // Checkpoints: the write-ahead log moves into the database off the commit path.
+            group.addTask {
+                try await WALCheckpointer(path: configuration.databasePath, logger: logger).run()
+                return "checkpointer"
             }
             // Lag: broker watermarks vs stored offsets.
             group.addTask {

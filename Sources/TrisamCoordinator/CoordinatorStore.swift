@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TrisamStore
 import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamKafka
@@ -17,8 +18,8 @@ public final class CoordinatorStore: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            // WAL + NORMAL survives process crashes (kill -9); only power loss can lose the newest commits.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // WAL + NORMAL, checkpoints in the background (StoreTuning).
+            try StoreTuning.prepare(db)
             try db.execute(sql: "PRAGMA cache_size = -4000")
         }
         configuration.maximumReaderCount = 4
