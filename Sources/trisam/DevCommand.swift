@@ -94,6 +94,9 @@ struct DevCommand: AsyncParsableCommand {
             printLine("  \(child.role.title.padding(toLength: 26, withPad: " ", startingAt: 0)) http://127.0.0.1:\(child.role.port)")
         }
         printLine("")
+        printLine("Dashboard för samordnare / coordinators' dashboard:")
+        printLine("  http://127.0.0.1:\(basePort)/   logga in med / log in with: \(tokens.entries.first { $0.scope == "coordinator" }!.token)")
+        printLine("")
         printLine("Demo logins (Authorization: Bearer <token>):")
         for entry in tokens.entries {
             printLine("  \(entry.scope.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.token)  (\(entry.name), \(entry.role))")
