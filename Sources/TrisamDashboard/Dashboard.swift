@@ -164,7 +164,7 @@ public struct Dashboard: Sendable {
         let flags = try parts.store.flags(of: ref)
         let model = PersonPage(state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now())
         return page("person", PersonPageContext(frame: frame(context, title: "Person \(model.shortRef)", active: ""),
-                                                person: model, chart: model.chart.svg()))
+                                                person: model, chartSvg: model.chart.svg()))
     }
 
     func calendar(_ context: CoordinatorRequestContext) throws -> Response {
@@ -333,7 +333,7 @@ struct QueuePage {
 struct PersonPageContext {
     var frame: Frame
     var person: PersonPage
-    var chart: String
+    var chartSvg: String
 }
 
 struct CalendarPageContext {

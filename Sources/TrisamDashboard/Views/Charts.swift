@@ -183,7 +183,8 @@ public struct StackedBars: Sendable, Equatable {
             out += Markup.text(0, row.y + 19, row.label, cls: "chart-label")
             for segment in row.segments {
                 out += "<g><title>\(Markup.escape("\(row.label): \(segment.name) \(segment.value)"))</title>"
-                out += Markup.rect(segment.x, row.y + 2, segment.width, 26, fill: segment.fill, extra: " stroke=\"#ffffff\"")
+                out += Markup.rect(segment.x, row.y + 2, segment.width, 26, fill: segment.fill,
+                                  extra: segment.fill == "#fdeceb" ? " stroke=\"#b3261e\" stroke-width=\"1.5\"" : " stroke=\"#ffffff\"")
                 let text = String(segment.value)
                 if segment.width >= Double(text.count) * 8 + 6 {
                     out += Markup.text(segment.x + segment.width / 2, row.y + 20, text, anchor: "middle", cls: "segment-label",

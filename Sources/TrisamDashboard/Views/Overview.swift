@@ -5,12 +5,20 @@ import TrisamCoordinatorCore
 
 /// Open flags per day over a window, counted from when each gap began until it was resolved.
 public enum FlagTrend {
+    /// Flags resolved within this long after being raised are left out: they were passing
+    /// states while the coordinator caught up with a burst of events (for instance the events of
+    /// one person arriving one after another), not people stuck between agencies.
+    public static let transient: TimeInterval = 3600
+
     /// For each day, the flags open at the end of that day (Stockholm time): the condition had
-    /// begun (`since`) and the flag was not yet resolved.
+    /// begun (`since`) and the flag was not yet resolved. Transient flags are not counted.
     public static func daily(_ spans: [FlagSpan], days: [LocalDate], where include: (FlagSpan) -> Bool = { _ in true }) -> [Int] {
-        days.map { day in
+        let lasting = spans.filter { span in
+            span.resolvedAt.map { $0.timeIntervalSince(span.raisedAt) >= transient } ?? true
+        }
+        return days.map { day in
             let end = StockholmTime.startOfDay(day.adding(days: 1))
-            return spans.filter { span in
+            return lasting.filter { span in
                 include(span) && span.since < end && (span.resolvedAt.map { $0 >= end } ?? true)
             }.count
         }
@@ -75,8 +83,8 @@ public struct ReferralTimes: Sendable, Equatable {
             let median = answers.isEmpty ? nil : answers[answers.count / 2]
             let oldest = waits.max()
             return PerAgency(agency: agency.displayName, answered: answers.count, medianDays: median,
-                             medianText: median.map(Swedish.days) ?? "–", waiting: waits.count,
-                             oldestWaitingDays: oldest, oldestText: oldest.map(Swedish.days) ?? "–")
+                             medianText: median.map(Swedish.duration) ?? "–", waiting: waits.count,
+                             oldestWaitingDays: oldest, oldestText: oldest.map(Swedish.duration) ?? "–")
         }
     }
 }

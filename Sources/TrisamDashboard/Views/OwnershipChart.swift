@@ -53,7 +53,7 @@ public struct OwnershipChart: Sendable, Equatable {
 
     /// Lays out the areas (all four, in a fixed order) from the earliest ownership (at least 30
     /// days back) through today.
-    public init(areas: [AreaState], today: LocalDate, width: Double = 820) {
+    public init(areas: [AreaState], today: LocalDate, width: Double = 1100) {
         let earliest = areas.flatMap(\.periods).map(\.from).min() ?? today
         let start = min(earliest, today.adding(days: -30))
         self.start = start

@@ -39,6 +39,9 @@ public enum Swedish {
         }
     }
 
+    /// A length of time in days: "0 dagar", "1 dag", "12 dagar".
+    public static func duration(_ count: Int) -> String { count == 1 ? "1 dag" : "\(count) dagar" }
+
     /// Whole Stockholm calendar days from `from` to `to` (negative if `to` is earlier).
     public static func daysBetween(_ from: LocalDate, _ to: LocalDate) -> Int { to.daysSinceEpoch - from.daysSinceEpoch }
 
