@@ -222,6 +222,9 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         let spans = [
             FlagSpan(rule: "a", severity: .high, since: at("2026-03-01"), raisedAt: at("2026-03-01"), resolvedAt: at("2026-03-03")),
             FlagSpan(rule: "b", severity: .low, since: at("2026-03-02"), raisedAt: at("2026-03-02"), resolvedAt: nil),
+            // Raised and resolved within seconds while events were caught up: not a person stuck.
+            FlagSpan(rule: "c", severity: .high, since: at("2026-02-01"), raisedAt: at("2026-03-04"),
+                     resolvedAt: at("2026-03-04").addingTimeInterval(5)),
         ]
         let days = FlagTrend.window(endingOn: day("2026-03-04"), count: 5)
         #expect(days.first == day("2026-02-28"))
