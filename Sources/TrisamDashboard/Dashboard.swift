@@ -221,7 +221,11 @@ public struct Dashboard: Sendable {
     }
 
     func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = templates.render(model, withTemplate: template) ?? "<!doctype html><title>Fel</title><p>Sidan kunde inte visas.</p>"
+        guard let html = templates.render(model, withTemplate: template) else {
+            logger.error("dashboard template missing", metadata: ["template": "\(template)"])
+            return Response(status: .internalServerError, headers: Self.htmlHeaders,
+                            body: .init(byteBuffer: ByteBuffer(string: "<!doctype html><html lang=\"sv\"><title>Fel</title><p>Sidan kunde inte visas.</p></html>")))
+        }
         return Response(status: status, headers: Self.htmlHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

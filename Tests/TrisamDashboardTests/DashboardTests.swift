@@ -291,3 +291,59 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(Dashboard.safeNext(nil) == "/")
     }
 }
+
+@Suite struct TemplateTests {
+    func dashboard() throws -> Dashboard {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try CoordinatorStore(path: directory.appendingPathComponent("c.sqlite").path)
+        return try Dashboard(parts: CoordinatorParts(store: store, rules: GapRules(), clock: .fixed(at: at("2026-03-25")),
+                                                     tokens: AccessTokens([])))
+    }
+
+    @Test func personPageRendersEverySectionEscaped() throws {
+        var story = Story()
+        story.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin <Lind>"), openedOn: day("2026-01-01"))))
+        story.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        story.add("p1", .kommun, "2026-03-04", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .region], goals: ["Arbete"])))
+        story.add("x1", .kommun, "2026-03-04", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .region, description: "Utreda arbetsförmåga", dueDate: day("2026-03-10"))))
+        let page = PersonPage(state: story.state, timeline: [
+            TimelineEntry(eventId: "o1", type: "t", source: "kommun", time: at("2026-01-01"), summary: "Kommunen: ärende öppnat"),
+        ], flags: [flag(1, .high, since: "2026-03-01")], now: at("2026-03-25"))
+        let dashboard = try dashboard()
+        let html = try #require(dashboard.templates.render(
+            PersonPageContext(frame: Frame(title: "Person x", user: "Sara", queue: false, calendar: false, overview: false),
+                              person: page, chartSvg: page.chart.svg()), withTemplate: "person"))
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"agarskap\""))
+        #expect(html.contains("Karin &lt;Lind&gt;"))
+        #expect(!html.contains("Karin <Lind>"))
+        #expect(html.contains("Utreda arbetsförmåga"))
+        #expect(html.contains("10 mar 2026"))
+        #expect(html.contains("Försenad"))
+        #expect(html.contains("<td>Regionen</td>"))  // referral receiver
+        #expect(html.contains("24 dagar"))  // the referral's age
+        #expect(html.contains("Kommunen: ärende öppnat"))
+        #expect(html.contains("Inloggad: Sara"))
+        #expect(!html.contains("{{"))
+    }
+
+    @Test func queueRendersRowsAndSelectedFilters() throws {
+        let dashboard = try dashboard()
+        let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
+        let model = QueuePage(frame: Frame(title: "Att agera på", user: "Sara", queue: true, calendar: false, overview: false),
+                              error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
+                              rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
+                              agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],
+                              severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00")
+        let html = try #require(dashboard.templates.render(model, withTemplate: "queue"))
+        #expect(html.contains("<option value=\"ping-pong\" selected>Rundgång (1)</option>"))
+        #expect(html.contains("<option value=\"af\">Arbetsförmedlingen</option>"))
+        #expect(html.contains("value=\"7\""))
+        #expect(html.contains("data-marker=\"1-0\""))
+        #expect(html.contains("<a href=\"/personer/\(person.rawValue)\">Person 01234567</a>"))
+        #expect(html.contains("Personen har fastnat; kommunen behöver agera."))
+        #expect(html.contains("aria-current=\"page\">Att agera på"))
+        #expect(!html.contains("Inga öppna flaggor"))
+    }
+}
