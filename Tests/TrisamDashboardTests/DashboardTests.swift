@@ -123,10 +123,18 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(svg.contains("role=\"img\""))
     }
 
-    @Test func aRecentStartStillShowsThirtyDays() {
-        let chart = OwnershipChart(areas: [], today: day("2026-05-10"))
-        #expect(chart.start == day("2026-04-10"))
-        #expect(chart.rows.count == 4)
+    @Test func theChartStartsWhenTheFirstAgencyTookOwnership() throws {
+        var story = Story()
+        story.add("o1", .af, "2026-05-05", .caseOpened(CaseOpened(area: .arbeteAktivitet, contact: Contact(name: "Ali"), openedOn: day("2026-05-05"))))
+        let chart = OwnershipChart(areas: story.state.areas, today: day("2026-05-10"))
+        #expect(chart.start == day("2026-05-05"))
+        let row = try #require(chart.rows.first { $0.area == .arbeteAktivitet })
+        #expect(row.segments.map(\.agency) == [.af])
+        // Nobody ever owned anything: the last 30 days, all gaps.
+        let empty = OwnershipChart(areas: [], today: day("2026-05-10"))
+        #expect(empty.start == day("2026-04-10"))
+        #expect(empty.rows.count == 4)
+        #expect(empty.rows.allSatisfy { $0.segments.map(\.agency) == [nil] })
     }
 }
 

@@ -51,11 +51,11 @@ public struct OwnershipChart: Sendable, Equatable {
     static let top = 10.0
     static let axisHeight = 30.0
 
-    /// Lays out the areas (all four, in a fixed order) from the earliest ownership (at least 30
-    /// days back) through today.
+    /// Lays out the areas (all four, in a fixed order) from the first day any agency owned any
+    /// area (before that nobody knew of the person, which is not a gap) through today; the last
+    /// 30 days when nobody ever owned anything.
     public init(areas: [AreaState], today: LocalDate, width: Double = 1100) {
-        let earliest = areas.flatMap(\.periods).map(\.from).min() ?? today
-        let start = min(earliest, today.adding(days: -30))
+        let start = min(areas.flatMap(\.periods).map(\.from).min() ?? today.adding(days: -30), today)
         self.start = start
         self.today = today
         self.width = width
