@@ -213,7 +213,7 @@ def main():
         check("every row links to the person", queue["links"] == queue["rows"])
         check("rows are sorted by severity", queue["sorted"])
         page_checks("queue")
-        browser.screenshot(os.path.join(args.out, "queue.png"), full_page=False)
+        browser.screenshot(os.path.join(args.out, "queue.png"), max_height=1600)
 
         # Filters as a GET form.
         rule = queue["rules"][0] if queue["rules"] else "grey-zone"

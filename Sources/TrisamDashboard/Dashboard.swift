@@ -149,7 +149,7 @@ public struct Dashboard: Sendable {
                 + [FlagSeverity.high, .medium, .low].map { Option(value: $0.rawValue, label: Swedish.severity($0), selected: filter.severity == $0) },
             minAgeDays: filter.minAgeDays.map(String.init) ?? "",
             marker: "\(marker.raised)-\(marker.resolved)", pollMilliseconds: pollMilliseconds,
-            now: Swedish.dateTime(now))
+            now: Swedish.time(Date()))
         return page("queue", model, status: error == nil ? .ok : .badRequest)
     }
 

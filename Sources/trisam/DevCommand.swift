@@ -17,7 +17,8 @@ struct DevCommand: AsyncParsableCommand {
         commandName: "dev",
         abstract: "Run the whole system on this machine: embedded broker, four agency services, coordinator.",
         discussion: """
-            Ports: the coordinator on --base-port, kommun, af, fk and region on the next four. \
+            Ports: the coordinator (with the coordinators' dashboard at /) on --base-port, kommun, \
+            af, fk and region on the next four. \
             Stores, logs, tokens and the development clientRef secret live in --state-dir. \
             Ctrl-C (or SIGTERM) stops every process cleanly. Not for production: the tokens are \
             printed and the secret is generated locally.
