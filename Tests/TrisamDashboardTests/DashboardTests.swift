@@ -336,6 +336,19 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(!html.contains("{{"))
     }
 
+    @Test func calendarRendersEachListWithLinks() throws {
+        let calendar = SipCalendar(states: CalendarAndOverviewTests().states(), now: at("2026-03-25"))
+        let html = try #require(try dashboard().templates.render(
+            CalendarPageContext(frame: Frame(title: "SIP-kalender", user: "Sara", queue: false, calendar: true, overview: false),
+                                calendar: calendar, today: "25 mar 2026"), withTemplate: "calendar"))
+        #expect(html.contains("<tr class=\"overdue\"><td>20 mar 2026<br><span class=\"muted\">5 dagar sedan</span></td><td>Uppföljning av plan</td>"))
+        #expect(html.contains("2 apr 2026 09:00"))
+        #expect(html.contains("SIP begärd efter utskrivning"))
+        #expect(html.contains("<a href=\"/personer/ffffffffffffffffffffffffffffffff\">Person ffffffff</a>"))
+        #expect(!html.contains("Inget försenat"))
+        #expect(html.contains("aria-current=\"page\">SIP-kalender"))
+    }
+
     @Test func queueRendersRowsAndSelectedFilters() throws {
         let dashboard = try dashboard()
         let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
