@@ -25,6 +25,9 @@ public struct CoordinatorConfiguration: Sendable {
     public var groupID = "trisam-coordinator"
     /// How often due time-based rules are re-evaluated on the real clock.
     public var checkInterval: Duration = .seconds(1)
+    /// Extra routes mounted on the coordinator's router (the dashboard), given the parts they read.
+    /// Keeps this module free of any dependency on what is mounted.
+    public var extraRoutes: (@Sendable (Router<CoordinatorRequestContext>, CoordinatorParts) throws -> Void)?
 
     public init(kafka: KafkaConfiguration, databasePath: String) {
         self.kafka = kafka
@@ -34,6 +37,25 @@ public struct CoordinatorConfiguration: Sendable {
     /// The topics the coordinator reads: every status topic, every inbox, and consent.
     public static var topics: [String] {
         Agency.allCases.map(Topic.status) + Agency.allCases.map(Topic.inbox) + [Topic.consent]
+    }
+}
+
+/// What routes mounted next to the coordinator's API may use.
+public struct CoordinatorParts: Sendable {
+    /// The coordinator's store (person states, timeline, flags, audit log).
+    public let store: CoordinatorStore
+    /// The gap rules in force (their catalogue and thresholds).
+    public let rules: GapRules
+    /// The coordinator's clock ("now" for ages and due dates).
+    public let clock: CoordinatorClock
+    /// The coordinators' tokens.
+    public let tokens: AccessTokens
+
+    public init(store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, tokens: AccessTokens) {
+        self.store = store
+        self.rules = rules
+        self.clock = clock
+        self.tokens = tokens
     }
 }
 
@@ -84,8 +106,11 @@ public struct CoordinatorService: Service {
         let api = CoordinatorAPI(store: store, engine: engine, rules: rules, clock: configuration.clock,
                                  metrics: metrics, tokens: configuration.tokens)
         let onServing = self.onServing
+        let router = api.router()
+        try configuration.extraRoutes?(router, CoordinatorParts(store: store, rules: rules, clock: configuration.clock,
+                                                            tokens: configuration.tokens))
         let app = Application(
-            router: api.router(),
+            router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-coordinator"),
             onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -1,2 +1,377 @@
-/// The coordinators' dashboard (issue #6): Swedish server-rendered pages over the coordinator's store.
-public enum Dashboard {}
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Mustache
+import NIOCore
+import TrisamContracts
+import TrisamCoordinator
+import TrisamCoordinatorCore
+
+/// The coordinators' dashboard (issue #6): Swedish server-rendered pages over the coordinator's
+/// store, mounted on the coordinator's router.
+///
+/// Pages: `/` (Att agera på), `/personer/{clientRef}` (audited), `/sip-kalender`, `/oversikt`;
+/// `/logga-in`, `/logga-ut`; `/live.json` (what changed, for the queue's live update);
+/// `/static/…`. Every page but the login page needs the session cookie set at login.
+public struct Dashboard: Sendable {
+    /// Name of the session cookie.
+    public static let cookieName = "trisam_session"
+    /// How often the queue asks whether flags changed, in milliseconds.
+    public var pollMilliseconds = 5_000
+    /// At most this many rows in the queue.
+    public var queueLimit = 500
+
+    let parts: CoordinatorParts
+    let sessions: DashboardSessions
+    let templates: MustacheLibrary
+    let assets: [String: (type: String, body: ByteBuffer)]
+    let logger: Logger
+
+    /// Loads the templates and static files from the module's resources.
+    public init(parts: CoordinatorParts, sessions: DashboardSessions = DashboardSessions(),
+                logger: Logger = Logger(label: "trisam.dashboard")) throws {
+        self.parts = parts
+        self.sessions = sessions
+        self.logger = logger
+        guard let templateFolder = Bundle.module.url(forResource: "Templates", withExtension: nil),
+              let staticFolder = Bundle.module.url(forResource: "Static", withExtension: nil) else {
+            throw DashboardError("the dashboard's resources (Templates, Static) are missing beside the executable")
+        }
+        var library = MustacheLibrary()
+        for name in ["layout", "login", "queue", "person", "calendar", "overview", "message"] {
+            let url = templateFolder.appendingPathComponent("\(name).mustache")
+            do {
+                try library.register(String(contentsOf: url, encoding: .utf8), named: name)
+            } catch {
+                throw DashboardError("template \(name).mustache: \(error)")
+            }
+        }
+        templates = library
+        var assets: [String: (String, ByteBuffer)] = [:]
+        for (name, type) in [("dashboard.css", "text/css; charset=utf-8"), ("dashboard.js", "text/javascript; charset=utf-8")] {
+            let data = try Data(contentsOf: staticFolder.appendingPathComponent(name))
+            assets[name] = (type, ByteBuffer(bytes: data))
+        }
+        self.assets = assets
+    }
+
+    /// Adds the dashboard's routes to the coordinator's router.
+    public func mount(on router: Router<CoordinatorRequestContext>) {
+        let dashboard = self
+        router.get("/static/{file}") { _, context in
+            let file = try context.parameters.require("file")
+            guard let asset = dashboard.assets[file] else { throw HTTPError(.notFound, message: "file: no such static file") }
+            return Response(status: .ok, headers: [.contentType: asset.type, .cacheControl: "no-cache"],
+                            body: .init(byteBuffer: asset.body))
+        }
+        router.get("/logga-in") { request, _ in
+            if dashboard.currentSession(request) != nil { return Self.redirect(to: "/") }
+            return dashboard.page("login", LoginPage(next: Self.safeNext(request.uri.queryParameters.get("next")), error: nil))
+        }
+        router.post("/logga-in") { request, _ in try await dashboard.login(request) }
+        router.post("/logga-ut") { request, _ in
+            if let id = request.cookies[Self.cookieName]?.value { dashboard.sessions.end(id) }
+            var response = Self.redirect(to: "/logga-in")
+            response.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
+        let pages = router.group().add(middleware: SessionAuthentication(sessions: sessions))
+        pages.get("/") { request, context in try dashboard.queue(request, context) }
+        pages.get("/personer/{clientRef}") { request, context in try dashboard.person(request, context) }
+        pages.get("/sip-kalender") { _, context in try dashboard.calendar(context) }
+        pages.get("/oversikt") { _, context in try dashboard.overview(context) }
+        pages.get("/live.json") { _, _ in
+            let marker = try dashboard.parts.store.flagChangeMarker()
+            let body = "{\"marker\":\"\(marker.raised)-\(marker.resolved)\",\"open\":\(marker.open),\"time\":\"\(Swedish.time(Date()))\"}"
+            return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+    }
+
+    // MARK: pages
+
+    func login(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 16 * 1024)
+        let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body))) ?? LoginForm(token: nil, next: nil)
+        let next = Self.safeNext(form.next)
+        guard let token = form.token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+            return page("login", LoginPage(next: next, error: "Inloggningsnyckel: fyll i din nyckel."), status: .badRequest)
+        }
+        guard let entry = parts.tokens.entry(for: Substring(token)) else {
+            logger.notice("dashboard login refused: unknown token")
+            return page("login", LoginPage(next: next, error: "Inloggningsnyckel: okänd nyckel. Kontrollera att du skrivit av den rätt."),
+                        status: .unauthorized)
+        }
+        let id = sessions.start(name: entry.name, role: entry.role)
+        logger.info("dashboard login", metadata: ["reader": "\(entry.name)"])
+        var response = Self.redirect(to: next)
+        response.setCookie(Cookie(name: Self.cookieName, value: id, maxAge: Int(sessions.lifetime), path: "/",
+                                  httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func queue(_ request: Request, _ context: CoordinatorRequestContext) throws -> Response {
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+        let descriptions = parts.rules.descriptions
+        let now = parts.clock.now()
+        let counts = try parts.store.openFlagCounts()
+        let filter: QueueFilter
+        var error: FilterError?
+        switch QueueFilter.parse(query, ruleIds: descriptions.map(\.id)) {
+        case .success(let parsed): filter = parsed
+        case .failure(let failure): filter = QueueFilter(); error = failure
+        }
+        var flags: [FlagRow] = []
+        var storeQuery = filter.flagQuery(now: now, limit: 1000)
+        if error == nil {
+            while flags.count < 50_000 {
+                let page = try parts.store.openFlags(storeQuery)
+                flags += page
+                guard page.count == storeQuery.limit, let last = page.last else { break }
+                storeQuery.cursor = last.seq
+            }
+        }
+        let rows = Queue.rows(flags, today: StockholmTime.date(of: now))
+        let marker = try parts.store.flagChangeMarker()
+        let model = QueuePage(
+            frame: frame(context, title: "Att agera på", active: "queue"),
+            error: error?.message,
+            total: rows.count, shown: Array(rows.prefix(queueLimit)), truncated: rows.count > queueLimit, limit: queueLimit,
+            high: rows.filter { $0.severity == .high }.count, allOpen: counts.values.reduce(0, +),
+            filtered: filter.isActive,
+            rules: [Option(value: "", label: "Alla regler", selected: filter.rule == nil)]
+                + descriptions.map { Option(value: $0.id, label: "\($0.title) (\(counts[$0.id] ?? 0))", selected: filter.rule == $0.id) },
+            agencies: [Option(value: "", label: "Alla myndigheter", selected: filter.agency == nil)]
+                + Agency.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: filter.agency == $0) },
+            severities: [Option(value: "", label: "Alla", selected: filter.severity == nil)]
+                + [FlagSeverity.high, .medium, .low].map { Option(value: $0.rawValue, label: Swedish.severity($0), selected: filter.severity == $0) },
+            minAgeDays: filter.minAgeDays.map(String.init) ?? "",
+            marker: "\(marker.raised)-\(marker.resolved)", pollMilliseconds: pollMilliseconds,
+            now: Swedish.time(Date()))
+        return page("queue", model, status: error == nil ? .ok : .badRequest)
+    }
+
+    func person(_ request: Request, _ context: CoordinatorRequestContext) throws -> Response {
+        let raw = try context.parameters.require("clientRef")
+        guard let ref = ClientRef(rawValue: raw) else {
+            return message(context, title: "Ogiltig person", text: "Personreferens: ska vara 32 tecken 0–9 och a–f.", status: .badRequest)
+        }
+        guard let found = try parts.store.readPerson(ref, reader: context.reader ?? "?", path: request.uri.path, at: Date()) else {
+            return message(context, title: "Okänd person", text: "Personreferens: inga händelser är kända för den här personen.", status: .notFound)
+        }
+        let flags = try parts.store.flags(of: ref)
+        let model = PersonPage(state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now())
+        return page("person", PersonPageContext(frame: frame(context, title: "Person \(model.shortRef)", active: ""),
+                                                person: model, chartSvg: model.chart.svg()))
+    }
+
+    func calendar(_ context: CoordinatorRequestContext) throws -> Response {
+        let now = parts.clock.now()
+        let calendar = SipCalendar(states: try parts.store.personStates(), now: now)
+        return page("calendar", CalendarPageContext(frame: frame(context, title: "SIP-kalender", active: "calendar"),
+                                                    calendar: calendar, today: Swedish.date(of: now)))
+    }
+
+    func overview(_ context: CoordinatorRequestContext) throws -> Response {
+        let now = parts.clock.now()
+        let today = StockholmTime.date(of: now)
+        let counts = try parts.store.openFlagCounts()
+        let descriptions = parts.rules.descriptions
+        let ruleRows = descriptions.map { description in
+            RuleCount(rule: description.id, title: description.title, open: counts[description.id] ?? 0,
+                      severity: Swedish.severity(description.severity), path: "/?regel=\(description.id)")
+        }.sorted { $0.open > $1.open }
+        let byRule = BarChart(items: ruleRows.filter { $0.open > 0 }.map { ($0.title, $0.open, "#1f5fa8") })
+        let days = FlagTrend.window(endingOn: today, count: 60)
+        let spans = try parts.store.flagSpans(openAtOrAfter: StockholmTime.startOfDay(days[0]))
+        let trend = LineChart(days: days, series: [
+            ("Alla öppna", "#1f5fa8", FlagTrend.daily(spans, days: days)),
+            ("Hög allvarlighet", "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
+        ])
+        let states = try parts.store.personStates()
+        let referrals = ReferralTimes(states: states, today: today)
+        let ownership = OwnershipCounts(states: states)
+        let model = OverviewPageContext(
+            frame: frame(context, title: "Översikt", active: "overview"),
+            totalOpen: counts.values.reduce(0, +), persons: states.count,
+            rules: ruleRows,
+            byRuleChart: byRule.svg(id: "per-regel", title: "Öppna flaggor per regel"),
+            trendChart: trend.svg(id: "trend", title: "Öppna flaggor per dag, de senaste 60 dagarna"),
+            referralChart: GroupedColumns(buckets: ReferralTimes.buckets, series: [
+                ("Besvarade: tid till svar", "#1b7240", referrals.answered),
+                ("Obesvarade: väntat hittills", "#b3261e", referrals.waiting),
+            ]).svg(id: "remisstider", title: "Remissers svarstider"),
+            referralAgencies: referrals.perAgency,
+            ownershipChart: ownership.chart.svg(id: "agarskap-per-myndighet", title: "Personer per myndighet och område"),
+            ownershipRows: Area.allCases.map { area in
+                OwnershipRow(area: area.displayName, kommun: ownership.count(area, .kommun), af: ownership.count(area, .af),
+                             fk: ownership.count(area, .fk), region: ownership.count(area, .region),
+                             nobody: ownership.unowned[area] ?? 0)
+            })
+        return page("overview", model)
+    }
+
+    // MARK: helpers
+
+    func frame(_ context: CoordinatorRequestContext, title: String, active: String) -> Frame {
+        Frame(title: title, user: context.reader ?? "", queue: active == "queue", calendar: active == "calendar",
+              overview: active == "overview")
+    }
+
+    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        guard let html = templates.render(model, withTemplate: template) else {
+            logger.error("dashboard template missing", metadata: ["template": "\(template)"])
+            return Response(status: .internalServerError, headers: Self.htmlHeaders,
+                            body: .init(byteBuffer: ByteBuffer(string: "<!doctype html><html lang=\"sv\"><title>Fel</title><p>Sidan kunde inte visas.</p></html>")))
+        }
+        return Response(status: status, headers: Self.htmlHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func message(_ context: CoordinatorRequestContext, title: String, text: String, status: HTTPResponse.Status) -> Response {
+        page("message", MessagePage(frame: frame(context, title: title, active: ""), text: text), status: status)
+    }
+
+    static let htmlHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8",
+        .cacheControl: "no-store",
+        .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+    ]
+
+    static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    /// Only a local path may be the target after login (no `//host` or scheme).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/logga-") else { return "/" }
+        return next
+    }
+
+    func currentSession(_ request: Request) -> DashboardSessions.Session? {
+        request.cookies[Self.cookieName].flatMap { sessions.session($0.value) }
+    }
+}
+
+/// Pages need a session: without one, pages redirect (303) to the login page and `/live.json`
+/// answers 401.
+struct SessionAuthentication: RouterMiddleware {
+    typealias Context = CoordinatorRequestContext
+    let sessions: DashboardSessions
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let id = request.cookies[Dashboard.cookieName]?.value, let session = sessions.session(id) {
+            var context = context
+            context.reader = session.name
+            return try await next(request, context)
+        }
+        if request.uri.path == "/live.json" {
+            throw HTTPError(.unauthorized, message: "session: log in at /logga-in")
+        }
+        var target = request.uri.path
+        if let query = request.uri.query, !query.isEmpty { target += "?" + query }
+        let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/"
+        return Dashboard.redirect(to: target == "/" ? "/logga-in" : "/logga-in?next=\(encoded)")
+    }
+}
+
+/// The dashboard could not be set up.
+public struct DashboardError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+// MARK: template contexts
+
+struct LoginForm: Decodable {
+    var token: String?
+    var next: String?
+}
+
+struct Frame {
+    var title: String
+    var user: String
+    var queue: Bool
+    var calendar: Bool
+    var overview: Bool
+}
+
+struct Option {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+struct LoginPage {
+    var next: String
+    var error: String?
+}
+
+struct MessagePage {
+    var frame: Frame
+    var text: String
+}
+
+struct QueuePage {
+    var frame: Frame
+    var error: String?
+    var total: Int
+    var shown: [QueueRow]
+    var truncated: Bool
+    var limit: Int
+    var high: Int
+    var allOpen: Int
+    var filtered: Bool
+    var rules: [Option]
+    var agencies: [Option]
+    var severities: [Option]
+    var minAgeDays: String
+    var marker: String
+    var pollMilliseconds: Int
+    var now: String
+}
+
+struct PersonPageContext {
+    var frame: Frame
+    var person: PersonPage
+    var chartSvg: String
+}
+
+struct CalendarPageContext {
+    var frame: Frame
+    var calendar: SipCalendar
+    var today: String
+}
+
+struct RuleCount {
+    var rule: String
+    var title: String
+    var open: Int
+    var severity: String
+    var path: String
+}
+
+struct OwnershipRow {
+    var area: String
+    var kommun: Int
+    var af: Int
+    var fk: Int
+    var region: Int
+    var nobody: Int
+}
+
+struct OverviewPageContext {
+    var frame: Frame
+    var totalOpen: Int
+    var persons: Int
+    var rules: [RuleCount]
+    var byRuleChart: String
+    var trendChart: String
+    var referralChart: String
+    var referralAgencies: [ReferralTimes.PerAgency]
+    var ownershipChart: String
+    var ownershipRows: [OwnershipRow]
+}

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import TrisamCoordinator
 import TrisamCoordinatorCore
+import TrisamDashboard
 
 /// `trisam coordinator`: consumes every status, inbox and consent topic, keeps one state per
 /// person, raises and resolves flags on `trisam.flags`, and serves the coordinators' API.
@@ -15,7 +16,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             Consumer group trisam-coordinator over every status topic, every inbox and \
             trisam.consent. State and consumed offsets live in one SQLite store (one transaction \
             per batch), so a restart resumes exactly where it stopped. API on 127.0.0.1: \
-            GET /flags, /flags/counts, /rules, /persons/{clientRef} (bearer token), /metrics, /health.
+            GET /flags, /flags/counts, /rules, /persons/{clientRef} (bearer token), /metrics, /health. \
+            The coordinators' dashboard (Swedish HTML) is served on the same port at /; log in with \
+            a coordinator token.
             """
     )
 
@@ -81,8 +84,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        let dashboardLogger = logger
+        configuration.extraRoutes = { router, parts in
+            try Dashboard(parts: parts, logger: dashboardLogger).mount(on: router)
+        }
         let service = CoordinatorService(configuration: configuration, logger: logger, onServing: { port in
-            printLine("trisam coordinator: listening on http://\(host):\(port)")
+            printLine("trisam coordinator: listening on http://\(host):\(port) (dashboard: http://\(host):\(port)/)")
         })
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],

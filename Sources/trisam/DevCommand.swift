@@ -17,7 +17,8 @@ struct DevCommand: AsyncParsableCommand {
         commandName: "dev",
         abstract: "Run the whole system on this machine: embedded broker, four agency services, coordinator.",
         discussion: """
-            Ports: the coordinator on --base-port, kommun, af, fk and region on the next four. \
+            Ports: the coordinator (with the coordinators' dashboard at /) on --base-port, kommun, \
+            af, fk and region on the next four. \
             Stores, logs, tokens and the development clientRef secret live in --state-dir. \
             Ctrl-C (or SIGTERM) stops every process cleanly. Not for production: the tokens are \
             printed and the secret is generated locally.
@@ -45,9 +46,13 @@ struct DevCommand: AsyncParsableCommand {
     @Flag(help: "Start the coordinator on a fixed clock that `trisam simulate --advance-days` moves (time-based flags without waiting).")
     var controllableClock = false
 
+    @Option(help: ArgumentHelp("After the demo data, move the coordinator's clock this many days ahead (implies --controllable-clock), so that time-based flags such as unanswered referrals show on the dashboard.", valueName: "days"))
+    var advanceDays: Int?
+
     func validate() throws {
         guard (1024...65530).contains(basePort) else { throw ValidationError("--base-port must be between 1024 and 65530, got \(basePort)") }
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
+        if let advanceDays, !(1...3650).contains(advanceDays) { throw ValidationError("--advance-days must be between 1 and 3650, got \(advanceDays)") }
     }
 
     func run() async throws {
@@ -66,7 +71,7 @@ struct DevCommand: AsyncParsableCommand {
 
         let secret = try DevSecrets.clientRefSecret(in: folder)
         let tokens = DevSecrets.tokens
-        let roles = DevRole.all(basePort: basePort, coordinatorClock: controllableClock ? "fixed:\(Timestamp.format(Date()))" : nil)
+        let roles = DevRole.all(basePort: basePort, coordinatorClock: controllableClock || advanceDays != nil ? "fixed:\(Timestamp.format(Date()))" : nil)
         var environment = ProcessInfo.processInfo.environment
         environment["TRISAM_CLIENTREF_SECRET"] = secret
         environment["TRISAM_BOOTSTRAP"] = cluster.bootstrapServers
@@ -94,6 +99,9 @@ struct DevCommand: AsyncParsableCommand {
             printLine("  \(child.role.title.padding(toLength: 26, withPad: " ", startingAt: 0)) http://127.0.0.1:\(child.role.port)")
         }
         printLine("")
+        printLine("Dashboard för samordnare / coordinators' dashboard:")
+        printLine("  http://127.0.0.1:\(basePort)/   logga in med / log in with: \(tokens.entries.first { $0.scope == "coordinator" }!.token)")
+        printLine("")
         printLine("Demo logins (Authorization: Bearer <token>):")
         for entry in tokens.entries {
             printLine("  \(entry.scope.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.token)  (\(entry.name), \(entry.role))")
@@ -103,6 +111,9 @@ struct DevCommand: AsyncParsableCommand {
 
         if demoData {
             try await fillWithDemoData(tokens: tokens)
+        }
+        if let advanceDays {
+            try await advanceCoordinatorClock(days: advanceDays, token: tokens.entries.first { $0.scope == "coordinator" }!.token)
         }
 
         let service = DevSupervisor(children: children, cluster: cluster, stateDir: stateDir, logger: logger)
@@ -127,6 +138,22 @@ struct DevCommand: AsyncParsableCommand {
         let report = await SimulationDriver(endpoints: endpoints).run(population)
         printLine(String(format: "Demo data: %d people, %d requests in %.1f s%@", report.people, report.requests, report.seconds,
                          report.failures.isEmpty ? "" : ", \(report.failures.count) refused (see `trisam simulate` for details)"))
+    }
+
+    /// Moves the coordinator's fixed clock `days` ahead of now and reports the flags that raised.
+    private func advanceCoordinatorClock(days: Int, token: String) async throws {
+        let target = Date().addingTimeInterval(Double(days) * 86_400)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(basePort)/admin/clock")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data("{\"now\":\"\(Timestamp.format(target))\"}".utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let text = String(decoding: data, as: UTF8.self)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw ValidationError("the coordinator refused to move its clock: \(text)")
+        }
+        printLine("Demo: the coordinator's clock moved \(days) days ahead: \(text)")
     }
 
     /// This process's own executable, to start the other roles from.

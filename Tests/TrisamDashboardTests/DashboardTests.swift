@@ -1,2 +1,370 @@
+import Foundation
 import Testing
+import TrisamContracts
+import TrisamCoordinator
+import TrisamCoordinatorCore
 @testable import TrisamDashboard
+
+let person = ClientRef(rawValue: "0123456789abcdef0123456789abcdef")!
+
+func day(_ text: String) -> LocalDate { LocalDate(text)! }
+
+/// 10:00 Stockholm time on a day.
+func at(_ text: String, hour: Int = 10) -> Date {
+    StockholmTime.startOfDay(day(text)).addingTimeInterval(TimeInterval(hour * 3600))
+}
+
+/// A person's state folded from events published on given days.
+struct Story {
+    var state = PersonState(clientRef: person)
+    mutating func add(_ id: String, _ agency: Agency, _ date: String, _ event: TrisamEvent) {
+        state.apply(EventEnvelope(id: id, source: .agency(agency), time: at(date), subject: person, event: event))
+    }
+}
+
+func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = "grey-zone",
+          explanation: String = "Personen har fastnat; kommunen behöver agera", agencies: [Agency] = [.kommun],
+          ref: String = person.rawValue) -> FlagRow {
+    FlagRow(seq: seq, flagId: "\(ref):\(rule):\(seq)", clientRef: ref, rule: rule, severity: severity, title: "Titel \(seq)",
+            explanation: explanation, agencies: agencies, since: at(since), raisedAt: at(since))
+}
+
+@Suite struct QueueTests {
+    @Test func sortsBySeverityThenOldestFirst() {
+        let rows = Queue.rows([
+            flag(1, .medium, since: "2026-03-01"),
+            flag(2, .high, since: "2026-05-01"),
+            flag(3, .low, since: "2026-01-01"),
+            flag(4, .high, since: "2026-02-01"),
+            flag(5, .medium, since: "2026-02-15"),
+        ], today: day("2026-06-01"))
+        #expect(rows.map(\.flagId).map { $0.split(separator: ":").last! } == ["4", "2", "5", "1", "3"])
+        #expect(rows[0].ageDays == 120)
+        #expect(rows[0].ageText == "120 dagar")
+        #expect(rows[0].severityText == "Hög")
+        #expect(rows[0].personPath == "/personer/\(person.rawValue)")
+        #expect(rows[0].shortRef == "01234567")
+    }
+
+    @Test func rowIsOneSentenceNamingWhoActs() {
+        let row = Queue.rows([flag(1, .high, since: "2026-05-31", agencies: [.fk, .kommun, .fk])], today: day("2026-06-01"))[0]
+        #expect(row.sentence == "Personen har fastnat; kommunen behöver agera.")
+        #expect(row.actors == "Försäkringskassan och Kommunen")
+        #expect(row.ageText == "1 dag")
+        #expect(Queue.sentence("Klar mening.") == "Klar mening.")
+    }
+
+    @Test func filtersParseAndRefuseNamingTheField() throws {
+        let ids = ["grey-zone", "ping-pong"]
+        let parsed = try QueueFilter.parse(["regel": "ping-pong", "myndighet": "af", "allvarlighet": "", "minstDagar": "14"], ruleIds: ids).get()
+        #expect(parsed == QueueFilter(rule: "ping-pong", agency: .af, severity: nil, minAgeDays: 14))
+        #expect(parsed.isActive)
+        #expect(try QueueFilter.parse([:], ruleIds: ids).get().isActive == false)
+        for (query, field) in [(["regel": "nej"], "regel"), (["myndighet": "skatteverket"], "myndighet"),
+                               (["allvarlighet": "akut"], "allvarlighet"), (["minstDagar": "-1"], "minstDagar"),
+                               (["minstDagar": "tio"], "minstDagar"), (["sortera": "x"], "sortera")] {
+            guard case .failure(let error) = QueueFilter.parse(query, ruleIds: ids) else {
+                Issue.record("\(query) was accepted"); continue
+            }
+            #expect(error.field == field)
+            #expect(!error.message.isEmpty)
+        }
+    }
+
+    @Test func ageFilterCountsWholeStockholmDays() {
+        let now = at("2026-06-10", hour: 15)
+        let query = QueueFilter(minAgeDays: 10).flagQuery(now: now, limit: 100)
+        let bound = try! #require(query.sinceAtOrBefore)
+        // Began 31 May (10 days before 10 June) late in the evening: included; 1 June: not.
+        #expect(at("2026-05-31", hour: 23) <= bound)
+        #expect(StockholmTime.startOfDay(day("2026-06-01")) > bound)
+    }
+}
+
+@Suite struct OwnershipChartTests {
+    func areas() -> [AreaState] {
+        var story = Story()
+        story.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin"), openedOn: day("2026-01-01"))))
+        story.add("c1", .kommun, "2026-02-28", .caseClosed(CaseClosed(area: .forsorjning, reason: .completed, closedOn: day("2026-02-28"))))
+        story.add("o2", .fk, "2026-04-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Frida"), openedOn: day("2026-04-01"))))
+        return story.state.areas
+    }
+
+    @Test func ownedStretchesAndGapsCoverEveryDay() throws {
+        let chart = OwnershipChart(areas: areas(), today: day("2026-05-10"), width: 820)
+        #expect(chart.start == day("2026-01-01"))
+        let row = try #require(chart.rows.first { $0.area == .forsorjning })
+        #expect(row.segments.map(\.agency) == [.kommun, nil, .fk])
+        #expect(row.segments[0].from == day("2026-01-01"))
+        #expect(row.segments[0].until == day("2026-02-28"))
+        #expect(row.segments[1].from == day("2026-03-01"))
+        #expect(row.segments[1].until == day("2026-03-31"))
+        #expect(row.segments[2].ongoing)
+        #expect(!row.unownedToday)
+        // Segments are contiguous and span the plot.
+        for (a, b) in zip(row.segments, row.segments.dropFirst()) {
+            #expect(abs(a.x + a.width - b.x) < 0.001)
+        }
+        #expect(abs(row.segments[0].x - OwnershipChart.labelWidth) < 0.001)
+        #expect(abs(row.segments.last!.x + row.segments.last!.width - (820 - 10)) < 0.001)
+        // Areas nobody ever owned are one gap.
+        let never = try #require(chart.rows.first { $0.area == .samordning })
+        #expect(never.segments.map(\.agency) == [nil])
+        #expect(never.unownedToday)
+        #expect(chart.ticks.first?.day == day("2026-01-01"))
+    }
+
+    @Test func svgNamesOwnersAndGaps() {
+        let svg = OwnershipChart(areas: areas(), today: day("2026-05-10")).svg()
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.hasSuffix("</svg>"))
+        #expect(svg.contains("Ingen ägare 1 mar 2026 – 31 mar 2026"))
+        #expect(svg.contains("Försäkringskassan 1 apr 2026 – pågår"))
+        #expect(svg.contains("role=\"img\""))
+    }
+
+    @Test func theChartStartsWhenTheFirstAgencyTookOwnership() throws {
+        var story = Story()
+        story.add("o1", .af, "2026-05-05", .caseOpened(CaseOpened(area: .arbeteAktivitet, contact: Contact(name: "Ali"), openedOn: day("2026-05-05"))))
+        let chart = OwnershipChart(areas: story.state.areas, today: day("2026-05-10"))
+        #expect(chart.start == day("2026-05-05"))
+        let row = try #require(chart.rows.first { $0.area == .arbeteAktivitet })
+        #expect(row.segments.map(\.agency) == [.af])
+        // Nobody ever owned anything: the last 30 days, all gaps.
+        let empty = OwnershipChart(areas: [], today: day("2026-05-10"))
+        #expect(empty.start == day("2026-04-10"))
+        #expect(empty.rows.count == 4)
+        #expect(empty.rows.allSatisfy { $0.segments.map(\.agency) == [nil] })
+    }
+}
+
+@Suite struct PersonPageTests {
+    @Test func referralsSipsAndPlanWithOwnersAndDueDates() {
+        var story = Story()
+        story.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin Lind", role: "handläggare"), openedOn: day("2026-01-01"))))
+        story.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard, answerBy: day("2026-03-15"))))
+        story.add("s1", .kommun, "2026-03-02", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: false)))
+        story.add("s2", .kommun, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip1", caller: .kommun, participants: [.kommun, .region],
+                                                                           meeting: TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 10)), sequence: 0)))
+        story.add("p1", .kommun, "2026-03-04", .planCreated(PlanCreated(planId: "p1", sipId: "sip1", leadAgency: .kommun, participants: [.kommun, .region], goals: ["Arbete"])))
+        story.add("x1", .kommun, "2026-03-04", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .region, description: "Utreda arbetsförmåga", dueDate: day("2026-03-10"))))
+        story.add("x2", .kommun, "2026-03-04", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .kommun, description: "Följa upp", dueDate: day("2026-04-30"))))
+        let timeline = [TimelineEntry(eventId: "o1", type: "se.trisam.case.opened", source: "kommun", time: at("2026-01-01"), summary: "Kommunen: ärende öppnat"),
+                        TimelineEntry(eventId: "r1", type: "se.trisam.referral.sent", source: "kommun", time: at("2026-03-01"), summary: "Kommunen: remiss skickad")]
+        let page = PersonPage(state: story.state, timeline: timeline, flags: [flag(1, .medium, since: "2026-03-16", rule: "referral-unanswered")],
+                              now: at("2026-03-25"))
+        #expect(page.referrals.count == 1)
+        #expect(page.referrals[0].ageDays == 24)
+        #expect(page.referrals[0].overdue)
+        #expect(page.referrals[0].to == "Regionen")
+        #expect(page.sips.count == 1)
+        #expect(page.sips[0].overdue)  // the meeting time passed and it was not registered as held
+        #expect(page.plans.count == 1)
+        #expect(page.plans[0].actions.map(\.owner) == ["Regionen", "Kommunen"])
+        #expect(page.plans[0].actions.map(\.due) == ["10 mar 2026", "30 apr 2026"])
+        #expect(page.plans[0].actions.map(\.overdue) == [true, false])
+        #expect(page.owners.first { $0.area == "Försörjning" }?.owner == "Kommunen")
+        #expect(page.owners.first { $0.area == "Försörjning" }?.contact == "Karin Lind, handläggare")
+        #expect(page.owners.first { $0.area == "Samordning" }?.unowned == true)
+        #expect(page.events.map(\.summary) == ["Kommunen: remiss skickad", "Kommunen: ärende öppnat"])
+        #expect(page.openFlags.count == 1)
+    }
+}
+
+@Suite struct CalendarAndOverviewTests {
+    func states() -> [PersonState] {
+        var a = Story()
+        a.add("s1", .kommun, "2026-03-02", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: false)))
+        a.add("s2", .kommun, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip1", caller: .kommun, participants: [.kommun, .region],
+                                                                       meeting: TimeSlot(start: at("2026-04-02", hour: 9), end: at("2026-04-02", hour: 10)), sequence: 0)))
+        a.add("p1", .kommun, "2026-03-04", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun], goals: ["Arbete"])))
+        a.add("f1", .kommun, "2026-03-04", .planFollowUpSet(PlanFollowUpSet(planId: "p1", leadAgency: .kommun, participants: [.kommun], followUpOn: day("2026-03-20"))))
+        a.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        a.add("r2", .region, "2026-03-06", .referralAccepted(ReferralAccepted(referralId: "ref1", from: .kommun, to: .region, contact: Contact(name: "Dr Berg"))))
+        a.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin"), openedOn: day("2026-01-01"))))
+        var b = Story()
+        b.state = PersonState(clientRef: ClientRef(rawValue: "ffffffffffffffffffffffffffffffff")!)
+        b.add("t1", .region, "2026-03-05", .sipRequested(SipRequested(sipId: "sip9", caller: .region, reason: "Utskrivning", invited: [.kommun], afterDischarge: true)))
+        b.add("t2", .af, "2026-02-01", .referralSent(ReferralSent(referralId: "ref9", from: .af, to: .fk, reason: "Sjuk", requestedMeasure: "Bedömning", area: .forsorjning)))
+        b.add("t3", .af, "2026-01-01", .caseOpened(CaseOpened(area: .arbeteAktivitet, contact: Contact(name: "Ali"), openedOn: day("2026-01-01"))))
+        b.add("t4", .af, "2026-02-15", .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .completed, closedOn: day("2026-02-15"))))
+        return [a.state, b.state]
+    }
+
+    @Test func calendarSplitsOverdueUpcomingAndUnbooked() {
+        let calendar = SipCalendar(states: states(), now: at("2026-03-25"))
+        #expect(calendar.overdue.map(\.kind) == ["Uppföljning av plan"])
+        #expect(calendar.overdue[0].relative == "5 dagar sedan")
+        #expect(calendar.upcoming.map(\.kind) == ["SIP-möte"])
+        #expect(calendar.upcoming[0].when == "2 apr 2026 09:00")
+        #expect(calendar.upcoming[0].relative == "8 dagar")
+        #expect(calendar.unbooked.map(\.kind) == ["SIP begärd efter utskrivning"])
+        #expect(calendar.unbooked[0].shortRef == "ffffffff")
+        // After the meeting time passes without being held it is overdue.
+        let later = SipCalendar(states: states(), now: at("2026-04-03"))
+        #expect(later.overdue.map(\.kind) == ["Uppföljning av plan", "SIP-möte"])
+    }
+
+    @Test func referralTimesBucketAnswersAndWaits() {
+        let times = ReferralTimes(states: states(), today: day("2026-03-25"))
+        #expect(times.answered == [0, 1, 0, 0, 0])  // answered after 5 days
+        #expect(times.waiting == [0, 0, 0, 0, 1])  // waiting 52 days
+        let region = times.perAgency.first { $0.agency == "Regionen" }!
+        #expect(region.answered == 1 && region.medianDays == 5)
+        let fk = times.perAgency.first { $0.agency == "Försäkringskassan" }!
+        #expect(fk.waiting == 1 && fk.oldestWaitingDays == 52)
+        #expect(ReferralTimes.bucket(3) == 0 && ReferralTimes.bucket(4) == 1 && ReferralTimes.bucket(30) == 3 && ReferralTimes.bucket(31) == 4)
+    }
+
+    @Test func ownershipCountsOwnersAndNobody() {
+        let counts = OwnershipCounts(states: states())
+        #expect(counts.count(.forsorjning, .kommun) == 1)
+        #expect(counts.unowned[.arbeteAktivitet] == 1)
+        let chart = counts.chart
+        #expect(chart.rows.count == 4)
+        #expect(chart.rows[0].segments.map(\.name) == ["Kommunen"])
+        #expect(chart.svg(id: "x", title: "t").contains("Ingen ägare"))
+    }
+
+    @Test func trendCountsFlagsOpenAtEachDaysEnd() {
+        let spans = [
+            FlagSpan(rule: "a", severity: .high, since: at("2026-03-01"), raisedAt: at("2026-03-01"), resolvedAt: at("2026-03-03")),
+            FlagSpan(rule: "b", severity: .low, since: at("2026-03-02"), raisedAt: at("2026-03-02"), resolvedAt: nil),
+            // Raised and resolved within seconds while events were caught up: not a person stuck.
+            FlagSpan(rule: "c", severity: .high, since: at("2026-02-01"), raisedAt: at("2026-03-04"),
+                     resolvedAt: at("2026-03-04").addingTimeInterval(5)),
+        ]
+        let days = FlagTrend.window(endingOn: day("2026-03-04"), count: 5)
+        #expect(days.first == day("2026-02-28"))
+        #expect(FlagTrend.daily(spans, days: days) == [0, 1, 2, 1, 1])
+        #expect(FlagTrend.daily(spans, days: days) { $0.severity == .high } == [0, 1, 1, 0, 0])
+    }
+}
+
+@Suite struct ChartTests {
+    @Test func roundAxisMaxima() {
+        #expect(LineChart.roundUp(0) == 4)
+        #expect(LineChart.roundUp(7) == 10)
+        #expect(LineChart.roundUp(13) == 20)
+        #expect(LineChart.roundUp(286) == 500)
+        #expect(LineChart.roundUp(100) == 100)
+    }
+
+    @Test func lineChartPlacesPointsOnTheAxis() {
+        let chart = LineChart(days: FlagTrend.window(endingOn: day("2026-03-04"), count: 3), series: [("Alla", "#000", [0, 5, 10])],
+                              width: 640, height: 260)
+        #expect(chart.maximum == 10)
+        let ys = chart.series[0].ys
+        #expect(ys[0] == 260 - LineChart.bottom)  // zero at the bottom of the plot
+        #expect(ys[2] == LineChart.top)  // the maximum at the top
+        #expect(chart.series[0].xs.first == LineChart.left)
+    }
+
+    @Test func barsScaleToTheLargest() {
+        let chart = BarChart(items: [("A", 10, "#000"), ("B", 5, "#000"), ("C", 0, "#000")], width: 660)
+        #expect(chart.bars.map(\.width) == [600, 300, 0])
+        #expect(chart.svg(id: "b", title: "Titel").contains("<title id=\"b-title\">Titel</title>"))
+    }
+
+    @Test func textIsEscaped() {
+        #expect(Markup.escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
+        let chart = BarChart(items: [("<script>", 1, "#000")])
+        #expect(!chart.svg(id: "b", title: "t").contains("<script>"))
+    }
+}
+
+@Suite struct SessionTests {
+    @Test func sessionsStartExtendExpireAndEnd() {
+        let sessions = DashboardSessions(lifetime: 60, capacity: 2)
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let id = sessions.start(name: "Sara", role: "samordnare", now: start)
+        #expect(id.count == 64)
+        #expect(sessions.session(id, now: start.addingTimeInterval(50))?.name == "Sara")
+        // Extended by use: still alive 100 s after the start.
+        #expect(sessions.session(id, now: start.addingTimeInterval(100)) != nil)
+        #expect(sessions.session(id, now: start.addingTimeInterval(200)) == nil)
+        let other = sessions.start(name: "Anna", role: "samordnare", now: start)
+        #expect(other != id)
+        sessions.end(other)
+        #expect(sessions.session(other, now: start) == nil)
+        #expect(sessions.session("unknown", now: start) == nil)
+    }
+
+    @Test func onlyLocalPathsAfterLogin() {
+        #expect(Dashboard.safeNext("/oversikt") == "/oversikt")
+        #expect(Dashboard.safeNext("/?regel=grey-zone") == "/?regel=grey-zone")
+        #expect(Dashboard.safeNext("//evil.example") == "/")
+        #expect(Dashboard.safeNext("https://evil.example") == "/")
+        #expect(Dashboard.safeNext("/logga-ut") == "/")
+        #expect(Dashboard.safeNext(nil) == "/")
+    }
+}
+
+@Suite struct TemplateTests {
+    func dashboard() throws -> Dashboard {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try CoordinatorStore(path: directory.appendingPathComponent("c.sqlite").path)
+        return try Dashboard(parts: CoordinatorParts(store: store, rules: GapRules(), clock: .fixed(at: at("2026-03-25")),
+                                                     tokens: AccessTokens([])))
+    }
+
+    @Test func personPageRendersEverySectionEscaped() throws {
+        var story = Story()
+        story.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin <Lind>"), openedOn: day("2026-01-01"))))
+        story.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        story.add("p1", .kommun, "2026-03-04", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .region], goals: ["Arbete"])))
+        story.add("x1", .kommun, "2026-03-04", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .region, description: "Utreda arbetsförmåga", dueDate: day("2026-03-10"))))
+        let page = PersonPage(state: story.state, timeline: [
+            TimelineEntry(eventId: "o1", type: "t", source: "kommun", time: at("2026-01-01"), summary: "Kommunen: ärende öppnat"),
+        ], flags: [flag(1, .high, since: "2026-03-01")], now: at("2026-03-25"))
+        let dashboard = try dashboard()
+        let html = try #require(dashboard.templates.render(
+            PersonPageContext(frame: Frame(title: "Person x", user: "Sara", queue: false, calendar: false, overview: false),
+                              person: page, chartSvg: page.chart.svg()), withTemplate: "person"))
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"agarskap\""))
+        #expect(html.contains("Karin &lt;Lind&gt;"))
+        #expect(!html.contains("Karin <Lind>"))
+        #expect(html.contains("Utreda arbetsförmåga"))
+        #expect(html.contains("10 mar 2026"))
+        #expect(html.contains("Försenad"))
+        #expect(html.contains("<td>Regionen</td>"))  // referral receiver
+        #expect(html.contains("24 dagar"))  // the referral's age
+        #expect(html.contains("Kommunen: ärende öppnat"))
+        #expect(html.contains("Inloggad: Sara"))
+        #expect(!html.contains("{{"))
+    }
+
+    @Test func calendarRendersEachListWithLinks() throws {
+        let calendar = SipCalendar(states: CalendarAndOverviewTests().states(), now: at("2026-03-25"))
+        let html = try #require(try dashboard().templates.render(
+            CalendarPageContext(frame: Frame(title: "SIP-kalender", user: "Sara", queue: false, calendar: true, overview: false),
+                                calendar: calendar, today: "25 mar 2026"), withTemplate: "calendar"))
+        #expect(html.contains("<tr class=\"overdue\"><td>20 mar 2026<br><span class=\"muted\">5 dagar sedan</span></td><td>Uppföljning av plan</td>"))
+        #expect(html.contains("2 apr 2026 09:00"))
+        #expect(html.contains("SIP begärd efter utskrivning"))
+        #expect(html.contains("<a href=\"/personer/ffffffffffffffffffffffffffffffff\">Person ffffffff</a>"))
+        #expect(!html.contains("Inget försenat"))
+        #expect(html.contains("aria-current=\"page\">SIP-kalender"))
+    }
+
+    @Test func queueRendersRowsAndSelectedFilters() throws {
+        let dashboard = try dashboard()
+        let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
+        let model = QueuePage(frame: Frame(title: "Att agera på", user: "Sara", queue: true, calendar: false, overview: false),
+                              error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
+                              rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
+                              agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],
+                              severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00")
+        let html = try #require(dashboard.templates.render(model, withTemplate: "queue"))
+        #expect(html.contains("<option value=\"ping-pong\" selected>Rundgång (1)</option>"))
+        #expect(html.contains("<option value=\"af\">Arbetsförmedlingen</option>"))
+        #expect(html.contains("value=\"7\""))
+        #expect(html.contains("data-marker=\"1-0\""))
+        #expect(html.contains("<a href=\"/personer/\(person.rawValue)\">Person 01234567</a>"))
+        #expect(html.contains("Personen har fastnat; kommunen behöver agera."))
+        #expect(html.contains("aria-current=\"page\">Att agera på"))
+        #expect(!html.contains("Inga öppna flaggor"))
+    }
+}

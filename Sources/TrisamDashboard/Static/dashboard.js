@@ -1,0 +1,42 @@
+// Live update of the queue without reload: ask /live.json every few seconds whether flags were
+// raised or resolved; when so, fetch this page again and swap in the new queue section.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-live]");
+  var status = document.getElementById("live-status");
+  if (!section || !window.fetch || !window.DOMParser) { return; }
+  var marker = section.getAttribute("data-marker");
+  var interval = parseInt(section.getAttribute("data-interval"), 10) || 5000;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function refresh(data) {
+    return fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live]");
+        if (!fresh) { return; }
+        section.replaceWith(fresh);
+        section = fresh;
+        section.classList.add("highlight");
+        marker = fresh.getAttribute("data-marker");
+        say("Uppdaterad " + data.time + ": " + data.open + " öppna flaggor totalt.");
+      });
+  }
+
+  function poll() {
+    fetch("/live.json", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.status === 401) { say("Du har loggats ut. Ladda om sidan för att logga in igen."); return null; }
+        return response.json();
+      })
+      .then(function (data) {
+        if (!data) { return; }
+        if (data.marker !== marker) { return refresh(data); }
+        say("Uppdateras automatiskt. Senast kontrollerad " + data.time + ".");
+      })
+      .catch(function () { say("Kunde inte hämta uppdateringar just nu; försöker igen."); })
+      .then(function () { window.setTimeout(poll, interval); });
+  }
+  window.setTimeout(poll, interval);
+})();

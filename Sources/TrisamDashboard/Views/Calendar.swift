@@ -1,0 +1,60 @@
+import Foundation
+import TrisamContracts
+import TrisamCoordinatorCore
+
+/// The SIP calendar: SIP meetings and plan follow-ups across every person, overdue and upcoming.
+public struct SipCalendar: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        /// For sorting.
+        public var date: LocalDate
+        public var when: String
+        /// "SIP-möte", "Uppföljning av plan", "SIP begärd".
+        public var kind: String
+        public var detail: String
+        public var shortRef: String
+        public var personPath: String
+        /// "om 3 dagar", "5 dagar sedan".
+        public var relative: String
+    }
+
+    /// Meetings whose time passed without being held, follow-ups whose date passed, oldest first.
+    public var overdue: [Item] = []
+    /// Meetings and follow-ups from today on, soonest first.
+    public var upcoming: [Item] = []
+    /// SIPs requested and not yet booked, oldest request first.
+    public var unbooked: [Item] = []
+
+    public init(states: [PersonState], now: Date) {
+        let today = StockholmTime.date(of: now)
+        for state in states {
+            let ref = state.clientRef.rawValue
+            func item(_ date: LocalDate, _ when: String, _ kind: String, _ detail: String) -> Item {
+                let offset = Swedish.daysBetween(today, date)
+                let relative = offset < 0 ? (offset == -1 ? "1 dag sedan" : "\(-offset) dagar sedan") : Swedish.days(offset)
+                return Item(date: date, when: when, kind: kind, detail: detail, shortRef: Swedish.shortRef(ref),
+                            personPath: "/personer/\(ref)", relative: relative)
+            }
+            for sip in state.sips where sip.isOpen {
+                let participants = "Kallar: \(sip.caller.displayName); inbjudna: \(Swedish.agencyList(sip.invited))"
+                if let meeting = sip.meeting {
+                    let day = StockholmTime.date(of: meeting.start)
+                    let entry = item(day, Swedish.dateTime(meeting.start), "SIP-möte", participants)
+                    if meeting.end < now { overdue.append(entry) } else { upcoming.append(entry) }
+                } else {
+                    unbooked.append(item(sip.requested.on, Swedish.date(sip.requested.on),
+                                         sip.afterDischarge ? "SIP begärd efter utskrivning" : "SIP begärd", participants))
+                }
+            }
+            for plan in state.plans {
+                guard let followUp = plan.followUpOn else { continue }
+                let open = plan.actions.filter { $0.completed == nil }.count
+                let entry = item(followUp, Swedish.date(followUp), "Uppföljning av plan",
+                                 "Ansvarig: \(plan.leadAgency.displayName); \(open) av \(plan.actions.count) åtgärder kvar")
+                if followUp < today { overdue.append(entry) } else { upcoming.append(entry) }
+            }
+        }
+        overdue.sort { ($0.date, $0.shortRef) < ($1.date, $1.shortRef) }
+        upcoming.sort { ($0.date, $0.shortRef) < ($1.date, $1.shortRef) }
+        unbooked.sort { ($0.date, $0.shortRef) < ($1.date, $1.shortRef) }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TrisamCoordinator
+import TrisamTestSupport
+
+/// A plain HTTP client that neither follows redirects nor keeps cookies, so the tests see the
+/// 303s and Set-Cookie headers themselves.
+final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    let port: Int
+    var cookie: String?
+    private lazy var session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
+    }()
+
+    init(port: Int) { self.port = port }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+
+    func send(_ method: String, _ path: String, form: String? = nil) async throws -> (status: Int, headers: [String: String], text: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+        if let form {
+            request.httpBody = Data(form.utf8)
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return (http.statusCode, headers, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// The real `trisam coordinator` (with the dashboard mounted) against a real embedded broker process.
+@Suite(.serialized) struct DashboardProcessTests {
+    @Test func loginSessionPagesAndAudit() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let broker = try ChildProcess(try trisamExecutable(), ["broker", "--state-dir", "state", "--brokers", "1", "--partitions", "2"],
+                                      directory: directory)
+        let bootstrapFile = directory.appendingPathComponent("state/bootstrap")
+        try await eventually("the broker writes its bootstrap file") { FileManager.default.fileExists(atPath: bootstrapFile.path) }
+        let token = "dashboard-test-token-0123456789"
+        let tokens = directory.appendingPathComponent("tokens.json")
+        try Data("[{\"token\":\"\(token)\",\"name\":\"Testa Samordnare\",\"role\":\"samordnare\"}]".utf8).write(to: tokens)
+        let port = try freeLoopbackPort()
+        let store = directory.appendingPathComponent("coordinator.sqlite").path
+        let coordinator = try ChildProcess(try trisamExecutable(), [
+            "coordinator", "--state-dir", "state", "--port", String(port), "--tokens-file", tokens.path,
+            "--store", store, "--clock", "fixed:2026-11-24T09:00:00Z",
+        ], directory: directory, environment: ["LOG_LEVEL": "warning"])
+        defer {
+            _ = Task { _ = try? await coordinator.stop(); _ = try? await broker.stop() }
+        }
+        try await HTTPTestClient(port: port).waitUntilServing("/health")
+        let client = RawClient(port: port)
+
+        // Without a session every page redirects to the login page, and the live endpoint refuses.
+        let anonymous = try await client.send("GET", "/oversikt")
+        #expect(anonymous.status == 303)
+        #expect(anonymous.headers["location"] == "/logga-in?next=/oversikt")
+        #expect(try await client.send("GET", "/").headers["location"] == "/logga-in")
+        #expect(try await client.send("GET", "/live.json").status == 401)
+        let login = try await client.send("GET", "/logga-in?next=/oversikt")
+        #expect(login.status == 200)
+        #expect(login.text.contains("<label for=\"token\">Inloggningsnyckel</label>"))
+        #expect(login.text.contains("value=\"/oversikt\""))
+        #expect(login.text.contains("lang=\"sv\""))
+
+        // A wrong or missing token is refused naming the field; nothing is set.
+        let wrong = try await client.send("POST", "/logga-in", form: "token=not-a-token-at-all&next=%2F")
+        #expect(wrong.status == 401)
+        #expect(wrong.text.contains("Inloggningsnyckel: okänd nyckel"))
+        #expect(wrong.headers["set-cookie"] == nil)
+        #expect(try await client.send("POST", "/logga-in", form: "next=%2F").status == 400)
+
+        // The right token: an HttpOnly, SameSite=Strict session cookie and a 303 to the asked page.
+        let accepted = try await client.send("POST", "/logga-in", form: "token=\(token)&next=%2Foversikt")
+        #expect(accepted.status == 303)
+        #expect(accepted.headers["location"] == "/oversikt")
+        let setCookie = try #require(accepted.headers["set-cookie"])
+        #expect(setCookie.contains("HttpOnly"))
+        #expect(setCookie.contains("SameSite=Strict"))
+        #expect(!setCookie.contains(token))
+        client.cookie = String(setCookie.split(separator: ";")[0])
+
+        for (path, heading) in [("/", "<h1>Att agera på</h1>"), ("/sip-kalender", "<h1>SIP-kalender</h1>"), ("/oversikt", "<h1>Översikt</h1>")] {
+            let page = try await client.send("GET", path)
+            #expect(page.status == 200, "\(path)")
+            #expect(page.text.contains(heading), "\(path)")
+            #expect(page.text.contains("Inloggad: Testa Samordnare"), "\(path)")
+            #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        }
+        let queue = try await client.send("GET", "/")
+        #expect(queue.text.contains("Inga öppna flaggor"))
+        #expect(queue.text.contains("data-live"))
+        let live = try await client.send("GET", "/live.json")
+        #expect(live.status == 200)
+        #expect(live.text.contains("\"marker\":\"0-0\""))
+
+        // Filters are checked and refused naming the field.
+        let badFilter = try await client.send("GET", "/?minstDagar=tio")
+        #expect(badFilter.status == 400)
+        #expect(badFilter.text.contains("Minsta ålder: ska vara ett heltal"))
+
+        // A person page is audited with the session's name, even when the person is unknown.
+        let ref = "00112233445566778899aabbccddeeff"
+        let unknown = try await client.send("GET", "/personer/\(ref)")
+        #expect(unknown.status == 404)
+        #expect(unknown.text.contains("inga händelser är kända"))
+        #expect(try await client.send("GET", "/personer/nej").status == 400)
+        let log = try CoordinatorStore(path: store).accessLog()
+        #expect(log.contains { $0.reader == "Testa Samordnare" && $0.clientRef == ref && $0.path == "/personer/\(ref)" })
+
+        // The JSON API still wants its bearer token, not the cookie.
+        #expect(try await client.send("GET", "/flags").status == 401)
+        #expect(try await client.send("GET", "/static/dashboard.css").status == 200)
+
+        // Logout ends the session.
+        let logout = try await client.send("POST", "/logga-ut")
+        #expect(logout.status == 303)
+        #expect(logout.headers["location"] == "/logga-in")
+        #expect(try await client.send("GET", "/").status == 303)
+        _ = try await coordinator.stop()
+        _ = try await broker.stop()
+    }
+}

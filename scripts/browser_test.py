@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Opens every dashboard page of a running `trisam dev` in headless Chromium over the DevTools
+protocol, checks that each renders the expected data, has labelled controls, enough contrast and
+no console errors, checks the live update of the queue, and saves screenshots.
+
+Usage: browser_test.py --base http://127.0.0.1:8080 --token TOKEN --out docs/screenshots
+       [--simulate "trisam simulate ..."]   (a command that adds flags while the queue is open)
+"""
+import argparse, base64, json, os, shlex, shutil, subprocess, sys, tempfile, time, urllib.request
+
+import websocket  # Debian: python3-websocket (PyPI: websocket-client)
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+class Browser:
+    def __init__(self, width=1440, height=1000):
+        self.profile = tempfile.mkdtemp(prefix="trisam-chromium-")
+        self.process = subprocess.Popen([
+            CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+            f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank",
+        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = os.path.join(self.profile, "DevToolsActivePort")
+        deadline = time.time() + 30
+        while not os.path.exists(port_file) or not open(port_file).read().strip():
+            if time.time() > deadline or self.process.poll() is not None:
+                raise RuntimeError("chromium did not start")
+            time.sleep(0.1)
+        port = int(open(port_file).read().split()[0])
+        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
+        self.next_id = 0
+        self.events = []
+        self.errors = []
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.call(f"{domain}.enable")
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+
+    def _record(self, message):
+        method = message.get("method")
+        params = message.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            self.errors.append("console: " + " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+        elif method == "Runtime.exceptionThrown":
+            self.errors.append("exception: " + params["exceptionDetails"].get("text", "") + " " +
+                               str(params["exceptionDetails"].get("exception", {}).get("description", "")))
+        elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+            self.errors.append("log: " + params["entry"].get("text", "") + " " + params["entry"].get("url", ""))
+        elif method == "Network.responseReceived":
+            status = params["response"]["status"]
+            if status >= 400:
+                self.errors.append(f"http {status}: {params['response']['url']}")
+        self.events.append(message)
+
+    def call(self, method, **params):
+        self.next_id += 1
+        ident = self.next_id
+        self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == ident:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self._record(message)
+
+    def wait_for(self, method, timeout=30):
+        deadline = time.time() + timeout
+        for index, message in enumerate(self.events):
+            if message.get("method") == method:
+                del self.events[: index + 1]
+                return message
+        self.ws.settimeout(1)
+        try:
+            while time.time() < deadline:
+                try:
+                    message = json.loads(self.ws.recv())
+                except websocket.WebSocketTimeoutException:
+                    continue
+                self._record(message)
+                if message.get("method") == method:
+                    self.events.clear()
+                    return message
+        finally:
+            self.ws.settimeout(60)
+        raise RuntimeError(f"timed out waiting for {method}")
+
+    def navigate(self, url):
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"evaluate failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def screenshot(self, path, full_page=True, max_height=2600):
+        metrics = self.call("Page.getLayoutMetrics")
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        height = min(size["height"], max_height) if full_page else 1000
+        shot = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=full_page,
+                         clip={"x": 0, "y": 0, "width": 1440, "height": height, "scale": 1})
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(shot["data"]))
+
+    def close(self):
+        try:
+            self.ws.close()
+        finally:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# Common checks run on every page: language, one h1, labelled controls, contrast of text (WCAG AA).
+PAGE_CHECKS = r"""
+(() => {
+  const problems = [];
+  if (document.documentElement.lang !== 'sv') problems.push('html lang is not sv');
+  if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
+  for (const control of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    const labelled = (control.id && document.querySelector('label[for="' + control.id + '"]')) || control.getAttribute('aria-label');
+    if (!labelled) problems.push('control without label: ' + (control.name || control.id));
+  }
+  const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const lum = c => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  const rgb = s => { const m = s.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(',').map(Number); return p.length > 3 && p[3] === 0 ? null : p; };
+  const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c) return c; } return [255, 255, 255]; };
+  let checked = 0;
+  for (const el of document.querySelectorAll('main p, main td, main th, main a, main label, main button, main h1, main h2, main h3, main li, main summary, header a, header span, header button, main .badge')) {
+    if (!el.textContent.trim() || el.closest('svg') || el.offsetParent === null) continue;
+    const fg = rgb(getComputedStyle(el).color); if (!fg) continue;
+    const bg = background(el);
+    const [a, b] = [lum(fg), lum(bg)];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    checked++;
+    if (ratio < 4.5) problems.push('contrast ' + ratio.toFixed(2) + ' on "' + el.textContent.trim().slice(0, 40) + '"');
+  }
+  return {problems: problems.slice(0, 10), checked};
+})()
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--simulate", help="command that adds people (and flags) while the queue is open")
+    parser.add_argument("--min-rules", type=int, default=5, help="distinct rules the demo queue must show")
+    args = parser.parse_args()
+    if not CHROMIUM:
+        print("chromium not found (Debian: apt-get install chromium)", file=sys.stderr)
+        return 2
+    os.makedirs(args.out, exist_ok=True)
+    base = args.base.rstrip("/")
+    passed, failed = 0, 0
+    browser = Browser()
+
+    def check(name, condition, detail=""):
+        nonlocal passed, failed
+        if condition:
+            passed += 1
+            print(f"ok   {name}")
+        else:
+            failed += 1
+            print(f"FAIL {name} {detail}")
+
+    def page_checks(name):
+        result = browser.evaluate(PAGE_CHECKS)
+        check(f"{name}: semantic HTML, labelled controls, contrast ({result['checked']} texts)", not result["problems"], result["problems"])
+        errors, browser.errors[:] = list(browser.errors), []
+        check(f"{name}: no console errors", not errors, errors)
+
+    try:
+        # Login.
+        browser.navigate(base + "/")
+        check("unauthenticated / leads to the login page", browser.evaluate("location.pathname") == "/logga-in")
+        page_checks("login")
+        browser.screenshot(os.path.join(args.out, "login.png"), full_page=False)
+        browser.evaluate(f"document.getElementById('token').value = {json.dumps(args.token)}; document.querySelector('form').submit(); true")
+        browser.wait_for("Page.loadEventFired")
+        check("login with the demo token opens the queue", browser.evaluate("location.pathname") == "/",
+              browser.evaluate("location.href"))
+
+        # Queue.
+        browser.navigate(base + "/")
+        queue = browser.evaluate(r"""(() => {
+          const rows = [...document.querySelectorAll('table.queue tbody tr[data-rule]')];
+          const order = {'Hög': 2, 'Medel': 1, 'Låg': 0};
+          const severities = rows.map(r => order[r.querySelector('.badge').textContent.trim()]);
+          return {
+            rows: rows.length,
+            rules: [...new Set(rows.map(r => r.dataset.rule))],
+            sentences: rows.filter(r => /[.!?]$/.test(r.querySelector('.sentence').textContent.trim())).length,
+            actors: rows.filter(r => r.cells[2].textContent.trim().length > 0).length,
+            links: rows.filter(r => r.querySelector('a[href^="/personer/"]')).length,
+            sorted: severities.every((s, i) => i === 0 || severities[i - 1] >= s),
+            heading: document.querySelector('#ko-rubrik').textContent.trim(),
+          };
+        })()""")
+        check("queue shows open flags", queue["rows"] > 0, queue)
+        check(f"queue shows at least {args.min_rules} different rules", len(queue["rules"]) >= args.min_rules, queue["rules"])
+        check("every row is one sentence saying who should act", queue["sentences"] == queue["rows"] and queue["actors"] == queue["rows"], queue)
+        check("every row links to the person", queue["links"] == queue["rows"])
+        check("rows are sorted by severity", queue["sorted"])
+        page_checks("queue")
+        browser.screenshot(os.path.join(args.out, "queue.png"), max_height=1600)
+
+        # Filters as a GET form.
+        rule = queue["rules"][0] if queue["rules"] else "grey-zone"
+        browser.evaluate(f"document.getElementById('regel').value = {json.dumps(rule)}; document.querySelector('form.filters').submit(); true")
+        browser.wait_for("Page.loadEventFired")
+        filtered = browser.evaluate("[...document.querySelectorAll('table.queue tbody tr[data-rule]')].map(r => r.dataset.rule)")
+        check(f"filter by rule {rule} keeps only that rule", filtered and all(r == rule for r in filtered), filtered[:5])
+        check("the filter is in the address (GET form)", f"regel={rule}" in browser.evaluate("location.search"))
+
+        # Person: prefer one whose flag is about nobody owning an area.
+        browser.navigate(base + "/")
+        person_path = browser.evaluate("""(() => {
+          const prefer = ['af-deregistered-no-takeover', 'handover-not-opened', 'ping-pong'];
+          for (const rule of prefer) { const row = document.querySelector('tr[data-rule="' + rule + '"] a'); if (row) return row.getAttribute('href'); }
+          return document.querySelector('table.queue tbody tr[data-rule] a').getAttribute('href');
+        })()""")
+        browser.navigate(base + person_path)
+        person = browser.evaluate(r"""(() => ({
+          h1: document.querySelector('h1').textContent,
+          chart: !!document.querySelector('svg#agarskap'),
+          owned: document.querySelectorAll('svg#agarskap g.segment:not(.gap)').length,
+          gaps: document.querySelectorAll('svg#agarskap g.segment.gap').length,
+          areas: [...document.querySelectorAll('svg#agarskap text.chart-label')].map(t => t.textContent),
+          flags: document.querySelectorAll('.flag').length,
+          events: document.querySelectorAll('ol.events li').length,
+          sections: [...document.querySelectorAll('main h2')].map(h => h.textContent),
+        }))()""")
+        check("person page names the person", person["h1"].startswith("Person "), person["h1"])
+        check("person page draws the ownership chart for the four areas",
+              person["chart"] and person["areas"] == ["Försörjning", "Arbete/aktivitet", "Hälsa/vård", "Samordning"], person)
+        check("the chart shows owners and gaps", person["owned"] > 0 and person["gaps"] > 0, person)
+        check("person page shows the open flags and the event history", person["flags"] > 0 and person["events"] > 0, person)
+        check("person page has referrals, SIP and plan sections",
+              all(s in person["sections"] for s in ["Öppna remisser", "SIP-möten", "Handlingsplan", "Händelser"]), person["sections"])
+        page_checks("person")
+        browser.screenshot(os.path.join(args.out, "person.png"))
+
+        # SIP calendar.
+        browser.navigate(base + "/sip-kalender")
+        calendar = browser.evaluate("({h1: document.querySelector('h1').textContent, tables: document.querySelectorAll('table.calendar').length, rows: document.querySelectorAll('table.calendar tbody tr').length})")
+        check("SIP calendar shows overdue, upcoming and unbooked", calendar["h1"] == "SIP-kalender" and calendar["tables"] == 3 and calendar["rows"] >= 3, calendar)
+        page_checks("calendar")
+        browser.screenshot(os.path.join(args.out, "calendar.png"))
+
+        # Overview.
+        browser.navigate(base + "/oversikt")
+        overview = browser.evaluate(r"""(() => ({
+          charts: [...document.querySelectorAll('svg.chart')].map(s => s.id),
+          bars: document.querySelectorAll('svg#per-regel rect').length,
+          trend: document.querySelectorAll('svg#trend polyline').length,
+          ownership: document.querySelectorAll('svg#agarskap-per-myndighet rect').length,
+        }))()""")
+        check("overview draws flags per rule, trend, referral times and ownership",
+              overview["charts"] == ["per-regel", "trend", "remisstider", "agarskap-per-myndighet"], overview)
+        check("overview charts carry data", overview["bars"] >= args.min_rules and overview["trend"] == 2 and overview["ownership"] > 4, overview)
+        page_checks("overview")
+        browser.screenshot(os.path.join(args.out, "overview.png"))
+
+        # Live update: open the queue, add flags through the agency services, wait for the queue to change.
+        if args.simulate:
+            browser.navigate(base + "/")
+            before = browser.evaluate("document.getElementById('antal').textContent")
+            subprocess.run(shlex.split(args.simulate), check=True, stdout=subprocess.DEVNULL)
+            deadline = time.time() + 45
+            after, status = before, ""
+            while time.time() < deadline:
+                after = browser.evaluate("document.getElementById('antal').textContent")
+                status = browser.evaluate("document.getElementById('live-status').textContent")
+                if after != before and status.startswith("Uppdaterad"):
+                    break
+                time.sleep(1)
+            check("the queue updates without reload when flags arrive", after != before and status.startswith("Uppdaterad"),
+                  f"before {before}, after {after}, status {status!r}")
+            check("live update: no console errors", not browser.errors, browser.errors)
+    finally:
+        browser.close()
+    print(f"browser test: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
