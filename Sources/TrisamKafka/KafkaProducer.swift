@@ -66,23 +66,34 @@ public final class KafkaProducer: Sendable {
     public func send(_ messages: [OutgoingMessage]) async throws(KafkaError) -> [Result<DeliveryReport, KafkaError>] {
         if messages.isEmpty { return [] }
         if state.withLock({ $0.closed }) { throw KafkaError(.closed, "producer is closed") }
-        let batch = DeliveryBatch(topics: messages.map(\.topic))
+        let batch = DeliveryBatch(topics: messages.map { $0.topic })
         for index in messages.indices {
-            await enqueue(messages[index], batch: batch, index: index)
+            // The common case without a suspension point: librdkafka takes the message at once.
+            let err = produceNative(handle.pointer, messages[index], opaque: UnsafeMutableRawPointer(batch.ticket(index)))
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { continue }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                await enqueue(messages[index], batch: batch, index: index)
+            } else {
+                batch.complete(index: index, with: .failure(KafkaError(.produce, err, context: "enqueue to \(messages[index].topic)")))
+            }
         }
         // Reports may already have arrived; the batch keeps them until the continuation is set.
         return await withCheckedContinuation { batch.setContinuation($0) }
     }
 
-    /// Enqueues one message, waiting while librdkafka's local queue is full. Any other failure
-    /// completes the message's slot in the batch with an error.
+    /// Enqueues one message whose first attempt found librdkafka's local queue full, waiting
+    /// until it has room. Any other failure completes the message's slot in the batch with an
+    /// error.
     private func enqueue(_ message: OutgoingMessage, batch: DeliveryBatch, index: Int) async {
         let ticket = batch.ticket(index)
         while true {
+            // Room appears when delivery reports are served (each report frees its message):
+            // serve what is ready here instead of waiting for the polling thread's next turn.
+            rd_kafka_poll(handle.pointer, 0)
             let err = produceNative(handle.pointer, message, opaque: UnsafeMutableRawPointer(ticket))
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !state.withLock({ $0.closed }) {
-                try? await Task.sleep(for: .milliseconds(2))
+                try? await Task.sleep(for: .microseconds(500))
                 continue
             }
             batch.complete(index: index, with: .failure(KafkaError(.produce, err, context: "enqueue to \(message.topic)")))
@@ -128,34 +139,51 @@ public final class KafkaProducer: Sendable {
 }
 
 /// Calls `rd_kafka_produceva` for one message; librdkafka copies key, value and headers
-/// (`RD_KAFKA_MSG_F_COPY`) before returning, so no pointer outlives this call.
+/// (`RD_KAFKA_MSG_F_COPY`) before returning, so no pointer outlives this call. Header names
+/// (NUL-terminated) and values are laid out in one temporary buffer: no heap allocation.
 func produceNative(_ rk: OpaquePointer, _ message: OutgoingMessage, opaque: UnsafeMutableRawPointer?) -> rd_kafka_resp_err_t {
-    // Header names (NUL-terminated) and values laid out in one buffer: one allocation per call.
-    var headerBytes: [UInt8] = []
-    var headerSlots: [(name: Int, value: Int, size: Int)] = []
-    if !message.headers.isEmpty {
-        headerBytes.reserveCapacity(message.headers.reduce(0) { $0 + $1.name.utf8.count + 1 + ($1.value?.count ?? 0) })
-        for header in message.headers {
-            let nameOffset = headerBytes.count
-            headerBytes.append(contentsOf: header.name.utf8)
-            headerBytes.append(0)
-            let valueOffset = headerBytes.count
-            if let value = header.value { headerBytes.append(contentsOf: value) }
-            headerSlots.append((nameOffset, valueOffset, header.value.map(\.count) ?? -1))
-        }
-    }
-    return message.topic.withCString { topic in
-        message.value.withUnsafeBytes { value in
-            withOptionalBytes(message.key) { key in
-                headerBytes.withUnsafeBytes { headerBuffer in
-                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + headerSlots.count) { vus in
-                        var count = 0
-                        func next() -> UnsafeMutablePointer<rd_kafka_vu_t> {
-                            let slot = vus.baseAddress! + count
-                            slot.initialize(to: rd_kafka_vu_t())
-                            count += 1
-                            return slot
-                        }
+    var headerSize = 0
+    for header in message.headers { headerSize += header.name.utf8.count + 1 + (header.value?.count ?? 0) }
+    return withUnsafeTemporaryAllocation(byteCount: max(headerSize, 1), alignment: 1) { headerBuffer in
+        withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + message.headers.count) { vus in
+            var count = 0
+            func next() -> UnsafeMutablePointer<rd_kafka_vu_t> {
+                let slot = vus.baseAddress! + count
+                slot.initialize(to: rd_kafka_vu_t())
+                count += 1
+                return slot
+            }
+            // Headers first: their bytes are copied into `headerBuffer`, which outlives the call.
+            var offset = 0
+            for header in message.headers {
+                let name = headerBuffer.baseAddress! + offset
+                var nameText = header.name
+                let written = nameText.withUTF8 { bytes in
+                    UnsafeMutableRawBufferPointer(rebasing: headerBuffer[offset...]).copyBytes(from: bytes)
+                    return bytes.count
+                }
+                offset += written
+                headerBuffer[offset] = 0
+                offset += 1
+                let vu = next()
+                vu.pointee.vtype = RD_KAFKA_VTYPE_HEADER
+                vu.pointee.u.header.name = UnsafePointer(name.assumingMemoryBound(to: CChar.self))
+                if let value = header.value {
+                    let start = headerBuffer.baseAddress! + offset
+                    value.withUnsafeBytes { bytes in
+                        UnsafeMutableRawBufferPointer(rebasing: headerBuffer[offset...]).copyBytes(from: bytes)
+                    }
+                    offset += value.count
+                    vu.pointee.u.header.val = UnsafeRawPointer(start)
+                    vu.pointee.u.header.size = value.count
+                } else {
+                    vu.pointee.u.header.val = nil
+                    vu.pointee.u.header.size = -1
+                }
+            }
+            return message.topic.withCString { topic in
+                message.value.withUnsafeBytes { value in
+                    withOptionalBytes(message.key) { key in
                         var vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_TOPIC; vu.pointee.u.cstr = topic
                         vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_PARTITION
                         vu.pointee.u.i32 = message.partition ?? RD_KAFKA_PARTITION_UA
@@ -169,13 +197,6 @@ func produceNative(_ rk: OpaquePointer, _ message: OutgoingMessage, opaque: Unsa
                         }
                         vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_MSGFLAGS; vu.pointee.u.i = RD_KAFKA_MSG_F_COPY
                         vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_OPAQUE; vu.pointee.u.ptr = opaque
-                        for slot in headerSlots {
-                            vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_HEADER
-                            vu.pointee.u.header.name = headerBuffer.baseAddress!.advanced(by: slot.name)
-                                .assumingMemoryBound(to: CChar.self)
-                            vu.pointee.u.header.val = slot.size < 0 ? nil : headerBuffer.baseAddress!.advanced(by: slot.value)
-                            vu.pointee.u.header.size = slot.size
-                        }
                         guard let error = rd_kafka_produceva(rk, vus.baseAddress, count) else {
                             return RD_KAFKA_RESP_ERR_NO_ERROR
                         }

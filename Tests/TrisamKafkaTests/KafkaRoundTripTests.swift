@@ -54,6 +54,28 @@ struct KafkaRoundTripTests {
         }
     }
 
+    @Test("a batch larger than librdkafka's local queue waits for room and delivers every message once")
+    func fullLocalQueue() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger("cluster"))
+        defer { cluster.shutdown() }
+        let topic = uniqueName("fullqueue")
+        try cluster.createTopic(topic, partitions: 3)
+        // Room for 20 messages: a batch of 1,000 meets a full queue again and again.
+        let producer = try KafkaProducer(configuration: cluster.clientConfiguration.merging(["queue.buffering.max.messages": "20"]),
+                                         logger: testLogger("producer"))
+        let outgoing = (0..<1000).map { index in
+            OutgoingMessage(topic: topic, key: "person-\(index % 7)", value: Array("{\"n\":\(index)}".utf8),
+                            headers: [KafkaHeader(name: "ce_id", string: "id-\(index)")])
+        }
+        let reports = try await producer.send(outgoing).map { try $0.get() }
+        await producer.close()
+        #expect(reports.count == 1000)
+        // Every message stored exactly once: per partition, offsets 0..<n without gaps.
+        for (partition, group) in Dictionary(grouping: reports, by: \.partition) {
+            #expect(group.map(\.offset).sorted() == Array(0..<Int64(group.count)), "partition \(partition)")
+        }
+    }
+
     @Test("a restarted consumer resumes after its last commit and sees no committed message again")
     func resumesAfterCommit() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger("cluster"))
