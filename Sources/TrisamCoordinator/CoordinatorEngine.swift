@@ -182,24 +182,45 @@ public actor CoordinatorEngine {
     }
 }
 
-/// A bounded map of decoded person records. When full, an arbitrary half is dropped (dictionary
-/// order is effectively random), which keeps memory bounded at constant cost per insertion.
+/// A bounded map of decoded person records, in two generations: new and looked-up records go
+/// to the young one; when it holds half the capacity, the old generation is dropped and the young
+/// one becomes old. Recently used records survive, memory stays bounded, and each step costs
+/// constant time. (Dropping an arbitrary half of one dictionary instead leaves its hash table
+/// with long runs of occupied buckets, which made lookups slow.)
 struct PersonCache {
     let capacity: Int
-    private var entries: [ClientRef: PersonRecord] = [:]
+    private var young: [ClientRef: PersonRecord] = [:]
+    private var old: [ClientRef: PersonRecord] = [:]
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
     subscript(ref: ClientRef) -> PersonRecord? {
-        get { entries[ref] }
+        mutating get {
+            if let record = young[ref] { return record }
+            guard let record = old.removeValue(forKey: ref) else { return nil }
+            insert(record, for: ref)
+            return record
+        }
         set {
             guard capacity > 0 else { return }
-            if newValue != nil, entries[ref] == nil, entries.count >= capacity {
-                for key in Array(entries.keys.prefix(max(1, capacity / 2))) { entries.removeValue(forKey: key) }
+            guard let newValue else {
+                young.removeValue(forKey: ref)
+                old.removeValue(forKey: ref)
+                return
             }
-            entries[ref] = newValue
+            if young[ref] == nil { old.removeValue(forKey: ref) }
+            insert(newValue, for: ref)
         }
     }
 
-    var count: Int { entries.count }
+    private mutating func insert(_ record: PersonRecord, for ref: ClientRef) {
+        if young[ref] == nil, young.count >= max(1, capacity / 2) {
+            old = young
+            young = [:]
+            young.reserveCapacity(max(1, capacity / 2))
+        }
+        young[ref] = record
+    }
+
+    var count: Int { young.count + old.count }
 }

@@ -17,6 +17,8 @@ public final class CoordinatorStore: Sendable {
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {
         var configuration = Configuration()
+        // A lock held elsewhere (a checkpoint, a reader opening) is waited out, not an error.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // WAL + NORMAL, checkpoints in the background (StoreTuning).
             try StoreTuning.prepare(db)

@@ -22,18 +22,17 @@ public enum StoreTuning {
 /// Runs passive checkpoints on a connection of its own. A passive checkpoint never takes the
 /// write lock, so requests keep committing while pages are copied and files are synced. Without
 /// it the log would grow for ever, because the pool's connections do not checkpoint
-/// (``StoreTuning/prepare(_:)``). When the log grows past `restartPages` anyway, because
-/// readers held old snapshots, it waits briefly for them and restarts the log from the start.
+/// (``StoreTuning/prepare(_:)``). SQLite starts the log afresh at the first commit after a
+/// checkpoint has moved all of it, so its size stays bounded by what is written between two
+/// rounds (plus what long readers hold back).
 public struct WALCheckpointer: Service {
     let path: String
     let interval: Duration
-    let restartPages: Int
     let logger: Logger
 
-    public init(path: String, interval: Duration = .milliseconds(500), restartPages: Int = 20_000, logger: Logger) {
+    public init(path: String, interval: Duration = .milliseconds(500), logger: Logger) {
         self.path = path
         self.interval = interval
-        self.restartPages = restartPages
         self.logger = logger
     }
 
@@ -50,17 +49,12 @@ public struct WALCheckpointer: Service {
         await checkpoint(connection)
     }
 
-    /// One checkpoint; returns the log's size in pages, or nil if it did not run.
+    /// One passive checkpoint; returns the log's size in pages, or nil if it did not run.
     @discardableResult
     func checkpoint(_ connection: DatabaseQueue) async -> Int? {
         do {
-            return try await connection.writeWithoutTransaction { db -> Int in
-                let logPages = try db.checkpoint(.passive).walFrameCount
-                if logPages > restartPages {
-                    // Readers kept the log from being reused; wait for them and start it afresh.
-                    try db.checkpoint(.restart)
-                }
-                return logPages
+            return try await connection.writeWithoutTransaction { db in
+                try db.checkpoint(.passive).walFrameCount
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             // Another checkpoint held the lock; the next round tries again.

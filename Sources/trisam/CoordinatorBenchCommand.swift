@@ -250,6 +250,11 @@ final class BenchCoordinatorProcess: @unchecked Sendable {
         self.cache = cache
     }
 
+    /// A run that fails half-way leaves no coordinator behind.
+    deinit {
+        if let process, process.isRunning { process.terminate() }
+    }
+
     func start() async throws {
         port = Int.random(in: 20_000...60_000)
         let process = Process()

@@ -91,6 +91,29 @@ struct EventDecodingTests {
         #expect(throws: testCase.expected) { try EventEnvelope(decoding: message) }
     }
 
+    @Test("a shape checked once is remembered, but another shape of the same type is still checked")
+    func checkedShapes() throws {
+        let valid = try Self.valid()
+        // The same clean shape many times: decodes every time.
+        for _ in 0..<3 { _ = try EventEnvelope(decoding: valid) }
+        // After that shape was remembered, an extra field or a null still makes another shape.
+        #expect(throws: EventContractError.invalidPayload(PayloadViolation(field: "note", reason: "is not a field of this event type"))) {
+            try EventEnvelope(decoding: Self.body(#"{"deregisteredOn":"2026-11-20","reason":"employed","note":"x"}"#, in: valid))
+        }
+        #expect(throws: EventContractError.self) {
+            try EventEnvelope(decoding: Self.body(#"{"deregisteredOn":"2026-11-20","reason":null}"#, in: valid))
+        }
+        #expect(StrictJSON.shape(of: ["a": ["b": 1], "c": NSNull(), "d": [Any]()]) == ".a,.a.b,.c=null,.d,.d[]=empty")
+        let shapes = CheckedShapes(limit: 2)
+        shapes.insert("x", of: .afRegistered)
+        #expect(shapes.contains("x", of: .afRegistered))
+        #expect(!shapes.contains("x", of: .afDeregistered))
+        shapes.insert("y", of: .afRegistered)
+        shapes.insert("z", of: .afRegistered) // over the limit: starts afresh
+        #expect(!shapes.contains("x", of: .afRegistered))
+        #expect(shapes.contains("z", of: .afRegistered))
+    }
+
     @Test("payload rules beyond types are checked on decode and on encode")
     func payloadRules() throws {
         let handover = EventEnvelope(source: .agency(.af), subject: Self.person,

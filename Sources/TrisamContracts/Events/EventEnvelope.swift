@@ -145,7 +145,7 @@ public struct EventEnvelope: Sendable, Equatable {
         } catch {
             throw .malformedJSON("\(error)")
         }
-        try Self.refuseUnknownFields(of: event, input: json)
+        try Self.refuseUnknownFields(of: event, type: type, input: json)
         self.init(id: id, source: source, time: time, subject: subject, event: event)
         try validate()
     }
@@ -172,18 +172,22 @@ public struct EventEnvelope: Sendable, Equatable {
         } catch {
             throw .malformedJSON("\(error)")
         }
-        try Self.refuseUnknownFields(of: event, input: parsedPayload)
+        try Self.refuseUnknownFields(of: event, type: type, input: parsedPayload)
         self.init(id: id, source: source, time: time, subject: subject, event: event)
         try validate()
     }
 
     /// Refuses input with a field the decoded payload does not carry (the payload types decode
-    /// leniently; their canonical encoding is the contract).
-    private static func refuseUnknownFields(of event: TrisamEvent, input: Any) throws(EventContractError) {
+    /// leniently; their canonical encoding is the contract). A shape of input already found clean
+    /// for this type is not encoded and compared again.
+    private static func refuseUnknownFields(of event: TrisamEvent, type: EventType, input: Any) throws(EventContractError) {
+        let shape = StrictJSON.shape(of: input)
+        if CheckedShapes.shared.contains(shape, of: type) { return }
         if let canonical = try? JSONSerialization.jsonObject(with: Self.encoder().encode(AnyPayload(event.payload))),
            let unknown = StrictJSON.firstUnknownField(input: input, canonical: canonical) {
             throw .invalidPayload(unknown)
         }
+        CheckedShapes.shared.insert(shape, of: type)
     }
 
     /// The CloudEvents Kafka header names (binary mode).

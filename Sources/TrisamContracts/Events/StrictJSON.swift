@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Finds fields a payload does not declare. `Codable` ignores unknown keys; the schemas forbid
 /// them (`additionalProperties: false`), so the decoded value is encoded again and every key of
@@ -30,6 +31,33 @@ public enum StrictJSON {
             }
         }
         return nil
+    }
+
+    /// The shape of parsed JSON: every key path (array elements share `[]`), with null values and
+    /// empty arrays marked. Whether ``firstUnknownField(input:canonical:path:owner:)`` finds
+    /// anything depends only on the event type and this shape, so a shape once checked need not
+    /// be checked again (see ``CheckedShapes``).
+    public static func shape(of json: Any) -> String {
+        var paths = Set<String>()
+        collectShape(json, path: "", into: &paths)
+        return paths.sorted().joined(separator: ",")
+    }
+
+    private static func collectShape(_ json: Any, path: String, into paths: inout Set<String>) {
+        if let object = json as? [String: Any] {
+            for (key, value) in object {
+                let field = path + "." + key
+                if value is NSNull {
+                    paths.insert(field + "=null")
+                } else {
+                    paths.insert(field)
+                    collectShape(value, path: field, into: &paths)
+                }
+            }
+        } else if let array = json as? [Any] {
+            if array.isEmpty { paths.insert(path + "[]=empty") }
+            for element in array { collectShape(element, path: path + "[]", into: &paths) }
+        }
     }
 
     /// A field path and reason for a `DecodingError`.
@@ -67,6 +95,34 @@ public enum StrictJSON {
         case is [Any].Type: "an array"
         default:
             String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}
+
+/// Shapes of event payloads already found free of unknown fields, per event type: a consumer
+/// reading thousands of events of a few shapes checks each shape once. Bounded; when full it
+/// starts afresh.
+public final class CheckedShapes: Sendable {
+    /// The process-wide set used by ``EventEnvelope``.
+    public static let shared = CheckedShapes(limit: 4096)
+
+    private let limit: Int
+    private let shapes = Mutex(Set<String>())
+
+    public init(limit: Int) { self.limit = limit }
+
+    /// Whether `shape` of `type` was recorded.
+    public func contains(_ shape: String, of type: EventType) -> Bool {
+        let key = type.rawValue + "|" + shape
+        return shapes.withLock { $0.contains(key) }
+    }
+
+    /// Records that `shape` of `type` has no unknown fields.
+    public func insert(_ shape: String, of type: EventType) {
+        let key = type.rawValue + "|" + shape
+        shapes.withLock { shapes in
+            if shapes.count >= limit { shapes.removeAll(keepingCapacity: true) }
+            shapes.insert(key)
         }
     }
 }
