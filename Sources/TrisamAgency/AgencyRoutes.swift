@@ -9,7 +9,8 @@ public enum AgencyRoutes {
     public static func router(service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit,
                               sipClock: @escaping @Sendable () -> Date = { Date() }) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware(logger: service.logger))
+        let allowed = AllowedMethodsBox()
+        router.add(middleware: JSONErrorMiddleware(logger: service.logger, allowed: allowed))
         let agency = service.agency
 
         @Sendable func staff(_ request: Request) throws(APIError) -> Staff {
@@ -103,9 +104,10 @@ public enum AgencyRoutes {
         router.get("/audit") { request, _ in
             let who = try staff(request)
             let query = request.uri.queryParameters
-            return respond(try await service.auditLog(who, clientRef: query.get("clientRef"), limit: query.get("limit")))
+            return respond(try await service.auditLog(who, clientRef: query.get("clientRef"), limit: query.get("limit"), before: query.get("before")))
         }
         SipRoutes.register(on: router, service: SipService(base: service, now: sipClock), staff: staff, body: body)
+        allowed.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
         return router
     }
 
@@ -127,6 +129,8 @@ public enum AgencyRoutes {
 struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let logger: Logger
+    /// The router's routes, to tell a wrong method (405) from an unknown path (404).
+    let allowed: AllowedMethodsBox
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -137,13 +141,17 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return response
         } catch let error as HTTPError {
             let code = Int(error.status.code)
+            let path = request.uri.path
+            let methods = code == 404 || code == 405 ? allowed.methods(for: path) : []
             let apiError = switch code {
-            case 404: APIError.notFound(nil, "no such endpoint: \(request.method.rawValue) \(request.uri.path)")
-            case 405: APIError(status: 405, code: .notFound, message: "method \(request.method.rawValue) is not allowed on \(request.uri.path)")
+            case 404 where methods.isEmpty: APIError.notFound("(path)", "no such endpoint: \(request.method.rawValue) \(path)")
+            case 404, 405: APIError.methodNotAllowed(request.method.rawValue, path: path, allowed: methods)
             case 413: APIError.bodyTooLarge(limit: StrictBody.defaultLimit)
             default: APIError(status: code, code: code >= 500 ? .internalError : .invalidField, message: error.body ?? "request refused")
             }
-            return AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
+            var response = AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
+            if apiError.code == .methodNotAllowed, !methods.isEmpty { response.headers[.allow] = methods.joined(separator: ", ") }
+            return response
         } catch {
             logger.error("request failed: \(type(of: error))")
             let apiError = APIError.internalError()

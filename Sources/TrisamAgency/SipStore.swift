@@ -11,6 +11,9 @@ import TrisamContracts
 /// - `plan`, `planRevision`, `planAction`: plans this agency leads (every revision kept as a
 ///   JSON snapshot) and actions it owns or leads.
 enum SipStore {
+    /// The tables `registerMigrations` creates.
+    static let tables = ["sip", "sipInvitation", "plan", "planRevision", "planAction"]
+
     /// Adds the SIP and plan tables to the store's migrations.
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-sip-plan") { db in

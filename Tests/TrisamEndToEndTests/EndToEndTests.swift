@@ -337,8 +337,65 @@ struct SipFlowEndToEndTests {
         let response = try await client.get("/sips/\(sipId)/calendar.ics")
         #expect(response.status == 200, "\(response.text)")
         #expect(response.headers.first { $0.key.lowercased() == "content-type" }?.value.hasPrefix("text/calendar") == true)
-        return try ICalendarParser.parse(response.text)
+        let parsed = try ICalendarParser.parse(response.text)
+        // An independent RFC 5545 reader (Python's icalendar) agrees with ours on the served file.
+        if let python = try PythonICalendar.read(response.text) {
+            let event = parsed.components("VEVENT").first
+            #expect(python["errors"] as? [String] == [], "icalendar reported errors: \(python)")
+            #expect(python["missing_tzids"] as? [String] == [], "every TZID has its VTIMEZONE")
+            #expect(python["method"] as? String == parsed.property("METHOD")?.value)
+            #expect(python["uid"] as? String == event?.property("UID")?.value)
+            #expect((python["sequence"] as? Int).map(String.init) == event?.property("SEQUENCE")?.value)
+            #expect(python["dtstart_tzid"] as? String == "Europe/Stockholm")
+            #expect((python["attendees"] as? Int ?? 0) >= 2, "\(python)")
+        }
+        return parsed
     }
+}
+
+/// Reads a calendar file with Python's `icalendar` (`$TRISAM_PYTHON` or python3). Returns nil
+/// where python or the package is absent, except on CI (`CI=true`), where that is a failure.
+enum PythonICalendar {
+    static let available: Bool = ProcessInfo.processInfo.environment["CI"] == "true"
+        || (try? run(["-c", "import icalendar"], input: Data()))?.status == 0
+
+    static func read(_ text: String) throws -> [String: Any]? {
+        guard available else { return nil }
+        let result = try run(["-c", script], input: Data(text.utf8))
+        guard result.status == 0 else { throw ProcessTestError("python icalendar failed: \(result.error)") }
+        return try JSONSerialization.jsonObject(with: result.output) as? [String: Any]
+    }
+
+    static func run(_ arguments: [String], input: Data) throws -> (status: Int32, output: Data, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, output, String(decoding: error, as: UTF8.self))
+    }
+
+    static let script = #"""
+import sys, json
+from icalendar import Calendar
+cal = Calendar.from_ical(sys.stdin.buffer.read())
+errors = [f"{c.name}: {e}" for c in cal.walk() for e in getattr(c, "errors", [])]
+event = cal.walk("VEVENT")[0]
+attendees = event.get("ATTENDEE", [])
+if not isinstance(attendees, list):
+    attendees = [attendees]
+print(json.dumps({"errors": errors, "missing_tzids": sorted(cal.get_missing_tzids()), "method": str(cal.get("METHOD")),
+                  "uid": str(event["UID"]), "sequence": int(event.get("SEQUENCE", 0)),
+                  "dtstart_tzid": event["DTSTART"].params.get("TZID"), "attendees": len(attendees)}))
+"""#
 }
 
 /// The plans of a coordinator person view (`plans` at the top or under `state`).
