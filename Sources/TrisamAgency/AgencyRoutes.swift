@@ -98,17 +98,32 @@ public enum AgencyRoutes {
         }
         router.get("/inbox") { request, _ in
             let who = try staff(request)
-            let query = request.uri.queryParameters
-            return respond(try await service.inbox(who, limit: query.get("limit"), before: query.get("before")))
+            let query = try AgencyRoutes.query(request, allowing: ["limit", "before"])
+            return respond(try await service.inbox(who, limit: query["limit"], before: query["before"]))
         }
         router.get("/audit") { request, _ in
             let who = try staff(request)
-            let query = request.uri.queryParameters
-            return respond(try await service.auditLog(who, clientRef: query.get("clientRef"), limit: query.get("limit"), before: query.get("before")))
+            let query = try AgencyRoutes.query(request, allowing: ["clientRef", "limit", "before"])
+            return respond(try await service.auditLog(who, clientRef: query["clientRef"], limit: query["limit"], before: query["before"]))
         }
         SipRoutes.register(on: router, service: SipService(base: service, now: sipClock), staff: staff, body: body)
         allowed.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
         return router
+    }
+
+    /// The query parameters of a request, refusing one the endpoint does not take (400
+    /// `unknown_field` naming it) so a misspelt `limit` is not silently ignored.
+    static func query(_ request: Request, allowing known: Set<String>) throws(APIError) -> [String: String] {
+        var values: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters {
+            let key = String(name)
+            guard known.contains(key) else {
+                throw APIError(status: 400, code: .unknownField, field: String(key.prefix(64)),
+                               message: "\(key.prefix(64)) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
+            }
+            values[key] = String(value)
+        }
+        return values
     }
 
     /// A JSON response.

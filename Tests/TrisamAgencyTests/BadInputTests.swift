@@ -102,6 +102,8 @@ struct BadInput {
                  400, "invalid_json", field: "(body)", mentions: ["around character 23"]),
             Case("a JSON array instead of an object", path: "/persons/\(known)/cases", raw: Data("[1,2]".utf8), 400, "invalid_json", field: "(body)",
                  mentions: ["an array"]),
+            Case("misspelt query parameter", "GET", path: "/inbox?lmit=5", 400, "unknown_field", field: "lmit", mentions: ["limit", "before"]),
+            Case("audit page with a bad cursor", "GET", path: "/audit?before=yesterday", 400, "invalid_field", field: "before"),
             Case("wrong method on an existing path", "DELETE", path: "/persons/\(known)", 405, "method_not_allowed", field: "(method)",
                  mentions: ["DELETE", "allowed: GET"]),
             Case("wrong method on a SIP path", "GET", path: "/sips/s-1/schedule", 405, "method_not_allowed", field: "(method)",
