@@ -79,8 +79,8 @@ enum SipRoutes {
         }
         router.get("/actions") { request, _ in
             let who = try staff(request)
-            let query = try AgencyRoutes.query(request, allowing: ["state"])
-            return AgencyRoutes.respond(try await service.myActions(who, state: query["state"]))
+            let query = try AgencyRoutes.query(request, allowing: ["state", "limit", "after"])
+            return AgencyRoutes.respond(try await service.myActions(who, state: query["state"], limit: query["limit"], after: query["after"]))
         }
     }
 }

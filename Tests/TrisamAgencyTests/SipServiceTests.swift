@@ -230,7 +230,15 @@ struct SipServiceTests {
         let planId = try #require(created.body["planId"] as? String)
         try await af.deliver(from: kommun)
         let open = try await af.sip.myActions(af.staff, state: "open")
-        #expect((open.body["items"] as? [[String: Any]])?.count == 2)
+        #expect((open.body["items"] as? [[String: Any]])?.count == 2 && open.body["next"] is NSNull)
+        // Paged by due date: one per page, the cursor leads to the later one.
+        let firstPage = try await af.sip.myActions(af.staff, state: nil, limit: "1")
+        #expect((firstPage.body["items"] as? [[String: Any]])?.map { $0["description"] as? String } == ["Kartläggning"])
+        let after = try #require(firstPage.body["next"] as? String)
+        let secondPage = try await af.sip.myActions(af.staff, state: nil, limit: "1", after: after)
+        #expect((secondPage.body["items"] as? [[String: Any]])?.map { $0["description"] as? String } == ["Praktikplats"])
+        #expect(secondPage.body["next"] is NSNull)
+        #expect(await refusal { try await af.sip.myActions(af.staff, state: nil, after: "not-a-cursor") }?.field == "after")
 
         #expect(await refusal { try await kommun.sip.finishAction(kommun.staff, planId: planId, actionId: "a1", outcome: .done, body: Data()) }?.code == .wrongParty)
         #expect(await refusal { try await af.sip.finishAction(af.staff, planId: planId, actionId: "a2", outcome: .notPossible, body: json([:])) }?.field == "reason")
