@@ -232,10 +232,34 @@ struct SipFlowEndToEndTests {
         #expect(second.components("VEVENT").first?.property("SEQUENCE")?.value == "1")
         #expect(second.components("VEVENT").first?.property("DTSTART")?.value == "20270331T130000")
 
+        // A third SIP: fk declines, region never answers before 25 March.
+        let third = try await call(kommun, "POST", "/persons/\(ref)/sips",
+                                   ["reason": "Uppföljning av insatser", "invited": ["fk", "region"], "answerBy": "2027-03-25"], status: 201)
+        let thirdId = try #require(third["sipId"] as? String)
+        try await eventually("fk declines the third invitation") {
+            (try await fk.post("/sips/\(thirdId)/invitations/fk/answer", json: ["answer": "declined", "reason": "Inget pågående ärende hos FK"])).status == 200
+        }
+        // The invitee that declined sees its own answer, not a SIP still waiting for it.
+        let declinedView = try await call(fk, "GET", "/sips/\(thirdId)", status: 200)
+        #expect(declinedView["state"] as? String == "declined" && declinedView["ownAnswer"] as? String == "declined", "\(declinedView)")
+        try await eventually("kommun has fk's answer") {
+            ((try await kommun.get("/sips/\(thirdId)").json()["invitations"] as? [[String: Any]])?.first?["answer"] as? String) == "declined"
+        }
+
         // The meeting is held (the caller's clock moves past it: restart on the same store).
         try await system.stopAgency(.kommun)
         try await system.startAgency(.kommun, clock: "2027-04-01T08:00:00Z")
         let kommunLater = system.client(.kommun)
+        // Past the answer date, the caller's service escalates region's silence into its own inbox, once.
+        try await eventually("kommun's inbox has the reminder about region") {
+            let items = try await kommunLater.get("/inbox?limit=200").json()["items"] as? [[String: Any]] ?? []
+            let reminders = items.filter { $0["type"] as? String == "sip.invitation.overdue" }
+            guard !reminders.isEmpty else { return false }
+            #expect(reminders.count == 1, "one reminder, for region only: \(reminders)")
+            #expect((reminders.first?["summary"] as? String)?.hasPrefix("Påminnelse: Regionen har inte svarat på kallelsen") == true, "\(reminders)")
+            #expect((reminders.first?["payload"] as? [String: Any])?["sipId"] as? String == thirdId)
+            return true
+        }
         _ = try await call(kommunLater, "POST", "/sips/\(sipId)/held",
                            ["heldOn": "2027-03-31", "attendees": [["agency": "kommun", "name": "Karin Lund"], ["agency": "af", "name": "Anna Berg"],
                                                                   ["agency": "fk", "name": "Fredrik Ek"], ["agency": "region", "name": "Rut Dahl"]]],
