@@ -415,7 +415,8 @@ public final class AgencyService: Sendable {
             parsedCursor = value
         }
         let ref = parsedRef, cursor = parsedCursor ?? Int64.max
-        let page = try await readOnly { db -> AnySendable in
+        // Reading the log is itself logged (after the page is read, so it shows on the next read).
+        let page = try await transaction { db -> AnySendable in
             let rows = ref == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?", arguments: [cursor, limit + 1])
                 : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
@@ -426,6 +427,7 @@ public final class AgencyService: Sendable {
                  "clientRef": (row["clientRef"] as String?) ?? NSNull(), "detail": row["detail"] as String]
             }
             let next: Any = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : NSNull()
+            try AgencyStore.audit(db, staff, "audit.read", clientRef: ref, detail: ref == nil ? "audit listing" : "audit listing of the person")
             return AnySendable(["items": Array(items), "next": next] as [String: Any])
         }
         return APIResult(200, page.value as! [String: Any])
