@@ -212,6 +212,11 @@ def check_responses(doc, registry, lines):
             base, response = pointer("components", "responses", "MethodNotAllowed"), doc["components"]["responses"]["MethodNotAllowed"]
             error = first_error(validator_at(registry, base + pointer("content", "application/json", "schema")), answer.get("body"))
             reason = f"{answer['method']} {path} 405: body {error}" if error else None
+        elif match is None and not other_methods and status == "404":
+            # An undocumented path: the shared NotFound answer.
+            base = pointer("components", "responses", "NotFound")
+            error = first_error(validator_at(registry, base + pointer("content", "application/json", "schema")), answer.get("body"))
+            reason = f"{answer['method']} {path} 404: body {error}" if error else None
         elif match is None:
             reason = f"{answer['method']} {path} is not documented"
         else:

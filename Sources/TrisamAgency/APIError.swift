@@ -74,7 +74,13 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The path exists but not with this method; `allowed` lists the methods it has.
     public static func methodNotAllowed(_ method: String, path: String, allowed: [String]) -> APIError {
         APIError(status: 405, code: .methodNotAllowed, field: "(method)",
-                 message: "method \(method) is not allowed on \(path); allowed: \(allowed.joined(separator: ", "))")
+                 message: "method \(method) is not allowed on \(redacted(path)); allowed: \(allowed.joined(separator: ", "))")
+    }
+
+    /// `text` (a path or parameter name echoed in a refusal) with every run of six or more
+    /// digits, as a personnummer would be, replaced by `…`, so a refusal never echoes one.
+    public static func redacted(_ text: some StringProtocol) -> String {
+        String(text.prefix(200)).replacingOccurrences(of: #"\d{6,}([-+]\d{4})?"#, with: "…", options: .regularExpression)
     }
 
     public static let unauthorized = APIError(status: 401, code: .unauthorized, field: "Authorization",

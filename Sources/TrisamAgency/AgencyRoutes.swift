@@ -118,8 +118,9 @@ public enum AgencyRoutes {
         for (name, value) in request.uri.queryParameters {
             let key = String(name)
             guard known.contains(key) else {
-                throw APIError(status: 400, code: .unknownField, field: String(key.prefix(64)),
-                               message: "\(key.prefix(64)) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
+                let name = APIError.redacted(key.prefix(64))
+                throw APIError(status: 400, code: .unknownField, field: name,
+                               message: "\(name) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
             }
             values[key] = String(value)
         }
@@ -159,7 +160,7 @@ struct JSONErrorMiddleware: RouterMiddleware {
             let path = request.uri.path
             let methods = code == 404 || code == 405 ? allowed.methods(for: path) : []
             let apiError = switch code {
-            case 404 where methods.isEmpty: APIError.notFound("(path)", "no such endpoint: \(request.method.rawValue) \(path)")
+            case 404 where methods.isEmpty: APIError.notFound("(path)", "no such endpoint: \(request.method.rawValue) \(APIError.redacted(path))")
             case 404, 405: APIError.methodNotAllowed(request.method.rawValue, path: path, allowed: methods)
             case 413: APIError.bodyTooLarge(limit: StrictBody.defaultLimit)
             default: APIError(status: code, code: code >= 500 ? .internalError : .invalidField, message: error.body ?? "request refused")
