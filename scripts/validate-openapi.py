@@ -206,7 +206,18 @@ def check_responses(doc, registry, lines):
         path = answer["path"].split("?")[0]
         status = str(answer["status"])
         match = next((r for r in routes if r[2] == method and r[0].match(path)), None)
-        if match is None:
+        other_methods = [r for r in routes if r[0].match(path)]
+        if match is None and other_methods and status == "405":
+            # A documented path with a method it does not have: the shared MethodNotAllowed answer.
+            base, response = pointer("components", "responses", "MethodNotAllowed"), doc["components"]["responses"]["MethodNotAllowed"]
+            error = first_error(validator_at(registry, base + pointer("content", "application/json", "schema")), answer.get("body"))
+            reason = f"{answer['method']} {path} 405: body {error}" if error else None
+        elif match is None and not other_methods and status == "404":
+            # An undocumented path: the shared NotFound answer.
+            base = pointer("components", "responses", "NotFound")
+            error = first_error(validator_at(registry, base + pointer("content", "application/json", "schema")), answer.get("body"))
+            reason = f"{answer['method']} {path} 404: body {error}" if error else None
+        elif match is None:
             reason = f"{answer['method']} {path} is not documented"
         else:
             _, template, _, operation = match

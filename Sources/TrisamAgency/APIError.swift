@@ -18,6 +18,7 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         case unauthorized
         case forbidden
         case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
         case consentMissing = "consent_missing"
         case conflict
         case wrongParty = "wrong_party"
@@ -48,8 +49,9 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     // MARK: Constructors
 
+    /// The body as a whole is not a JSON object; `field` is `(body)`.
     public static func invalidJSON(_ message: String) -> APIError {
-        APIError(status: 400, code: .invalidJSON, message: message)
+        APIError(status: 400, code: .invalidJSON, field: "(body)", message: message)
     }
 
     public static func invalid(_ field: String, _ reason: String) -> APIError {
@@ -65,7 +67,20 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public static func bodyTooLarge(limit: Int) -> APIError {
-        APIError(status: 413, code: .bodyTooLarge, message: "the request body is larger than \(limit) bytes")
+        APIError(status: 413, code: .bodyTooLarge, field: "(body)",
+                 message: "the request body is larger than the limit of \(limit) bytes; send at most \(limit) bytes")
+    }
+
+    /// The path exists but not with this method; `allowed` lists the methods it has.
+    public static func methodNotAllowed(_ method: String, path: String, allowed: [String]) -> APIError {
+        APIError(status: 405, code: .methodNotAllowed, field: "(method)",
+                 message: "method \(method) is not allowed on \(redacted(path)); allowed: \(allowed.joined(separator: ", "))")
+    }
+
+    /// `text` (a path or parameter name echoed in a refusal) with every run of six or more
+    /// digits, as a personnummer would be, replaced by `…`, so a refusal never echoes one.
+    public static func redacted(_ text: some StringProtocol) -> String {
+        String(text.prefix(200)).replacingOccurrences(of: #"\d{6,}([-+]\d{4})?"#, with: "…", options: .regularExpression)
     }
 
     public static let unauthorized = APIError(status: 401, code: .unauthorized, field: "Authorization",

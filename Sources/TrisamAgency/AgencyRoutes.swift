@@ -9,7 +9,8 @@ public enum AgencyRoutes {
     public static func router(service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit,
                               sipClock: @escaping @Sendable () -> Date = { Date() }) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware(logger: service.logger))
+        let allowed = AllowedMethodsBox()
+        router.add(middleware: JSONErrorMiddleware(logger: service.logger, allowed: allowed))
         let agency = service.agency
 
         @Sendable func staff(_ request: Request) throws(APIError) -> Staff {
@@ -97,16 +98,33 @@ public enum AgencyRoutes {
         }
         router.get("/inbox") { request, _ in
             let who = try staff(request)
-            let query = request.uri.queryParameters
-            return respond(try await service.inbox(who, limit: query.get("limit"), before: query.get("before")))
+            let query = try AgencyRoutes.query(request, allowing: ["limit", "before"])
+            return respond(try await service.inbox(who, limit: query["limit"], before: query["before"]))
         }
         router.get("/audit") { request, _ in
             let who = try staff(request)
-            let query = request.uri.queryParameters
-            return respond(try await service.auditLog(who, clientRef: query.get("clientRef"), limit: query.get("limit")))
+            let query = try AgencyRoutes.query(request, allowing: ["clientRef", "limit", "before"])
+            return respond(try await service.auditLog(who, clientRef: query["clientRef"], limit: query["limit"], before: query["before"]))
         }
         SipRoutes.register(on: router, service: SipService(base: service, now: sipClock), staff: staff, body: body)
+        allowed.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
         return router
+    }
+
+    /// The query parameters of a request, refusing one the endpoint does not take (400
+    /// `unknown_field` naming it) so a misspelt `limit` is not silently ignored.
+    static func query(_ request: Request, allowing known: Set<String>) throws(APIError) -> [String: String] {
+        var values: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters {
+            let key = String(name)
+            guard known.contains(key) else {
+                let name = APIError.redacted(key.prefix(64))
+                throw APIError(status: 400, code: .unknownField, field: name,
+                               message: "\(name) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
+            }
+            values[key] = String(value)
+        }
+        return values
     }
 
     /// A JSON response.
@@ -127,6 +145,8 @@ public enum AgencyRoutes {
 struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let logger: Logger
+    /// The router's routes, to tell a wrong method (405) from an unknown path (404).
+    let allowed: AllowedMethodsBox
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -137,13 +157,17 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return response
         } catch let error as HTTPError {
             let code = Int(error.status.code)
+            let path = request.uri.path
+            let methods = code == 404 || code == 405 ? allowed.methods(for: path) : []
             let apiError = switch code {
-            case 404: APIError.notFound(nil, "no such endpoint: \(request.method.rawValue) \(request.uri.path)")
-            case 405: APIError(status: 405, code: .notFound, message: "method \(request.method.rawValue) is not allowed on \(request.uri.path)")
+            case 404 where methods.isEmpty: APIError.notFound("(path)", "no such endpoint: \(request.method.rawValue) \(APIError.redacted(path))")
+            case 404, 405: APIError.methodNotAllowed(request.method.rawValue, path: path, allowed: methods)
             case 413: APIError.bodyTooLarge(limit: StrictBody.defaultLimit)
             default: APIError(status: code, code: code >= 500 ? .internalError : .invalidField, message: error.body ?? "request refused")
             }
-            return AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
+            var response = AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
+            if apiError.code == .methodNotAllowed, !methods.isEmpty { response.headers[.allow] = methods.joined(separator: ", ") }
+            return response
         } catch {
             logger.error("request failed: \(type(of: error))")
             let apiError = APIError.internalError()

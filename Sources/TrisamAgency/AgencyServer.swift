@@ -18,6 +18,9 @@ public struct AgencyConfiguration: Sendable {
     public var pseudonymizer: Pseudonymizer
     /// The service's clock (today's date and "now" for SIP scheduling); fixed in tests.
     public var clock: @Sendable () -> Date = { Date() }
+    /// How often the caller's service looks for SIP invitations unanswered past their answer
+    /// date and writes the reminder into its inbox (``SipReminders``).
+    public var reminderInterval: Duration = .seconds(60)
 
     public init(agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
                 tokens: StaffTokens, pseudonymizer: Pseudonymizer) {
@@ -65,6 +68,8 @@ public enum AgencyServer {
         let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
         let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
         let router = AgencyRoutes.router(service: service, tokens: configuration.tokens, sipClock: configuration.clock)
+        let reminders = SipReminderService(sip: SipService(base: service, now: configuration.clock),
+                                           interval: configuration.reminderInterval, logger: logger)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-\(configuration.agency.rawValue)"),
@@ -75,7 +80,7 @@ public enum AgencyServer {
         // leaves a short write-ahead log.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: WALCheckpointer(path: configuration.storePath, logger: logger)),
-                       .init(service: publisher), .init(service: inbox), .init(service: app)],
+                       .init(service: publisher), .init(service: inbox), .init(service: reminders), .init(service: app)],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         try await group.run()

@@ -401,25 +401,36 @@ public final class AgencyService: Sendable {
         return APIResult(200, page.value as! [String: Any])
     }
 
-    /// `GET /audit?clientRef=&limit=`: newest first.
-    public func auditLog(_ staff: Staff, clientRef: String?, limit: String?) async throws(APIError) -> APIResult {
+    /// `GET /audit?clientRef=&limit=&before=`: newest first, paged with the same cursor as the inbox.
+    public func auditLog(_ staff: Staff, clientRef: String?, limit: String?, before: String? = nil) async throws(APIError) -> APIResult {
         let limit = try Self.limit(limit)
         var parsedRef: ClientRef?
         if let clientRef {
             guard let value = ClientRef(rawValue: clientRef) else { throw .invalid("clientRef", "must be 32 lowercase hex characters") }
             parsedRef = value
         }
-        let ref = parsedRef
-        let items = try await readOnly { db -> AnySendable in
-            let rows = ref == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq DESC LIMIT ?", arguments: [limit])
-                : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? ORDER BY seq DESC LIMIT ?", arguments: [ref!.rawValue, limit])
-            return AnySendable(rows.map { row -> [String: Any] in
-                ["at": row["at"] as String, "staff": row["staffName"] as String, "role": row["staffRole"] as String,
-                 "action": row["action"] as String, "clientRef": (row["clientRef"] as String?) ?? NSNull(), "detail": row["detail"] as String]
-            })
+        var parsedCursor: Int64?
+        if let before {
+            guard let value = Int64(before), value > 0 else { throw .invalid("before", "must be a cursor from an earlier page (a positive integer)") }
+            parsedCursor = value
         }
-        return APIResult(200, ["items": items.value])
+        let ref = parsedRef, cursor = parsedCursor ?? Int64.max
+        // Reading the log is itself logged (after the page is read, so it shows on the next read).
+        let page = try await transaction { db -> AnySendable in
+            let rows = ref == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?", arguments: [cursor, limit + 1])
+                : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+                                   arguments: [ref!.rawValue, cursor, limit + 1])
+            let items = rows.prefix(limit).map { row -> [String: Any] in
+                ["cursor": String(row["seq"] as Int64), "at": row["at"] as String, "staff": row["staffName"] as String,
+                 "role": row["staffRole"] as String, "action": row["action"] as String,
+                 "clientRef": (row["clientRef"] as String?) ?? NSNull(), "detail": row["detail"] as String]
+            }
+            let next: Any = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : NSNull()
+            try AgencyStore.audit(db, staff, "audit.read", clientRef: ref, detail: ref == nil ? "audit listing" : "audit listing of the person")
+            return AnySendable(["items": Array(items), "next": next] as [String: Any])
+        }
+        return APIResult(200, page.value as! [String: Any])
     }
 
     func readOnly<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(APIError) -> T {

@@ -147,9 +147,9 @@ public final class AgencyStore: Sendable {
         return migrator
     }
 
-    /// The tables of the store.
+    /// The tables of the store, including the SIP and plan tables (``SipStore/tables``).
     public static let tables = ["person", "consent", "caseFile", "handover", "referral", "status", "inbox",
-                                "consumedEvent", "outbox", "audit"]
+                                "consumedEvent", "outbox", "audit"] + SipStore.tables
 
     /// Row counts per table (tests use them to prove a refused request wrote nothing).
     public func rowCounts() async throws -> [String: Int] {

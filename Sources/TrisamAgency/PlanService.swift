@@ -170,20 +170,29 @@ extension SipService {
         return APIResult(200, result.value as! [String: Any])
     }
 
-    /// `GET /actions?state=open`: the plan actions this agency owns.
-    public func myActions(_ staff: Staff, state: String?) async throws(APIError) -> APIResult {
+    /// `GET /actions?state=&limit=&after=`: the plan actions this agency owns, earliest due date
+    /// first; `next` is the cursor of the following page.
+    public func myActions(_ staff: Staff, state: String?, limit: String? = nil, after: String? = nil) async throws(APIError) -> APIResult {
         if let state, !["open", "done", "not-possible"].contains(state) {
             throw .invalid("state", "must be one of: open, done, not-possible")
         }
+        let limit = try AgencyService.limit(limit)
+        let cursor = try after.map { text throws(APIError) -> ActionCursor in
+            guard let cursor = ActionCursor(text) else { throw .invalid("after", "must be the next cursor of an earlier page") }
+            return cursor
+        }
         let agency = self.agency
-        let items = try await base.transaction { db -> AnySendable in
+        let page = try await base.transaction { db -> AnySendable in
             let actions = try SipStore.actions(db, owner: agency).filter { state == nil || $0.state == state }
-            for person in Set(actions.map(\.clientRef.rawValue)).sorted() {
+                .filter { cursor == nil || ActionCursor($0) > cursor! }
+            let items = Array(actions.prefix(limit))
+            for person in Set(items.map(\.clientRef.rawValue)).sorted() {
                 try AgencyStore.audit(db, staff, "plan.actions.read", clientRef: ClientRef(rawValue: person), detail: "action listing")
             }
-            return AnySendable(actions.map(\.json))
+            let next: Any = actions.count > limit ? ActionCursor(items[limit - 1]).text : NSNull()
+            return AnySendable(["items": items.map(\.json), "next": next] as [String: Any])
         }
-        return APIResult(200, ["items": items.value])
+        return APIResult(200, page.value as! [String: Any])
     }
 
     static func requireLedPlan(_ db: Database, _ planId: String, agency: Agency) throws -> SipStore.PlanRow {
@@ -204,5 +213,31 @@ extension SipService {
         let data = try JSONSerialization.data(withJSONObject: content, options: [.sortedKeys])
         try db.execute(sql: "INSERT INTO planRevision (planId, revision, content, revisedAt, revisedBy) VALUES (?, ?, ?, ?, ?)",
                        arguments: [created.planId, created.revisionNumber, String(decoding: data, as: UTF8.self), AgencyStore.now(), staff.name])
+    }
+}
+
+/// The position of an action in the `GET /actions` order (due date, plan, action), as the
+/// opaque `next` cursor `<dueDate>~<planId>~<actionId>`.
+struct ActionCursor: Comparable, Sendable {
+    var dueDate: String
+    var planId: String
+    var actionId: String
+
+    init(_ action: SipStore.ActionRow) {
+        dueDate = action.dueDate.description
+        planId = action.planId
+        actionId = action.actionId
+    }
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, LocalDate(parts[0]) != nil, !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+        (dueDate, planId, actionId) = (parts[0], parts[1], parts[2])
+    }
+
+    var text: String { "\(dueDate)~\(planId)~\(actionId)" }
+
+    static func < (lhs: ActionCursor, rhs: ActionCursor) -> Bool {
+        (lhs.dueDate, lhs.planId, lhs.actionId) < (rhs.dueDate, rhs.planId, rhs.actionId)
     }
 }

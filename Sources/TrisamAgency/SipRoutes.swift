@@ -79,7 +79,8 @@ enum SipRoutes {
         }
         router.get("/actions") { request, _ in
             let who = try staff(request)
-            return AgencyRoutes.respond(try await service.myActions(who, state: request.uri.queryParameters.get("state")))
+            let query = try AgencyRoutes.query(request, allowing: ["state", "limit", "after"])
+            return AgencyRoutes.respond(try await service.myActions(who, state: query["state"], limit: query["limit"], after: query["after"]))
         }
     }
 }

@@ -219,6 +219,7 @@ public final class SipService: Sendable {
     /// caller; the coordinator raises the `sip-invitation-unanswered` flag for the same case).
     public func view(_ staff: Staff, sipId: String) async throws(APIError) -> APIResult {
         let today = base.today()
+        let agency = self.agency
         let result = try await base.transaction { db -> AnySendable in
             let sip = try SipStore.requireSip(db, sipId)
             var body: [String: Any] = ["sipId": sipId, "clientRef": sip.clientRef.rawValue, "caller": sip.caller.rawValue,
@@ -247,6 +248,12 @@ public final class SipService: Sendable {
                 return item
             }
             body["overdueInvitees"] = invitations.filter { $0.answer == nil && $0.answerBy < today }.map(\.invitee.rawValue)
+            // An invitee sees its own answer; once it declined, it is not at the table and hears
+            // nothing more of this SIP, so its copy is `declined` rather than forever `requested`.
+            if !sip.isCaller, let own = invitations.first(where: { $0.invitee == agency }) {
+                body["ownAnswer"] = own.answer?.rawValue ?? "pending"
+                if own.answer == .declined, sip.state == "requested" { body["state"] = "declined" }
+            }
             try AgencyStore.audit(db, staff, "sip.read", clientRef: sip.clientRef, detail: sipId)
             return AnySendable(body)
         }

@@ -11,6 +11,9 @@ import TrisamContracts
 /// - `plan`, `planRevision`, `planAction`: plans this agency leads (every revision kept as a
 ///   JSON snapshot) and actions it owns or leads.
 enum SipStore {
+    /// The tables `registerMigrations` creates.
+    static let tables = ["sip", "sipInvitation", "plan", "planRevision", "planAction"]
+
     /// Adds the SIP and plan tables to the store's migrations.
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-sip-plan") { db in
@@ -266,7 +269,7 @@ enum SipStore {
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let planId { sql += " AND planId = ?"; arguments.append(planId) }
         if let owner { sql += " AND owner = ?"; arguments.append(owner.rawValue) }
-        sql += " ORDER BY dueDate, actionId"
+        sql += " ORDER BY dueDate, planId, actionId"
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
             guard let clientRef = ClientRef(rawValue: row["clientRef"]), let lead = Agency(rawValue: row["leadAgency"]),
                   let owner = Agency(rawValue: row["owner"]), let due = LocalDate(row["dueDate"] as String) else { return nil }

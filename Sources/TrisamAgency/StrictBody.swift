@@ -13,14 +13,33 @@ public enum StrictBody {
         if data.isEmpty { throw .invalidJSON("the request body is empty; a JSON object is required") }
         let json: Any
         do {
-            json = try JSONSerialization.jsonObject(with: data, options: [])
+            json = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw .invalidJSON("the request body is not valid JSON")
+            throw .invalidJSON("the request body is not valid JSON" + parseFailure(error))
         }
         guard let object = json as? [String: Any] else {
-            throw .invalidJSON("the request body must be a JSON object")
+            throw .invalidJSON("the request body must be a JSON object, got \(kind(of: json))")
         }
         return object
+    }
+
+    /// Where and why JSONSerialization stopped, e.g. `: invalid value around character 17`
+    /// (character offsets count from 0); empty when it does not say. Never quotes the body.
+    static func parseFailure(_ error: any Error) -> String {
+        guard var text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String, !text.isEmpty else { return "" }
+        while text.hasSuffix(".") { text.removeLast() }
+        let counting = text.contains("character") ? " (counting from 0)" : ""
+        return ": " + text.prefix(1).lowercased() + text.dropFirst() + counting
+    }
+
+    /// The JSON kind of a parsed value, for refusals (`an array`, `a string`, ...).
+    static func kind(of value: Any) -> String {
+        switch value {
+        case is [Any]: "an array"
+        case is String: "a string"
+        case is NSNull: "null"
+        default: "a number or boolean"
+        }
     }
 
     /// Decodes `T` from `data`, refusing unknown fields, nulls, wrong types and missing fields.

@@ -80,6 +80,7 @@ public struct CoordinatorAPI: Sendable {
         api.get("/rules") { _, _ in
             try encoded(["rules": rules.descriptions])
         }
+        AuditLogRoutes.register(on: api, store: store)
         api.get("/persons/{clientRef}") { request, context in
             let raw = try context.parameters.require("clientRef")
             guard let ref = ClientRef(rawValue: raw) else {

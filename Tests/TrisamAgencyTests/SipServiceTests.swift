@@ -52,7 +52,7 @@ private struct SipSide {
     func counts() async throws -> [String: Int] {
         try await base.store.pool.read { db in
             var counts: [String: Int] = [:]
-            for table in AgencyStore.tables + ["sip", "sipInvitation", "plan", "planRevision", "planAction"] {
+            for table in AgencyStore.tables {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             return counts
@@ -110,7 +110,21 @@ struct SipServiceTests {
             "answer": "accepted", "participant": ["name": "Anna Berg"],
             "availability": [["start": "2027-03-26T08:00:00Z", "end": "2027-03-26T15:00:00Z"],   // Good Friday
                              ["start": "2027-03-30T06:00:00Z", "end": "2027-03-30T12:00:00Z"]]]))
+        // Answering another agency's invitation, or the caller answering, is refused and writes nothing.
+        let afBefore = try await af.counts()
+        let forOther = await refusal { try await af.sip.answer(af.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "x"])) }
+        #expect(forOther?.code == .wrongParty && forOther?.field == "invitee")
+        #expect(try await af.counts() == afBefore)
+        let kommunBefore = try await kommun.counts()
+        #expect(await refusal { try await kommun.sip.answer(kommun.staff, sipId: sipId, invitee: "kommun", body: json(["answer": "declined", "reason": "x"])) }?.code == .wrongParty)
+        #expect(try await kommun.counts() == kommunBefore)
+        #expect(try await fk.sip.view(fk.staff, sipId: sipId).body["ownAnswer"] as? String == "pending")
         _ = try await fk.sip.answer(fk.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "Inget ärende hos FK"]))
+        // The invitee that declined sees its own answer, not a SIP still waiting for it.
+        let declinedView = try await fk.sip.view(fk.staff, sipId: sipId)
+        #expect(declinedView.body["state"] as? String == "declined" && declinedView.body["ownAnswer"] as? String == "declined")
+        #expect(try await af.sip.view(af.staff, sipId: sipId).body["ownAnswer"] as? String == "accepted")
+        #expect(try await af.sip.view(af.staff, sipId: sipId).body["state"] as? String == "requested")
         #expect(await refusal { try await fk.sip.answer(fk.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "igen"])) }?.status == 409)
         try await kommun.deliver(from: af)
         try await kommun.deliver(from: fk)
@@ -134,6 +148,7 @@ struct SipServiceTests {
         #expect(scheduled.body["participants"] as? [String] == ["kommun", "af"])
 
         let view = try await kommun.sip.view(kommun.staff, sipId: sipId)
+        #expect(view.body["ownAnswer"] == nil, "the caller has no answer of its own")
         let invitations = try #require(view.body["invitations"] as? [[String: Any]])
         #expect(invitations.map { $0["answer"] as? String } == ["accepted", "declined"])
         #expect(view.body["overdueInvitees"] as? [String] == [])
@@ -158,6 +173,21 @@ struct SipServiceTests {
                                now: { Timestamp.parse("2027-03-25T08:00:00Z")! })
         let view = try await later.view(kommun.staff, sipId: sipId)
         #expect(view.body["overdueInvitees"] as? [String] == ["af", "region"])
+
+        // Not yet overdue on the request day: no reminder.
+        #expect(try await kommun.sip.remindOverdueInvitations() == 0)
+        // Past the answer date: one Swedish reminder per unanswered invitation in the caller's
+        // inbox, written once however often the check runs.
+        #expect(try await later.remindOverdueInvitations() == 2)
+        #expect(try await later.remindOverdueInvitations() == 0)
+        let inbox = try await kommun.base.inbox(kommun.staff, limit: nil, before: nil)
+        let reminders = (inbox.body["items"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == SipReminders.itemType }
+        #expect(reminders.count == 2)
+        let lines = reminders.compactMap { $0["summary"] as? String }.sorted()
+        #expect(lines.count == 2 && lines[0].hasPrefix("Påminnelse: Arbetsförmedlingen har inte svarat på kallelsen till SIP-mötet (svar senast 2027-03-23)"),
+                "\(lines)")
+        #expect(lines.last?.hasPrefix("Påminnelse: Regionen har inte svarat") == true, "\(lines)")
+        #expect(reminders.allSatisfy { ($0["payload"] as? [String: Any])?["sipId"] as? String == sipId && $0["clientRef"] as? String == ref.rawValue })
         #expect(await refusal { try await later.schedule(kommun.staff, sipId: sipId, reschedule: false, body: json([:])) }?.message.contains("no invited agency has accepted") == true)
     }
 
@@ -200,7 +230,15 @@ struct SipServiceTests {
         let planId = try #require(created.body["planId"] as? String)
         try await af.deliver(from: kommun)
         let open = try await af.sip.myActions(af.staff, state: "open")
-        #expect((open.body["items"] as? [[String: Any]])?.count == 2)
+        #expect((open.body["items"] as? [[String: Any]])?.count == 2 && open.body["next"] is NSNull)
+        // Paged by due date: one per page, the cursor leads to the later one.
+        let firstPage = try await af.sip.myActions(af.staff, state: nil, limit: "1")
+        #expect((firstPage.body["items"] as? [[String: Any]])?.map { $0["description"] as? String } == ["Kartläggning"])
+        let after = try #require(firstPage.body["next"] as? String)
+        let secondPage = try await af.sip.myActions(af.staff, state: nil, limit: "1", after: after)
+        #expect((secondPage.body["items"] as? [[String: Any]])?.map { $0["description"] as? String } == ["Praktikplats"])
+        #expect(secondPage.body["next"] is NSNull)
+        #expect(await refusal { try await af.sip.myActions(af.staff, state: nil, after: "not-a-cursor") }?.field == "after")
 
         #expect(await refusal { try await kommun.sip.finishAction(kommun.staff, planId: planId, actionId: "a1", outcome: .done, body: Data()) }?.code == .wrongParty)
         #expect(await refusal { try await af.sip.finishAction(af.staff, planId: planId, actionId: "a2", outcome: .notPossible, body: json([:])) }?.field == "reason")
@@ -241,5 +279,15 @@ struct SipServiceTests {
         #expect(throws: APIError.missing("end")) { try half.override() }
         let tooLong = ScheduleSipRequest(durationMinutes: 600, notBefore: nil, start: nil, end: nil, location: nil)
         #expect(throws: APIError.self) { try tooLong.duration() }
+    }
+
+    @Test("the store's table list covers every table, so row counts prove a refusal wrote nothing")
+    func tablesCoverTheSchema() async throws {
+        let kommun = try SipSide(.kommun, now: monday)
+        let created = try await kommun.base.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'")
+        }
+        #expect(Set(created) == Set(AgencyStore.tables))
+        #expect(try await Set(kommun.base.store.rowCounts().keys) == Set(created))
     }
 }

@@ -91,14 +91,25 @@ struct UnitConsentCoverageTests {
 struct UnitStrictBodyTests {
     @Test("malformed JSON, non-objects and oversized bodies are refused")
     func malformed() {
-        #expect(throws: APIError.invalidJSON("the request body is not valid JSON")) {
+        #expect(throws: APIError.invalidJSON("the request body is not valid JSON: unexpected end of file during JSON parse")) {
             try StrictBody.decode(RegisterPersonRequest.self, from: data("{\"personnummer\":"))
         }
-        #expect(throws: APIError.invalidJSON("the request body must be a JSON object")) {
+        // The refusal says where parsing stopped, names the body as the field, and never quotes it.
+        do {
+            _ = try StrictBody.object(data("{\"personnummer\" \"19121212-1212\"}"))
+            Issue.record("a missing colon was accepted")
+        } catch {
+            #expect(error.field == "(body)" && error.code == .invalidJSON)
+            #expect(error.message.contains("around character 16"), "\(error.message)")
+            #expect(!error.message.contains("19121212"))
+        }
+        #expect(throws: APIError.invalidJSON("the request body must be a JSON object, got an array")) {
             try StrictBody.decode(RegisterPersonRequest.self, from: data("[1]"))
         }
+        #expect(throws: APIError.invalidJSON("the request body must be a JSON object, got a string")) { try StrictBody.object(data("\"x\"")) }
         let big = Data(repeating: UInt8(ascii: " "), count: StrictBody.defaultLimit + 1)
         #expect(throws: APIError.bodyTooLarge(limit: StrictBody.defaultLimit)) { try StrictBody.object(big) }
+        #expect(APIError.bodyTooLarge(limit: 10).field == "(body)" && APIError.bodyTooLarge(limit: 10).message.contains("10 bytes"))
     }
 
     @Test("missing, unknown, null and mistyped fields are named")

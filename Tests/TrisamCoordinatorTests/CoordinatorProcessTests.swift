@@ -43,6 +43,13 @@ struct CoordinatorProcessTests {
             #expect((person["openFlags"] as? [[String: Any]])?.contains { $0["flagId"] as? String == flagId } == true)
             #expect(person["state"] is [String: Any])
             #expect(try await harness.anonymous.get("/persons/\(ref.rawValue)").status == 401)
+            // The read is in the audit log, newest first, with the reader's name; token required.
+            let audit = try await harness.getJSON("/audit?clientRef=\(ref.rawValue)&limit=5")
+            let entry = try #require((audit["entries"] as? [[String: Any]])?.first, "\(audit)")
+            #expect(entry["reader"] as? String == "Testa Samordnare" && entry["path"] as? String == "/persons/\(ref.rawValue)")
+            #expect(try await harness.anonymous.get("/audit").status == 401)
+            let badAudit = try await harness.client.get("/audit?limit=0")
+            #expect(badAudit.status == 400 && badAudit.text.contains("limit"))
             #expect(try await harness.client.get("/persons/nothex").status == 400)
             let unknown = try await harness.client.get("/flags?severity=urgent")
             #expect(unknown.status == 400 && unknown.text.contains("severity"))

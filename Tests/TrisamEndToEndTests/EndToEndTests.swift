@@ -232,10 +232,34 @@ struct SipFlowEndToEndTests {
         #expect(second.components("VEVENT").first?.property("SEQUENCE")?.value == "1")
         #expect(second.components("VEVENT").first?.property("DTSTART")?.value == "20270331T130000")
 
+        // A third SIP: fk declines, region never answers before 25 March.
+        let third = try await call(kommun, "POST", "/persons/\(ref)/sips",
+                                   ["reason": "Uppföljning av insatser", "invited": ["fk", "region"], "answerBy": "2027-03-25"], status: 201)
+        let thirdId = try #require(third["sipId"] as? String)
+        try await eventually("fk declines the third invitation") {
+            (try await fk.post("/sips/\(thirdId)/invitations/fk/answer", json: ["answer": "declined", "reason": "Inget pågående ärende hos FK"])).status == 200
+        }
+        // The invitee that declined sees its own answer, not a SIP still waiting for it.
+        let declinedView = try await call(fk, "GET", "/sips/\(thirdId)", status: 200)
+        #expect(declinedView["state"] as? String == "declined" && declinedView["ownAnswer"] as? String == "declined", "\(declinedView)")
+        try await eventually("kommun has fk's answer") {
+            ((try await kommun.get("/sips/\(thirdId)").json()["invitations"] as? [[String: Any]])?.first?["answer"] as? String) == "declined"
+        }
+
         // The meeting is held (the caller's clock moves past it: restart on the same store).
         try await system.stopAgency(.kommun)
         try await system.startAgency(.kommun, clock: "2027-04-01T08:00:00Z")
         let kommunLater = system.client(.kommun)
+        // Past the answer date, the caller's service escalates region's silence into its own inbox, once.
+        try await eventually("kommun's inbox has the reminder about region") {
+            let items = try await kommunLater.get("/inbox?limit=200").json()["items"] as? [[String: Any]] ?? []
+            let reminders = items.filter { $0["type"] as? String == "sip.invitation.overdue" }
+            guard !reminders.isEmpty else { return false }
+            #expect(reminders.count == 1, "one reminder, for region only: \(reminders)")
+            #expect((reminders.first?["summary"] as? String)?.hasPrefix("Påminnelse: Regionen har inte svarat på kallelsen") == true, "\(reminders)")
+            #expect((reminders.first?["payload"] as? [String: Any])?["sipId"] as? String == thirdId)
+            return true
+        }
         _ = try await call(kommunLater, "POST", "/sips/\(sipId)/held",
                            ["heldOn": "2027-03-31", "attendees": [["agency": "kommun", "name": "Karin Lund"], ["agency": "af", "name": "Anna Berg"],
                                                                   ["agency": "fk", "name": "Fredrik Ek"], ["agency": "region", "name": "Rut Dahl"]]],
@@ -337,8 +361,65 @@ struct SipFlowEndToEndTests {
         let response = try await client.get("/sips/\(sipId)/calendar.ics")
         #expect(response.status == 200, "\(response.text)")
         #expect(response.headers.first { $0.key.lowercased() == "content-type" }?.value.hasPrefix("text/calendar") == true)
-        return try ICalendarParser.parse(response.text)
+        let parsed = try ICalendarParser.parse(response.text)
+        // An independent RFC 5545 reader (Python's icalendar) agrees with ours on the served file.
+        if let python = try PythonICalendar.read(response.text) {
+            let event = parsed.components("VEVENT").first
+            #expect(python["errors"] as? [String] == [], "icalendar reported errors: \(python)")
+            #expect(python["missing_tzids"] as? [String] == [], "every TZID has its VTIMEZONE")
+            #expect(python["method"] as? String == parsed.property("METHOD")?.value)
+            #expect(python["uid"] as? String == event?.property("UID")?.value)
+            #expect((python["sequence"] as? Int).map(String.init) == event?.property("SEQUENCE")?.value)
+            #expect(python["dtstart_tzid"] as? String == "Europe/Stockholm")
+            #expect((python["attendees"] as? Int ?? 0) >= 2, "\(python)")
+        }
+        return parsed
     }
+}
+
+/// Reads a calendar file with Python's `icalendar` (`$TRISAM_PYTHON` or python3). Returns nil
+/// where python or the package is absent, except on CI (`CI=true`), where that is a failure.
+enum PythonICalendar {
+    static let available: Bool = ProcessInfo.processInfo.environment["CI"] == "true"
+        || (try? run(["-c", "import icalendar"], input: Data()))?.status == 0
+
+    static func read(_ text: String) throws -> [String: Any]? {
+        guard available else { return nil }
+        let result = try run(["-c", script], input: Data(text.utf8))
+        guard result.status == 0 else { throw ProcessTestError("python icalendar failed: \(result.error)") }
+        return try JSONSerialization.jsonObject(with: result.output) as? [String: Any]
+    }
+
+    static func run(_ arguments: [String], input: Data) throws -> (status: Int32, output: Data, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, output, String(decoding: error, as: UTF8.self))
+    }
+
+    static let script = #"""
+import sys, json
+from icalendar import Calendar
+cal = Calendar.from_ical(sys.stdin.buffer.read())
+errors = [f"{c.name}: {e}" for c in cal.walk() for e in getattr(c, "errors", [])]
+event = cal.walk("VEVENT")[0]
+attendees = event.get("ATTENDEE", [])
+if not isinstance(attendees, list):
+    attendees = [attendees]
+print(json.dumps({"errors": errors, "missing_tzids": sorted(cal.get_missing_tzids()), "method": str(cal.get("METHOD")),
+                  "uid": str(event["UID"]), "sequence": int(event.get("SEQUENCE", 0)),
+                  "dtstart_tzid": event["DTSTART"].params.get("TZID"), "attendees": len(attendees)}))
+"""#
 }
 
 /// The plans of a coordinator person view (`plans` at the top or under `state`).

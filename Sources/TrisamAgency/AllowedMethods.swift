@@ -1,0 +1,44 @@
+import Foundation
+import Synchronization
+
+/// Which methods each route pattern of a router answers, so a request with a wrong method on
+/// an existing path is refused with 405 `method_not_allowed` listing the allowed ones rather
+/// than 404. Patterns are Hummingbird route descriptions (`/sips/{sipId}/schedule`). Pure.
+public struct AllowedMethods: Sendable, Equatable {
+    /// (method, path segments) of every route; a segment `{name}` matches any one segment.
+    private let routes: [(method: String, segments: [String])]
+
+    public init(_ routes: [(method: String, pattern: String)]) {
+        self.routes = routes.map { ($0.method, Self.segments($0.pattern)) }
+    }
+
+    public static func == (lhs: AllowedMethods, rhs: AllowedMethods) -> Bool {
+        lhs.routes.map { "\($0.method) \($0.segments)" } == rhs.routes.map { "\($0.method) \($0.segments)" }
+    }
+
+    /// The methods routes matching `path` answer, sorted; empty when no route has this path.
+    public func methods(for path: String) -> [String] {
+        let parts = Self.segments(path)
+        let methods = routes.filter { route in
+            route.segments.count == parts.count
+                && zip(route.segments, parts).allSatisfy { pattern, part in Self.isCapture(pattern) || pattern == part }
+        }.map(\.method)
+        return Array(Set(methods)).sorted()
+    }
+
+    private static func segments(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    private static func isCapture(_ segment: String) -> Bool {
+        (segment.hasPrefix("{") && segment.hasSuffix("}")) || segment.hasPrefix(":")
+    }
+}
+
+/// Holds the route table once the router is built (the error middleware is added first).
+final class AllowedMethodsBox: Sendable {
+    private let value = Mutex(AllowedMethods([]))
+
+    func set(_ table: AllowedMethods) { value.withLock { $0 = table } }
+    func methods(for path: String) -> [String] { value.withLock { $0.methods(for: path) } }
+}
