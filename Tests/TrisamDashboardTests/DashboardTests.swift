@@ -368,3 +368,17 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(!html.contains("Inga öppna flaggor"))
     }
 }
+
+@Suite struct PlanActionStatusTests {
+    @Test("an action is under way, overdue, done on a day, or not possible with the reason")
+    func statuses() {
+        var action = PlanActionState(id: "x", owner: .af, ownerContact: nil, description: "Kartlägga",
+                                     dueDate: LocalDate("2026-03-10")!, assigned: Mark(on: LocalDate("2026-03-01")!, event: "a"))
+        #expect(PersonPage.status(action, overdue: false) == "Pågår")
+        #expect(PersonPage.status(action, overdue: true) == "Försenad")
+        action.completed = Mark(on: LocalDate("2026-03-08")!, event: "b")
+        #expect(PersonPage.status(action, overdue: false) == "Klar 8 mar 2026")
+        action.notPossibleReason = "Personen har flyttat"
+        #expect(PersonPage.status(action, overdue: false) == "Inte möjlig 8 mar 2026: Personen har flyttat")
+    }
+}

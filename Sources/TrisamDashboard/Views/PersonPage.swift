@@ -159,12 +159,19 @@ public struct PersonPage: Sendable {
                     let overdue = action.completed == nil && action.dueDate < today
                     return Action(description: action.description, owner: action.owner.displayName,
                                   contact: action.ownerContact, due: Swedish.date(action.dueDate),
-                                  status: action.completed.map { "Klar \(Swedish.date($0.on))" } ?? (overdue ? "Försenad" : "Pågår"),
+                                  status: Self.status(action, overdue: overdue),
                                   overdue: overdue)
                 })
         }
 
         events = timeline.reversed().map { Event(time: Swedish.dateTime($0.time), summary: $0.summary, type: $0.type) }
+    }
+
+    /// An action's status: done (or found not possible, with the reason) on a day, overdue, or under way.
+    static func status(_ action: PlanActionState, overdue: Bool) -> String {
+        guard let completed = action.completed else { return overdue ? "Försenad" : "Pågår" }
+        if let reason = action.notPossibleReason { return "Inte möjlig \(Swedish.date(completed.on)): \(reason)" }
+        return "Klar \(Swedish.date(completed.on))"
     }
 
     static func status(_ status: ReferralStatus) -> String {
