@@ -254,9 +254,10 @@ struct Story {
                                    "Flera insatser pågår parallellt utan samordning"]),
             "invited": invited.map(\.rawValue),
         ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad"))
+        let slots = availability(days: 35...45)
         for agency in invited {
             steps.append(SimulationStep(agency, "POST", "/sips/{sip}/invitations/\(agency.rawValue)/answer", body: Body.json([
-                "answer": "accepted", "participant": participant(agency), "availability": availability(days: 35...45),
+                "answer": "accepted", "participant": participant(agency), "availability": slots,
             ]), label: "\(agency.rawValue) tackar ja till SIP"))
         }
         steps.append(SimulationStep(.kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
@@ -265,7 +266,8 @@ struct Story {
 
     /// A handlingsplan led by kommun: kommun's own action done at once; the first partner's
     /// action due in 8 to 12 days (done by the partner for half the people, otherwise overdue
-    /// once the clock has passed it) and one in 40 to 60 days; follow-up in 10 to 60 days.
+    /// once the clock has passed it) and one in 40 to 60 days; follow-up in 8 to 28 days (past
+    /// after `trisam dev`'s clock advance) or 35 to 75 days.
     private mutating func planWithActions(_ partners: [Agency]) {
         let partner = partners[0]
         let partnerDoesIt = random.chance(0.5)
@@ -278,7 +280,7 @@ struct Story {
             "goals": [random.pick(["Egen försörjning", "Arbete eller studier", "Stabil hälsa och hållbar vardag"])],
             "subGoals": ["Tydlig ansvarsfördelning mellan myndigheterna"],
             "personGoal": random.pick(["Jag vill ha ett jobb", "Jag vill börja plugga", "Jag vill må bättre och klara mig själv"]),
-            "followUpOn": today.adding(days: random.pick([10, 20, 45, 60])).description,
+            "followUpOn": today.adding(days: random.chance(0.5) ? random.int(8...28) : random.int(35...75)).description,
             "actions": [
                 ["owner": "kommun", "ownerContact": participant(.kommun),
                  "description": "Ansöka om arbetsträning hos arbetsmarknadsenheten", "dueDate": today.adding(days: 3).description],
@@ -398,11 +400,16 @@ struct Story {
         ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad, AF svarar inte"))
     }
 
-    /// The weekday working windows `days` ahead (by default 7 to 13 days), as availability (Stockholm winter offset:
-    /// in summer time the window is an hour later, still within working hours).
-    private func availability(days: ClosedRange<Int> = 7...13) -> [[String: String]] {
-        days.map { today.adding(days: $0) }.filter { ($0.daysSinceEpoch + 3) % 7 < 5 }.map { day in
-            ["start": "\(day)T09:00:00+01:00", "end": "\(day)T15:00:00+01:00"]
+    /// Availability for a SIP (the same for every invitee, so they can always meet): three to
+    /// five weekdays from a day in `days` ahead, each with the same window of three to six
+    /// working hours. Times carry the Stockholm winter offset; in summer time the window is an
+    /// hour later, still within working hours. Enough days that holidays never leave none.
+    private mutating func availability(days: ClosedRange<Int> = 7...13) -> [[String: String]] {
+        let first = random.int(days)
+        let count = random.int(3...5)
+        let (from, to) = random.pick([("08:00", "11:00"), ("09:00", "15:00"), ("10:00", "14:00"), ("13:00", "16:00")])
+        return (first..<first + 10).map { today.adding(days: $0) }.filter { ($0.daysSinceEpoch + 3) % 7 < 5 }.prefix(count).map { day in
+            ["start": "\(day)T\(from):00+01:00", "end": "\(day)T\(to):00+01:00"]
         }
     }
 

@@ -197,7 +197,7 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(calendar.overdue[0].relative == "5 dagar sedan")
         #expect(calendar.upcoming.map(\.kind) == ["SIP-möte"])
         #expect(calendar.upcoming[0].when == "2 apr 2026 09:00")
-        #expect(calendar.upcoming[0].relative == "8 dagar")
+        #expect(calendar.upcoming[0].relative == "om 8 dagar")
         #expect(calendar.unbooked.map(\.kind) == ["SIP begärd efter utskrivning"])
         #expect(calendar.unbooked[0].shortRef == "ffffffff")
         // After the meeting time passes without being held it is overdue.
