@@ -212,9 +212,9 @@ struct Story {
         let partners = [Agency.af, .region].filter(registered.contains)
         if !partners.isEmpty {
             let coordination = Double.random(in: 0..<1, using: &random)
-            if coordination < 0.15 {
+            if coordination < 0.10 {
                 scheduledSip(partners)
-            } else if coordination < 0.30 {
+            } else if coordination < 0.25 {
                 planWithActions(partners)
             }
         }
@@ -246,7 +246,8 @@ struct Story {
 
     /// Kommun calls a SIP, every invitee accepts with time 35 to 45 days ahead, kommun books the
     /// earliest common hour: an upcoming meeting (still upcoming after `trisam dev` moves the
-    /// coordinator's clock 31 days ahead).
+    /// coordinator's clock 31 days ahead; by then the coordinator flags it `sip-not-held`, as a
+    /// SIP should be held within 30 days of the request).
     private mutating func scheduledSip(_ invited: [Agency]) {
         steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
             "reason": random.pick(["Försörjningsstöd, sjukskrivning och arbetssökande behöver samordnas",

@@ -286,8 +286,7 @@ struct DevSupervisor: Service {
             group.addTask {
                 while !Task.isCancelled {
                     if let dead = children.first(where: { !$0.process.isRunning }) {
-                        printLine("trisam dev: \(dead.role.name) stopped unexpectedly (exit \(dead.process.terminationStatus)); see \(dead.logFile.path)")
-                        return nil
+                        return ValidationError("\(dead.role.name) stopped unexpectedly (exit \(dead.process.terminationStatus)); see \(dead.logFile.path)")
                     }
                     try? await Task.sleep(for: .milliseconds(500))
                 }

@@ -333,6 +333,7 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(html.contains("24 dagar"))  // the referral's age
         #expect(html.contains("Kommunen: ärende öppnat"))
         #expect(html.contains("Inloggad: Sara"))
+        #expect(html.contains("Inga lösta flaggor tidigare."))
         #expect(!html.contains("{{"))
     }
 

@@ -104,8 +104,8 @@ struct PopulationTests {
         let booked = people.filter { $0.steps.contains { $0.label == "SIP bokad" } }
         let planned = people.filter { $0.steps.contains { $0.label == "handlingsplan med åtgärder" } }
         let referred = people.filter { $0.steps.contains { $0.path.hasSuffix("/received") } }
-        // About 15 % of the ~60 % known to AF or the region each.
-        #expect((10...45).contains(booked.count), "\(booked.count) booked SIPs")
+        // About 10 % (SIPs) and 15 % (plans, referrals) of the ~60 % known to AF or the region.
+        #expect((8...40).contains(booked.count), "\(booked.count) booked SIPs")
         #expect((10...45).contains(planned.count), "\(planned.count) plans")
         #expect((5...45).contains(referred.count), "\(referred.count) answered referrals")
         for person in booked {

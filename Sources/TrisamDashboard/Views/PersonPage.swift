@@ -74,6 +74,9 @@ public struct PersonPage: Sendable {
     public var shortRef: String
     public var openFlags: [QueueRow]
     public var resolvedFlagCount: Int
+    /// "Inga lösta flaggor tidigare.", "1 löst flagga tidigare.", "3 lösta flaggor tidigare."
+    /// (stored: the templates see stored properties only).
+    public var resolvedFlagsText: String
     public var owners: [Owner]
     public var periods: [Period]
     public var chart: OwnershipChart
@@ -89,6 +92,11 @@ public struct PersonPage: Sendable {
         shortRef = Swedish.shortRef(clientRef)
         openFlags = Queue.rows(flags.filter { $0.resolvedAt == nil }, today: today)
         resolvedFlagCount = flags.filter { $0.resolvedAt != nil }.count
+        resolvedFlagsText = switch resolvedFlagCount {
+        case 0: "Inga lösta flaggor tidigare."
+        case 1: "1 löst flagga tidigare."
+        default: "\(resolvedFlagCount) lösta flaggor tidigare."
+        }
         chart = OwnershipChart(areas: state.areas, today: today)
 
         owners = Area.allCases.map { area in
