@@ -274,7 +274,7 @@ def main():
         check("every calendar row links to its person",
               all(r["link"] for k in ("overdue", "upcoming", "unbooked") for r in calendar[k]), summary)
         page_checks("calendar")
-        browser.screenshot(os.path.join(args.out, "calendar.png"))
+        browser.screenshot(os.path.join(args.out, "calendar.png"), max_height=4800)
 
         # A person with a handlingsplan (from the calendar's follow-ups): actions with owner, due
         # date and status, some done, some overdue once the clock has moved.
