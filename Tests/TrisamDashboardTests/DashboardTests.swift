@@ -383,3 +383,20 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(PersonPage.status(action, overdue: false) == "Inte möjlig 8 mar 2026: Personen har flyttat")
     }
 }
+
+@Suite struct CalendarOrderTests {
+    @Test("meetings on the same day are listed by their time, not by person")
+    func sameDayByTime() {
+        func booked(_ ref: String, hour: Int) -> PersonState {
+            var story = Story()
+            story.state = PersonState(clientRef: ClientRef(rawValue: String(repeating: ref, count: 32))!)
+            story.add("r\(ref)", .kommun, "2026-03-02", .sipRequested(SipRequested(sipId: "sip\(ref)", caller: .kommun, reason: "Samordning", invited: [.af], afterDischarge: false)))
+            story.add("s\(ref)", .kommun, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip\(ref)", caller: .kommun, participants: [.kommun, .af],
+                                                                                meeting: TimeSlot(start: at("2026-04-02", hour: hour), end: at("2026-04-02", hour: hour + 1)), sequence: 0)))
+            return story.state
+        }
+        let calendar = SipCalendar(states: [booked("a", hour: 13), booked("b", hour: 8)], now: at("2026-03-25"))
+        #expect(calendar.upcoming.map(\.shortRef) == ["bbbbbbbb", "aaaaaaaa"])
+        #expect(calendar.upcoming.map(\.relative) == ["om 8 dagar", "om 8 dagar"])
+    }
+}
