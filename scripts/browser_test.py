@@ -212,6 +212,9 @@ def main():
         check("every row is one sentence saying who should act", queue["sentences"] == queue["rows"] and queue["actors"] == queue["rows"], queue)
         check("every row links to the person", queue["links"] == queue["rows"])
         check("rows are sorted by severity", queue["sorted"])
+        sip_plan_rules = ["sip-invitation-unanswered", "sip-not-held", "plan-action-overdue"]
+        check("queue shows the SIP and plan flags", all(r in queue["rules"] for r in sip_plan_rules),
+              [r for r in sip_plan_rules if r not in queue["rules"]])
         page_checks("queue")
         browser.screenshot(os.path.join(args.out, "queue.png"), max_height=1600)
 
@@ -251,12 +254,69 @@ def main():
         page_checks("person")
         browser.screenshot(os.path.join(args.out, "person.png"))
 
-        # SIP calendar.
+        # SIP calendar: overdue meetings and follow-ups, upcoming ones, SIPs requested and not booked.
         browser.navigate(base + "/sip-kalender")
-        calendar = browser.evaluate("({h1: document.querySelector('h1').textContent, tables: document.querySelectorAll('table.calendar').length, rows: document.querySelectorAll('table.calendar tbody tr').length})")
-        check("SIP calendar shows overdue, upcoming and unbooked", calendar["h1"] == "SIP-kalender" and calendar["tables"] == 3 and calendar["rows"] >= 3, calendar)
+        calendar = browser.evaluate(r"""(() => {
+          const section = id => [...document.querySelectorAll('section[aria-labelledby="' + id + '"] tbody tr')]
+            .filter(r => !r.querySelector('.empty'))
+            .map(r => ({kind: r.cells[1].textContent.trim(), link: r.querySelector('a[href^="/personer/"]') ? r.querySelector('a').getAttribute('href') : null}));
+          return {h1: document.querySelector('h1').textContent, tables: document.querySelectorAll('table.calendar').length,
+                  overdue: section('forsenade'), upcoming: section('kommande'), unbooked: section('obokade')};
+        })()""")
+        kinds = lambda rows: sorted({r["kind"] for r in rows})
+        summary = {k: (len(calendar[k]), kinds(calendar[k])) for k in ("overdue", "upcoming", "unbooked")}
+        check("SIP calendar has its three tables", calendar["h1"] == "SIP-kalender" and calendar["tables"] == 3, calendar["h1"])
+        check("overdue: SIP meetings not held and plan follow-ups passed",
+              {"SIP-möte", "Uppföljning av plan"} <= set(kinds(calendar["overdue"])), summary)
+        check("upcoming: booked SIP meetings and plan follow-ups",
+              {"SIP-möte", "Uppföljning av plan"} <= set(kinds(calendar["upcoming"])), summary)
+        check("SIPs requested and not booked are listed", len(calendar["unbooked"]) > 0, summary)
+        check("every calendar row links to its person",
+              all(r["link"] for k in ("overdue", "upcoming", "unbooked") for r in calendar[k]), summary)
         page_checks("calendar")
-        browser.screenshot(os.path.join(args.out, "calendar.png"))
+        browser.screenshot(os.path.join(args.out, "calendar.png"), max_height=4800)
+
+        # A person with a handlingsplan (from the calendar's follow-ups): actions with owner, due
+        # date and status, some done, some overdue once the clock has moved.
+        plan_people = [r["link"] for r in calendar["overdue"] + calendar["upcoming"] if r["kind"] == "Uppföljning av plan"]
+        best = None
+        for path in plan_people[:12]:
+            browser.navigate(base + path)
+            plan = browser.evaluate(r"""(() => {
+              const section = document.querySelector('section[aria-labelledby="plan"]');
+              const rows = [...section.querySelectorAll('tbody tr')].filter(r => !r.querySelector('.empty'));
+              return {
+                lead: (section.querySelector('p strong') || {}).textContent || '',
+                followUp: /Uppföljning \d/.test(section.textContent),
+                actions: rows.map(r => ({description: r.cells[0].textContent.trim(), owner: r.cells[1].textContent.trim(),
+                                         due: r.cells[2].textContent.trim(), status: r.cells[3].textContent.trim()})),
+                sips: document.querySelectorAll('section[aria-labelledby="sip"] .sip').length,
+              };
+            })()""")
+            statuses = {a["status"].split(" ")[0] for a in plan["actions"]}
+            if best is None or len(statuses) > len({a["status"].split(" ")[0] for a in best[1]["actions"]}):
+                best = (path, plan)
+            if {"Klar", "Försenad"} <= statuses:
+                break
+        check("a person with a plan is linked from the calendar", best is not None, plan_people[:3])
+        if best:
+            path, plan = best
+            browser.navigate(base + path)
+            statuses = {a["status"].split(" ")[0] for a in plan["actions"]}
+            check("the plan names its lead agency and follow-up date", plan["lead"] == "Kommunen" and plan["followUp"], plan)
+            check("each plan action has an owner and a due date",
+                  len(plan["actions"]) >= 2 and all(a["owner"] and a["due"][:1].isdigit() for a in plan["actions"]), plan["actions"])
+            check("plan actions show done and overdue ones", {"Klar", "Försenad"} <= statuses, plan["actions"])
+            page_checks("person with plan")
+            browser.screenshot(os.path.join(args.out, "person-plan.png"))
+
+        # A person whose booked SIP meeting passed without being registered as held.
+        sip_people = [r["link"] for r in calendar["overdue"] if r["kind"] == "SIP-möte"]
+        if sip_people:
+            browser.navigate(base + sip_people[0])
+            sip = browser.evaluate(r"""(() => [...document.querySelectorAll('section[aria-labelledby="sip"] .sip')].map(d => d.textContent.replace(/\s+/g, ' ').trim()))()""")
+            check("the person page shows the SIP meeting that was not held, with the answers",
+                  any("passerat utan att mötet registrerats som hållet" in t and "tackat ja" in t for t in sip), sip)
 
         # Overview.
         browser.navigate(base + "/oversikt")

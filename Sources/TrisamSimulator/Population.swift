@@ -198,6 +198,106 @@ struct Story {
             status(.af, AfProgrammeStarted(programmeId: "p-\(index)", programme: random.pick([.rustaOchMatcha, .jobUga, .extratjanst]),
                                            startDate: today.adding(days: -random.int(5...60)), extentPercent: 50))
         }
+        // Referrals that are answered: kommun asks AF or the region, who confirm receipt and
+        // accept naming a contact, so that answer times have data besides the failures.
+        if registered.contains(.af), random.chance(0.15) {
+            answeredReferral(to: .af, area: .arbeteAktivitet, reason: "Behöver stöd att komma vidare mot arbete",
+                             measure: "Fördjupad kartläggning")
+        } else if registered.contains(.region), random.chance(0.15) {
+            answeredReferral(to: .region, area: .halsaVard, reason: "Ohälsa hindrar arbete; behöver bedömning",
+                             measure: "Bedömning av arbetsförmåga")
+        }
+        // Coordination that works: some people known to AF or the region get a SIP booked a few
+        // weeks ahead, others a handlingsplan with actions (one done, one due soon, one later).
+        let partners = [Agency.af, .region].filter(registered.contains)
+        if !partners.isEmpty {
+            let coordination = Double.random(in: 0..<1, using: &random)
+            if coordination < 0.10 {
+                scheduledSip(partners)
+            } else if coordination < 0.25 {
+                planWithActions(partners)
+            }
+        }
+    }
+
+    /// A kommun referral that `to` confirms and accepts, naming a contact.
+    private mutating func answeredReferral(to: Agency, area: Area, reason: String, measure: String) {
+        let name = "referral"
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/referrals", body: Body.json([
+            "to": to.rawValue, "area": area.rawValue, "reason": reason, "requestedMeasure": measure,
+            "answerBy": today.adding(days: 14).description,
+        ]), capture: .init(field: "referralId", name: name), label: "remiss till \(to.rawValue)"))
+        steps.append(SimulationStep(to, "POST", "/referrals/{\(name)}/received", body: Body.json([:]),
+                                    label: "\(to.rawValue) bekräftar remissen"))
+        steps.append(SimulationStep(to, "POST", "/referrals/{\(name)}/accept", body: Body.json([
+            "contact": participant(to),
+        ]), label: "\(to.rawValue) accepterar remissen"))
+    }
+
+    /// Staff who answer for `agency` at a SIP or own a plan action.
+    private mutating func participant(_ agency: Agency) -> [String: Any] {
+        switch agency {
+        case .af: Body.contact(random.pick(Self.afStaff), role: "arbetsförmedlare")
+        case .fk: Body.contact(random.pick(Self.fkStaff), role: "handläggare")
+        case .region: Body.contact(random.pick(Self.regionStaff), role: "rehabkoordinator")
+        case .kommun: Body.contact(random.pick(Self.kommunStaff), role: "försörjningsstödshandläggare")
+        }
+    }
+
+    /// Kommun calls a SIP, every invitee accepts with time 35 to 45 days ahead, kommun books the
+    /// earliest common hour: an upcoming meeting (still upcoming after `trisam dev` moves the
+    /// coordinator's clock 31 days ahead; by then the coordinator flags it `sip-not-held`, as a
+    /// SIP should be held within 30 days of the request).
+    private mutating func scheduledSip(_ invited: [Agency]) {
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
+            "reason": random.pick(["Försörjningsstöd, sjukskrivning och arbetssökande behöver samordnas",
+                                   "Personen vill ha en gemensam plan mot arbete eller studier",
+                                   "Flera insatser pågår parallellt utan samordning"]),
+            "invited": invited.map(\.rawValue),
+        ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad"))
+        let slots = availability(days: 35...45)
+        for agency in invited {
+            steps.append(SimulationStep(agency, "POST", "/sips/{sip}/invitations/\(agency.rawValue)/answer", body: Body.json([
+                "answer": "accepted", "participant": participant(agency), "availability": slots,
+            ]), label: "\(agency.rawValue) tackar ja till SIP"))
+        }
+        steps.append(SimulationStep(.kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
+                                    label: "SIP bokad"))
+    }
+
+    /// A handlingsplan led by kommun: kommun's own action done at once; the first partner's
+    /// action due in 8 to 12 days (done by the partner for half the people, otherwise overdue
+    /// once the clock has passed it) and one in 40 to 60 days; follow-up in 8 to 28 days (past
+    /// after `trisam dev`'s clock advance) or 35 to 75 days.
+    private mutating func planWithActions(_ partners: [Agency]) {
+        let partner = partners[0]
+        let partnerDoesIt = random.chance(0.5)
+        let soon = today.adding(days: random.int(8...12))
+        let (first, later) = partner == .af
+            ? ("Kartlägga arbetsförmåga och föreslå insats", "Anvisa till arbetsmarknadspolitiskt program")
+            : ("Bedöma arbetsförmåga och skriva läkarintyg", "Följa upp behandlingen och meddela kommunen")
+        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/plans", body: Body.json([
+            "leadAgency": "kommun", "participants": ["kommun"] + partners.map(\.rawValue),
+            "goals": [random.pick(["Egen försörjning", "Arbete eller studier", "Stabil hälsa och hållbar vardag"])],
+            "subGoals": ["Tydlig ansvarsfördelning mellan myndigheterna"],
+            "personGoal": random.pick(["Jag vill ha ett jobb", "Jag vill börja plugga", "Jag vill må bättre och klara mig själv"]),
+            "followUpOn": today.adding(days: random.chance(0.5) ? random.int(8...28) : random.int(35...75)).description,
+            "actions": [
+                ["owner": "kommun", "ownerContact": participant(.kommun),
+                 "description": "Ansöka om arbetsträning hos arbetsmarknadsenheten", "dueDate": today.adding(days: 3).description],
+                ["owner": partner.rawValue, "ownerContact": participant(partner), "description": first, "dueDate": soon.description],
+                ["owner": partner.rawValue, "ownerContact": participant(partner), "description": later,
+                 "dueDate": today.adding(days: random.int(40...60)).description],
+            ],
+        ]), captures: [.init(field: "planId", name: "plan"), .init(field: "actionIds.0", name: "action0"),
+                       .init(field: "actionIds.1", name: "action1")],
+            label: "handlingsplan med åtgärder"))
+        steps.append(SimulationStep(.kommun, "POST", "/plans/{plan}/actions/{action0}/done", body: Body.json([:]),
+                                    label: "kommunen gör sin åtgärd"))
+        if partnerDoesIt {
+            steps.append(SimulationStep(partner, "POST", "/plans/{plan}/actions/{action1}/done", body: Body.json([:]),
+                                        label: "\(partner.rawValue) gör sin åtgärd"))
+        }
     }
 
     private mutating func greyZone() {
@@ -295,21 +395,22 @@ struct Story {
         status(.fk, SjukpenningDecided(decision: .applied, effectiveDate: today.adding(days: -30)))
     }
 
-    // MARK: Building blocks
-
-    /// Registers the person at an agency's service once; the first registration (kommun's)
-    /// gives the clientRef the later paths use.
     private mutating func sipInvitationUnanswered() {
         steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
             "reason": "Flera insatser behöver samordnas", "invited": ["af"], "answerBy": today.adding(days: 2).description,
         ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad, AF svarar inte"))
     }
 
-    /// The weekday working windows 7 to 13 days ahead, as availability (Stockholm winter offset:
-    /// in summer time the window is an hour later, still within working hours).
-    private func availability() -> [[String: String]] {
-        (7...13).map { today.adding(days: $0) }.filter { ($0.daysSinceEpoch + 3) % 7 < 5 }.map { day in
-            ["start": "\(day)T09:00:00+01:00", "end": "\(day)T15:00:00+01:00"]
+    /// Availability for a SIP (the same for every invitee, so they can always meet): three to
+    /// five weekdays from a day in `days` ahead, each with the same window of three to six
+    /// working hours. Times carry the Stockholm winter offset; in summer time the window is an
+    /// hour later, still within working hours. Enough days that holidays never leave none.
+    private mutating func availability(days: ClosedRange<Int> = 7...13) -> [[String: String]] {
+        let first = random.int(days)
+        let count = random.int(3...5)
+        let (from, to) = random.pick([("08:00", "11:00"), ("09:00", "15:00"), ("10:00", "14:00"), ("13:00", "16:00")])
+        return (first..<first + 10).map { today.adding(days: $0) }.filter { ($0.daysSinceEpoch + 3) % 7 < 5 }.prefix(count).map { day in
+            ["start": "\(day)T\(from):00+01:00", "end": "\(day)T\(to):00+01:00"]
         }
     }
 
@@ -336,6 +437,10 @@ struct Story {
         ]), label: "handlingsplan, AF:s åtgärd blir försenad"))
     }
 
+    // MARK: Building blocks
+
+    /// Registers the person at an agency's service once; the first registration (kommun's)
+    /// gives the clientRef the later paths use.
     private mutating func register(_ agency: Agency) {
         guard !registered.contains(agency) else { return }
         let first = registered.isEmpty

@@ -45,17 +45,21 @@ public struct SimulationDriver: Sendable {
         self.settleLimit = settleLimit
     }
 
-    /// Runs every person's steps; `progress` is called after each person.
-    public func run(_ people: [SimulatedPerson], progress: @Sendable @escaping (Int) -> Void = { _ in }) async -> SimulationReport {
+    /// Runs every person's steps; `progress` is called after each person. Once `shouldStop`
+    /// answers true, no new request is sent and the run ends after the requests under way
+    /// (prefer it to cancelling the task: FoundationNetworking on Linux does not survive the
+    /// cancellation of a request in flight).
+    public func run(_ people: [SimulatedPerson], shouldStop: @Sendable @escaping () -> Bool = { false },
+                    progress: @Sendable @escaping (Int) -> Void = { _ in }) async -> SimulationReport {
         let start = ContinuousClock.now
         var report = SimulationReport()
         await withTaskGroup(of: PersonOutcome.self) { group in
             var next = 0
             func addNext() {
-                guard next < people.count else { return }
+                guard next < people.count, !Task.isCancelled, !shouldStop() else { return }
                 let person = people[next]
                 next += 1
-                group.addTask { await self.run(person) }
+                group.addTask { await self.run(person, shouldStop: shouldStop) }
             }
             for _ in 0..<min(concurrency, people.count) { addNext() }
             while let outcome = await group.next() {
@@ -78,10 +82,11 @@ public struct SimulationDriver: Sendable {
     }
 
     /// One person's steps in order; stops at the first step that is finally refused.
-    func run(_ person: SimulatedPerson) async -> PersonOutcome {
+    func run(_ person: SimulatedPerson, shouldStop: @Sendable () -> Bool = { false }) async -> PersonOutcome {
         var outcome = PersonOutcome()
         var values: [String: String] = [:]
         for step in person.steps {
+            if Task.isCancelled || shouldStop() { return outcome }
             guard let endpoint = endpoints[step.agency] else {
                 outcome.failures.append("\(step.label): no endpoint for \(step.agency.rawValue)")
                 return outcome
@@ -98,8 +103,8 @@ public struct SimulationDriver: Sendable {
                 let answer = await send(step, url: url, token: endpoint.token)
                 if (200..<300).contains(answer.status) {
                     if waited { outcome.retried += 1 }
-                    if let capture = step.capture {
-                        guard let value = answer.json?[capture.field] as? String else {
+                    for capture in step.captures {
+                        guard let value = answer.json.flatMap(capture.value(in:)) else {
                             outcome.failures.append("\(step.label): answer has no \(capture.field)")
                             return outcome
                         }
@@ -107,6 +112,7 @@ public struct SimulationDriver: Sendable {
                     }
                     break
                 }
+                if Task.isCancelled || shouldStop() { return outcome }
                 let waitable = [0, 403, 404, 409].contains(answer.status) && ContinuousClock.now < deadline
                 guard waitable else {
                     outcome.failures.append("\(step.agency.rawValue) \(step.method) \(step.path) (\(step.label)): \(answer.status) \(answer.text.prefix(300))")

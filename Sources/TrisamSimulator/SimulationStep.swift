@@ -13,23 +13,35 @@ public struct SimulationStep: Sendable, Equatable {
     public var path: String
     /// The JSON body, if any.
     public var body: Data?
-    /// Captures a field of the JSON answer under a name for later paths: (field, name).
-    public var capture: Capture?
+    /// Fields of the JSON answer kept under names for later paths: (field, name).
+    public var captures: [Capture]
+    /// The first capture, if any.
+    public var capture: Capture? { captures.first }
     /// What the step does, for the log.
     public var label: String
 
     public struct Capture: Sendable, Equatable {
+        /// A top-level field of the answer, or `field.N` for the N-th element of an array field
+        /// (e.g. `actionIds.1`).
         public var field: String
         public var name: String
+
+        /// The captured string in a decoded JSON answer, or nil if it is not there.
+        public func value(in answer: [String: Any]) -> String? {
+            let parts = field.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return answer[field] as? String }
+            guard let array = answer[parts[0]] as? [Any], let index = Int(parts[1]), array.indices.contains(index) else { return nil }
+            return array[index] as? String
+        }
     }
 
     public init(_ agency: Agency, _ method: String, _ path: String, body: Data? = nil,
-                capture: Capture? = nil, label: String) {
+                capture: Capture? = nil, captures: [Capture] = [], label: String) {
         self.agency = agency
         self.method = method
         self.path = path
         self.body = body
-        self.capture = capture
+        self.captures = (capture.map { [$0] } ?? []) + captures
         self.label = label
     }
 

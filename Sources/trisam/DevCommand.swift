@@ -5,6 +5,7 @@ import FoundationNetworking
 #endif
 import Logging
 import ServiceLifecycle
+import Synchronization
 import TrisamContracts
 import TrisamKafka
 import TrisamSimulator
@@ -46,13 +47,16 @@ struct DevCommand: AsyncParsableCommand {
     @Flag(help: "Start the coordinator on a fixed clock that `trisam simulate --advance-days` moves (time-based flags without waiting).")
     var controllableClock = false
 
-    @Option(help: ArgumentHelp("After the demo data, move the coordinator's clock this many days ahead (implies --controllable-clock), so that time-based flags such as unanswered referrals show on the dashboard.", valueName: "days"))
-    var advanceDays: Int?
+    @Option(help: ArgumentHelp("After the demo data, move the coordinator's clock this many days ahead (implies --controllable-clock), so that time-based flags (unanswered referrals and SIP invitations, SIPs not held within 30 days, overdue plan actions and follow-ups) show on the dashboard; 0 keeps the coordinator on the real clock.", valueName: "days"))
+    var advanceDays: Int = 31
+
+    /// Days the coordinator's clock is moved ahead after the demo data (0: real clock).
+    private var effectiveAdvance: Int { demoData ? advanceDays : 0 }
 
     func validate() throws {
         guard (1024...65530).contains(basePort) else { throw ValidationError("--base-port must be between 1024 and 65530, got \(basePort)") }
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
-        if let advanceDays, !(1...3650).contains(advanceDays) { throw ValidationError("--advance-days must be between 1 and 3650, got \(advanceDays)") }
+        guard (0...3650).contains(advanceDays) else { throw ValidationError("--advance-days must be between 0 and 3650, got \(advanceDays)") }
     }
 
     func run() async throws {
@@ -71,7 +75,7 @@ struct DevCommand: AsyncParsableCommand {
 
         let secret = try DevSecrets.clientRefSecret(in: folder)
         let tokens = DevSecrets.tokens
-        let roles = DevRole.all(basePort: basePort, coordinatorClock: controllableClock || advanceDays != nil ? "fixed:\(Timestamp.format(Date()))" : nil)
+        let roles = DevRole.all(basePort: basePort, coordinatorClock: controllableClock || effectiveAdvance > 0 ? "fixed:\(Timestamp.format(Date()))" : nil)
         var environment = ProcessInfo.processInfo.environment
         environment["TRISAM_CLIENTREF_SECRET"] = secret
         environment["TRISAM_BOOTSTRAP"] = cluster.bootstrapServers
@@ -86,37 +90,29 @@ struct DevCommand: AsyncParsableCommand {
                 children.append(try DevChild(role: role, executable: executable, stateDir: stateDir,
                                              environment: environment, logFolder: folder.appendingPathComponent("logs")))
             }
-            for child in children { try await child.waitUntilServing() }
         } catch {
             for child in children { await child.stop() }
             cluster.shutdown()
             throw error
         }
 
-        printLine("")
-        printLine("Trisam körs / is running:")
-        for child in children {
-            printLine("  \(child.role.title.padding(toLength: 26, withPad: " ", startingAt: 0)) http://127.0.0.1:\(child.role.port)")
+        // Start-up (waiting for the roles, the demo data, the clock) runs inside the supervisor,
+        // so that Ctrl-C at any moment from here on stops every child cleanly.
+        let (started, basePort, demoData, advance) = (children, self.basePort, self.demoData, effectiveAdvance)
+        let (seed, logs) = (self.seed, folder.appendingPathComponent("logs").path)
+        let service = DevSupervisor(children: children, cluster: cluster, stateDir: stateDir, logger: logger) { stop in
+            for child in started { try await child.waitUntilServing(stop: stop) }
+            if stop.isSet { return }
+            Self.printWelcome(children: started, basePort: basePort, tokens: tokens, logs: logs, advance: advance)
+            if demoData {
+                try await Self.fillWithDemoData(basePort: basePort, seed: seed, tokens: tokens, stop: stop)
+            }
+            if stop.isSet { return }
+            if advance > 0 {
+                try await Self.advanceCoordinatorClock(basePort: basePort, days: advance, token: tokens.coordinatorToken)
+            }
+            printLine("trisam dev: ready")
         }
-        printLine("")
-        printLine("Dashboard för samordnare / coordinators' dashboard:")
-        printLine("  http://127.0.0.1:\(basePort)/   logga in med / log in with: \(tokens.entries.first { $0.scope == "coordinator" }!.token)")
-        printLine("")
-        printLine("Demo logins (Authorization: Bearer <token>):")
-        for entry in tokens.entries {
-            printLine("  \(entry.scope.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.token)  (\(entry.name), \(entry.role))")
-        }
-        printLine("")
-        printLine("Logs: \(folder.appendingPathComponent("logs").path)   Stop: Ctrl-C")
-
-        if demoData {
-            try await fillWithDemoData(tokens: tokens)
-        }
-        if let advanceDays {
-            try await advanceCoordinatorClock(days: advanceDays, token: tokens.entries.first { $0.scope == "coordinator" }!.token)
-        }
-
-        let service = DevSupervisor(children: children, cluster: cluster, stateDir: stateDir, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -125,8 +121,30 @@ struct DevCommand: AsyncParsableCommand {
         printLine("trisam dev: stopped")
     }
 
+    /// The URLs and demo logins.
+    static func printWelcome(children: [DevChild], basePort: Int, tokens: DevSecrets.Tokens, logs: String, advance: Int) {
+        printLine("")
+        printLine("Trisam körs / is running:")
+        for child in children {
+            printLine("  \(child.role.title.padding(toLength: 26, withPad: " ", startingAt: 0)) http://127.0.0.1:\(child.role.port)")
+        }
+        printLine("")
+        printLine("Dashboard för samordnare / coordinators' dashboard:")
+        printLine("  http://127.0.0.1:\(basePort)/   logga in med / log in with: \(tokens.coordinatorToken)")
+        printLine("")
+        printLine("Demo logins (Authorization: Bearer <token>):")
+        for entry in tokens.entries {
+            printLine("  \(entry.scope.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.token)  (\(entry.name), \(entry.role))")
+        }
+        printLine("")
+        if advance > 0 {
+            printLine("The coordinator's clock runs \(advance) days ahead once the demo data is in (time-based flags); --advance-days 0 keeps the real clock.")
+        }
+        printLine("Logs: \(logs)   Stop: Ctrl-C")
+    }
+
     /// Runs the simulator against the agency services, as `trisam simulate` would.
-    private func fillWithDemoData(tokens: DevSecrets.Tokens) async throws {
+    static func fillWithDemoData(basePort: Int, seed: UInt64, tokens: DevSecrets.Tokens, stop: StopFlag) async throws {
         var endpoints: [Agency: AgencyEndpoint] = [:]
         for (index, agency) in Agency.allCases.enumerated() {
             let token = tokens.entries.first { $0.scope == agency.rawValue }!.token
@@ -135,13 +153,13 @@ struct DevCommand: AsyncParsableCommand {
         let population = PopulationGenerator(seed: seed, size: 286, today: SimulateCommand.stockholmToday()).generate()
         printLine("")
         printLine("Demo data: \(population.count) simulated people (seed \(seed)) through the agency services…")
-        let report = await SimulationDriver(endpoints: endpoints).run(population)
+        let report = await SimulationDriver(endpoints: endpoints).run(population, shouldStop: { stop.isSet })
         printLine(String(format: "Demo data: %d people, %d requests in %.1f s%@", report.people, report.requests, report.seconds,
                          report.failures.isEmpty ? "" : ", \(report.failures.count) refused (see `trisam simulate` for details)"))
     }
 
     /// Moves the coordinator's fixed clock `days` ahead of now and reports the flags that raised.
-    private func advanceCoordinatorClock(days: Int, token: String) async throws {
+    static func advanceCoordinatorClock(basePort: Int, days: Int, token: String) async throws {
         let target = Date().addingTimeInterval(Double(days) * 86_400)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(basePort)/admin/clock")!)
         request.httpMethod = "POST"
@@ -209,10 +227,10 @@ final class DevChild: @unchecked Sendable {
     }
 
     /// Waits until the role answers `GET /health`, or fails naming its log.
-    func waitUntilServing(limit: Duration = .seconds(60)) async throws {
+    func waitUntilServing(limit: Duration = .seconds(60), stop: StopFlag) async throws {
         let url = URL(string: "http://127.0.0.1:\(role.port)/health")!
         let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline, !stop.isSet {
             guard process.isRunning else {
                 throw ValidationError("\(role.name) stopped during start-up (exit \(process.terminationStatus)); see \(logFile.path)")
             }
@@ -220,8 +238,9 @@ final class DevChild: @unchecked Sendable {
                (response as? HTTPURLResponse)?.statusCode == 200 {
                 return
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try? await Task.sleep(for: .milliseconds(200))
         }
+        if stop.isSet { return }
         throw ValidationError("\(role.name) did not answer on port \(role.port) within \(limit); see \(logFile.path)")
     }
 
@@ -244,23 +263,39 @@ struct DevSupervisor: Service {
     let cluster: EmbeddedKafkaCluster
     let stateDir: String
     let logger: Logger
+    /// Runs once at the start (waiting for the roles, demo data); a failure stops everything.
+    /// It is told to stop through the flag, not by cancellation (see ``SimulationDriver/run``).
+    var startup: @Sendable (StopFlag) async throws -> Void = { _ in }
 
     func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
+        let stop = StopFlag()
+        let starting = Task { () -> (any Error)? in
+            do { try await startup(stop) } catch { return error }
+            return nil
+        }
+        let failure = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
             group.addTask {
                 try? await gracefulShutdown()
+                return nil
+            }
+            group.addTask {
+                if let error = await starting.value { return error }
+                try? await gracefulShutdown()  // started: keep running until asked to stop
+                return nil
             }
             group.addTask {
                 while !Task.isCancelled {
                     if let dead = children.first(where: { !$0.process.isRunning }) {
-                        printLine("trisam dev: \(dead.role.name) stopped unexpectedly (exit \(dead.process.terminationStatus)); see \(dead.logFile.path)")
-                        return
+                        return ValidationError("\(dead.role.name) stopped unexpectedly (exit \(dead.process.terminationStatus)); see \(dead.logFile.path)")
                     }
                     try? await Task.sleep(for: .milliseconds(500))
                 }
+                return nil
             }
-            await group.next()
+            let first = await group.next() ?? nil
+            stop.set()
             group.cancelAll()
+            return first
         }
         printLine("trisam dev: stopping…")
         await withTaskGroup(of: Void.self) { group in
@@ -268,7 +303,18 @@ struct DevSupervisor: Service {
         }
         BootstrapFile.remove(ifNaming: cluster.bootstrapServers, stateDir: stateDir)
         cluster.shutdown()
+        if let failure { throw failure }
     }
+}
+
+/// Tells start-up work to stop, without cancelling the task (and its requests in flight).
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+
+    /// True once ``set()`` was called.
+    var isSet: Bool { flag.withLock { $0 } }
+
+    func set() { flag.withLock { $0 = true } }
 }
 
 /// Development credentials: fixed demo tokens and a locally generated clientRef secret.
@@ -283,6 +329,9 @@ enum DevSecrets {
 
     struct Tokens {
         let entries: [Entry]
+
+        /// The demo coordinator's token.
+        var coordinatorToken: String { entries.first { $0.scope == "coordinator" }!.token }
 
         /// `TRISAM_AGENCY_TOKENS`: every agency's staff token.
         var agencyJSON: String {

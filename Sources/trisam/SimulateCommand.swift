@@ -70,9 +70,9 @@ struct SimulateCommand: AsyncParsableCommand {
         printLine("trisam simulate: \(population.count) people, \(steps) requests, seed \(seed), today \(date)")
         let driver = SimulationDriver(endpoints: endpoints, concurrency: concurrency)
         let total = population.count
-        let report = await driver.run(population) { done in
+        let report = await driver.run(population, progress: { done in
             if done % 50 == 0 || done == total { printLine("  \(done)/\(total) people") }
-        }
+        })
         printLine(String(format: "trisam simulate: %d people, %d requests (%d waited for another agency's event) in %.1f s",
                          report.people, report.requests, report.retried, report.seconds))
         if let advanceDays {

@@ -197,7 +197,7 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(calendar.overdue[0].relative == "5 dagar sedan")
         #expect(calendar.upcoming.map(\.kind) == ["SIP-möte"])
         #expect(calendar.upcoming[0].when == "2 apr 2026 09:00")
-        #expect(calendar.upcoming[0].relative == "8 dagar")
+        #expect(calendar.upcoming[0].relative == "om 8 dagar")
         #expect(calendar.unbooked.map(\.kind) == ["SIP begärd efter utskrivning"])
         #expect(calendar.unbooked[0].shortRef == "ffffffff")
         // After the meeting time passes without being held it is overdue.
@@ -333,6 +333,7 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(html.contains("24 dagar"))  // the referral's age
         #expect(html.contains("Kommunen: ärende öppnat"))
         #expect(html.contains("Inloggad: Sara"))
+        #expect(html.contains("Inga lösta flaggor tidigare."))
         #expect(!html.contains("{{"))
     }
 
@@ -366,5 +367,36 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(html.contains("Personen har fastnat; kommunen behöver agera."))
         #expect(html.contains("aria-current=\"page\">Att agera på"))
         #expect(!html.contains("Inga öppna flaggor"))
+    }
+}
+
+@Suite struct PlanActionStatusTests {
+    @Test("an action is under way, overdue, done on a day, or not possible with the reason")
+    func statuses() {
+        var action = PlanActionState(id: "x", owner: .af, ownerContact: nil, description: "Kartlägga",
+                                     dueDate: LocalDate("2026-03-10")!, assigned: Mark(on: LocalDate("2026-03-01")!, event: "a"))
+        #expect(PersonPage.status(action, overdue: false) == "Pågår")
+        #expect(PersonPage.status(action, overdue: true) == "Försenad")
+        action.completed = Mark(on: LocalDate("2026-03-08")!, event: "b")
+        #expect(PersonPage.status(action, overdue: false) == "Klar 8 mar 2026")
+        action.notPossibleReason = "Personen har flyttat"
+        #expect(PersonPage.status(action, overdue: false) == "Inte möjlig 8 mar 2026: Personen har flyttat")
+    }
+}
+
+@Suite struct CalendarOrderTests {
+    @Test("meetings on the same day are listed by their time, not by person")
+    func sameDayByTime() {
+        func booked(_ ref: String, hour: Int) -> PersonState {
+            var story = Story()
+            story.state = PersonState(clientRef: ClientRef(rawValue: String(repeating: ref, count: 32))!)
+            story.add("r\(ref)", .kommun, "2026-03-02", .sipRequested(SipRequested(sipId: "sip\(ref)", caller: .kommun, reason: "Samordning", invited: [.af], afterDischarge: false)))
+            story.add("s\(ref)", .kommun, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip\(ref)", caller: .kommun, participants: [.kommun, .af],
+                                                                                meeting: TimeSlot(start: at("2026-04-02", hour: hour), end: at("2026-04-02", hour: hour + 1)), sequence: 0)))
+            return story.state
+        }
+        let calendar = SipCalendar(states: [booked("a", hour: 13), booked("b", hour: 8)], now: at("2026-03-25"))
+        #expect(calendar.upcoming.map(\.shortRef) == ["bbbbbbbb", "aaaaaaaa"])
+        #expect(calendar.upcoming.map(\.relative) == ["om 8 dagar", "om 8 dagar"])
     }
 }

@@ -98,6 +98,50 @@ struct PopulationTests {
         #expect(object["leadAgency"] as? String == "kommun")
     }
 
+    @Test("besides the failure modes, booked SIPs a few weeks ahead, plans with done and due actions, and answered referrals")
+    func workingCoordination() throws {
+        let people = generate().filter { $0.failureMode == nil }
+        let booked = people.filter { $0.steps.contains { $0.label == "SIP bokad" } }
+        let planned = people.filter { $0.steps.contains { $0.label == "handlingsplan med åtgärder" } }
+        let referred = people.filter { $0.steps.contains { $0.path.hasSuffix("/received") } }
+        // About 10 % (SIPs) and 15 % (plans, referrals) of the ~60 % known to AF or the region.
+        #expect((8...40).contains(booked.count), "\(booked.count) booked SIPs")
+        #expect((10...45).contains(planned.count), "\(planned.count) plans")
+        #expect((5...45).contains(referred.count), "\(referred.count) answered referrals")
+        for person in booked {
+            let answers = person.steps.filter { $0.path.hasSuffix("/answer") }
+            #expect(!answers.isEmpty)
+            for answer in answers {
+                let object = try #require(try JSONSerialization.jsonObject(with: answer.body!) as? [String: Any])
+                let slots = try #require(object["availability"] as? [[String: String]])
+                // Still ahead after `trisam dev` moves the coordinator's clock 31 days.
+                #expect(!slots.isEmpty && slots.allSatisfy { $0["start"]! > today.adding(days: 32).description })
+            }
+        }
+        for person in planned {
+            let create = try #require(person.steps.first { $0.path == "/persons/{clientRef}/plans" })
+            #expect(create.captures.map(\.name) == ["plan", "action0", "action1"])
+            let object = try #require(try JSONSerialization.jsonObject(with: create.body!) as? [String: Any])
+            let actions = try #require(object["actions"] as? [[String: Any]])
+            #expect(actions.count == 3 && actions[0]["owner"] as? String == "kommun")
+            #expect(actions.allSatisfy { ($0["dueDate"] as? String ?? "") > today.description })
+            let done = person.steps.filter { $0.path.hasSuffix("/done") }
+            #expect(done.first?.agency == .kommun && done.first?.path == "/plans/{plan}/actions/{action0}/done")
+            #expect(done.dropFirst().allSatisfy { $0.agency.rawValue == actions[1]["owner"] as? String })
+        }
+        #expect(planned.contains { $0.steps.filter { $0.path.hasSuffix("/done") }.count == 2 })
+        #expect(planned.contains { $0.steps.filter { $0.path.hasSuffix("/done") }.count == 1 })
+    }
+
+    @Test("a capture takes a top-level field or one element of an array field")
+    func captures() {
+        let answer: [String: Any] = ["planId": "p-1", "actionIds": ["a-0", "a-1"]]
+        #expect(SimulationStep.Capture(field: "planId", name: "plan").value(in: answer) == "p-1")
+        #expect(SimulationStep.Capture(field: "actionIds.1", name: "a").value(in: answer) == "a-1")
+        #expect(SimulationStep.Capture(field: "actionIds.2", name: "a").value(in: answer) == nil)
+        #expect(SimulationStep.Capture(field: "missing", name: "a").value(in: answer) == nil)
+    }
+
     @Test("paths are filled from earlier answers, and an unknown placeholder is not guessed")
     func placeholders() {
         let step = SimulationStep(.region, "POST", "/referrals/{referral}/reject", label: "x")

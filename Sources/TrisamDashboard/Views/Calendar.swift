@@ -5,15 +5,16 @@ import TrisamCoordinatorCore
 /// The SIP calendar: SIP meetings and plan follow-ups across every person, overdue and upcoming.
 public struct SipCalendar: Sendable, Equatable {
     public struct Item: Sendable, Equatable {
-        /// For sorting.
+        /// For sorting: the day, and the meeting's start (the start of the day for follow-ups).
         public var date: LocalDate
+        public var moment: Date
         public var when: String
         /// "SIP-möte", "Uppföljning av plan", "SIP begärd".
         public var kind: String
         public var detail: String
         public var shortRef: String
         public var personPath: String
-        /// "om 3 dagar", "5 dagar sedan".
+        /// "om 3 dagar", "i dag", "5 dagar sedan".
         public var relative: String
     }
 
@@ -28,17 +29,18 @@ public struct SipCalendar: Sendable, Equatable {
         let today = StockholmTime.date(of: now)
         for state in states {
             let ref = state.clientRef.rawValue
-            func item(_ date: LocalDate, _ when: String, _ kind: String, _ detail: String) -> Item {
+            func item(_ date: LocalDate, _ when: String, _ kind: String, _ detail: String, at moment: Date? = nil) -> Item {
                 let offset = Swedish.daysBetween(today, date)
-                let relative = offset < 0 ? (offset == -1 ? "1 dag sedan" : "\(-offset) dagar sedan") : Swedish.days(offset)
-                return Item(date: date, when: when, kind: kind, detail: detail, shortRef: Swedish.shortRef(ref),
+                let relative = offset < 0 ? (offset == -1 ? "1 dag sedan" : "\(-offset) dagar sedan") : Swedish.days(-offset)
+                return Item(date: date, moment: moment ?? StockholmTime.startOfDay(date), when: when, kind: kind,
+                            detail: detail, shortRef: Swedish.shortRef(ref),
                             personPath: "/personer/\(ref)", relative: relative)
             }
             for sip in state.sips where sip.isOpen {
                 let participants = "Kallar: \(sip.caller.displayName); inbjudna: \(Swedish.agencyList(sip.invited))"
                 if let meeting = sip.meeting {
                     let day = StockholmTime.date(of: meeting.start)
-                    let entry = item(day, Swedish.dateTime(meeting.start), "SIP-möte", participants)
+                    let entry = item(day, Swedish.dateTime(meeting.start), "SIP-möte", participants, at: meeting.start)
                     if meeting.end < now { overdue.append(entry) } else { upcoming.append(entry) }
                 } else {
                     unbooked.append(item(sip.requested.on, Swedish.date(sip.requested.on),
@@ -53,8 +55,8 @@ public struct SipCalendar: Sendable, Equatable {
                 if followUp < today { overdue.append(entry) } else { upcoming.append(entry) }
             }
         }
-        overdue.sort { ($0.date, $0.shortRef) < ($1.date, $1.shortRef) }
-        upcoming.sort { ($0.date, $0.shortRef) < ($1.date, $1.shortRef) }
+        overdue.sort { ($0.moment, $0.shortRef) < ($1.moment, $1.shortRef) }
+        upcoming.sort { ($0.moment, $0.shortRef) < ($1.moment, $1.shortRef) }
         unbooked.sort { ($0.date, $0.shortRef) < ($1.date, $1.shortRef) }
     }
 }

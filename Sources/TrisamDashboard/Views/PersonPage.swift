@@ -74,6 +74,9 @@ public struct PersonPage: Sendable {
     public var shortRef: String
     public var openFlags: [QueueRow]
     public var resolvedFlagCount: Int
+    /// "Inga lösta flaggor tidigare.", "1 löst flagga tidigare.", "3 lösta flaggor tidigare."
+    /// (stored: the templates see stored properties only).
+    public var resolvedFlagsText: String
     public var owners: [Owner]
     public var periods: [Period]
     public var chart: OwnershipChart
@@ -89,6 +92,11 @@ public struct PersonPage: Sendable {
         shortRef = Swedish.shortRef(clientRef)
         openFlags = Queue.rows(flags.filter { $0.resolvedAt == nil }, today: today)
         resolvedFlagCount = flags.filter { $0.resolvedAt != nil }.count
+        resolvedFlagsText = switch resolvedFlagCount {
+        case 0: "Inga lösta flaggor tidigare."
+        case 1: "1 löst flagga tidigare."
+        default: "\(resolvedFlagCount) lösta flaggor tidigare."
+        }
         chart = OwnershipChart(areas: state.areas, today: today)
 
         owners = Area.allCases.map { area in
@@ -159,12 +167,19 @@ public struct PersonPage: Sendable {
                     let overdue = action.completed == nil && action.dueDate < today
                     return Action(description: action.description, owner: action.owner.displayName,
                                   contact: action.ownerContact, due: Swedish.date(action.dueDate),
-                                  status: action.completed.map { "Klar \(Swedish.date($0.on))" } ?? (overdue ? "Försenad" : "Pågår"),
+                                  status: Self.status(action, overdue: overdue),
                                   overdue: overdue)
                 })
         }
 
         events = timeline.reversed().map { Event(time: Swedish.dateTime($0.time), summary: $0.summary, type: $0.type) }
+    }
+
+    /// An action's status: done (or found not possible, with the reason) on a day, overdue, or under way.
+    static func status(_ action: PlanActionState, overdue: Bool) -> String {
+        guard let completed = action.completed else { return overdue ? "Försenad" : "Pågår" }
+        if let reason = action.notPossibleReason { return "Inte möjlig \(Swedish.date(completed.on)): \(reason)" }
+        return "Klar \(Swedish.date(completed.on))"
     }
 
     static func status(_ status: ReferralStatus) -> String {
