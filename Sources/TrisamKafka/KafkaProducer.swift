@@ -217,28 +217,38 @@ private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPoi
 
 /// Collects the delivery results of one `send` call and resumes its task once, when the last
 /// message is reported.
+///
+/// Each message's slot is written exactly once, without a lock: librdkafka reports every
+/// message it accepted exactly once, and a message it refused is completed by the enqueuing
+/// task instead. An atomic count of outstanding slots orders those writes before the read of
+/// the last reporter, which hands the results over; only that hand-over takes a lock.
 final class DeliveryBatch: Sendable {
-    private struct State {
-        var results: [Result<DeliveryReport, KafkaError>?]
-        var remaining: Int
-        var continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>?
-        var ready: [Result<DeliveryReport, KafkaError>]?
+    typealias Results = [Result<DeliveryReport, KafkaError>]
+
+    private struct Handover {
+        var continuation: CheckedContinuation<Results, Never>?
+        var ready: Results?
     }
 
-    private let state: Mutex<State>
     /// The topic of each message, for its delivery report (no string made per report).
     let topics: [String]
+    private let remaining: Atomic<Int>
+    private let handover = Mutex(Handover())
 
+    // Both written once per slot as described above, and freed in deinit.
     /// One ticket per message, in one allocation: the opaque pointer librdkafka hands back with
     /// the message's delivery report. The batch outlives every report, because `send` keeps it
     /// until the last one has resumed it.
-    // Written once in init, only read afterwards (by the enqueuing task and the polling thread).
     nonisolated(unsafe) private let tickets: UnsafeMutablePointer<DeliveryTicket>
+    nonisolated(unsafe) private let slots: UnsafeMutablePointer<Result<DeliveryReport, KafkaError>?>
 
     init(topics: [String]) {
         self.topics = topics
-        state = Mutex(State(results: Array(repeating: nil, count: topics.count), remaining: topics.count))
-        tickets = .allocate(capacity: max(topics.count, 1))
+        remaining = Atomic(topics.count)
+        let capacity = max(topics.count, 1)
+        tickets = .allocate(capacity: capacity)
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
         let unmanaged = Unmanaged.passUnretained(self)
         for index in topics.indices {
             (tickets + index).initialize(to: DeliveryTicket(batch: unmanaged, index: index))
@@ -248,35 +258,37 @@ final class DeliveryBatch: Sendable {
     deinit {
         tickets.deinitialize(count: topics.count)
         tickets.deallocate()
+        slots.deinitialize(count: max(topics.count, 1))
+        slots.deallocate()
     }
 
     /// The ticket of message `index`.
     func ticket(_ index: Int) -> UnsafeMutablePointer<DeliveryTicket> { tickets + index }
 
-    func setContinuation(_ continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>) {
-        let ready: [Result<DeliveryReport, KafkaError>]? = state.withLock { state in
-            if let ready = state.ready { return ready }
-            state.continuation = continuation
+    func setContinuation(_ continuation: CheckedContinuation<Results, Never>) {
+        let ready: Results? = handover.withLock { handover in
+            if let ready = handover.ready { return ready }
+            handover.continuation = continuation
             return nil
         }
         if let ready { continuation.resume(returning: ready) }
     }
 
+    /// Records the result of message `index` (once per message).
     func complete(index: Int, with result: Result<DeliveryReport, KafkaError>) {
-        let resume: (CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>, [Result<DeliveryReport, KafkaError>])? = state.withLock { state in
-            guard state.results[index] == nil else { return nil }
-            state.results[index] = result
-            state.remaining -= 1
-            guard state.remaining == 0 else { return nil }
-            let all = state.results.map { $0! }
-            if let continuation = state.continuation {
-                state.continuation = nil
-                return (continuation, all)
+        slots[index] = result
+        // Releasing: this slot's write happens before the last reporter's read below.
+        guard remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
+        let all = (0..<topics.count).map { slots[$0]! }
+        let continuation: CheckedContinuation<Results, Never>? = handover.withLock { handover in
+            if let continuation = handover.continuation {
+                handover.continuation = nil
+                return continuation
             }
-            state.ready = all
+            handover.ready = all
             return nil
         }
-        if let (continuation, all) = resume { continuation.resume(returning: all) }
+        continuation?.resume(returning: all)
     }
 }
 
