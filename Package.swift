@@ -175,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamSipTests",
-            dependencies: ["TrisamSip", "TrisamContracts"]
+            dependencies: ["TrisamSip", "TrisamContracts", "TrisamTestSupport"]
         ),
         .testTarget(
             name: "TrisamBusTests",

@@ -381,30 +381,13 @@ struct SipFlowEndToEndTests {
 /// where python or the package is absent, except on CI (`CI=true`), where that is a failure.
 enum PythonICalendar {
     static let available: Bool = ProcessInfo.processInfo.environment["CI"] == "true"
-        || (try? run(["-c", "import icalendar"], input: Data()))?.status == 0
+        || (try? runPython(["-c", "import icalendar"], input: Data()))?.status == 0
 
     static func read(_ text: String) throws -> [String: Any]? {
         guard available else { return nil }
-        let result = try run(["-c", script], input: Data(text.utf8))
+        let result = try runPython(["-c", script], input: Data(text.utf8))
         guard result.status == 0 else { throw ProcessTestError("python icalendar failed: \(result.error)") }
         return try JSONSerialization.jsonObject(with: result.output) as? [String: Any]
-    }
-
-    static func run(_ arguments: [String], input: Data) throws -> (status: Int32, output: Data, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let error = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, output, String(decoding: error, as: UTF8.self))
     }
 
     static let script = #"""

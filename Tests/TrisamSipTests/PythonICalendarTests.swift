@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamTestSupport
 import TrisamContracts
 @testable import TrisamSip
 
@@ -9,7 +10,7 @@ import TrisamContracts
 @Suite struct PythonICalendarTests {
     /// On CI (`CI=true`) the check always runs: scripts/test installs the package, so its absence is a failure.
     static let available: Bool = ProcessInfo.processInfo.environment["CI"] == "true"
-        || (try? runPython(arguments: ["-c", "import icalendar"], input: Data()))?.status == 0
+        || (try? runPython(["-c", "import icalendar"], input: Data()))?.status == 0
 
     @Test(.enabled(if: available, "python3 with the icalendar package is not installed (pip install icalendar)"))
     func independentParserReadsRequestAndCancellation() throws {
@@ -35,7 +36,7 @@ import TrisamContracts
 
     /// Runs the Python check on one file and returns what it read; asserts what every file needs.
     func check(_ ics: String) throws -> [String: Any] {
-        let result = try Self.runPython(arguments: ["-c", Self.script], input: Data(ics.utf8))
+        let result = try runPython(["-c", Self.script], input: Data(ics.utf8))
         try #require(result.status == 0, "python failed: \(result.error)")
         let json = try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: Any])
         #expect(json["errors"] as? [String] == [], "icalendar reported errors")
@@ -50,24 +51,6 @@ import TrisamContracts
         #expect(json["attendees"] as? [String] == ["mailto:karin.ek@kommun.example.se", "mailto:asa.oberg@af.example.se", "urn:trisam:agency:region"])
         #expect(json["roundtrip_uid"] as? String == json["uid"] as? String)
         return json
-    }
-
-    static func runPython(arguments: [String], input: Data) throws -> (status: Int32, output: Data, error: String) {
-        let process = Process()
-        // scripts/test provides an interpreter with icalendar as TRISAM_PYTHON.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let error = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, output, String(decoding: error, as: UTF8.self))
     }
 
     static let script = #"""
