@@ -431,8 +431,13 @@ final class MessageBuffer: Sendable {
 
     /// Iterator: the next message, suspending until one arrives; nil when finished or cancelled.
     func take() async -> ConsumedMessage? {
-        if let message = state.withLock({ $0.popFirst() }) {
-            signalSpaceIfNeeded()
+        let (message, wasFull) = state.withLock { state -> (ConsumedMessage?, Bool) in
+            let wasFull = state.count >= capacity
+            return (state.popFirst(), wasFull)
+        }
+        if let message {
+            // The poll thread may be waiting for room; one lock per message, not two.
+            if wasFull { space.signal() }
             return message
         }
         return await withTaskCancellationHandler {
@@ -454,8 +459,4 @@ final class MessageBuffer: Sendable {
         }
     }
 
-    /// Wakes the poll thread when it may be waiting for room.
-    private func signalSpaceIfNeeded() {
-        if state.withLock({ $0.count == capacity - 1 }) { space.signal() }
-    }
 }

@@ -70,7 +70,10 @@ public final class KafkaProducer: Sendable {
         for index in messages.indices {
             // The common case without a suspension point: librdkafka takes the message at once.
             let err = produceNative(handle.pointer, messages[index], opaque: UnsafeMutableRawPointer(batch.ticket(index)))
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR { continue }
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                if index & 63 == 63 { rd_kafka_poll(handle.pointer, 0) }
+                continue
+            }
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 await enqueue(messages[index], batch: batch, index: index)
             } else {
