@@ -431,13 +431,14 @@ final class MessageBuffer: Sendable {
 
     /// Iterator: the next message, suspending until one arrives; nil when finished or cancelled.
     func take() async -> ConsumedMessage? {
-        let (message, wasFull) = state.withLock { state -> (ConsumedMessage?, Bool) in
-            let wasFull = state.count >= capacity
-            return (state.popFirst(), wasFull)
+        let (message, roomMade) = state.withLock { state -> (ConsumedMessage?, Bool) in
+            let message = state.popFirst()
+            // Room appears once, when the buffer drops just below capacity (a batch may overfill it).
+            return (message, message != nil && state.count == capacity - 1)
         }
         if let message {
             // The poll thread may be waiting for room; one lock per message, not two.
-            if wasFull { space.signal() }
+            if roomMade { space.signal() }
             return message
         }
         return await withTaskCancellationHandler {
