@@ -37,7 +37,7 @@ public enum Outbox {
             throw APIError.invalid("(body)", "\(error)")
         }
         return Prepared(eventId: envelope.id, type: envelope.type.rawValue, rows: messages.map { message in
-            (message.topic, Data(message.key ?? []), Data(message.value), headerJSON(message.headers))
+            (message.topic, Data(message.key ?? []), Data(message.value), StoredHeaders.encode(message.headers))
         })
     }
 
@@ -51,30 +51,6 @@ public enum Outbox {
         }
     }
 
-    /// The headers as a JSON array of [name, value] pairs, written directly (the values are short
-    /// CloudEvents attributes; JSONSerialization per message was a measurable share of a request).
-    static func headerJSON(_ headers: [KafkaHeader]) -> String {
-        var text = "["
-        for (index, header) in headers.enumerated() {
-            if index > 0 { text += "," }
-            text += "[" + jsonString(header.name) + "," + jsonString(header.stringValue ?? "") + "]"
-        }
-        return text + "]"
-    }
-
-    private static func jsonString(_ value: String) -> String {
-        var text = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        return text + "\""
-    }
-
     /// An unsent outbox row as a Kafka message.
     struct Pending: Sendable {
         let seq: Int64
@@ -85,9 +61,7 @@ public enum Outbox {
     static func pending(_ db: Database, limit: Int) throws -> [Pending] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?"),
                          arguments: [limit]).map { row in
-            let headerText: String = row["headers"]
-            let pairs = (try? JSONSerialization.jsonObject(with: Data(headerText.utf8))) as? [[String]] ?? []
-            let headers = pairs.compactMap { $0.count == 2 ? KafkaHeader(name: $0[0], string: $0[1]) : nil }
+            let headers = StoredHeaders.decode(row["headers"])
             let key: Data = row["key"]
             let value: Data = row["value"]
             return Pending(seq: row["seq"], message: OutgoingMessage(topic: row["topic"], key: Array(key), value: Array(value), headers: headers))

@@ -25,13 +25,13 @@ struct FlagPublisher: Sendable {
         while !Task.isCancelled {
             let pending = try store.pendingOutbox(limit: batchSize)
             if pending.isEmpty { return }
-            let results = try await producer.send(pending.map(\.message.outgoing))
+            let results = try await producer.send(pending.map(\.message))
             var delivered: [Int64] = []
             for (entry, result) in zip(pending, results) {
                 switch result {
                 case .success: delivered.append(entry.seq)
                 case .failure(let error):
-                    logger.warning("flag event not delivered, will retry", metadata: ["eventId": "\(entry.message.eventId)", "error": "\(error.message)"])
+                    logger.warning("flag event not delivered, will retry", metadata: ["eventId": "\(entry.eventId)", "error": "\(error.message)"])
                 }
             }
             try store.removeFromOutbox(delivered)

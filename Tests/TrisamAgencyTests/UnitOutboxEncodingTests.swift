@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrisamAgency
+import TrisamBus
 import TrisamKafka
 
 @Suite("Outbox encoding")
@@ -12,9 +13,10 @@ struct UnitOutboxEncodingTests {
             KafkaHeader(name: "ce_source", string: "/trisam/af"),
             KafkaHeader(name: "odd", string: "a \"quoted\" back\\slash\n tab\t ä ✓"),
         ]
-        let text = Outbox.headerJSON(headers)
+        let text = StoredHeaders.encode(headers)
         let pairs = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String]])
         #expect(pairs == headers.map { [$0.name, $0.stringValue!] })
+        #expect(StoredHeaders.decode(text) == headers)
     }
 
     @Test("event ids are distinct lowercase version-4 UUIDs")
