@@ -102,7 +102,7 @@ public struct CoordinatorService: Service {
             },
             logger: logger)
         let lag = LagMonitor(configuration: configuration.kafka, topics: CoordinatorConfiguration.topics, logger: logger)
-        let batcher = MessageBatcher(maxBatch: configuration.maxBatch)
+        let batcher = MessageBatcher<ReadMessage>(maxBatch: configuration.maxBatch)
         let api = CoordinatorAPI(store: store, engine: engine, rules: rules, clock: configuration.clock,
                                  metrics: metrics, tokens: configuration.tokens)
         let onServing = self.onServing
@@ -122,25 +122,33 @@ public struct CoordinatorService: Service {
         try await withThrowingTaskGroup(of: String.self) { group in
             // HTTP server: stops on graceful shutdown by itself.
             group.addTask { try await app.run(); return "http" }
-            // Reader: consumer → batcher.
+            // Reader: consumer → decode → batcher. Decoding here runs beside the processor.
             group.addTask {
-                for try await message in consumer.messages { await batcher.add(message) }
+                for try await message in consumer.messages {
+                    switch EventConsumer.decode(message) {
+                    case .success(let envelope):
+                        await batcher.add(.decoded(IncomingEvent(partition: message.topicPartition, offset: message.offset,
+                                                                 envelope: envelope)))
+                    case .failure(let error):
+                        await batcher.add(.undecodable(message, reason: error.description))
+                    }
+                }
                 batcher.finish()
                 return "reader"
             }
-            // Processor: batch → decode → dead letters → engine.
+            // Processor: batch → dead letters → engine.
             group.addTask {
                 while true {
-                    let messages = await batcher.take()
-                    if messages.isEmpty { break }
+                    let items = await batcher.take()
+                    if items.isEmpty { break }
                     var incoming: [IncomingEvent] = []
-                    incoming.reserveCapacity(messages.count)
-                    for message in messages {
-                        switch EventConsumer.decode(message) {
-                        case .success(let envelope):
-                            incoming.append(IncomingEvent(partition: message.topicPartition, offset: message.offset, envelope: envelope))
-                        case .failure(let error):
-                            try await deadLetter(message, reason: error.description, producer: producer, logger: logger)
+                    incoming.reserveCapacity(items.count)
+                    for item in items {
+                        switch item {
+                        case .decoded(let event):
+                            incoming.append(event)
+                        case .undecodable(let message, let reason):
+                            try await deadLetter(message, reason: reason, producer: producer, logger: logger)
                             incoming.append(IncomingEvent(partition: message.topicPartition, offset: message.offset, envelope: nil))
                         }
                     }
@@ -195,6 +203,12 @@ public struct CoordinatorService: Service {
         await producer.flush(timeout: .seconds(5))
         logger.info("coordinator stopped")
     }
+}
+
+/// A consumed message as the reader hands it on: decoded, or with the reason it did not decode.
+private enum ReadMessage: Sendable {
+    case decoded(IncomingEvent)
+    case undecodable(ConsumedMessage, reason: String)
 }
 
 private func deadLetter(_ message: ConsumedMessage, reason: String, producer: KafkaProducer, logger: Logger) async throws {

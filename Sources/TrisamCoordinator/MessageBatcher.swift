@@ -1,14 +1,13 @@
 import Synchronization
-import TrisamKafka
 
-/// Hands consumed messages from the reading task to the processing task in batches: the
+/// Hands consumed (and decoded) messages from the reading task to the processing task in batches: the
 /// processor takes everything that arrived while it was busy (up to `maxBatch`), so batches grow
 /// under load (throughput) and shrink to single messages when idle (latency). The reader is
 /// suspended while `capacity` messages wait, so memory stays bounded.
-final class MessageBatcher: Sendable {
+final class MessageBatcher<Item: Sendable>: Sendable {
     private struct State {
-        var items: [ConsumedMessage] = []
-        var taker: CheckedContinuation<[ConsumedMessage], Never>?
+        var items: [Item] = []
+        var taker: CheckedContinuation<[Item], Never>?
         var readers: [CheckedContinuation<Void, Never>] = []
         var finished = false
     }
@@ -23,10 +22,9 @@ final class MessageBatcher: Sendable {
     }
 
     /// Reader: adds a message, waiting while the batcher is full.
-    func add(_ message: ConsumedMessage) async {
-        enum Action { case none, resume(CheckedContinuation<[ConsumedMessage], Never>, [ConsumedMessage]), wait }
-        let action: Action = state.withLock { state in
-            state.items.append(message)
+    func add(_ item: Item) async {
+        let action: AddAction = state.withLock { state in
+            state.items.append(item)
             if let taker = state.taker {
                 state.taker = nil
                 let batch = Self.takeBatch(&state.items, maxBatch)
@@ -49,10 +47,12 @@ final class MessageBatcher: Sendable {
         }
     }
 
+    private enum AddAction { case none, resume(CheckedContinuation<[Item], Never>, [Item]), wait }
+
     /// Processor: the next batch (never empty), or an empty array once finished.
-    func take() async -> [ConsumedMessage] {
-        await withCheckedContinuation { (continuation: CheckedContinuation<[ConsumedMessage], Never>) in
-            let (batch, readers): ([ConsumedMessage]?, [CheckedContinuation<Void, Never>]) = state.withLock { state in
+    func take() async -> [Item] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[Item], Never>) in
+            let (batch, readers): ([Item]?, [CheckedContinuation<Void, Never>]) = state.withLock { state in
                 if !state.items.isEmpty {
                     let batch = Self.takeBatch(&state.items, maxBatch)
                     let readers = state.items.count < capacity ? state.readers : []
@@ -81,7 +81,7 @@ final class MessageBatcher: Sendable {
         for reader in readers { reader.resume() }
     }
 
-    private static func takeBatch(_ items: inout [ConsumedMessage], _ max: Int) -> [ConsumedMessage] {
+    private static func takeBatch(_ items: inout [Item], _ max: Int) -> [Item] {
         if items.count <= max {
             defer { items.removeAll(keepingCapacity: true) }
             return items
