@@ -23,6 +23,10 @@ public final class KafkaConsumer: Sendable {
         "enable.auto.offset.store": "false",
         "auto.offset.reset": "earliest",
         "enable.partition.eof": "false",
+        // A member that stops heartbeating loses its partitions after 10 s, not librdkafka's 45 s.
+        // The embedded broker also holds a rejoining group's rebalance for about this long, so a
+        // restarted service would otherwise wait most of a minute before reading again.
+        "session.timeout.ms": "10000",
     ]
 
     /// Supplies, for newly assigned partitions, the offset to start from (the next offset to
