@@ -148,18 +148,16 @@ public final class CoordinatorStore: Sendable {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, flags FROM person WHERE clientRef = ?"),
                                          arguments: [clientRef.rawValue]) else { return nil }
         let state = try PersonState(binary: Array(row["state"] as Data))
-        let flags = try JSONDecoder().decode(PersonFlags.self, from: row["flags"] as Data)
+        let flags = try PersonFlags(stored: Array(row["flags"] as Data))
         return PersonRecord(state: state, flags: flags)
     }
 
     static func savePerson(_ record: PersonRecord, nextCheck: Date?, in db: Database) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         try db.cachedStatement(sql: """
             INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, ?)
             ON CONFLICT(clientRef) DO UPDATE SET state = excluded.state, flags = excluded.flags, nextCheck = excluded.nextCheck
             """).execute(arguments: [record.state.clientRef.rawValue, Data(record.state.binaryEncoded()),
-                                     try encoder.encode(record.flags), nextCheck?.timeIntervalSince1970])
+                                     Data(record.flags.binaryEncoded()), nextCheck?.timeIntervalSince1970])
     }
 
     static func appendTimeline(_ envelope: EventEnvelope, in db: Database) throws {
@@ -349,6 +347,49 @@ public struct PersonFlags: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension PersonFlags {
+    /// First byte of the binary form (the first format, JSON, starts with `{`).
+    static let binaryTag: UInt8 = 0x01
+
+    /// The compact binary form, rules in sorted order (equal bookkeeping, equal bytes).
+    func binaryEncoded() -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.byte(Self.binaryTag)
+        writer.array(open.keys.sorted()) { writer, rule in
+            let flag = open[rule]!
+            writer.string(rule)
+            writer.string(flag.flagId)
+            writer.time(flag.since)
+            writer.optionalString(flag.fingerprint)
+        }
+        writer.array(raised.keys.sorted()) { writer, rule in
+            writer.string(rule)
+            writer.int(raised[rule]!)
+        }
+        return writer.bytes
+    }
+
+    /// Reads the binary form, or the JSON of stores written before it.
+    init(stored bytes: [UInt8]) throws {
+        if bytes.first == UInt8(ascii: "{") {
+            self = try JSONDecoder().decode(PersonFlags.self, from: Data(bytes))
+            return
+        }
+        var reader = BinaryReader(bytes: bytes)
+        guard try reader.byte() == Self.binaryTag else { throw BinaryStateError(reason: "unknown flags format") }
+        self.init()
+        for _ in 0..<(try reader.count()) {
+            let rule = try reader.string()
+            open[rule] = Open(flagId: try reader.string(), since: try reader.time(), fingerprint: try reader.optionalString())
+        }
+        for _ in 0..<(try reader.count()) {
+            let rule = try reader.string()
+            raised[rule] = try reader.int()
+        }
+        guard reader.isAtEnd else { throw BinaryStateError(reason: "trailing bytes after the flags") }
+    }
+}
+
 /// Filters of `GET /flags`.
 public struct FlagQuery: Sendable, Equatable {
     public var rule: String?
@@ -455,17 +496,36 @@ struct StableHasher {
     private var count = 0
 
     mutating func combine(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            a = (a ^ UInt64(byte)) &* 0x100000001b3
-            b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
-        }
+        if bytes.withContiguousStorageIfAvailable({ combine(buffer: $0) }) != nil { return }
+        for byte in bytes { mix(byte) }
+        finishItem()
+    }
+
+    mutating func combine(_ text: String) {
+        var text = text
+        text.withUTF8 { combine(buffer: $0) }
+    }
+
+    private mutating func combine(buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer { mix(byte) }
+        finishItem()
+    }
+
+    @inline(__always) private mutating func mix(_ byte: UInt8) {
+        a = (a ^ UInt64(byte)) &* 0x100000001b3
+        b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
+    }
+
+    private mutating func finishItem() {
         a = (a ^ 0xff) &* 0x100000001b3
         count += 1
     }
-    mutating func combine(_ text: String) { combine(text.utf8) }
 
     var hexDigest: String { String(format: "%016llx%016llx-%d", a, b, count) }
-    var shortDigest: String { String(format: "%016llx", a ^ (b &* 31)) }
+    var shortDigest: String {
+        let hex = String(a ^ (b &* 31), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
 }
 
 extension CoordinatorStore {

@@ -8,6 +8,7 @@ import TrisamContracts
 /// A binary state that cannot be read.
 public struct BinaryStateError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
+    public init(reason: String) { self.reason = reason }
     public var description: String { "binary person state: \(reason)" }
 }
 
@@ -67,12 +68,17 @@ extension PersonState {
 
 // MARK: - Writer and reader
 
-struct BinaryWriter {
-    var bytes: [UInt8] = []
+/// Writes the compact binary form: varints, zigzag integers, length-prefixed UTF-8 strings,
+/// times as 8 bytes, optionals with a presence byte, arrays with a count.
+public struct BinaryWriter {
+    /// What has been written.
+    public var bytes: [UInt8] = []
 
-    mutating func byte(_ value: UInt8) { bytes.append(value) }
+    public init() {}
 
-    mutating func unsigned(_ value: UInt64) {
+    public mutating func byte(_ value: UInt8) { bytes.append(value) }
+
+    public mutating func unsigned(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -81,14 +87,14 @@ struct BinaryWriter {
         bytes.append(UInt8(v))
     }
 
-    mutating func int(_ value: Int) {
+    public mutating func int(_ value: Int) {
         let v = Int64(value)
         unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
     }
 
-    mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         let utf8 = value.utf8
         unsigned(UInt64(utf8.count))
         bytes.append(contentsOf: utf8)
@@ -98,7 +104,7 @@ struct BinaryWriter {
 
     mutating func month(_ value: YearMonth) { int(value.year * 12 + value.month - 1) }
 
-    mutating func time(_ value: Date) {
+    public mutating func time(_ value: Date) {
         var bits = value.timeIntervalSinceReferenceDate.bitPattern
         for _ in 0..<8 {
             bytes.append(UInt8(truncatingIfNeeded: bits))
@@ -108,7 +114,7 @@ struct BinaryWriter {
 
     mutating func code<T: Vocabulary>(_ value: T) { string(value.rawValue) }
 
-    mutating func optional<T>(_ value: T?, _ body: (inout BinaryWriter, T) -> Void) {
+    public mutating func optional<T>(_ value: T?, _ body: (inout BinaryWriter, T) -> Void) {
         if let value {
             bytes.append(1)
             body(&self, value)
@@ -117,7 +123,7 @@ struct BinaryWriter {
         }
     }
 
-    mutating func array<T>(_ values: [T], _ body: (inout BinaryWriter, T) -> Void) {
+    public mutating func array<T>(_ values: [T], _ body: (inout BinaryWriter, T) -> Void) {
         unsigned(UInt64(values.count))
         for value in values { body(&self, value) }
     }
@@ -127,26 +133,28 @@ struct BinaryWriter {
     mutating func optionalMark(_ value: Mark?) { optional(value) { w, v in v.write(&w) } }
     mutating func optionalCode<T: Vocabulary>(_ value: T?) { optional(value) { w, v in w.code(v) } }
     mutating func optionalDate(_ value: LocalDate?) { optional(value) { w, v in w.date(v) } }
-    mutating func optionalInt(_ value: Int?) { optional(value) { w, v in w.int(v) } }
-    mutating func optionalString(_ value: String?) { optional(value) { w, v in w.string(v) } }
+    public mutating func optionalInt(_ value: Int?) { optional(value) { w, v in w.int(v) } }
+    public mutating func optionalString(_ value: String?) { optional(value) { w, v in w.string(v) } }
 }
 
-struct BinaryReader {
+/// Reads what ``BinaryWriter`` wrote; every read checks its bounds and throws on bad data.
+public struct BinaryReader {
     let bytes: [UInt8]
     var position = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: [UInt8]) { self.bytes = bytes }
 
-    var isAtEnd: Bool { position == bytes.count }
+    /// Whether everything has been read.
+    public var isAtEnd: Bool { position == bytes.count }
     var remaining: Int { bytes.count - position }
 
-    mutating func byte() throws(BinaryStateError) -> UInt8 {
+    public mutating func byte() throws(BinaryStateError) -> UInt8 {
         guard position < bytes.count else { throw BinaryStateError(reason: "truncated at byte \(position)") }
         defer { position += 1 }
         return bytes[position]
     }
 
-    mutating func unsigned() throws(BinaryStateError) -> UInt64 {
+    public mutating func unsigned() throws(BinaryStateError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -158,18 +166,18 @@ struct BinaryReader {
         }
     }
 
-    mutating func int() throws(BinaryStateError) -> Int {
+    public mutating func int() throws(BinaryStateError) -> Int {
         let v = try unsigned()
         return Int(Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1))))
     }
 
-    mutating func count() throws(BinaryStateError) -> Int {
+    public mutating func count() throws(BinaryStateError) -> Int {
         let v = try unsigned()
         guard v <= UInt64(remaining) else { throw BinaryStateError(reason: "length \(v) exceeds the data at byte \(position)") }
         return Int(v)
     }
 
-    mutating func bool() throws(BinaryStateError) -> Bool {
+    public mutating func bool() throws(BinaryStateError) -> Bool {
         switch try byte() {
         case 0: return false
         case 1: return true
@@ -177,7 +185,7 @@ struct BinaryReader {
         }
     }
 
-    mutating func string() throws(BinaryStateError) -> String {
+    public mutating func string() throws(BinaryStateError) -> String {
         let length = try count()
         defer { position += length }
         return String(decoding: bytes[position..<position + length], as: UTF8.self)
@@ -199,7 +207,7 @@ struct BinaryReader {
         return value
     }
 
-    mutating func time() throws(BinaryStateError) -> Date {
+    public mutating func time() throws(BinaryStateError) -> Date {
         var bits: UInt64 = 0
         for shift in stride(from: 0, to: 64, by: 8) { bits |= UInt64(try byte()) << UInt64(shift) }
         return Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits))
@@ -211,11 +219,11 @@ struct BinaryReader {
         return value
     }
 
-    mutating func optional<T>(_ body: (inout BinaryReader) throws(BinaryStateError) -> T) throws(BinaryStateError) -> T? {
+    public mutating func optional<T>(_ body: (inout BinaryReader) throws(BinaryStateError) -> T) throws(BinaryStateError) -> T? {
         try bool() ? try body(&self) : nil
     }
 
-    mutating func array<T>(_ body: (inout BinaryReader) throws(BinaryStateError) -> T) throws(BinaryStateError) -> [T] {
+    public mutating func array<T>(_ body: (inout BinaryReader) throws(BinaryStateError) -> T) throws(BinaryStateError) -> [T] {
         let n = try count()
         var result: [T] = []
         result.reserveCapacity(n)
@@ -228,8 +236,8 @@ struct BinaryReader {
     mutating func optionalMark() throws(BinaryStateError) -> Mark? { try optional { r throws(BinaryStateError) in try Mark(&r) } }
     mutating func optionalCode<T: Vocabulary>() throws(BinaryStateError) -> T? { try optional { r throws(BinaryStateError) in try r.code() } }
     mutating func optionalDate() throws(BinaryStateError) -> LocalDate? { try optional { r throws(BinaryStateError) in try r.date() } }
-    mutating func optionalInt() throws(BinaryStateError) -> Int? { try optional { r throws(BinaryStateError) in try r.int() } }
-    mutating func optionalString() throws(BinaryStateError) -> String? { try optional { r throws(BinaryStateError) in try r.string() } }
+    public mutating func optionalInt() throws(BinaryStateError) -> Int? { try optional { r throws(BinaryStateError) in try r.int() } }
+    public mutating func optionalString() throws(BinaryStateError) -> String? { try optional { r throws(BinaryStateError) in try r.string() } }
 }
 
 // MARK: - Parts
