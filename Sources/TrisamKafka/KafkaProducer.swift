@@ -66,18 +66,20 @@ public final class KafkaProducer: Sendable {
     public func send(_ messages: [OutgoingMessage]) async throws(KafkaError) -> [Result<DeliveryReport, KafkaError>] {
         if messages.isEmpty { return [] }
         if state.withLock({ $0.closed }) { throw KafkaError(.closed, "producer is closed") }
-        let batch = DeliveryBatch(topics: messages.map { $0.topic })
+        let batch = DeliveryBatch(messages: messages)
         for index in messages.indices {
             // The common case without a suspension point: librdkafka takes the message at once.
             let err = produceNative(handle.pointer, messages[index], opaque: UnsafeMutableRawPointer(batch.ticket(index)))
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                if index & 63 == 63 { rd_kafka_poll(handle.pointer, 0) }
+                // Serve ready delivery reports here, as a plain librdkafka loop does: the queue of
+                // reports stays short and the polling thread rarely has to wake.
+                rd_kafka_poll(handle.pointer, 0)
                 continue
             }
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 await enqueue(messages[index], batch: batch, index: index)
             } else {
-                batch.complete(index: index, with: .failure(KafkaError(.produce, err, context: "enqueue to \(messages[index].topic)")))
+                batch.failEnqueue(index: index, error: err)
             }
         }
         // Reports may already have arrived; the batch keeps them until the continuation is set.
@@ -99,7 +101,7 @@ public final class KafkaProducer: Sendable {
                 try? await Task.sleep(for: .microseconds(500))
                 continue
             }
-            batch.complete(index: index, with: .failure(KafkaError(.produce, err, context: "enqueue to \(message.topic)")))
+            batch.failEnqueue(index: index, error: err)
             return
         }
     }
@@ -224,17 +226,28 @@ private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPoi
 /// Each message's slot is written exactly once, without a lock: librdkafka reports every
 /// message it accepted exactly once, and a message it refused is completed by the enqueuing
 /// task instead. An atomic count of outstanding slots orders those writes before the read of
-/// the last reporter, which hands the results over; only that hand-over takes a lock.
+/// the last reporter, which builds the results and hands them over; only that hand-over takes a
+/// lock. A slot is a few plain numbers, so a report costs no allocation or reference counting;
+/// the `Result` values (with their topic names) are built once, at the end.
 final class DeliveryBatch: Sendable {
     typealias Results = [Result<DeliveryReport, KafkaError>]
+
+    /// What happened to one message.
+    struct Outcome {
+        enum Kind: UInt8 { case delivered, deliveryFailed, enqueueFailed }
+        var kind: Kind
+        var error: rd_kafka_resp_err_t
+        var partition: Int32
+        var offset: Int64
+    }
 
     private struct Handover {
         var continuation: CheckedContinuation<Results, Never>?
         var ready: Results?
     }
 
-    /// The topic of each message, for its delivery report (no string made per report).
-    let topics: [String]
+    /// The messages, for their topics when the results are built.
+    private let messages: [OutgoingMessage]
     private let remaining: Atomic<Int>
     private let handover = Mutex(Handover())
 
@@ -243,25 +256,24 @@ final class DeliveryBatch: Sendable {
     /// the message's delivery report. The batch outlives every report, because `send` keeps it
     /// until the last one has resumed it.
     nonisolated(unsafe) private let tickets: UnsafeMutablePointer<DeliveryTicket>
-    nonisolated(unsafe) private let slots: UnsafeMutablePointer<Result<DeliveryReport, KafkaError>?>
+    nonisolated(unsafe) private let slots: UnsafeMutablePointer<Outcome>
 
-    init(topics: [String]) {
-        self.topics = topics
-        remaining = Atomic(topics.count)
-        let capacity = max(topics.count, 1)
+    init(messages: [OutgoingMessage]) {
+        self.messages = messages
+        remaining = Atomic(messages.count)
+        let capacity = max(messages.count, 1)
         tickets = .allocate(capacity: capacity)
         slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: nil, count: capacity)
         let unmanaged = Unmanaged.passUnretained(self)
-        for index in topics.indices {
+        for index in messages.indices {
             (tickets + index).initialize(to: DeliveryTicket(batch: unmanaged, index: index))
         }
     }
 
     deinit {
-        tickets.deinitialize(count: topics.count)
+        tickets.deinitialize(count: messages.count)
         tickets.deallocate()
-        slots.deinitialize(count: max(topics.count, 1))
+        // Outcome is a trivial type: nothing to deinitialize.
         slots.deallocate()
     }
 
@@ -277,12 +289,12 @@ final class DeliveryBatch: Sendable {
         if let ready { continuation.resume(returning: ready) }
     }
 
-    /// Records the result of message `index` (once per message).
-    func complete(index: Int, with result: Result<DeliveryReport, KafkaError>) {
-        slots[index] = result
+    /// Records what happened to message `index` (once per message).
+    func complete(index: Int, with outcome: Outcome) {
+        (slots + index).initialize(to: outcome)
         // Releasing: this slot's write happens before the last reporter's read below.
         guard remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
-        let all = (0..<topics.count).map { slots[$0]! }
+        let all = results()
         let continuation: CheckedContinuation<Results, Never>? = handover.withLock { handover in
             if let continuation = handover.continuation {
                 handover.continuation = nil
@@ -293,6 +305,29 @@ final class DeliveryBatch: Sendable {
         }
         continuation?.resume(returning: all)
     }
+
+    /// Records that message `index` could not be enqueued.
+    func failEnqueue(index: Int, error: rd_kafka_resp_err_t) {
+        complete(index: index, with: Outcome(kind: .enqueueFailed, error: error, partition: -1, offset: -1))
+    }
+
+    private func results() -> Results {
+        var results: Results = []
+        results.reserveCapacity(messages.count)
+        for index in messages.indices {
+            let outcome = slots[index]
+            let topic = messages[index].topic
+            switch outcome.kind {
+            case .delivered:
+                results.append(.success(DeliveryReport(topic: topic, partition: outcome.partition, offset: outcome.offset)))
+            case .deliveryFailed:
+                results.append(.failure(KafkaError(.delivery, outcome.error, context: "delivery to \(topic)")))
+            case .enqueueFailed:
+                results.append(.failure(KafkaError(.produce, outcome.error, context: "enqueue to \(topic)")))
+            }
+        }
+        return results
+    }
 }
 
 /// Per-message opaque handed to librdkafka: which batch, which slot.
@@ -302,17 +337,13 @@ struct DeliveryTicket {
     let index: Int
 }
 
-/// librdkafka's delivery report callback, called on the producer's poll thread.
+/// librdkafka's delivery report callback, called on the producer's poll thread or on a sending
+/// task that serves reports.
 private let deliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, _ in
     guard let message, let opaque = message.pointee._private else { return }
     let ticket = opaque.assumingMemoryBound(to: DeliveryTicket.self).pointee
-    let batch = ticket.batch.takeUnretainedValue()
-    let topic = batch.topics[ticket.index]
-    let result: Result<DeliveryReport, KafkaError>
-    if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        result = .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
-    } else {
-        result = .failure(KafkaError(.delivery, message.pointee.err, context: "delivery to \(topic)"))
-    }
-    batch.complete(index: ticket.index, with: result)
+    let error = message.pointee.err
+    ticket.batch.takeUnretainedValue().complete(index: ticket.index, with: DeliveryBatch.Outcome(
+        kind: error == RD_KAFKA_RESP_ERR_NO_ERROR ? .delivered : .deliveryFailed, error: error,
+        partition: message.pointee.partition, offset: message.pointee.offset))
 }
