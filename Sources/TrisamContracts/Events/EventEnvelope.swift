@@ -129,6 +129,16 @@ public struct EventEnvelope: Sendable, Equatable {
         guard message.key == Array(subject.rawValue.utf8) else { throw .keyMismatch }
 
         let data = Data(message.value)
+        // Fast path: a body whose shape, read straight from its bytes, was already found free of
+        // unknown fields for this type. The scanner vouches that JSONSerialization would accept
+        // the body as an object, so the errors below are the ones the full path gives.
+        if let shape = StrictJSON.scannedShape(of: message.value), CheckedShapes.shared.contains(shape, of: type) {
+            let event = try Self.decodePayload(type, from: data)
+            self.init(id: id, source: source, time: time, subject: subject, event: event)
+            try validate()
+            return
+        }
+
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: data, options: [])
@@ -137,17 +147,21 @@ public struct EventEnvelope: Sendable, Equatable {
         }
         guard json is [String: Any] else { throw .malformedJSON("the body must be a JSON object") }
 
-        let event: TrisamEvent
+        let event = try Self.decodePayload(type, from: data)
+        try Self.refuseUnknownFields(of: event, type: type, input: json)
+        self.init(id: id, source: source, time: time, subject: subject, event: event)
+        try validate()
+    }
+
+    /// Decodes the payload of `type` from a JSON body already known to be well-formed.
+    private static func decodePayload(_ type: EventType, from data: Data) throws(EventContractError) -> TrisamEvent {
         do {
-            event = try Self.decoder().decode(PayloadDecoder.self, from: data, configuration: type).event
+            return try decoder().decode(PayloadDecoder.self, from: data, configuration: type).event
         } catch let error as DecodingError {
             throw .invalidPayload(StrictJSON.violation(for: error))
         } catch {
             throw .malformedJSON("\(error)")
         }
-        try Self.refuseUnknownFields(of: event, type: type, input: json)
-        self.init(id: id, source: source, time: time, subject: subject, event: event)
-        try validate()
     }
 
     /// Builds an event whose payload sits as the member `key` of a larger JSON document, such as
