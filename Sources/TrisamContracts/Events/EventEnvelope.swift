@@ -287,8 +287,16 @@ public enum Timestamp {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    /// Parses an RFC 3339 date-time, or nil.
+    /// Parses an RFC 3339 date-time, or nil. The common form is read by hand (``RFC3339``);
+    /// anything else goes to `Date.ISO8601FormatStyle`, which decides what else is accepted.
     public static func parse(_ text: String) -> Date? {
+        if let date = RFC3339.parse(text) { return date }
+        return parseWithFoundation(text)
+    }
+
+    /// What ``parse(_:)`` gives for text ``RFC3339`` does not read: `Date.ISO8601FormatStyle`,
+    /// within 20 to 40 characters.
+    static func parseWithFoundation(_ text: String) -> Date? {
         guard text.count >= 20, text.count <= 40 else { return nil }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
