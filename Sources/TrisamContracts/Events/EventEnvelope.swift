@@ -95,38 +95,31 @@ public struct EventEnvelope: Sendable, Equatable {
     /// Decodes and validates a message: headers, key, JSON body against the type's contract
     /// (unknown fields refused), payload rules and the source's right to publish it.
     public init(decoding message: EncodedEvent) throws(EventContractError) {
-        var attributes: [String: String] = [:]
-        for header in message.headers where header.name.hasPrefix("ce_") || header.name == Header.contentType {
-            guard attributes[header.name] == nil else { throw .duplicateHeader(header.name) }
-            guard let text = String(validating: header.value, as: UTF8.self) else {
-                throw .invalidHeader(name: header.name, reason: "must be UTF-8 text")
-            }
-            attributes[header.name] = text
-        }
-        func required(_ name: String) throws(EventContractError) -> String {
-            guard let value = attributes[name] else { throw .missingHeader(name) }
+        let attributes = try Attributes(message.headers)
+        func required(_ value: String?, _ name: String) throws(EventContractError) -> String {
+            guard let value else { throw .missingHeader(name) }
             return value
         }
-        guard try required(Header.specVersion) == "1.0" else {
+        guard try required(attributes.specVersion, Header.specVersion) == "1.0" else {
             throw .invalidHeader(name: Header.specVersion, reason: "must be 1.0")
         }
-        let id = try required(Header.id)
-        let typeName = try required(Header.type)
+        let id = try required(attributes.id, Header.id)
+        let typeName = try required(attributes.type, Header.type)
         guard let type = EventType(cloudEventsType: typeName) else { throw .unknownType(typeName) }
-        guard let source = EventSource(uri: try required(Header.source)) else {
+        guard let source = EventSource(uri: try required(attributes.source, Header.source)) else {
             throw .invalidHeader(name: Header.source, reason: "must be /trisam/<kommun|af|fk|region> or /trisam/coordinator")
         }
-        guard let time = Timestamp.parse(try required(Header.time)) else {
+        guard let time = Timestamp.parse(try required(attributes.time, Header.time)) else {
             throw .invalidHeader(name: Header.time, reason: "must be an RFC 3339 date-time such as 2026-11-24T09:30:00.000Z")
         }
-        guard let subject = ClientRef(rawValue: try required(Header.subject)) else {
+        guard let subject = ClientRef(rawValue: try required(attributes.subject, Header.subject)) else {
             throw .invalidHeader(name: Header.subject, reason: "must be a clientRef: 32 lowercase hex characters")
         }
-        if let contentType = attributes[Header.contentType],
+        if let contentType = attributes.contentType, contentType != "application/json",
            !contentType.lowercased().hasPrefix("application/json") {
             throw .invalidHeader(name: Header.contentType, reason: "must be application/json")
         }
-        guard message.key == Array(subject.rawValue.utf8) else { throw .keyMismatch }
+        guard message.key.elementsEqual(subject.rawValue.utf8) else { throw .keyMismatch }
 
         let data = Data(message.value)
         // Fast path: a body whose shape, read straight from its bytes, was already found free of
@@ -239,6 +232,54 @@ public struct EventEnvelope: Sendable, Equatable {
             return date
         }
         return decoder
+    }
+}
+
+/// The CloudEvents attributes among a message's headers (`ce_*` and `content-type`): each may
+/// appear once and must be UTF-8 text, checked in header order. Extension attributes (other
+/// `ce_*` headers) are checked the same way and not kept.
+private struct Attributes {
+    typealias Header = EventEnvelope.Header
+    var specVersion: String?
+    var id: String?
+    var type: String?
+    var source: String?
+    var time: String?
+    var subject: String?
+    var contentType: String?
+
+    init(_ headers: [EventHeader]) throws(EventContractError) {
+        var extensions: [String] = []
+        for header in headers {
+            switch header.name {
+            case Header.specVersion: try Self.keep(header, in: &specVersion)
+            case Header.id: try Self.keep(header, in: &id)
+            case Header.type: try Self.keep(header, in: &type)
+            case Header.source: try Self.keep(header, in: &source)
+            case Header.time: try Self.keep(header, in: &time)
+            case Header.subject: try Self.keep(header, in: &subject)
+            case Header.contentType: try Self.keep(header, in: &contentType)
+            case let name where name.hasPrefix("ce_"):
+                guard !extensions.contains(name) else { throw .duplicateHeader(name) }
+                _ = try Self.text(of: header)
+                extensions.append(name)
+            default:
+                continue
+            }
+        }
+    }
+
+    private static func keep(_ header: EventHeader, in slot: inout String?) throws(EventContractError) {
+        guard slot == nil else { throw .duplicateHeader(header.name) }
+        slot = try text(of: header)
+    }
+
+    private static func text(of header: EventHeader) throws(EventContractError) -> String {
+        if header.value.allSatisfy({ $0 < 0x80 }) { return String(decoding: header.value, as: UTF8.self) }
+        guard let text = String(validating: header.value, as: UTF8.self) else {
+            throw .invalidHeader(name: header.name, reason: "must be UTF-8 text")
+        }
+        return text
     }
 }
 

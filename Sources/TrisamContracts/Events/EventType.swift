@@ -65,9 +65,16 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// The event type for a CloudEvents `type`, or nil if unknown.
     public init?(cloudEventsType: String) {
+        if let type = Self.byCloudEventsType[cloudEventsType] {
+            self = type
+            return
+        }
         guard cloudEventsType.hasPrefix("se.trisam."), cloudEventsType.hasSuffix(".v1") else { return nil }
         self.init(rawValue: String(cloudEventsType.dropFirst(10).dropLast(3)))
     }
+
+    /// Every type by its ``cloudEventsType``: one lookup for the types as they are written.
+    private static let byCloudEventsType = Dictionary(uniqueKeysWithValues: allCases.map { ($0.cloudEventsType, $0) })
 
     /// The agency whose own vocabulary this is (e.g. only FK publishes `fk.*`), or nil for
     /// shared event types.
