@@ -1,3 +1,5 @@
+import Foundation
+
 extension StrictJSON {
     /// The shape of the JSON object in `body`, as ``shape(of:)`` gives it for the same document
     /// parsed by `JSONSerialization`, read in one pass straight from the UTF-8 bytes; or nil when
@@ -10,10 +12,44 @@ extension StrictJSON {
     /// for `body` whose ``shape(of:)`` is that string.
     static func scannedShape(of body: [UInt8]) -> String? {
         body.withUnsafeBufferPointer { buffer in
-            var scanner = ShapeScanner(buffer)
-            return scanner.shape()
+            // Bounds that no document of this size can exceed: a path grows by at most two bytes
+            // per byte read ("[" gives "[]"), keys are never longer than written, and each
+            // recorded path takes at least two bytes of the document.
+            let count = buffer.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * count + 16) { text in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: count + 8) { keyEnds in
+                    withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: count + 8) { spans in
+                        var scanner = ShapeScanner(buffer,
+                                                   path: Stack(text.baseAddress!, capacity: 2 * count + 16),
+                                                   keys: Stack(text.baseAddress! + 2 * count + 16, capacity: count),
+                                                   keyEnds: Stack(keyEnds.baseAddress!, capacity: count + 8),
+                                                   spans: Stack(spans.baseAddress!, capacity: count + 8))
+                        return scanner.shape()
+                    }
+                }
+            }
         }
     }
+}
+
+/// A stack in memory owned by someone else, of a capacity known to suffice.
+private struct Stack<Element> {
+    let base: UnsafeMutablePointer<Element>
+    let capacity: Int
+    var count = 0
+
+    init(_ base: UnsafeMutablePointer<Element>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+    }
+
+    mutating func append(_ element: Element) {
+        precondition(count < capacity)
+        base[count] = element
+        count += 1
+    }
+
+    subscript(_ index: Int) -> Element { base[index] }
 }
 
 /// A strict RFC 8259 reader that keeps only the key paths of ``StrictJSON/shape(of:)``.
@@ -21,24 +57,24 @@ private struct ShapeScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     /// The key path of the value being read, e.g. `.contact.name` or `.barriers[]`.
-    private var path: [UInt8] = []
+    private var path: Stack<UInt8>
+    /// The keys of the objects being read (outer objects first), to refuse duplicates.
+    private var keys: Stack<UInt8>
+    private var keyEnds: Stack<Int>
     /// Every recorded path, back to back, and where each one lies.
     private var arena: [UInt8] = []
-    private var spans: [Range<Int>] = []
-    /// The keys of the objects being read (outer objects first), to refuse duplicates.
-    private var keys: [UInt8] = []
-    private var keyEnds: [Int] = []
+    private var spans: Stack<(start: Int, end: Int)>
 
     private static let maxDepth = 64
     private static let maxNumberLength = 40
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, path: Stack<UInt8>, keys: Stack<UInt8>, keyEnds: Stack<Int>, spans: Stack<(start: Int, end: Int)>) {
         self.bytes = bytes
-        path.reserveCapacity(64)
-        arena.reserveCapacity(256)
-        spans.reserveCapacity(16)
-        keys.reserveCapacity(128)
-        keyEnds.reserveCapacity(16)
+        self.path = path
+        self.keys = keys
+        self.keyEnds = keyEnds
+        self.spans = spans
+        arena.reserveCapacity(4 * bytes.count)
     }
 
     mutating func shape() -> String? {
@@ -75,14 +111,14 @@ private struct ShapeScanner {
         let base = path.count
         let firstKey = keyEnds.count
         defer {
-            keys.removeLast(keys.count - (firstKey == 0 ? 0 : keyEnds[firstKey - 1]))
-            keyEnds.removeLast(keyEnds.count - firstKey)
+            keys.count = firstKey == 0 ? 0 : keyEnds[firstKey - 1]
+            keyEnds.count = firstKey
         }
         while true {
             guard current == UInt8(ascii: "\"") else { return false }
             path.append(UInt8(ascii: "."))
             guard key(), isNewKey(from: base + 1, siblingsFrom: firstKey) else { return false }
-            keys.append(contentsOf: path[(base + 1)...])
+            for offset in (base + 1)..<path.count { keys.append(path[offset]) }
             keyEnds.append(keys.count)
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { return false }
@@ -95,7 +131,7 @@ private struct ShapeScanner {
                 record(suffix: "")
                 guard value(depth: depth) else { return false }
             }
-            path.removeLast(path.count - base)
+            path.count = base
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","):
@@ -122,7 +158,7 @@ private struct ShapeScanner {
         }
         path.append(UInt8(ascii: "["))
         path.append(UInt8(ascii: "]"))
-        defer { path.removeLast(2) }
+        defer { path.count -= 2 }
         while true {
             if current == UInt8(ascii: "n") {
                 guard literal("null") else { return false }
@@ -216,7 +252,8 @@ private struct ShapeScanner {
     private func isNewKey(from keyStart: Int, siblingsFrom firstKey: Int) -> Bool {
         let length = path.count - keyStart
         var start = firstKey == 0 ? 0 : keyEnds[firstKey - 1]
-        for end in keyEnds[firstKey...] {
+        for number in firstKey..<keyEnds.count {
+            let end = keyEnds[number]
             if end - start == length {
                 var same = true
                 for offset in 0..<length where keys[start + offset] != path[keyStart + offset] {
@@ -312,45 +349,38 @@ private struct ShapeScanner {
 
     private mutating func record(suffix: StaticString) {
         let start = arena.count
-        arena.append(contentsOf: path)
+        arena.append(contentsOf: UnsafeBufferPointer(start: path.base, count: path.count))
         arena.append(contentsOf: UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
-        spans.append(start..<arena.count)
+        spans.append((start, arena.count))
     }
 
     /// The recorded paths, sorted (as `String` sorts them: all are ASCII), without duplicates,
     /// joined by commas.
     private mutating func joinedPaths() -> String {
-        arena.withUnsafeBufferPointer { arena in
-            func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-                let common = min(a.count, b.count)
-                for offset in 0..<common {
-                    let x = arena[a.lowerBound + offset], y = arena[b.lowerBound + offset]
-                    if x != y { return x < y }
-                }
-                return a.count < b.count
+        guard !arena.isEmpty else { return "" }
+        var sorted = UnsafeMutableBufferPointer(start: spans.base, count: spans.count)
+        return arena.withUnsafeBufferPointer { arena in
+            let text = arena.baseAddress!
+            func precedes(_ a: (start: Int, end: Int), _ b: (start: Int, end: Int)) -> Bool {
+                let order = memcmp(text + a.start, text + b.start, min(a.end - a.start, b.end - b.start))
+                return order != 0 ? order < 0 : a.end - a.start < b.end - b.start
             }
-            func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-                a.count == b.count && arena[a].elementsEqual(arena[b])
-            }
-            spans.sort(by: precedes)
-            var unique: [Range<Int>] = []
-            unique.reserveCapacity(spans.count)
-            var length = 0
-            for span in spans where unique.last.map({ !same($0, span) }) ?? true {
-                unique.append(span)
-                length += span.count + 1
-            }
-            return String(unsafeUninitializedCapacity: max(0, length - 1)) { output in
+            sorted.sort(by: precedes)
+            return String(unsafeUninitializedCapacity: arena.count + sorted.count) { output in
                 var position = 0
-                for (number, span) in unique.enumerated() {
-                    if number > 0 {
+                var previous: (start: Int, end: Int)?
+                for span in sorted {
+                    if let previous, previous.end - previous.start == span.end - span.start,
+                       memcmp(text + previous.start, text + span.start, span.end - span.start) == 0 { continue }
+                    if previous != nil {
                         output[position] = UInt8(ascii: ",")
                         position += 1
                     }
-                    for byte in arena[span] {
-                        output[position] = byte
+                    for offset in span.start..<span.end {
+                        output[position] = text[offset]
                         position += 1
                     }
+                    previous = span
                 }
                 return position
             }
