@@ -118,3 +118,25 @@ struct HeaderDecodingTests {
         }
     }
 }
+
+/// The lookup tables behind `EventSource(uri:)` and `EventType.owningAgency` give what the
+/// string parsing gives.
+@Suite("Sources and owners")
+struct SourceAndOwnerTests {
+    @Test("every source is found by its URI, and nothing else is")
+    func sources() {
+        for source in Agency.allCases.map(EventSource.agency) + [.coordinator] { #expect(EventSource(uri: source.uri) == source) }
+        for uri in ["", "/trisam/", "/trisam/skatteverket", "/trisam/Kommun", "trisam/af", "/trisam/af/", "/trisam/coordinator ", "/TRISAM/fk"] {
+            #expect(EventSource(uri: uri) == nil, "\(uri)")
+        }
+    }
+
+    @Test("the owning agency is the one named before the first dot, if any")
+    func owners() {
+        for type in EventType.allCases {
+            #expect(type.owningAgency == Agency(rawValue: String(type.rawValue.prefix(while: { $0 != "." }))), "\(type)")
+        }
+        #expect(EventType.fkSgiStatus.owningAgency == .fk)
+        #expect(EventType.referralSent.owningAgency == nil)
+    }
+}
