@@ -121,16 +121,24 @@ public struct EventEnvelope: Sendable, Equatable {
         }
         guard message.key.elementsEqual(subject.rawValue.utf8) else { throw .keyMismatch }
 
-        let data = Data(message.value)
         // Fast path: a body whose shape, read straight from its bytes, was already found free of
         // unknown fields for this type. The scanner vouches that JSONSerialization would accept
-        // the body as an object, so the errors below are the ones the full path gives.
+        // the body as an object, so the errors below are the ones the full path gives. The payload
+        // is read from the bytes too where that gives what JSONDecoder gives; JSONDecoder decodes
+        // (and words the errors of) the rest.
         if let shape = StrictJSON.scannedShape(of: message.value), CheckedShapes.shared.contains(shape, of: type) {
-            let event = try Self.decodePayload(type, from: data)
+            let event: TrisamEvent
+            if let fast = PayloadFastDecoder.decode(type, from: message.value) {
+                event = fast
+            } else {
+                event = try Self.decodePayload(type, from: Data(message.value))
+            }
             self.init(id: id, source: source, time: time, subject: subject, event: event)
             try validate()
             return
         }
+
+        let data = Data(message.value)
 
         let json: Any
         do {
@@ -147,7 +155,7 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     /// Decodes the payload of `type` from a JSON body already known to be well-formed.
-    private static func decodePayload(_ type: EventType, from data: Data) throws(EventContractError) -> TrisamEvent {
+    static func decodePayload(_ type: EventType, from data: Data) throws(EventContractError) -> TrisamEvent {
         do {
             return try decoder().decode(PayloadDecoder.self, from: data, configuration: type).event
         } catch let error as DecodingError {
