@@ -95,40 +95,51 @@ public struct EventEnvelope: Sendable, Equatable {
     /// Decodes and validates a message: headers, key, JSON body against the type's contract
     /// (unknown fields refused), payload rules and the source's right to publish it.
     public init(decoding message: EncodedEvent) throws(EventContractError) {
-        var attributes: [String: String] = [:]
-        for header in message.headers where header.name.hasPrefix("ce_") || header.name == Header.contentType {
-            guard attributes[header.name] == nil else { throw .duplicateHeader(header.name) }
-            guard let text = String(validating: header.value, as: UTF8.self) else {
-                throw .invalidHeader(name: header.name, reason: "must be UTF-8 text")
-            }
-            attributes[header.name] = text
-        }
-        func required(_ name: String) throws(EventContractError) -> String {
-            guard let value = attributes[name] else { throw .missingHeader(name) }
+        let attributes = try Attributes(message.headers)
+        func required(_ value: String?, _ name: String) throws(EventContractError) -> String {
+            guard let value else { throw .missingHeader(name) }
             return value
         }
-        guard try required(Header.specVersion) == "1.0" else {
+        guard try required(attributes.specVersion, Header.specVersion) == "1.0" else {
             throw .invalidHeader(name: Header.specVersion, reason: "must be 1.0")
         }
-        let id = try required(Header.id)
-        let typeName = try required(Header.type)
+        let id = try required(attributes.id, Header.id)
+        let typeName = try required(attributes.type, Header.type)
         guard let type = EventType(cloudEventsType: typeName) else { throw .unknownType(typeName) }
-        guard let source = EventSource(uri: try required(Header.source)) else {
+        guard let source = EventSource(uri: try required(attributes.source, Header.source)) else {
             throw .invalidHeader(name: Header.source, reason: "must be /trisam/<kommun|af|fk|region> or /trisam/coordinator")
         }
-        guard let time = Timestamp.parse(try required(Header.time)) else {
+        guard let time = Timestamp.parse(try required(attributes.time, Header.time)) else {
             throw .invalidHeader(name: Header.time, reason: "must be an RFC 3339 date-time such as 2026-11-24T09:30:00.000Z")
         }
-        guard let subject = ClientRef(rawValue: try required(Header.subject)) else {
+        guard let subject = ClientRef(rawValue: try required(attributes.subject, Header.subject)) else {
             throw .invalidHeader(name: Header.subject, reason: "must be a clientRef: 32 lowercase hex characters")
         }
-        if let contentType = attributes[Header.contentType],
+        if let contentType = attributes.contentType, contentType != "application/json",
            !contentType.lowercased().hasPrefix("application/json") {
             throw .invalidHeader(name: Header.contentType, reason: "must be application/json")
         }
-        guard message.key == Array(subject.rawValue.utf8) else { throw .keyMismatch }
+        guard message.key.elementsEqual(subject.rawValue.utf8) else { throw .keyMismatch }
+
+        // Fast path: a body whose shape, read straight from its bytes, was already found free of
+        // unknown fields for this type. The scanner vouches that JSONSerialization would accept
+        // the body as an object, so the errors below are the ones the full path gives. The payload
+        // is read from the bytes too where that gives what JSONDecoder gives; JSONDecoder decodes
+        // (and words the errors of) the rest.
+        if let shape = StrictJSON.scannedShape(of: message.value), CheckedShapes.shared.contains(shape, of: type) {
+            let event: TrisamEvent
+            if let fast = PayloadFastDecoder.decode(type, from: message.value) {
+                event = fast
+            } else {
+                event = try Self.decodePayload(type, from: Data(message.value))
+            }
+            self.init(id: id, source: source, time: time, subject: subject, event: event)
+            try validate()
+            return
+        }
 
         let data = Data(message.value)
+
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: data, options: [])
@@ -137,17 +148,21 @@ public struct EventEnvelope: Sendable, Equatable {
         }
         guard json is [String: Any] else { throw .malformedJSON("the body must be a JSON object") }
 
-        let event: TrisamEvent
+        let event = try Self.decodePayload(type, from: data)
+        try Self.refuseUnknownFields(of: event, type: type, input: json)
+        self.init(id: id, source: source, time: time, subject: subject, event: event)
+        try validate()
+    }
+
+    /// Decodes the payload of `type` from a JSON body already known to be well-formed.
+    static func decodePayload(_ type: EventType, from data: Data) throws(EventContractError) -> TrisamEvent {
         do {
-            event = try Self.decoder().decode(PayloadDecoder.self, from: data, configuration: type).event
+            return try decoder().decode(PayloadDecoder.self, from: data, configuration: type).event
         } catch let error as DecodingError {
             throw .invalidPayload(StrictJSON.violation(for: error))
         } catch {
             throw .malformedJSON("\(error)")
         }
-        try Self.refuseUnknownFields(of: event, type: type, input: json)
-        self.init(id: id, source: source, time: time, subject: subject, event: event)
-        try validate()
     }
 
     /// Builds an event whose payload sits as the member `key` of a larger JSON document, such as
@@ -228,6 +243,54 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 }
 
+/// The CloudEvents attributes among a message's headers (`ce_*` and `content-type`): each may
+/// appear once and must be UTF-8 text, checked in header order. Extension attributes (other
+/// `ce_*` headers) are checked the same way and not kept.
+private struct Attributes {
+    typealias Header = EventEnvelope.Header
+    var specVersion: String?
+    var id: String?
+    var type: String?
+    var source: String?
+    var time: String?
+    var subject: String?
+    var contentType: String?
+
+    init(_ headers: [EventHeader]) throws(EventContractError) {
+        var extensions: [String] = []
+        for header in headers {
+            switch header.name {
+            case Header.specVersion: try Self.keep(header, in: &specVersion)
+            case Header.id: try Self.keep(header, in: &id)
+            case Header.type: try Self.keep(header, in: &type)
+            case Header.source: try Self.keep(header, in: &source)
+            case Header.time: try Self.keep(header, in: &time)
+            case Header.subject: try Self.keep(header, in: &subject)
+            case Header.contentType: try Self.keep(header, in: &contentType)
+            case let name where name.hasPrefix("ce_"):
+                guard !extensions.contains(name) else { throw .duplicateHeader(name) }
+                _ = try Self.text(of: header)
+                extensions.append(name)
+            default:
+                continue
+            }
+        }
+    }
+
+    private static func keep(_ header: EventHeader, in slot: inout String?) throws(EventContractError) {
+        guard slot == nil else { throw .duplicateHeader(header.name) }
+        slot = try text(of: header)
+    }
+
+    private static func text(of header: EventHeader) throws(EventContractError) -> String {
+        if header.value.allSatisfy({ $0 < 0x80 }) { return String(decoding: header.value, as: UTF8.self) }
+        guard let text = String(validating: header.value, as: UTF8.self) else {
+            throw .invalidHeader(name: header.name, reason: "must be UTF-8 text")
+        }
+        return text
+    }
+}
+
 /// Encodes any payload through its own `Encodable` conformance.
 private struct AnyPayload: Encodable {
     let payload: any EventPayload
@@ -273,8 +336,16 @@ public enum Timestamp {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    /// Parses an RFC 3339 date-time, or nil.
+    /// Parses an RFC 3339 date-time, or nil. The common form is read by hand (``RFC3339``);
+    /// anything else goes to `Date.ISO8601FormatStyle`, which decides what else is accepted.
     public static func parse(_ text: String) -> Date? {
+        if let date = RFC3339.parse(text) { return date }
+        return parseWithFoundation(text)
+    }
+
+    /// What ``parse(_:)`` gives for text ``RFC3339`` does not read: `Date.ISO8601FormatStyle`,
+    /// within 20 to 40 characters.
+    static func parseWithFoundation(_ text: String) -> Date? {
         guard text.count >= 20, text.count <= 40 else { return nil }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)

@@ -65,15 +65,25 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// The event type for a CloudEvents `type`, or nil if unknown.
     public init?(cloudEventsType: String) {
+        if let type = Self.byCloudEventsType[cloudEventsType] {
+            self = type
+            return
+        }
         guard cloudEventsType.hasPrefix("se.trisam."), cloudEventsType.hasSuffix(".v1") else { return nil }
         self.init(rawValue: String(cloudEventsType.dropFirst(10).dropLast(3)))
     }
 
+    /// Every type by its ``cloudEventsType``: one lookup for the types as they are written.
+    private static let byCloudEventsType = Dictionary(uniqueKeysWithValues: allCases.map { ($0.cloudEventsType, $0) })
+
     /// The agency whose own vocabulary this is (e.g. only FK publishes `fk.*`), or nil for
     /// shared event types.
-    public var owningAgency: Agency? {
-        Agency(rawValue: String(rawValue.prefix(while: { $0 != "." })))
-    }
+    public var owningAgency: Agency? { Self.owners[self] }
+
+    /// ``owningAgency`` of every type that has one: the agency named before the first dot.
+    private static let owners: [EventType: Agency] = Dictionary(uniqueKeysWithValues: allCases.compactMap { type in
+        Agency(rawValue: String(type.rawValue.prefix(while: { $0 != "." }))).map { (type, $0) }
+    })
 
     /// The status event types in one agency's vocabulary.
     public static func statusTypes(of agency: Agency) -> [EventType] {
@@ -97,12 +107,19 @@ public enum EventSource: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a CloudEvents `source` attribute.
     public init?(uri: String) {
+        if let source = Self.byURI[uri] {
+            self = source
+            return
+        }
         guard uri.hasPrefix("/trisam/") else { return nil }
         let name = uri.dropFirst(8)
         if name == "coordinator" { self = .coordinator; return }
         guard let agency = Agency(rawValue: String(name)) else { return nil }
         self = .agency(agency)
     }
+
+    /// Every source by its ``uri``: one lookup for the sources as they are written.
+    private static let byURI = Dictionary(uniqueKeysWithValues: (Agency.allCases.map(EventSource.agency) + [.coordinator]).map { ($0.uri, $0) })
 
     /// The agency, if an agency published it.
     public var agency: Agency? {

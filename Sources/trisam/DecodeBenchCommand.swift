@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import TrisamContracts
+import TrisamCoordinator
+
+/// `trisam bench decode`: CPU time per event of `EventEnvelope(decoding:)` (headers, strict JSON
+/// body, payload rules) on the coordinator bench's realistic event mix, in this process, without
+/// Kafka.
+struct DecodeBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Measure event decoding without Kafka.",
+        discussion: """
+            Encodes the realistic mix of `trisam bench coordinator` once, then decodes every message \
+            in rounds and prints ns per event (median of the rounds). Run a release build: \
+            swift build -c release && .build/release/trisam bench decode
+            """
+    )
+
+    @Option(help: "People in the realistic event mix.")
+    var persons: Int = 5_000
+
+    @Option(help: "Timed rounds over all messages; the median is reported.")
+    var rounds: Int = 5
+
+    func validate() throws {
+        guard persons >= 1 else { throw ValidationError("--persons must be at least 1, got \(persons)") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+    }
+
+    func run() throws {
+        let mix = EventMix(seed: 7)
+        let events = (0..<persons).flatMap { mix.history(of: $0) }
+        let messages = try events.map { try $0.encoded() }
+        let bytes = messages.reduce(0) { $0 + $1.value.count }
+        printLine("trisam bench decode: \(messages.count) events of \(persons) people, \(bytes / messages.count) bytes of JSON on average, release=\(isRelease)")
+
+        // One untimed pass, which also checks that every message decodes to what was encoded.
+        for (event, message) in zip(events, messages) {
+            let decoded = try EventEnvelope(decoding: message)
+            guard decoded == event else { throw ValidationError("\(event.id) decoded differently: \(decoded)") }
+        }
+        var perEvent: [Double] = []
+        for round in 1...rounds {
+            var decodedCount = 0
+            let start = ContinuousClock.now
+            for message in messages {
+                let decoded = try EventEnvelope(decoding: message)
+                decodedCount &+= decoded.id.utf8.count
+            }
+            let elapsed = ContinuousClock.now - start
+            let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+            perEvent.append(nanoseconds / Double(messages.count))
+            printLine(String(format: "round %d: %.0f ns/event (%.0f events/s)", round, perEvent.last!, 1e9 / perEvent.last!)
+                      + (decodedCount == 0 ? " (nothing decoded)" : ""))
+        }
+        let median = perEvent.sorted()[perEvent.count / 2]
+        printLine(String(format: "median: %.0f ns/event (%.0f events/s on one core)", median, 1e9 / median))
+    }
+
+    private var isRelease: Bool {
+        #if DEBUG
+        false
+        #else
+        true
+        #endif
+    }
+}
