@@ -186,11 +186,16 @@ public final class KafkaConsumer: Sendable {
         /// Iterators share the consumer's buffer: breaking out of one loop and starting another
         /// loses no message.
         public struct Iterator: AsyncIteratorProtocol {
-            let buffer: MessageBuffer
+            @usableFromInline let buffer: MessageBuffer
+
+            init(buffer: MessageBuffer) { self.buffer = buffer }
 
             /// The next message, or `nil` once the consumer is closed or the task cancelled.
+            /// A message already waiting is taken without an asynchronous call.
+            @inlinable
             public mutating func next() async throws -> ConsumedMessage? {
-                await buffer.take()
+                if let message = buffer.takeReady() { return message }
+                return await buffer.take()
             }
         }
     }
@@ -337,6 +342,7 @@ struct TopicNameCache {
 /// Bounded hand-over between the poll thread (producer side, may block) and the async iterator
 /// (consumer side, suspends without blocking a thread). It holds native messages; the iterator
 /// converts one under the lock, so ``finish()`` can destroy what is left before the client goes.
+@usableFromInline
 final class MessageBuffer: Sendable {
     private struct State {
         /// Pending messages are `items[head...]`; the consumed prefix is compacted away lazily.
@@ -433,7 +439,21 @@ final class MessageBuffer: Sendable {
         space.signal()
     }
 
+    /// Iterator: the next message if one is waiting, without suspending.
+    @usableFromInline
+    func takeReady() -> ConsumedMessage? {
+        let (message, roomMade) = state.withLock { state -> (ConsumedMessage?, Bool) in
+            let message = state.popFirst()
+            // Room appears once, when the buffer drops just below capacity (a batch may overfill it).
+            return (message, message != nil && state.count == capacity - 1)
+        }
+        // The poll thread may be waiting for room; one lock per message, not two.
+        if roomMade { space.signal() }
+        return message
+    }
+
     /// Iterator: the next message, suspending until one arrives; nil when finished or cancelled.
+    @usableFromInline
     func take() async -> ConsumedMessage? {
         let (message, roomMade) = state.withLock { state -> (ConsumedMessage?, Bool) in
             let message = state.popFirst()
