@@ -132,17 +132,7 @@ private struct ShapeScanner {
                 guard value(depth: depth) else { return false }
             }
             path.count = base
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return true
-            default:
-                return false
-            }
+            if let finished = afterItem(closing: UInt8(ascii: "}")) { return finished }
         }
     }
 
@@ -165,17 +155,24 @@ private struct ShapeScanner {
             } else {
                 guard value(depth: depth) else { return false }
             }
+            if let finished = afterItem(closing: UInt8(ascii: "]")) { return finished }
+        }
+    }
+
+    /// After a member or element: a comma moves on to the next one (nil), `close` ends the
+    /// container (true), anything else is malformed (false).
+    private mutating func afterItem(closing close: UInt8) -> Bool? {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","):
+            index += 1
             skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return true
-            default:
-                return false
-            }
+            return nil
+        case close:
+            index += 1
+            return true
+        default:
+            return false
         }
     }
 
