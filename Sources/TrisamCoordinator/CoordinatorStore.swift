@@ -202,11 +202,13 @@ public final class CoordinatorStore: Sendable {
             """).execute(arguments: [time.timeIntervalSince1970, resolution, FlagRow.encodeList(evidence), flagId])
     }
 
+    /// Stores a flag event's message (flag events go to `trisam.flags` only, which
+    /// ``pendingOutbox(limit:)`` puts back as the topic).
     static func enqueue(_ envelope: EventEnvelope, in db: Database) throws {
-        let encoded = try envelope.encoded()
-        let headers = StoredHeaders.encode(encoded.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-        try db.cachedStatement(sql: "INSERT INTO flag_outbox(eventId, key, value, headers) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [envelope.id, Data(encoded.key), Data(encoded.value), headers])
+        for message in try EventPublisher.messages(for: envelope) {
+            try db.cachedStatement(sql: "INSERT INTO flag_outbox(eventId, key, value, headers) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [envelope.id, Data(message.key ?? []), Data(message.value), StoredHeaders.encode(message.headers)])
+        }
     }
 
     /// The oldest outbox entries, in order, as messages for `trisam.flags`.

@@ -455,16 +455,7 @@ final class MessageBuffer: Sendable {
     /// Iterator: the next message, suspending until one arrives; nil when finished or cancelled.
     @usableFromInline
     func take() async -> ConsumedMessage? {
-        let (message, roomMade) = state.withLock { state -> (ConsumedMessage?, Bool) in
-            let message = state.popFirst()
-            // Room appears once, when the buffer drops just below capacity (a batch may overfill it).
-            return (message, message != nil && state.count == capacity - 1)
-        }
-        if let message {
-            // The poll thread may be waiting for room; one lock per message, not two.
-            if roomMade { space.signal() }
-            return message
-        }
+        if let message = takeReady() { return message }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ConsumedMessage?, Never>) in
                 let immediate: ConsumedMessage?? = state.withLock { state in
