@@ -42,6 +42,8 @@ public actor CoordinatorEngine {
     private var cache: PersonCache
     /// Next offset to process per partition, as stored.
     private var stored: [TopicPartition: Int64]
+    /// Number of the latest timeline entry, as stored.
+    private var timelineSequence: Int64
     /// Called after every commit that put something in the outbox.
     private let outboxChanged: @Sendable () -> Void
 
@@ -55,6 +57,7 @@ public actor CoordinatorEngine {
         self.logger = logger
         self.cache = PersonCache(capacity: cacheCapacity)
         self.stored = try store.consumedOffsets()
+        self.timelineSequence = try store.pool.read(CoordinatorStore.timelineSequence(in:))
         self.outboxChanged = outboxChanged
         metrics.setOpenFlags(try store.openFlagCounts())
     }
@@ -69,8 +72,9 @@ public actor CoordinatorEngine {
         let now = clock.now()
         var outcome = BatchOutcome()
         var offsets: [TopicPartition: Int64] = [:]
-        var touched: [ClientRef: (record: PersonRecord, nextCheck: Date?)] = [:]
+        var touched: [ClientRef: TouchedPerson] = [:]
         var order: [ClientRef] = []
+        var sequence = timelineSequence
 
         try store.pool.write { db in
             for item in batch {
@@ -82,37 +86,44 @@ public actor CoordinatorEngine {
                     outcome.duplicates += 1 // not an agency fact; nothing to fold
                     continue
                 }
-                guard try CoordinatorStore.markSeen(envelope.id, in: db) else { outcome.duplicates += 1; continue }
+                // The timeline entry doubles as the record that the event was seen.
+                guard try CoordinatorStore.appendTimeline(envelope, seq: sequence + 1, in: db) else {
+                    outcome.duplicates += 1
+                    continue
+                }
+                sequence += 1
                 let ref = envelope.subject
-                var record: PersonRecord
-                if let current = touched[ref] {
-                    record = current.record
-                } else if let cached = cache[ref] {
-                    record = cached
-                    order.append(ref)
-                } else {
-                    record = try CoordinatorStore.loadPerson(ref, in: db)
+                if touched[ref] == nil {
+                    // Taken out of the cache, so that folding changes the only copy in place.
+                    let record = try cache.take(ref) ?? CoordinatorStore.loadPerson(ref, in: db)
                         ?? PersonRecord(state: PersonState(clientRef: ref), flags: PersonFlags())
+                    touched[ref] = TouchedPerson(record: record)
                     order.append(ref)
                 }
-                record.state.apply(envelope)
-                try CoordinatorStore.appendTimeline(envelope, in: db)
-                // Rules after every event (not once per batch), so that which flags are raised
-                // and resolved does not depend on where batch boundaries fall.
-                let nextCheck = try evaluate(&record, trigger: [envelope.id], now: now, outcome: &outcome, in: db)
-                touched[ref] = (record, nextCheck)
+                try fold(envelope, into: &touched[ref]!, now: now, outcome: &outcome, in: db)
                 outcome.applied += 1
             }
             for ref in order {
                 let entry = touched[ref]!
                 try CoordinatorStore.savePerson(entry.record, nextCheck: entry.nextCheck, in: db)
             }
+            if sequence != timelineSequence { try CoordinatorStore.storeTimelineSequence(sequence, in: db) }
             try CoordinatorStore.storeOffsets(offsets, in: db)
         }
-        for ref in order { cache[ref] = touched[ref]!.record }
+        timelineSequence = sequence
+        for ref in order { cache[ref] = touched.removeValue(forKey: ref)!.record }
         for (partition, offset) in offsets { stored[partition] = offset }
         finish(outcome, started: started)
         return outcome
+    }
+
+    /// Folds one event into a person and evaluates the rules. Rules run after every event (not
+    /// once per batch), so that which flags are raised and resolved does not depend on where
+    /// batch boundaries fall.
+    private func fold(_ envelope: EventEnvelope, into person: inout TouchedPerson, now: Date,
+                      outcome: inout BatchOutcome, in db: Database) throws {
+        person.record.state.apply(envelope)
+        person.nextCheck = try evaluate(&person.record, trigger: [envelope.id], now: now, outcome: &outcome, in: db)
     }
 
     /// Re-evaluates every person whose time-dependent rules are due at the clock's current time.
@@ -182,6 +193,12 @@ public actor CoordinatorEngine {
     }
 }
 
+/// A person folded in the current batch, with the next time its rules must be looked at again.
+private struct TouchedPerson {
+    var record: PersonRecord
+    var nextCheck: Date?
+}
+
 /// A bounded map of decoded person records, in two generations: new and looked-up records go
 /// to the young one; when it holds half the capacity, the old generation is dropped and the young
 /// one becomes old. Recently used records survive, memory stays bounded, and each step costs
@@ -211,6 +228,11 @@ struct PersonCache {
             if young[ref] == nil { old.removeValue(forKey: ref) }
             insert(newValue, for: ref)
         }
+    }
+
+    /// Removes and returns the record (the caller then holds the only copy).
+    mutating func take(_ ref: ClientRef) -> PersonRecord? {
+        young.removeValue(forKey: ref) ?? old.removeValue(forKey: ref)
     }
 
     private mutating func insert(_ record: PersonRecord, for ref: ClientRef) {

@@ -6,8 +6,9 @@ import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamKafka
 
-/// The coordinator's own SQLite store (WAL): per-person state, the events already seen, each
-/// person's timeline, flags, the flags outbox, the consumed offsets, and the read audit log.
+/// The coordinator's own SQLite store (WAL): per-person state, each person's timeline (which is
+/// also the record of the events already seen), flags, the flags outbox, the consumed offsets,
+/// and the read audit log.
 ///
 /// Everything an event changes is written in one transaction together with the consumed offset
 /// of its partition, so a crash at any moment leaves either all of it or none of it.
@@ -23,7 +24,7 @@ public final class CoordinatorStore: Sendable {
         configuration.prepareDatabase { db in
             // WAL + NORMAL, checkpoints in the background (StoreTuning).
             try StoreTuning.prepare(db)
-            // 32 MB of page cache: the person, seen-event and timeline B-trees are read and
+            // 32 MB of page cache: the person and timeline B-trees are read and
             // written at random; a small cache turned that into a read per page.
             try db.execute(sql: "PRAGMA cache_size = -32000")
         }
@@ -32,7 +33,8 @@ public final class CoordinatorStore: Sendable {
         try Self.migrator.migrate(pool)
     }
 
-    private static var migrator: DatabaseMigrator {
+    /// Every format the store has had, oldest first (internal: tests build older stores with it).
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -112,6 +114,32 @@ public final class CoordinatorStore: Sendable {
             }
             try db.execute(sql: "DROP TABLE flag_outbox; ALTER TABLE flag_outbox_v2 RENAME TO flag_outbox")
         }
+        migrator.registerMigration("v3-timeline-is-seen") { db in
+            // Each event cost three B-tree inserts at random places (seen_event, the timeline's
+            // person index) plus a timeline append. Now one: the timeline is keyed by person and
+            // event id, and its primary key is what tells a duplicate. `seq` keeps arrival order,
+            // numbered from a counter in coordinator_counter.
+            try db.execute(sql: """
+                CREATE TABLE timeline_v3 (
+                    clientRef TEXT NOT NULL,
+                    eventId TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    summary TEXT NOT NULL,
+                    PRIMARY KEY (clientRef, eventId)
+                ) WITHOUT ROWID;
+                INSERT OR IGNORE INTO timeline_v3(clientRef, eventId, seq, type, source, time, summary)
+                    SELECT clientRef, eventId, seq, type, source, time, summary FROM timeline ORDER BY seq;
+                CREATE TABLE coordinator_counter (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO coordinator_counter(name, value)
+                    SELECT 'timelineSeq', coalesce(max(seq), 0) FROM timeline_v3;
+                DROP TABLE seen_event;
+                DROP TABLE timeline;
+                ALTER TABLE timeline_v3 RENAME TO timeline;
+                """)
+        }
         return migrator
     }
 
@@ -140,12 +168,6 @@ public final class CoordinatorStore: Sendable {
 
     // MARK: persons
 
-    /// Marks an event id seen; false if it was seen before (a duplicate).
-    static func markSeen(_ eventId: String, in db: Database) throws -> Bool {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_event(id) VALUES (?)").execute(arguments: [eventId])
-        return db.changesCount > 0
-    }
-
     static func loadPerson(_ clientRef: ClientRef, in db: Database) throws -> PersonRecord? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, flags FROM person WHERE clientRef = ?"),
                                          arguments: [clientRef.rawValue]) else { return nil }
@@ -162,12 +184,27 @@ public final class CoordinatorStore: Sendable {
                                      Data(record.flags.binaryEncoded()), nextCheck?.timeIntervalSince1970])
     }
 
-    static func appendTimeline(_ envelope: EventEnvelope, in db: Database) throws {
+    /// The number of the latest timeline entry (0 for none); entries are numbered in arrival order.
+    static func timelineSequence(in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT value FROM coordinator_counter WHERE name = 'timelineSeq'") ?? 0
+    }
+
+    static func storeTimelineSequence(_ value: Int64, in db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO timeline(clientRef, eventId, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [envelope.subject.rawValue, envelope.id, envelope.type.rawValue,
+            INSERT INTO coordinator_counter(name, value) VALUES ('timelineSeq', ?)
+            ON CONFLICT(name) DO UPDATE SET value = excluded.value
+            """).execute(arguments: [value])
+    }
+
+    /// Adds the event to its person's timeline as entry `seq`; false if the person's timeline
+    /// already has this event id (a duplicate, which must not be folded again).
+    static func appendTimeline(_ envelope: EventEnvelope, seq: Int64, in db: Database) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO timeline(clientRef, eventId, seq, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [envelope.subject.rawValue, envelope.id, seq, envelope.type.rawValue,
                                      envelope.source.uri, envelope.time.timeIntervalSince1970,
                                      TimelineSummary.text(for: envelope)])
+        return db.changesCount > 0
     }
 
     /// The persons whose time-dependent rules must be re-evaluated at `now`.
@@ -296,7 +333,7 @@ public final class CoordinatorStore: Sendable {
         try pool.read { db in
             StoreStatistics(
                 persons: try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0,
-                eventsSeen: try Int.fetchOne(db, sql: "SELECT count(*) FROM seen_event") ?? 0,
+                eventsSeen: Int(try Self.timelineSequence(in: db)),
                 openFlags: try Int.fetchOne(db, sql: "SELECT count(*) FROM flag WHERE resolvedAt IS NULL") ?? 0,
                 outbox: try Int.fetchOne(db, sql: "SELECT count(*) FROM flag_outbox") ?? 0)
         }

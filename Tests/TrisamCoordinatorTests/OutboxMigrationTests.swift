@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 import Testing
 import TrisamContracts
-import TrisamCoordinator
+@testable import TrisamCoordinator
+import TrisamCoordinatorCore
 import TrisamKafka
 import TrisamTestSupport
 
-/// A store written by the first format (flag events kept as JSON) is read by the current one.
+/// Stores written by earlier formats are read by the current one.
 @Suite("Coordinator store migration")
 struct OutboxMigrationTests {
     @Test("flag events waiting in a v1 outbox survive the move to plain columns, in order and byte for byte")
@@ -21,12 +22,8 @@ struct OutboxMigrationTests {
         }
         // What the first format stored: the message as JSON with byte arrays as lists of numbers.
         let old = try DatabaseQueue(path: path)
+        try CoordinatorStore.migrator.migrate(old, upTo: "v1")
         try old.write { db in
-            try db.execute(sql: """
-                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
-                INSERT INTO grdb_migrations VALUES ('v1');
-                CREATE TABLE flag_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, eventId TEXT NOT NULL, message BLOB NOT NULL);
-                """)
             for event in events {
                 let encoded = try event.encoded()
                 let legacy: [String: Any] = [
@@ -51,5 +48,56 @@ struct OutboxMigrationTests {
         }
         try store.removeFromOutbox(pending.map(\.seq))
         #expect(try store.pendingOutbox(limit: 10).isEmpty)
+    }
+
+    @Test("a v2 timeline keeps its order and still tells duplicates once it is the record of seen events")
+    func v2TimelineMigrates() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("coordinator.sqlite").path
+        let ref = Scenario.newClientRef()
+        let events = (0..<3).map { index in
+            Scenario.event(ref, .kommun, .kommunBistandDecided(BistandDecided(
+                decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
+                at: Scenario.time("2026-11-0\(3 - index)T08:00:00Z"), id: "seen-\(index)")
+        }
+        // The v2 format: seen events in their own table, the timeline numbered in arrival order
+        // (here against time order, to show that arrival order is what is kept).
+        let old = try DatabaseQueue(path: path)
+        try CoordinatorStore.migrator.migrate(old, upTo: "v2-outbox-columns")
+        try await old.write { db in
+            var state = PersonState(clientRef: ref)
+            for (index, event) in events.enumerated() {
+                state.apply(event)
+                try db.execute(sql: "INSERT INTO seen_event(id) VALUES (?)", arguments: [event.id])
+                try db.execute(sql: """
+                    INSERT INTO timeline(seq, clientRef, eventId, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [index + 10, ref.rawValue, event.id, event.type.rawValue, event.source.uri,
+                                     event.time.timeIntervalSince1970, "entry \(index)"])
+            }
+            try db.execute(sql: "INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, NULL)",
+                           arguments: [ref.rawValue, Data(state.binaryEncoded()), Data(PersonFlags().binaryEncoded())])
+        }
+        try old.close()
+
+        let store = try CoordinatorStore(path: path)
+        #expect(try store.statistics().eventsSeen == 12) // the counter continues after the highest number
+        let timeline = try #require(try store.readPerson(ref, reader: "test", path: "/test", at: Date())?.timeline)
+        #expect(timeline.map(\.eventId) == events.map(\.id))
+        #expect(timeline.map(\.summary) == ["entry 0", "entry 1", "entry 2"])
+
+        let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .fixed(at: Scenario.time("2026-11-24T08:00:00Z")),
+                                           metrics: CoordinatorMetrics())
+        let partition = TopicPartition(topic: "t", partition: 0)
+        let fresh = Scenario.event(ref, .kommun, .kommunBistandDecided(BistandDecided(
+            decision: .granted, effectiveDate: LocalDate("2026-12-01")!, month: YearMonth(year: 2026, month: 12)!)),
+            at: Scenario.time("2026-12-01T08:00:00Z"), id: "after-migration")
+        let outcome = try await engine.process([IncomingEvent(partition: partition, offset: 0, envelope: events[1]),
+                                                IncomingEvent(partition: partition, offset: 1, envelope: fresh)])
+        #expect(outcome.duplicates == 1)
+        #expect(outcome.applied == 1)
+        let after = try #require(try store.readPerson(ref, reader: "test", path: "/test", at: Date())?.timeline)
+        #expect(after.map(\.eventId) == events.map(\.id) + ["after-migration"])
+        #expect(try store.statistics().eventsSeen == 13)
     }
 }
