@@ -20,8 +20,9 @@ public struct CoordinatorConfiguration: Sendable {
     public var clock: CoordinatorClock = .system()
     /// Decoded person states kept in memory (the rest stay on disk).
     public var cacheCapacity = 10_000
-    /// At most this many messages per transaction.
-    public var maxBatch = 2_000
+    /// At most this many messages per transaction. Batches only grow this large when messages
+    /// wait (under load); a large one dirties each B-tree page once for many events.
+    public var maxBatch = 10_000
     public var groupID = "trisam-coordinator"
     /// How often due time-based rules are re-evaluated on the real clock.
     public var checkInterval: Duration = .seconds(1)
@@ -102,7 +103,7 @@ public struct CoordinatorService: Service {
             },
             logger: logger)
         let lag = LagMonitor(configuration: configuration.kafka, topics: CoordinatorConfiguration.topics, logger: logger)
-        let batcher = MessageBatcher<ReadMessage>(maxBatch: configuration.maxBatch)
+        let batcher = MessageBatcher<ReadMessage>(capacity: max(20_000, 2 * configuration.maxBatch), maxBatch: configuration.maxBatch)
         let api = CoordinatorAPI(store: store, engine: engine, rules: rules, clock: configuration.clock,
                                  metrics: metrics, tokens: configuration.tokens)
         let onServing = self.onServing
