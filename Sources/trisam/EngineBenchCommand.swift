@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrisamContracts
+import TrisamCoordinator
+import TrisamCoordinatorCore
+import TrisamKafka
+import TrisamStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `trisam bench engine`: the coordinator's processing (fold, rules, SQLite, flags outbox) per
+/// event, in this process, without Kafka and without decoding: the part of `bench coordinator`
+/// that only the coordinator's own code decides, measured without the noise of the broker.
+struct EngineBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Measure the coordinator's processing without Kafka.",
+        discussion: """
+            Builds the realistic mix of `trisam bench coordinator`, orders it as consumption from \
+            24 partitions per topic does, and feeds them to the coordinator \
+            engine in batches on a fresh store (with the background WAL checkpointer running). \
+            Prints wall-clock and process CPU time per event. Run a release build: \
+            swift build -c release && .build/release/trisam bench engine
+            """
+    )
+
+    @Option(help: "People in the realistic event mix.")
+    var persons: Int = 20_000
+
+    @Option(help: "Events per batch (the coordinator's --max-batch under load).")
+    var batch: Int = 10_000
+
+    @Option(help: "Messages read from one partition before the next (a fetch).")
+    var fetch: Int = 1_000
+
+    @Option(help: "Person states kept decoded in memory (the coordinator's --cache).")
+    var cache: Int = 10_000
+
+    func validate() throws {
+        guard persons >= 1 else { throw ValidationError("--persons must be at least 1, got \(persons)") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        guard fetch >= 1 else { throw ValidationError("--fetch must be at least 1, got \(fetch)") }
+        guard cache >= 0 else { throw ValidationError("--cache must not be negative, got \(cache)") }
+    }
+
+    func run() async throws {
+        let mix = EventMix(seed: 7)
+        // As `bench coordinator` publishes them: person by person, keyed by person, to 24
+        // partitions per topic; then read as consumption reads them, a fetch of each partition in turn.
+        var partitions: [TopicPartition: [EventEnvelope]] = [:]
+        for index in 0..<persons {
+            for event in mix.history(of: index) {
+                let partition = TopicPartition(topic: event.destinationTopics.first ?? "", partition: Int32(index % 24))
+                partitions[partition, default: []].append(event)
+            }
+        }
+        var events: [IncomingEvent] = []
+        var next = [TopicPartition: Int](uniqueKeysWithValues: partitions.keys.map { ($0, 0) })
+        let order = partitions.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        while events.count < partitions.values.reduce(0, { $0 + $1.count }) {
+            for partition in order {
+                let messages = partitions[partition]!
+                let first = next[partition]!
+                for offset in first..<min(first + fetch, messages.count) {
+                    events.append(IncomingEvent(partition: partition, offset: Int64(offset), envelope: messages[offset]))
+                }
+                next[partition] = min(first + fetch, messages.count)
+            }
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trisam-bench-engine-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("coordinator.sqlite").path
+        let store = try CoordinatorStore(path: path)
+        let logger = Logger(label: "trisam.bench.engine")
+        let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
+                                           cacheCapacity: cache, logger: logger)
+        printLine("trisam bench engine: \(events.count) events of \(persons) people, batches of \(batch), release=\(isRelease)")
+
+        let checkpointer = Task { try await WALCheckpointer(path: path, logger: logger).run() }
+        defer { checkpointer.cancel() }
+        let cpuStart = processCPUSeconds()
+        let start = ContinuousClock.now
+        var raised = 0
+        var resolved = 0
+        for first in stride(from: 0, to: events.count, by: batch) {
+            let outcome = try await engine.process(Array(events[first..<min(first + batch, events.count)]))
+            raised += outcome.raised.count
+            resolved += outcome.resolved.count
+        }
+        let elapsed = ContinuousClock.now - start
+        let cpu = processCPUSeconds() - cpuStart
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let statistics = try store.statistics()
+        guard statistics.eventsSeen == events.count else {
+            throw ValidationError("the store saw \(statistics.eventsSeen) of \(events.count) events")
+        }
+        printLine("flags raised \(raised), resolved \(resolved); \(statistics.persons) people stored")
+        printLine(String(format: "wall: %.2f s = %.1f µs per event (%.0f events/s)", seconds, seconds * 1e6 / Double(events.count),
+                         Double(events.count) / seconds))
+        printLine(String(format: "process CPU: %.2f s = %.1f µs per event (all threads, checkpoints included)",
+                         cpu, cpu * 1e6 / Double(events.count)))
+    }
+
+    private func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    private var isRelease: Bool {
+        #if DEBUG
+        false
+        #else
+        true
+        #endif
+    }
+}
