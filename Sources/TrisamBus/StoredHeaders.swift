@@ -7,12 +7,19 @@ import TrisamKafka
 public enum StoredHeaders {
     /// The headers as text.
     public static func encode(_ headers: [KafkaHeader]) -> String {
-        var text = "["
+        // Written as UTF-8 bytes: this runs for every flag event the coordinator stores.
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(64 * headers.count + 2)
         for (index, header) in headers.enumerated() {
-            if index > 0 { text += "," }
-            text += "[" + jsonString(header.name) + "," + jsonString(header.stringValue ?? "") + "]"
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "["))
+            appendJSONString(header.name, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            appendJSONString(header.stringValue ?? "", to: &bytes)
+            bytes.append(UInt8(ascii: "]"))
         }
-        return text + "]"
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The headers from text written by ``encode(_:)``; pairs that do not read are dropped.
@@ -21,16 +28,25 @@ public enum StoredHeaders {
         return pairs.compactMap { $0.count == 2 ? KafkaHeader(name: $0[0], string: $0[1]) : nil }
     }
 
-    private static func jsonString(_ value: String) -> String {
-        var text = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Appends `value` as a JSON string: quotes and backslashes escaped, control characters as
+    /// `\u00XX`, everything else as its UTF-8 bytes.
+    private static func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(byte)
+            case 0..<0x20:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0xF)])
+            default:
+                bytes.append(byte)
             }
         }
-        return text + "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -9,7 +9,22 @@ import TrisamContracts
 public struct GapRules: Sendable {
     public let configuration: RuleConfiguration
     /// The enabled rules with their settings resolved once, in catalogue order.
-    let enabled: [(spec: RuleSpec, settings: RuleSettings, thresholds: Thresholds, check: Check)]
+    let enabled: [EnabledRule]
+
+    /// One enabled rule, shared (not copied) by every evaluation.
+    final class EnabledRule: Sendable {
+        let spec: RuleSpec
+        let severity: FlagSeverity
+        let thresholds: Thresholds
+        let check: Check
+
+        init(spec: RuleSpec, severity: FlagSeverity, thresholds: Thresholds, check: @escaping Check) {
+            self.spec = spec
+            self.severity = severity
+            self.thresholds = thresholds
+            self.check = check
+        }
+    }
 
     public init(configuration: RuleConfiguration = .defaults) {
         self.configuration = configuration
@@ -19,7 +34,7 @@ public struct GapRules: Sendable {
             var values = RuleConfiguration.defaults.settings(spec.id).thresholds
             values.merge(settings.thresholds) { _, configured in configured }
             guard let check = Self.check(for: spec.id) else { return nil }
-            return (spec, settings, Thresholds(values: values), check)
+            return EnabledRule(spec: spec, severity: settings.severity, thresholds: Thresholds(values: values), check: check)
         }
     }
 
@@ -35,23 +50,37 @@ public struct GapRules: Sendable {
     public func evaluate(_ state: PersonState, now: Date) -> RuleEvaluation {
         var context = RuleContext(state: state, today: StockholmTime.date(of: now))
         var findings: [RuleFinding] = []
-        for (spec, settings, thresholds, check) in enabled {
-            guard let hit = check(&context, thresholds) else { continue }
+        for rule in enabled {
+            guard let hit = rule.check(&context, rule.thresholds) else { continue }
             if hit.firesOn > context.today {
                 context.wake(on: hit.firesOn)
                 continue
             }
-            var evidence: [String] = []
-            var seen = Set<String>()
-            for id in hit.evidence where seen.insert(id).inserted {
-                evidence.append(id)
-                if evidence.count == PersonState.maxEvidence { break }
-            }
+            let evidence = Self.distinct(hit.evidence, limit: PersonState.maxEvidence)
             findings.append(RuleFinding(
-                rule: spec.id, severity: settings.severity, title: spec.title, explanation: hit.explanation.sentence,
+                rule: rule.spec.id, severity: rule.severity, title: rule.spec.title, explanation: hit.explanation.sentence,
                 agencies: hit.agencies.uniqued(), evidence: evidence, since: StockholmTime.startOfDay(hit.since)))
         }
         return RuleEvaluation(findings: findings, nextCheck: context.wakeDay.map(StockholmTime.startOfDay))
+    }
+
+    /// The ids in order, each once, at most `limit` of them.
+    static func distinct(_ ids: [String], limit: Int) -> [String] {
+        if ids.count <= 1 { return ids }
+        if ids.count <= 16 {
+            // Few ids (the usual case): a linear check costs less than hashing.
+            var result: [String] = []
+            result.reserveCapacity(ids.count)
+            for id in ids where !result.contains(id) { result.append(id) }
+            return result
+        }
+        var result: [String] = []
+        var seen = Set<String>()
+        for id in ids where seen.insert(id).inserted {
+            result.append(id)
+            if result.count == limit { break }
+        }
+        return result
     }
 
     typealias Check = @Sendable (inout RuleContext, Thresholds) -> Hit?

@@ -19,6 +19,13 @@ struct UnitOutboxEncodingTests {
         #expect(StoredHeaders.decode(text) == headers)
     }
 
+    @Test("the stored header text is exact: escapes only quotes, backslashes and control characters")
+    func headerTextIsExact() {
+        let text = StoredHeaders.encode([KafkaHeader(name: "n", string: "a/\"\\\u{01}\u{1F}ä✓"), KafkaHeader(name: "e", string: "")])
+        #expect(text == #"[["n","a/\"\\\u0001\u001fä✓"],["e",""]]"#)
+        #expect(StoredHeaders.encode([]) == "[]")
+    }
+
     @Test("event ids are distinct lowercase version-4 UUIDs")
     func eventIDs() throws {
         let ids = (0..<1000).map { _ in EventID.random() }
