@@ -55,11 +55,14 @@ struct FlagDiff: Equatable {
     static func compute(clientRef: ClientRef, findings: [RuleFinding], flags: inout PersonFlags,
                         trigger: [String], now: Date) -> FlagDiff {
         var diff = FlagDiff()
-        var current: [String: RuleFinding] = [:]
-        for finding in findings where current[finding.rule] == nil { current[finding.rule] = finding }
+        // Few findings and few open flags per person: sorted arrays, not dictionaries.
+        var current: [RuleFinding] = []
+        for finding in findings.sorted(by: { $0.rule < $1.rule }) where current.last?.rule != finding.rule {
+            current.append(finding)
+        }
 
-        for rule in current.keys.sorted() {
-            let finding = current[rule]!
+        for finding in current {
+            let rule = finding.rule
             let fingerprint = Self.fingerprint(finding)
             if let open = flags.open[rule] {
                 if open.fingerprint != fingerprint {
@@ -81,7 +84,7 @@ struct FlagDiff: Equatable {
             row.evidence = evidence
             diff.raises.append(Raise(flag: row, event: event))
         }
-        for rule in flags.open.keys.sorted() where current[rule] == nil {
+        for rule in flags.open.keys.sorted() where !current.contains(where: { $0.rule == rule }) {
             let open = flags.open.removeValue(forKey: rule)!
             let evidence = Array(trigger.suffix(200))
             let resolution = trigger.isEmpty
