@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import GRDB
+import Synchronization
 import Logging
 import TrisamContracts
 import TrisamCoordinatorCore
@@ -65,18 +67,22 @@ public actor CoordinatorEngine {
     /// The stored next offsets (what a restart resumes from).
     public var storedOffsets: [TopicPartition: Int64] { stored }
 
-    /// Processes a batch of consumed messages in one transaction.
+    /// Processes a batch of consumed messages in one transaction, in three steps: record each new
+    /// event in its person's timeline (which tells duplicates) and load the people concerned;
+    /// fold each person's events and evaluate the rules after every event (pure, spread over the
+    /// cores when many people are concerned); store flags, flag events, people and offsets.
     @discardableResult
     public func process(_ batch: [IncomingEvent]) throws -> BatchOutcome {
         let started = ContinuousClock.now
         let now = clock.now()
+        let rules = self.rules
         var outcome = BatchOutcome()
         var offsets: [TopicPartition: Int64] = [:]
-        var touched: [ClientRef: TouchedPerson] = [:]
-        var order: [ClientRef] = []
+        var people: [PersonWork] = []
         var sequence = timelineSequence
 
         try store.pool.write { db in
+            var index: [ClientRef: Int] = [:]
             for item in batch {
                 let next = offsets[item.partition] ?? stored[item.partition] ?? 0
                 if item.offset < next { outcome.alreadyStored += 1; continue }
@@ -92,38 +98,67 @@ public actor CoordinatorEngine {
                     continue
                 }
                 sequence += 1
+                outcome.applied += 1
                 let ref = envelope.subject
-                if touched[ref] == nil {
+                if let position = index[ref] {
+                    people[position].events.append(envelope)
+                } else {
                     // Taken out of the cache, so that folding changes the only copy in place.
                     let record = try cache.take(ref) ?? CoordinatorStore.loadPerson(ref, in: db)
                         ?? PersonRecord(state: PersonState(clientRef: ref), flags: PersonFlags())
-                    touched[ref] = TouchedPerson(record: record)
-                    order.append(ref)
+                    index[ref] = people.count
+                    people.append(PersonWork(record: record, events: [envelope]))
                 }
-                try fold(envelope, into: &touched[ref]!, now: now, outcome: &outcome, in: db)
-                outcome.applied += 1
             }
-            for ref in order {
-                let entry = touched[ref]!
-                try CoordinatorStore.savePerson(entry.record, nextCheck: entry.nextCheck, in: db)
+            try Self.foldAll(&people, rules: rules, now: now)
+            for person in people {
+                for changes in person.changes { try store(changes, now: now, outcome: &outcome, in: db) }
+                try CoordinatorStore.savePerson(person.record, nextCheck: person.nextCheck, in: db)
             }
             if sequence != timelineSequence { try CoordinatorStore.storeTimelineSequence(sequence, in: db) }
             try CoordinatorStore.storeOffsets(offsets, in: db)
         }
         timelineSequence = sequence
-        for ref in order { cache[ref] = touched.removeValue(forKey: ref)!.record }
+        for person in people { cache[person.record.state.clientRef] = person.record }
         for (partition, offset) in offsets { stored[partition] = offset }
         finish(outcome, started: started)
         return outcome
     }
 
-    /// Folds one event into a person and evaluates the rules. Rules run after every event (not
-    /// once per batch), so that which flags are raised and resolved does not depend on where
-    /// batch boundaries fall.
-    private func fold(_ envelope: EventEnvelope, into person: inout TouchedPerson, now: Date,
-                      outcome: inout BatchOutcome, in db: Database) throws {
-        person.record.state.apply(envelope)
-        person.nextCheck = try evaluate(&person.record, trigger: [envelope.id], now: now, outcome: &outcome, in: db)
+    /// Folds every person's events, spread over the cores when there are enough people to be
+    /// worth it. People are independent, so the result is the same as folding them in order.
+    private static func foldAll(_ people: inout [PersonWork], rules: GapRules, now: Date) throws {
+        let workers = people.count >= 64 ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1
+        if workers <= 1 {
+            for index in people.indices { try fold(&people[index], rules: rules, now: now) }
+            return
+        }
+        let failure = Mutex<(any Error)?>(nil)
+        people.withUnsafeMutableBufferPointer { buffer in
+            // Each worker changes its own elements (every `workers`-th one) and nothing else.
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: buffer.count, by: workers) {
+                    do { try fold(&buffer[index], rules: rules, now: now) } catch {
+                        failure.withLock { $0 = $0 ?? error }
+                        return
+                    }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// Folds one person's events in order and evaluates the rules after each (not once per
+    /// batch), so that which flags are raised and resolved does not depend on where batch
+    /// boundaries fall.
+    private static func fold(_ person: inout PersonWork, rules: GapRules, now: Date) throws {
+        for envelope in person.events {
+            person.record.state.apply(envelope)
+            let (changes, nextCheck) = try assess(&person.record, rules: rules, trigger: [envelope.id], now: now)
+            if let changes { person.changes.append(changes) }
+            person.nextCheck = nextCheck
+        }
     }
 
     /// Re-evaluates every person whose time-dependent rules are due at the clock's current time.
@@ -140,7 +175,8 @@ public actor CoordinatorEngine {
                 let due = try CoordinatorStore.duePersons(at: now, limit: batchSize, in: db)
                 for ref in due {
                     guard var record = try cache[ref] ?? CoordinatorStore.loadPerson(ref, in: db) else { continue }
-                    let nextCheck = try evaluate(&record, trigger: [], now: now, outcome: &outcome, in: db)
+                    let (changes, nextCheck) = try Self.assess(&record, rules: rules, trigger: [], now: now)
+                    if let changes { try store(changes, now: now, outcome: &outcome, in: db) }
                     try CoordinatorStore.savePerson(record, nextCheck: nextCheck, in: db)
                     updated.append((ref, record))
                 }
@@ -154,30 +190,38 @@ public actor CoordinatorEngine {
         }
     }
 
-    /// Evaluates the rules for one person, stores the flag changes and flag events, and returns
-    /// the next time the result can change by itself (the caller stores the person).
-    private func evaluate(_ record: inout PersonRecord, trigger: [String], now: Date, outcome: inout BatchOutcome,
-                          in db: Database) throws -> Date? {
+    /// Pure: evaluates the rules for one person, updates its flag bookkeeping, and returns what
+    /// changed (with the flag events encoded, or nil if nothing changed) and the next time the
+    /// result can change by itself.
+    private static func assess(_ record: inout PersonRecord, rules: GapRules, trigger: [String],
+                               now: Date) throws -> (FlagChanges?, Date?) {
         let evaluation = rules.evaluate(record.state, now: now)
-        let ref = record.state.clientRef
-        let diff = FlagDiff.compute(clientRef: ref, findings: evaluation.findings, flags: &record.flags,
-                                    trigger: trigger, now: now)
-        for raise in diff.raises {
+        let diff = FlagDiff.compute(clientRef: record.state.clientRef, findings: evaluation.findings,
+                                    flags: &record.flags, trigger: trigger, now: now)
+        // A next check that is not in the future would loop; the core promises a future moment.
+        let nextCheck = evaluation.nextCheck.flatMap { $0 > now ? $0 : nil }
+        if diff.isEmpty { return (nil, nextCheck) }
+        var outbox: [CoordinatorStore.OutboxEntry] = []
+        for raise in diff.raises { outbox += try CoordinatorStore.outboxEntries(for: raise.event) }
+        for resolve in diff.resolves { outbox += try CoordinatorStore.outboxEntries(for: resolve.event) }
+        return (FlagChanges(diff: diff, outbox: outbox), nextCheck)
+    }
+
+    /// Stores what an evaluation changed: flag rows and the flag events in the outbox.
+    private func store(_ changes: FlagChanges, now: Date, outcome: inout BatchOutcome, in db: Database) throws {
+        for raise in changes.diff.raises {
             try CoordinatorStore.insertFlag(raise.flag, in: db)
-            try CoordinatorStore.enqueue(raise.event, in: db)
             outcome.raised.append(raise.flag.rule)
         }
-        for update in diff.updates {
+        for update in changes.diff.updates {
             try CoordinatorStore.updateOpenFlag(update.flagId, finding: update.finding, in: db)
         }
-        for resolve in diff.resolves {
+        for resolve in changes.diff.resolves {
             try CoordinatorStore.resolveFlag(resolve.flagId, at: now, resolution: resolve.resolution,
                                              evidence: resolve.evidence, in: db)
-            try CoordinatorStore.enqueue(resolve.event, in: db)
             outcome.resolved.append(resolve.rule)
         }
-        // A next check that is not in the future would loop; the core promises a future moment.
-        return evaluation.nextCheck.flatMap { $0 > now ? $0 : nil }
+        try CoordinatorStore.enqueue(changes.outbox, in: db)
     }
 
     private func finish(_ outcome: BatchOutcome, started: ContinuousClock.Instant, countEvents: Bool = true) {
@@ -193,10 +237,19 @@ public actor CoordinatorEngine {
     }
 }
 
-/// A person folded in the current batch, with the next time its rules must be looked at again.
-private struct TouchedPerson {
+/// One person's part of a batch: the events to fold, in order, and what folding them gave.
+private struct PersonWork: Sendable {
     var record: PersonRecord
+    var events: [EventEnvelope]
+    var changes: [FlagChanges] = []
     var nextCheck: Date?
+}
+
+/// What one evaluation changed, ready to store: the flag rows to write and the flag events,
+/// already encoded, for the outbox (raises first, then resolutions).
+private struct FlagChanges: Sendable {
+    var diff: FlagDiff
+    var outbox: [CoordinatorStore.OutboxEntry]
 }
 
 /// A bounded map of decoded person records, in two generations: new and looked-up records go

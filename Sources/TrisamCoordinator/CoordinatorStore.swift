@@ -241,10 +241,27 @@ public final class CoordinatorStore: Sendable {
 
     /// Stores a flag event's message (flag events go to `trisam.flags` only, which
     /// ``pendingOutbox(limit:)`` puts back as the topic).
-    static func enqueue(_ envelope: EventEnvelope, in db: Database) throws {
-        for message in try EventPublisher.messages(for: envelope) {
-            try db.cachedStatement(sql: "INSERT INTO flag_outbox(eventId, key, value, headers) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [envelope.id, Data(message.key ?? []), Data(message.value), StoredHeaders.encode(message.headers)])
+    /// A flag event as the outbox stores it, encoded before the write (encoding is pure and can
+    /// run on any thread).
+    struct OutboxEntry: Sendable {
+        var eventId: String
+        var key: Data
+        var value: Data
+        var headers: String
+    }
+
+    /// The outbox entries for a flag event: one per destination topic.
+    static func outboxEntries(for envelope: EventEnvelope) throws -> [OutboxEntry] {
+        try EventPublisher.messages(for: envelope).map { message in
+            OutboxEntry(eventId: envelope.id, key: Data(message.key ?? []), value: Data(message.value),
+                        headers: StoredHeaders.encode(message.headers))
+        }
+    }
+
+    static func enqueue(_ entries: [OutboxEntry], in db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO flag_outbox(eventId, key, value, headers) VALUES (?, ?, ?, ?)")
+        for entry in entries {
+            try statement.execute(arguments: [entry.eventId, entry.key, entry.value, entry.headers])
         }
     }
 
