@@ -5,6 +5,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput and latency.",
-        subcommands: [KafkaBenchCommand.self, AgencyBenchCommand.self, CoordinatorBenchCommand.self, DecodeBenchCommand.self, EngineBenchCommand.self]
+        subcommands: [KafkaBenchCommand.self, AgencyBenchCommand.self, CoordinatorBenchCommand.self, DecodeBenchCommand.self,
+                      EncodeBenchCommand.self, EngineBenchCommand.self]
     )
 }

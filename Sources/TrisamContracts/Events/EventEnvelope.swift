@@ -72,13 +72,20 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     /// The wire form. Refuses an event that violates its contract, so nothing invalid is published.
+    /// The body is what ``encoder()`` writes; flag events, which the coordinator publishes in
+    /// bulk, are written by hand to the same bytes.
     public func encoded() throws(EventContractError) -> EncodedEvent {
         try validate()
-        let body: Data
-        do {
-            body = try Self.encoder().encode(AnyPayload(event.payload))
-        } catch {
-            throw .invalidPayload(PayloadViolation(field: "(body)", reason: "cannot be encoded: \(error)"))
+        let body: [UInt8]
+        switch event {
+        case .flagRaised(let flag): body = flag.jsonBody()
+        case .flagResolved(let flag): body = flag.jsonBody()
+        default:
+            do {
+                body = Array(try Self.encoder().encode(AnyPayload(event.payload)))
+            } catch {
+                throw .invalidPayload(PayloadViolation(field: "(body)", reason: "cannot be encoded: \(error)"))
+            }
         }
         let headers = [
             EventHeader(name: Header.specVersion, string: "1.0"),
@@ -89,7 +96,7 @@ public struct EventEnvelope: Sendable, Equatable {
             EventHeader(name: Header.subject, string: subject.rawValue),
             EventHeader(name: Header.contentType, string: "application/json"),
         ]
-        return EncodedEvent(key: Array(subject.rawValue.utf8), headers: headers, value: Array(body))
+        return EncodedEvent(key: Array(subject.rawValue.utf8), headers: headers, value: body)
     }
 
     /// Decodes and validates a message: headers, key, JSON body against the type's contract

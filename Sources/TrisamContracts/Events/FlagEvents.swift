@@ -88,3 +88,52 @@ public struct FlagResolved: EventPayload {
     public func refusal(of source: EventSource) -> String? { refuseUnlessCoordinator(source, Self.eventType) }
     public func topics(from source: EventSource) -> [String] { [Topic.flags] }
 }
+
+// Flag events are encoded by hand: the coordinator publishes one for every flag it raises or
+// resolves, and JSONEncoder was most of the cost. The members are written in the order of
+// JSONEncoder's `.sortedKeys`; FlagEncodingTests checks the bytes against JSONEncoder, so a field
+// added to either type without being added here fails there.
+
+extension FlagRaised {
+    /// The JSON body: the bytes `EventEnvelope.encoder()` writes for this payload.
+    func jsonBody() -> [UInt8] {
+        var writer = JSONByteWriter(capacity: 128 + title.utf8.count + explanation.utf8.count + flagId.utf8.count
+                                    + rule.utf8.count + evidence.count * 24)
+        writer.beginObject()
+        writer.key("agencies")
+        writer.strings(agencies.lazy.map(\.rawValue))
+        writer.key("evidence")
+        writer.strings(evidence)
+        writer.key("explanation")
+        writer.string(explanation)
+        writer.key("flagId")
+        writer.string(flagId)
+        writer.key("rule")
+        writer.string(rule)
+        writer.key("severity")
+        writer.string(severity.rawValue)
+        writer.key("title")
+        writer.string(title)
+        writer.endObject()
+        return writer.bytes
+    }
+}
+
+extension FlagResolved {
+    /// The JSON body: the bytes `EventEnvelope.encoder()` writes for this payload.
+    func jsonBody() -> [UInt8] {
+        var writer = JSONByteWriter(capacity: 96 + resolution.utf8.count + flagId.utf8.count + rule.utf8.count
+                                    + evidence.count * 24)
+        writer.beginObject()
+        writer.key("evidence")
+        writer.strings(evidence)
+        writer.key("flagId")
+        writer.string(flagId)
+        writer.key("resolution")
+        writer.string(resolution)
+        writer.key("rule")
+        writer.string(rule)
+        writer.endObject()
+        return writer.bytes
+    }
+}

@@ -74,15 +74,49 @@ public enum Check {
 
     /// Free text: not blank, at most ``maxTextLength`` characters, and no personnummer in it.
     public static func text(_ value: String, _ field: String, maxLength: Int = maxTextLength) throws(PayloadViolation) {
-        if value.allSatisfy(\.isWhitespace) {
+        if isBlank(value) {
             throw PayloadViolation(field: field, reason: "must not be empty")
         }
-        if value.count > maxLength {
-            throw PayloadViolation(field: field, reason: "must be at most \(maxLength) characters, got \(value.count)")
+        if let length = length(of: value, over: maxLength) {
+            throw PayloadViolation(field: field, reason: "must be at most \(maxLength) characters, got \(length)")
         }
         if containsIdentityNumber(value) {
             throw PayloadViolation(field: field, reason: "must not contain a personnummer or samordningsnummer; persons are identified by clientRef only")
         }
+    }
+
+    /// Whether every character of `value` is whitespace (so also when it is empty): what
+    /// `value.allSatisfy(\.isWhitespace)` says, read from the UTF-8 bytes where they settle it.
+    static func isBlank(_ value: String) -> Bool {
+        for byte in value.utf8 {
+            switch byte {
+            case 0x09...0x0D, 0x20:
+                continue
+            case ..<0x80:
+                // ASCII other than whitespace, after nothing but ASCII whitespace, starts a
+                // character of its own (no grapheme rule joins it to a space or a control), and
+                // that character is not whitespace.
+                return false
+            default:
+                // Beyond ASCII, whitespace is a matter of Unicode: U+00A0 and U+2003 are
+                // whitespace, and so is a space with a combining mark after it (one character).
+                return value.allSatisfy(\.isWhitespace)
+            }
+        }
+        return true
+    }
+
+    /// The number of characters of `value` if it is more than `maxLength`, else nil. Characters
+    /// (grapheme clusters) are counted only when cheaper bounds leave it open: no string has more
+    /// characters than Unicode scalars, nor more scalars than UTF-8 bytes.
+    static func length(of value: String, over maxLength: Int) -> Int? {
+        let utf8 = value.utf8
+        if utf8.count <= maxLength { return nil }
+        var scalars = 0
+        for byte in utf8 where byte & 0xC0 != 0x80 { scalars += 1 }  // bytes that start a scalar
+        if scalars <= maxLength { return nil }
+        let count = value.count
+        return count > maxLength ? count : nil
     }
 
     /// A name or label: like ``text(_:_:maxLength:)`` with ``maxNameLength``.
@@ -140,41 +174,47 @@ public enum Check {
     /// four digits) whose last digit is a valid Luhn check digit: a personnummer or
     /// samordningsnummer that must not travel on the bus.
     public static func containsIdentityNumber(_ text: String) -> Bool {
-        var digits: [UInt8] = []
-        var run: [UInt8] = []  // raw bytes of the current candidate including separator
-        func check() -> Bool {
-            defer { digits.removeAll(keepingCapacity: true); run.removeAll(keepingCapacity: true) }
-            let tail: ArraySlice<UInt8>
-            switch digits.count {
-            case 10: tail = digits[0...]
-            case 12: tail = digits[2...]
-            default: return false
-            }
-            if let separator = run.firstIndex(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }),
-               run.count - separator - 1 != 4 { return false }
-            let month = Int(tail[tail.startIndex + 2]) * 10 + Int(tail[tail.startIndex + 3])
-            let day = Int(tail[tail.startIndex + 4]) * 10 + Int(tail[tail.startIndex + 5])
-            guard (1...12).contains(month), (1...31).contains(day) || (61...91).contains(day) else { return false }
-            return luhnValid(tail)
-        }
+        // The candidate: a run of digits with at most one separator, which follows a digit.
+        var digitCount = 0
+        var lastTen: UInt64 = 0  // the candidate's last ten digits, four bits each, the last one lowest
+        var separated = false
+        var digitsAfterSeparator = 0
         for byte in text.utf8 {
-            if byte >= 48 && byte <= 57 {
-                digits.append(byte - 48)
-                run.append(byte)
-            } else if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")) && !digits.isEmpty
-                        && !run.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }) {
-                run.append(byte)
-            } else {
-                if check() { return true }
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                digitCount += 1
+                lastTen = (lastTen << 4 | UInt64(digit)) & 0xFF_FFFF_FFFF
+                if separated { digitsAfterSeparator += 1 }
+            } else if digitCount > 0 {
+                if !separated && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")) {
+                    separated = true
+                    continue
+                }
+                if isIdentityNumber(digitCount: digitCount, lastTen: lastTen, separated: separated,
+                                    digitsAfterSeparator: digitsAfterSeparator) { return true }
+                digitCount = 0
+                lastTen = 0
+                separated = false
+                digitsAfterSeparator = 0
             }
         }
-        return check()
+        return isIdentityNumber(digitCount: digitCount, lastTen: lastTen, separated: separated,
+                                digitsAfterSeparator: digitsAfterSeparator)
     }
 
-    static func luhnValid(_ digits: ArraySlice<UInt8>) -> Bool {
+    /// Whether a candidate of `digitCount` digits ending in `lastTen` (see
+    /// ``containsIdentityNumber(_:)``) is an identity number: 10 or 12 digits, exactly four of
+    /// them after the separator if there is one, a month and a day of the month (61–91 for a
+    /// samordningsnummer) where a personnummer has them, and a valid Luhn check digit.
+    private static func isIdentityNumber(digitCount: Int, lastTen: UInt64, separated: Bool, digitsAfterSeparator: Int) -> Bool {
+        guard digitCount == 10 || digitCount == 12, !separated || digitsAfterSeparator == 4 else { return false }
+        func digit(_ index: Int) -> Int { Int(truncatingIfNeeded: (lastTen >> UInt64(4 * (9 - index))) & 0xF) }
+        let month = digit(2) * 10 + digit(3)
+        let day = digit(4) * 10 + digit(5)
+        guard (1...12).contains(month), (1...31).contains(day) || (61...91).contains(day) else { return false }
         var sum = 0
-        for (index, digit) in digits.enumerated() {
-            var value = Int(digit)
+        for index in 0..<10 {
+            var value = digit(index)
             if index % 2 == 0 { value *= 2; if value > 9 { value -= 9 } }
             sum += value
         }
