@@ -113,7 +113,7 @@ public actor CoordinatorEngine {
             try Self.foldAll(&people, rules: rules, now: now)
             for person in people {
                 for changes in person.changes { try store(changes, now: now, outcome: &outcome, in: db) }
-                try CoordinatorStore.savePerson(person.record, nextCheck: person.nextCheck, in: db)
+                try CoordinatorStore.savePerson(person.stored!, in: db)
             }
             if sequence != timelineSequence { try CoordinatorStore.storeTimelineSequence(sequence, in: db) }
             try CoordinatorStore.storeOffsets(offsets, in: db)
@@ -159,6 +159,7 @@ public actor CoordinatorEngine {
             if let changes { person.changes.append(changes) }
             person.nextCheck = nextCheck
         }
+        person.stored = CoordinatorStore.StoredPerson(person.record, nextCheck: person.nextCheck)
     }
 
     /// Re-evaluates every person whose time-dependent rules are due at the clock's current time.
@@ -243,6 +244,8 @@ private struct PersonWork: Sendable {
     var events: [EventEnvelope]
     var changes: [FlagChanges] = []
     var nextCheck: Date?
+    /// The person encoded for the store, once folded.
+    var stored: CoordinatorStore.StoredPerson?
 }
 
 /// What one evaluation changed, ready to store: the flag rows to write and the flag events,

@@ -176,12 +176,31 @@ public final class CoordinatorStore: Sendable {
         return PersonRecord(state: state, flags: flags)
     }
 
+    /// A person as the store keeps it, encoded before the write (encoding is pure and can run on
+    /// any thread).
+    struct StoredPerson: Sendable {
+        var clientRef: String
+        var state: Data
+        var flags: Data
+        var nextCheck: Date?
+
+        init(_ record: PersonRecord, nextCheck: Date?) {
+            clientRef = record.state.clientRef.rawValue
+            state = Data(record.state.binaryEncoded())
+            flags = Data(record.flags.binaryEncoded())
+            self.nextCheck = nextCheck
+        }
+    }
+
     static func savePerson(_ record: PersonRecord, nextCheck: Date?, in db: Database) throws {
+        try savePerson(StoredPerson(record, nextCheck: nextCheck), in: db)
+    }
+
+    static func savePerson(_ person: StoredPerson, in db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, ?)
             ON CONFLICT(clientRef) DO UPDATE SET state = excluded.state, flags = excluded.flags, nextCheck = excluded.nextCheck
-            """).execute(arguments: [record.state.clientRef.rawValue, Data(record.state.binaryEncoded()),
-                                     Data(record.flags.binaryEncoded()), nextCheck?.timeIntervalSince1970])
+            """).execute(arguments: [person.clientRef, person.state, person.flags, person.nextCheck?.timeIntervalSince1970])
     }
 
     /// The number of the latest timeline entry (0 for none); entries are numbered in arrival order.
