@@ -9,10 +9,13 @@ import TrisamTestSupport
 
 /// One agency's service in process, on a temporary store, without Kafka: the outbox rows it
 /// writes are handed to the other side's `receive` the way the bus would deliver them.
-private struct Side {
+private final class Side {
     let service: AgencyService
     let staff: Staff
     let directory: URL
+
+    /// The temporary store goes with the side (SQLite keeps working on an unlinked file).
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     init(_ agency: Agency, today: LocalDate = LocalDate("2026-11-24")!) throws {
         directory = try temporaryDirectory()

@@ -8,13 +8,17 @@ import TrisamTestSupport
 
 /// One agency's SIP service in process on a temporary store, with a fixed clock; outbox rows
 /// are handed to the other side's `receive` the way the bus would deliver them.
-private struct SipSide {
+private final class SipSide {
     let base: AgencyService
     let sip: SipService
     let staff: Staff
+    let directory: URL
+
+    /// The temporary store goes with the side (SQLite keeps working on an unlinked file).
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     init(_ agency: Agency, now: Date) throws {
-        let directory = try temporaryDirectory()
+        directory = try temporaryDirectory()
         let store = try AgencyStore(path: directory.appendingPathComponent("agency.sqlite").path, agency: agency)
         base = AgencyService(agency: agency, store: store, pseudonymizer: .development, signal: OutboxSignal(),
                              logger: testLogger("agency"), today: { DateRules.swedishToday(now) })
