@@ -134,11 +134,14 @@ public actor CoordinatorEngine {
             return
         }
         let failure = Mutex<(any Error)?>(nil)
+        // More slices than cores: a core that is busy elsewhere (the reader decodes beside us)
+        // takes fewer of them instead of holding up the batch.
+        let slices = workers * 8
         people.withUnsafeMutableBufferPointer { buffer in
-            // Each worker changes its own elements (every `workers`-th one) and nothing else.
+            // Each slice changes its own elements (every `slices`-th one) and nothing else.
             nonisolated(unsafe) let buffer = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker, to: buffer.count, by: workers) {
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                for index in stride(from: slice, to: buffer.count, by: slices) {
                     do { try fold(&buffer[index], rules: rules, now: now) } catch {
                         failure.withLock { $0 = $0 ?? error }
                         return
