@@ -64,7 +64,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         let mix = EventMix(seed: 7)
         let runner = BenchCoordinatorProcess(bootstrap: cluster.bootstrapServers, store: store, directory: directory, cache: cache)
 
-        printLine("trisam bench coordinator: \(persons) people, \(partitions) partitions per topic, release=\(isRelease)")
+        printLine("trisam bench coordinator: \(persons) people, \(partitions) partitions per topic, release=\(isReleaseBuild)")
 
         // 1. Baseline memory: a coordinator on an empty store, idle.
         try await runner.start()
@@ -223,14 +223,6 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         listening.cancel()
         await listener.close()
         return latencies.withLock { $0 }
-    }
-
-    private var isRelease: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
     }
 }
 

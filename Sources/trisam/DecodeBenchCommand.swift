@@ -33,7 +33,7 @@ struct DecodeBenchCommand: ParsableCommand {
         let events = (0..<persons).flatMap { mix.history(of: $0) }
         let messages = try events.map { try $0.encoded() }
         let bytes = messages.reduce(0) { $0 + $1.value.count }
-        printLine("trisam bench decode: \(messages.count) events of \(persons) people, \(bytes / messages.count) bytes of JSON on average, release=\(isRelease)")
+        printLine("trisam bench decode: \(messages.count) events of \(persons) people, \(bytes / messages.count) bytes of JSON on average, release=\(isReleaseBuild)")
 
         // One untimed pass, which also checks that every message decodes to what was encoded.
         for (event, message) in zip(events, messages) {
@@ -56,13 +56,5 @@ struct DecodeBenchCommand: ParsableCommand {
         }
         let median = perEvent.sorted()[perEvent.count / 2]
         printLine(String(format: "median: %.0f ns/event (%.0f events/s on one core)", median, 1e9 / median))
-    }
-
-    private var isRelease: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
     }
 }

@@ -45,7 +45,7 @@ struct EncodeBenchCommand: ParsableCommand {
         }
         let bytes = try raised.reduce(0) { $0 + (try $1.encoded().value.count) }
         printLine("trisam bench encode: \(events) FlagRaised and \(events) FlagResolved events, \(evidence) evidence ids each, "
-                  + "\(bytes / events) bytes of FlagRaised JSON on average, release=\(isRelease)")
+                  + "\(bytes / events) bytes of FlagRaised JSON on average, release=\(isReleaseBuild)")
 
         // One untimed pass, which also checks that every body is what JSONEncoder writes.
         for envelope in raised + resolved {
@@ -116,13 +116,5 @@ struct EncodeBenchCommand: ParsableCommand {
             return EventEnvelope(id: "\(flagId):\(resolved ? "resolved" : "raised")", source: .coordinator,
                                  time: time.addingTimeInterval(Double(index)), subject: mix.clientRef(index), event: event)
         }
-    }
-
-    private var isRelease: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
     }
 }

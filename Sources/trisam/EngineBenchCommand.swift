@@ -78,7 +78,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let logger = Logger(label: "trisam.bench.engine")
         let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
                                            cacheCapacity: cache, logger: logger)
-        printLine("trisam bench engine: \(events.count) events of \(persons) people, batches of \(batch), release=\(isRelease)")
+        printLine("trisam bench engine: \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
 
         let checkpointer = Task { try await WALCheckpointer(path: path, logger: logger).run() }
         defer { checkpointer.cancel() }
@@ -109,13 +109,5 @@ struct EngineBenchCommand: AsyncParsableCommand {
         var spec = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    private var isRelease: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
     }
 }

@@ -4,3 +4,12 @@ import Foundation
 func printLine(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
+
+/// Whether this is a release build (benchmarks print it: debug figures mean little).
+var isReleaseBuild: Bool {
+    #if DEBUG
+    false
+    #else
+    true
+    #endif
+}
