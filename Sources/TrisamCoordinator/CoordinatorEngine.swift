@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
 import GRDB
-import Synchronization
 import Logging
+import Synchronization
 import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamKafka
@@ -128,7 +128,7 @@ public actor CoordinatorEngine {
     /// Folds every person's events, spread over the cores when there are enough people to be
     /// worth it. People are independent, so the result is the same as folding them in order.
     private static func foldAll(_ people: inout [PersonWork], rules: GapRules, now: Date) throws {
-        let workers = people.count >= 64 ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1
+        let workers = people.count >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
         if workers <= 1 {
             for index in people.indices { try fold(&people[index], rules: rules, now: now) }
             return
