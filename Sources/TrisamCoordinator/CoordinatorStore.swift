@@ -527,8 +527,11 @@ public struct FlagRow: Sendable, Equatable {
 
     /// `,af,fk,`: searchable with instr().
     static func encodeAgencies(_ agencies: [Agency]) -> String { "," + agencies.map(\.rawValue).joined(separator: ",") + "," }
+    /// A JSON array of strings (flag evidence).
     static func encodeList(_ list: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+        var writer = JSONByteWriter(capacity: 2 + 40 * list.count)
+        writer.strings(list)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
 

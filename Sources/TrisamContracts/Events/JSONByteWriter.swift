@@ -1,6 +1,7 @@
 /// Writes JSON text into a byte array, producing the bytes `EventEnvelope.encoder()` (Foundation's
 /// `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes`) produces for the same values.
-/// For payloads on a hot path that are worth encoding by hand.
+/// For payloads on a hot path that are worth encoding by hand, and for the JSON the stores keep
+/// (outbox headers, flag evidence), so that the package escapes JSON strings in one place.
 ///
 /// The writer writes what it is told, in the order it is told, without whitespace. It neither
 /// sorts nor checks keys: a caller reproducing `.sortedKeys` writes the members of an object in
@@ -11,46 +12,46 @@
 /// backslash; U+0008, U+0009, U+000A, U+000C and U+000D as `\b`, `\t`, `\n`, `\f` and `\r`; the
 /// other characters below U+0020 as `\u00xx` with lowercase hexadecimal digits; everything else,
 /// including `/`, U+007F, U+2028, U+2029 and all non-ASCII characters, as its UTF-8 bytes.
-struct JSONByteWriter {
+package struct JSONByteWriter {
     /// The JSON text written so far, UTF-8.
-    private(set) var bytes: [UInt8]
+    package private(set) var bytes: [UInt8]
     /// Whether the next member or element follows another one in the same object or array.
     private var needsComma = false
 
     /// An empty writer with room for `capacity` bytes before it grows.
-    init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     /// Opens an object: at the top level, as a member's value or as an array element.
-    mutating func beginObject() {
+    package mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     /// Closes the innermost open object.
-    mutating func endObject() {
+    package mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// Opens an array: at the top level, as a member's value or as an array element.
-    mutating func beginArray() {
+    package mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
     /// Closes the innermost open array.
-    mutating func endArray() {
+    package mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Writes the name of the next member of the open object; its value is written next.
-    mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
         bytes.append(UInt8(ascii: ":"))
@@ -58,14 +59,14 @@ struct JSONByteWriter {
     }
 
     /// Writes a string value.
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         separate()
         appendQuoted(value)
         needsComma = true
     }
 
     /// Writes an array of strings.
-    mutating func strings(_ values: some Sequence<String>) {
+    package mutating func strings(_ values: some Sequence<String>) {
         beginArray()
         for value in values { string(value) }
         endArray()
