@@ -169,11 +169,10 @@ public final class CoordinatorStore: Sendable {
     // MARK: persons
 
     static func loadPerson(_ clientRef: ClientRef, in db: Database) throws -> PersonRecord? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, flags FROM person WHERE clientRef = ?"),
-                                         arguments: [clientRef.rawValue]) else { return nil }
-        let state = try PersonState(binary: Array(row["state"] as Data))
-        let flags = try PersonFlags(stored: Array(row["flags"] as Data))
-        return PersonRecord(state: state, flags: flags)
+        let statement = try BoundStatement("SELECT state, flags FROM person WHERE clientRef = ?", in: db)
+        try statement.bind(1, clientRef.rawValue)
+        guard let (state, flags) = try statement.firstRow({ ($0.bytes(0), $0.bytes(1)) }) else { return nil }
+        return PersonRecord(state: try PersonState(binary: state), flags: try PersonFlags(stored: flags))
     }
 
     /// A person as the store keeps it, encoded before the write (encoding is pure and can run on
@@ -197,10 +196,15 @@ public final class CoordinatorStore: Sendable {
     }
 
     static func savePerson(_ person: StoredPerson, in db: Database) throws {
-        try db.cachedStatement(sql: """
+        let statement = try BoundStatement("""
             INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, ?)
             ON CONFLICT(clientRef) DO UPDATE SET state = excluded.state, flags = excluded.flags, nextCheck = excluded.nextCheck
-            """).execute(arguments: [person.clientRef, person.state, person.flags, person.nextCheck?.timeIntervalSince1970])
+            """, in: db)
+        try statement.bind(1, person.clientRef)
+        try statement.bind(2, person.state)
+        try statement.bind(3, person.flags)
+        try statement.bind(4, person.nextCheck?.timeIntervalSince1970)
+        try statement.run()
     }
 
     /// The number of the latest timeline entry (0 for none); entries are numbered in arrival order.
@@ -218,12 +222,17 @@ public final class CoordinatorStore: Sendable {
     /// Adds the event to its person's timeline as entry `seq`; false if the person's timeline
     /// already has this event id (a duplicate, which must not be folded again).
     static func appendTimeline(_ envelope: EventEnvelope, seq: Int64, in db: Database) throws -> Bool {
-        try db.cachedStatement(sql: """
+        let statement = try BoundStatement("""
             INSERT OR IGNORE INTO timeline(clientRef, eventId, seq, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [envelope.subject.rawValue, envelope.id, seq, envelope.type.rawValue,
-                                     envelope.source.uri, envelope.time.timeIntervalSince1970,
-                                     TimelineSummary.text(for: envelope)])
-        return db.changesCount > 0
+            """, in: db)
+        try statement.bind(1, envelope.subject.rawValue)
+        try statement.bind(2, envelope.id)
+        try statement.bind(3, seq)
+        try statement.bind(4, envelope.type.rawValue)
+        try statement.bind(5, envelope.source.uri)
+        try statement.bind(6, envelope.time.timeIntervalSince1970)
+        try statement.bind(7, TimelineSummary.text(for: envelope))
+        return try statement.run() > 0
     }
 
     /// The persons whose time-dependent rules must be re-evaluated at `now`.
