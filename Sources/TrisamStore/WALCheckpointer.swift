@@ -46,7 +46,9 @@ public struct WALCheckpointer: Service {
             try? await Task.sleep(for: interval)
             await checkpoint(connection)
         }
-        await checkpoint(connection)
+        // The task may be cancelled by now, and GRDB's asynchronous access refuses to start in a
+        // cancelled task; this last, short checkpoint runs synchronously instead.
+        checkpointNow(connection)
     }
 
     /// One passive checkpoint; returns the log's size in pages, or nil if it did not run.
@@ -56,12 +58,28 @@ public struct WALCheckpointer: Service {
             return try await connection.writeWithoutTransaction { db in
                 try db.checkpoint(.passive).walFrameCount
             }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-            // Another checkpoint held the lock; the next round tries again.
-            return nil
         } catch {
-            logger.warning("WAL checkpoint failed: \(error)")
+            report(error)
             return nil
+        }
+    }
+
+    private func checkpointNow(_ connection: DatabaseQueue) {
+        do {
+            try connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        } catch {
+            report(error)
+        }
+    }
+
+    private func report(_ error: any Error) {
+        switch error {
+        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY:
+            break // another checkpoint held the lock; the next round tries again
+        case is CancellationError:
+            break // stopping; the last checkpoint runs synchronously
+        default:
+            logger.warning("WAL checkpoint failed: \(error)")
         }
     }
 }
