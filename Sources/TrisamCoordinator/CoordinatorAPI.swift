@@ -35,6 +35,24 @@ struct BearerAuthentication: RouterMiddleware {
     }
 }
 
+/// Answers a request with a wrong method on an existing path with 405 and an `Allow` header
+/// listing the methods the path takes, instead of the router's bare 404.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The router's routes, set once they are all added (this middleware is added first).
+    let allowed: AllowedMethodsBox
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let methods = allowed.methods(for: request.uri.path)
+            guard !methods.isEmpty, !methods.contains(request.method.rawValue) else { throw error }
+            throw HTTPError(.methodNotAllowed, headers: [.allow: methods.joined(separator: ", ")],
+                            message: "method \(request.method.rawValue) is not allowed here; allowed: \(methods.joined(separator: ", "))")
+        }
+    }
+}
+
 /// The coordinator's HTTP API (JSON): open flags, one person, counts, the rule catalogue,
 /// metrics and health. `/health` and `/metrics` are open; everything else needs a bearer token.
 public struct CoordinatorAPI: Sendable {
@@ -44,6 +62,7 @@ public struct CoordinatorAPI: Sendable {
     let clock: CoordinatorClock
     let metrics: CoordinatorMetrics
     let tokens: AccessTokens
+    private let allowedMethods = AllowedMethodsBox()
 
     public init(store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules, clock: CoordinatorClock,
                 metrics: CoordinatorMetrics, tokens: AccessTokens) {
@@ -55,9 +74,11 @@ public struct CoordinatorAPI: Sendable {
         self.tokens = tokens
     }
 
-    /// The router with every route.
+    /// The router with every route. Once routes are added elsewhere too (the dashboard), call
+    /// ``allowMethods(of:)`` so a wrong method on them is answered with 405 as well.
     public func router() -> Router<CoordinatorRequestContext> {
         let router = Router(context: CoordinatorRequestContext.self)
+        router.add(middleware: MethodNotAllowedMiddleware(allowed: allowedMethods))
         router.get("/health") { _, _ in
             let stats = try store.statistics()
             return try json(["status": "ok", "persons": stats.persons, "eventsSeen": stats.eventsSeen,
@@ -111,7 +132,13 @@ public struct CoordinatorAPI: Sendable {
             return try json(["now": Timestamp.format(clock.now()), "raised": outcome.raised.count,
                              "resolved": outcome.resolved.count] as [String: Any])
         }
+        allowMethods(of: router)
         return router
+    }
+
+    /// Records the router's routes for the 405 answer (call again after adding routes).
+    public func allowMethods(of router: Router<CoordinatorRequestContext>) {
+        allowedMethods.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
     }
 
     private func listFlags(_ request: Request) throws -> Response {

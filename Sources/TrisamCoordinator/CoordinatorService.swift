@@ -110,6 +110,7 @@ public struct CoordinatorService: Service {
         let router = api.router()
         try configuration.extraRoutes?(router, CoordinatorParts(store: store, rules: rules, clock: configuration.clock,
                                                             tokens: configuration.tokens))
+        api.allowMethods(of: router)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-coordinator"),

@@ -51,6 +51,13 @@ struct CoordinatorProcessTests {
             let badAudit = try await harness.client.get("/audit?limit=0")
             #expect(badAudit.status == 400 && badAudit.text.contains("limit"))
             #expect(try await harness.client.get("/persons/nothex").status == 400)
+            // A wrong method on an existing path is 405 with the allowed ones; an unknown path 404.
+            let wrongMethod = try await harness.client.request("DELETE", "/persons/\(ref.rawValue)")
+            #expect(wrongMethod.status == 405 && wrongMethod.headers["allow"] == "GET", "\(wrongMethod.status) \(wrongMethod.headers)")
+            let postFlags = try await harness.client.request("POST", "/flags", body: Data("{}".utf8))
+            #expect(postFlags.status == 405 && postFlags.headers["allow"] == "GET")
+            #expect(try await harness.client.request("GET", "/admin/clock").headers["allow"] == "POST")
+            #expect(try await harness.client.get("/no-such-endpoint").status == 404)
             let unknown = try await harness.client.get("/flags?severity=urgent")
             #expect(unknown.status == 400 && unknown.text.contains("severity"))
 

@@ -36,9 +36,13 @@ public struct AllowedMethods: Sendable, Equatable {
 }
 
 /// Holds the route table once the router is built (the error middleware is added first).
-final class AllowedMethodsBox: Sendable {
+public final class AllowedMethodsBox: Sendable {
     private let value = Mutex(AllowedMethods([]))
 
-    func set(_ table: AllowedMethods) { value.withLock { $0 = table } }
-    func methods(for path: String) -> [String] { value.withLock { $0.methods(for: path) } }
+    public init() {}
+
+    /// Sets the table, once every route is added.
+    public func set(_ table: AllowedMethods) { value.withLock { $0 = table } }
+    /// The methods routes matching `path` answer, sorted; empty when no route has this path.
+    public func methods(for path: String) -> [String] { value.withLock { $0.methods(for: path) } }
 }
