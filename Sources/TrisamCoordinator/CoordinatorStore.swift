@@ -184,9 +184,14 @@ public final class CoordinatorStore: Sendable {
         var nextCheck: Date?
 
         init(_ record: PersonRecord, nextCheck: Date?) {
-            clientRef = record.state.clientRef.rawValue
-            state = Data(record.state.binaryEncoded())
-            flags = Data(record.flags.binaryEncoded())
+            self.init(clientRef: record.state.clientRef.rawValue, state: Data(record.state.binaryEncoded()),
+                      flags: Data(record.flags.binaryEncoded()), nextCheck: nextCheck)
+        }
+
+        init(clientRef: String, state: Data, flags: Data, nextCheck: Date?) {
+            self.clientRef = clientRef
+            self.state = state
+            self.flags = flags
             self.nextCheck = nextCheck
         }
     }

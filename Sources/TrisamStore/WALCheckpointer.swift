@@ -44,11 +44,13 @@ public struct WALCheckpointer: Service {
         // Runs until graceful shutdown; a last checkpoint leaves a short log behind.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
             await checkpoint(connection)
         }
-        // The task may be cancelled by now, and GRDB's asynchronous access refuses to start in a
-        // cancelled task; this last, short checkpoint runs synchronously instead.
-        checkpointNow(connection)
+        // GRDB refuses (or interrupts) an access in a cancelled task, so the last checkpoint runs
+        // in a task of its own.
+        let checkpointer = self
+        await Task.detached { await checkpointer.checkpoint(connection) }.value
     }
 
     /// One passive checkpoint; returns the log's size in pages, or nil if it did not run.
@@ -64,20 +66,14 @@ public struct WALCheckpointer: Service {
         }
     }
 
-    private func checkpointNow(_ connection: DatabaseQueue) {
-        do {
-            try connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-        } catch {
-            report(error)
-        }
-    }
-
     private func report(_ error: any Error) {
         switch error {
         case let error as DatabaseError where error.resultCode == .SQLITE_BUSY:
             break // another checkpoint held the lock; the next round tries again
         case is CancellationError:
-            break // stopping; the last checkpoint runs synchronously
+            break // stopping; the last checkpoint runs in a task of its own
+        case let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && Task.isCancelled:
+            break // stopping while a round ran
         default:
             logger.warning("WAL checkpoint failed: \(error)")
         }

@@ -39,6 +39,13 @@ struct EngineBenchCommand: AsyncParsableCommand {
     @Option(help: "Person states kept decoded in memory (the coordinator's --cache).")
     var cache: Int = 10_000
 
+    @Flag(help: """
+        Run only the store's least SQLite work on the same events (timeline entries, a read and \
+        a write of each person concerned, offsets; no folding, rules or flags): the floor the \
+        store design sets on this machine.
+        """)
+    var floor = false
+
     func validate() throws {
         guard persons >= 1 else { throw ValidationError("--persons must be at least 1, got \(persons)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
@@ -78,7 +85,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let logger = Logger(label: "trisam.bench.engine")
         let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
                                            cacheCapacity: cache, logger: logger)
-        printLine("trisam bench engine: \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
+        printLine("trisam bench engine\(floor ? " --floor" : ""): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
 
         let checkpointer = Task { try await WALCheckpointer(path: path, logger: logger).run() }
         defer { checkpointer.cancel() }
@@ -86,8 +93,14 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         var raised = 0
         var resolved = 0
+        var storeFloor = try StoreFloor(store: store)
         for first in stride(from: 0, to: events.count, by: batch) {
-            let outcome = try await engine.process(Array(events[first..<min(first + batch, events.count)]))
+            let slice = Array(events[first..<min(first + batch, events.count)])
+            if floor {
+                try storeFloor.process(slice)
+                continue
+            }
+            let outcome = try await engine.process(slice)
             raised += outcome.raised.count
             resolved += outcome.resolved.count
         }
@@ -98,7 +111,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
         guard statistics.eventsSeen == events.count else {
             throw ValidationError("the store saw \(statistics.eventsSeen) of \(events.count) events")
         }
-        printLine("flags raised \(raised), resolved \(resolved); \(statistics.persons) people stored")
+        printLine(floor ? "store work only; \(statistics.persons) people stored"
+                        : "flags raised \(raised), resolved \(resolved); \(statistics.persons) people stored")
         printLine(String(format: "wall: %.2f s = %.1f µs per event (%.0f events/s)", seconds, seconds * 1e6 / Double(events.count),
                          Double(events.count) / seconds))
         printLine(String(format: "process CPU: %.2f s = %.1f µs per event (all threads, checkpoints included)",
