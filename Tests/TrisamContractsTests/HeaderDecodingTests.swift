@@ -27,7 +27,7 @@ struct HeaderDecodingTests {
         }
         guard let time = attributes["ce_time"] else { return .missingHeader("ce_time") }
         guard Timestamp.parse(time) != nil else {
-            return .invalidHeader(name: "ce_time", reason: "must be an RFC 3339 date-time such as 2026-11-24T09:30:00.000Z")
+            return .invalidHeader(name: "ce_time", reason: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00.000Z")
         }
         guard let subject = attributes["ce_subject"] else { return .missingHeader("ce_subject") }
         guard let ref = ClientRef(rawValue: subject) else {

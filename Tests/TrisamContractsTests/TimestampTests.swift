@@ -2,20 +2,90 @@ import Foundation
 import Testing
 @testable import TrisamContracts
 
-/// `Timestamp.parse` reads the common RFC 3339 form by hand; what it accepts, and the `Date`
-/// each text gives, are exactly those of `Date.ISO8601FormatStyle` as used before.
+/// `Timestamp.parse` reads RFC 3339 by hand. Where `Date.ISO8601FormatStyle` (the reader used
+/// before) accepts a text that names an existing moment, both give the same `Date` to the bit;
+/// a day or time of day that does not exist, which Foundation rolls over into another moment,
+/// is refused.
 @Suite("Timestamps")
 struct TimestampTests {
-    /// Fails unless `Timestamp.parse` and Foundation agree to the bit on `text`.
+    /// Foundation's reading, the reference.
+    static func foundation(_ text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// The fields as written, when `text` has the shape `YYYY-MM-DDTHH:MM:SS…`.
+    static func writtenFields(_ text: String) -> [Int]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 19 else { return nil }
+        var fields: [Int] = []
+        for (start, count) in [(0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2)] {
+            guard let value = Int(String(decoding: bytes[start..<(start + count)], as: UTF8.self)),
+                  bytes[start..<(start + count)].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            fields.append(value)
+        }
+        return fields
+    }
+
+    /// Whether `text` has RFC 3339's shape, zone included (`Z`, `z` or `±HH:MM` under 18 hours),
+    /// whatever its field values.
+    static func hasRFC3339Shape(_ text: String) -> Bool {
+        guard let match = text.wholeMatch(of: #/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|z|[+-]([0-9]{2}):([0-9]{2}))/#)
+        else { return false }
+        if let hours = match.3, let minutes = match.4 { return Int(hours)! < 18 && Int(minutes)! < 60 }
+        return true
+    }
+
+    /// Fails unless `Timestamp.parse` agrees with Foundation on `text`: the same `Date` to the bit
+    /// where both accept; where only Foundation accepts, the text must not be RFC 3339 (another
+    /// zone form such as `+0100` or `UTC`, a five-digit year), or its fields as written must name
+    /// a moment that does not exist (Foundation rolled it over), or lie before 1600. Where only
+    /// ours accepts, the text has more than nine fraction digits (Foundation reads at most nine).
     static func checkAgreement(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let ours = Timestamp.parse(text)?.timeIntervalSinceReferenceDate
-        let foundation = Timestamp.parseWithFoundation(text)?.timeIntervalSinceReferenceDate
-        #expect(ours?.bitPattern == foundation?.bitPattern, "\(text): \(ours.map { "\($0)" } ?? "nil") vs \(foundation.map { "\($0)" } ?? "nil")",
-                sourceLocation: sourceLocation)
+        let ours = Timestamp.parse(text)
+        let reference = foundation(text)
+        switch (ours, reference) {
+        case let (ours?, reference?):
+            #expect(ours.timeIntervalSinceReferenceDate.bitPattern == reference.timeIntervalSinceReferenceDate.bitPattern,
+                    "\(text): \(ours.timeIntervalSinceReferenceDate) vs \(reference.timeIntervalSinceReferenceDate)",
+                    sourceLocation: sourceLocation)
+        case (nil, _?):
+            guard hasRFC3339Shape(text) else { return } // not RFC 3339: refused on purpose
+            guard let fields = writtenFields(text) else {
+                Issue.record("\(text): refused, but Foundation reads it", sourceLocation: sourceLocation)
+                return
+            }
+            let (year, month, day, hour, minute, second) = (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5])
+            let days = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            let exists = (1...12).contains(month) && day >= 1 && day <= days[month - 1] && hour <= 23 && minute <= 59 && second <= 59
+            #expect(!exists || year < 1600, "\(text): refused, but it names an existing moment", sourceLocation: sourceLocation)
+        case (_?, nil):
+            let fraction = text.split(separator: ".").dropFirst().first?.prefix { $0.isASCII && $0.isNumber } ?? ""
+            #expect(fraction.count > 9, "\(text): read, but Foundation refuses it", sourceLocation: sourceLocation)
+        case (nil, nil):
+            break
+        }
+    }
+
+    @Test("days and times of day that do not exist, and zones RFC 3339 does not have, are refused", arguments: [
+        "2026-02-29T12:00:00Z", "2026-02-30T12:00:00Z", "2100-02-29T12:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z",
+        "2026-00-10T00:00:00Z", "2026-11-00T00:00:00Z", "2026-11-32T00:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24T23:60:00Z",
+        "2026-11-24T23:59:60Z", "2026-11-24T09:30:00+18:00", "2026-11-24T09:30:00+01:60", "2026-11-24T09:30:00+0100",
+        "2026-11-24T09:30:00UTC", "2026-11-24T09:30:00GMT+01:00", "12026-11-24T09:30:00Z", "2026-11-24 09:30:00Z",
+    ])
+    func nonexistentRefused(_ text: String) {
+        #expect(Timestamp.parse(text) == nil, "\(text)")
+    }
+
+    @Test("long fractions: the first nine digits count")
+    func longFractions() throws {
+        let nine = try #require(Timestamp.parse("2026-11-24T09:30:00.123456789Z"))
+        #expect(Timestamp.parse("2026-11-24T09:30:00.1234567891234Z") == nine)
+        #expect(Timestamp.parse("2026-11-24T09:30:00.123456789999+00:00") == nine)
     }
 
     @Test("edge cases", arguments: [
-        // Leap years and days that do not exist (Foundation rolls those over; the hand parser leaves them to it).
+        // Leap years and days that do not exist (Foundation rolls those over; they are refused).
         "2024-02-29T12:00:00Z", "2000-02-29T12:00:00Z", "2100-02-29T12:00:00Z", "2026-02-29T12:00:00Z", "2026-02-30T12:00:00Z",
         "2026-04-31T00:00:00Z", "2026-12-31T23:59:59.999Z", "2026-01-01T00:00:00.000Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
         "2026-11-00T00:00:00Z", "2026-11-32T00:00:00Z",
@@ -54,7 +124,7 @@ struct TimestampTests {
             let date = Date(timeIntervalSince1970: milliseconds / 1000)
             let text = Timestamp.format(date)
             let parsed = try #require(RFC3339.parse(text), "\(text)")
-            #expect(parsed == Timestamp.parseWithFoundation(text), "\(text)")
+            #expect(parsed == Self.foundation(text), "\(text)")
             // format may drop the last millisecond (it truncates a fraction just below it).
             #expect(abs(parsed.timeIntervalSince(date)) < 0.002, "\(text)")
         }

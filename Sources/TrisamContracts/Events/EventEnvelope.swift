@@ -117,7 +117,7 @@ public struct EventEnvelope: Sendable, Equatable {
             throw .invalidHeader(name: Header.source, reason: "must be /trisam/<kommun|af|fk|region> or /trisam/coordinator")
         }
         guard let time = Timestamp.parse(try required(attributes.time, Header.time)) else {
-            throw .invalidHeader(name: Header.time, reason: "must be an RFC 3339 date-time such as 2026-11-24T09:30:00.000Z")
+            throw .invalidHeader(name: Header.time, reason: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00.000Z")
         }
         guard let subject = ClientRef(rawValue: try required(attributes.subject, Header.subject)) else {
             throw .invalidHeader(name: Header.subject, reason: "must be a clientRef: 32 lowercase hex characters")
@@ -242,7 +242,7 @@ public struct EventEnvelope: Sendable, Equatable {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an RFC 3339 date-time such as 2026-11-24T09:30:00Z")
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00Z")
             }
             return date
         }
@@ -343,18 +343,10 @@ public enum Timestamp {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    /// Parses an RFC 3339 date-time, or nil. The common form is read by hand (``RFC3339``);
-    /// anything else goes to `Date.ISO8601FormatStyle`, which decides what else is accepted.
+    /// Parses an RFC 3339 date-time (``RFC3339``), or nil: also for a day or time of day that
+    /// does not exist, such as `2026-02-30T09:00:00Z`, which is refused rather than read as
+    /// another day.
     public static func parse(_ text: String) -> Date? {
-        if let date = RFC3339.parse(text) { return date }
-        return parseWithFoundation(text)
-    }
-
-    /// What ``parse(_:)`` gives for text ``RFC3339`` does not read: `Date.ISO8601FormatStyle`,
-    /// within 20 to 40 characters.
-    static func parseWithFoundation(_ text: String) -> Date? {
-        guard text.count >= 20, text.count <= 40 else { return nil }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
+        RFC3339.parse(text)
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 
-/// A hand-written reader for the RFC 3339 date-times Trisam writes and most senders write:
-/// `YYYY-MM-DDTHH:MM:SS`, optionally `.` and 1–9 fraction digits, then `Z`, `z` or `±HH:MM`,
-/// nothing after. It gives the very `Date` `Date.ISO8601FormatStyle` gives for such text, computed
-/// the same way (the same floating-point operations in the same order), and nil for anything
-/// else, valid or not. ``Timestamp/parse(_:)`` asks it first and `Date.ISO8601FormatStyle`
-/// only when it returns nil, so what is accepted and what each text means does not change.
+/// The reader of RFC 3339 date-times (``Timestamp/parse(_:)``): `YYYY-MM-DDTHH:MM:SS`, optionally
+/// `.` and fraction digits (the first nine count), then `Z`, `z` or `±HH:MM`, nothing after. A
+/// day, hour, minute or second that does not exist is refused (`2026-02-30`, `24:00`, `:60`),
+/// where `Date.ISO8601FormatStyle` would roll it over into another moment. For every text both
+/// accept it gives the very same `Date`, computed the same way (the same floating-point
+/// operations in the same order).
 enum RFC3339 {
     /// Years the reader takes: Foundation's Gregorian calendar switches to the Julian one
     /// before 1582-10-15, and four digits end at 9999.
@@ -19,8 +19,8 @@ enum RFC3339 {
     }
 
     static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
-        // 2026-11-24T09:30:00Z is the shortest form, 2026-11-24T09:30:00.123456789+01:00 the longest.
-        guard bytes.count >= 20, bytes.count <= 35 else { return nil }
+        // 2026-11-24T09:30:00Z is the shortest form; 64 bytes leave room for long fractions.
+        guard bytes.count >= 20, bytes.count <= 64 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int? {
             var value = 0
             for offset in start..<(start + count) {
@@ -48,9 +48,10 @@ enum RFC3339 {
             let start = index
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
             let count = index - start
-            guard count >= 1, count <= 9, let fraction = digits(start, count) else { return nil }
+            // Digits beyond the ninth (below a nanosecond, finer than a Date holds) are read and dropped.
+            guard count >= 1, let fraction = digits(start, min(count, 9)) else { return nil }
             nanosecond = fraction
-            for _ in count..<9 { nanosecond *= 10 }
+            for _ in min(count, 9)..<9 { nanosecond *= 10 }
         }
 
         let offset: Int
