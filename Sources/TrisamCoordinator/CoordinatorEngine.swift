@@ -103,11 +103,17 @@ public actor CoordinatorEngine {
                 if let position = index[ref] {
                     people[position].events.append(envelope)
                 } else {
-                    // Taken out of the cache, so that folding changes the only copy in place.
-                    let record = try cache.take(ref) ?? CoordinatorStore.loadPerson(ref, in: db)
-                        ?? PersonRecord(state: PersonState(clientRef: ref), flags: PersonFlags())
+                    // Taken out of the cache, so that folding changes the only copy in place; a
+                    // stored person is decoded with the folding, off this thread.
+                    var work = PersonWork(record: PersonRecord(state: PersonState(clientRef: ref), flags: PersonFlags()),
+                                          events: [envelope])
+                    if let cached = cache.take(ref) {
+                        work.record = cached
+                    } else {
+                        work.undecoded = try CoordinatorStore.loadStoredPerson(ref, in: db)
+                    }
                     index[ref] = people.count
-                    people.append(PersonWork(record: record, events: [envelope]))
+                    people.append(work)
                 }
             }
             try Self.foldAll(&people, rules: rules, now: now)
@@ -156,6 +162,10 @@ public actor CoordinatorEngine {
     /// batch), so that which flags are raised and resolved does not depend on where batch
     /// boundaries fall.
     private static func fold(_ person: inout PersonWork, rules: GapRules, now: Date) throws {
+        if let stored = person.undecoded {
+            person.record = try stored.decoded()
+            person.undecoded = nil
+        }
         for envelope in person.events {
             person.record.state.apply(envelope)
             let (changes, nextCheck) = try assess(&person.record, rules: rules, trigger: [envelope.id], now: now)
@@ -243,7 +253,10 @@ public actor CoordinatorEngine {
 
 /// One person's part of a batch: the events to fold, in order, and what folding them gave.
 private struct PersonWork: Sendable {
+    /// The record (once `undecoded` is decoded into it, when folding begins).
     var record: PersonRecord
+    /// The person as stored, when read from the store and not yet decoded.
+    var undecoded: CoordinatorStore.StoredBytes?
     var events: [EventEnvelope]
     var changes: [FlagChanges] = []
     var nextCheck: Date?

@@ -169,10 +169,23 @@ public final class CoordinatorStore: Sendable {
     // MARK: persons
 
     static func loadPerson(_ clientRef: ClientRef, in db: Database) throws -> PersonRecord? {
+        try loadStoredPerson(clientRef, in: db)?.decoded()
+    }
+
+    /// A person's row as stored, not yet decoded (decoding is pure and can run on any thread).
+    struct StoredBytes: Sendable {
+        var state: [UInt8]
+        var flags: [UInt8]
+
+        func decoded() throws -> PersonRecord {
+            PersonRecord(state: try PersonState(binary: state), flags: try PersonFlags(stored: flags))
+        }
+    }
+
+    static func loadStoredPerson(_ clientRef: ClientRef, in db: Database) throws -> StoredBytes? {
         let statement = try BoundStatement("SELECT state, flags FROM person WHERE clientRef = ?", in: db)
         try statement.bind(1, clientRef.rawValue)
-        guard let (state, flags) = try statement.firstRow({ ($0.bytes(0), $0.bytes(1)) }) else { return nil }
-        return PersonRecord(state: try PersonState(binary: state), flags: try PersonFlags(stored: flags))
+        return try statement.firstRow { StoredBytes(state: $0.bytes(0), flags: $0.bytes(1)) }
     }
 
     /// A person as the store keeps it, encoded before the write (encoding is pure and can run on
