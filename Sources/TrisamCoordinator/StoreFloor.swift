@@ -39,9 +39,7 @@ public struct StoreFloor: Sendable {
                 sequence += 1
                 let ref = envelope.subject.rawValue
                 if seen.insert(ref).inserted {
-                    let read = try BoundStatement("SELECT state, flags FROM person WHERE clientRef = ?", in: db)
-                    try read.bind(1, ref)
-                    _ = try read.firstRow { ($0.bytes(0), $0.bytes(1)) }
+                    _ = try CoordinatorStore.loadStoredPerson(envelope.subject, in: db)
                     people.append(ref)
                 }
             }

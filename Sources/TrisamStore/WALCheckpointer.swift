@@ -60,22 +60,16 @@ public struct WALCheckpointer: Service {
             return try await connection.writeWithoutTransaction { db in
                 try db.checkpoint(.passive).walFrameCount
             }
-        } catch {
-            report(error)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            // Another checkpoint held the lock; the next round tries again.
             return nil
-        }
-    }
-
-    private func report(_ error: any Error) {
-        switch error {
-        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY:
-            break // another checkpoint held the lock; the next round tries again
-        case is CancellationError:
-            break // stopping; the last checkpoint runs in a task of its own
-        case let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && Task.isCancelled:
-            break // stopping while a round ran
-        default:
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && Task.isCancelled {
+            return nil // stopping while a round ran; the last one runs in a task of its own
+        } catch is CancellationError {
+            return nil // the same, before the round began
+        } catch {
             logger.warning("WAL checkpoint failed: \(error)")
+            return nil
         }
     }
 }
