@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// Which methods each route pattern of a router answers, so a request with a wrong method on
-/// an existing path is refused with 405 `method_not_allowed` listing the allowed ones rather
-/// than 404. Patterns are Hummingbird route descriptions (`/sips/{sipId}/schedule`). Pure.
+/// an existing path is refused with 405 listing the allowed ones rather than 404 (the agencies
+/// and the coordinator both use it). Patterns are Hummingbird route descriptions
+/// (`/sips/{sipId}/schedule`). Pure.
 public struct AllowedMethods: Sendable, Equatable {
     /// (method, path segments) of every route; a segment `{name}` matches any one segment.
     private let routes: [(method: String, segments: [String])]

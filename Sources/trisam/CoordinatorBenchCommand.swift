@@ -103,13 +103,13 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         printLine("event mix: " + typeCounts.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
 
         // 3. Raw consumption of the same topics, no work, in rounds (each a new consumer group).
-        var rawRounds: [Double] = []
-        for _ in 0..<self.rawRounds {
-            rawRounds.append(try await rawConsumption(configuration: configuration, expected: messages, logger: logger).seconds)
+        var rawSeconds: [Double] = []
+        for _ in 0..<rawRounds {
+            rawSeconds.append(try await rawConsumption(configuration: configuration, expected: messages, logger: logger).seconds)
         }
-        let raw = (seconds: rawRounds.sorted()[rawRounds.count / 2], count: messages)
+        let raw = (seconds: rawSeconds.sorted()[rawSeconds.count / 2], count: messages)
         printLine(String(format: "raw consumption: %d messages in %.2f s = %.0f msg/s (median of %@ msg/s)", messages, raw.seconds,
-                         Double(messages) / raw.seconds, rawRounds.map { String(format: "%.0f", Double(messages) / $0) }.joined(separator: ", ")))
+                         Double(messages) / raw.seconds, rawSeconds.map { String(format: "%.0f", Double(messages) / $0) }.joined(separator: ", ")))
 
         // 4. The coordinator on a fresh store.
         try await runner.start()
