@@ -107,7 +107,9 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         for _ in 0..<rawRounds {
             rawSeconds.append(try await rawConsumption(configuration: configuration, expected: messages, logger: logger).seconds)
         }
-        let raw = (seconds: rawSeconds.sorted()[rawSeconds.count / 2], count: messages)
+        let sorted = rawSeconds.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let raw = (seconds: median, count: messages)
         printLine(String(format: "raw consumption: %d messages in %.2f s = %.0f msg/s (median of %@ msg/s)", messages, raw.seconds,
                          Double(messages) / raw.seconds, rawSeconds.map { String(format: "%.0f", Double(messages) / $0) }.joined(separator: ", ")))
 
