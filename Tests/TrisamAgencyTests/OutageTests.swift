@@ -60,6 +60,11 @@ struct Outage {
         for id in cluster.brokerIDs { try cluster.setBrokerUp(id) }
 
         try await collector.waitFor(Set(accepted), topic: Topic.status(.af), limit: .seconds(90))
+        // trisam.consent may be led by another broker than the status topic, whose connections come
+        // back on their own schedule: wait for its four events too (a lost one still fails here).
+        try await eventually("4 consent events on \(Topic.consent)", limit: .seconds(90)) {
+            collector.counts(topic: Topic.consent).count >= 4
+        }
         // Give any duplicate a chance to show up before counting.
         try await Task.sleep(for: .seconds(3))
         let counts = collector.counts(topic: Topic.status(.af))
