@@ -133,7 +133,7 @@ public actor CoordinatorEngine {
 
     /// Folds every person's events, spread over the cores when there are enough people to be
     /// worth it. People are independent, so the result is the same as folding them in order.
-    private static func foldAll(_ people: inout [PersonWork], rules: GapRules, now: Date) throws {
+    static func foldAll(_ people: inout [PersonWork], rules: GapRules, now: Date) throws {
         let workers = people.count >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
         if workers <= 1 {
             for index in people.indices { try fold(&people[index], rules: rules, now: now) }
@@ -252,7 +252,7 @@ public actor CoordinatorEngine {
 }
 
 /// One person's part of a batch: the events to fold, in order, and what folding them gave.
-private struct PersonWork: Sendable {
+struct PersonWork: Sendable {
     /// The record (once `undecoded` is decoded into it, when folding begins).
     var record: PersonRecord
     /// The person as stored, when read from the store and not yet decoded.
@@ -266,7 +266,7 @@ private struct PersonWork: Sendable {
 
 /// What one evaluation changed, ready to store: the flag rows to write and the flag events,
 /// already encoded, for the outbox (raises first, then resolutions).
-private struct FlagChanges: Sendable {
+struct FlagChanges: Sendable {
     var diff: FlagDiff
     var outbox: [CoordinatorStore.OutboxEntry]
 }

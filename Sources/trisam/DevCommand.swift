@@ -216,7 +216,9 @@ final class DevChild: @unchecked Sendable {
     init(role: DevRole, executable: URL, stateDir: String, environment: [String: String], logFolder: URL) throws {
         self.role = role
         logFile = logFolder.appendingPathComponent("\(role.name).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
+            throw ValidationError("cannot create the log file \(logFile.path)")
+        }
         let handle = try FileHandle(forWritingTo: logFile)
         process.executableURL = executable
         process.arguments = role.arguments + ["--state-dir", stateDir]

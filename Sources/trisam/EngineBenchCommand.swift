@@ -46,11 +46,19 @@ struct EngineBenchCommand: AsyncParsableCommand {
         """)
     var floor = false
 
+    @Flag(help: """
+        Run only the engine's pure work on the same events, in memory (folding, the rules after \
+        every event, flag diffs, flag events and person blobs encoded; no SQLite): what the \
+        coordinator costs with the store taken away.
+        """)
+    var pure = false
+
     func validate() throws {
         guard persons >= 1 else { throw ValidationError("--persons must be at least 1, got \(persons)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         guard fetch >= 1 else { throw ValidationError("--fetch must be at least 1, got \(fetch)") }
         guard cache >= 0 else { throw ValidationError("--cache must not be negative, got \(cache)") }
+        guard !(floor && pure) else { throw ValidationError("--floor and --pure measure different parts; give one of them") }
     }
 
     func run() async throws {
@@ -85,7 +93,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let logger = Logger(label: "trisam.bench.engine")
         let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
                                            cacheCapacity: cache, logger: logger)
-        printLine("trisam bench engine\(floor ? " --floor" : ""): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
+        printLine("trisam bench engine\(floor ? " --floor" : "")\(pure ? " --pure" : ""): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
 
         let checkpointer = Task { try await WALCheckpointer(path: path, logger: logger).run() }
         defer { checkpointer.cancel() }
@@ -94,10 +102,18 @@ struct EngineBenchCommand: AsyncParsableCommand {
         var raised = 0
         var resolved = 0
         var storeFloor = try StoreFloor(store: store)
+        var pureFold = PureFold(rules: GapRules())
+        let now = Date()
         for first in stride(from: 0, to: events.count, by: batch) {
             let slice = Array(events[first..<min(first + batch, events.count)])
             if floor {
                 try storeFloor.process(slice)
+                continue
+            }
+            if pure {
+                let counts = try pureFold.process(slice, now: now)
+                raised += counts.raised
+                resolved += counts.resolved
                 continue
             }
             let outcome = try await engine.process(slice)
@@ -107,12 +123,16 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         let cpu = processCPUSeconds() - cpuStart
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let statistics = try store.statistics()
-        guard statistics.eventsSeen == events.count else {
-            throw ValidationError("the store saw \(statistics.eventsSeen) of \(events.count) events")
+        if pure {
+            printLine("pure work only, no store; flags raised \(raised), resolved \(resolved); \(pureFold.count) people in memory")
+        } else {
+            let statistics = try store.statistics()
+            guard statistics.eventsSeen == events.count else {
+                throw ValidationError("the store saw \(statistics.eventsSeen) of \(events.count) events")
+            }
+            printLine(floor ? "store work only; \(statistics.persons) people stored"
+                            : "flags raised \(raised), resolved \(resolved); \(statistics.persons) people stored")
         }
-        printLine(floor ? "store work only; \(statistics.persons) people stored"
-                        : "flags raised \(raised), resolved \(resolved); \(statistics.persons) people stored")
         printLine(String(format: "wall: %.2f s = %.1f µs per event (%.0f events/s)", seconds, seconds * 1e6 / Double(events.count),
                          Double(events.count) / seconds))
         printLine(String(format: "process CPU: %.2f s = %.1f µs per event (all threads, checkpoints included)",

@@ -43,4 +43,38 @@ struct EngineBatchingTests {
         #expect(parallel.digest == sequential.digest)
         #expect(parallel.flagEvents == sequential.flagEvents)
     }
+
+    @Test("bench engine --pure folds as the engine does: the same flags raised and resolved")
+    func pureFoldMatchesEngine() async throws {
+        let mix = EventMix(seed: 5)
+        let partition = TopicPartition(topic: "t", partition: 0)
+        var events: [IncomingEvent] = []
+        for index in 0..<300 {
+            for event in mix.history(of: index) {
+                events.append(IncomingEvent(partition: partition, offset: Int64(events.count), envelope: event))
+            }
+        }
+        let now = Scenario.time("2026-11-24T08:00:00Z")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try CoordinatorStore(path: directory.appendingPathComponent("coordinator.sqlite").path)
+        let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .fixed(at: now), metrics: CoordinatorMetrics())
+        var pure = PureFold(rules: GapRules())
+        var engineCounts = (raised: 0, resolved: 0)
+        var pureCounts = (raised: 0, resolved: 0)
+        for first in stride(from: 0, to: events.count, by: 500) {
+            let batch = Array(events[first..<min(first + 500, events.count)])
+            let outcome = try await engine.process(batch)
+            engineCounts.raised += outcome.raised.count
+            engineCounts.resolved += outcome.resolved.count
+            let counts = try pure.process(batch, now: now)
+            pureCounts.raised += counts.raised
+            pureCounts.resolved += counts.resolved
+        }
+        #expect(engineCounts.raised > 50)
+        #expect(engineCounts.resolved > 0)
+        #expect(pureCounts.raised == engineCounts.raised)
+        #expect(pureCounts.resolved == engineCounts.resolved)
+        #expect(pure.count == 300)
+    }
 }
