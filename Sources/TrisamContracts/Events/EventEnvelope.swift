@@ -133,9 +133,14 @@ public struct EventEnvelope: Sendable, Equatable {
         // the body as an object, so the errors below are the ones the full path gives. The payload
         // is read from the bytes too where that gives what JSONDecoder gives; JSONDecoder decodes
         // (and words the errors of) the rest.
-        if let shape = StrictJSON.scannedShape(of: message.value), CheckedShapes.shared.contains(shape, of: type) {
+        // One pass of the scanner gives both the shape and the tokens the payload is read from.
+        let scanned: (checked: Bool, event: TrisamEvent?) = message.value.withUnsafeBufferPointer { bytes in
+            guard let scan = StrictJSON.scan(bytes), CheckedShapes.shared.contains(scan.shape, of: type) else { return (false, nil) }
+            return (true, PayloadFastDecoder.decode(type, from: bytes, tokens: scan.tokens))
+        }
+        if scanned.checked {
             let event: TrisamEvent
-            if let fast = PayloadFastDecoder.decode(type, from: message.value) {
+            if let fast = scanned.event {
                 event = fast
             } else {
                 event = try Self.decodePayload(type, from: Data(message.value))

@@ -11,25 +11,51 @@ extension StrictJSON {
     /// A non-nil result guarantees that `JSONSerialization.jsonObject(with:)` returns a dictionary
     /// for `body` whose ``shape(of:)`` is that string.
     static func scannedShape(of body: [UInt8]) -> String? {
-        body.withUnsafeBufferPointer { buffer in
-            // Bounds that no document of this size can exceed: a path grows by at most two bytes
-            // per byte read ("[" gives "[]"), keys are never longer than written, and each
-            // recorded path takes at least two bytes of the document.
-            let count = buffer.count
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * count + 16) { text in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: count + 8) { keyEnds in
-                    withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: count + 8) { spans in
-                        var scanner = ShapeScanner(buffer,
-                                                   path: Stack(text.baseAddress!, capacity: 2 * count + 16),
-                                                   keys: Stack(text.baseAddress! + 2 * count + 16, capacity: count),
-                                                   keyEnds: Stack(keyEnds.baseAddress!, capacity: count + 8),
-                                                   spans: Stack(spans.baseAddress!, capacity: count + 8))
-                        return scanner.shape()
-                    }
+        body.withUnsafeBufferPointer { scan($0)?.shape }
+    }
+
+    /// What one pass of the scanner gives for a body it vouches for (see ``scannedShape(of:)``):
+    /// the shape, and the document's tokens, which ``PayloadFastDecoder`` decodes from.
+    struct Scanned {
+        var shape: String
+        var tokens: [JSONToken]
+    }
+
+    /// Scans `bytes` as ``scannedShape(of:)`` describes, keeping the tokens too.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scanned? {
+        // Bounds that no document of this size can exceed: a path grows by at most two bytes
+        // per byte read ("[" gives "[]"), keys are never longer than written, and each
+        // recorded path takes at least two bytes of the document.
+        let count = bytes.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * count + 16) { text in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: count + 8) { keyEnds in
+                withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: count + 8) { spans in
+                    var scanner = ShapeScanner(bytes,
+                                               path: Stack(text.baseAddress!, capacity: 2 * count + 16),
+                                               keys: Stack(text.baseAddress! + 2 * count + 16, capacity: count),
+                                               keyEnds: Stack(keyEnds.baseAddress!, capacity: count + 8),
+                                               spans: Stack(spans.baseAddress!, capacity: count + 8))
+                    return scanner.shape().map { Scanned(shape: $0, tokens: scanner.tokens) }
                 }
             }
         }
     }
+}
+
+/// One value (or object key) of a scanned JSON document. The tokens of a document are in document
+/// order: an object is followed by its keys and values, an array by its elements.
+struct JSONToken {
+    enum Kind: UInt8 { case object, array, string, number, trueValue, falseValue, null }
+
+    var kind: Kind
+    /// Where the content starts in the bytes: after the quote for a string, the first byte otherwise.
+    var start: Int
+    /// Where the content ends: at the closing quote for a string, after the last byte otherwise.
+    var end: Int
+    /// The token after this value and everything it holds.
+    var next: Int
+    /// A string with a backslash escape in it.
+    var escaped: Bool
 }
 
 /// A stack in memory owned by someone else, of a capacity known to suffice.
@@ -52,7 +78,7 @@ private struct Stack<Element> {
     subscript(_ index: Int) -> Element { base[index] }
 }
 
-/// A strict RFC 8259 reader that keeps only the key paths of ``StrictJSON/shape(of:)``.
+/// A strict RFC 8259 reader that keeps the key paths of ``StrictJSON/shape(of:)`` and the tokens.
 private struct ShapeScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -64,6 +90,8 @@ private struct ShapeScanner {
     /// Every recorded path, back to back, and where each one lies.
     private var arena: [UInt8] = []
     private var spans: Stack<(start: Int, end: Int)>
+    /// Every value and key read, in document order.
+    private(set) var tokens: [JSONToken] = []
 
     private static let maxDepth = 64
     private static let maxNumberLength = 40
@@ -75,6 +103,7 @@ private struct ShapeScanner {
         self.keyEnds = keyEnds
         self.spans = spans
         arena.reserveCapacity(4 * bytes.count)
+        tokens.reserveCapacity(bytes.count / 6 + 4)
     }
 
     mutating func shape() -> String? {
@@ -102,6 +131,20 @@ private struct ShapeScanner {
     /// Reads an object at `{`, recording `path.key` (or `path.key=null`) for each member.
     private mutating func object(depth: Int) -> Bool {
         guard depth <= Self.maxDepth else { return false }
+        return container(.object) { $0.members(depth: depth) }
+    }
+
+    /// Reads a container at its opening byte with `read`, between its token and the next.
+    private mutating func container(_ kind: JSONToken.Kind, _ read: (inout ShapeScanner) -> Bool) -> Bool {
+        let token = tokens.count
+        tokens.append(JSONToken(kind: kind, start: index, end: index, next: 0, escaped: false))
+        guard read(&self) else { return false }
+        tokens[token].next = tokens.count
+        return true
+    }
+
+    /// The members of an object, from its `{` on.
+    private mutating func members(depth: Int) -> Bool {
         index += 1
         skipWhitespace()
         if current == UInt8(ascii: "}") {
@@ -125,7 +168,7 @@ private struct ShapeScanner {
             index += 1
             skipWhitespace()
             if current == UInt8(ascii: "n") {
-                guard literal("null") else { return false }
+                guard literal("null", .null) else { return false }
                 record(suffix: "=null")
             } else {
                 record(suffix: "")
@@ -139,6 +182,11 @@ private struct ShapeScanner {
     /// Reads an array at `[`: an empty one records `path[]=empty`, elements are read under `path[]`.
     private mutating func array(depth: Int) -> Bool {
         guard depth <= Self.maxDepth else { return false }
+        return container(.array) { $0.elements(depth: depth) }
+    }
+
+    /// The elements of an array, from its `[` on.
+    private mutating func elements(depth: Int) -> Bool {
         index += 1
         skipWhitespace()
         if current == UInt8(ascii: "]") {
@@ -151,7 +199,7 @@ private struct ShapeScanner {
         defer { path.count -= 2 }
         while true {
             if current == UInt8(ascii: "n") {
-                guard literal("null") else { return false }
+                guard literal("null", .null) else { return false }
             } else {
                 guard value(depth: depth) else { return false }
             }
@@ -182,20 +230,26 @@ private struct ShapeScanner {
         case UInt8(ascii: "{"): object(depth: depth + 1)
         case UInt8(ascii: "["): array(depth: depth + 1)
         case UInt8(ascii: "\""): string()
-        case UInt8(ascii: "t"): literal("true")
-        case UInt8(ascii: "f"): literal("false")
+        case UInt8(ascii: "t"): literal("true", .trueValue)
+        case UInt8(ascii: "f"): literal("false", .falseValue)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): number()
         default: false
         }
     }
 
-    private mutating func literal(_ word: StaticString) -> Bool {
+    private mutating func literal(_ word: StaticString, _ kind: JSONToken.Kind) -> Bool {
         let count = word.utf8CodeUnitCount
         guard bytes.count - index >= count else { return false }
         let start = word.utf8Start
         for offset in 0..<count where bytes[index + offset] != start[offset] { return false }
+        scalar(kind, from: index, to: index + count)
         index += count
         return true
+    }
+
+    /// Appends the token of a value that holds no other.
+    private mutating func scalar(_ kind: JSONToken.Kind, from start: Int, to end: Int, escaped: Bool = false) {
+        tokens.append(JSONToken(kind: kind, start: start, end: end, next: tokens.count + 1, escaped: escaped))
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)?`; exponents are left to the full path.
@@ -216,7 +270,9 @@ private struct ShapeScanner {
             while isDigit(current) { index += 1 }
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") { return false }
-        return index - start <= Self.maxNumberLength
+        guard index - start <= Self.maxNumberLength else { return false }
+        scalar(.number, from: start, to: index)
+        return true
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -226,14 +282,18 @@ private struct ShapeScanner {
     /// Reads a key at `"` and appends it, unescaped, to `path`. Only ASCII keys are taken.
     private mutating func key() -> Bool {
         index += 1
+        let start = index
+        var escaped = false
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
+                scalar(.string, from: start, to: index - 1, escaped: escaped)
                 return true
             case UInt8(ascii: "\\"):
                 guard let unit = escape(), unit < 0x80 else { return false }
+                escaped = true
                 path.append(UInt8(unit))
             case 0x20..<0x80:
                 path.append(byte)
@@ -267,13 +327,17 @@ private struct ShapeScanner {
     /// Reads a string value at `"`: escapes well-formed, no control characters, valid UTF-8.
     private mutating func string() -> Bool {
         index += 1
+        let start = index
+        var escaped = false
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
+                scalar(.string, from: start, to: index - 1, escaped: escaped)
                 return true
             case UInt8(ascii: "\\"):
+                escaped = true
                 guard let unit = escape() else { return false }
                 if unit >= 0xDC00 && unit <= 0xDFFF { return false }
                 if unit >= 0xD800 && unit <= 0xDBFF {

@@ -1,19 +1,25 @@
 import Foundation
 
-/// Decodes an event payload straight from its JSON bytes, for bodies ``StrictJSON/scannedShape(of:)``
-/// already took (strict JSON, ASCII keys, no duplicates). It succeeds only where `JSONDecoder`
-/// (with ``EventEnvelope/decoder()``) gives the same payload: strings, integers written as
-/// integers, `true`/`false`, `null`, arrays, objects, and dates as RFC 3339 strings through
-/// ``Timestamp/parse(_:)``. On anything else it gives nil — a type mismatch, a missing field,
-/// an escaped key, a number with a fraction, a rule of a payload type — and the caller decodes
-/// with `JSONDecoder`, which gives the error (or the value) as always.
+/// Decodes an event payload straight from its JSON bytes, from the tokens the strict scanner
+/// (``StrictJSON/scan(_:)``) read: strict JSON, ASCII keys, no duplicates. It succeeds only where
+/// `JSONDecoder` (with ``EventEnvelope/decoder()``) gives the same payload: strings, integers
+/// written as integers, `true`/`false`, `null`, arrays, objects, and dates as RFC 3339 strings
+/// through ``Timestamp/parse(_:)``. On anything else it gives nil — a type mismatch, a missing
+/// field, an escaped key, a number with a fraction, a rule of a payload type — and the caller
+/// decodes with `JSONDecoder`, which gives the error (or the value) as always.
 enum PayloadFastDecoder {
-    /// The payload of `type` in `body`, or nil to decode it with `JSONDecoder`.
+    /// The payload of `type` in `body`, or nil to decode it with `JSONDecoder` (also when the
+    /// scanner does not take the body).
     static func decode(_ type: EventType, from body: [UInt8]) -> TrisamEvent? {
         body.withUnsafeBufferPointer { bytes in
-            guard let document = FastJSONDocument(bytes) else { return nil }
-            return try? TrisamEvent.decode(type, from: FastJSONDecoder(document: document, token: 0))
+            StrictJSON.scan(bytes).flatMap { decode(type, from: bytes, tokens: $0.tokens) }
         }
+    }
+
+    /// The payload of `type` in `bytes`, whose tokens the scanner read, or nil as above.
+    static func decode(_ type: EventType, from bytes: UnsafeBufferPointer<UInt8>, tokens: [JSONToken]) -> TrisamEvent? {
+        let document = FastJSONDocument(bytes, tokens: tokens)
+        return try? TrisamEvent.decode(type, from: FastJSONDecoder(document: document, token: 0))
     }
 }
 
@@ -23,16 +29,11 @@ private struct LeftToJSONDecoder: Error {}
 /// A JSON document as a flat list of tokens in document order: an object is followed by its
 /// keys and values, an array by its elements; `next` is the token after a value and all it holds.
 private final class FastJSONDocument {
-    typealias Kind = FastJSONTokenizer.Kind
-    typealias Token = FastJSONTokenizer.Token
-
-    /// Valid only while ``PayloadFastDecoder/decode(_:from:)`` runs.
+    /// Valid only while ``PayloadFastDecoder/decode(_:from:tokens:)`` runs.
     let bytes: UnsafeBufferPointer<UInt8>
-    let tokens: [Token]
+    let tokens: [JSONToken]
 
-    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var tokenizer = FastJSONTokenizer(bytes)
-        guard let tokens = tokenizer.read() else { return nil }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, tokens: [JSONToken]) {
         self.bytes = bytes
         self.tokens = tokens
     }
@@ -170,138 +171,6 @@ private final class FastJSONDocument {
         }
         return false
     }
-}
-
-/// Reads JSON into ``FastJSONDocument``'s tokens.
-private struct FastJSONTokenizer {
-    enum Kind: UInt8 { case object, array, string, number, trueValue, falseValue, null }
-
-    struct Token {
-        var kind: Kind
-        /// The content: between the quotes for a string, the literal for a number.
-        var start: Int
-        var end: Int
-        var next: Int
-        /// A string with a backslash in it.
-        var escaped: Bool
-    }
-
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var tokens: [Token] = []
-    private var index = 0
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
-        tokens.reserveCapacity(bytes.count / 6 + 4)
-    }
-
-    /// The tokens of the one value in the bytes, or nil.
-    mutating func read() -> [Token]? {
-        guard value(depth: 0) else { return nil }
-        skipWhitespace()
-        guard index == bytes.count else { return nil }
-        return tokens
-    }
-
-    private var current: UInt8 { index < bytes.count ? bytes[index] : 0 }
-
-    private mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
-            index += 1
-        }
-    }
-
-    private mutating func value(depth: Int) -> Bool {
-        guard depth <= 64 else { return false }
-        skipWhitespace()
-        let token = tokens.count
-        switch current {
-        case UInt8(ascii: "{"):
-            tokens.append(Token(kind: .object, start: index, end: index, next: 0, escaped: false))
-            index += 1
-            skipWhitespace()
-            if current != UInt8(ascii: "}") {
-                while true {
-                    skipWhitespace()
-                    guard current == UInt8(ascii: "\""), string() else { return false }
-                    skipWhitespace()
-                    guard current == UInt8(ascii: ":") else { return false }
-                    index += 1
-                    guard value(depth: depth + 1) else { return false }
-                    skipWhitespace()
-                    guard current == UInt8(ascii: ",") else { break }
-                    index += 1
-                }
-            }
-            guard current == UInt8(ascii: "}") else { return false }
-            index += 1
-        case UInt8(ascii: "["):
-            tokens.append(Token(kind: .array, start: index, end: index, next: 0, escaped: false))
-            index += 1
-            skipWhitespace()
-            if current != UInt8(ascii: "]") {
-                while true {
-                    guard value(depth: depth + 1) else { return false }
-                    skipWhitespace()
-                    guard current == UInt8(ascii: ",") else { break }
-                    index += 1
-                }
-            }
-            guard current == UInt8(ascii: "]") else { return false }
-            index += 1
-        case UInt8(ascii: "\""):
-            return string()
-        case UInt8(ascii: "t"):
-            return literal("true", .trueValue)
-        case UInt8(ascii: "f"):
-            return literal("false", .falseValue)
-        case UInt8(ascii: "n"):
-            return literal("null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let start = index
-            index += 1
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index])
-                    || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")
-                    || bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                index += 1
-            }
-            tokens.append(Token(kind: .number, start: start, end: index, next: tokens.count + 1, escaped: false))
-            return true
-        default:
-            return false
-        }
-        tokens[token].next = tokens.count
-        return true
-    }
-
-    private mutating func string() -> Bool {
-        index += 1
-        let start = index
-        var escaped = false
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                tokens.append(Token(kind: .string, start: start, end: index, next: tokens.count + 1, escaped: escaped))
-                index += 1
-                return true
-            case UInt8(ascii: "\\"):
-                escaped = true
-                index += 2
-            default:
-                index += 1
-            }
-        }
-        return false
-    }
-
-    private mutating func literal(_ word: StaticString, _ kind: Kind) -> Bool {
-        let count = word.utf8CodeUnitCount
-        guard bytes.count - index >= count, memcmp(bytes.baseAddress! + index, word.utf8Start, count) == 0 else { return false }
-        tokens.append(Token(kind: kind, start: index, end: index + count, next: tokens.count + 1, escaped: false))
-        index += count
-        return true
-    }
-
 }
 
 private struct FastJSONDecoder: Decoder {
