@@ -42,6 +42,12 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
     @Option(help: "Person states the coordinator keeps decoded in memory (its --cache).")
     var cache: Int = 10_000
 
+    @Option(help: """
+        Order in which the mix is published: time (all people's events by time, as a live stream \
+        or one after an outage) or person (each person's whole history in one run, as a bulk load).
+        """)
+    var order: EventOrder = .time
+
     @Option(help: "Rounds of raw consumption; the ratio uses their median (one round varies twofold on a busy machine).")
     var rawRounds: Int = 3
 
@@ -68,7 +74,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         let mix = EventMix(seed: 7)
         let runner = BenchCoordinatorProcess(bootstrap: cluster.bootstrapServers, store: store, directory: directory, cache: cache)
 
-        printLine("trisam bench coordinator: \(persons) people, \(partitions) partitions per topic, release=\(isReleaseBuild)")
+        printLine("trisam bench coordinator: \(persons) people, \(partitions) partitions per topic, events in \(order.rawValue) order, release=\(isReleaseBuild)")
 
         // 1. Baseline memory: a coordinator on an empty store, idle.
         try await runner.start()
@@ -83,20 +89,19 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         var messages = 0
         var typeCounts: [EventType: Int] = [:]
         let publishStart = ContinuousClock.now
-        var chunk: [EventEnvelope] = []
+        var all: [EventEnvelope] = []
         for index in 0..<persons {
             for event in mix.history(of: index) {
-                chunk.append(event)
+                all.append(event)
                 messages += event.destinationTopics.count
                 typeCounts[event.type, default: 0] += 1
             }
-            if chunk.count >= 20_000 {
-                try await publisher.publish(chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
         }
-        try await publisher.publish(chunk)
-        chunk = []
+        if order == .time { all = EventOrder.byTime(all) }
+        for first in stride(from: 0, to: all.count, by: 20_000) {
+            try await publisher.publish(Array(all[first..<min(first + 20_000, all.count)]))
+        }
+        all = []
         let publishSeconds = seconds(ContinuousClock.now - publishStart)
         printLine(String(format: "published %d events as %d messages in %.1f s (%.0f msg/s)", typeCounts.values.reduce(0, +),
                          messages, publishSeconds, Double(messages) / publishSeconds))

@@ -19,8 +19,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
         commandName: "engine",
         abstract: "Measure the coordinator's processing without Kafka.",
         discussion: """
-            Builds the realistic mix of `trisam bench coordinator`, orders it as consumption from \
-            24 partitions per topic does, and feeds them to the coordinator \
+            Builds the realistic mix of `trisam bench coordinator` in the same order (--order), \
+            reads it as consumption from 24 partitions per topic does, and feeds it to the coordinator \
             engine in batches on a fresh store (with the background WAL checkpointer running). \
             Prints wall-clock and process CPU time per event. Run a release build: \
             swift build -c release && .build/release/trisam bench engine
@@ -38,6 +38,13 @@ struct EngineBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Person states kept decoded in memory (the coordinator's --cache).")
     var cache: Int = 10_000
+
+    @Option(help: """
+        Order of each partition's events, as `bench coordinator --order` publishes them: time \
+        (all people's events by time, as a live stream or one after an outage) or person (each \
+        person's whole history in one run, as a bulk load).
+        """)
+    var order: EventOrder = .time
 
     @Flag(help: """
         Run only the store's least SQLite work on the same events (timeline entries, a read and \
@@ -63,8 +70,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let mix = EventMix(seed: 7)
-        // As `bench coordinator` publishes them: person by person, keyed by person, to 24
-        // partitions per topic; then read as consumption reads them, a fetch of each partition in turn.
+        // As `bench coordinator` publishes them: keyed by person to 24 partitions per topic, each
+        // partition in `order`; then read as consumption reads them, a fetch of each partition in turn.
         var partitions: [TopicPartition: [EventEnvelope]] = [:]
         for index in 0..<persons {
             for event in mix.history(of: index) {
@@ -72,11 +79,14 @@ struct EngineBenchCommand: AsyncParsableCommand {
                 partitions[partition, default: []].append(event)
             }
         }
+        if order == .time {
+            for (partition, messages) in partitions { partitions[partition] = EventOrder.byTime(messages) }
+        }
         var events: [IncomingEvent] = []
         var next = [TopicPartition: Int](uniqueKeysWithValues: partitions.keys.map { ($0, 0) })
-        let order = partitions.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        let partitionOrder = partitions.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
         while events.count < partitions.values.reduce(0, { $0 + $1.count }) {
-            for partition in order {
+            for partition in partitionOrder {
                 let messages = partitions[partition]!
                 let first = next[partition]!
                 for offset in first..<min(first + fetch, messages.count) {
@@ -93,7 +103,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let logger = Logger(label: "trisam.bench.engine")
         let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
                                            cacheCapacity: cache, logger: logger)
-        printLine("trisam bench engine\(floor ? " --floor" : "")\(pure ? " --pure" : ""): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
+        printLine("trisam bench engine\(floor ? " --floor" : "")\(pure ? " --pure" : "") --order \(order.rawValue): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
 
         let checkpointer = Task { try await WALCheckpointer(path: path, logger: logger).run() }
         defer { checkpointer.cancel() }
@@ -143,5 +153,18 @@ struct EngineBenchCommand: AsyncParsableCommand {
         var spec = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// The order in which a benchmark publishes the event mix (and so its partitions hold it).
+enum EventOrder: String, ExpressibleByArgument, CaseIterable {
+    /// All people's events interleaved by their time, as a live stream or one after an outage.
+    case time
+    /// Each person's whole history in one run, as a bulk load would publish it.
+    case person
+
+    /// The events by time, ties in their given order.
+    static func byTime(_ events: [EventEnvelope]) -> [EventEnvelope] {
+        events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
     }
 }
