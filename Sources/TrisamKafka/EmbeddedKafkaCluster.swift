@@ -68,7 +68,7 @@ public final class EmbeddedKafkaCluster: Sendable {
 
     /// Adds round-trip latency to a broker's responses.
     public func setBrokerRTT(_ id: Int32, _ latency: Duration) throws(KafkaError) {
-        let err = rd_kafka_mock_broker_set_rtt(cluster.pointer, id, Int32(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000))
+        let err = rd_kafka_mock_broker_set_rtt(cluster.pointer, id, Int32(latency.wholeMilliseconds))
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(.embeddedCluster, err, context: "set broker \(id) rtt") }
     }
 

@@ -387,7 +387,7 @@ final class MessageBuffer: Sendable {
     /// Poll thread: waits (up to `timeout`) until the buffer is below capacity.
     func waitForSpace(timeout: Duration) -> Bool {
         if state.withLock({ $0.count < capacity }) { return true }
-        let millis = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let millis = Int(timeout.wholeMilliseconds)
         _ = space.wait(timeout: .now() + .milliseconds(millis))
         return state.withLock { $0.count < capacity }
     }

@@ -111,7 +111,7 @@ public final class KafkaProducer: Sendable {
     @discardableResult
     public func flush(timeout: Duration = .seconds(30)) async -> Bool {
         let handle = self.handle
-        let millis = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let millis = Int32(clamping: timeout.wholeMilliseconds)
         return await runBlocking { rd_kafka_flush(handle.pointer, millis) == RD_KAFKA_RESP_ERR_NO_ERROR }
     }
 

@@ -118,3 +118,8 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         }
     }
 }
+
+extension Duration {
+    /// The duration in whole milliseconds (truncated), as librdkafka's timeouts take it.
+    var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

@@ -102,7 +102,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
             try await publisher.publish(Array(all[first..<min(first + 20_000, all.count)]))
         }
         all = []
-        let publishSeconds = seconds(ContinuousClock.now - publishStart)
+        let publishSeconds = (ContinuousClock.now - publishStart).seconds
         printLine(String(format: "published %d events as %d messages in %.1f s (%.0f msg/s)", typeCounts.values.reduce(0, +),
                          messages, publishSeconds, Double(messages) / publishSeconds))
         printLine("event mix: " + typeCounts.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
@@ -204,7 +204,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
             }
         }
         await consumer.close()
-        return (seconds(last - (first ?? last)), count)
+        return ((last - (first ?? last)).seconds, count)
     }
 
     /// Sends the last event of a grey-zone history for fresh people at `latencyRate`, and times
@@ -227,7 +227,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
                 let received = ContinuousClock.now
                 guard case .success(let envelope) = EventConsumer.decode(message), case .flagRaised(let flag) = envelope.event else { continue }
                 let sent = sentAt.withLock { map in flag.evidence.compactMap { map.removeValue(forKey: $0) }.max() }
-                if let sent { latencies.withLock { $0.append(seconds(received - sent)) } }
+                if let sent { latencies.withLock { $0.append((received - sent).seconds) } }
             }
         }
         try await Task.sleep(for: .seconds(4)) // the listener joins its group
@@ -249,9 +249,6 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
     }
 }
 
-private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
 /// The coordinator as a child process (the same executable), observed through /metrics and /proc.
 final class BenchCoordinatorProcess: @unchecked Sendable {
@@ -345,7 +342,7 @@ final class BenchCoordinatorProcess: @unchecked Sendable {
             let now = ContinuousClock.now
             let done = try await handled()
             if first == nil && done > initial { first = now }
-            if done >= count { return (seconds(now - (first ?? now)), done) }
+            if done >= count { return ((now - (first ?? now)).seconds, done) }
             if now > deadline { throw ValidationError("the coordinator handled \(done) of \(count) messages within \(limit)") }
             try await Task.sleep(for: .milliseconds(20))
         }

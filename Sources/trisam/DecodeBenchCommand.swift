@@ -49,7 +49,7 @@ struct DecodeBenchCommand: ParsableCommand {
                 decodedCount &+= decoded.id.utf8.count
             }
             let elapsed = ContinuousClock.now - start
-            let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+            let nanoseconds = elapsed.seconds * 1e9
             perEvent.append(nanoseconds / Double(messages.count))
             printLine(String(format: "round %d: %.0f ns/event (%.0f events/s)", round, perEvent.last!, 1e9 / perEvent.last!)
                       + (decodedCount == 0 ? " (nothing decoded)" : ""))

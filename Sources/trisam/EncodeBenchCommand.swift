@@ -87,7 +87,7 @@ struct EncodeBenchCommand: ParsableCommand {
             let start = ContinuousClock.now
             try body(&sink)
             let elapsed = ContinuousClock.now - start
-            let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+            let nanoseconds = elapsed.seconds * 1e9
             perEvent.append(nanoseconds / Double(count))
         }
         let sorted = perEvent.sorted()

@@ -132,7 +132,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - start
         let cpu = processCPUSeconds() - cpuStart
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         if pure {
             printLine("pure work only, no store; flags raised \(raised), resolved \(resolved); \(pureFold.count) people in memory")
         } else {

@@ -203,10 +203,6 @@ struct Throughput {
     var consume: Double
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// The benchmark's messages: realistic CloudEvents-shaped records with a 500-byte JSON value.
 struct BenchMessages {
     static let consumerProperties = ["auto.offset.reset": "earliest", "enable.auto.commit": "false",

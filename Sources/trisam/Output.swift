@@ -5,6 +5,11 @@ func printLine(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
+extension Duration {
+    /// The duration in seconds, as benchmarks report it.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
 /// Whether this is a release build (benchmarks print it: debug figures mean little).
 var isReleaseBuild: Bool {
     #if DEBUG
