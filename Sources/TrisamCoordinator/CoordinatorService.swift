@@ -22,7 +22,10 @@ public struct CoordinatorConfiguration: Sendable {
     public var cacheCapacity = 10_000
     /// At most this many messages per transaction. Batches only grow this large when messages
     /// wait (under load); a large one dirties each B-tree page once for many events.
-    public var maxBatch = 10_000
+    public var maxBatch = CoordinatorConfiguration.defaultMaxBatch
+    /// The default `maxBatch`. In `bench coordinator` (time order), 50,000 took 62–68 µs of CPU
+    /// per message against 91–92 µs with 10,000; 100,000 gained nothing more and held more memory.
+    public static let defaultMaxBatch = 50_000
     public var groupID = "trisam-coordinator"
     /// How often due time-based rules are re-evaluated on the real clock.
     public var checkInterval: Duration = .seconds(1)

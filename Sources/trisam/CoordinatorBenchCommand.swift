@@ -42,6 +42,9 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
     @Option(help: "Person states the coordinator keeps decoded in memory (its --cache).")
     var cache: Int = 10_000
 
+    @Option(help: "Messages per transaction at most, when messages wait (the coordinator's --max-batch).")
+    var maxBatch: Int = CoordinatorConfiguration.defaultMaxBatch
+
     @Option(help: """
         Order in which the mix is published: time (all people's events by time, as a live stream \
         or one after an outage) or person (each person's whole history in one run, as a bulk load).
@@ -57,6 +60,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
         guard latencyEvents >= 10 else { throw ValidationError("--latency-events must be at least 10, got \(latencyEvents)") }
         guard (1...10_000).contains(latencyRate) else { throw ValidationError("--latency-rate must be between 1 and 10000, got \(latencyRate)") }
+        guard (1...100_000).contains(maxBatch) else { throw ValidationError("--max-batch must be between 1 and 100000, got \(maxBatch)") }
         guard (1...15).contains(rawRounds) else { throw ValidationError("--raw-rounds must be between 1 and 15, got \(rawRounds)") }
     }
 
@@ -72,7 +76,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("coordinator.sqlite").path
         let mix = EventMix(seed: 7)
-        let runner = BenchCoordinatorProcess(bootstrap: cluster.bootstrapServers, store: store, directory: directory, cache: cache)
+        let runner = BenchCoordinatorProcess(bootstrap: cluster.bootstrapServers, store: store, directory: directory, cache: cache, maxBatch: maxBatch)
 
         printLine("trisam bench coordinator: \(persons) people, \(partitions) partitions per topic, events in \(order.rawValue) order, release=\(isReleaseBuild)")
 
@@ -256,14 +260,16 @@ final class BenchCoordinatorProcess: @unchecked Sendable {
     let store: String
     let directory: URL
     let cache: Int
+    let maxBatch: Int
     private var process: Process?
     private var port = 0
 
-    init(bootstrap: String, store: String, directory: URL, cache: Int) {
+    init(bootstrap: String, store: String, directory: URL, cache: Int, maxBatch: Int) {
         self.bootstrap = bootstrap
         self.store = store
         self.directory = directory
         self.cache = cache
+        self.maxBatch = maxBatch
     }
 
     /// A run that fails half-way leaves no coordinator behind.
@@ -276,7 +282,7 @@ final class BenchCoordinatorProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["coordinator", "--bootstrap", bootstrap, "--port", String(port), "--store", store,
-                             "--state-dir", directory.path, "--cache", String(cache)]
+                             "--state-dir", directory.path, "--cache", String(cache), "--max-batch", String(maxBatch)]
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "error"
         process.environment = environment

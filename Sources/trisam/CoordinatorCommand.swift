@@ -46,7 +46,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     var cache: Int = 10_000
 
     @Option(help: "At most this many messages per transaction.")
-    var maxBatch: Int = 10_000
+    var maxBatch: Int = CoordinatorConfiguration.defaultMaxBatch
 
     @Option(help: "Consumer group (a second, independent coordinator needs its own group and store).")
     var group: String = "trisam-coordinator"

@@ -31,7 +31,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
     var persons: Int = 20_000
 
     @Option(help: "Events per batch (the coordinator's --max-batch under load).")
-    var batch: Int = 10_000
+    var batch: Int = CoordinatorConfiguration.defaultMaxBatch
 
     @Option(help: "Messages read from one partition before the next (a fetch).")
     var fetch: Int = 1_000
