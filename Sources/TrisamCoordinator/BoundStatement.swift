@@ -37,6 +37,13 @@ struct BoundStatement {
         })
     }
 
+    /// Binds a blob to the 1-based parameter `index`.
+    func bind(_ index: Int32, _ bytes: [UInt8]) throws {
+        try check(bytes.withUnsafeBytes { raw in
+            sqlite3_bind_blob(handle, index, raw.baseAddress ?? Self.empty, Int32(raw.count), Self.transient)
+        })
+    }
+
     func bind(_ index: Int32, _ value: Int64) throws {
         try check(sqlite3_bind_int64(handle, index, value))
     }

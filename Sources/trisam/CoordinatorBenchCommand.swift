@@ -54,6 +54,14 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
     @Option(help: "Rounds of raw consumption; the ratio uses their median (one round varies twofold on a busy machine).")
     var rawRounds: Int = 3
 
+    @Flag(help: """
+        Also time three floors on the same topics, as many rounds as raw consumption: reading with \
+        the least a durable consumer writes (each message appended to a SQLite log with the \
+        offsets), with decoding, and with both, as a pipeline over the cores. Their ratios to raw \
+        consumption bound what any coordinator design can reach on the machine.
+        """)
+    var floors = false
+
     func validate() throws {
         guard persons >= 100 else { throw ValidationError("--persons must be at least 100, got \(persons)") }
         guard memoryPersons >= 0 else { throw ValidationError("--memory-persons must be 0 or more, got \(memoryPersons)") }
@@ -116,11 +124,29 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         for _ in 0..<rawRounds {
             rawSeconds.append(try await rawConsumption(configuration: configuration, expected: messages, logger: logger).seconds)
         }
-        let sorted = rawSeconds.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        let raw = (seconds: median, count: messages)
+        let raw = (seconds: medianOf(rawSeconds), count: messages)
         printLine(String(format: "raw consumption: %d messages in %.2f s = %.0f msg/s (median of %@ msg/s)", messages, raw.seconds,
                          Double(messages) / raw.seconds, rawSeconds.map { String(format: "%.0f", Double(messages) / $0) }.joined(separator: ", ")))
+
+        if floors {
+            // As many rounds as raw consumption, alternating the floors, each reported by its median.
+            var floorSeconds: [ConsumerFloor: [Double]] = [:]
+            for _ in 0..<rawRounds {
+                for floor in ConsumerFloor.allCases {
+                    // The same read-ahead as raw consumption, so that only the floor's work differs.
+                    let time = try await floor.consume(configuration: configuration.merging(["queued.min.messages": "10000000"]),
+                                                       topics: CoordinatorConfiguration.topics, expected: messages,
+                                                       directory: directory, logger: logger)
+                    floorSeconds[floor, default: []].append(time.seconds)
+                }
+            }
+            for floor in ConsumerFloor.allCases {
+                let seconds = floorSeconds[floor]!
+                printLine(String(format: "floor, %@: %.0f msg/s, ratio to raw %.2f (median of %@ msg/s)", floor.description,
+                                 Double(messages) / medianOf(seconds), raw.seconds / medianOf(seconds),
+                                 seconds.map { String(format: "%.0f", Double(messages) / $0) }.joined(separator: ", ")))
+            }
+        }
 
         // 4. The coordinator on a fresh store.
         try await runner.start()

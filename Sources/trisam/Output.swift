@@ -10,6 +10,12 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
+/// The middle value of `values` (the mean of the middle two for an even count); `values` must not be empty.
+func medianOf(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
 /// Whether this is a release build (benchmarks print it: debug figures mean little).
 var isReleaseBuild: Bool {
     #if DEBUG

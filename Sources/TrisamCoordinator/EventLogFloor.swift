@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import TrisamKafka
+
+/// The least any durable consumer of the coordinator's topics must write: each message's bytes
+/// appended to a log table (the cheapest SQLite insert there is: a new row at the end of a rowid
+/// B-tree) and the consumed offsets, in one transaction per batch. No dedupe index, no person
+/// state, no rules. `trisam bench coordinator` times it on the same topics as raw consumption,
+/// so the two rates bound what ratio any design that stores facts with their offsets can reach
+/// on a machine.
+public struct EventLogFloor: Sendable {
+    private let pool: DatabasePool
+
+    /// Opens (creating) a store at `path` with the coordinator store's connection settings.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, value BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS consumed_offset (
+                    topic TEXT NOT NULL, partition INTEGER NOT NULL, nextOffset INTEGER NOT NULL,
+                    PRIMARY KEY (topic, partition)) WITHOUT ROWID;
+                """)
+        }
+    }
+
+    /// Appends every message of the batch and stores the next offsets, in one transaction.
+    public func append(_ batch: [ConsumedMessage]) throws {
+        try pool.write { db in
+            var offsets: [TopicPartition: Int64] = [:]
+            for message in batch {
+                offsets[message.topicPartition] = message.offset + 1
+                let insert = try BoundStatement("INSERT INTO log(value) VALUES (?)", in: db)
+                try insert.bind(1, message.value)
+                try insert.run()
+            }
+            try CoordinatorStore.storeOffsets(offsets, in: db)
+        }
+    }
+
+    /// What is stored: the messages' bytes in the order appended, and the next offset per partition.
+    public func contents() throws -> (values: [[UInt8]], offsets: [TopicPartition: Int64]) {
+        try pool.read { db in
+            let values = try Data.fetchAll(db, sql: "SELECT value FROM log ORDER BY seq").map { [UInt8]($0) }
+            var offsets: [TopicPartition: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT topic, partition, nextOffset FROM consumed_offset") {
+                offsets[TopicPartition(topic: row["topic"], partition: row["partition"])] = row["nextOffset"]
+            }
+            return (values, offsets)
+        }
+    }
+}
