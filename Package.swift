@@ -154,6 +154,10 @@ let package = Package(
             dependencies: ["TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport"]
         ),
         .testTarget(
+            name: "TrisamStoreTests",
+            dependencies: ["TrisamStore"]
+        ),
+        .testTarget(
             name: "TrisamCoordinatorCoreTests",
             dependencies: ["TrisamCoordinatorCore", "TrisamContracts"]
         ),

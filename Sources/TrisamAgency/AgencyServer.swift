@@ -58,6 +58,9 @@ public enum AgencyServer {
     public static func run(_ configuration: AgencyConfiguration, logger: Logger,
                            handleSignals: Bool = true,
                            onServing: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        // One process per store: a second would publish the same outbox entries again.
+        let lock = try StoreLock(store: configuration.storePath, holder: "trisam agency (\(configuration.agency.rawValue))")
+        defer { withExtendedLifetime(lock) {} }
         let store = try AgencyStore(path: configuration.storePath, agency: configuration.agency)
         let signal = OutboxSignal()
         let service = AgencyService(agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,

@@ -82,6 +82,10 @@ public struct CoordinatorService: Service {
     public func run() async throws {
         let configuration = self.configuration
         let logger = self.logger
+        // One coordinator per store: a second would publish the flags outbox again and fold on
+        // person states it holds in memory while the first changes them on disk.
+        let lock = try StoreLock(store: configuration.databasePath, holder: "trisam coordinator")
+        defer { withExtendedLifetime(lock) {} }
         let store = try CoordinatorStore(path: configuration.databasePath)
         let metrics = CoordinatorMetrics()
         let rules = GapRules(configuration: configuration.rules)

@@ -162,6 +162,32 @@ struct CoordinatorProcessTests {
         }
     }
 
+    @Test("a second coordinator on the same store refuses to start, saying why, and the first keeps serving")
+    func oneCoordinatorPerStore() async throws {
+        let harness = try CoordinatorHarness()
+        do {
+            try await harness.start()
+            let second = try ChildProcess(
+                try trisamExecutable(),
+                ["coordinator", "--bootstrap", harness.cluster.bootstrapServers, "--port", String(try freeLoopbackPort()),
+                 "--store", harness.storePath, "--tokens-file", harness.tokensPath, "--clock", harness.clock],
+                directory: harness.directory, environment: ["LOG_LEVEL": "warning"])
+            try await eventually("the second coordinator exits") { !second.isRunning }
+            #expect(second.process.terminationStatus != 0)
+            #expect(second.output.contains("another trisam coordinator already runs on the store \(harness.storePath)"), "\(second.output)")
+            #expect(try await harness.anonymous.get("/health").status == 200)
+            // Stopped, the first lets go of the store, and a coordinator starts on it again.
+            #expect(try await harness.stop() == 0)
+            try await harness.start()
+            #expect(try await harness.stop() == 0)
+        } catch {
+            Issue.record("coordinator output:\n\(harness.output)")
+            await harness.cleanUp()
+            throw error
+        }
+        await harness.cleanUp()
+    }
+
     @Test("an undecodable message goes to trisam.deadletter and processing continues")
     func deadLetters() async throws {
         let harness = try CoordinatorHarness()
