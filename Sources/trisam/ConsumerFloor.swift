@@ -30,8 +30,8 @@ enum ConsumerFloor: CaseIterable, CustomStringConvertible {
 
     /// Messages handed from one stage to the next at a time.
     private static let chunk = 2_000
-    /// Messages per SQLite transaction at most (the coordinator's batches are larger under load).
-    private static let transaction = 10_000
+    /// Messages per SQLite transaction at most: as many as the coordinator's batches under load.
+    private static let transaction = CoordinatorConfiguration.defaultMaxBatch
 
     /// Reads `expected` messages of `topics` as a new consumer group and does this floor's work on
     /// each; returns the time from the first message read to the last one's work done.
