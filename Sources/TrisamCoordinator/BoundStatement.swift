@@ -30,15 +30,8 @@ struct BoundStatement {
         })
     }
 
-    /// Binds a blob to the 1-based parameter `index`.
-    func bind(_ index: Int32, _ bytes: Data) throws {
-        try check(bytes.withUnsafeBytes { raw in
-            sqlite3_bind_blob(handle, index, raw.baseAddress ?? Self.empty, Int32(raw.count), Self.transient)
-        })
-    }
-
-    /// Binds a blob to the 1-based parameter `index`.
-    func bind(_ index: Int32, _ bytes: [UInt8]) throws {
+    /// Binds a blob (`Data` or `[UInt8]`) to the 1-based parameter `index`.
+    func bind(_ index: Int32, _ bytes: some ContiguousBytes) throws {
         try check(bytes.withUnsafeBytes { raw in
             sqlite3_bind_blob(handle, index, raw.baseAddress ?? Self.empty, Int32(raw.count), Self.transient)
         })

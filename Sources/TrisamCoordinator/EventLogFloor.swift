@@ -1,21 +1,23 @@
 import Foundation
 import GRDB
 import TrisamKafka
+import TrisamStore
 
 /// The least any durable consumer of the coordinator's topics must write: each message's bytes
 /// appended to a log table (the cheapest SQLite insert there is: a new row at the end of a rowid
 /// B-tree) and the consumed offsets, in one transaction per batch. No dedupe index, no person
-/// state, no rules. `trisam bench coordinator` times it on the same topics as raw consumption,
-/// so the two rates bound what ratio any design that stores facts with their offsets can reach
-/// on a machine.
+/// state, no rules. `trisam bench coordinator --floors` times it on the same topics as raw
+/// consumption, so the two rates show what storing what is read, and nothing else, leaves of the
+/// ratio on a machine.
 public struct EventLogFloor: Sendable {
     private let pool: DatabasePool
 
-    /// Opens (creating) a store at `path` with the coordinator store's connection settings.
+    /// Opens (creating) a store at `path` with the services' settings (WAL, synchronous=NORMAL, no
+    /// checkpoints inside commits); nothing checkpoints it, so its commits carry no copying at all.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase(StoreTuning.prepare)
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.write { db in
             try db.execute(sql: """
