@@ -147,13 +147,15 @@ public final class CoordinatorStore: Sendable {
 
     /// The stored next offsets (the next message to read) of every partition consumed so far.
     public func consumedOffsets() throws -> [TopicPartition: Int64] {
-        try pool.read { db in
-            var result: [TopicPartition: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT topic, partition, nextOffset FROM consumed_offset") {
-                result[TopicPartition(topic: row["topic"], partition: row["partition"])] = row["nextOffset"]
-            }
-            return result
+        try pool.read(Self.consumedOffsets(in:))
+    }
+
+    static func consumedOffsets(in db: Database) throws -> [TopicPartition: Int64] {
+        var result: [TopicPartition: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT topic, partition, nextOffset FROM consumed_offset") {
+            result[TopicPartition(topic: row["topic"], partition: row["partition"])] = row["nextOffset"]
         }
+        return result
     }
 
     static func storeOffsets(_ offsets: [TopicPartition: Int64], in db: Database) throws {

@@ -47,11 +47,7 @@ public struct EventLogFloor: Sendable {
     public func contents() throws -> (values: [[UInt8]], offsets: [TopicPartition: Int64]) {
         try pool.read { db in
             let values = try Data.fetchAll(db, sql: "SELECT value FROM log ORDER BY seq").map { [UInt8]($0) }
-            var offsets: [TopicPartition: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT topic, partition, nextOffset FROM consumed_offset") {
-                offsets[TopicPartition(topic: row["topic"], partition: row["partition"])] = row["nextOffset"]
-            }
-            return (values, offsets)
+            return (values, try CoordinatorStore.consumedOffsets(in: db))
         }
     }
 }

@@ -135,7 +135,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
             for _ in 0..<rawRounds {
                 for floor in ConsumerFloor.allCases {
                     // The same read-ahead as raw consumption, so that only the floor's work differs.
-                    let time = try await floor.consume(configuration: configuration.merging(["queued.min.messages": "10000000"]),
+                    let time = try await floor.consume(configuration: configuration.merging(Self.readAheadEverything),
                                                        topics: CoordinatorConfiguration.topics, expected: messages,
                                                        directory: directory, logger: logger)
                     floorSeconds[floor, default: []].append(time.seconds)
@@ -211,6 +211,10 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         await producer.close()
     }
 
+    /// The read-ahead of raw consumption and the floors: librdkafka may queue every message (why:
+    /// ``rawConsumption(configuration:expected:logger:)``).
+    static let readAheadEverything = ["queued.min.messages": "10000000"]
+
     /// Reads every message of the coordinator's topics once with no processing.
     private func rawConsumption(configuration: KafkaConfiguration, expected: Int, logger: Logger) async throws -> (seconds: Double, count: Int) {
         // librdkafka stops fetching every partition while its consumer queue holds
@@ -219,7 +223,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         // and then waited about half a second with nothing to read; most rounds' time was that
         // pause (160,000-190,000 msg/s with it, 220,000-460,000 without). The raw rate is meant
         // as what reading the topics costs, so the queue may hold everything.
-        let consumer = try KafkaConsumer(configuration: configuration.merging(["queued.min.messages": "10000000"]),
+        let consumer = try KafkaConsumer(configuration: configuration.merging(Self.readAheadEverything),
                                          groupID: "bench-raw-\(UUID().uuidString.prefix(6))",
                                          topics: CoordinatorConfiguration.topics, logger: logger)
         var count = 0

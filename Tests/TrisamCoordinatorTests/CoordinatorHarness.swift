@@ -44,13 +44,19 @@ final class CoordinatorHarness: @unchecked Sendable {
     /// Starts the coordinator (on the same store each time) and waits until it serves.
     func start(store: String? = nil, extra: [String] = []) async throws {
         port = try freeLoopbackPort()
+        process = try launch(port: port, store: store, extra: extra)
+        try await client.waitUntilServing("/health", limit: .seconds(30))
+    }
+
+    /// Starts a `trisam coordinator` process against the harness's broker, tokens and clock on
+    /// `port` (on the harness's store unless `store` says otherwise), without waiting for it.
+    func launch(port: Int, store: String? = nil, extra: [String] = []) throws -> ChildProcess {
         var arguments = ["coordinator", "--bootstrap", cluster.bootstrapServers, "--port", String(port),
                          "--store", store ?? storePath, "--tokens-file", tokensPath, "--clock", clock,
                          "--state-dir", directory.appendingPathComponent("state").path]
         for (key, value) in fastGroupProperties { arguments += ["--kafka-property", "\(key)=\(value)"] }
-        process = try ChildProcess(try trisamExecutable(), arguments + extra, directory: directory,
-                                   environment: ["LOG_LEVEL": "warning"])
-        try await client.waitUntilServing("/health", limit: .seconds(30))
+        return try ChildProcess(try trisamExecutable(), arguments + extra, directory: directory,
+                                environment: ["LOG_LEVEL": "warning"])
     }
 
     var client: HTTPTestClient { HTTPTestClient(port: port, token: token) }

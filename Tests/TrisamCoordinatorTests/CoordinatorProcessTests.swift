@@ -167,11 +167,7 @@ struct CoordinatorProcessTests {
         let harness = try CoordinatorHarness()
         do {
             try await harness.start()
-            let second = try ChildProcess(
-                try trisamExecutable(),
-                ["coordinator", "--bootstrap", harness.cluster.bootstrapServers, "--port", String(try freeLoopbackPort()),
-                 "--store", harness.storePath, "--tokens-file", harness.tokensPath, "--clock", harness.clock],
-                directory: harness.directory, environment: ["LOG_LEVEL": "warning"])
+            let second = try harness.launch(port: try freeLoopbackPort())
             try await eventually("the second coordinator exits") { !second.isRunning }
             #expect(second.process.terminationStatus != 0)
             #expect(second.output.contains("another trisam coordinator already runs on the store \(harness.storePath)"), "\(second.output)")
