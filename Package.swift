@@ -122,10 +122,12 @@ let package = Package(
             name: "TrisamSimulator",
             dependencies: ["TrisamContracts"]
         ),
-        // Helpers for tests that start real processes (used by test targets only).
+        // Helpers for tests: real processes, HTTP, Python tools, an independent iCalendar reader
+        // (used by test targets only).
         .target(
             name: "TrisamTestSupport",
             dependencies: [
+                "TrisamSip",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

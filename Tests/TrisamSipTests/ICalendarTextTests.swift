@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrisamSip
+import TrisamTestSupport
 
 @Suite struct ICalendarTextTests {
     @Test func escapingRoundTrips() {

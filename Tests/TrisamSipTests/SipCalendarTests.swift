@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrisamContracts
 @testable import TrisamSip
+import TrisamTestSupport
 
 /// A rescheduled SIP meeting across agencies, as the tests export it.
 func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T07:00:00Z", "2026-03-30T08:30:00Z"),

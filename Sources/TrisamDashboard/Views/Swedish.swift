@@ -82,7 +82,4 @@ public enum AgencyColour {
         case .region: "#9a3f16"
         }
     }
-
-    /// CSS class name of an agency.
-    public static func cssClass(_ agency: Agency) -> String { "agency-\(agency.rawValue)" }
 }

@@ -1,3 +1,5 @@
+import TrisamSip
+
 /// One content line of an iCalendar object: name, parameters and raw (still escaped) value.
 public struct ICalendarProperty: Sendable, Hashable {
     public let name: String
