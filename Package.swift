@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamCoordinatorCoreTests",
-            dependencies: ["TrisamCoordinatorCore", "TrisamContracts"]
+            dependencies: ["TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport"]
         ),
         .testTarget(
             name: "TrisamCoordinatorTests",
@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamBusTests",
-            dependencies: ["TrisamBus", "TrisamKafka", "TrisamContracts"]
+            dependencies: ["TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport"]
         ),
         .testTarget(
             name: "TrisamContractsTests",

@@ -24,6 +24,11 @@ public struct TimeoutError: Error, CustomStringConvertible {
     public let what: String
     public let limit: Duration
     public var description: String { "timed out after \(limit): \(what)" }
+
+    public init(what: String, limit: Duration) {
+        self.what = what
+        self.limit = limit
+    }
 }
 
 /// A quiet logger for tests; set TRISAM_TEST_LOG=debug to see librdkafka's lines.

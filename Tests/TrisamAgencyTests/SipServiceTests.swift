@@ -77,7 +77,7 @@ private func refusal(_ body: () async throws -> Any) async -> APIError? {
     }
 }
 
-private let monday = Timestamp.parse("2027-03-22T08:00:00Z")!
+private let monday = utc("2027-03-22T08:00:00Z")
 
 @Suite("SIP and plans on the agency store")
 struct SipServiceTests {
@@ -174,7 +174,7 @@ struct SipServiceTests {
             body: json(["reason": "Utskriven från slutenvården", "invited": ["af", "region"], "afterDischarge": true])).body["sipId"] as? String)
         let later = SipService(base: AgencyService(agency: .kommun, store: kommun.base.store, pseudonymizer: .development, signal: OutboxSignal(),
                                                    logger: testLogger("agency"), today: { LocalDate("2027-03-25")! }),
-                               now: { Timestamp.parse("2027-03-25T08:00:00Z")! })
+                               now: { utc("2027-03-25T08:00:00Z") })
         let view = try await later.view(kommun.staff, sipId: sipId)
         #expect(view.body["overdueInvitees"] as? [String] == ["af", "region"])
 

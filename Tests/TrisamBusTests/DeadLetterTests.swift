@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TrisamTestSupport
 import TrisamBus
 import TrisamContracts
 import TrisamKafka
@@ -48,7 +49,7 @@ struct DeadLetterTests {
                 return .processed
             }
         }
-        try await waitUntil("both valid events are handled") { await seen.ids.count == 2 }
+        try await eventually("both valid events are handled", limit: .seconds(30)) { await seen.ids.count == 2 }
         #expect(await seen.ids == [before.id, after.id])
 
         let dlq = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(Self.fastGroup),
@@ -101,30 +102,9 @@ actor Collected {
     func append(_ id: String) { ids.append(id) }
 }
 
-struct TestTimeout: Error, CustomStringConvertible {
-    let description: String
-}
-
-func waitUntil(_ what: String, limit: Duration = .seconds(30), _ condition: @Sendable () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while !(await condition()) {
-        guard ContinuousClock.now < deadline else { throw TestTimeout(description: "timed out: \(what)") }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
 func firstMessage(of consumer: KafkaConsumer, limit: Duration = .seconds(30)) async throws -> ConsumedMessage {
-    try await withThrowingTaskGroup(of: ConsumedMessage?.self) { group in
-        group.addTask {
-            for try await message in consumer.messages { return message }
-            return nil
-        }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let message = try await group.next() ?? nil else { throw TestTimeout(description: "no message within \(limit)") }
-        return message
+    try await withTimeout(limit, "the first message") {
+        for try await message in consumer.messages { return message }
+        throw TimeoutError(what: "the consumer ended before a message", limit: limit)
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+import TrisamTestSupport
 import TrisamContracts
 @testable import TrisamCoordinatorCore
 
 let person = ClientRef(rawValue: "0123456789abcdef0123456789abcdef")!
 
 /// A calendar day from `YYYY-MM-DD`.
-func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
 /// A month from `YYYY-MM`.
 func month(_ text: String) -> YearMonth { YearMonth(text)! }

@@ -171,10 +171,6 @@ enum Scenario {
         ClientRef(rawValue: UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())!
     }
 
-    static func date(_ text: String) -> LocalDate { LocalDate(text)! }
-
-    static func time(_ text: String) -> Date { Timestamp.parse(text)! }
-
     static func event(_ ref: ClientRef, _ agency: Agency, _ event: TrisamEvent, at time: Date,
                       id: String = UUID().uuidString.lowercased()) -> EventEnvelope {
         EventEnvelope(id: id, source: .agency(agency), time: time, subject: ref, event: event)

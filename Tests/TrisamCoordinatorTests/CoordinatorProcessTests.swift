@@ -93,7 +93,7 @@ struct CoordinatorProcessTests {
             let ref = Scenario.newClientRef()
             let sent = Scenario.event(ref, .kommun, .referralSent(ReferralSent(
                 referralId: "ref-1", from: .kommun, to: .region, reason: "Behöver utredning", requestedMeasure: "Läkarbedömning",
-                area: .halsaVard)), at: Scenario.time("2026-11-24T08:00:00Z"), id: "t-sent")
+                area: .halsaVard)), at: utc("2026-11-24T08:00:00Z"), id: "t-sent")
             try await harness.publish([sent])
             try await eventually("the referral is stored") { try await harness.eventsSeen() == 1 }
             #expect(try await harness.openFlags(rule: "referral-unanswered").isEmpty, "not yet past the answer time")
@@ -116,7 +116,7 @@ struct CoordinatorProcessTests {
 
             let answered = Scenario.event(ref, .region, .referralAccepted(ReferralAccepted(
                 referralId: "ref-1", from: .kommun, to: .region, contact: Contact(name: "Doktor Dag"))),
-                at: Scenario.time("2026-12-09T10:00:00Z"), id: "t-accepted")
+                at: utc("2026-12-09T10:00:00Z"), id: "t-accepted")
             try await harness.publish([answered])
             try await eventually("the answer resolves the flag") { try await harness.openFlags(rule: "referral-unanswered").isEmpty }
             try await eventually("FlagResolved on trisam.flags") { flags.events.contains { $0.type == .flagResolved } }
@@ -140,7 +140,7 @@ struct CoordinatorProcessTests {
             try await harness.publish(events)
             let marker = Scenario.event(Scenario.newClientRef(), .kommun, .kommunBistandDecided(BistandDecided(
                 decision: .granted, effectiveDate: Self.today, month: YearMonth(year: 2026, month: 11)!)),
-                at: Scenario.time("2026-11-24T08:00:00Z"), id: "dup-marker")
+                at: utc("2026-11-24T08:00:00Z"), id: "dup-marker")
             try await harness.publish([marker])
             try await eventually("everything is processed") { try await harness.eventsSeen() == 4 }
             try await Task.sleep(for: .seconds(1))

@@ -21,7 +21,7 @@ struct EngineBatchingTests {
                 events.append(IncomingEvent(partition: partition, offset: Int64(events.count), envelope: history[position]))
             }
         }
-        let clock = CoordinatorClock.fixed(at: Scenario.time("2026-11-24T08:00:00Z"))
+        let clock = CoordinatorClock.fixed(at: utc("2026-11-24T08:00:00Z"))
 
         func run(batchSize: Int) async throws -> (digest: String, flagEvents: Set<String>, raised: Int) {
             let directory = try temporaryDirectory()
@@ -54,7 +54,7 @@ struct EngineBatchingTests {
                 events.append(IncomingEvent(partition: partition, offset: Int64(events.count), envelope: event))
             }
         }
-        let now = Scenario.time("2026-11-24T08:00:00Z")
+        let now = utc("2026-11-24T08:00:00Z")
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try CoordinatorStore(path: directory.appendingPathComponent("coordinator.sqlite").path)

@@ -18,7 +18,7 @@ struct OutboxMigrationTests {
         let events = (0..<3).map { index in
             Scenario.event(Scenario.newClientRef(), .kommun, .kommunBistandDecided(BistandDecided(
                 decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
-                at: Scenario.time("2026-11-24T08:00:00Z"), id: "migrated-\(index)")
+                at: utc("2026-11-24T08:00:00Z"), id: "migrated-\(index)")
         }
         // What the first format stored: the message as JSON with byte arrays as lists of numbers.
         let old = try DatabaseQueue(path: path)
@@ -59,7 +59,7 @@ struct OutboxMigrationTests {
         let events = (0..<3).map { index in
             Scenario.event(ref, .kommun, .kommunBistandDecided(BistandDecided(
                 decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
-                at: Scenario.time("2026-11-0\(3 - index)T08:00:00Z"), id: "seen-\(index)")
+                at: utc("2026-11-0\(3 - index)T08:00:00Z"), id: "seen-\(index)")
         }
         // The v2 format: seen events in their own table, the timeline numbered in arrival order
         // (here against time order, to show that arrival order is what is kept).
@@ -86,12 +86,12 @@ struct OutboxMigrationTests {
         #expect(timeline.map(\.eventId) == events.map(\.id))
         #expect(timeline.map(\.summary) == ["entry 0", "entry 1", "entry 2"])
 
-        let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .fixed(at: Scenario.time("2026-11-24T08:00:00Z")),
+        let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .fixed(at: utc("2026-11-24T08:00:00Z")),
                                            metrics: CoordinatorMetrics())
         let partition = TopicPartition(topic: "t", partition: 0)
         let fresh = Scenario.event(ref, .kommun, .kommunBistandDecided(BistandDecided(
             decision: .granted, effectiveDate: LocalDate("2026-12-01")!, month: YearMonth(year: 2026, month: 12)!)),
-            at: Scenario.time("2026-12-01T08:00:00Z"), id: "after-migration")
+            at: utc("2026-12-01T08:00:00Z"), id: "after-migration")
         let outcome = try await engine.process([IncomingEvent(partition: partition, offset: 0, envelope: events[1]),
                                                 IncomingEvent(partition: partition, offset: 1, envelope: fresh)])
         #expect(outcome.duplicates == 1)

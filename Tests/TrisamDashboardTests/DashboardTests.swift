@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamTestSupport
 import TrisamContracts
 import TrisamCoordinator
 import TrisamCoordinatorCore
@@ -7,7 +8,6 @@ import TrisamCoordinatorCore
 
 let person = ClientRef(rawValue: "0123456789abcdef0123456789abcdef")!
 
-func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
 /// 10:00 Stockholm time on a day.
 func at(_ text: String, hour: Int = 10) -> Date {

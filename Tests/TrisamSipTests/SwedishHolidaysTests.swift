@@ -1,4 +1,5 @@
 import Testing
+import TrisamTestSupport
 import TrisamContracts
 @testable import TrisamSip
 

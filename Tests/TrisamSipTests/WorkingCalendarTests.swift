@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamTestSupport
 import TrisamContracts
 @testable import TrisamSip
 
