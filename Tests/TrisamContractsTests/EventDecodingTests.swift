@@ -163,4 +163,37 @@ struct EventDecodingTests {
         #expect(!Check.containsIdentityNumber("19121212-1213"))
         #expect(!Check.containsIdentityNumber("möte 2026-11-24 kl 10"))
     }
+
+    @Test("identity numbers are found however they are written, after Unicode normalisation", arguments: [
+        "19121212 1212", "121212 1212", "121212–1212", "121212—1212", "121212\u{2212}1212", "１９１２１２１２－１２１２",
+        "19 12 12 12 12 12", "1 2 1 2 1 2 1 2 1 2", "121212 - 1212", "12121\u{00AD}21212", "12\u{200B}1212-1212",
+        "Hon har 121212 1212 som nummer", "sf-19121212-1212", "191212121212",
+    ])
+    func identityNumberForms(_ text: String) {
+        #expect(Check.containsIdentityNumber(text))
+    }
+
+    @Test("Swedish phone numbers, dates and identifiers with digits are not identity numbers", arguments: [
+        "070-123 45 67", "+46 70 123 45 67", "0701234567", "08-123 456 78", "+46701234567", "0046 70 123 45 67",
+        "2026-11-24", "sip-2026-11-24-0001", "från 2026-01-01 till 2026-02-02", "ärende 4711", "12121212121212",
+    ])
+    func notIdentityNumbers(_ text: String) {
+        #expect(!Check.containsIdentityNumber(text))
+    }
+
+    @Test("identifiers and phone numbers are refused with their field when they hold an identity number")
+    func identifiersAndPhones() {
+        #expect(throws: PayloadViolation.self) { try Check.identifier("19121212-1212", "measureId") }
+        #expect((try? Check.identifier("atgard-2026-11-24-0001", "measureId")) != nil)
+        let contact = Contact(name: "Anna Berg", phone: "19121212-1212")
+        do {
+            try contact.validate("contact")
+            Issue.record("a personnummer as phone number was accepted")
+        } catch {
+            #expect(error.field == "contact.phone")
+        }
+        for phone in ["070-123 45 67", "+46 70 123 45 67", "0701234567"] {
+            #expect((try? Contact(name: "Anna Berg", phone: phone).validate("contact")) != nil, "\(phone)")
+        }
+    }
 }

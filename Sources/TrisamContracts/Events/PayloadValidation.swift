@@ -80,9 +80,7 @@ public enum Check {
         if let length = length(of: value, over: maxLength) {
             throw PayloadViolation(field: field, reason: "must be at most \(maxLength) characters, got \(length)")
         }
-        if containsIdentityNumber(value) {
-            throw PayloadViolation(field: field, reason: "must not contain a personnummer or samordningsnummer; persons are identified by clientRef only")
-        }
+        if containsIdentityNumber(value) { throw identityNumberViolation(field) }
     }
 
     /// Whether every character of `value` is whitespace (so also when it is empty): what
@@ -124,11 +122,13 @@ public enum Check {
         try text(value, field, maxLength: maxNameLength)
     }
 
-    /// An identifier: 1–128 characters of `A–Z a–z 0–9 . _ : -`, starting with a letter or digit.
+    /// An identifier: 1–128 characters of `A–Z a–z 0–9 . _ : -`, starting with a letter or digit,
+    /// with no personnummer in it.
     public static func identifier(_ value: String, _ field: String) throws(PayloadViolation) {
         guard isIdentifier(value) else {
             throw PayloadViolation(field: field, reason: "must be 1–\(maxIdentifierLength) characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
         }
+        if containsIdentityNumber(value) { throw identityNumberViolation(field) }
     }
 
     /// Whether `value` is a valid identifier (see ``identifier(_:_:)``).
@@ -170,55 +170,16 @@ public enum Check {
         guard a != b else { throw PayloadViolation(field: field, reason: "must name another agency than \(a.rawValue)") }
     }
 
-    /// Whether the text holds a 10- or 12-digit number (optionally with `-` or `+` before the last
-    /// four digits) whose last digit is a valid Luhn check digit: a personnummer or
-    /// samordningsnummer that must not travel on the bus.
+    /// Whether the text holds a personnummer or samordningsnummer in any of its written forms,
+    /// after Unicode normalisation (see ``IdentityNumberScan``): such text must not travel on
+    /// the bus.
     public static func containsIdentityNumber(_ text: String) -> Bool {
-        // The candidate: a run of digits with at most one separator, which follows a digit.
-        var digitCount = 0
-        var lastTen: UInt64 = 0  // the candidate's last ten digits, four bits each, the last one lowest
-        var separated = false
-        var digitsAfterSeparator = 0
-        for byte in text.utf8 {
-            let digit = byte &- UInt8(ascii: "0")
-            if digit < 10 {
-                digitCount += 1
-                lastTen = (lastTen << 4 | UInt64(digit)) & 0xFF_FFFF_FFFF
-                if separated { digitsAfterSeparator += 1 }
-            } else if digitCount > 0 {
-                if !separated && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")) {
-                    separated = true
-                    continue
-                }
-                if isIdentityNumber(digitCount: digitCount, lastTen: lastTen, separated: separated,
-                                    digitsAfterSeparator: digitsAfterSeparator) { return true }
-                digitCount = 0
-                lastTen = 0
-                separated = false
-                digitsAfterSeparator = 0
-            }
-        }
-        return isIdentityNumber(digitCount: digitCount, lastTen: lastTen, separated: separated,
-                                digitsAfterSeparator: digitsAfterSeparator)
+        IdentityNumberScan.contains(text)
     }
 
-    /// Whether a candidate of `digitCount` digits ending in `lastTen` (see
-    /// ``containsIdentityNumber(_:)``) is an identity number: 10 or 12 digits, exactly four of
-    /// them after the separator if there is one, a month and a day of the month (61–91 for a
-    /// samordningsnummer) where a personnummer has them, and a valid Luhn check digit.
-    private static func isIdentityNumber(digitCount: Int, lastTen: UInt64, separated: Bool, digitsAfterSeparator: Int) -> Bool {
-        guard digitCount == 10 || digitCount == 12, !separated || digitsAfterSeparator == 4 else { return false }
-        func digit(_ index: Int) -> Int { Int(truncatingIfNeeded: (lastTen >> UInt64(4 * (9 - index))) & 0xF) }
-        let month = digit(2) * 10 + digit(3)
-        let day = digit(4) * 10 + digit(5)
-        guard (1...12).contains(month), (1...31).contains(day) || (61...91).contains(day) else { return false }
-        var sum = 0
-        for index in 0..<10 {
-            var value = digit(index)
-            if index % 2 == 0 { value *= 2; if value > 9 { value -= 9 } }
-            sum += value
-        }
-        return sum % 10 == 0
+    /// The refusal of a value that holds an identity number.
+    static func identityNumberViolation(_ field: String) -> PayloadViolation {
+        PayloadViolation(field: field, reason: "must not contain a personnummer or samordningsnummer; persons are identified by clientRef only")
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -249,6 +210,7 @@ public struct Contact: Codable, Sendable, Hashable {
                   phone.allSatisfy({ $0.isNumber || $0 == " " || $0 == "-" || $0 == "+" }) else {
                 throw PayloadViolation(field: "\(field).phone", reason: "must be 3–30 characters of digits, spaces, '-' or '+'")
             }
+            if Check.containsIdentityNumber(phone) { throw Check.identityNumberViolation("\(field).phone") }
         }
     }
 }
