@@ -57,16 +57,25 @@ public struct EventConsumer: Sendable {
         }
     }
 
-    /// Decodes a consumed message into an envelope.
+    /// Decodes a consumed message into an envelope, and checks that it arrived on a topic that
+    /// its type and source are published to: whoever may write one topic cannot make it carry
+    /// another agency's facts, inbox events from an agency the contract does not let send them,
+    /// or flags from anyone but the coordinator.
     public static func decode(_ message: ConsumedMessage) -> Result<EventEnvelope, EventContractError> {
         let encoded = EncodedEvent(key: message.key ?? [],
                                    headers: message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
                                    value: message.value)
+        let envelope: EventEnvelope
         do {
-            return .success(try EventEnvelope(decoding: encoded))
+            envelope = try EventEnvelope(decoding: encoded)
         } catch {
             return .failure(error)
         }
+        let expected = envelope.destinationTopics
+        guard expected.contains(message.topic) else {
+            return .failure(.wrongTopic(topic: message.topic, type: envelope.type, source: envelope.source.uri, expected: expected))
+        }
+        return .success(envelope)
     }
 
     private func sendDeadLetter(_ message: ConsumedMessage, reason: String) async throws {

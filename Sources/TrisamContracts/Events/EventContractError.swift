@@ -17,6 +17,9 @@ public enum EventContractError: Error, Equatable, Sendable, CustomStringConverti
     case invalidPayload(PayloadViolation)
     /// The publishing source may not publish this event.
     case sourceNotAllowed(String)
+    /// The event arrived on a topic it is not routed to (contracts/README.md, "who publishes
+    /// what"): e.g. an AF status on the kommun's status topic, or a flag from an agency.
+    case wrongTopic(topic: String, type: EventType, source: String, expected: [String])
 
     public var description: String {
         switch self {
@@ -28,6 +31,8 @@ public enum EventContractError: Error, Equatable, Sendable, CustomStringConverti
         case .malformedJSON(let reason): "body is not a JSON object: \(reason)"
         case .invalidPayload(let violation): "field \(violation.field): \(violation.reason)"
         case .sourceNotAllowed(let reason): "source not allowed: \(reason)"
+        case .wrongTopic(let topic, let type, let source, let expected):
+            "\(type.rawValue) from \(source) does not belong on \(topic); it is published only to \(expected.joined(separator: ", "))"
         }
     }
 }
