@@ -20,6 +20,9 @@ public enum StrictBody {
         guard let object = json as? [String: Any] else {
             throw .invalidJSON("the request body must be a JSON object, got \(kind(of: json))")
         }
+        if let duplicate = StrictJSON.firstDuplicateKey(in: Array(data)) {
+            throw .violation(PayloadViolation(field: duplicate, reason: StrictJSON.duplicateKeyReason))
+        }
         return object
     }
 

@@ -162,6 +162,10 @@ public struct EventEnvelope: Sendable, Equatable {
             throw .malformedJSON("not valid JSON")
         }
         guard json is [String: Any] else { throw .malformedJSON("the body must be a JSON object") }
+        // The scanner declines bodies with a key twice in one object; JSONSerialization keeps one.
+        if let duplicate = StrictJSON.firstDuplicateKey(in: message.value) {
+            throw .invalidPayload(PayloadViolation(field: duplicate, reason: StrictJSON.duplicateKeyReason))
+        }
 
         let event = try Self.decodePayload(type, from: data)
         try Self.refuseUnknownFields(of: event, type: type, input: json)
