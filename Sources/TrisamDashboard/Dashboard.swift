@@ -245,9 +245,13 @@ public struct Dashboard: Sendable {
         Response(status: .seeOther, headers: [.location: location])
     }
 
-    /// Only a local path may be the target after login (no `//host` or scheme).
+    /// Only a path on this site may be the target after login: printable ASCII without spaces
+    /// (browsers drop tabs and line breaks from a URL, so `/<tab>/host` would lead to `//host`),
+    /// no `//host`, no backslash (read as `/` by browsers), no scheme, not the login pages.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/logga-") else { return "/" }
+        guard let next, next.hasPrefix("/"), next.utf8.count <= 2048,
+              next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
+              !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/logga-") else { return "/" }
         return next
     }
 

@@ -85,6 +85,10 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         #expect(wrong.text.contains("Inloggningsnyckel: okänd nyckel"))
         #expect(wrong.headers["set-cookie"] == nil)
         #expect(try await client.send("POST", "/logga-in", form: "next=%2F").status == 400)
+        // The review's open redirect: a tab after the first slash, which browsers drop.
+        let tabbed = try await client.send("POST", "/logga-in", form: "token=\(token)&next=%2F%09%2F127.0.0.2%2Flanded")
+        #expect(tabbed.status == 303)
+        #expect(tabbed.headers["location"] == "/")
 
         // The right token: an HttpOnly, SameSite=Strict session cookie and a 303 to the asked page.
         let accepted = try await client.send("POST", "/logga-in", form: "token=\(token)&next=%2Foversikt")

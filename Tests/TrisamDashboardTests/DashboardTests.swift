@@ -298,6 +298,15 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(Dashboard.safeNext("/logga-ut") == "/")
         #expect(Dashboard.safeNext(nil) == "/")
     }
+
+    @Test("a next path with white space or control characters is not followed, wherever they stand", arguments: [
+        "/\t/127.0.0.2/landed", "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example", "/\u{0B}/evil.example",
+        "/\u{0}/evil.example", "/\u{7F}/evil.example", "/\u{A0}/evil.example", "/\u{2028}/evil.example", "/\\evil.example",
+        "/\t\\evil.example", "/oversikt\t", "/\u{FF0F}evil.example",
+    ])
+    func noWhiteSpaceInNext(_ next: String) {
+        #expect(Dashboard.safeNext(next) == "/")
+    }
 }
 
 @Suite struct TemplateTests {
