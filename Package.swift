@@ -117,10 +117,36 @@ let package = Package(
             ],
             resources: [.copy("Templates"), .copy("Static")]
         ),
+        // The one seeded random number generator (SplitMix64) of the simulator and the fixtures.
+        .target(
+            name: "TrisamRandom"
+        ),
         // Scenario simulator: a realistic population driven through the agency services' HTTP APIs.
         .target(
             name: "TrisamSimulator",
-            dependencies: ["TrisamContracts"]
+            dependencies: ["TrisamContracts", "TrisamRandom"]
+        ),
+        // Child processes: start with arguments and environment, capture or forward output, wait for
+        // a line, stop with SIGTERM then SIGKILL after a grace period (trisam dev, benchmarks, tests).
+        .target(
+            name: "TrisamProcess"
+        ),
+        // Deterministic event histories for tests and benchmarks (not linked into `trisam`).
+        .target(
+            name: "TrisamFixtures",
+            dependencies: ["TrisamContracts", "TrisamRandom"]
+        ),
+        // The floors the benchmarks compare the coordinator with (not linked into `trisam`).
+        .target(
+            name: "TrisamBenchSupport",
+            dependencies: [
+                "TrisamCoordinator",
+                "TrisamCoordinatorCore",
+                "TrisamContracts",
+                "TrisamKafka",
+                "TrisamStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // Helpers for tests: real processes, HTTP, Python tools, an independent iCalendar reader
         // (used by test targets only).
@@ -128,6 +154,7 @@ let package = Package(
             name: "TrisamTestSupport",
             dependencies: [
                 "TrisamSip",
+                "TrisamProcess",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -141,11 +168,32 @@ let package = Package(
                 "TrisamCoordinator",
                 "TrisamDashboard",
                 "TrisamSimulator",
+                "TrisamProcess",
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // The benchmarks (`swift run -c release trisam-bench …`); they start `trisam` from the same
+        // build folder for the roles they measure as processes.
+        .executableTarget(
+            name: "trisam-bench",
+            dependencies: [
+                "TrisamKafka",
+                "TrisamContracts",
+                "TrisamBus",
+                "TrisamCoordinator",
+                "TrisamCoordinatorCore",
+                "TrisamStore",
+                "TrisamFixtures",
+                "TrisamBenchSupport",
+                "TrisamProcess",
+                "CRdKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"]
         ),
         .testTarget(
             name: "TrisamKafkaTests",
@@ -166,6 +214,7 @@ let package = Package(
         .testTarget(
             name: "TrisamCoordinatorTests",
             dependencies: ["TrisamCoordinator", "TrisamCoordinatorCore", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport",
+                           "TrisamFixtures", "TrisamBenchSupport", "TrisamRandom",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
@@ -191,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamContractsTests",
-            dependencies: ["TrisamContracts"],
+            dependencies: ["TrisamContracts", "TrisamProcess"],
             resources: []
         ),
     ]

@@ -9,7 +9,7 @@ import TrisamKafka
 
 /// One consumed message handed to the engine: where it came from and, if it decoded, the event.
 /// Messages that did not decode have already been dead-lettered; only their offset is stored.
-public struct IncomingEvent: Sendable {
+@_spi(Benchmarks) public struct IncomingEvent: Sendable {
     public var partition: TopicPartition
     public var offset: Int64
     public var envelope: EventEnvelope?
@@ -49,7 +49,7 @@ public actor CoordinatorEngine {
     /// Called after every commit that put something in the outbox.
     private let outboxChanged: @Sendable () -> Void
 
-    public init(store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, metrics: CoordinatorMetrics,
+    @_spi(Benchmarks) public init(store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, metrics: CoordinatorMetrics,
                 cacheCapacity: Int = 10_000, logger: Logger = Logger(label: "trisam.coordinator"),
                 outboxChanged: @escaping @Sendable () -> Void = {}) throws {
         self.store = store
@@ -72,7 +72,7 @@ public actor CoordinatorEngine {
     /// fold each person's events and evaluate the rules after every event (pure, spread over the
     /// cores when many people are concerned); store flags, flag events, people and offsets.
     @discardableResult
-    public func process(_ batch: [IncomingEvent]) throws -> BatchOutcome {
+    @_spi(Benchmarks) public func process(_ batch: [IncomingEvent]) throws -> BatchOutcome {
         let started = ContinuousClock.now
         let now = clock.now()
         let rules = self.rules

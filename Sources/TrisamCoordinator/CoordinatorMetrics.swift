@@ -21,7 +21,7 @@ public final class CoordinatorMetrics: Sendable {
     private let openByRule: Mutex<[String: Int]>
     private let openGauges: Mutex<[String: CoreMetrics.Gauge]>
 
-    public init() {
+    @_spi(Benchmarks) public init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         let buckets: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),

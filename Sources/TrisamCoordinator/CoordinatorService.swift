@@ -39,7 +39,7 @@ public struct CoordinatorConfiguration: Sendable {
     }
 
     /// The topics the coordinator reads: every status topic, every inbox, and consent.
-    public static var topics: [String] {
+    @_spi(Benchmarks) public static var topics: [String] {
         Agency.allCases.map(Topic.status) + Agency.allCases.map(Topic.inbox) + [Topic.consent]
     }
 }

@@ -14,7 +14,7 @@ import TrisamKafka
 /// of its partition, so a crash at any moment leaves either all of it or none of it.
 public final class CoordinatorStore: Sendable {
     /// The underlying pool (one writer, concurrent readers).
-    public let pool: DatabasePool
+    @_spi(Benchmarks) public let pool: DatabasePool
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {

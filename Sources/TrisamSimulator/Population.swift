@@ -1,5 +1,6 @@
 import Foundation
 import TrisamContracts
+import TrisamRandom
 
 /// How a simulated person falls between agencies: each failure mode of the coordinator's gap
 /// rules (DOMAIN.md, "How people fall between agencies") that the agency APIs can produce.

@@ -1,4 +1,7 @@
 import Foundation
+// Tests start services with TrisamProcess's `ChildProcess` (stop with SIGTERM, kill with SIGKILL,
+// killed when a test forgets); importing TrisamTestSupport is enough to use it.
+@_exported import TrisamProcess
 
 /// The `trisam` executable built beside the test bundle.
 public func trisamExecutable() throws -> URL {
@@ -16,63 +19,6 @@ public func trisamExecutable() throws -> URL {
 public struct ProcessTestError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// A child process of the test, stopped with SIGTERM by ``stop()``, killed with SIGKILL by
-/// ``kill()``, and killed when the test forgets (deinit).
-public final class ChildProcess: @unchecked Sendable {
-    public let process = Process()
-    /// Where its standard output and error go.
-    public let outputFile: URL
-
-    /// Starts `executable` with `arguments` in `directory`; `environment` adds to the test's own.
-    public init(_ executable: URL, _ arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
-        outputFile = directory.appendingPathComponent("output-\(UUID().uuidString.prefix(6)).log")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: outputFile)
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = handle
-        process.standardError = handle
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        try process.run()
-    }
-
-    /// Everything the process printed so far.
-    public var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
-
-    public var isRunning: Bool { process.isRunning }
-
-    /// Sends SIGTERM and waits for the exit status.
-    public func stop(limit: Duration = .seconds(20)) async throws -> Int32 {
-        process.terminate()
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                Foundation.kill(process.processIdentifier, SIGKILL)
-                throw ProcessTestError("process did not stop within \(limit) after SIGTERM:\n\(output)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return process.terminationStatus
-    }
-
-    /// Sends SIGKILL (a crash at an arbitrary moment) and waits until the process is gone.
-    public func kill() async throws {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while process.isRunning {
-            if ContinuousClock.now > deadline { throw ProcessTestError("process survived SIGKILL") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-    }
 }
 
 /// A fresh temporary folder.

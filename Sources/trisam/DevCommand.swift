@@ -8,6 +8,7 @@ import ServiceLifecycle
 import Synchronization
 import TrisamContracts
 import TrisamKafka
+import TrisamProcess
 import TrisamSimulator
 
 /// `trisam dev`: the whole system on one machine. Hosts the embedded broker in this process and
@@ -176,10 +177,9 @@ struct DevCommand: AsyncParsableCommand {
 
     /// This process's own executable, to start the other roles from.
     static func ownExecutable() throws -> URL {
-        if let url = Bundle.main.executableURL, FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        let link = "/proc/self/exe"
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: link) { return URL(fileURLWithPath: path) }
-        throw ValidationError("cannot find the trisam executable to start the other roles")
+        do { return try ChildProcess.currentExecutable() } catch {
+            throw ValidationError("cannot find the trisam executable to start the other roles")
+        }
     }
 }
 
@@ -208,33 +208,32 @@ struct DevRole: Sendable {
 }
 
 /// A role running as a child process, its output in a log file.
-final class DevChild: @unchecked Sendable {
+final class DevChild: Sendable {
     let role: DevRole
-    let process = Process()
+    let child: ChildProcess
     let logFile: URL
 
     init(role: DevRole, executable: URL, stateDir: String, environment: [String: String], logFolder: URL) throws {
         self.role = role
         logFile = logFolder.appendingPathComponent("\(role.name).log")
-        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
-            throw ValidationError("cannot create the log file \(logFile.path)")
+        do {
+            child = try ChildProcess(executable, role.arguments + ["--state-dir", stateDir], environment: environment,
+                                     inheritEnvironment: false, standardOutput: .file(logFile), standardError: .file(logFile))
+        } catch let error as ChildProcessError {
+            throw ValidationError(error.description)
         }
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.executableURL = executable
-        process.arguments = role.arguments + ["--state-dir", stateDir]
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
     }
+
+    /// Whether the role has not exited.
+    var isRunning: Bool { child.isRunning }
 
     /// Waits until the role answers `GET /health`, or fails naming its log.
     func waitUntilServing(limit: Duration = .seconds(60), stop: StopFlag) async throws {
         let url = URL(string: "http://127.0.0.1:\(role.port)/health")!
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline, !stop.isSet {
-            guard process.isRunning else {
-                throw ValidationError("\(role.name) stopped during start-up (exit \(process.terminationStatus)); see \(logFile.path)")
+            guard child.isRunning else {
+                throw ValidationError("\(role.name) stopped during start-up (exit \(child.terminationStatus)); see \(logFile.path)")
             }
             if let (_, response) = try? await URLSession.shared.data(from: url),
                (response as? HTTPURLResponse)?.statusCode == 200 {
@@ -248,13 +247,7 @@ final class DevChild: @unchecked Sendable {
 
     /// SIGTERM, then SIGKILL after 20 s.
     func stop() async {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        await child.terminate(grace: .seconds(20))
     }
 }
 
@@ -287,8 +280,8 @@ struct DevSupervisor: Service {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    if let dead = children.first(where: { !$0.process.isRunning }) {
-                        return ValidationError("\(dead.role.name) stopped unexpectedly (exit \(dead.process.terminationStatus)); see \(dead.logFile.path)")
+                    if let dead = children.first(where: { !$0.isRunning }) {
+                        return ValidationError("\(dead.role.name) stopped unexpectedly (exit \(dead.child.terminationStatus)); see \(dead.logFile.path)")
                     }
                     try? await Task.sleep(for: .milliseconds(500))
                 }

@@ -282,20 +282,10 @@ enum Checks {
 
     /// Runs a script of `scripts/` with the test Python; answers exit status, stdout, stderr.
     static func runScript(_ name: String, _ arguments: [String] = [], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
         let python = ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, repository.appendingPathComponent("scripts/\(name)").path] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
+        let run = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                       [python, repository.appendingPathComponent("scripts/\(name)").path] + arguments,
+                                       input: Data((input ?? "").utf8))
+        return (run.status, String(decoding: run.output, as: UTF8.self), String(decoding: run.errors, as: UTF8.self))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamProcess
 @testable import TrisamContracts
 
 /// `contracts/` is the source of truth: every example decodes, and what the Swift types encode
@@ -39,20 +40,12 @@ struct ContractExamplesTests {
 
     /// Runs the validator over the lines; returns one verdict per line.
     static func validate(_ lines: [String]) throws -> [String] {
-        let process = Process()
         let python = ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, repository.appendingPathComponent("scripts/validate-contracts.py").path, "--stdin"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let verdicts = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let run = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                       [python, repository.appendingPathComponent("scripts/validate-contracts.py").path, "--stdin"],
+                                       input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let verdicts = String(decoding: run.output, as: UTF8.self)
+        let problems = String(decoding: run.errors, as: UTF8.self)
         #expect(problems.isEmpty, "validator stderr (install jsonschema, pyyaml or set TRISAM_PYTHON): \(problems)")
         return verdicts.split(separator: "\n").map(String.init)
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrisamBus
 import TrisamContracts
+import TrisamFixtures
 import TrisamCoordinator
 import TrisamKafka
 import TrisamTestSupport

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+@_spi(Benchmarks) import TrisamBenchSupport
 import TrisamContracts
-@testable import TrisamCoordinator
+import TrisamFixtures
+@_spi(Benchmarks) @testable import TrisamCoordinator
 import TrisamCoordinatorCore
 import TrisamKafka
 import TrisamTestSupport

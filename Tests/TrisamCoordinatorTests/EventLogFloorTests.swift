@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamBenchSupport
 import TrisamCoordinator
 import TrisamKafka
 

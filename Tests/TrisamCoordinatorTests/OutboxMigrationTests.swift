@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TrisamContracts
-@testable import TrisamCoordinator
+@_spi(Benchmarks) @testable import TrisamCoordinator
 import TrisamCoordinatorCore
 import TrisamKafka
 import TrisamTestSupport

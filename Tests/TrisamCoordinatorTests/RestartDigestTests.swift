@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TrisamContracts
+import TrisamFixtures
+import TrisamRandom
 import TrisamCoordinator
 import TrisamKafka
 import TrisamTestSupport
@@ -23,7 +25,7 @@ struct RestartDigestTests {
         let referenceStore = chaos.directory.appendingPathComponent("reference.sqlite").path
         let reference = CoordinatorHarness.Companion(of: chaos, store: referenceStore, group: "reference-\(UUID().uuidString.prefix(6))")
         let flags = try FlagListener(cluster: chaos.cluster)
-        var random = EventMix.Random(seed: UInt64(Date().timeIntervalSince1970))
+        var random = SeededRandom(seed: UInt64(Date().timeIntervalSince1970))
         var kills = 0
         do {
             try await chaos.start()

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import TrisamContracts
-import TrisamCoordinator
+@_spi(Benchmarks) import TrisamBenchSupport
+@_spi(Benchmarks) import TrisamCoordinator
+import TrisamFixtures
 import TrisamCoordinatorCore
 import TrisamKafka
 import TrisamStore
@@ -11,19 +13,19 @@ import TrisamStore
 import Glibc
 #endif
 
-/// `trisam bench engine`: the coordinator's processing (fold, rules, SQLite, flags outbox) per
-/// event, in this process, without Kafka and without decoding: the part of `bench coordinator`
+/// `trisam-bench engine`: the coordinator's processing (fold, rules, SQLite, flags outbox) per
+/// event, in this process, without Kafka and without decoding: the part of `trisam-bench coordinator`
 /// that only the coordinator's own code decides, measured without the noise of the broker.
 struct EngineBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Measure the coordinator's processing without Kafka.",
         discussion: """
-            Builds the realistic mix of `trisam bench coordinator` in the same order (--order), \
+            Builds the realistic mix of `trisam-bench coordinator` in the same order (--order), \
             reads it as consumption from 24 partitions per topic does, and feeds it to the coordinator \
             engine in batches on a fresh store (with the background WAL checkpointer running). \
             Prints wall-clock and process CPU time per event. Run a release build: \
-            swift build -c release && .build/release/trisam bench engine
+            swift build -c release && .build/release/trisam-bench engine
             """
     )
 
@@ -40,7 +42,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
     var cache: Int = 10_000
 
     @Option(help: """
-        Order of each partition's events, as `bench coordinator --order` publishes them: time \
+        Order of each partition's events, as `trisam-bench coordinator --order` publishes them: time \
         (all people's events by time, as a live stream or one after an outage) or person (each \
         person's whole history in one run, as a bulk load).
         """)
@@ -70,7 +72,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let mix = EventMix(seed: 7)
-        // As `bench coordinator` publishes them: keyed by person to 24 partitions per topic, each
+        // As `trisam-bench coordinator` publishes them: keyed by person to 24 partitions per topic, each
         // partition in `order`; then read as consumption reads them, a fetch of each partition in turn.
         var partitions: [TopicPartition: [EventEnvelope]] = [:]
         for index in 0..<persons {
@@ -103,7 +105,7 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let logger = Logger(label: "trisam.bench.engine")
         let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
                                            cacheCapacity: cache, logger: logger)
-        printLine("trisam bench engine\(floor ? " --floor" : "")\(pure ? " --pure" : "") --order \(order.rawValue): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
+        printLine("trisam-bench engine\(floor ? " --floor" : "")\(pure ? " --pure" : "") --order \(order.rawValue): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
 
         let checkpointer = Task { try await WALCheckpointer(path: path, logger: logger).run() }
         defer { checkpointer.cancel() }

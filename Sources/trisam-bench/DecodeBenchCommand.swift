@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import TrisamContracts
-import TrisamCoordinator
+@_spi(Benchmarks) import TrisamCoordinator
+import TrisamFixtures
 
-/// `trisam bench decode`: CPU time per event of `EventEnvelope(decoding:)` (headers, strict JSON
+/// `trisam-bench decode`: CPU time per event of `EventEnvelope(decoding:)` (headers, strict JSON
 /// body, payload rules) on the coordinator bench's realistic event mix, in this process, without
 /// Kafka.
 struct DecodeBenchCommand: ParsableCommand {
@@ -11,9 +12,9 @@ struct DecodeBenchCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Measure event decoding without Kafka.",
         discussion: """
-            Encodes the realistic mix of `trisam bench coordinator` once, then decodes every message \
+            Encodes the realistic mix of `trisam-bench coordinator` once, then decodes every message \
             in rounds and prints ns per event (median of the rounds). Run a release build: \
-            swift build -c release && .build/release/trisam bench decode
+            swift build -c release && .build/release/trisam-bench decode
             """
     )
 
@@ -33,7 +34,7 @@ struct DecodeBenchCommand: ParsableCommand {
         let events = (0..<persons).flatMap { mix.history(of: $0) }
         let messages = try events.map { try $0.encoded() }
         let bytes = messages.reduce(0) { $0 + $1.value.count }
-        printLine("trisam bench decode: \(messages.count) events of \(persons) people, \(bytes / messages.count) bytes of JSON on average, release=\(isReleaseBuild)")
+        printLine("trisam-bench decode: \(messages.count) events of \(persons) people, \(bytes / messages.count) bytes of JSON on average, release=\(isReleaseBuild)")
 
         // One untimed pass, which also checks that every message decodes to what was encoded.
         for (event, message) in zip(events, messages) {

@@ -5,12 +5,13 @@ import Logging
 import Synchronization
 import TrisamContracts
 import TrisamKafka
+import TrisamProcess
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `trisam bench agency`: status changes accepted per second by one real agency service with
+/// `trisam-bench agency`: status changes accepted per second by one real agency service with
 /// its durable outbox, the time to accept (p50/p99) and the time until each event is on Kafka.
 struct AgencyBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -174,7 +175,7 @@ struct AgencyBenchCommand: AsyncParsableCommand {
     }
 }
 
-/// The parts of `trisam bench agency`.
+/// The parts of `trisam-bench agency`.
 enum AgencyBench {
     /// Monotonic nanoseconds (CLOCK_MONOTONIC), the same clock for requests and arrivals.
     static func now() -> UInt64 {
@@ -411,9 +412,10 @@ enum AgencyBench {
         }
     }
 
-    /// A `trisam agency` child process with a fresh store and a generated token.
+    /// A `trisam agency` child process (from the build folder of this executable) with a fresh
+    /// store and a generated token.
     final class ServiceProcess {
-        let process = Process()
+        let process: ChildProcess
         let directory: URL
         let port: Int
         let token: String
@@ -425,41 +427,27 @@ enum AgencyBench {
             let tokens = directory.appendingPathComponent("tokens.json")
             try Data(#"[{"token":"\#(token)","agency":"\#(agency.rawValue)","name":"Bench","role":"handlaggare"}]"#.utf8).write(to: tokens)
             let log = directory.appendingPathComponent("agency.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let output = try FileHandle(forWritingTo: log)
-            let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+            let executable = try ChildProcess.sibling(named: "trisam")
             var secret = ""
             for _ in 0..<32 { secret += String(format: "%02x", UInt8.random(in: 0...255)) }
-            process.executableURL = executable
-            process.arguments = ["agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
-                                 "--tokens-file", tokens.path, "--bootstrap", bootstrap,
-                                 "--state-dir", directory.appendingPathComponent("state").path, "--log-level", "warning"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["TRISAM_CLIENTREF_SECRET": secret]) { $1 }
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let deadline = ContinuousClock.now + .seconds(60)
-            var found: Int?
-            while found == nil {
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                if let line = text.split(separator: "\n").first(where: { $0.contains("listening on http://127.0.0.1:") }) {
-                    found = Int(line.split(separator: ":").last ?? "")
-                }
-                if found == nil {
-                    guard process.isRunning else { throw ValidationError("trisam agency exited:\n\(text)") }
-                    guard ContinuousClock.now < deadline else { throw ValidationError("trisam agency did not start within 60 s:\n\(text)") }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+            process = try ChildProcess(executable,
+                                       ["agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
+                                        "--tokens-file", tokens.path, "--bootstrap", bootstrap,
+                                        "--state-dir", directory.appendingPathComponent("state").path, "--log-level", "warning"],
+                                       environment: ["TRISAM_CLIENTREF_SECRET": secret], standardOutput: .file(log), standardError: .file(log))
+            let line: Substring
+            do {
+                line = try await process.waitForLine(limit: .seconds(60)) { $0.contains("listening on http://127.0.0.1:") }
+            } catch let error as ChildProcessError {
+                throw ValidationError("trisam agency: \(error.description)")
             }
-            port = found!
+            guard let found = Int(line.split(separator: ":").last ?? "") else { throw ValidationError("trisam agency: no port in \(line)") }
+            port = found
         }
 
         /// SIGTERM, wait, remove the temporary store.
         func stop() {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
+            process.terminateBlocking(grace: .seconds(60))
             try? FileManager.default.removeItem(at: directory)
         }
     }

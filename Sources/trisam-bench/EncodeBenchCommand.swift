@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import TrisamContracts
-import TrisamCoordinator
+@_spi(Benchmarks) import TrisamCoordinator
+import TrisamFixtures
 import TrisamCoordinatorCore
 
-/// `trisam bench encode`: CPU time per flag event of `EventEnvelope.encoded()` (what the
+/// `trisam-bench encode`: CPU time per flag event of `EventEnvelope.encoded()` (what the
 /// coordinator pays for every flag it publishes), with the parts it is made of, in this process,
 /// without Kafka.
 struct EncodeBenchCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct EncodeBenchCommand: ParsableCommand {
             FlagRaised and FlagResolved, and apart from it the payload checks (validate()), a \
             Foundation JSONEncoder encoding the same payload (how encoded() wrote every body \
             before flag events got their own writer) and the header timestamp. Run a release \
-            build: swift build -c release && .build/release/trisam bench encode
+            build: swift build -c release && .build/release/trisam-bench encode
             """
     )
 
@@ -44,7 +45,7 @@ struct EncodeBenchCommand: ParsableCommand {
             return flag
         }
         let bytes = try raised.reduce(0) { $0 + (try $1.encoded().value.count) }
-        printLine("trisam bench encode: \(events) FlagRaised and \(events) FlagResolved events, \(evidence) evidence ids each, "
+        printLine("trisam-bench encode: \(events) FlagRaised and \(events) FlagResolved events, \(evidence) evidence ids each, "
                   + "\(bytes / events) bytes of FlagRaised JSON on average, release=\(isReleaseBuild)")
 
         // One untimed pass, which also checks that every body is what JSONEncoder writes.

@@ -5,7 +5,7 @@ import Foundation
 import Logging
 import TrisamKafka
 
-/// `trisam bench kafka`: produce and consume throughput of 500-byte JSON events through the
+/// `trisam-bench kafka`: produce and consume throughput of 500-byte JSON events through the
 /// Swift layer and, in the same run, through a plain loop of direct librdkafka calls.
 struct KafkaBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import Logging
 import TrisamBus
-import TrisamCoordinator
+import TrisamBenchSupport
+@_spi(Benchmarks) import TrisamCoordinator
 import TrisamKafka
 
-/// A floor of `bench coordinator --floors`: reading the coordinator's topics with only part of
+/// A floor of `trisam-bench coordinator --floors`: reading the coordinator's topics with only part of
 /// the work any coordinator must do for each message, as fast as the machine allows. Stages run
 /// as a pipeline (reading, decoding, storing), so each may have a core while the others work.
 enum ConsumerFloor: CaseIterable, CustomStringConvertible {

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
+@_spi(Benchmarks) import TrisamCoordinator
 import TrisamKafka
 import TrisamStore
 
 /// The least any durable consumer of the coordinator's topics must write: each message's bytes
 /// appended to a log table (the cheapest SQLite insert there is: a new row at the end of a rowid
 /// B-tree) and the consumed offsets, in one transaction per batch. No dedupe index, no person
-/// state, no rules. `trisam bench coordinator --floors` times it on the same topics as raw
+/// state, no rules. `trisam-bench coordinator --floors` times it on the same topics as raw
 /// consumption, so the two rates show what storing what is read, and nothing else, leaves of the
 /// ratio on a machine.
 public struct EventLogFloor: Sendable {
@@ -35,11 +36,9 @@ public struct EventLogFloor: Sendable {
             var offsets: [TopicPartition: Int64] = [:]
             for message in batch {
                 offsets[message.topicPartition] = message.offset + 1
-                let insert = try BoundStatement("INSERT INTO log(value) VALUES (?)", in: db)
-                try insert.bind(1, message.value)
-                try insert.run()
+                try BenchmarkHooks.runBlobStatement("INSERT INTO log(value) VALUES (?)", message.value, in: db)
             }
-            try CoordinatorStore.storeOffsets(offsets, in: db)
+            try BenchmarkHooks.storeOffsets(offsets, in: db)
         }
     }
 
@@ -47,7 +46,7 @@ public struct EventLogFloor: Sendable {
     public func contents() throws -> (values: [[UInt8]], offsets: [TopicPartition: Int64]) {
         try pool.read { db in
             let values = try Data.fetchAll(db, sql: "SELECT value FROM log ORDER BY seq").map { [UInt8]($0) }
-            return (values, try CoordinatorStore.consumedOffsets(in: db))
+            return (values, try BenchmarkHooks.consumedOffsets(in: db))
         }
     }
 }

@@ -7,10 +7,12 @@ import Logging
 import Synchronization
 import TrisamBus
 import TrisamContracts
-import TrisamCoordinator
+@_spi(Benchmarks) import TrisamCoordinator
+import TrisamFixtures
 import TrisamKafka
+import TrisamProcess
 
-/// `trisam bench coordinator`: a realistic event mix for many people on the embedded broker;
+/// `trisam-bench coordinator`: a realistic event mix for many people on the embedded broker;
 /// the real coordinator process's events/s (fold, rules, persistence) against raw consumption
 /// of the same topics, resident memory per tracked person, and p99 event-to-flag latency.
 struct CoordinatorBenchCommand: AsyncParsableCommand {
@@ -20,7 +22,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         discussion: """
             Targets on a 2-core machine: ratio ≥ 0.5, < 2 KB resident per tracked person at \
             1,000,000 people, p99 event-to-flag < 100 ms. Run a release build: \
-            swift build -c release && .build/release/trisam bench coordinator
+            swift build -c release && .build/release/trisam-bench coordinator
             """
     )
 
@@ -87,7 +89,7 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
         let mix = EventMix(seed: 7)
         let runner = BenchCoordinatorProcess(bootstrap: cluster.bootstrapServers, store: store, directory: directory, cache: cache, maxBatch: maxBatch)
 
-        printLine("trisam bench coordinator: \(persons) people, \(partitions) partitions per topic, events in \(order.rawValue) order, release=\(isReleaseBuild)")
+        printLine("trisam-bench coordinator: \(persons) people, \(partitions) partitions per topic, events in \(order.rawValue) order, release=\(isReleaseBuild)")
 
         // 1. Baseline memory: a coordinator on an empty store, idle.
         try await runner.start()
@@ -285,14 +287,15 @@ struct CoordinatorBenchCommand: AsyncParsableCommand {
 }
 
 
-/// The coordinator as a child process (the same executable), observed through /metrics and /proc.
+/// The coordinator as a child process (`trisam coordinator`, from the build folder of this
+/// executable), observed through /metrics and /proc.
 final class BenchCoordinatorProcess: @unchecked Sendable {
     let bootstrap: String
     let store: String
     let directory: URL
     let cache: Int
     let maxBatch: Int
-    private var process: Process?
+    private var process: ChildProcess?
     private var port = 0
 
     init(bootstrap: String, store: String, directory: URL, cache: Int, maxBatch: Int) {
@@ -303,22 +306,14 @@ final class BenchCoordinatorProcess: @unchecked Sendable {
         self.maxBatch = maxBatch
     }
 
-    /// A run that fails half-way leaves no coordinator behind.
-    deinit {
-        if let process, process.isRunning { process.terminate() }
-    }
+    // A run that fails half-way leaves no coordinator behind: `ChildProcess` kills it when it goes.
 
     func start() async throws {
         port = Int.random(in: 20_000...60_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["coordinator", "--bootstrap", bootstrap, "--port", String(port), "--store", store,
-                             "--state-dir", directory.path, "--cache", String(cache), "--max-batch", String(maxBatch)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["LOG_LEVEL"] = "error"
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(try ChildProcess.sibling(named: "trisam"),
+                                       ["coordinator", "--bootstrap", bootstrap, "--port", String(port), "--store", store,
+                                        "--state-dir", directory.path, "--cache", String(cache), "--max-batch", String(maxBatch)],
+                                       environment: ["LOG_LEVEL": "error"], standardOutput: .discard, standardError: .inherit)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? await metrics()) == nil {
@@ -329,8 +324,7 @@ final class BenchCoordinatorProcess: @unchecked Sendable {
 
     func stop() async throws {
         guard let process else { return }
-        process.terminate()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        await process.terminate(grace: .seconds(60))
         self.process = nil
     }
 

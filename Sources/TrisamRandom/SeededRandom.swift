@@ -1,9 +1,13 @@
-/// A deterministic random number generator (SplitMix64): the same seed gives the same population.
+/// A deterministic random number generator (SplitMix64), the same on every platform: the same
+/// seed gives the same simulated population (TrisamSimulator) and the same event histories
+/// (TrisamFixtures).
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator whose sequence is determined by `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -1,5 +1,6 @@
 import Foundation
 import TrisamContracts
+import TrisamRandom
 
 /// A deterministic generator of realistic event histories for people on försörjningsstöd, with
 /// the distributions of DOMAIN.md ("Numbers for realistic data"): 42 % registered at AF,
@@ -7,21 +8,6 @@ import TrisamContracts
 /// Lekeberg's försörjningshinder mix, about 2.25 arbetshinder per person, 14 % long-term bistånd.
 /// Used by the benchmark and by tests that need many people.
 public struct EventMix: Sendable {
-    /// A splittable, seedable pseudo-random generator (SplitMix64), the same on every platform.
-    public struct Random: RandomNumberGenerator, Sendable {
-        private var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-        /// True with probability `p`.
-        public mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-    }
-
     public let seed: UInt64
     /// The first day of the simulated history.
     public let start: LocalDate
@@ -33,13 +19,13 @@ public struct EventMix: Sendable {
 
     /// The pseudonym of simulated person `index` (stable for a seed).
     public func clientRef(_ index: Int) -> ClientRef {
-        var random = Random(seed: seed ^ (UInt64(index) &* 0x2545F4914F6CDD1D))
+        var random = SeededRandom(seed: seed ^ (UInt64(index) &* 0x2545F4914F6CDD1D))
         return ClientRef(rawValue: String(format: "%016llx%016llx", random.next(), random.next()))!
     }
 
     /// Person `index`'s history in time order (ids deterministic: `b<seed>-<index>-<n>`).
     public func history(of index: Int) -> [EventEnvelope] {
-        var random = Random(seed: seed &+ UInt64(index) &* 0x9E3779B97F4A7C15)
+        var random = SeededRandom(seed: seed &+ UInt64(index) &* 0x9E3779B97F4A7C15)
         let ref = clientRef(index)
         var events: [EventEnvelope] = []
         var day = start.adding(days: Int(random.next() % 60))
@@ -115,7 +101,7 @@ public struct EventMix: Sendable {
         return events
     }
 
-    private static func pick<T>(_ random: inout Random, _ weighted: [(T, Int)]) -> T {
+    private static func pick<T>(_ random: inout SeededRandom, _ weighted: [(T, Int)]) -> T {
         let total = weighted.reduce(0) { $0 + $1.1 }
         var roll = Int(random.next() % UInt64(total))
         for (value, weight) in weighted {
