@@ -6,6 +6,7 @@ import Synchronization
 import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamKafka
+import TrisamStore
 
 /// One consumed message handed to the engine: where it came from and, if it decoded, the event.
 /// Messages that did not decode have already been dead-lettered; only their offset is stored.
@@ -35,7 +36,14 @@ public struct BatchOutcome: Sendable, Equatable {
 /// The heart of the service: folds events into person states, evaluates the gap rules, and
 /// stores state, timeline, flag changes, flag events (outbox) and consumed offsets in one
 /// transaction per batch. Person states live on disk; a bounded cache keeps recent ones decoded.
+///
+/// The engine runs on a serial executor of its own (a dispatch queue), so its transactions (a
+/// batch of up to 50,000 events, the due checks) never hold one of Swift's cooperative threads.
+/// Its methods are synchronous inside the actor: one batch or due check runs to its end before
+/// the next begins, so the cache and the stored offsets always match what was committed.
 public actor CoordinatorEngine {
+    private let executor = SerialQueueExecutor(label: "trisam.coordinator.engine")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private let store: CoordinatorStore
     private let rules: GapRules
     private let clock: CoordinatorClock
