@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TrisamCoordinatorCore
 
 /// Counts and the digest of the store's content (two stores that processed the same events agree).
 extension CoordinatorStore {

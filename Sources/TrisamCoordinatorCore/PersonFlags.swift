@@ -1,10 +1,14 @@
 import Foundation
-import TrisamCoordinatorCore
 
 /// A person's folded state with the coordinator's bookkeeping of its flags.
-struct PersonRecord: Sendable {
-    var state: PersonState
-    var flags: PersonFlags
+public struct PersonRecord: Sendable {
+    public var state: PersonState
+    public var flags: PersonFlags
+
+    public init(state: PersonState, flags: PersonFlags) {
+        self.state = state
+        self.flags = flags
+    }
 }
 
 /// Per person: the open flag of each rule, and how many times each rule has been raised (so a
@@ -15,8 +19,16 @@ public struct PersonFlags: Codable, Sendable, Equatable {
         public var since: Date
         /// Digest of the finding last stored for the flag (an unchanged finding is not rewritten).
         public var fingerprint: String?
+
+        public init(flagId: String, since: Date, fingerprint: String?) {
+            self.flagId = flagId
+            self.since = since
+            self.fingerprint = fingerprint
+        }
     }
+    /// The open flag of each rule, by rule id.
     public var open: [String: Open] = [:]
+    /// How many times each rule has been raised for the person, by rule id.
     public var raised: [String: Int] = [:]
     public init() {}
 }
@@ -26,7 +38,7 @@ extension PersonFlags {
     static let binaryTag: UInt8 = 0x01
 
     /// The compact binary form, rules in sorted order (equal bookkeeping, equal bytes).
-    func binaryEncoded() -> [UInt8] {
+    public func binaryEncoded() -> [UInt8] {
         var writer = BinaryWriter()
         writer.byte(Self.binaryTag)
         writer.array(open.keys.sorted()) { writer, rule in
@@ -44,7 +56,7 @@ extension PersonFlags {
     }
 
     /// Reads the binary form, or the JSON of stores written before it.
-    init(stored bytes: [UInt8]) throws {
+    public init(stored bytes: [UInt8]) throws {
         if bytes.first == UInt8(ascii: "{") {
             self = try JSONDecoder().decode(PersonFlags.self, from: Data(bytes))
             return

@@ -2,18 +2,20 @@ import Foundation
 
 /// FNV-1a 64-bit over a stream of strings and bytes, with separators: stable across runs and
 /// processes (unlike `Hasher`), good enough to compare two stores.
-struct StableHasher {
+package struct StableHasher {
     private var a: UInt64 = 0xcbf29ce484222325
     private var b: UInt64 = 0x84222325cbf29ce4
     private var count = 0
 
-    mutating func combine(_ bytes: some Sequence<UInt8>) {
+    package init() {}
+
+    package mutating func combine(_ bytes: some Sequence<UInt8>) {
         if bytes.withContiguousStorageIfAvailable({ combine(buffer: $0) }) != nil { return }
         for byte in bytes { mix(byte) }
         finishItem()
     }
 
-    mutating func combine(_ text: String) {
+    package mutating func combine(_ text: String) {
         var text = text
         text.withUTF8 { combine(buffer: $0) }
     }
@@ -33,8 +35,8 @@ struct StableHasher {
         count += 1
     }
 
-    var hexDigest: String { String(format: "%016llx%016llx-%d", a, b, count) }
-    var shortDigest: String {
+    package var hexDigest: String { String(format: "%016llx%016llx-%d", a, b, count) }
+    package var shortDigest: String {
         let hex = String(a ^ (b &* 31), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
