@@ -83,7 +83,6 @@ let package = Package(
         .target(
             name: "TrisamCoordinator",
             dependencies: [
-                "CRdKafka",
                 "TrisamStore",
                 "TrisamCoordinatorCore",
                 "TrisamBus",

@@ -6,6 +6,7 @@ import Synchronization
 import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamKafka
+import TrisamStore
 
 /// One consumed message handed to the engine: where it came from and, if it decoded, the event.
 /// Messages that did not decode have already been dead-lettered; only their offset is stored.
@@ -35,7 +36,14 @@ public struct BatchOutcome: Sendable, Equatable {
 /// The heart of the service: folds events into person states, evaluates the gap rules, and
 /// stores state, timeline, flag changes, flag events (outbox) and consumed offsets in one
 /// transaction per batch. Person states live on disk; a bounded cache keeps recent ones decoded.
+///
+/// The engine runs on a serial executor of its own (a dispatch queue), so its transactions (a
+/// batch of up to 50,000 events, the due checks) never hold one of Swift's cooperative threads.
+/// Its methods are synchronous inside the actor: one batch or due check runs to its end before
+/// the next begins, so the cache and the stored offsets always match what was committed.
 public actor CoordinatorEngine {
+    private let executor = SerialQueueExecutor(label: "trisam.coordinator.engine")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private let store: CoordinatorStore
     private let rules: GapRules
     private let clock: CoordinatorClock
@@ -131,48 +139,20 @@ public actor CoordinatorEngine {
         return outcome
     }
 
-    /// Folds every person's events, spread over the cores when there are enough people to be
-    /// worth it. People are independent, so the result is the same as folding them in order.
+    /// Folds every person's events (``PersonFolding/foldAll(_:_:)``): decodes a person read from
+    /// the store, folds, encodes the flag events for the outbox and the person for the store, all
+    /// off the writing thread and spread over the cores.
     static func foldAll(_ people: inout [PersonWork], rules: GapRules, now: Date) throws {
-        let workers = people.count >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
-        if workers <= 1 {
-            for index in people.indices { try fold(&people[index], rules: rules, now: now) }
-            return
-        }
-        let failure = Mutex<(any Error)?>(nil)
-        // More slices than cores: a core that is busy elsewhere (the reader decodes beside us)
-        // takes fewer of them instead of holding up the batch.
-        let slices = workers * 8
-        people.withUnsafeMutableBufferPointer { buffer in
-            // Each slice changes its own elements (every `slices`-th one) and nothing else.
-            nonisolated(unsafe) let buffer = buffer
-            DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                for index in stride(from: slice, to: buffer.count, by: slices) {
-                    do { try fold(&buffer[index], rules: rules, now: now) } catch {
-                        failure.withLock { $0 = $0 ?? error }
-                        return
-                    }
-                }
+        try PersonFolding.foldAll(&people) { person in
+            if let stored = person.undecoded {
+                person.record = try stored.decoded()
+                person.undecoded = nil
             }
+            let folded = person.record.fold(person.events, rules: rules, now: now)
+            for diff in folded.diffs { person.changes.append(try FlagChanges(diff)) }
+            if !person.events.isEmpty { person.nextCheck = folded.nextCheck }
+            person.stored = CoordinatorStore.StoredPerson(person.record, nextCheck: person.nextCheck)
         }
-        if let error = failure.withLock({ $0 }) { throw error }
-    }
-
-    /// Folds one person's events in order and evaluates the rules after each (not once per
-    /// batch), so that which flags are raised and resolved does not depend on where batch
-    /// boundaries fall.
-    private static func fold(_ person: inout PersonWork, rules: GapRules, now: Date) throws {
-        if let stored = person.undecoded {
-            person.record = try stored.decoded()
-            person.undecoded = nil
-        }
-        for envelope in person.events {
-            person.record.state.apply(envelope)
-            let (changes, nextCheck) = try assess(&person.record, rules: rules, trigger: [envelope.id], now: now)
-            if let changes { person.changes.append(changes) }
-            person.nextCheck = nextCheck
-        }
-        person.stored = CoordinatorStore.StoredPerson(person.record, nextCheck: person.nextCheck)
     }
 
     /// Re-evaluates every person whose time-dependent rules are due at the clock's current time.
@@ -189,9 +169,9 @@ public actor CoordinatorEngine {
                 let due = try CoordinatorStore.duePersons(at: now, limit: batchSize, in: db)
                 for ref in due {
                     guard var record = try cache[ref] ?? CoordinatorStore.loadPerson(ref, in: db) else { continue }
-                    let (changes, nextCheck) = try Self.assess(&record, rules: rules, trigger: [], now: now)
-                    if let changes { try store(changes, now: now, outcome: &outcome, in: db) }
-                    try CoordinatorStore.savePerson(record, nextCheck: nextCheck, in: db)
+                    let assessment = record.assess(rules: rules, trigger: [], now: now)
+                    if let diff = assessment.diff { try store(try FlagChanges(diff), now: now, outcome: &outcome, in: db) }
+                    try CoordinatorStore.savePerson(record, nextCheck: assessment.nextCheck, in: db)
                     updated.append((ref, record))
                 }
                 return due.count
@@ -204,28 +184,12 @@ public actor CoordinatorEngine {
         }
     }
 
-    /// Pure: evaluates the rules for one person, updates its flag bookkeeping, and returns what
-    /// changed (with the flag events encoded, or nil if nothing changed) and the next time the
-    /// result can change by itself.
-    private static func assess(_ record: inout PersonRecord, rules: GapRules, trigger: [String],
-                               now: Date) throws -> (FlagChanges?, Date?) {
-        let evaluation = rules.evaluate(record.state, now: now)
-        let diff = FlagDiff.compute(clientRef: record.state.clientRef, findings: evaluation.findings,
-                                    flags: &record.flags, trigger: trigger, now: now)
-        // A next check that is not in the future would loop; the core promises a future moment.
-        let nextCheck = evaluation.nextCheck.flatMap { $0 > now ? $0 : nil }
-        if diff.isEmpty { return (nil, nextCheck) }
-        var outbox: [CoordinatorStore.OutboxEntry] = []
-        for raise in diff.raises { outbox += try CoordinatorStore.outboxEntries(for: raise.event) }
-        for resolve in diff.resolves { outbox += try CoordinatorStore.outboxEntries(for: resolve.event) }
-        return (FlagChanges(diff: diff, outbox: outbox), nextCheck)
-    }
-
     /// Stores what an evaluation changed: flag rows and the flag events in the outbox.
     private func store(_ changes: FlagChanges, now: Date, outcome: inout BatchOutcome, in db: Database) throws {
         for raise in changes.diff.raises {
-            try CoordinatorStore.insertFlag(raise.flag, in: db)
-            outcome.raised.append(raise.flag.rule)
+            try CoordinatorStore.insertFlag(FlagRow(flagId: raise.flagId, clientRef: raise.clientRef.rawValue,
+                                                    finding: raise.finding, raisedAt: now), in: db)
+            outcome.raised.append(raise.finding.rule)
         }
         for update in changes.diff.updates {
             try CoordinatorStore.updateOpenFlag(update.flagId, finding: update.finding, in: db)
@@ -269,52 +233,12 @@ struct PersonWork: Sendable {
 struct FlagChanges: Sendable {
     var diff: FlagDiff
     var outbox: [CoordinatorStore.OutboxEntry]
-}
 
-/// A bounded map of decoded person records, in two generations: new and looked-up records go
-/// to the young one; when it holds half the capacity, the old generation is dropped and the young
-/// one becomes old. Recently used records survive, memory stays bounded, and each step costs
-/// constant time. (Dropping an arbitrary half of one dictionary instead leaves its hash table
-/// with long runs of occupied buckets, which made lookups slow.)
-struct PersonCache {
-    let capacity: Int
-    private var young: [ClientRef: PersonRecord] = [:]
-    private var old: [ClientRef: PersonRecord] = [:]
-
-    init(capacity: Int) { self.capacity = max(0, capacity) }
-
-    subscript(ref: ClientRef) -> PersonRecord? {
-        mutating get {
-            if let record = young[ref] { return record }
-            guard let record = old.removeValue(forKey: ref) else { return nil }
-            insert(record, for: ref)
-            return record
-        }
-        set {
-            guard capacity > 0 else { return }
-            guard let newValue else {
-                young.removeValue(forKey: ref)
-                old.removeValue(forKey: ref)
-                return
-            }
-            if young[ref] == nil { old.removeValue(forKey: ref) }
-            insert(newValue, for: ref)
-        }
+    /// Encodes the diff's flag events for the outbox.
+    init(_ diff: FlagDiff) throws {
+        self.diff = diff
+        outbox = []
+        for raise in diff.raises { outbox += try CoordinatorStore.outboxEntries(for: raise.event) }
+        for resolve in diff.resolves { outbox += try CoordinatorStore.outboxEntries(for: resolve.event) }
     }
-
-    /// Removes and returns the record (the caller then holds the only copy).
-    mutating func take(_ ref: ClientRef) -> PersonRecord? {
-        young.removeValue(forKey: ref) ?? old.removeValue(forKey: ref)
-    }
-
-    private mutating func insert(_ record: PersonRecord, for ref: ClientRef) {
-        if young[ref] == nil, young.count >= max(1, capacity / 2) {
-            old = young
-            young = [:]
-            young.reserveCapacity(max(1, capacity / 2))
-        }
-        young[ref] = record
-    }
-
-    var count: Int { young.count + old.count }
 }

@@ -63,9 +63,20 @@ public struct CoordinatorParts: Sendable {
     }
 }
 
-/// The coordinator process: consumer → batches → engine (one transaction per batch) → flags
-/// outbox → publisher; a timer re-evaluating due persons; and the HTTP API. Runs until graceful
-/// shutdown (SIGTERM/SIGINT through the caller's ServiceGroup).
+/// The coordinator process, as one service group of seven services:
+///
+/// - ``EventReader``: consumer → decode → batcher;
+/// - ``BatchProcessor``: batch → dead letters → engine (one transaction per batch);
+/// - ``FlagPublisher``: flags outbox → `trisam.flags`;
+/// - ``DueCheckTimer``: re-evaluates people whose time-based rules are due;
+/// - ``LagMonitor``: broker watermarks against the stored offsets;
+/// - ``WALCheckpointer``: moves the write-ahead log into the database off the commit path;
+/// - the HTTP server (API, metrics, mounted routes).
+///
+/// Runs until graceful shutdown (SIGTERM/SIGINT through the caller's service group), which
+/// reaches the services in this order: the reader stops (consumer closed), the processor stores
+/// everything read, the timer stops, the publisher publishes what is pending once more, then the
+/// HTTP server, the lag monitor and the checkpointer stop.
 public struct CoordinatorService: Service {
     public let configuration: CoordinatorConfiguration
     public let logger: Logger
@@ -89,10 +100,10 @@ public struct CoordinatorService: Service {
         let store = try CoordinatorStore(path: configuration.databasePath)
         let metrics = CoordinatorMetrics()
         let rules = GapRules(configuration: configuration.rules)
-        let wakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let wakeups = OutboxWakeups()
         let engine = try CoordinatorEngine(store: store, rules: rules, clock: configuration.clock, metrics: metrics,
                                            cacheCapacity: configuration.cacheCapacity, logger: logger,
-                                           outboxChanged: { wakeups.continuation.yield() })
+                                           outboxChanged: { wakeups.signal() })
         // Low fetch wait and linger: a flag should follow its event within milliseconds, not
         // after librdkafka's default 500 ms long-poll (the caller's properties still win).
         let latency = KafkaConfiguration(bootstrapServers: configuration.kafka.bootstrapServers,
@@ -109,129 +120,52 @@ public struct CoordinatorService: Service {
                 return result
             },
             logger: logger)
-        let lag = LagMonitor(configuration: configuration.kafka, topics: CoordinatorConfiguration.topics, logger: logger)
         let batcher = MessageBatcher<ReadMessage>(capacity: max(20_000, 2 * configuration.maxBatch), maxBatch: configuration.maxBatch)
-        let api = CoordinatorAPI(store: store, engine: engine, rules: rules, clock: configuration.clock,
-                                 metrics: metrics, tokens: configuration.tokens)
-        let onServing = self.onServing
-        let router = api.router()
-        try configuration.extraRoutes?(router, CoordinatorParts(store: store, rules: rules, clock: configuration.clock,
-                                                            tokens: configuration.tokens))
-        api.allowMethods(of: router)
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-coordinator"),
-            onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },
-            logger: logger)
+        let app = try httpServer(store: store, engine: engine, rules: rules, metrics: metrics)
         if configuration.tokens.entries.isEmpty {
             logger.warning("no API tokens configured (--tokens-file, TRISAM_COORDINATOR_TOKENS): every protected request is refused")
         }
         logger.info("coordinator starting", metadata: ["store": "\(configuration.databasePath)", "port": "\(configuration.port)"])
 
-        try await withThrowingTaskGroup(of: String.self) { group in
-            // HTTP server: stops on graceful shutdown by itself.
-            group.addTask { try await app.run(); return "http" }
-            // Reader: consumer → decode → batcher. Decoding here runs beside the processor.
-            group.addTask {
-                for try await message in consumer.messages {
-                    switch EventConsumer.decode(message) {
-                    case .success(let envelope):
-                        await batcher.add(.decoded(IncomingEvent(partition: message.topicPartition, offset: message.offset,
-                                                                 envelope: envelope)))
-                    case .failure(let error):
-                        await batcher.add(.undecodable(message, reason: error.description))
-                    }
-                }
-                batcher.finish()
-                return "reader"
-            }
-            // Processor: batch → dead letters → engine.
-            group.addTask {
-                while true {
-                    let items = await batcher.take()
-                    if items.isEmpty { break }
-                    var incoming: [IncomingEvent] = []
-                    incoming.reserveCapacity(items.count)
-                    for item in items {
-                        switch item {
-                        case .decoded(let event):
-                            incoming.append(event)
-                        case .undecodable(let message, let reason):
-                            try await deadLetter(message, reason: reason, producer: producer, logger: logger)
-                            incoming.append(IncomingEvent(partition: message.topicPartition, offset: message.offset, envelope: nil))
-                        }
-                    }
-                    try await engine.process(incoming)
-                }
-                return "processor"
-            }
-            // Publisher: flags outbox → trisam.flags.
-            group.addTask {
-                let publisher = FlagPublisher(store: store, producer: producer, logger: logger)
-                try await publisher.run(wakeups: wakeups.stream)
-                return "publisher"
-            }
-            // Timer: rules that fire on time.
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: configuration.checkInterval)
-                    if Task.isCancelled { break }
-                    wakeups.continuation.yield() // retry pending flag events now and then
-                    do { try await engine.runDueChecks() } catch {
-                        logger.error("due checks failed: \(error)")
-                    }
-                }
-                return "timer"
-            }
-            // Checkpoints: the write-ahead log moves into the database off the commit path.
-            group.addTask {
-                try await WALCheckpointer(path: configuration.databasePath, logger: logger).run()
-                return "checkpointer"
-            }
-            // Lag: broker watermarks vs stored offsets.
-            group.addTask {
-                await lag.run(metrics: metrics, stored: { await engine.storedOffsets })
-                return "lag"
-            }
-            // Shutdown: close the consumer, which ends the reader and then the processor.
-            group.addTask {
-                try? await gracefulShutdown()
-                logger.info("coordinator stopping")
-                await consumer.close()
-                batcher.finish()
-                return "shutdown"
-            }
-            while let finished = try await group.next() {
-                if finished == "processor" {
-                    // Everything read is stored; publish what is pending once more, then stop.
-                    wakeups.continuation.finish()
-                    group.cancelAll()
-                }
-            }
-        }
+        // A service group shuts its services down in reverse order, each once the one after it
+        // has returned.
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: WALCheckpointer(path: configuration.databasePath, logger: logger)),
+                .init(service: LagMonitor(watermarks: try KafkaWatermarks(configuration: configuration.kafka, logger: logger),
+                                          topics: CoordinatorConfiguration.topics, metrics: metrics,
+                                          stored: { await engine.storedOffsets })),
+                .init(service: app),
+                .init(service: FlagPublisher(store: store, producer: producer, wakeups: wakeups, logger: logger)),
+                .init(service: DueCheckTimer(engine: engine, interval: configuration.checkInterval, wakeups: wakeups, logger: logger)),
+                .init(service: BatchProcessor(batcher: batcher, engine: engine, producer: producer, logger: logger)),
+                // Should the consumer's sequence end by itself, the rest shuts down in order too.
+                .init(service: EventReader(consumer: consumer, batcher: batcher, logger: logger),
+                      successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [],
+            logger: logger))
+        try await group.run()
         await producer.flush(timeout: .seconds(5))
         logger.info("coordinator stopped")
     }
-}
 
-/// A consumed message as the reader hands it on: decoded, or with the reason it did not decode.
-private enum ReadMessage: Sendable {
-    case decoded(IncomingEvent)
-    case undecodable(ConsumedMessage, reason: String)
-}
-
-private func deadLetter(_ message: ConsumedMessage, reason: String, producer: KafkaProducer, logger: Logger) async throws {
-    logger.warning("dead-lettering message", metadata: [
-        "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
-    ])
-    while true {
-        do {
-            _ = try await producer.send(DeadLetter.message(for: message, reason: reason, consumer: "coordinator"))
-            return
-        } catch {
-            logger.error("dead letter not delivered, retrying: \(error)")
-            try await Task.sleep(for: .seconds(1))
-        }
+    /// The HTTP server: the coordinator's API and the routes mounted beside it.
+    private func httpServer(store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules,
+                            metrics: CoordinatorMetrics) throws -> some Service {
+        let configuration = self.configuration
+        let onServing = self.onServing
+        let api = CoordinatorAPI(store: store, engine: engine, rules: rules, clock: configuration.clock,
+                                 metrics: metrics, tokens: configuration.tokens)
+        let router = api.router()
+        try configuration.extraRoutes?(router, CoordinatorParts(store: store, rules: rules, clock: configuration.clock,
+                                                            tokens: configuration.tokens))
+        api.allowMethods(of: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-coordinator"),
+            onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
     }
 }
 

@@ -1,23 +1,46 @@
 import Logging
+import ServiceLifecycle
 import TrisamKafka
+
+/// Wakes the ``FlagPublisher`` when the flags outbox may hold something new. Wake-ups that
+/// arrive while it is busy fold into one.
+struct OutboxWakeups: Sendable {
+    private let pair = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+
+    /// Asks the publisher to look at the outbox.
+    func signal() { pair.continuation.yield() }
+
+    /// No more wake-ups: the publisher drains once more and stops.
+    func finish() { pair.continuation.finish() }
+
+    var stream: AsyncStream<Void> { pair.stream }
+}
 
 /// Drains the flags outbox to `trisam.flags`: oldest first, removing entries only once the
 /// broker has acknowledged them. After a crash, entries not yet removed are sent again with the
 /// same event id (receivers drop duplicates by id).
-struct FlagPublisher: Sendable {
+///
+/// On graceful shutdown (after the processor and the timer have stored their last flag
+/// changes) it publishes what is pending once more, then stops.
+struct FlagPublisher: Service {
     let store: CoordinatorStore
     let producer: KafkaProducer
+    let wakeups: OutboxWakeups
     let logger: Logger
     var batchSize = 500
 
-    /// Runs until `wakeups` finishes (then drains once more) or the task is cancelled.
-    func run(wakeups: AsyncStream<Void>) async throws {
-        try await drain()
-        // The service also wakes the publisher every second, in case a send failed.
-        for await _ in wakeups {
+    func run() async throws {
+        let wakeups = self.wakeups
+        try await withGracefulShutdownHandler {
             try await drain()
+            // The timer also wakes the publisher every second, in case a send failed.
+            for await _ in wakeups.stream {
+                try await drain()
+            }
+            try? await drain()
+        } onGracefulShutdown: {
+            wakeups.finish()
         }
-        try? await drain()
     }
 
     /// Sends everything pending. Called from one task only.

@@ -1,6 +1,22 @@
 import Foundation
 import TrisamContracts
 
+/// What every fold of one event needs to know besides its payload.
+struct FoldedEvent {
+    /// The event id (evidence in every mark).
+    let id: String
+    /// The Stockholm day of the event's time.
+    let day: LocalDate
+    /// The agency that published it (nil for the coordinator).
+    let agency: Agency?
+
+    init(_ envelope: EventEnvelope) {
+        id = envelope.id
+        day = StockholmTime.date(of: envelope.time)
+        agency = envelope.source.agency
+    }
+}
+
 extension PersonState {
     /// Folds one event. The caller has already dropped duplicates (same event id) and passes events
     /// of one person in the order read from Kafka. Deterministic: the result depends only on the
@@ -10,12 +26,37 @@ extension PersonState {
     /// it answers (an accepted referral before the referral); the fold then records what it knows
     /// and completes the entry when the question arrives. Flag events are ignored.
     public mutating func apply(_ envelope: EventEnvelope) {
-        let day = StockholmTime.date(of: envelope.time)
-        let id = envelope.id
-        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: id) }
-        let agency = envelope.source.agency
-
+        let event = FoldedEvent(envelope)
         switch envelope.event {
+        case .consentGiven, .consentWithdrawn:
+            foldConsent(envelope.event, event)
+        case .kommunBistandDecided, .kommunForsorjningshinderReported, .kommunArbetshinderAssessed, .kommunMeasureStarted, .kommunMeasureEnded:
+            foldKommun(envelope.event, event)
+        case .afRegistered, .afRegistrationFailed, .afProgrammeStarted, .afProgrammeEnded, .afWorkCapacityLacking, .afDeregistered:
+            foldAf(envelope.event, event)
+        case .fkSjukpenningDecided, .fkSgiStatus, .fkRehabkedjaMilestone, .fkAktivitetsersattningGranted, .fkAktivitetsersattningEnded, .fkSjukersattningDecided:
+            foldFk(envelope.event, event)
+        case .regionSickNoteIssued, .regionSickNoteEnded, .regionTreatmentStatus, .regionMedicallyFinished:
+            foldRegion(envelope.event, event)
+        case .caseOpened, .caseClosed, .caseContactChanged, .handoverRequested, .handoverAccepted, .handoverRefused:
+            foldCasesAndHandovers(envelope.event, event)
+        case .referralSent, .referralReceived, .referralAccepted, .referralRejected, .referralUpdated, .referralClosed, .referralCancelled:
+            foldReferrals(envelope.event, event)
+        case .sipRequested, .sipInvitationSent, .sipInvitationAnswered, .sipScheduled, .sipHeld, .sipCancelled:
+            foldSip(envelope.event, event)
+        case .planCreated, .planActionAssigned, .planActionCompleted, .planFollowUpSet, .planClosed:
+            foldPlans(envelope.event, event)
+        case .flagRaised, .flagResolved:
+            break
+        }
+        if lastEventTime.map({ envelope.time > $0 }) ?? true { lastEventTime = envelope.time }
+    }
+
+    // MARK: - One function per vocabulary
+
+    /// Consent given and withdrawn (samordning and other purposes).
+    private mutating func foldConsent(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        switch payload {
         case .consentGiven(let e):
             var consent = ConsentState(id: e.consentId, purpose: e.purpose, agencies: e.agencies, givenOn: e.givenOn, validUntil: e.validUntil)
             if let index = consents.firstIndex(where: { $0.id == e.consentId }) {
@@ -29,8 +70,16 @@ extension PersonState {
             if let index = consents.firstIndex(where: { $0.id == e.consentId }) {
                 consents[index].withdrawnOn = e.withdrawnOn
             }
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // Kommun
+    /// The kommun's statuses: ekonomiskt bistånd, försörjningshinder, arbetshinder, measures.
+    private mutating func foldKommun(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        let id = event.id
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .kommunBistandDecided(let e):
             kommun.bistand = e.decision
             kommun.bistandMark = mark(e.effectiveDate)
@@ -64,8 +113,15 @@ extension PersonState {
         case .kommunMeasureEnded(let e):
             kommun.measures.removeAll { $0.id == e.measureId }
             kommun.lastMeasureEnded = mark(e.endDate)
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // Arbetsförmedlingen
+    /// Arbetsförmedlingen's statuses: registration, programmes, work capacity.
+    private mutating func foldAf(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .afRegistered(let e):
             af.registration = .registered
             af.registrationMark = mark(e.registeredOn)
@@ -92,8 +148,15 @@ extension PersonState {
             af.deregistrationReason = e.reason
             af.registrationFailure = nil
             af.programmes = []
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // Försäkringskassan
+    /// Försäkringskassan's statuses: sjukpenning, SGI, rehabkedjan, aktivitets- and sjukersättning.
+    private mutating func foldFk(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .fkSjukpenningDecided(let e):
             fk.sjukpenning = e.decision
             fk.sjukpenningMark = mark(e.effectiveDate)
@@ -118,8 +181,15 @@ extension PersonState {
         case .fkSjukersattningDecided(let e):
             fk.sjukersattning = e.decision
             fk.sjukersattningMark = mark(e.effectiveDate)
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // Region
+    /// The region's statuses: sick notes, treatments, medically finished.
+    private mutating func foldRegion(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .regionSickNoteIssued(let e):
             region.sickNotes.removeAll { $0.id == e.sickNoteId }
             region.sickNotes.append(SickNoteState(id: e.sickNoteId, extentPercent: e.extentPercent, from: e.from, until: e.until, issued: mark(e.from)))
@@ -136,8 +206,17 @@ extension PersonState {
             region.treatments.sort { $0.unit.rawValue < $1.unit.rawValue }
         case .regionMedicallyFinished(let e):
             region.medicallyFinished = mark(e.assessedOn)
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // Cases and handovers
+    /// Cases opened, closed and changed, and handovers between agencies.
+    private mutating func foldCasesAndHandovers(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        let day = event.day
+        let agency = event.agency
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .caseOpened(let e):
             guard let agency else { break }
             openCase(agency, e.area, contact: e.contact, opened: mark(e.openedOn))
@@ -187,8 +266,16 @@ extension PersonState {
                 if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
                 area.answeredHandover = e.handoverId
             }
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // Referrals
+    /// Referrals (remisser) and their answers.
+    private mutating func foldReferrals(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        let day = event.day
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .referralSent(let e):
             clearRejectedReferrals(from: e.from, except: e.referralId)
             updateReferral(e.referralId, from: e.from, to: e.to, status: nil, mark(day)) { referral in
@@ -221,8 +308,16 @@ extension PersonState {
             referrals.removeAll { $0.id == e.referralId }
         case .referralCancelled(let e):
             referrals.removeAll { $0.id == e.referralId }
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // SIP
+    /// SIP meetings: requests, invitations and their answers, scheduling, held, cancelled.
+    private mutating func foldSip(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        let day = event.day
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .sipRequested(let e):
             clearRejectedReferrals(from: e.caller)
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
@@ -263,8 +358,16 @@ extension PersonState {
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
                 sip.cancelled = mark(day)
             }
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
+        }
+    }
 
-        // Plans
+    /// Handlingsplaner: creation and revision, actions, follow-ups, closing.
+    private mutating func foldPlans(_ payload: TrisamEvent, _ event: FoldedEvent) {
+        let day = event.day
+        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        switch payload {
         case .planCreated(let e):
             updatePlan(e.planId, lead: e.leadAgency, participants: e.participants, mark(day)) { plan in
                 plan.sipId = e.sipId
@@ -307,11 +410,9 @@ extension PersonState {
             }
         case .planClosed(let e):
             plans.removeAll { $0.id == e.planId }
-
-        case .flagRaised, .flagResolved:
-            break
+        default:
+            break // another vocabulary's event; apply(_:) routes each to its own
         }
-        if lastEventTime.map({ envelope.time > $0 }) ?? true { lastEventTime = envelope.time }
     }
 
     // MARK: - Ownership

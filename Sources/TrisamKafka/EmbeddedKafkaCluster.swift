@@ -66,12 +66,6 @@ public final class EmbeddedKafkaCluster: Sendable {
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(.embeddedCluster, err, context: "set broker \(id) up") }
     }
 
-    /// Adds round-trip latency to a broker's responses.
-    public func setBrokerRTT(_ id: Int32, _ latency: Duration) throws(KafkaError) {
-        let err = rd_kafka_mock_broker_set_rtt(cluster.pointer, id, Int32(latency.wholeMilliseconds))
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(.embeddedCluster, err, context: "set broker \(id) rtt") }
-    }
-
     /// Stops the cluster: every broker stops listening and all data is gone. Idempotent.
     public func shutdown() {
         if destroyed.exchange(true, ordering: .acquiringAndReleasing) { return }

@@ -63,20 +63,7 @@ public enum KafkaAdmin {
         let millis = Int32(timeout.components.seconds * 1000)
         let result: Result<[String: Int], KafkaError> = await runBlocking {
             defer { rd_kafka_destroy(handle.pointer) }
-            var metadata: UnsafePointer<rd_kafka_metadata>?
-            let err = rd_kafka_metadata(handle.pointer, 1, nil, &metadata, millis)
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-                return .failure(KafkaError(.admin, err, context: "metadata"))
-            }
-            defer { rd_kafka_metadata_destroy(metadata) }
-            var topics: [String: Int] = [:]
-            for index in 0..<Int(metadata.pointee.topic_cnt) {
-                let topic = metadata.pointee.topics[index]
-                if topic.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    topics[String(cString: topic.topic)] = Int(topic.partition_cnt)
-                }
-            }
-            return .success(topics)
+            return topicPartitionCounts(rk: handle.pointer, timeoutMillis: millis)
         }
         withExtendedLifetime(context) {}
         return try result.get()

@@ -134,29 +134,6 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// The group's committed offsets (next offset to read) for the given partitions;
-    /// partitions with none are absent.
-    public func committedOffsets(for partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [TopicPartition: Int64] {
-        try ensureOpen()
-        let handle = self.handle
-        let millis = Int32(timeout.components.seconds * 1000)
-        let result: Result<[TopicPartition: Int64], KafkaError> = await runBlocking {
-            let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            for partition in partitions {
-                rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)
-            }
-            let err = rd_kafka_committed(handle.pointer, list, millis)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(.commit, err, context: "committed offsets")) }
-            var offsets: [TopicPartition: Int64] = [:]
-            for element in partitionElements(list) where element.offset >= 0 {
-                offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
-            }
-            return .success(offsets)
-        }
-        return try result.get()
-    }
-
     /// The partitions currently assigned to this member.
     public var assignment: [TopicPartition] {
         if poller.isStopping { return [] }

@@ -44,10 +44,5 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         self.init(kind, code: err.rawValue, "\(context): \(text) (\(name))")
     }
 
-    /// librdkafka's symbolic name of ``code``, e.g. `_MSG_TIMED_OUT`.
-    public var codeName: String? {
-        code.map { String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(rawValue: $0))) }
-    }
-
     public var description: String { "Kafka \(kind.rawValue) error: \(message)" }
 }

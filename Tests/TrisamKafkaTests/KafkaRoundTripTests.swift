@@ -202,6 +202,33 @@ struct KafkaRoundTripTests {
         await producer.close()
     }
 
+    @Test("one long-lived watermark client reports partition counts and high watermarks as messages arrive")
+    func watermarks() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: testLogger("cluster"))
+        defer { cluster.shutdown() }
+        let topic = uniqueName("marks")
+        try cluster.createTopic(topic, partitions: 3)
+        let client = try KafkaWatermarks(configuration: cluster.clientConfiguration, logger: testLogger("watermarks"))
+        let partitions = try await client.partitionCounts(of: [topic, uniqueName("absent")])
+        #expect(partitions == [topic: 3], "only known topics, with their partition counts")
+        let empty = try await client.watermarks(of: partitions)
+        #expect(empty.count == 3 && empty.values.allSatisfy { $0 == Watermarks(low: 0, high: 0) })
+
+        let producer = try KafkaProducer(configuration: cluster.clientConfiguration, logger: testLogger("producer"))
+        let reports = try await producer.send((0..<10).map { OutgoingMessage(topic: topic, key: "k\($0)", value: Array("m\($0)".utf8)) })
+        await producer.close()
+        var produced: [TopicPartition: Int64] = [:]
+        for report in reports { produced[TopicPartition(topic: topic, partition: try report.get().partition), default: 0] += 1 }
+        // The same client again: its connections stay open between queries.
+        let marks = try await client.watermarks(of: partitions)
+        for partition in 0..<Int32(3) {
+            let key = TopicPartition(topic: topic, partition: partition)
+            #expect(marks[key] == Watermarks(low: 0, high: produced[key] ?? 0))
+        }
+        client.close()
+        await #expect(throws: KafkaError.self) { _ = try await client.watermarks(of: partitions) }
+    }
+
     @Test("topic administration finds existing topics and names the limit of the embedded broker")
     func ensureTopics() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: testLogger("cluster"))

@@ -1,7 +1,6 @@
 import Testing
 import TrisamContracts
 import TrisamCoordinatorCore
-@testable import TrisamCoordinator
 
 /// The decoded-state cache stays bounded and keeps what was used recently.
 @Suite struct PersonCacheTests {

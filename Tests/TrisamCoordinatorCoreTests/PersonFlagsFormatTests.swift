@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TrisamCoordinator
+@testable import TrisamCoordinatorCore
 
 /// A person's flag bookkeeping as stored: the binary form, and the JSON of older stores.
 @Suite("Person flags storage format")

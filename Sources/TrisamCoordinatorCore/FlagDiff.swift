@@ -1,41 +1,47 @@
 import Foundation
 import TrisamContracts
-import TrisamCoordinatorCore
 
 /// Pure: compares a person's rule findings with the flags open for them and says which flags to
 /// raise, update and resolve, with the flag events to publish. Flag ids are derived from the
 /// person, the rule and how many times that rule was raised for the person before, so replaying
 /// the same events yields the same ids, and the same condition never raises a second flag.
-struct FlagDiff: Equatable {
-    struct Raise: Equatable {
-        var flag: FlagRow
-        var event: EventEnvelope
+public struct FlagDiff: Sendable, Equatable {
+    /// A flag to raise: its id, the finding (evidence cut to what the event carries) and the
+    /// `FlagRaised` event.
+    public struct Raise: Sendable, Equatable {
+        public var flagId: String
+        public var clientRef: ClientRef
+        public var finding: RuleFinding
+        public var event: EventEnvelope
     }
-    struct Update: Equatable {
-        var flagId: String
-        var finding: RuleFinding
+    /// An open flag whose finding changed (severity, text, agencies or evidence).
+    public struct Update: Sendable, Equatable {
+        public var flagId: String
+        public var finding: RuleFinding
     }
-    struct Resolve: Equatable {
-        var flagId: String
-        var rule: String
-        var resolution: String
-        var evidence: [String]
-        var event: EventEnvelope
+    /// An open flag whose condition no longer holds, with the `FlagResolved` event.
+    public struct Resolve: Sendable, Equatable {
+        public var flagId: String
+        public var rule: String
+        public var resolution: String
+        public var evidence: [String]
+        public var event: EventEnvelope
     }
 
-    var raises: [Raise] = []
-    var updates: [Update] = []
-    var resolves: [Resolve] = []
+    public var raises: [Raise] = []
+    public var updates: [Update] = []
+    public var resolves: [Resolve] = []
 
-    var isEmpty: Bool { raises.isEmpty && updates.isEmpty && resolves.isEmpty }
+    /// Whether nothing changed.
+    public var isEmpty: Bool { raises.isEmpty && updates.isEmpty && resolves.isEmpty }
 
     /// The flag id of the `occurrence`-th (0-based) raise of `rule` for `clientRef`.
-    static func flagId(clientRef: ClientRef, rule: String, occurrence: Int) -> String {
+    public static func flagId(clientRef: ClientRef, rule: String, occurrence: Int) -> String {
         "\(clientRef.rawValue):\(rule):\(occurrence)"
     }
 
     /// A short stable digest of what the API shows of a finding, to skip unchanged updates.
-    static func fingerprint(_ finding: RuleFinding) -> String {
+    public static func fingerprint(_ finding: RuleFinding) -> String {
         var hasher = StableHasher()
         hasher.combine(finding.severity.rawValue)
         hasher.combine(finding.title)
@@ -48,11 +54,10 @@ struct FlagDiff: Equatable {
     /// - Parameters:
     ///   - findings: the current findings (at most one per rule).
     ///   - flags: the person's flag bookkeeping; updated in place.
-    ///   - previous: the findings of the open flags, by rule, to tell whether an open flag changed.
     ///   - trigger: ids of the events that caused this evaluation (evidence of a resolution);
     ///     empty when the clock caused it.
     ///   - now: the coordinator's time (the flag events' time).
-    static func compute(clientRef: ClientRef, findings: [RuleFinding], flags: inout PersonFlags,
+    public static func compute(clientRef: ClientRef, findings: [RuleFinding], flags: inout PersonFlags,
                         trigger: [String], now: Date) -> FlagDiff {
         var diff = FlagDiff()
         // Few findings and few open flags per person: sorted arrays, not dictionaries.
@@ -80,9 +85,9 @@ struct FlagDiff: Equatable {
                                      explanation: finding.explanation, agencies: finding.agencies, evidence: evidence)
             let event = EventEnvelope(id: "\(flagId):raised", source: .coordinator, time: now, subject: clientRef,
                                       event: .flagRaised(payload))
-            var row = FlagRow(flagId: flagId, clientRef: clientRef.rawValue, finding: finding, raisedAt: now)
-            row.evidence = evidence
-            diff.raises.append(Raise(flag: row, event: event))
+            var raised = finding
+            raised.evidence = evidence
+            diff.raises.append(Raise(flagId: flagId, clientRef: clientRef, finding: raised, event: event))
         }
         for rule in flags.open.keys.sorted() where !current.contains(where: { $0.rule == rule }) {
             let open = flags.open.removeValue(forKey: rule)!

@@ -1,0 +1,18 @@
+import Testing
+@testable import TrisamCoordinator
+import TrisamKafka
+
+/// Consumer lag as the lag monitor sums it from watermarks and stored offsets.
+@Suite struct LagMonitorTests {
+    @Test("lag counts what the broker holds beyond the stored offsets, from the low watermark where none is stored")
+    func lagFromWatermarks() {
+        let a = TopicPartition(topic: "t", partition: 0)
+        let b = TopicPartition(topic: "t", partition: 1)
+        let c = TopicPartition(topic: "t", partition: 2)
+        let marks = [a: Watermarks(low: 0, high: 10), b: Watermarks(low: 5, high: 8), c: Watermarks(low: 20, high: 30)]
+        // a: 10 - 4; b: nothing stored, 8 - 5; c: stored below the low watermark (trimmed), 30 - 20.
+        #expect(LagMonitor.lag(marks, stored: [a: 4, c: 3]) == 6 + 3 + 10)
+        // Stored beyond the high watermark (a new, emptier log) is no negative lag.
+        #expect(LagMonitor.lag([a: Watermarks(low: 0, high: 2)], stored: [a: 9]) == 0)
+    }
+}
