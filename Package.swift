@@ -58,6 +58,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The HTTP layer the agencies, the coordinator and the dashboard share: request context
+        // with the principal, bearer authentication, JSON errors, 405 with Allow, strict bodies.
+        .target(
+            name: "TrisamHTTP",
+            dependencies: [
+                "TrisamContracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // One agency's service: HTTP API, its own SQLite store with a durable outbox, inbox consumer.
         .target(
             name: "TrisamAgency",
@@ -67,6 +77,7 @@ let package = Package(
                 "TrisamStore",
                 "TrisamKafka",
                 "TrisamContracts",
+                "TrisamHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,6 +99,7 @@ let package = Package(
                 "TrisamBus",
                 "TrisamKafka",
                 "TrisamContracts",
+                "TrisamHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -110,6 +122,7 @@ let package = Package(
                 "TrisamCoordinator",
                 "TrisamCoordinatorCore",
                 "TrisamContracts",
+                "TrisamHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -200,7 +213,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamAgencyTests",
-            dependencies: ["TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport"]
+            dependencies: ["TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport", "TrisamHTTP",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "TrisamStoreTests",
@@ -213,8 +227,9 @@ let package = Package(
         .testTarget(
             name: "TrisamCoordinatorTests",
             dependencies: ["TrisamCoordinator", "TrisamCoordinatorCore", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport",
-                           "TrisamFixtures", "TrisamBenchSupport", "TrisamRandom",
-                           .product(name: "GRDB", package: "GRDB.swift")]
+                           "TrisamFixtures", "TrisamBenchSupport", "TrisamRandom", "TrisamHTTP",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "TrisamDashboardTests",

@@ -2,111 +2,86 @@ import Foundation
 import Hummingbird
 import Logging
 import TrisamContracts
+import TrisamHTTP
 
 /// The HTTP API of one agency service (see contracts/openapi.yaml).
 public enum AgencyRoutes {
-    /// The router: every route but `/health` needs a bearer token of this agency.
+    /// The request context of an agency's routes: the principal is the member of staff.
+    public typealias Context = TrisamRequestContext
+
+    /// The router: every route but `/health` sits behind bearer authentication with a token of
+    /// this agency (401 without or with an unknown one, 403 with another agency's).
     public static func router(service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit,
-                              sipClock: @escaping @Sendable () -> Date = { Date() }) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+                              sipClock: @escaping @Sendable () -> Date = { Date() }) -> Router<Context> {
+        let router = Router(context: Context.self)
         let allowed = AllowedMethodsBox()
         router.add(middleware: JSONErrorMiddleware(logger: service.logger, allowed: allowed))
         let agency = service.agency
 
-        @Sendable func staff(_ request: Request) throws(APIError) -> Staff {
-            try tokens.authorize(request.headers[.authorization], agency: agency)
-        }
         @Sendable func body(_ request: Request) async throws(APIError) -> Data {
-            do {
-                var buffer = try await request.body.collect(upTo: bodyLimit)
-                return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
-            } catch {
-                throw .bodyTooLarge(limit: bodyLimit)
-            }
-        }
-        @Sendable func clientRef(_ context: BasicRequestContext) throws(APIError) -> ClientRef {
-            let text = context.parameters.get("clientRef") ?? ""
-            guard let ref = ClientRef(rawValue: text) else {
-                throw .notFound("clientRef", "clientRef must be 32 lowercase hex characters as returned by POST /persons")
-            }
-            return ref
-        }
-        @Sendable func parameter(_ context: BasicRequestContext, _ name: String) -> String {
-            context.parameters.get(name) ?? ""
+            try await request.collectBody(upTo: bodyLimit)
         }
 
         router.get("/health") { _, _ in
-            respond(APIResult(200, ["agency": agency.rawValue, "status": "ok"]))
+            JSONReply(200, Health(agency: agency.rawValue, status: "ok"))
         }
-        router.post("/persons") { request, _ in
-            let who = try staff(request)
-            return respond(try await service.registerPerson(who, body: try await body(request)))
+        let api = router.group().add(middleware: BearerAuthentication<Context> { header in
+            Principal(try tokens.authorize(header, agency: agency))
+        })
+        api.post("/persons") { request, context in
+            try await service.registerPerson(try context.staff(), body: try await body(request))
         }
-        router.get("/persons/:clientRef") { request, context in
-            let who = try staff(request)
-            return respond(try await service.personSummary(who, clientRef: try clientRef(context)))
+        api.get("/persons/:clientRef") { _, context in
+            try await service.personSummary(try context.staff(), clientRef: try context.clientRef())
         }
-        router.post("/persons/:clientRef/consents") { request, context in
-            let who = try staff(request)
-            return respond(try await service.addConsent(who, clientRef: try clientRef(context), body: try await body(request)))
+        api.post("/persons/:clientRef/consents") { request, context in
+            try await service.addConsent(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
-        router.post("/persons/:clientRef/consents/:consentId/withdraw") { request, context in
-            let who = try staff(request)
-            return respond(try await service.withdrawConsent(who, clientRef: try clientRef(context), consentId: parameter(context, "consentId"),
-                                                             body: try await body(request)))
+        api.post("/persons/:clientRef/consents/:consentId/withdraw") { request, context in
+            try await service.withdrawConsent(try context.staff(), clientRef: try context.clientRef(), consentId: context.parameter("consentId"),
+                                              body: try await body(request))
         }
-        router.post("/persons/:clientRef/statuses") { request, context in
-            let who = try staff(request)
-            return respond(try await service.publishStatus(who, clientRef: try clientRef(context), body: try await body(request)))
+        api.post("/persons/:clientRef/statuses") { request, context in
+            try await service.publishStatus(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
-        router.post("/persons/:clientRef/cases") { request, context in
-            let who = try staff(request)
-            return respond(try await service.openCase(who, clientRef: try clientRef(context), body: try await body(request)))
+        api.post("/persons/:clientRef/cases") { request, context in
+            try await service.openCase(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
-        router.post("/persons/:clientRef/cases/:area/close") { request, context in
-            let who = try staff(request)
-            return respond(try await service.closeCase(who, clientRef: try clientRef(context), area: try AgencyService.area(parameter(context, "area")),
-                                                       body: try await body(request)))
+        api.post("/persons/:clientRef/cases/:area/close") { request, context in
+            try await service.closeCase(try context.staff(), clientRef: try context.clientRef(), area: try AgencyService.area(context.parameter("area")),
+                                        body: try await body(request))
         }
-        router.post("/persons/:clientRef/cases/:area/contact") { request, context in
-            let who = try staff(request)
-            return respond(try await service.changeContact(who, clientRef: try clientRef(context), area: try AgencyService.area(parameter(context, "area")),
-                                                           body: try await body(request)))
+        api.post("/persons/:clientRef/cases/:area/contact") { request, context in
+            try await service.changeContact(try context.staff(), clientRef: try context.clientRef(), area: try AgencyService.area(context.parameter("area")),
+                                            body: try await body(request))
         }
-        router.post("/persons/:clientRef/handovers") { request, context in
-            let who = try staff(request)
-            return respond(try await service.requestHandover(who, clientRef: try clientRef(context), body: try await body(request)))
+        api.post("/persons/:clientRef/handovers") { request, context in
+            try await service.requestHandover(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
-        router.post("/handovers/:handoverId/accept") { request, context in
-            let who = try staff(request)
-            return respond(try await service.answerHandover(who, handoverId: parameter(context, "handoverId"), answer: .accept, body: try await body(request)))
+        api.post("/handovers/:handoverId/accept") { request, context in
+            try await service.answerHandover(try context.staff(), handoverId: context.parameter("handoverId"), answer: .accept, body: try await body(request))
         }
-        router.post("/handovers/:handoverId/refuse") { request, context in
-            let who = try staff(request)
-            return respond(try await service.answerHandover(who, handoverId: parameter(context, "handoverId"), answer: .refuse, body: try await body(request)))
+        api.post("/handovers/:handoverId/refuse") { request, context in
+            try await service.answerHandover(try context.staff(), handoverId: context.parameter("handoverId"), answer: .refuse, body: try await body(request))
         }
-        router.post("/persons/:clientRef/referrals") { request, context in
-            let who = try staff(request)
-            return respond(try await service.sendReferral(who, clientRef: try clientRef(context), body: try await body(request)))
+        api.post("/persons/:clientRef/referrals") { request, context in
+            try await service.sendReferral(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
         for action in ReferralAction.allCases {
-            router.post("/referrals/:referralId/\(action.rawValue)") { request, context in
-                let who = try staff(request)
-                return respond(try await service.actOnReferral(who, referralId: parameter(context, "referralId"), action: action,
-                                                               body: try await body(request)))
+            api.post("/referrals/:referralId/\(action.rawValue)") { request, context in
+                try await service.actOnReferral(try context.staff(), referralId: context.parameter("referralId"), action: action,
+                                                body: try await body(request))
             }
         }
-        router.get("/inbox") { request, _ in
-            let who = try staff(request)
+        api.get("/inbox") { request, context in
             let query = try AgencyRoutes.query(request, allowing: ["limit", "before"])
-            return respond(try await service.inbox(who, limit: query["limit"], before: query["before"]))
+            return try await service.inbox(try context.staff(), limit: query["limit"], before: query["before"])
         }
-        router.get("/audit") { request, _ in
-            let who = try staff(request)
+        api.get("/audit") { request, context in
             let query = try AgencyRoutes.query(request, allowing: ["clientRef", "limit", "before"])
-            return respond(try await service.auditLog(who, clientRef: query["clientRef"], limit: query["limit"], before: query["before"]))
+            return try await service.auditLog(try context.staff(), clientRef: query["clientRef"], limit: query["limit"], before: query["before"])
         }
-        SipRoutes.register(on: router, service: SipService(base: service, now: sipClock), staff: staff, body: body)
+        SipRoutes.register(on: api, service: SipService(base: service, now: sipClock), body: body)
         allowed.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
         return router
     }
@@ -126,52 +101,29 @@ public enum AgencyRoutes {
         }
         return values
     }
-
-    /// A JSON response.
-    static func respond(_ result: APIResult) -> Response {
-        json(status: result.status, result.body)
-    }
-
-    static func json(status: Int, _ object: [String: Any]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return Response(status: HTTPResponse.Status(code: status),
-                        headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
 }
 
-/// Turns every error into the API's JSON error body; unexpected errors become a 500 without
-/// details (nothing about a request or token is logged).
-struct JSONErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    let logger: Logger
-    /// The router's routes, to tell a wrong method (405) from an unknown path (404).
-    let allowed: AllowedMethodsBox
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as APIError {
-            var response = AgencyRoutes.json(status: error.status, error.jsonBody)
-            if error.status == 401 { response.headers[.wwwAuthenticate] = "Bearer realm=\"trisam\"" }
-            return response
-        } catch let error as HTTPError {
-            let code = Int(error.status.code)
-            let path = request.uri.path
-            let methods = code == 404 || code == 405 ? allowed.methods(for: path) : []
-            let apiError = switch code {
-            case 404 where methods.isEmpty: APIError.notFound("(path)", "no such endpoint: \(request.method.rawValue) \(APIError.redacted(path))")
-            case 404, 405: APIError.methodNotAllowed(request.method.rawValue, path: path, allowed: methods)
-            case 413: APIError.bodyTooLarge(limit: StrictBody.defaultLimit)
-            default: APIError(status: code, code: code >= 500 ? .internalError : .invalidField, message: error.body ?? "request refused")
-            }
-            var response = AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
-            if apiError.code == .methodNotAllowed, !methods.isEmpty { response.headers[.allow] = methods.joined(separator: ", ") }
-            return response
-        } catch {
-            logger.error("request failed: \(type(of: error))")
-            let apiError = APIError.internalError()
-            return AgencyRoutes.json(status: apiError.status, apiError.jsonBody)
-        }
+extension AuthenticatedRequestContext {
+    /// The member of staff the bearer token names (the router's ``BearerAuthentication`` sets it).
+    func staff() throws(APIError) -> Staff {
+        let principal = try requirePrincipal()
+        guard let agency = principal.agency else { throw .unauthorized }
+        return Staff(agency: agency, name: principal.name, role: principal.role)
     }
+
+    /// The `clientRef` path parameter; 404 naming it when it is not one POST /persons returns.
+    func clientRef() throws(APIError) -> ClientRef {
+        guard let ref = ClientRef(rawValue: parameters.get("clientRef") ?? "") else {
+            throw .notFound("clientRef", "clientRef must be 32 lowercase hex characters as returned by POST /persons")
+        }
+        return ref
+    }
+
+    /// A path parameter (empty when absent; the service refuses an unknown id by name).
+    func parameter(_ name: String) -> String { parameters.get(name) ?? "" }
+}
+
+extension Principal {
+    /// The principal of a member of staff.
+    init(_ staff: Staff) { self.init(name: staff.name, role: staff.role, agency: staff.agency) }
 }

@@ -2,17 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import TrisamContracts
-
-/// What a successful request answers: HTTP status and a JSON object.
-public struct APIResult: @unchecked Sendable {
-    public let status: Int
-    public let body: [String: Any]
-
-    public init(_ status: Int, _ body: [String: Any]) {
-        self.status = status
-        self.body = body
-    }
-}
+import TrisamHTTP
 
 /// The agency's operations, independent of HTTP: each request is validated (pure), then applied
 /// in one store transaction together with its outgoing events (the outbox) and its audit row.
@@ -63,7 +53,7 @@ public final class AgencyService: Sendable {
     // MARK: Persons
 
     /// `POST /persons`: 201 when new, 200 when known. The personnummer is not stored.
-    public func registerPerson(_ staff: Staff, body: Data) async throws(APIError) -> APIResult {
+    public func registerPerson(_ staff: Staff, body: Data) async throws(APIError) -> JSONReply<PersonRegistered> {
         let number = try StrictBody.decode(RegisterPersonRequest.self, from: body).validated()
         let clientRef = pseudonymizer.clientRef(for: number)
         let created = try await transaction { db in
@@ -71,25 +61,25 @@ public final class AgencyService: Sendable {
             try AgencyStore.audit(db, staff, "person.register", clientRef: clientRef, detail: created ? "registered" : "already known")
             return created
         }
-        return APIResult(created ? 201 : 200, ["clientRef": clientRef.rawValue])
+        return JSONReply(created ? 201 : 200, PersonRegistered(clientRef: clientRef.rawValue))
     }
 
     /// `GET /persons/{clientRef}`: this agency's summary of the person. Audited.
-    public func personSummary(_ staff: Staff, clientRef: ClientRef) async throws(APIError) -> APIResult {
+    public func personSummary(_ staff: Staff, clientRef: ClientRef) async throws(APIError) -> JSONReply<PersonSummaryBody> {
         let today = self.today()
-        let summary = try await transaction { db -> AnySendable in
+        let summary = try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             let body = try PersonSummary.read(db, clientRef, agency: self.agency, today: today)
             try AgencyStore.audit(db, staff, "person.read", clientRef: clientRef, detail: "summary")
-            return AnySendable(body)
+            return body
         }
-        return APIResult(200, summary.value as! [String: Any])
+        return JSONReply(200, summary)
     }
 
     // MARK: Consent
 
     /// `POST /persons/{clientRef}/consents`: stores the consent and publishes consent.given.
-    public func addConsent(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+    public func addConsent(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<ConsentRecorded> {
         let consentId = UUID().uuidString.lowercased()
         let payload = try StrictBody.decode(ConsentRequest.self, from: body).validated(by: agency, consentId: consentId, rules: rules)
         let envelope = envelope(clientRef, .consentGiven(payload))
@@ -101,11 +91,11 @@ public final class AgencyService: Sendable {
             try AgencyStore.audit(db, staff, "consent.give", clientRef: clientRef,
                                   detail: "\(payload.purpose.rawValue) for \(payload.agencies.map(\.rawValue).joined(separator: ",")) until \(payload.validUntil)")
         }
-        return APIResult(201, ["consentId": consentId, "eventId": envelope.id])
+        return JSONReply(201, ConsentRecorded(consentId: consentId, eventId: envelope.id))
     }
 
     /// `POST /persons/{clientRef}/consents/{consentId}/withdraw`: publishes consent.withdrawn.
-    public func withdrawConsent(_ staff: Staff, clientRef: ClientRef, consentId: String, body: Data) async throws(APIError) -> APIResult {
+    public func withdrawConsent(_ staff: Staff, clientRef: ClientRef, consentId: String, body: Data) async throws(APIError) -> JSONReply<ConsentRecorded> {
         let payload = try StrictBody.decode(WithdrawConsentRequest.self, from: body).validated(consentId: consentId, rules: rules)
         let envelope = envelope(clientRef, .consentWithdrawn(payload))
         let agency = self.agency
@@ -125,14 +115,14 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "consent.withdraw", clientRef: clientRef, detail: "\(consentId) on \(payload.withdrawnOn)")
         }
-        return APIResult(200, ["consentId": consentId, "eventId": envelope.id])
+        return JSONReply(200, ConsentRecorded(consentId: consentId, eventId: envelope.id))
     }
 
     // MARK: Status
 
     /// `POST /persons/{clientRef}/statuses`: a status change in this agency's vocabulary, to its
     /// status topic. Needs a valid `samordning` consent covering this agency.
-    public func publishStatus(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+    public func publishStatus(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<EventPublished> {
         let today = self.today()
         let request = try StatusRequest.decode(body, agency: agency, clientRef: clientRef, rules: DateRules(today: today))
         let envelope = request.envelope
@@ -148,13 +138,13 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(prepared, db)
             try AgencyStore.audit(db, staff, "status.publish", clientRef: clientRef, detail: envelope.type.rawValue)
         }
-        return APIResult(202, ["eventId": envelope.id])
+        return JSONReply(202, EventPublished(eventId: envelope.id))
     }
 
     // MARK: Cases
 
     /// `POST /persons/{clientRef}/cases`: opens this agency's case for an area.
-    public func openCase(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+    public func openCase(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<CaseOpenedReply> {
         let payload = try StrictBody.decode(OpenCaseRequest.self, from: body).validated(rules: rules)
         let envelope = envelope(clientRef, .caseOpened(payload))
         let agency = self.agency
@@ -172,7 +162,7 @@ public final class AgencyService: Sendable {
             try AgencyStore.audit(db, staff, "case.open", clientRef: clientRef, detail: payload.area.rawValue)
             return id
         }
-        return APIResult(201, ["caseId": caseId, "area": payload.area.rawValue, "eventId": envelope.id])
+        return JSONReply(201, CaseOpenedReply(caseId: caseId, area: payload.area.rawValue, eventId: envelope.id))
     }
 
     /// Parses an area in a path.
@@ -184,7 +174,7 @@ public final class AgencyService: Sendable {
     }
 
     /// `POST /persons/{clientRef}/cases/{area}/close`.
-    public func closeCase(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> APIResult {
+    public func closeCase(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> JSONReply<CaseChanged> {
         let payload = try StrictBody.decode(CloseCaseRequest.self, from: body).validated(area: area, rules: rules)
         let envelope = envelope(clientRef, .caseClosed(payload))
         let agency = self.agency
@@ -202,11 +192,11 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.close", clientRef: clientRef, detail: "\(area.rawValue): \(payload.reason.rawValue)")
         }
-        return APIResult(200, ["area": area.rawValue, "eventId": envelope.id])
+        return JSONReply(200, CaseChanged(area: area.rawValue, eventId: envelope.id))
     }
 
     /// `POST /persons/{clientRef}/cases/{area}/contact`.
-    public func changeContact(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> APIResult {
+    public func changeContact(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> JSONReply<CaseChanged> {
         let payload = try StrictBody.decode(ChangeContactRequest.self, from: body).validated(area: area, rules: rules)
         let envelope = envelope(clientRef, .caseContactChanged(payload))
         let agency = self.agency
@@ -219,14 +209,14 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.contact", clientRef: clientRef, detail: area.rawValue)
         }
-        return APIResult(200, ["area": area.rawValue, "eventId": envelope.id])
+        return JSONReply(200, CaseChanged(area: area.rawValue, eventId: envelope.id))
     }
 
     // MARK: Handover
 
     /// `POST /persons/{clientRef}/handovers`: asks another agency to take over an area this
     /// agency owns. The sender stays the owner until the receiver accepts.
-    public func requestHandover(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+    public func requestHandover(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<HandoverRequestedReply> {
         let handoverId = UUID().uuidString.lowercased()
         let payload = try StrictBody.decode(HandoverRequest.self, from: body).validated(from: agency, handoverId: handoverId)
         let envelope = envelope(clientRef, .handoverRequested(payload))
@@ -250,16 +240,16 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "handover.request", clientRef: clientRef, detail: "\(payload.area.rawValue) to \(payload.to.rawValue)")
         }
-        return APIResult(201, ["handoverId": handoverId, "eventId": envelope.id])
+        return JSONReply(201, HandoverRequestedReply(handoverId: handoverId, eventId: envelope.id))
     }
 
     /// `POST /handovers/{handoverId}/accept|refuse` (receiver only).
-    public func answerHandover(_ staff: Staff, handoverId: String, answer: HandoverStateMachine.Answer, body: Data) async throws(APIError) -> APIResult {
+    public func answerHandover(_ staff: Staff, handoverId: String, answer: HandoverStateMachine.Answer, body: Data) async throws(APIError) -> JSONReply<HandoverAnswered> {
         let accept = answer == .accept ? try StrictBody.decode(AcceptHandoverRequest.self, from: body) : nil
         let refusal = answer == .refuse ? try TextRequest.decode(body, field: "reason") : nil
         let agency = self.agency
         let rules = self.rules
-        let result = try await transaction { db -> [String: String] in
+        let result = try await transaction { db -> HandoverAnswered in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM handover WHERE handoverId = ?", arguments: [handoverId]),
                   let clientRef = ClientRef(rawValue: row["clientRef"]), let area = Area(rawValue: row["area"]),
                   let from = Agency(rawValue: row["fromAgency"]), let to = Agency(rawValue: row["toAgency"]),
@@ -303,15 +293,15 @@ public final class AgencyService: Sendable {
             }
             for event in events { try Outbox.enqueue(event, db) }
             try AgencyStore.audit(db, staff, "handover.\(answer.rawValue)", clientRef: clientRef, detail: "\(area.rawValue) from \(from.rawValue)")
-            return ["handoverId": handoverId, "state": next.rawValue, "eventId": events[0].id]
+            return HandoverAnswered(handoverId: handoverId, state: next.rawValue, eventId: events[0].id)
         }
-        return APIResult(200, result)
+        return JSONReply(200, result)
     }
 
     // MARK: Referrals
 
     /// `POST /persons/{clientRef}/referrals`: needs a `remiss` consent covering both agencies.
-    public func sendReferral(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+    public func sendReferral(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<ReferralSentReply> {
         let referralId = UUID().uuidString.lowercased()
         let payload = try StrictBody.decode(ReferralRequest.self, from: body).validated(from: agency, referralId: referralId, rules: rules)
         let envelope = envelope(clientRef, .referralSent(payload))
@@ -324,14 +314,14 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
         }
-        return APIResult(201, ["referralId": referralId, "eventId": envelope.id])
+        return JSONReply(201, ReferralSentReply(referralId: referralId, eventId: envelope.id))
     }
 
     /// `POST /referrals/{referralId}/<action>`: the receiver answers, the sender cancels.
     /// Accepting, updating and completing carry information about the person and need a valid
     /// `remiss` consent; confirming receipt, rejecting and cancelling are always possible so the
     /// loop can be closed.
-    public func actOnReferral(_ staff: Staff, referralId: String, action: ReferralAction, body: Data) async throws(APIError) -> APIResult {
+    public func actOnReferral(_ staff: Staff, referralId: String, action: ReferralAction, body: Data) async throws(APIError) -> JSONReply<ReferralChanged> {
         var parsedText: String?
         var parsedContact: Contact?
         switch action {
@@ -348,7 +338,7 @@ public final class AgencyService: Sendable {
         let (text, contact) = (parsedText, parsedContact)
         let agency = self.agency
         let today = self.today()
-        let result = try await transaction { db -> [String: String] in
+        let result = try await transaction { db -> ReferralChanged in
             guard let referral = try ReferralRows.fetch(db, referralId) else {
                 throw APIError.notFound("referralId", "no referral \(referralId.prefix(128)) is known to this agency")
             }
@@ -371,15 +361,15 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "referral.\(action.rawValue)", clientRef: referral.clientRef,
                                   detail: "\(referral.from.rawValue) to \(referral.to.rawValue)")
-            return ["referralId": referralId, "state": next.rawValue, "eventId": envelope.id]
+            return ReferralChanged(referralId: referralId, state: next.rawValue, eventId: envelope.id)
         }
-        return APIResult(200, result)
+        return JSONReply(200, result)
     }
 
     // MARK: Inbox and audit
 
     /// `GET /inbox?limit=&before=`: newest first, with a cursor. Audited per person listed.
-    public func inbox(_ staff: Staff, limit: String?, before: String?) async throws(APIError) -> APIResult {
+    public func inbox(_ staff: Staff, limit: String?, before: String?) async throws(APIError) -> JSONReply<Page<InboxItem>> {
         let limit = try Self.limit(limit)
         var parsedCursor: Int64?
         if let before {
@@ -387,7 +377,7 @@ public final class AgencyService: Sendable {
             parsedCursor = value
         }
         let cursor = parsedCursor
-        let page = try await transaction { db -> AnySendable in
+        let page = try await transaction { db -> Page<InboxItem> in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM inbox WHERE seq < ? ORDER BY seq DESC LIMIT ?",
                                         arguments: [cursor ?? Int64.max, limit + 1])
             let items = rows.prefix(limit).map(InboxRows.item)
@@ -395,14 +385,13 @@ public final class AgencyService: Sendable {
             for person in people.sorted() {
                 try AgencyStore.audit(db, staff, "inbox.read", clientRef: ClientRef(rawValue: person), detail: "inbox listing")
             }
-            let next: Any = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : NSNull()
-            return AnySendable(["items": items, "next": next] as [String: Any])
+            return Page(items: Array(items), next: rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil)
         }
-        return APIResult(200, page.value as! [String: Any])
+        return JSONReply(200, page)
     }
 
     /// `GET /audit?clientRef=&limit=&before=`: newest first, paged with the same cursor as the inbox.
-    public func auditLog(_ staff: Staff, clientRef: String?, limit: String?, before: String? = nil) async throws(APIError) -> APIResult {
+    public func auditLog(_ staff: Staff, clientRef: String?, limit: String?, before: String? = nil) async throws(APIError) -> JSONReply<Page<AuditItem>> {
         let limit = try Self.limit(limit)
         var parsedRef: ClientRef?
         if let clientRef {
@@ -416,21 +405,20 @@ public final class AgencyService: Sendable {
         }
         let ref = parsedRef, cursor = parsedCursor ?? Int64.max
         // Reading the log is itself logged (after the page is read, so it shows on the next read).
-        let page = try await transaction { db -> AnySendable in
+        let page = try await transaction { db -> Page<AuditItem> in
             let rows = ref == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?", arguments: [cursor, limit + 1])
                 : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
                                    arguments: [ref!.rawValue, cursor, limit + 1])
-            let items = rows.prefix(limit).map { row -> [String: Any] in
-                ["cursor": String(row["seq"] as Int64), "at": row["at"] as String, "staff": row["staffName"] as String,
-                 "role": row["staffRole"] as String, "action": row["action"] as String,
-                 "clientRef": (row["clientRef"] as String?) ?? NSNull(), "detail": row["detail"] as String]
+            let items = rows.prefix(limit).map { row in
+                AuditItem(cursor: String(row["seq"] as Int64), at: row["at"], staff: row["staffName"], role: row["staffRole"],
+                          action: row["action"], clientRef: row["clientRef"], detail: row["detail"])
             }
-            let next: Any = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : NSNull()
+            let next = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil
             try AgencyStore.audit(db, staff, "audit.read", clientRef: ref, detail: ref == nil ? "audit listing" : "audit listing of the person")
-            return AnySendable(["items": Array(items), "next": next] as [String: Any])
+            return Page(items: Array(items), next: next)
         }
-        return APIResult(200, page.value as! [String: Any])
+        return JSONReply(200, page)
     }
 
     func readOnly<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(APIError) -> T {
@@ -449,11 +437,4 @@ public final class AgencyService: Sendable {
         guard let value = Int(text), (1...200).contains(value) else { throw .invalid("limit", "must be a whole number from 1 to 200") }
         return value
     }
-}
-
-/// Carries a non-Sendable value (JSON built from a read) out of a store closure. The value is
-/// created inside the closure and only read afterwards, never shared.
-struct AnySendable: @unchecked Sendable {
-    let value: Any
-    init(_ value: Any) { self.value = value }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import TrisamStore
 import TrisamContracts
+import TrisamHTTP
 
 /// One agency's own SQLite store (GRDB `DatabasePool`, WAL): persons it knows (by clientRef
 /// only; the personnummer is not stored), consents, its cases, handovers, referrals, published

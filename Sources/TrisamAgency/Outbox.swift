@@ -5,6 +5,7 @@ import ServiceLifecycle
 import Synchronization
 import TrisamBus
 import TrisamContracts
+import TrisamHTTP
 import TrisamKafka
 
 /// The durable outbox: outgoing events are stored as Kafka messages (one row per destination

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TrisamContracts
+import TrisamHTTP
 
 /// Handlingsplaner through an agency service. A plan is recorded, revised and closed by its lead
 /// agency (the one with the overall responsibility); each action's owner marks it done or not
@@ -10,7 +11,7 @@ extension SipService {
     /// when this agency is not the lead, or without a valid `sip` consent covering the
     /// participants. Publishes plan.created (revision 1), plan.followup.set and one
     /// plan.action.assigned per action (to its owner's inbox).
-    public func createPlan(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+    public func createPlan(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<PlanRevised> {
         let request = try StrictBody.decode(CreatePlanRequest.self, from: body)
         guard let lead = request.leadAgency else {
             throw APIError(status: 400, code: .missingField, field: "leadAgency",
@@ -48,16 +49,16 @@ extension SipService {
             try AgencyStore.audit(db, staff, "plan.create", clientRef: clientRef,
                                   detail: "lead \(lead.rawValue), \(actions.count) actions, follow-up \(request.followUpOn)")
         }
-        return APIResult(201, ["planId": planId, "revision": 1, "actionIds": actions.map(\.actionId), "eventId": events[0].id])
+        return JSONReply(201, PlanRevised(planId: planId, revision: 1, actionIds: actions.map(\.actionId), eventId: events[0].id))
     }
 
     /// `POST /plans/{planId}/revise`: a follow-up revises the plan (lead only); the earlier
     /// version is kept, new actions are added.
-    public func revisePlan(_ staff: Staff, planId: String, body: Data) async throws(APIError) -> APIResult {
+    public func revisePlan(_ staff: Staff, planId: String, body: Data) async throws(APIError) -> JSONReply<PlanRevised> {
         let request = try StrictBody.decode(RevisePlanRequest.self, from: body)
         let rules = base.rules
         let agency = self.agency
-        let result = try await base.transaction { db -> AnySendable in
+        let result = try await base.transaction { db -> PlanRevised in
             let plan = try Self.requireLedPlan(db, planId, agency: agency)
             let existing = try SipStore.actions(db, planId: planId).count
             let revision = plan.revision + 1
@@ -74,19 +75,19 @@ extension SipService {
             for action in actions { try SipStore.insertAction(db, clientRef: plan.clientRef, action) }
             for event in events { try Outbox.enqueue(event, db) }
             try AgencyStore.audit(db, staff, "plan.revise", clientRef: plan.clientRef, detail: "revision \(revision), \(actions.count) new actions")
-            return AnySendable(["planId": planId, "revision": revision, "actionIds": actions.map(\.actionId), "eventId": events[0].id] as [String: Any])
+            return PlanRevised(planId: planId, revision: revision, actionIds: actions.map(\.actionId), eventId: events[0].id)
         }
-        return APIResult(200, result.value as! [String: Any])
+        return JSONReply(200, result)
     }
 
     /// `POST /plans/{planId}/close` with the outcome (lead only).
-    public func closePlan(_ staff: Staff, planId: String, body: Data) async throws(APIError) -> APIResult {
+    public func closePlan(_ staff: Staff, planId: String, body: Data) async throws(APIError) -> JSONReply<PlanClosedReply> {
         let request = try StrictBody.decode(ClosePlanRequest.self, from: body)
         let rules = base.rules
         let closedOn = request.closedOn ?? rules.today
         try rules.happened(closedOn, "closedOn")
         let agency = self.agency
-        let result = try await base.transaction { db -> [String: String] in
+        let result = try await base.transaction { db -> PlanClosedReply in
             let plan = try Self.requireLedPlan(db, planId, agency: agency)
             let closed = PlanClosed(planId: planId, leadAgency: plan.leadAgency, participants: plan.participants,
                                     reason: request.reason ?? (request.outcome == .other ? .other : .goalsReached), closedOn: closedOn,
@@ -96,13 +97,13 @@ extension SipService {
                            arguments: [closed.reason.rawValue, request.outcome.rawValue, closedOn.description, AgencyStore.now(), planId])
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "plan.close", clientRef: plan.clientRef, detail: "outcome \(request.outcome.rawValue)")
-            return ["planId": planId, "state": "closed", "outcome": request.outcome.rawValue, "eventId": envelope.id]
+            return PlanClosedReply(planId: planId, state: "closed", outcome: request.outcome.rawValue, eventId: envelope.id)
         }
-        return APIResult(200, result)
+        return JSONReply(200, result)
     }
 
     /// `POST /plans/{planId}/actions/{actionId}/done` or `/not-possible` (owner only).
-    public func finishAction(_ staff: Staff, planId: String, actionId: String, outcome: PlanActionOutcome, body: Data) async throws(APIError) -> APIResult {
+    public func finishAction(_ staff: Staff, planId: String, actionId: String, outcome: PlanActionOutcome, body: Data) async throws(APIError) -> JSONReply<ActionFinished> {
         var note: String?
         var reason: String?
         var completedOn = base.today()
@@ -116,7 +117,7 @@ extension SipService {
         }
         let (finalNote, finalReason, day) = (note, reason, completedOn)
         let agency = self.agency
-        let result = try await base.transaction { db -> [String: String] in
+        let result = try await base.transaction { db -> ActionFinished in
             guard let action = try SipStore.actions(db, planId: planId).first(where: { $0.actionId == actionId }) else {
                 throw APIError.notFound("actionId", "no action \(actionId.prefix(64)) of plan \(planId.prefix(64)) is known to this agency")
             }
@@ -131,48 +132,41 @@ extension SipService {
             try SipStore.storeCompleted(db, completed)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "plan.action.\(outcome.rawValue)", clientRef: action.clientRef, detail: "\(planId) \(actionId)")
-            return ["planId": planId, "actionId": actionId, "state": outcome.rawValue, "eventId": envelope.id]
+            return ActionFinished(planId: planId, actionId: actionId, state: outcome.rawValue, eventId: envelope.id)
         }
-        return APIResult(200, result)
+        return JSONReply(200, result)
     }
 
     /// `GET /plans/{planId}`: the lead sees the plan with every revision and action; an owner
     /// sees its own actions of the plan.
-    public func planView(_ staff: Staff, planId: String) async throws(APIError) -> APIResult {
+    public func planView(_ staff: Staff, planId: String) async throws(APIError) -> JSONReply<PlanView> {
         let agency = self.agency
-        let result = try await base.transaction { db -> AnySendable in
+        let result = try await base.transaction { db -> PlanView in
             let actions = try SipStore.actions(db, planId: planId)
             guard let plan = try SipStore.plan(db, planId) else {
                 let mine = actions.filter { $0.owner == agency }
                 guard let first = mine.first else { throw APIError.notFound("planId", "no plan \(planId.prefix(128)) is known to this agency") }
                 try AgencyStore.audit(db, staff, "plan.read", clientRef: first.clientRef, detail: planId)
-                return AnySendable(["planId": planId, "role": "owner", "leadAgency": first.leadAgency.rawValue,
-                                    "actions": mine.map(\.json)] as [String: Any])
+                return PlanView(planId: planId, role: "owner", leadAgency: first.leadAgency.rawValue, actions: mine.map(\.json))
             }
             let revisions = try Row.fetchAll(db, sql: "SELECT * FROM planRevision WHERE planId = ? ORDER BY revision", arguments: [planId])
-                .map { row -> [String: Any] in
-                    var item = (try? JSONSerialization.jsonObject(with: Data((row["content"] as String).utf8))) as? [String: Any] ?? [:]
-                    item["revision"] = row["revision"] as Int
-                    item["revisedAt"] = row["revisedAt"] as String
-                    item["revisedBy"] = row["revisedBy"] as String
-                    return item
+                .map { row in
+                    JSONValue(parsing: row["content"]).merging(["revision": .integer(row["revision"]), "revisedAt": .string(row["revisedAt"]),
+                                                                "revisedBy": .string(row["revisedBy"])])
                 }
-            var body: [String: Any] = ["planId": planId, "role": "lead", "clientRef": plan.clientRef.rawValue, "leadAgency": plan.leadAgency.rawValue,
-                                       "participants": plan.participants.map(\.rawValue), "revision": plan.revision, "state": plan.state,
-                                       "current": revisions.last ?? [:], "revisions": revisions, "actions": actions.map(\.json)]
-            if let sipId = plan.sipId { body["sipId"] = sipId }
-            if let followUpOn = plan.followUpOn { body["followUpOn"] = followUpOn }
-            if let outcome = plan.outcome { body["outcome"] = outcome }
-            if let closedOn = plan.closedOn { body["closedOn"] = closedOn }
+            let view = PlanView(planId: planId, role: "lead", clientRef: plan.clientRef.rawValue, leadAgency: plan.leadAgency.rawValue,
+                                participants: plan.participants.map(\.rawValue), revision: plan.revision, state: plan.state,
+                                current: revisions.last ?? .object([:]), revisions: revisions, actions: actions.map(\.json),
+                                sipId: plan.sipId, followUpOn: plan.followUpOn, outcome: plan.outcome, closedOn: plan.closedOn)
             try AgencyStore.audit(db, staff, "plan.read", clientRef: plan.clientRef, detail: planId)
-            return AnySendable(body)
+            return view
         }
-        return APIResult(200, result.value as! [String: Any])
+        return JSONReply(200, result)
     }
 
     /// `GET /actions?state=&limit=&after=`: the plan actions this agency owns, earliest due date
     /// first; `next` is the cursor of the following page.
-    public func myActions(_ staff: Staff, state: String?, limit: String? = nil, after: String? = nil) async throws(APIError) -> APIResult {
+    public func myActions(_ staff: Staff, state: String?, limit: String? = nil, after: String? = nil) async throws(APIError) -> JSONReply<Page<ActionItem>> {
         if let state, !["open", "done", "not-possible"].contains(state) {
             throw .invalid("state", "must be one of: open, done, not-possible")
         }
@@ -182,17 +176,16 @@ extension SipService {
             return cursor
         }
         let agency = self.agency
-        let page = try await base.transaction { db -> AnySendable in
+        let page = try await base.transaction { db -> Page<ActionItem> in
             let actions = try SipStore.actions(db, owner: agency).filter { state == nil || $0.state == state }
                 .filter { cursor == nil || ActionCursor($0) > cursor! }
             let items = Array(actions.prefix(limit))
             for person in Set(items.map(\.clientRef.rawValue)).sorted() {
                 try AgencyStore.audit(db, staff, "plan.actions.read", clientRef: ClientRef(rawValue: person), detail: "action listing")
             }
-            let next: Any = actions.count > limit ? ActionCursor(items[limit - 1]).text : NSNull()
-            return AnySendable(["items": items.map(\.json), "next": next] as [String: Any])
+            return Page(items: items.map(\.json), next: actions.count > limit ? ActionCursor(items[limit - 1]).text : nil)
         }
-        return APIResult(200, page.value as! [String: Any])
+        return JSONReply(200, page)
     }
 
     static func requireLedPlan(_ db: Database, _ planId: String, agency: Agency) throws -> SipStore.PlanRow {
@@ -207,13 +200,21 @@ extension SipService {
     }
 
     static func storeRevision(_ db: Database, _ created: PlanCreated, followUpOn: LocalDate, actions: [PlanActionAssigned], by staff: Staff) throws {
-        var content: [String: Any] = ["goals": created.goals, "subGoals": created.subGoals, "followUpOn": followUpOn.description,
-                                      "newActions": actions.map(\.actionId)]
-        if let personGoal = created.personGoal { content["personGoal"] = personGoal }
-        let data = try JSONSerialization.data(withJSONObject: content, options: [.sortedKeys])
+        let content = PlanRevisionContent(goals: created.goals, subGoals: created.subGoals, followUpOn: followUpOn.description,
+                                          newActions: actions.map(\.actionId), personGoal: created.personGoal)
+        let data = try APIJSON.encoder().encode(content)
         try db.execute(sql: "INSERT INTO planRevision (planId, revision, content, revisedAt, revisedBy) VALUES (?, ?, ?, ?, ?)",
                        arguments: [created.planId, created.revisionNumber, String(decoding: data, as: UTF8.self), AgencyStore.now(), staff.name])
     }
+}
+
+/// What a plan revision stored (`planRevision.content`) and `GET /plans/{planId}` answers.
+struct PlanRevisionContent: Encodable, Sendable {
+    var goals: [String]
+    var subGoals: [String]
+    var followUpOn: String
+    var newActions: [String]
+    var personGoal: String?
 }
 
 /// The position of an action in the `GET /actions` order (due date, plan, action), as the

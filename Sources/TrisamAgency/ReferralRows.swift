@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TrisamContracts
+import TrisamHTTP
 
 /// A referral as stored by either side.
 struct StoredReferral {
@@ -79,67 +80,56 @@ enum ReferralRows {
         }
     }
 
-    /// A referral row as JSON for the person summary.
-    static func json(_ row: Row) -> [String: Any] {
-        var item: [String: Any] = [:]
-        for column in ["referralId", "fromAgency", "toAgency", "area", "reason", "requestedMeasure", "answerBy", "state",
-                       "lastNote", "outcome", "rejectReason", "cancelReason", "sentAt", "updatedAt"] {
-            item[column == "fromAgency" ? "from" : column == "toAgency" ? "to" : column] = (row[column] as String?) ?? NSNull()
-        }
-        item["contact"] = (row["contact"] as String?).flatMap(parseJSON) ?? NSNull()
-        return item
+    /// A referral row for the person summary.
+    static func json(_ row: Row) -> PersonSummaryBody.Referral {
+        PersonSummaryBody.Referral(
+            referralId: row["referralId"], from: row["fromAgency"], to: row["toAgency"], area: row["area"], reason: row["reason"],
+            requestedMeasure: row["requestedMeasure"], answerBy: row["answerBy"], state: row["state"], lastNote: row["lastNote"],
+            outcome: row["outcome"], rejectReason: row["rejectReason"], cancelReason: row["cancelReason"], sentAt: row["sentAt"],
+            updatedAt: row["updatedAt"], contact: JSONValue(parsing: row["contact"]))
     }
 }
 
-/// Parses a stored JSON text.
-func parseJSON(_ text: String) -> Any? {
-    try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-}
-
-/// Inbox rows as JSON.
+/// Inbox rows as the API answers them.
 enum InboxRows {
-    static func item(_ row: Row) -> [String: Any] {
-        ["cursor": String(row["seq"] as Int64), "eventId": row["eventId"] as String, "type": row["type"] as String,
-         "from": row["fromSource"] as String, "clientRef": row["clientRef"] as String, "receivedAt": row["receivedAt"] as String,
-         "time": row["eventTime"] as String, "summary": row["summary"] as String,
-         "payload": parseJSON(row["payload"] as String) ?? NSNull()]
+    static func item(_ row: Row) -> InboxItem {
+        InboxItem(cursor: String(row["seq"] as Int64), eventId: row["eventId"], type: row["type"], from: row["fromSource"],
+                  clientRef: row["clientRef"], receivedAt: row["receivedAt"], time: row["eventTime"], summary: row["summary"],
+                  payload: JSONValue(parsing: row["payload"]))
     }
 }
 
 /// What one agency knows about a person.
 enum PersonSummary {
-    static func read(_ db: Database, _ clientRef: ClientRef, agency: Agency, today: LocalDate) throws -> [String: Any] {
+    static func read(_ db: Database, _ clientRef: ClientRef, agency: Agency, today: LocalDate) throws -> PersonSummaryBody {
         let ref = clientRef.rawValue
-        let cases = try Row.fetchAll(db, sql: "SELECT * FROM caseFile WHERE clientRef = ? ORDER BY id", arguments: [ref]).map { row -> [String: Any] in
-            ["area": row["area"] as String, "contact": parseJSON(row["contact"] as String) ?? NSNull(),
-             "openedOn": row["openedOn"] as String, "closedOn": (row["closedOn"] as String?) ?? NSNull(),
-             "closeReason": (row["closeReason"] as String?) ?? NSNull(), "handoverTo": (row["handoverTo"] as String?) ?? NSNull(),
-             "open": (row["closedOn"] as String?) == nil]
+        let cases = try Row.fetchAll(db, sql: "SELECT * FROM caseFile WHERE clientRef = ? ORDER BY id", arguments: [ref]).map { row in
+            PersonSummaryBody.Case(area: row["area"], contact: JSONValue(parsing: row["contact"]), openedOn: row["openedOn"],
+                                   closedOn: row["closedOn"], closeReason: row["closeReason"], handoverTo: row["handoverTo"],
+                                   open: (row["closedOn"] as String?) == nil)
         }
-        let consents = try AgencyStore.consents(db, clientRef).map { consent -> [String: Any] in
-            ["consentId": consent.consentId, "purpose": consent.purpose.rawValue, "agencies": consent.agencies.map(\.rawValue).sorted(),
-             "givenOn": consent.givenOn.description, "validUntil": consent.validUntil.description,
-             "withdrawnOn": consent.withdrawnOn?.description ?? NSNull(), "valid": consent.isValid(on: today)]
+        let consents = try AgencyStore.consents(db, clientRef).map { consent in
+            PersonSummaryBody.Consent(consentId: consent.consentId, purpose: consent.purpose.rawValue,
+                                      agencies: consent.agencies.map(\.rawValue).sorted(), givenOn: consent.givenOn.description,
+                                      validUntil: consent.validUntil.description, withdrawnOn: consent.withdrawnOn?.description,
+                                      valid: consent.isValid(on: today))
         }
         let referrals = try Row.fetchAll(db, sql: "SELECT * FROM referral WHERE clientRef = ? ORDER BY sentAt", arguments: [ref])
-        let handovers = try Row.fetchAll(db, sql: "SELECT * FROM handover WHERE clientRef = ? ORDER BY requestedAt", arguments: [ref]).map { row -> [String: Any] in
-            ["handoverId": row["handoverId"] as String, "area": row["area"] as String, "from": row["fromAgency"] as String,
-             "to": row["toAgency"] as String, "reason": row["reason"] as String, "state": row["state"] as String,
-             "refusalReason": (row["refusalReason"] as String?) ?? NSNull(),
-             "contact": (row["contact"] as String?).flatMap(parseJSON) ?? NSNull(),
-             "requestedAt": row["requestedAt"] as String, "answeredAt": (row["answeredAt"] as String?) ?? NSNull()]
+        let handovers = try Row.fetchAll(db, sql: "SELECT * FROM handover WHERE clientRef = ? ORDER BY requestedAt", arguments: [ref]).map { row in
+            PersonSummaryBody.Handover(handoverId: row["handoverId"], area: row["area"], from: row["fromAgency"], to: row["toAgency"],
+                                       reason: row["reason"], state: row["state"], refusalReason: row["refusalReason"],
+                                       contact: JSONValue(parsing: row["contact"]), requestedAt: row["requestedAt"],
+                                       answeredAt: row["answeredAt"])
         }
-        let statuses = try Row.fetchAll(db, sql: "SELECT * FROM status WHERE clientRef = ? ORDER BY publishedAt DESC LIMIT 20", arguments: [ref]).map { row -> [String: Any] in
-            ["eventId": row["eventId"] as String, "type": row["type"] as String, "payload": parseJSON(row["payload"] as String) ?? NSNull(),
-             "publishedAt": row["publishedAt"] as String]
+        let statuses = try Row.fetchAll(db, sql: "SELECT * FROM status WHERE clientRef = ? ORDER BY publishedAt DESC LIMIT 20", arguments: [ref]).map { row in
+            PersonSummaryBody.Status(eventId: row["eventId"], type: row["type"], payload: JSONValue(parsing: row["payload"]),
+                                     publishedAt: row["publishedAt"])
         }
         let inbox = try Row.fetchAll(db, sql: "SELECT * FROM inbox WHERE clientRef = ? ORDER BY seq DESC LIMIT 20", arguments: [ref]).map(InboxRows.item)
-        return [
-            "clientRef": ref, "agency": agency.rawValue,
-            "cases": cases, "consents": consents,
-            "referralsSent": referrals.filter { ($0["fromAgency"] as String) == agency.rawValue }.map(ReferralRows.json),
-            "referralsReceived": referrals.filter { ($0["toAgency"] as String) == agency.rawValue }.map(ReferralRows.json),
-            "handovers": handovers, "statuses": statuses, "inbox": inbox,
-        ]
+        return PersonSummaryBody(
+            clientRef: ref, agency: agency.rawValue, cases: cases, consents: consents,
+            referralsSent: referrals.filter { ($0["fromAgency"] as String) == agency.rawValue }.map(ReferralRows.json),
+            referralsReceived: referrals.filter { ($0["toAgency"] as String) == agency.rawValue }.map(ReferralRows.json),
+            handovers: handovers, statuses: statuses, inbox: inbox)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TrisamContracts
+import TrisamHTTP
 
 // Request bodies of the agency API and their checks. Pure: no I/O. Each `validated` method turns
 // a decoded body into the event payload it produces, or refuses it naming the field.

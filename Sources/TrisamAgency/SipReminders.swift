@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import ServiceLifecycle
 import TrisamContracts
+import TrisamHTTP
 
 /// The escalation to the caller when an invitation stays unanswered past its answer date: the
 /// calling agency's service writes one Swedish item per overdue invitation into its own inbox

@@ -1,5 +1,6 @@
 import Foundation
 import TrisamContracts
+import TrisamHTTP
 
 // Request bodies of the SIP and handlingsplan endpoints and their checks. Pure: no I/O.
 

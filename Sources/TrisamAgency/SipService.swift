@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import TrisamContracts
+import TrisamHTTP
 import TrisamSip
 
 /// SIP meetings through an agency service: request (kommun or region), invitations, answers,
@@ -44,7 +45,7 @@ public final class SipService: Sendable {
 
     /// `POST /persons/{clientRef}/sips`: needs a valid `sip` consent covering the caller and
     /// every invited agency. Publishes sip.requested and one sip.invitation.sent per invitee.
-    public func requestSip(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> APIResult {
+    public func requestSip(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<SipRequestedReply> {
         let sipId = UUID().uuidString.lowercased()
         let rules = base.rules
         let (requested, answerBy) = try StrictBody.decode(RequestSipRequest.self, from: body).validated(by: agency, sipId: sipId, rules: rules)
@@ -64,12 +65,12 @@ public final class SipService: Sendable {
             try AgencyStore.audit(db, staff, "sip.request", clientRef: clientRef,
                                   detail: "invited \(SipStore.list(requested.invited))\(requested.afterDischarge ? " after discharge" : "")")
         }
-        return APIResult(201, ["sipId": sipId, "answerBy": answerBy.description, "eventId": outgoing[0].id])
+        return JSONReply(201, SipRequestedReply(sipId: sipId, answerBy: answerBy.description, eventId: outgoing[0].id))
     }
 
     /// `POST /sips/{sipId}/invitations/{invitee}/answer`: only the invited agency answers its
     /// own invitation (403 wrong_party otherwise).
-    public func answer(_ staff: Staff, sipId: String, invitee: String, body: Data) async throws(APIError) -> APIResult {
+    public func answer(_ staff: Staff, sipId: String, invitee: String, body: Data) async throws(APIError) -> JSONReply<SipAnswered> {
         guard let invitee = Agency(rawValue: invitee) else {
             throw .notFound("invitee", "invitee must be one of: \(Agency.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -80,7 +81,7 @@ public final class SipService: Sendable {
         let request = try StrictBody.decode(AnswerSipRequest.self, from: body)
         let now = self.now()
         let today = base.today()
-        let result = try await base.transaction { db -> [String: String] in
+        let result = try await base.transaction { db -> SipAnswered in
             let sip = try SipStore.requireSip(db, sipId)
             if sip.isCaller {
                 throw APIError.wrongParty("\(agency.rawValue) called this SIP; only the invited agencies answer", field: "invitee")
@@ -96,9 +97,9 @@ public final class SipService: Sendable {
             try SipStore.storeAnswer(db, payload)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "sip.answer", clientRef: sip.clientRef, detail: "\(payload.answer.rawValue) to \(sip.caller.rawValue)")
-            return ["sipId": sipId, "answer": payload.answer.rawValue, "eventId": envelope.id]
+            return SipAnswered(sipId: sipId, answer: payload.answer.rawValue, eventId: envelope.id)
         }
-        return APIResult(200, result)
+        return JSONReply(200, result)
     }
 
     // MARK: Scheduling
@@ -106,7 +107,7 @@ public final class SipService: Sendable {
     /// `POST /sips/{sipId}/schedule` (first time) or `/reschedule` (sequence + 1): the caller
     /// schedules the earliest time every accepting participant can attend within working time,
     /// or a time staff choose. Refused while an invitation is unanswered before its answer date.
-    public func schedule(_ staff: Staff, sipId: String, reschedule: Bool, body: Data) async throws(APIError) -> APIResult {
+    public func schedule(_ staff: Staff, sipId: String, reschedule: Bool, body: Data) async throws(APIError) -> JSONReply<SipScheduledReply> {
         let request = try StrictBody.decode(ScheduleSipRequest.self, from: body)
         let override = try request.override()
         let duration = try request.duration()
@@ -115,7 +116,7 @@ public final class SipService: Sendable {
         let today = base.today()
         let agency = self.agency
         let finder = self.finder
-        let result = try await base.transaction { db -> AnySendable in
+        let result = try await base.transaction { db -> SipScheduledReply in
             let sip = try SipStore.requireSip(db, sipId)
             guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) schedules this SIP", field: "sipId") }
             switch (sip.state, reschedule) {
@@ -160,17 +161,17 @@ public final class SipService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, reschedule ? "sip.reschedule" : "sip.schedule", clientRef: sip.clientRef,
                                   detail: "\(Timestamp.format(meeting.start)) sequence \(sequence)\(override == nil ? " (earliest common)" : " (chosen)")")
-            return AnySendable(["sipId": sipId, "sequence": sequence, "meeting": SipStore.slotJSON(meeting),
-                                "participants": participants.map(\.rawValue), "chosen": override != nil, "eventId": envelope.id] as [String: Any])
+            return SipScheduledReply(sipId: sipId, sequence: sequence, meeting: SlotBody(meeting),
+                                     participants: participants.map(\.rawValue), chosen: override != nil, eventId: envelope.id)
         }
-        return APIResult(200, result.value as! [String: Any])
+        return JSONReply(200, result)
     }
 
     /// `POST /sips/{sipId}/cancel` with a reason; every participant (or invitee) is told.
-    public func cancel(_ staff: Staff, sipId: String, body: Data) async throws(APIError) -> APIResult {
+    public func cancel(_ staff: Staff, sipId: String, body: Data) async throws(APIError) -> JSONReply<SipChanged> {
         let reason = try TextRequest.decode(body, field: "reason").text
         let agency = self.agency
-        let result = try await base.transaction { db -> [String: String] in
+        let result = try await base.transaction { db -> SipChanged in
             let sip = try SipStore.requireSip(db, sipId)
             guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) cancels this SIP", field: "sipId") }
             guard sip.state == "requested" || sip.state == "scheduled" else {
@@ -182,18 +183,18 @@ public final class SipService: Sendable {
             try SipStore.storeCancelled(db, cancelled)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "sip.cancel", clientRef: sip.clientRef, detail: "told \(SipStore.list(told))")
-            return ["sipId": sipId, "state": "cancelled", "eventId": envelope.id]
+            return SipChanged(sipId: sipId, state: "cancelled", eventId: envelope.id)
         }
-        return APIResult(200, result)
+        return JSONReply(200, result)
     }
 
     /// `POST /sips/{sipId}/held`: the meeting took place, with who attended.
-    public func held(_ staff: Staff, sipId: String, body: Data) async throws(APIError) -> APIResult {
+    public func held(_ staff: Staff, sipId: String, body: Data) async throws(APIError) -> JSONReply<SipChanged> {
         let request = try StrictBody.decode(HeldSipRequest.self, from: body)
         let rules = base.rules
         try rules.happened(request.heldOn, "heldOn")
         let agency = self.agency
-        let result = try await base.transaction { db -> [String: String] in
+        let result = try await base.transaction { db -> SipChanged in
             let sip = try SipStore.requireSip(db, sipId)
             guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) records this SIP as held", field: "sipId") }
             guard sip.state == "scheduled", let meeting = sip.meeting else {
@@ -207,9 +208,9 @@ public final class SipService: Sendable {
             try SipStore.storeHeld(db, held)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "sip.held", clientRef: sip.clientRef, detail: "\(held.attendees.count) attended on \(held.heldOn)")
-            return ["sipId": sipId, "state": "held", "eventId": envelope.id]
+            return SipChanged(sipId: sipId, state: "held", eventId: envelope.id)
         }
-        return APIResult(200, result)
+        return JSONReply(200, result)
     }
 
     // MARK: Reading
@@ -217,47 +218,39 @@ public final class SipService: Sendable {
     /// `GET /sips/{sipId}`: the SIP as this agency knows it. The caller sees every invitation,
     /// with `overdue: true` on those unanswered after their answer date (the reminder to the
     /// caller; the coordinator raises the `sip-invitation-unanswered` flag for the same case).
-    public func view(_ staff: Staff, sipId: String) async throws(APIError) -> APIResult {
+    public func view(_ staff: Staff, sipId: String) async throws(APIError) -> JSONReply<SipView> {
         let today = base.today()
         let agency = self.agency
-        let result = try await base.transaction { db -> AnySendable in
+        let result = try await base.transaction { db -> SipView in
             let sip = try SipStore.requireSip(db, sipId)
-            var body: [String: Any] = ["sipId": sipId, "clientRef": sip.clientRef.rawValue, "caller": sip.caller.rawValue,
-                                       "role": sip.isCaller ? "caller" : "invitee", "state": sip.state, "afterDischarge": sip.afterDischarge]
-            if let reason = sip.reason { body["reason"] = reason }
-            if let meeting = sip.meeting {
-                var scheduled: [String: Any] = ["meeting": SipStore.slotJSON(meeting), "sequence": sip.sequence ?? 0,
-                                                "participants": sip.participants.map(\.rawValue),
-                                                "attendees": sip.attendees.map(SipStore.attendeeJSON),
-                                                "calendar": "/sips/\(sipId)/calendar.ics"]
-                if let location = sip.location { scheduled["location"] = location }
-                body["scheduled"] = scheduled
-            }
-            if let cancelReason = sip.cancelReason { body["cancelReason"] = cancelReason }
-            if let heldOn = sip.heldOn {
-                body["held"] = ["heldOn": heldOn, "attendees": sip.heldAttendees.map(SipStore.attendeeJSON)] as [String: Any]
-            }
             let invitations = try SipStore.invitations(db, sipId)
-            body["invitations"] = invitations.map { invitation -> [String: Any] in
-                var item: [String: Any] = ["invitee": invitation.invitee.rawValue, "answerBy": invitation.answerBy.description,
-                                           "answer": invitation.answer?.rawValue ?? "pending",
-                                           "overdue": invitation.answer == nil && invitation.answerBy < today]
-                if let participant = invitation.participant { item["participant"] = SipStore.contactJSON(participant) }
-                if !invitation.availability.isEmpty { item["availability"] = invitation.availability.map(SipStore.slotJSON) }
-                if let reason = invitation.declineReason { item["reason"] = reason }
-                return item
-            }
-            body["overdueInvitees"] = invitations.filter { $0.answer == nil && $0.answerBy < today }.map(\.invitee.rawValue)
+            var view = SipView(
+                sipId: sipId, clientRef: sip.clientRef.rawValue, caller: sip.caller.rawValue, role: sip.isCaller ? "caller" : "invitee",
+                state: sip.state, afterDischarge: sip.afterDischarge, reason: sip.reason,
+                scheduled: sip.meeting.map { meeting in
+                    SipView.Scheduled(meeting: SlotBody(meeting), sequence: sip.sequence ?? 0, participants: sip.participants.map(\.rawValue),
+                                      attendees: sip.attendees, calendar: "/sips/\(sipId)/calendar.ics", location: sip.location)
+                },
+                cancelReason: sip.cancelReason,
+                held: sip.heldOn.map { SipView.Held(heldOn: $0, attendees: sip.heldAttendees) },
+                invitations: invitations.map { invitation in
+                    SipView.Invitation(invitee: invitation.invitee.rawValue, answerBy: invitation.answerBy.description,
+                                       answer: invitation.answer?.rawValue ?? "pending",
+                                       overdue: invitation.answer == nil && invitation.answerBy < today, participant: invitation.participant,
+                                       availability: invitation.availability.isEmpty ? nil : invitation.availability.map(SlotBody.init),
+                                       reason: invitation.declineReason)
+                },
+                overdueInvitees: invitations.filter { $0.answer == nil && $0.answerBy < today }.map(\.invitee.rawValue))
             // An invitee sees its own answer; once it declined, it is not at the table and hears
             // nothing more of this SIP, so its copy is `declined` rather than forever `requested`.
             if !sip.isCaller, let own = invitations.first(where: { $0.invitee == agency }) {
-                body["ownAnswer"] = own.answer?.rawValue ?? "pending"
-                if own.answer == .declined, sip.state == "requested" { body["state"] = "declined" }
+                view.ownAnswer = own.answer?.rawValue ?? "pending"
+                if own.answer == .declined, sip.state == "requested" { view.state = "declined" }
             }
             try AgencyStore.audit(db, staff, "sip.read", clientRef: sip.clientRef, detail: sipId)
-            return AnySendable(body)
+            return view
         }
-        return APIResult(200, result.value as! [String: Any])
+        return JSONReply(200, result)
     }
 
     /// `GET /sips/{sipId}/calendar.ics`: the meeting as an iCalendar object (METHOD:REQUEST, or

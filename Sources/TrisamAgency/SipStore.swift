@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TrisamContracts
+import TrisamHTTP
 
 /// The SIP and handlingsplan tables of an agency store and their row helpers.
 ///
@@ -253,14 +254,11 @@ enum SipStore {
         var note: String?
         var reason: String?
 
-        var json: [String: Any] {
-            var item: [String: Any] = ["planId": planId, "actionId": actionId, "clientRef": clientRef.rawValue, "leadAgency": leadAgency.rawValue,
-                                       "owner": owner.rawValue, "description": description, "dueDate": dueDate.description, "state": state]
-            if let ownerContact { item["ownerContact"] = SipStore.contactJSON(ownerContact) }
-            if let completedOn { item["completedOn"] = completedOn }
-            if let note { item["note"] = note }
-            if let reason { item["reason"] = reason }
-            return item
+        /// The action as the API answers it.
+        var json: ActionItem {
+            ActionItem(planId: planId, actionId: actionId, clientRef: clientRef.rawValue, leadAgency: leadAgency.rawValue,
+                       owner: owner.rawValue, ownerContact: ownerContact, description: description, dueDate: dueDate.description,
+                       state: state, completedOn: completedOn, note: note, reason: reason)
         }
     }
 
@@ -294,20 +292,5 @@ enum SipStore {
             UPDATE planAction SET state = ?, completedOn = ?, note = ?, reason = ? WHERE planId = ? AND actionId = ? AND state = 'open'
             """, arguments: [completed.finalOutcome.rawValue, completed.completedOn.description, completed.note, completed.reason,
                              completed.planId, completed.actionId])
-    }
-
-    static func contactJSON(_ contact: Contact) -> [String: Any] {
-        var json: [String: Any] = ["name": contact.name]
-        if let role = contact.role { json["role"] = role }
-        if let phone = contact.phone { json["phone"] = phone }
-        return json
-    }
-
-    static func slotJSON(_ slot: TimeSlot) -> [String: Any] {
-        ["start": Timestamp.format(slot.start), "end": Timestamp.format(slot.end)]
-    }
-
-    static func attendeeJSON(_ attendee: Attendee) -> [String: Any] {
-        ["agency": attendee.agency.rawValue, "name": attendee.name]
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TrisamContracts
+import TrisamHTTP
 
 /// A member of staff, as named by a bearer token.
 public struct Staff: Sendable, Equatable {

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import NIOCore
 import TrisamContracts
+import TrisamHTTP
 
 /// One entry of the coordinator's audit log: who (the token's name) read which person's page, when.
 public struct AuditEntry: Codable, Sendable, Equatable {

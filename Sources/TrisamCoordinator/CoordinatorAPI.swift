@@ -4,52 +4,23 @@ import Logging
 import NIOCore
 import TrisamContracts
 import TrisamCoordinatorCore
+import TrisamHTTP
 
-/// Request context carrying who is asking (the token's name), for the audit log.
-public struct CoordinatorRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    /// The authenticated reader's name; set by ``BearerAuthentication``.
-    public var reader: String?
+/// The coordinator's request context: the principal is the coordinator the bearer token (or
+/// the dashboard's session) names, recorded in the audit log of person reads.
+public typealias CoordinatorRequestContext = TrisamRequestContext
 
-    public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        reader = nil
-    }
-}
-
-/// Accepts `Authorization: Bearer <token>` for a configured token, otherwise 401. Never logs the token.
-struct BearerAuthentication: RouterMiddleware {
-    typealias Context = CoordinatorRequestContext
-    let tokens: AccessTokens
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+extension AccessTokens {
+    /// The principal of an `Authorization: Bearer <token>` header for a configured token,
+    /// otherwise 401 (with `WWW-Authenticate`). Never logs the token.
+    public func principal(authorization header: String?) throws -> Principal {
+        guard let header else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing Authorization header: send \"Authorization: Bearer <token>\"")
         }
-        guard header.hasPrefix("Bearer "), let entry = tokens.entry(for: header.dropFirst(7)) else {
+        guard header.hasPrefix("Bearer "), let entry = entry(for: header.dropFirst(7)) else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "Authorization: unknown bearer token")
         }
-        var context = context
-        context.reader = entry.name
-        return try await next(request, context)
-    }
-}
-
-/// Answers a request with a wrong method on an existing path with 405 and an `Allow` header
-/// listing the methods the path takes, instead of the router's bare 404.
-struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The router's routes, set once they are all added (this middleware is added first).
-    let allowed: AllowedMethodsBox
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
-            let methods = allowed.methods(for: request.uri.path)
-            guard !methods.isEmpty, !methods.contains(request.method.rawValue) else { throw error }
-            throw HTTPError(.methodNotAllowed, headers: [.allow: methods.joined(separator: ", ")],
-                            message: "method \(request.method.rawValue) is not allowed here; allowed: \(methods.joined(separator: ", "))")
-        }
+        return Principal(name: entry.name, role: entry.role)
     }
 }
 
@@ -63,6 +34,7 @@ public struct CoordinatorAPI: Sendable {
     let metrics: CoordinatorMetrics
     let tokens: AccessTokens
     private let allowedMethods = AllowedMethodsBox()
+    private let logger = Logger(label: "trisam.coordinator.http")
 
     public init(store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules, clock: CoordinatorClock,
                 metrics: CoordinatorMetrics, tokens: AccessTokens) {
@@ -78,25 +50,24 @@ public struct CoordinatorAPI: Sendable {
     /// ``allowMethods(of:)`` so a wrong method on them is answered with 405 as well.
     public func router() -> Router<CoordinatorRequestContext> {
         let router = Router(context: CoordinatorRequestContext.self)
-        router.add(middleware: MethodNotAllowedMiddleware(allowed: allowedMethods))
+        router.add(middleware: JSONErrorMiddleware(logger: logger, allowed: allowedMethods))
         router.get("/health") { _, _ in
             let stats = try store.statistics()
-            return try json(["status": "ok", "persons": stats.persons, "eventsSeen": stats.eventsSeen,
-                             "openFlags": stats.openFlags, "outbox": stats.outbox,
-                             "now": Timestamp.format(clock.now())] as [String: Any])
+            return try encoded(HealthView(status: "ok", persons: stats.persons, eventsSeen: stats.eventsSeen, openFlags: stats.openFlags,
+                                          outbox: stats.outbox, now: Timestamp.format(clock.now())))
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
-        let api = router.group().add(middleware: BearerAuthentication(tokens: tokens))
+        let api = router.group().add(middleware: BearerAuthentication<CoordinatorRequestContext> { [tokens] in try tokens.principal(authorization: $0) })
         api.get("/flags") { request, _ in try listFlags(request) }
         api.get("/flags/counts") { _, _ in
             let counts = try store.openFlagCounts()
-            let rows = rules.descriptions.map { ["rule": $0.id, "title": $0.title, "open": counts[$0.id] ?? 0] as [String: Any] }
+            let rows = rules.descriptions.map { FlagCounts.Row(rule: $0.id, title: $0.title, open: counts[$0.id] ?? 0) }
             let unknown = counts.keys.filter { id in !rules.descriptions.contains { $0.id == id } }.sorted()
-                .map { ["rule": $0, "title": $0, "open": counts[$0] ?? 0] as [String: Any] }
-            return try json(["counts": rows + unknown, "total": counts.values.reduce(0, +)] as [String: Any])
+                .map { FlagCounts.Row(rule: $0, title: $0, open: counts[$0] ?? 0) }
+            return try encoded(FlagCounts(counts: rows + unknown, total: counts.values.reduce(0, +)))
         }
         api.get("/rules") { _, _ in
             try encoded(["rules": rules.descriptions])
@@ -107,7 +78,7 @@ public struct CoordinatorAPI: Sendable {
             guard let ref = ClientRef(rawValue: raw) else {
                 throw HTTPError(.badRequest, message: "clientRef: must be 32 lowercase hex characters")
             }
-            guard let found = try store.readPerson(ref, reader: context.reader ?? "?", path: request.uri.path, at: Date()) else {
+            guard let found = try store.readPerson(ref, reader: context.principal?.name ?? "?", path: request.uri.path, at: Date()) else {
                 throw HTTPError(.notFound, message: "clientRef: no events known for this person")
             }
             let flags = try store.flags(of: ref)
@@ -119,8 +90,8 @@ public struct CoordinatorAPI: Sendable {
             guard clock.isControllable else {
                 throw HTTPError(.conflict, message: ClockError.notControllable.description)
             }
-            let body = try await request.body.collect(upTo: 4096)
-            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+            let body = try await request.collectBody(upTo: 4096)
+            guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
                   let text = object["now"] as? String else {
                 throw HTTPError(.badRequest, message: "now: required, an RFC 3339 date-time such as 2026-11-24T09:00:00Z")
             }
@@ -129,8 +100,7 @@ public struct CoordinatorAPI: Sendable {
             }
             do { try clock.set(date) } catch { throw HTTPError(.badRequest, message: "now: \(error)") }
             let outcome = try await engine.runDueChecks()
-            return try json(["now": Timestamp.format(clock.now()), "raised": outcome.raised.count,
-                             "resolved": outcome.resolved.count] as [String: Any])
+            return try encoded(ClockMoved(now: Timestamp.format(clock.now()), raised: outcome.raised.count, resolved: outcome.resolved.count))
         }
         allowMethods(of: router)
         return router
@@ -226,17 +196,40 @@ struct FlagPage: Codable {
     var nextCursor: String?
 }
 
+/// `GET /health`.
+struct HealthView: Encodable {
+    var status: String
+    var persons: Int
+    var eventsSeen: Int
+    var openFlags: Int
+    var outbox: Int
+    var now: String
+}
+
+/// `GET /flags/counts`: open flags per rule, the catalogue's rules first.
+struct FlagCounts: Encodable {
+    struct Row: Encodable {
+        var rule: String
+        var title: String
+        var open: Int
+    }
+    var counts: [Row]
+    var total: Int
+}
+
+/// `POST /admin/clock`: the new time and what the due checks raised and resolved.
+struct ClockMoved: Encodable {
+    var now: String
+    var raised: Int
+    var resolved: Int
+}
+
 struct PersonView: Encodable {
     var clientRef: String
     var state: PersonState
     var timeline: [TimelineEntry]
     var openFlags: [FlagView]
     var resolvedFlags: [FlagView]
-}
-
-private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }
 
 private func encoded(_ value: some Encodable) throws -> Response {

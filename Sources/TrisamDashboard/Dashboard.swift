@@ -5,6 +5,7 @@ import Logging
 import Mustache
 import NIOCore
 import TrisamContracts
+import TrisamHTTP
 import TrisamCoordinator
 import TrisamCoordinatorCore
 
@@ -158,7 +159,7 @@ public struct Dashboard: Sendable {
         guard let ref = ClientRef(rawValue: raw) else {
             return message(context, title: "Ogiltig person", text: "Personreferens: ska vara 32 tecken 0–9 och a–f.", status: .badRequest)
         }
-        guard let found = try parts.store.readPerson(ref, reader: context.reader ?? "?", path: request.uri.path, at: Date()) else {
+        guard let found = try parts.store.readPerson(ref, reader: context.principal?.name ?? "?", path: request.uri.path, at: Date()) else {
             return message(context, title: "Okänd person", text: "Personreferens: inga händelser är kända för den här personen.", status: .notFound)
         }
         let flags = try parts.store.flags(of: ref)
@@ -216,7 +217,7 @@ public struct Dashboard: Sendable {
     // MARK: helpers
 
     func frame(_ context: CoordinatorRequestContext, title: String, active: String) -> Frame {
-        Frame(title: title, user: context.reader ?? "", queue: active == "queue", calendar: active == "calendar",
+        Frame(title: title, user: context.principal?.name ?? "", queue: active == "queue", calendar: active == "calendar",
               overview: active == "overview")
     }
 
@@ -269,7 +270,7 @@ struct SessionAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let id = request.cookies[Dashboard.cookieName]?.value, let session = sessions.session(id) {
             var context = context
-            context.reader = session.name
+            context.principal = Principal(name: session.name, role: session.role)
             return try await next(request, context)
         }
         if request.uri.path == "/live.json" {

@@ -5,6 +5,7 @@ import Testing
 @testable import TrisamAgency
 import TrisamBus
 import TrisamContracts
+import TrisamHTTP
 import TrisamTestSupport
 
 /// One agency's service in process, on a temporary store, without Kafka: the outbox rows it

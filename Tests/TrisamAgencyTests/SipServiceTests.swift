@@ -4,6 +4,7 @@ import Testing
 @testable import TrisamAgency
 import TrisamBus
 import TrisamContracts
+import TrisamHTTP
 import TrisamTestSupport
 
 /// One agency's SIP service in process on a temporary store, with a fixed clock; outbox rows

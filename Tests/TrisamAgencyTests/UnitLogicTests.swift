@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TrisamAgency
 import TrisamContracts
+import TrisamHTTP
 
 private func data(_ text: String) -> Data { Data(text.utf8) }
 private let today = LocalDate("2026-11-24")!

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import TrisamContracts
 
 /// A refused request: HTTP status, a machine-readable code, the field at fault (if any) and an
@@ -8,7 +9,7 @@ import TrisamContracts
 /// Every refusal is raised before anything is written, or inside a store transaction that it
 /// rolls back, so a refused request writes nothing.
 public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The error codes of the agency API.
+    /// The error codes of the agency and coordinator APIs.
     public enum Code: String, Sendable {
         case invalidJSON = "invalid_json"
         case invalidField = "invalid_field"
@@ -40,11 +41,47 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(status) \(code.rawValue)\(field.map { " [\($0)]" } ?? ""): \(message)" }
 
+    /// The JSON error body, `{"error":{"code","field"?,"message"}}`.
+    public struct Body: Encodable, Sendable {
+        public struct Detail: Encodable, Sendable {
+            public let code: String
+            public let field: String?
+            public let message: String
+        }
+        public let error: Detail
+    }
+
     /// The JSON body.
-    public var jsonBody: [String: Any] {
-        var error: [String: Any] = ["code": code.rawValue, "message": message]
-        if let field { error["field"] = field }
-        return ["error": error]
+    public var body: Body { Body(error: .init(code: code.rawValue, field: field, message: message)) }
+
+    /// The response: the JSON body, and `WWW-Authenticate` on a 401.
+    public func response() -> Response {
+        let data = (try? APIJSON.encoder().encode(body)) ?? Data("{}".utf8)
+        var response = APIJSON.response(status: status, data: data)
+        if status == 401 { response.headers[.wwwAuthenticate] = "Bearer realm=\"trisam\"" }
+        return response
+    }
+
+    /// A Hummingbird `HTTPError` thrown by a handler, in the API's terms: the code follows the
+    /// status, and a message `name: reason` names `name` as the field.
+    public init(_ error: HTTPError) {
+        let status = Int(error.status.code)
+        let message = error.body ?? error.status.reasonPhrase
+        let code: Code = switch status {
+        case 401: .unauthorized
+        case 403: .forbidden
+        case 404: .notFound
+        case 405: .methodNotAllowed
+        case 409: .conflict
+        case 413: .bodyTooLarge
+        case 503: .unavailable
+        case 500...: .internalError
+        default: .invalidField
+        }
+        let name = message.prefix { $0 != ":" }
+        let field = name.count < message.count && !name.isEmpty && name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" })
+            ? String(name) : nil
+        self.init(status: status, code: code, field: field, message: message)
     }
 
     // MARK: Constructors

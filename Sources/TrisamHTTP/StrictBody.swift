@@ -28,7 +28,7 @@ public enum StrictBody {
 
     /// Where and why JSONSerialization stopped, e.g. `: invalid value around character 17`
     /// (character offsets count from 0); empty when it does not say. Never quotes the body.
-    static func parseFailure(_ error: any Error) -> String {
+    public static func parseFailure(_ error: any Error) -> String {
         guard var text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String, !text.isEmpty else { return "" }
         while text.hasSuffix(".") { text.removeLast() }
         let counting = text.contains("character") ? " (counting from 0)" : ""
@@ -36,7 +36,7 @@ public enum StrictBody {
     }
 
     /// The JSON kind of a parsed value, for refusals (`an array`, `a string`, ...).
-    static func kind(of value: Any) -> String {
+    public static func kind(of value: Any) -> String {
         switch value {
         case is [Any]: "an array"
         case is String: "a string"
@@ -77,12 +77,12 @@ public enum StrictBody {
     }
 
     /// The first key present in `input` but absent from `canonical` (the decoded value encoded again).
-    static func firstUnknownField(input: Any, canonical: Any) -> PayloadViolation? {
+    public static func firstUnknownField(input: Any, canonical: Any) -> PayloadViolation? {
         StrictJSON.firstUnknownField(input: input, canonical: canonical, owner: "this request")
     }
 
     /// A field path and reason for a `DecodingError`.
-    static func violation(for error: DecodingError) -> PayloadViolation { StrictJSON.violation(for: error) }
+    public static func violation(for error: DecodingError) -> PayloadViolation { StrictJSON.violation(for: error) }
 }
 
 /// A request type that lists its top-level field names, so an unknown field is reported even
