@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
-@testable import TrisamCoordinator
+@_spi(Benchmarks) @testable import TrisamCoordinator
 import TrisamCoordinatorCore
 import TrisamContracts
 import TrisamHTTP
