@@ -213,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamAgencyTests",
-            dependencies: ["TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport", "TrisamHTTP",
+            dependencies: ["TrisamRandom", "TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport", "TrisamHTTP",
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
@@ -246,7 +246,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamSipTests",
-            dependencies: ["TrisamSip", "TrisamContracts", "TrisamTestSupport"]
+            dependencies: ["TrisamRandom", "TrisamSip", "TrisamContracts", "TrisamTestSupport"]
         ),
         .testTarget(
             name: "TrisamBusTests",
@@ -254,7 +254,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamContractsTests",
-            dependencies: ["TrisamContracts", "TrisamProcess"],
+            dependencies: ["TrisamRandom", "TrisamContracts", "TrisamProcess"],
             resources: []
         ),
     ]

@@ -40,3 +40,12 @@ public func testLogger(_ label: String) -> Logger {
 
 /// A name no other test uses (topics, consumer groups).
 public func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+
+/// The seed of a test's random choices (kill moments, pauses): `TRISAM_CHAOS_SEED` when set, so
+/// that a failure can be replayed, else a new one. Printed either way, with how to replay it.
+public func chaosSeed(_ test: String) -> UInt64 {
+    let given = ProcessInfo.processInfo.environment["TRISAM_CHAOS_SEED"].flatMap(UInt64.init)
+    let seed = given ?? UInt64.random(in: 1...UInt64(UInt32.max))
+    print("chaos seed of \"\(test)\": \(seed)\(given == nil ? "" : " (from TRISAM_CHAOS_SEED)"); replay with TRISAM_CHAOS_SEED=\(seed)")
+    return seed
+}

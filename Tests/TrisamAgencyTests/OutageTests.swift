@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TrisamRandom
 import TrisamContracts
 import TrisamKafka
 import TrisamTestSupport
@@ -119,14 +120,15 @@ struct Outage {
             }
         }
 
+        var random = SeededRandom(seed: chaosSeed("kill -9 of an agency while clients post"))
         for _ in 0..<3 {
-            try await Task.sleep(for: .milliseconds(Int.random(in: 400...1500)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 400...1500, using: &random)))
             try await af.kill()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...300)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...300, using: &random)))
             try await af.restart()
             state.port.store(af.port, ordering: .releasing)
         }
-        try await Task.sleep(for: .milliseconds(Int.random(in: 300...800)))
+        try await Task.sleep(for: .milliseconds(Int.random(in: 300...800, using: &random)))
         state.running.store(false, ordering: .releasing)
         for client in clients { await client.value }
 

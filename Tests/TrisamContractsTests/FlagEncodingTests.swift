@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamRandom
 @testable import TrisamContracts
 
 /// Flag events are encoded by hand (``JSONByteWriter``) to exactly the bytes JSONEncoder writes.
@@ -67,7 +68,7 @@ struct FlagEncodingTests {
 
     @Test("generated FlagRaised and FlagResolved bodies are byte for byte what JSONEncoder writes")
     func generated() throws {
-        var random = TextCheckTests.SplitMix(state: 42)
+        var random = SeededRandom(seed: 42)
         for index in 0..<2_000 {
             let agencies = Agency.allCases.filter { _ in random.next() % 2 == 0 }
             let evidence = (0..<Int(random.next() % 8)).map { _ in TextCheckTests.randomString(&random, maxPieces: 4) }

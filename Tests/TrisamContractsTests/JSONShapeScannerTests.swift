@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamRandom
 @testable import TrisamContracts
 
 /// The byte scanner gives the shape `StrictJSON.shape(of:)` gives for what `JSONSerialization`
@@ -108,16 +109,10 @@ struct JSONShapeScannerTests {
     /// A seeded generator of JSON objects with the features that matter to shapes: escaped and
     /// odd keys, nulls, nested and empty arrays and objects, non-ASCII strings.
     struct Generator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
+        var random: SeededRandom
+        init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
+        mutating func next(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
 
         mutating func pick(_ choices: [String]) -> String { choices[next(choices.count)] }
 

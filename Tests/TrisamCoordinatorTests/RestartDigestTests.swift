@@ -25,7 +25,7 @@ struct RestartDigestTests {
         let referenceStore = chaos.directory.appendingPathComponent("reference.sqlite").path
         let reference = CoordinatorHarness.Companion(of: chaos, store: referenceStore, group: "reference-\(UUID().uuidString.prefix(6))")
         let flags = try FlagListener(cluster: chaos.cluster)
-        var random = SeededRandom(seed: UInt64(Date().timeIntervalSince1970))
+        var random = SeededRandom(seed: chaosSeed("kill -9 of the coordinator at random moments"))
         var kills = 0
         do {
             try await chaos.start()

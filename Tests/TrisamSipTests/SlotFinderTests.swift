@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamRandom
 import TrisamTestSupport
 import TrisamContracts
 @testable import TrisamSip
@@ -237,16 +238,10 @@ import TrisamContracts
     }
 }
 
-/// A small deterministic generator, so a failure reproduces.
+/// A small deterministic generator, so a failure reproduces: the package's one seeded generator.
 struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func nextRaw() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var random: SeededRandom
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
+    mutating func nextRaw() -> UInt64 { random.next() }
     mutating func next(below bound: Int) -> Int { Int(nextRaw() % UInt64(bound)) }
 }
