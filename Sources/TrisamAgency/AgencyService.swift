@@ -80,7 +80,7 @@ public final class AgencyService: Sendable {
 
     /// `POST /persons/{clientRef}/consents`: stores the consent and publishes consent.given.
     public func addConsent(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<ConsentRecorded> {
-        let consentId = UUID().uuidString.lowercased()
+        let consentId = EventID.random()
         let payload = try StrictBody.decode(ConsentRequest.self, from: body).validated(by: agency, consentId: consentId, rules: rules)
         let envelope = envelope(clientRef, .consentGiven(payload))
         let agency = self.agency
@@ -105,9 +105,9 @@ public final class AgencyService: Sendable {
                 throw APIError.notFound("consentId", "no consent \(consentId) for this person")
             }
             guard consent.agencies.contains(agency) else {
-                throw APIError.forbidden("consent \(consentId) does not cover \(agency.rawValue)")
+                throw APIError.forbidden("consent \(consentId) does not cover \(agency.rawValue)", field: "consentId")
             }
-            if let withdrawn = consent.withdrawnOn { throw APIError.conflict("consent \(consentId) was already withdrawn on \(withdrawn)") }
+            if let withdrawn = consent.withdrawnOn { throw APIError.conflict("consent \(consentId) was already withdrawn on \(withdrawn)", field: "consentId") }
             if payload.withdrawnOn < consent.givenOn {
                 throw APIError.invalid("withdrawnOn", "must not be before the consent was given (\(consent.givenOn))")
             }
@@ -184,7 +184,7 @@ public final class AgencyService: Sendable {
             let caseId = try AgencyStore.requireOpenCase(db, clientRef, area)
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
                                  arguments: [clientRef.rawValue, area.rawValue, agency.rawValue]) ?? false {
-                throw APIError.conflict("a handover of area \(area.rawValue) is waiting for an answer; the case closes when it is accepted")
+                throw APIError.conflict("a handover of area \(area.rawValue) is waiting for an answer; the case closes when it is accepted", field: "area")
             }
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
             try db.execute(sql: "UPDATE caseFile SET closedOn = ?, closeReason = ? WHERE id = ?",
@@ -217,7 +217,7 @@ public final class AgencyService: Sendable {
     /// `POST /persons/{clientRef}/handovers`: asks another agency to take over an area this
     /// agency owns. The sender stays the owner until the receiver accepts.
     public func requestHandover(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<HandoverRequestedReply> {
-        let handoverId = UUID().uuidString.lowercased()
+        let handoverId = EventID.random()
         let payload = try StrictBody.decode(HandoverRequest.self, from: body).validated(from: agency, handoverId: handoverId)
         let envelope = envelope(clientRef, .handoverRequested(payload))
         let agency = self.agency
@@ -302,7 +302,7 @@ public final class AgencyService: Sendable {
 
     /// `POST /persons/{clientRef}/referrals`: needs a `remiss` consent covering both agencies.
     public func sendReferral(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<ReferralSentReply> {
-        let referralId = UUID().uuidString.lowercased()
+        let referralId = EventID.random()
         let payload = try StrictBody.decode(ReferralRequest.self, from: body).validated(from: agency, referralId: referralId, rules: rules)
         let envelope = envelope(clientRef, .referralSent(payload))
         let agency = self.agency

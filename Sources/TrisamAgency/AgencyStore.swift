@@ -213,9 +213,10 @@ extension AgencyStore {
         }
     }
 
-    /// Refuses with 403 consent_missing unless a valid consent for `purpose` covers `agencies`.
+    /// Refuses with 403 consent_missing unless a valid consent for `purpose` covers `agencies`;
+    /// `field` names what needs it (by default the person, `clientRef`).
     static func requireConsent(_ db: Database, _ clientRef: ClientRef, _ purpose: ConsentPurpose, _ agencies: Set<Agency>,
-                               today: LocalDate, field: String? = nil) throws {
+                               today: LocalDate, field: String = "clientRef") throws {
         if ConsentCoverage.covering(try consents(db, clientRef), purpose: purpose, agencies: agencies, on: today) == nil {
             throw APIError.consentMissing(ConsentCoverage.refusal(purpose: purpose, agencies: agencies), field: field)
         }

@@ -22,7 +22,7 @@ extension SipService {
             throw .wrongParty("a plan is recorded by its lead agency; ask \(lead.rawValue) to record it, or make \(agency.rawValue) the lead",
                               field: "leadAgency")
         }
-        let planId = UUID().uuidString.lowercased()
+        let planId = EventID.random()
         let rules = base.rules
         let (created, followUp, actions) = try PlanChecks.events(
             planId: planId, sipId: request.sipId, lead: lead, participants: request.participants, goals: request.goals,

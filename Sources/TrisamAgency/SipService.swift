@@ -46,7 +46,7 @@ public final class SipService: Sendable {
     /// `POST /persons/{clientRef}/sips`: needs a valid `sip` consent covering the caller and
     /// every invited agency. Publishes sip.requested and one sip.invitation.sent per invitee.
     public func requestSip(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<SipRequestedReply> {
-        let sipId = UUID().uuidString.lowercased()
+        let sipId = EventID.random()
         let rules = base.rules
         let (requested, answerBy) = try StrictBody.decode(RequestSipRequest.self, from: body).validated(by: agency, sipId: sipId, rules: rules)
         let agency = self.agency

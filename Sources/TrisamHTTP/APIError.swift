@@ -123,7 +123,7 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let unauthorized = APIError(status: 401, code: .unauthorized, field: "Authorization",
                                               message: "a valid bearer token is required (Authorization: Bearer <token>)")
 
-    public static func forbidden(_ message: String, field: String? = nil) -> APIError {
+    public static func forbidden(_ message: String, field: String) -> APIError {
         APIError(status: 403, code: .forbidden, field: field, message: message)
     }
 
@@ -131,15 +131,15 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         APIError(status: 404, code: .notFound, field: field, message: message)
     }
 
-    public static func consentMissing(_ message: String, field: String? = nil) -> APIError {
+    public static func consentMissing(_ message: String, field: String) -> APIError {
         APIError(status: 403, code: .consentMissing, field: field, message: message)
     }
 
-    public static func conflict(_ message: String, field: String? = nil) -> APIError {
+    public static func conflict(_ message: String, field: String) -> APIError {
         APIError(status: 409, code: .conflict, field: field, message: message)
     }
 
-    public static func wrongParty(_ message: String, field: String? = nil) -> APIError {
+    public static func wrongParty(_ message: String, field: String) -> APIError {
         APIError(status: 403, code: .wrongParty, field: field, message: message)
     }
 

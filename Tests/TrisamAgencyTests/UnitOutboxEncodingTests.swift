@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamContracts
 @testable import TrisamAgency
 import TrisamBus
 import TrisamKafka

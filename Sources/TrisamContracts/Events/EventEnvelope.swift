@@ -42,7 +42,7 @@ public struct EventEnvelope: Sendable, Equatable {
     /// The event and its payload.
     public var event: TrisamEvent
 
-    public init(id: String = UUID().uuidString.lowercased(), source: EventSource, time: Date = Date(), subject: ClientRef, event: TrisamEvent) {
+    public init(id: String = EventID.random(), source: EventSource, time: Date = Date(), subject: ClientRef, event: TrisamEvent) {
         self.id = id
         self.source = source
         self.time = time
