@@ -5,7 +5,7 @@ let package = Package(
     name: "Trisam",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "trisam", targets: ["trisam"]),
+        .executable(name: "trisam", targets: ["trisam"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "TrisamContracts",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ]
         ),
         // Typed event bus: publish envelopes to their topics, consume with dead-lettering.
@@ -213,8 +213,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamAgencyTests",
-            dependencies: ["TrisamRandom", "TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport", "TrisamHTTP",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "TrisamRandom", "TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport",
+                "TrisamHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "TrisamStoreTests",
@@ -226,10 +229,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamCoordinatorTests",
-            dependencies: ["TrisamCoordinator", "TrisamCoordinatorCore", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport",
-                           "TrisamFixtures", "TrisamBenchSupport", "TrisamRandom", "TrisamHTTP",
-                           .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamTestSupport",
+                "TrisamFixtures", "TrisamBenchSupport", "TrisamRandom", "TrisamHTTP",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "TrisamDashboardTests",

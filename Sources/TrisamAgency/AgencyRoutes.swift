@@ -11,8 +11,10 @@ public enum AgencyRoutes {
 
     /// The router: every route but `/health` sits behind bearer authentication with a token of
     /// this agency (401 without or with an unknown one, 403 with another agency's).
-    public static func router(service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit,
-                              sipClock: @escaping @Sendable () -> Date = { Date() }) -> Router<Context> {
+    public static func router(
+        service: AgencyService, tokens: StaffTokens, bodyLimit: Int = StrictBody.defaultLimit,
+        sipClock: @escaping @Sendable () -> Date = { Date() }
+    ) -> Router<Context> {
         let router = Router(context: Context.self)
         let allowed = AllowedMethodsBox()
         router.add(middleware: JSONErrorMiddleware(logger: service.logger, allowed: allowed))
@@ -25,9 +27,10 @@ public enum AgencyRoutes {
         router.get("/health") { _, _ in
             JSONReply(200, Health(agency: agency.rawValue, status: "ok"))
         }
-        let api = router.group().add(middleware: BearerAuthentication<Context> { header in
-            Principal(try tokens.authorize(header, agency: agency))
-        })
+        let api = router.group().add(
+            middleware: BearerAuthentication<Context> { header in
+                Principal(try tokens.authorize(header, agency: agency))
+            })
         api.post("/persons") { request, context in
             try await service.registerPerson(try context.staff(), body: try await body(request))
         }
@@ -38,8 +41,9 @@ public enum AgencyRoutes {
             try await service.addConsent(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
         api.post("/persons/:clientRef/consents/:consentId/withdraw") { request, context in
-            try await service.withdrawConsent(try context.staff(), clientRef: try context.clientRef(), consentId: context.parameter("consentId"),
-                                              body: try await body(request))
+            try await service.withdrawConsent(
+                try context.staff(), clientRef: try context.clientRef(), consentId: context.parameter("consentId"),
+                body: try await body(request))
         }
         api.post("/persons/:clientRef/statuses") { request, context in
             try await service.publishStatus(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
@@ -48,29 +52,34 @@ public enum AgencyRoutes {
             try await service.openCase(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
         api.post("/persons/:clientRef/cases/:area/close") { request, context in
-            try await service.closeCase(try context.staff(), clientRef: try context.clientRef(), area: try AgencyService.area(context.parameter("area")),
-                                        body: try await body(request))
+            try await service.closeCase(
+                try context.staff(), clientRef: try context.clientRef(), area: try AgencyService.area(context.parameter("area")),
+                body: try await body(request))
         }
         api.post("/persons/:clientRef/cases/:area/contact") { request, context in
-            try await service.changeContact(try context.staff(), clientRef: try context.clientRef(), area: try AgencyService.area(context.parameter("area")),
-                                            body: try await body(request))
+            try await service.changeContact(
+                try context.staff(), clientRef: try context.clientRef(), area: try AgencyService.area(context.parameter("area")),
+                body: try await body(request))
         }
         api.post("/persons/:clientRef/handovers") { request, context in
             try await service.requestHandover(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
         api.post("/handovers/:handoverId/accept") { request, context in
-            try await service.answerHandover(try context.staff(), handoverId: context.parameter("handoverId"), answer: .accept, body: try await body(request))
+            try await service.answerHandover(
+                try context.staff(), handoverId: context.parameter("handoverId"), answer: .accept, body: try await body(request))
         }
         api.post("/handovers/:handoverId/refuse") { request, context in
-            try await service.answerHandover(try context.staff(), handoverId: context.parameter("handoverId"), answer: .refuse, body: try await body(request))
+            try await service.answerHandover(
+                try context.staff(), handoverId: context.parameter("handoverId"), answer: .refuse, body: try await body(request))
         }
         api.post("/persons/:clientRef/referrals") { request, context in
             try await service.sendReferral(try context.staff(), clientRef: try context.clientRef(), body: try await body(request))
         }
         for action in ReferralAction.allCases {
             api.post("/referrals/:referralId/\(action.rawValue)") { request, context in
-                try await service.actOnReferral(try context.staff(), referralId: context.parameter("referralId"), action: action,
-                                                body: try await body(request))
+                try await service.actOnReferral(
+                    try context.staff(), referralId: context.parameter("referralId"), action: action,
+                    body: try await body(request))
             }
         }
         api.get("/inbox") { request, context in
@@ -79,7 +88,8 @@ public enum AgencyRoutes {
         }
         api.get("/audit") { request, context in
             let query = try AgencyRoutes.query(request, allowing: ["clientRef", "limit", "before"])
-            return try await service.auditLog(try context.staff(), clientRef: query["clientRef"], limit: query["limit"], before: query["before"])
+            return try await service.auditLog(
+                try context.staff(), clientRef: query["clientRef"], limit: query["limit"], before: query["before"])
         }
         SipRoutes.register(on: api, service: SipService(base: service, now: sipClock), body: body)
         allowed.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
@@ -94,8 +104,9 @@ public enum AgencyRoutes {
             let key = String(name)
             guard known.contains(key) else {
                 let name = APIError.redacted(key.prefix(64))
-                throw APIError(status: 400, code: .unknownField, field: name,
-                               message: "\(name) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
+                throw APIError(
+                    status: 400, code: .unknownField, field: name,
+                    message: "\(name) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
             }
             values[key] = String(value)
         }

@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import TrisamContracts
-import TrisamStore
 import TrisamKafka
+import TrisamStore
 
 /// Everything one agency service needs to start.
 public struct AgencyConfiguration: Sendable {
@@ -22,8 +22,10 @@ public struct AgencyConfiguration: Sendable {
     /// date and writes the reminder into its inbox (``SipReminders``).
     public var reminderInterval: Duration = .seconds(60)
 
-    public init(agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
-                tokens: StaffTokens, pseudonymizer: Pseudonymizer) {
+    public init(
+        agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
+        tokens: StaffTokens, pseudonymizer: Pseudonymizer
+    ) {
         self.agency = agency
         self.host = host
         self.port = port
@@ -55,37 +57,46 @@ public struct AgencyConfiguration: Sendable {
 public enum AgencyServer {
     /// Starts and runs until shutdown. `onServing` is called with the bound port. In-process
     /// callers (benchmarks) may pass `handleSignals: false` and cancel the task instead.
-    public static func run(_ configuration: AgencyConfiguration, logger: Logger,
-                           handleSignals: Bool = true,
-                           onServing: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    public static func run(
+        _ configuration: AgencyConfiguration, logger: Logger,
+        handleSignals: Bool = true,
+        onServing: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws {
         // One process per store: a second would publish the same outbox entries again.
         let lock = try StoreLock(store: configuration.storePath, holder: "trisam agency (\(configuration.agency.rawValue))")
         defer { withExtendedLifetime(lock) {} }
         let store = try AgencyStore(path: configuration.storePath, agency: configuration.agency)
         let signal = OutboxSignal()
-        let service = AgencyService(agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,
-                                    signal: signal, logger: logger, today: { [clock = configuration.clock] in DateRules.swedishToday(clock()) })
+        let service = AgencyService(
+            agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,
+            signal: signal, logger: logger, today: { [clock = configuration.clock] in DateRules.swedishToday(clock()) })
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
-        let consumer = try KafkaConsumer(configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
-                                         topics: [Topic.inbox(configuration.agency), Topic.consent], logger: logger)
+        let consumer = try KafkaConsumer(
+            configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
+            topics: [Topic.inbox(configuration.agency), Topic.consent], logger: logger)
         let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
         let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
         let router = AgencyRoutes.router(service: service, tokens: configuration.tokens, sipClock: configuration.clock)
-        let reminders = SipReminderService(sip: SipService(base: service, now: configuration.clock),
-                                           interval: configuration.reminderInterval, logger: logger)
+        let reminders = SipReminderService(
+            sip: SipService(base: service, now: configuration.clock),
+            interval: configuration.reminderInterval, logger: logger)
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-\(configuration.agency.rawValue)"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-\(configuration.agency.rawValue)"),
             onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         // Graceful shutdown runs in reverse order: the HTTP server stops taking requests, the
         // consumer leaves its group, the publisher flushes the outbox, and a last checkpoint
         // leaves a short write-ahead log.
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: WALCheckpointer(path: configuration.storePath, logger: logger)),
-                       .init(service: publisher), .init(service: inbox), .init(service: reminders), .init(service: app)],
-            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: WALCheckpointer(path: configuration.storePath, logger: logger)),
+                    .init(service: publisher), .init(service: inbox), .init(service: reminders), .init(service: app),
+                ],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
         try await group.run()
     }
 }

@@ -18,8 +18,10 @@ public final class AgencyService: Sendable {
     /// Today's date in Sweden; replaceable for tests.
     let today: @Sendable () -> LocalDate
 
-    public init(agency: Agency, store: AgencyStore, pseudonymizer: Pseudonymizer, signal: OutboxSignal, logger: Logger,
-                today: @escaping @Sendable () -> LocalDate = { DateRules.swedishToday() }) {
+    public init(
+        agency: Agency, store: AgencyStore, pseudonymizer: Pseudonymizer, signal: OutboxSignal, logger: Logger,
+        today: @escaping @Sendable () -> LocalDate = { DateRules.swedishToday() }
+    ) {
         self.agency = agency
         self.store = store
         self.pseudonymizer = pseudonymizer
@@ -88,14 +90,19 @@ public final class AgencyService: Sendable {
             try AgencyStore.requirePerson(db, clientRef)
             try AgencyStore.storeConsent(db, clientRef, payload, registeredBy: agency)
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, "consent.give", clientRef: clientRef,
-                                  detail: "\(payload.purpose.rawValue) for \(payload.agencies.map(\.rawValue).joined(separator: ",")) until \(payload.validUntil)")
+            try AgencyStore.audit(
+                db, staff, "consent.give", clientRef: clientRef,
+                detail:
+                    "\(payload.purpose.rawValue) for \(payload.agencies.map(\.rawValue).joined(separator: ",")) until \(payload.validUntil)"
+            )
         }
         return JSONReply(201, ConsentRecorded(consentId: consentId, eventId: envelope.id))
     }
 
     /// `POST /persons/{clientRef}/consents/{consentId}/withdraw`: publishes consent.withdrawn.
-    public func withdrawConsent(_ staff: Staff, clientRef: ClientRef, consentId: String, body: Data) async throws(APIError) -> JSONReply<ConsentRecorded> {
+    public func withdrawConsent(_ staff: Staff, clientRef: ClientRef, consentId: String, body: Data) async throws(APIError) -> JSONReply<
+        ConsentRecorded
+    > {
         let payload = try StrictBody.decode(WithdrawConsentRequest.self, from: body).validated(consentId: consentId, rules: rules)
         let envelope = envelope(clientRef, .consentWithdrawn(payload))
         let agency = self.agency
@@ -107,11 +114,14 @@ public final class AgencyService: Sendable {
             guard consent.agencies.contains(agency) else {
                 throw APIError.forbidden("consent \(consentId) does not cover \(agency.rawValue)", field: "consentId")
             }
-            if let withdrawn = consent.withdrawnOn { throw APIError.conflict("consent \(consentId) was already withdrawn on \(withdrawn)", field: "consentId") }
+            if let withdrawn = consent.withdrawnOn {
+                throw APIError.conflict("consent \(consentId) was already withdrawn on \(withdrawn)", field: "consentId")
+            }
             if payload.withdrawnOn < consent.givenOn {
                 throw APIError.invalid("withdrawnOn", "must not be before the consent was given (\(consent.givenOn))")
             }
-            try db.execute(sql: "UPDATE consent SET withdrawnOn = ? WHERE consentId = ?", arguments: [payload.withdrawnOn.description, consentId])
+            try db.execute(
+                sql: "UPDATE consent SET withdrawnOn = ? WHERE consentId = ?", arguments: [payload.withdrawnOn.description, consentId])
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "consent.withdraw", clientRef: clientRef, detail: "\(consentId) on \(payload.withdrawnOn)")
         }
@@ -155,8 +165,9 @@ public final class AgencyService: Sendable {
             if try AgencyStore.openCase(db, clientRef, payload.area) != nil {
                 throw APIError.conflict("this agency already has an open case for area \(payload.area.rawValue)", field: "area")
             }
-            try db.execute(sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
-                           arguments: [clientRef.rawValue, payload.area.rawValue, AgencyStore.json(payload.contact), payload.openedOn.description])
+            try db.execute(
+                sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
+                arguments: [clientRef.rawValue, payload.area.rawValue, AgencyStore.json(payload.contact), payload.openedOn.description])
             let id = db.lastInsertedRowID
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.open", clientRef: clientRef, detail: payload.area.rawValue)
@@ -182,13 +193,17 @@ public final class AgencyService: Sendable {
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             let caseId = try AgencyStore.requireOpenCase(db, clientRef, area)
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
-                                 arguments: [clientRef.rawValue, area.rawValue, agency.rawValue]) ?? false {
-                throw APIError.conflict("a handover of area \(area.rawValue) is waiting for an answer; the case closes when it is accepted", field: "area")
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
+                arguments: [clientRef.rawValue, area.rawValue, agency.rawValue]) ?? false
+            {
+                throw APIError.conflict(
+                    "a handover of area \(area.rawValue) is waiting for an answer; the case closes when it is accepted", field: "area")
             }
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
-            try db.execute(sql: "UPDATE caseFile SET closedOn = ?, closeReason = ? WHERE id = ?",
-                           arguments: [payload.closedOn.description, payload.reason.rawValue, caseId])
+            try db.execute(
+                sql: "UPDATE caseFile SET closedOn = ?, closeReason = ? WHERE id = ?",
+                arguments: [payload.closedOn.description, payload.reason.rawValue, caseId])
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.close", clientRef: clientRef, detail: "\(area.rawValue): \(payload.reason.rawValue)")
         }
@@ -196,7 +211,8 @@ public final class AgencyService: Sendable {
     }
 
     /// `POST /persons/{clientRef}/cases/{area}/contact`.
-    public func changeContact(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> JSONReply<CaseChanged> {
+    public func changeContact(_ staff: Staff, clientRef: ClientRef, area: Area, body: Data) async throws(APIError) -> JSONReply<CaseChanged>
+    {
         let payload = try StrictBody.decode(ChangeContactRequest.self, from: body).validated(area: area, rules: rules)
         let envelope = envelope(clientRef, .caseContactChanged(payload))
         let agency = self.agency
@@ -216,7 +232,9 @@ public final class AgencyService: Sendable {
 
     /// `POST /persons/{clientRef}/handovers`: asks another agency to take over an area this
     /// agency owns. The sender stays the owner until the receiver accepts.
-    public func requestHandover(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<HandoverRequestedReply> {
+    public func requestHandover(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<
+        HandoverRequestedReply
+    > {
         let handoverId = EventID.random()
         let payload = try StrictBody.decode(HandoverRequest.self, from: body).validated(from: agency, handoverId: handoverId)
         let envelope = envelope(clientRef, .handoverRequested(payload))
@@ -225,35 +243,46 @@ public final class AgencyService: Sendable {
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             guard try AgencyStore.openCase(db, clientRef, payload.area) != nil else {
-                throw APIError.conflict("this agency has no open case for area \(payload.area.rawValue); only the owner hands an area over", field: "area")
+                throw APIError.conflict(
+                    "this agency has no open case for area \(payload.area.rawValue); only the owner hands an area over", field: "area")
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
-                                 arguments: [clientRef.rawValue, payload.area.rawValue, agency.rawValue]) ?? false {
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
+                arguments: [clientRef.rawValue, payload.area.rawValue, agency.rawValue]) ?? false
+            {
                 throw APIError.conflict("a handover of area \(payload.area.rawValue) is already waiting for an answer", field: "area")
             }
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
-            try db.execute(sql: """
-                INSERT INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
-                VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
-                """, arguments: [handoverId, clientRef.rawValue, payload.area.rawValue, agency.rawValue, payload.to.rawValue,
-                                 payload.reason, AgencyStore.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
+                    """,
+                arguments: [
+                    handoverId, clientRef.rawValue, payload.area.rawValue, agency.rawValue, payload.to.rawValue,
+                    payload.reason, AgencyStore.now(),
+                ])
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, "handover.request", clientRef: clientRef, detail: "\(payload.area.rawValue) to \(payload.to.rawValue)")
+            try AgencyStore.audit(
+                db, staff, "handover.request", clientRef: clientRef, detail: "\(payload.area.rawValue) to \(payload.to.rawValue)")
         }
         return JSONReply(201, HandoverRequestedReply(handoverId: handoverId, eventId: envelope.id))
     }
 
     /// `POST /handovers/{handoverId}/accept|refuse` (receiver only).
-    public func answerHandover(_ staff: Staff, handoverId: String, answer: HandoverStateMachine.Answer, body: Data) async throws(APIError) -> JSONReply<HandoverAnswered> {
+    public func answerHandover(_ staff: Staff, handoverId: String, answer: HandoverStateMachine.Answer, body: Data) async throws(APIError)
+        -> JSONReply<HandoverAnswered>
+    {
         let accept = answer == .accept ? try StrictBody.decode(AcceptHandoverRequest.self, from: body) : nil
         let refusal = answer == .refuse ? try TextRequest.decode(body, field: "reason") : nil
         let agency = self.agency
         let rules = self.rules
         let result = try await transaction { db -> HandoverAnswered in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM handover WHERE handoverId = ?", arguments: [handoverId]),
-                  let clientRef = ClientRef(rawValue: row["clientRef"]), let area = Area(rawValue: row["area"]),
-                  let from = Agency(rawValue: row["fromAgency"]), let to = Agency(rawValue: row["toAgency"]),
-                  let state = HandoverState(rawValue: row["state"]) else {
+                let clientRef = ClientRef(rawValue: row["clientRef"]), let area = Area(rawValue: row["area"]),
+                let from = Agency(rawValue: row["fromAgency"]), let to = Agency(rawValue: row["toAgency"]),
+                let state = HandoverState(rawValue: row["state"])
+            else {
                 throw APIError.notFound("handoverId", "no handover \(handoverId.prefix(128)) is known to this agency")
             }
             let next: HandoverState
@@ -261,7 +290,8 @@ public final class AgencyService: Sendable {
                 next = try HandoverStateMachine.next(state, answer, byReceiver: to == agency)
             } catch let error as HandoverStateMachine.TransitionError {
                 switch error {
-                case .wrongParty: throw APIError.wrongParty("only the receiving agency (\(to.rawValue)) answers this handover", field: "handoverId")
+                case .wrongParty:
+                    throw APIError.wrongParty("only the receiving agency (\(to.rawValue)) answers this handover", field: "handoverId")
                 case .alreadyAnswered: throw APIError.conflict(error.description, field: "handoverId")
                 }
             }
@@ -274,25 +304,30 @@ public final class AgencyService: Sendable {
                 // for its acceptance to arrive in the inbox: `from` could hand it back only after
                 // accepting. Settle that handover now, so its late acceptance does not close the case
                 // this agency keeps.
-                try db.execute(sql: """
-                    UPDATE handover SET state = 'accepted', answeredAt = ?
-                    WHERE clientRef = ? AND area = ? AND fromAgency = ? AND toAgency = ? AND state = 'requested'
-                    """, arguments: [AgencyStore.now(), clientRef.rawValue, area.rawValue, agency.rawValue, from.rawValue])
+                try db.execute(
+                    sql: """
+                        UPDATE handover SET state = 'accepted', answeredAt = ?
+                        WHERE clientRef = ? AND area = ? AND fromAgency = ? AND toAgency = ? AND state = 'requested'
+                        """, arguments: [AgencyStore.now(), clientRef.rawValue, area.rawValue, agency.rawValue, from.rawValue])
                 if try AgencyStore.openCase(db, clientRef, area) == nil {
-                    try db.execute(sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
-                                   arguments: [clientRef.rawValue, area.rawValue, AgencyStore.json(opened.contact), opened.openedOn.description])
+                    try db.execute(
+                        sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
+                        arguments: [clientRef.rawValue, area.rawValue, AgencyStore.json(opened.contact), opened.openedOn.description])
                     events.append(self.envelope(clientRef, .caseOpened(opened)))
                 }
-                try db.execute(sql: "UPDATE handover SET state = ?, contact = ?, answeredAt = ? WHERE handoverId = ?",
-                               arguments: [next.rawValue, AgencyStore.json(accept.contact), AgencyStore.now(), handoverId])
+                try db.execute(
+                    sql: "UPDATE handover SET state = ?, contact = ?, answeredAt = ? WHERE handoverId = ?",
+                    arguments: [next.rawValue, AgencyStore.json(accept.contact), AgencyStore.now(), handoverId])
             } else if let refusal {
                 let refused = HandoverRefused(handoverId: handoverId, area: area, from: from, reason: refusal.text)
                 events.append(self.envelope(clientRef, .handoverRefused(refused)))
-                try db.execute(sql: "UPDATE handover SET state = ?, refusalReason = ?, answeredAt = ? WHERE handoverId = ?",
-                               arguments: [next.rawValue, refusal.text, AgencyStore.now(), handoverId])
+                try db.execute(
+                    sql: "UPDATE handover SET state = ?, refusalReason = ?, answeredAt = ? WHERE handoverId = ?",
+                    arguments: [next.rawValue, refusal.text, AgencyStore.now(), handoverId])
             }
             for event in events { try Outbox.enqueue(event, db) }
-            try AgencyStore.audit(db, staff, "handover.\(answer.rawValue)", clientRef: clientRef, detail: "\(area.rawValue) from \(from.rawValue)")
+            try AgencyStore.audit(
+                db, staff, "handover.\(answer.rawValue)", clientRef: clientRef, detail: "\(area.rawValue) from \(from.rawValue)")
             return HandoverAnswered(handoverId: handoverId, state: next.rawValue, eventId: events[0].id)
         }
         return JSONReply(200, result)
@@ -312,7 +347,8 @@ public final class AgencyService: Sendable {
             try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today, field: "to")
             try ReferralRows.insert(db, clientRef, payload)
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
+            try AgencyStore.audit(
+                db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
         }
         return JSONReply(201, ReferralSentReply(referralId: referralId, eventId: envelope.id))
     }
@@ -321,7 +357,9 @@ public final class AgencyService: Sendable {
     /// Accepting, updating and completing carry information about the person and need a valid
     /// `remiss` consent; confirming receipt, rejecting and cancelling are always possible so the
     /// loop can be closed.
-    public func actOnReferral(_ staff: Staff, referralId: String, action: ReferralAction, body: Data) async throws(APIError) -> JSONReply<ReferralChanged> {
+    public func actOnReferral(_ staff: Staff, referralId: String, action: ReferralAction, body: Data) async throws(APIError) -> JSONReply<
+        ReferralChanged
+    > {
         var parsedText: String?
         var parsedContact: Contact?
         switch action {
@@ -353,14 +391,16 @@ public final class AgencyService: Sendable {
                 }
             }
             if [.accept, .update, .close].contains(action) {
-                try AgencyStore.requireConsent(db, referral.clientRef, .remiss, [referral.from, referral.to], today: today, field: "referralId")
+                try AgencyStore.requireConsent(
+                    db, referral.clientRef, .remiss, [referral.from, referral.to], today: today, field: "referralId")
             }
             let event = try ReferralRows.event(for: action, referral, text: text, contact: contact)
             let envelope = self.envelope(referral.clientRef, event)
             try ReferralRows.apply(db, referralId, next, action, text: text, contact: contact)
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, "referral.\(action.rawValue)", clientRef: referral.clientRef,
-                                  detail: "\(referral.from.rawValue) to \(referral.to.rawValue)")
+            try AgencyStore.audit(
+                db, staff, "referral.\(action.rawValue)", clientRef: referral.clientRef,
+                detail: "\(referral.from.rawValue) to \(referral.to.rawValue)")
             return ReferralChanged(referralId: referralId, state: next.rawValue, eventId: envelope.id)
         }
         return JSONReply(200, result)
@@ -373,13 +413,16 @@ public final class AgencyService: Sendable {
         let limit = try Self.limit(limit)
         var parsedCursor: Int64?
         if let before {
-            guard let value = Int64(before), value > 0 else { throw .invalid("before", "must be a cursor from an earlier page (a positive integer)") }
+            guard let value = Int64(before), value > 0 else {
+                throw .invalid("before", "must be a cursor from an earlier page (a positive integer)")
+            }
             parsedCursor = value
         }
         let cursor = parsedCursor
         let page = try await transaction { db -> Page<InboxItem> in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM inbox WHERE seq < ? ORDER BY seq DESC LIMIT ?",
-                                        arguments: [cursor ?? Int64.max, limit + 1])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM inbox WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                arguments: [cursor ?? Int64.max, limit + 1])
             let items = rows.prefix(limit).map(InboxRows.item)
             let people = Set(rows.prefix(limit).map { $0["clientRef"] as String })
             for person in people.sorted() {
@@ -391,7 +434,9 @@ public final class AgencyService: Sendable {
     }
 
     /// `GET /audit?clientRef=&limit=&before=`: newest first, paged with the same cursor as the inbox.
-    public func auditLog(_ staff: Staff, clientRef: String?, limit: String?, before: String? = nil) async throws(APIError) -> JSONReply<Page<AuditItem>> {
+    public func auditLog(_ staff: Staff, clientRef: String?, limit: String?, before: String? = nil) async throws(APIError) -> JSONReply<
+        Page<AuditItem>
+    > {
         let limit = try Self.limit(limit)
         var parsedRef: ClientRef?
         if let clientRef {
@@ -400,22 +445,29 @@ public final class AgencyService: Sendable {
         }
         var parsedCursor: Int64?
         if let before {
-            guard let value = Int64(before), value > 0 else { throw .invalid("before", "must be a cursor from an earlier page (a positive integer)") }
+            guard let value = Int64(before), value > 0 else {
+                throw .invalid("before", "must be a cursor from an earlier page (a positive integer)")
+            }
             parsedCursor = value
         }
-        let ref = parsedRef, cursor = parsedCursor ?? Int64.max
+        let ref = parsedRef
+        let cursor = parsedCursor ?? Int64.max
         // Reading the log is itself logged (after the page is read, so it shows on the next read).
         let page = try await transaction { db -> Page<AuditItem> in
-            let rows = ref == nil
+            let rows =
+                ref == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?", arguments: [cursor, limit + 1])
-                : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE clientRef = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-                                   arguments: [ref!.rawValue, cursor, limit + 1])
+                : try Row.fetchAll(
+                    db, sql: "SELECT * FROM audit WHERE clientRef = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+                    arguments: [ref!.rawValue, cursor, limit + 1])
             let items = rows.prefix(limit).map { row in
-                AuditItem(cursor: String(row["seq"] as Int64), at: row["at"], staff: row["staffName"], role: row["staffRole"],
-                          action: row["action"], clientRef: row["clientRef"], detail: row["detail"])
+                AuditItem(
+                    cursor: String(row["seq"] as Int64), at: row["at"], staff: row["staffName"], role: row["staffRole"],
+                    action: row["action"], clientRef: row["clientRef"], detail: row["detail"])
             }
             let next = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil
-            try AgencyStore.audit(db, staff, "audit.read", clientRef: ref, detail: ref == nil ? "audit listing" : "audit listing of the person")
+            try AgencyStore.audit(
+                db, staff, "audit.read", clientRef: ref, detail: ref == nil ? "audit listing" : "audit listing of the person")
             return Page(items: Array(items), next: next)
         }
         return JSONReply(200, page)

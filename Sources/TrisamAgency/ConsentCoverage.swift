@@ -9,8 +9,10 @@ public struct ConsentRecord: Sendable, Equatable {
     public var validUntil: LocalDate
     public var withdrawnOn: LocalDate?
 
-    public init(consentId: String, purpose: ConsentPurpose, agencies: Set<Agency>, givenOn: LocalDate,
-                validUntil: LocalDate, withdrawnOn: LocalDate? = nil) {
+    public init(
+        consentId: String, purpose: ConsentPurpose, agencies: Set<Agency>, givenOn: LocalDate,
+        validUntil: LocalDate, withdrawnOn: LocalDate? = nil
+    ) {
         self.consentId = consentId
         self.purpose = purpose
         self.agencies = agencies
@@ -30,8 +32,10 @@ public struct ConsentRecord: Sendable, Equatable {
 /// Whether consent covers sharing. Pure: no I/O.
 public enum ConsentCoverage {
     /// The first consent valid on `date` for `purpose` that covers every agency of `agencies`.
-    public static func covering(_ consents: [ConsentRecord], purpose: ConsentPurpose, agencies: Set<Agency>,
-                                on date: LocalDate) -> ConsentRecord? {
+    public static func covering(
+        _ consents: [ConsentRecord], purpose: ConsentPurpose, agencies: Set<Agency>,
+        on date: LocalDate
+    ) -> ConsentRecord? {
         consents.first { $0.purpose == purpose && $0.isValid(on: date) && agencies.isSubset(of: $0.agencies) }
     }
 

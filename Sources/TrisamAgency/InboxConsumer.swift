@@ -21,11 +21,14 @@ extension AgencyService {
             }
             // Refused before anything is written, so a redelivery is refused again.
             if topic != Topic.consent,
-               let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db) ?? SipInbox.wrongParty(envelope, db) {
+                let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db)
+                    ?? SipInbox.wrongParty(envelope, db)
+            {
                 return .deadLetter(reason: refusal)
             }
-            try db.execute(sql: "INSERT INTO consumedEvent (eventId, topic, consumedAt) VALUES (?, ?, ?)",
-                           arguments: [envelope.id, topic, AgencyStore.now()])
+            try db.execute(
+                sql: "INSERT INTO consumedEvent (eventId, topic, consumedAt) VALUES (?, ?, ?)",
+                arguments: [envelope.id, topic, AgencyStore.now()])
             let clientRef = envelope.subject
             if topic == Topic.consent {
                 switch envelope.event {
@@ -33,54 +36,73 @@ extension AgencyService {
                     try AgencyStore.storeConsent(db, clientRef, consent, registeredBy: envelope.source.agency ?? agency)
                 case .consentWithdrawn(let withdrawal):
                     // Only an agency the consent covers withdraws it.
-                    try db.execute(sql: """
-                        UPDATE consent SET withdrawnOn = ? WHERE consentId = ? AND clientRef = ? AND withdrawnOn IS NULL
-                        AND (',' || agencies || ',') LIKE ('%,' || ? || ',%')
-                        """, arguments: [withdrawal.withdrawnOn.description, withdrawal.consentId, clientRef.rawValue,
-                                         envelope.source.agency?.rawValue ?? ""])
+                    try db.execute(
+                        sql: """
+                            UPDATE consent SET withdrawnOn = ? WHERE consentId = ? AND clientRef = ? AND withdrawnOn IS NULL
+                            AND (',' || agencies || ',') LIKE ('%,' || ? || ',%')
+                            """,
+                        arguments: [
+                            withdrawal.withdrawnOn.description, withdrawal.consentId, clientRef.rawValue,
+                            envelope.source.agency?.rawValue ?? "",
+                        ])
                 default: break
                 }
                 return .processed
             }
             _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
-            try db.execute(sql: """
-                INSERT INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [envelope.id, envelope.type.rawValue, envelope.source.agency?.rawValue ?? "coordinator", clientRef.rawValue,
-                                 AgencyStore.now(), Timestamp.format(envelope.time), InboxSummary.text(for: envelope),
-                                 AgencyStore.json(AnyEncodable(envelope.event.payload))])
+            try db.execute(
+                sql: """
+                    INSERT INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    envelope.id, envelope.type.rawValue, envelope.source.agency?.rawValue ?? "coordinator", clientRef.rawValue,
+                    AgencyStore.now(), Timestamp.format(envelope.time), InboxSummary.text(for: envelope),
+                    AgencyStore.json(AnyEncodable(envelope.event.payload)),
+                ])
             try SipInbox.apply(db, envelope, agency: agency)
             switch envelope.event {
             case .referralSent(let sent):
                 try ReferralRows.insert(db, clientRef, sent)
             case .handoverRequested(let request):
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
-                    """, arguments: [request.handoverId, clientRef.rawValue, request.area.rawValue, envelope.source.agency?.rawValue,
-                                     agency.rawValue, request.reason, AgencyStore.now()])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
+                        VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
+                        """,
+                    arguments: [
+                        request.handoverId, clientRef.rawValue, request.area.rawValue, envelope.source.agency?.rawValue,
+                        agency.rawValue, request.reason, AgencyStore.now(),
+                    ])
             case .handoverAccepted(let accepted):
-                try db.execute(sql: "UPDATE handover SET state = 'accepted', contact = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
-                               arguments: [AgencyStore.json(accepted.contact), AgencyStore.now(), accepted.handoverId])
+                try db.execute(
+                    sql: "UPDATE handover SET state = 'accepted', contact = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
+                    arguments: [AgencyStore.json(accepted.contact), AgencyStore.now(), accepted.handoverId])
                 if db.changesCount > 0, let receiver = envelope.source.agency,
-                   let caseId = try AgencyStore.openCase(db, clientRef, accepted.area) {
+                    let caseId = try AgencyStore.openCase(db, clientRef, accepted.area)
+                {
                     let closed = CaseClosed(area: accepted.area, reason: .handover, handoverTo: receiver, closedOn: today)
-                    try db.execute(sql: "UPDATE caseFile SET closedOn = ?, closeReason = 'handover', handoverTo = ? WHERE id = ?",
-                                   arguments: [today.description, receiver.rawValue, caseId])
+                    try db.execute(
+                        sql: "UPDATE caseFile SET closedOn = ?, closeReason = 'handover', handoverTo = ? WHERE id = ?",
+                        arguments: [today.description, receiver.rawValue, caseId])
                     try Outbox.enqueue(EventEnvelope(source: .agency(agency), subject: clientRef, event: .caseClosed(closed)), db)
                 }
             case .handoverRefused(let refused):
-                try db.execute(sql: "UPDATE handover SET state = 'refused', refusalReason = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
-                               arguments: [refused.reason, AgencyStore.now(), refused.handoverId])
+                try db.execute(
+                    sql:
+                        "UPDATE handover SET state = 'refused', refusalReason = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
+                    arguments: [refused.reason, AgencyStore.now(), refused.handoverId])
             default:
                 if let (id, action, text, contact) = ReferralRows.action(of: envelope.event),
-                   let referral = try ReferralRows.fetch(db, id) {
+                    let referral = try ReferralRows.fetch(db, id)
+                {
                     let party: ReferralParty = action.party
                     if let next = try? ReferralStateMachine.next(referral.state, action, by: party) {
                         try ReferralRows.apply(db, id, next, action, text: text, contact: contact)
                     } else {
-                        logger.warning("referral event out of order; kept in the inbox only",
-                                       metadata: ["referralId": "\(id)", "type": "\(envelope.type.rawValue)", "state": "\(referral.state.rawValue)"])
+                        logger.warning(
+                            "referral event out of order; kept in the inbox only",
+                            metadata: ["referralId": "\(id)", "type": "\(envelope.type.rawValue)", "state": "\(referral.state.rawValue)"])
                     }
                 }
             }
@@ -101,11 +123,15 @@ extension AgencyService {
         default: break
         }
         if let handoverId {
-            guard let row = try Row.fetchOne(db, sql: "SELECT toAgency, clientRef FROM handover WHERE handoverId = ?", arguments: [handoverId]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT toAgency, clientRef FROM handover WHERE handoverId = ?", arguments: [handoverId])
+            else {
                 return nil
             }
             if (row["toAgency"] as String) != envelope.source.agency?.rawValue {
-                return "\(envelope.type.rawValue) from \(envelope.source.agency?.rawValue ?? "?") for handover \(handoverId), which was asked of \(row["toAgency"] as String)"
+                return
+                    "\(envelope.type.rawValue) from \(envelope.source.agency?.rawValue ?? "?") for handover \(handoverId), which was asked of \(row["toAgency"] as String)"
             }
             if (row["clientRef"] as String) != envelope.subject.rawValue {
                 return "\(envelope.type.rawValue) for handover \(handoverId) names another person than the handover"
@@ -135,9 +161,12 @@ extension AgencyService {
     static func misaddressed(_ event: TrisamEvent, to agency: Agency) -> String? {
         switch event {
         case .referralSent(let p) where p.to != agency: "referral.sent addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
-        case .referralCancelled(let p) where p.to != agency: "referral.cancelled addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
-        case .handoverRequested(let p) where p.to != agency: "handover.requested addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
-        case .handoverAccepted(let p) where p.from != agency: "handover.accepted for \(p.from.rawValue) arrived in \(agency.rawValue)'s inbox"
+        case .referralCancelled(let p) where p.to != agency:
+            "referral.cancelled addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
+        case .handoverRequested(let p) where p.to != agency:
+            "handover.requested addressed to \(p.to.rawValue) arrived in \(agency.rawValue)'s inbox"
+        case .handoverAccepted(let p) where p.from != agency:
+            "handover.accepted for \(p.from.rawValue) arrived in \(agency.rawValue)'s inbox"
         case .handoverRefused(let p) where p.from != agency: "handover.refused for \(p.from.rawValue) arrived in \(agency.rawValue)'s inbox"
         default: nil
         }

@@ -37,18 +37,22 @@ public enum Outbox {
         } catch {
             throw APIError.invalid("(body)", "\(error)")
         }
-        return Prepared(eventId: envelope.id, type: envelope.type.rawValue, rows: messages.map { message in
-            (message.topic, Data(message.key ?? []), Data(message.value), StoredHeaders.encode(message.headers))
-        })
+        return Prepared(
+            eventId: envelope.id, type: envelope.type.rawValue,
+            rows: messages.map { message in
+                (message.topic, Data(message.key ?? []), Data(message.value), StoredHeaders.encode(message.headers))
+            })
     }
 
     /// Stores a prepared event.
     static func enqueue(_ prepared: Prepared, _ db: Database) throws {
         let created = AgencyStore.now()
         for row in prepared.rows {
-            try db.cachedStatement(sql: """
-                INSERT INTO outbox (eventId, type, topic, key, value, headers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [prepared.eventId, prepared.type, row.topic, row.key, row.value, row.headers, created])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO outbox (eventId, type, topic, key, value, headers, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [prepared.eventId, prepared.type, row.topic, row.key, row.value, row.headers, created])
         }
     }
 
@@ -60,12 +64,15 @@ public enum Outbox {
 
     /// The oldest unsent rows.
     static func pending(_ db: Database, limit: Int) throws -> [Pending] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?"),
-                         arguments: [limit]).map { row in
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT seq, topic, key, value, headers FROM outbox WHERE sentAt IS NULL ORDER BY seq LIMIT ?"),
+            arguments: [limit]
+        ).map { row in
             let headers = StoredHeaders.decode(row["headers"])
             let key: Data = row["key"]
             let value: Data = row["value"]
-            return Pending(seq: row["seq"], message: OutgoingMessage(topic: row["topic"], key: Array(key), value: Array(value), headers: headers))
+            return Pending(
+                seq: row["seq"], message: OutgoingMessage(topic: row["topic"], key: Array(key), value: Array(value), headers: headers))
         }
     }
 }
@@ -98,8 +105,10 @@ public final class OutboxPublisher: Service, Sendable {
     private let shutdownGrace: Duration
     private let stopping = Mutex(false)
 
-    public init(store: AgencyStore, producer: KafkaProducer, signal: OutboxSignal, batchSize: Int = 500,
-                shutdownGrace: Duration = .seconds(5), logger: Logger) {
+    public init(
+        store: AgencyStore, producer: KafkaProducer, signal: OutboxSignal, batchSize: Int = 500,
+        shutdownGrace: Duration = .seconds(5), logger: Logger
+    ) {
         self.store = store
         self.producer = producer
         self.signal = signal
@@ -182,7 +191,10 @@ public final class OutboxPublisher: Service, Sendable {
         }
     }
 
-    private enum DrainOutcome { case sentAll(Int), failed }
+    private enum DrainOutcome {
+        case sentAll(Int)
+        case failed
+    }
 
     /// Sends one batch of unsent rows.
     private func drainOnce() async -> DrainOutcome {
@@ -215,12 +227,14 @@ public final class OutboxPublisher: Service, Sendable {
             try await store.pool.write { db in
                 for chunk in stride(from: 0, to: delivered.count, by: 500).map({ Array(delivered[$0..<min($0 + 500, delivered.count)]) }) {
                     let marks = chunk.map { _ in "?" }.joined(separator: ",")
-                    try db.execute(sql: "UPDATE outbox SET sentAt = ?, attempts = attempts + 1 WHERE seq IN (\(marks))",
-                                   arguments: StatementArguments([now] + chunk.map { $0 as (any DatabaseValueConvertible) }))
+                    try db.execute(
+                        sql: "UPDATE outbox SET sentAt = ?, attempts = attempts + 1 WHERE seq IN (\(marks))",
+                        arguments: StatementArguments([now] + chunk.map { $0 as (any DatabaseValueConvertible) }))
                 }
                 for (seq, message) in failed {
-                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE seq = ?",
-                                   arguments: [String(message.prefix(500)), seq])
+                    try db.execute(
+                        sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ? WHERE seq = ?",
+                        arguments: [String(message.prefix(500)), seq])
                 }
             }
         } catch {

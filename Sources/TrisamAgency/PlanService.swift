@@ -14,13 +14,15 @@ extension SipService {
     public func createPlan(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<PlanRevised> {
         let request = try StrictBody.decode(CreatePlanRequest.self, from: body)
         guard let lead = request.leadAgency else {
-            throw APIError(status: 400, code: .missingField, field: "leadAgency",
-                           message: "leadAgency is required: a handlingsplan needs one lead agency with the overall responsibility")
+            throw APIError(
+                status: 400, code: .missingField, field: "leadAgency",
+                message: "leadAgency is required: a handlingsplan needs one lead agency with the overall responsibility")
         }
         let agency = self.agency
         if lead != agency {
-            throw .wrongParty("a plan is recorded by its lead agency; ask \(lead.rawValue) to record it, or make \(agency.rawValue) the lead",
-                              field: "leadAgency")
+            throw .wrongParty(
+                "a plan is recorded by its lead agency; ask \(lead.rawValue) to record it, or make \(agency.rawValue) the lead",
+                field: "leadAgency")
         }
         let planId = EventID.random()
         let rules = base.rules
@@ -28,7 +30,8 @@ extension SipService {
             planId: planId, sipId: request.sipId, lead: lead, participants: request.participants, goals: request.goals,
             subGoals: request.subGoals ?? [], personGoal: request.personGoal, followUpOn: request.followUpOn, actions: request.actions,
             firstAction: 1, revision: 1, rules: rules)
-        let events = [self.envelope(clientRef, .planCreated(created)), self.envelope(clientRef, .planFollowUpSet(followUp))]
+        let events =
+            [self.envelope(clientRef, .planCreated(created)), self.envelope(clientRef, .planFollowUpSet(followUp))]
             + actions.map { self.envelope(clientRef, .planActionAssigned($0)) }
         try await base.transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
@@ -38,16 +41,21 @@ extension SipService {
                 }
             }
             try AgencyStore.requireConsent(db, clientRef, .sip, Set(request.participants), today: rules.today, field: "participants")
-            try db.execute(sql: """
-                INSERT INTO plan (planId, clientRef, sipId, leadAgency, participants, revision, state, followUpOn, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, 1, 'open', ?, ?, ?)
-                """, arguments: [planId, clientRef.rawValue, request.sipId, lead.rawValue, SipStore.list(request.participants),
-                                 request.followUpOn.description, AgencyStore.now(), AgencyStore.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO plan (planId, clientRef, sipId, leadAgency, participants, revision, state, followUpOn, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, 1, 'open', ?, ?, ?)
+                    """,
+                arguments: [
+                    planId, clientRef.rawValue, request.sipId, lead.rawValue, SipStore.list(request.participants),
+                    request.followUpOn.description, AgencyStore.now(), AgencyStore.now(),
+                ])
             try Self.storeRevision(db, created, followUpOn: request.followUpOn, actions: actions, by: staff)
             for action in actions { try SipStore.insertAction(db, clientRef: clientRef, action) }
             for event in events { try Outbox.enqueue(event, db) }
-            try AgencyStore.audit(db, staff, "plan.create", clientRef: clientRef,
-                                  detail: "lead \(lead.rawValue), \(actions.count) actions, follow-up \(request.followUpOn)")
+            try AgencyStore.audit(
+                db, staff, "plan.create", clientRef: clientRef,
+                detail: "lead \(lead.rawValue), \(actions.count) actions, follow-up \(request.followUpOn)")
         }
         return JSONReply(201, PlanRevised(planId: planId, revision: 1, actionIds: actions.map(\.actionId), eventId: events[0].id))
     }
@@ -67,14 +75,17 @@ extension SipService {
                 subGoals: request.subGoals ?? [], personGoal: request.personGoal, followUpOn: request.followUpOn,
                 actions: request.actions ?? [], firstAction: existing + 1, revision: revision, rules: rules)
             try AgencyStore.requireConsent(db, plan.clientRef, .sip, Set(plan.participants), today: rules.today, field: "planId")
-            let events = [self.envelope(plan.clientRef, .planCreated(created)), self.envelope(plan.clientRef, .planFollowUpSet(followUp))]
+            let events =
+                [self.envelope(plan.clientRef, .planCreated(created)), self.envelope(plan.clientRef, .planFollowUpSet(followUp))]
                 + actions.map { self.envelope(plan.clientRef, .planActionAssigned($0)) }
-            try db.execute(sql: "UPDATE plan SET revision = ?, followUpOn = ?, updatedAt = ? WHERE planId = ?",
-                           arguments: [revision, request.followUpOn.description, AgencyStore.now(), planId])
+            try db.execute(
+                sql: "UPDATE plan SET revision = ?, followUpOn = ?, updatedAt = ? WHERE planId = ?",
+                arguments: [revision, request.followUpOn.description, AgencyStore.now(), planId])
             try Self.storeRevision(db, created, followUpOn: request.followUpOn, actions: actions, by: staff)
             for action in actions { try SipStore.insertAction(db, clientRef: plan.clientRef, action) }
             for event in events { try Outbox.enqueue(event, db) }
-            try AgencyStore.audit(db, staff, "plan.revise", clientRef: plan.clientRef, detail: "revision \(revision), \(actions.count) new actions")
+            try AgencyStore.audit(
+                db, staff, "plan.revise", clientRef: plan.clientRef, detail: "revision \(revision), \(actions.count) new actions")
             return PlanRevised(planId: planId, revision: revision, actionIds: actions.map(\.actionId), eventId: events[0].id)
         }
         return JSONReply(200, result)
@@ -89,12 +100,14 @@ extension SipService {
         let agency = self.agency
         let result = try await base.transaction { db -> PlanClosedReply in
             let plan = try Self.requireLedPlan(db, planId, agency: agency)
-            let closed = PlanClosed(planId: planId, leadAgency: plan.leadAgency, participants: plan.participants,
-                                    reason: request.reason ?? (request.outcome == .other ? .other : .goalsReached), closedOn: closedOn,
-                                    outcome: request.outcome)
+            let closed = PlanClosed(
+                planId: planId, leadAgency: plan.leadAgency, participants: plan.participants,
+                reason: request.reason ?? (request.outcome == .other ? .other : .goalsReached), closedOn: closedOn,
+                outcome: request.outcome)
             let envelope = self.envelope(plan.clientRef, .planClosed(closed))
-            try db.execute(sql: "UPDATE plan SET state = 'closed', closeReason = ?, outcome = ?, closedOn = ?, updatedAt = ? WHERE planId = ?",
-                           arguments: [closed.reason.rawValue, request.outcome.rawValue, closedOn.description, AgencyStore.now(), planId])
+            try db.execute(
+                sql: "UPDATE plan SET state = 'closed', closeReason = ?, outcome = ?, closedOn = ?, updatedAt = ? WHERE planId = ?",
+                arguments: [closed.reason.rawValue, request.outcome.rawValue, closedOn.description, AgencyStore.now(), planId])
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "plan.close", clientRef: plan.clientRef, detail: "outcome \(request.outcome.rawValue)")
             return PlanClosedReply(planId: planId, state: "closed", outcome: request.outcome.rawValue, eventId: envelope.id)
@@ -103,7 +116,9 @@ extension SipService {
     }
 
     /// `POST /plans/{planId}/actions/{actionId}/done` or `/not-possible` (owner only).
-    public func finishAction(_ staff: Staff, planId: String, actionId: String, outcome: PlanActionOutcome, body: Data) async throws(APIError) -> JSONReply<ActionFinished> {
+    public func finishAction(_ staff: Staff, planId: String, actionId: String, outcome: PlanActionOutcome, body: Data)
+        async throws(APIError) -> JSONReply<ActionFinished>
+    {
         var note: String?
         var reason: String?
         var completedOn = base.today()
@@ -111,7 +126,10 @@ extension SipService {
         case .done:
             let request = try StrictBody.decode(ActionDoneRequest.self, from: body.isEmpty ? Data("{}".utf8) : body)
             note = request.note
-            if let date = request.completedOn { try base.rules.happened(date, "completedOn"); completedOn = date }
+            if let date = request.completedOn {
+                try base.rules.happened(date, "completedOn")
+                completedOn = date
+            }
         case .notPossible:
             reason = try TextRequest.decode(body, field: "reason").text
         }
@@ -122,16 +140,19 @@ extension SipService {
                 throw APIError.notFound("actionId", "no action \(actionId.prefix(64)) of plan \(planId.prefix(64)) is known to this agency")
             }
             guard action.owner == agency else {
-                throw APIError.wrongParty("only the owner (\(action.owner.rawValue)) marks this action \(outcome.rawValue)", field: "actionId")
+                throw APIError.wrongParty(
+                    "only the owner (\(action.owner.rawValue)) marks this action \(outcome.rawValue)", field: "actionId")
             }
             guard action.state == "open" else { throw APIError.conflict("the action is already \(action.state)", field: "actionId") }
-            let completed = PlanActionCompleted(planId: planId, actionId: actionId, leadAgency: action.leadAgency, owner: agency,
-                                                completedOn: day, note: finalNote, outcome: outcome == .done ? nil : outcome, reason: finalReason)
+            let completed = PlanActionCompleted(
+                planId: planId, actionId: actionId, leadAgency: action.leadAgency, owner: agency,
+                completedOn: day, note: finalNote, outcome: outcome == .done ? nil : outcome, reason: finalReason)
             do { try completed.validate() } catch let error as PayloadViolation { throw APIError.violation(error) }
             let envelope = self.envelope(action.clientRef, .planActionCompleted(completed))
             try SipStore.storeCompleted(db, completed)
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, "plan.action.\(outcome.rawValue)", clientRef: action.clientRef, detail: "\(planId) \(actionId)")
+            try AgencyStore.audit(
+                db, staff, "plan.action.\(outcome.rawValue)", clientRef: action.clientRef, detail: "\(planId) \(actionId)")
             return ActionFinished(planId: planId, actionId: actionId, state: outcome.rawValue, eventId: envelope.id)
         }
         return JSONReply(200, result)
@@ -145,19 +166,24 @@ extension SipService {
             let actions = try SipStore.actions(db, planId: planId)
             guard let plan = try SipStore.plan(db, planId) else {
                 let mine = actions.filter { $0.owner == agency }
-                guard let first = mine.first else { throw APIError.notFound("planId", "no plan \(planId.prefix(128)) is known to this agency") }
+                guard let first = mine.first else {
+                    throw APIError.notFound("planId", "no plan \(planId.prefix(128)) is known to this agency")
+                }
                 try AgencyStore.audit(db, staff, "plan.read", clientRef: first.clientRef, detail: planId)
                 return PlanView(planId: planId, role: "owner", leadAgency: first.leadAgency.rawValue, actions: mine.map(\.json))
             }
             let revisions = try Row.fetchAll(db, sql: "SELECT * FROM planRevision WHERE planId = ? ORDER BY revision", arguments: [planId])
                 .map { row in
-                    JSONValue(parsing: row["content"]).merging(["revision": .integer(row["revision"]), "revisedAt": .string(row["revisedAt"]),
-                                                                "revisedBy": .string(row["revisedBy"])])
+                    JSONValue(parsing: row["content"]).merging([
+                        "revision": .integer(row["revision"]), "revisedAt": .string(row["revisedAt"]),
+                        "revisedBy": .string(row["revisedBy"]),
+                    ])
                 }
-            let view = PlanView(planId: planId, role: "lead", clientRef: plan.clientRef.rawValue, leadAgency: plan.leadAgency.rawValue,
-                                participants: plan.participants.map(\.rawValue), revision: plan.revision, state: plan.state,
-                                current: revisions.last ?? .object([:]), revisions: revisions, actions: actions.map(\.json),
-                                sipId: plan.sipId, followUpOn: plan.followUpOn, outcome: plan.outcome, closedOn: plan.closedOn)
+            let view = PlanView(
+                planId: planId, role: "lead", clientRef: plan.clientRef.rawValue, leadAgency: plan.leadAgency.rawValue,
+                participants: plan.participants.map(\.rawValue), revision: plan.revision, state: plan.state,
+                current: revisions.last ?? .object([:]), revisions: revisions, actions: actions.map(\.json),
+                sipId: plan.sipId, followUpOn: plan.followUpOn, outcome: plan.outcome, closedOn: plan.closedOn)
             try AgencyStore.audit(db, staff, "plan.read", clientRef: plan.clientRef, detail: planId)
             return view
         }
@@ -166,7 +192,9 @@ extension SipService {
 
     /// `GET /actions?state=&limit=&after=`: the plan actions this agency owns, earliest due date
     /// first; `next` is the cursor of the following page.
-    public func myActions(_ staff: Staff, state: String?, limit: String? = nil, after: String? = nil) async throws(APIError) -> JSONReply<Page<ActionItem>> {
+    public func myActions(_ staff: Staff, state: String?, limit: String? = nil, after: String? = nil) async throws(APIError) -> JSONReply<
+        Page<ActionItem>
+    > {
         if let state, !["open", "done", "not-possible"].contains(state) {
             throw .invalid("state", "must be one of: open, done, not-possible")
         }
@@ -199,12 +227,16 @@ extension SipService {
         return plan
     }
 
-    static func storeRevision(_ db: Database, _ created: PlanCreated, followUpOn: LocalDate, actions: [PlanActionAssigned], by staff: Staff) throws {
-        let content = PlanRevisionContent(goals: created.goals, subGoals: created.subGoals, followUpOn: followUpOn.description,
-                                          newActions: actions.map(\.actionId), personGoal: created.personGoal)
+    static func storeRevision(_ db: Database, _ created: PlanCreated, followUpOn: LocalDate, actions: [PlanActionAssigned], by staff: Staff)
+        throws
+    {
+        let content = PlanRevisionContent(
+            goals: created.goals, subGoals: created.subGoals, followUpOn: followUpOn.description,
+            newActions: actions.map(\.actionId), personGoal: created.personGoal)
         let data = try APIJSON.encoder().encode(content)
-        try db.execute(sql: "INSERT INTO planRevision (planId, revision, content, revisedAt, revisedBy) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [created.planId, created.revisionNumber, String(decoding: data, as: UTF8.self), AgencyStore.now(), staff.name])
+        try db.execute(
+            sql: "INSERT INTO planRevision (planId, revision, content, revisedAt, revisedBy) VALUES (?, ?, ?, ?, ?)",
+            arguments: [created.planId, created.revisionNumber, String(decoding: data, as: UTF8.self), AgencyStore.now(), staff.name])
     }
 }
 

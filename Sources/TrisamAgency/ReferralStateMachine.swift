@@ -66,7 +66,9 @@ public enum ReferralStateMachine {
     }
 
     /// The state after `party` takes `action` in `state`.
-    public static func next(_ state: ReferralState, _ action: ReferralAction, by party: ReferralParty) throws(ReferralTransitionError) -> ReferralState {
+    public static func next(_ state: ReferralState, _ action: ReferralAction, by party: ReferralParty) throws(ReferralTransitionError)
+        -> ReferralState
+    {
         guard action.party == party else { throw .wrongParty(action: action, required: action.party) }
         guard allowedStates(for: action).contains(state) else { throw .illegal(action: action, from: state) }
         switch action {

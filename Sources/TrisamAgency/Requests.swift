@@ -72,7 +72,9 @@ public struct ConsentRequest: Codable, Sendable, KnownFields {
         try rules.happened(givenOn, "givenOn")
         if validUntil < rules.today { throw .invalid("validUntil", "must not be in the past (today is \(rules.today)), got \(validUntil)") }
         if validUntil > givenOn.adding(days: DateRules.maxConsentDays) {
-            throw .invalid("validUntil", "must be at most 5 years after givenOn (\(givenOn.adding(days: DateRules.maxConsentDays))), got \(validUntil)")
+            throw .invalid(
+                "validUntil", "must be at most 5 years after givenOn (\(givenOn.adding(days: DateRules.maxConsentDays))), got \(validUntil)"
+            )
         }
         return payload
     }
@@ -113,7 +115,10 @@ public struct CloseCaseRequest: Codable, Sendable, KnownFields {
 
     public func validated(area: Area, rules: DateRules) throws(APIError) -> CaseClosed {
         if reason == .handover {
-            throw .invalid("reason", "handover is set only when a handover is accepted; use POST /persons/{clientRef}/handovers; allowed here: completed, moved, deceased, other")
+            throw .invalid(
+                "reason",
+                "handover is set only when a handover is accepted; use POST /persons/{clientRef}/handovers; allowed here: completed, moved, deceased, other"
+            )
         }
         try rules.happened(closedOn, "closedOn")
         return CaseClosed(area: area, reason: reason, closedOn: closedOn)
@@ -155,7 +160,8 @@ public struct AcceptHandoverRequest: Codable, Sendable, KnownFields {
     public var contact: Contact
     public var acceptedOn: LocalDate
 
-    public func validated(handoverId: String, area: Area, from: Agency, rules: DateRules) throws(APIError) -> (HandoverAccepted, CaseOpened) {
+    public func validated(handoverId: String, area: Area, from: Agency, rules: DateRules) throws(APIError) -> (HandoverAccepted, CaseOpened)
+    {
         let accepted = HandoverAccepted(handoverId: handoverId, area: area, from: from, contact: contact)
         do { try accepted.validate() } catch { throw .violation(error) }
         try rules.happened(acceptedOn, "acceptedOn")
@@ -205,13 +211,15 @@ public struct ReferralRequest: Codable, Sendable, KnownFields {
 
     public func validated(from agency: Agency, referralId: String, rules: DateRules) throws(APIError) -> ReferralSent {
         if to == agency { throw .invalid("to", "must name another agency than \(agency.rawValue)") }
-        let payload = ReferralSent(referralId: referralId, from: agency, to: to, reason: reason,
-                                   requestedMeasure: requestedMeasure, area: area, answerBy: answerBy)
+        let payload = ReferralSent(
+            referralId: referralId, from: agency, to: to, reason: reason,
+            requestedMeasure: requestedMeasure, area: area, answerBy: answerBy)
         do { try payload.validate() } catch { throw .violation(error) }
         if let answerBy {
             if answerBy < rules.today { throw .invalid("answerBy", "must not be in the past (today is \(rules.today)), got \(answerBy)") }
             if answerBy > rules.today.adding(days: DateRules.maxAnswerDays) {
-                throw .invalid("answerBy", "must be within one year (by \(rules.today.adding(days: DateRules.maxAnswerDays))), got \(answerBy)")
+                throw .invalid(
+                    "answerBy", "must be within one year (by \(rules.today.adding(days: DateRules.maxAnswerDays))), got \(answerBy)")
             }
         }
         return payload
@@ -224,8 +232,10 @@ public struct StatusRequest: Sendable {
     public let envelope: EventEnvelope
 
     /// Decodes and validates a status change of `agency` about `clientRef`.
-    public static func decode(_ data: Data, agency: Agency, clientRef: ClientRef, rules: DateRules,
-                              eventId: String = EventID.random(), now: Date = Date()) throws(APIError) -> StatusRequest {
+    public static func decode(
+        _ data: Data, agency: Agency, clientRef: ClientRef, rules: DateRules,
+        eventId: String = EventID.random(), now: Date = Date()
+    ) throws(APIError) -> StatusRequest {
         let object = try StrictBody.object(data)
         for key in object.keys.sorted() where key != "type" && key != "payload" { throw .unknownField(key) }
         let allowed = EventType.statusTypes(of: agency)
@@ -233,8 +243,9 @@ public struct StatusRequest: Sendable {
         guard let typeValue = object["type"] else { throw .missing("type") }
         guard let typeName = typeValue as? String else { throw .invalid("type", "must be a string") }
         guard let type = EventType(rawValue: typeName), allowed.contains(type) else {
-            throw APIError(status: 400, code: .invalidField, field: "type",
-                           message: "type \"\(typeName.prefix(60))\" is not in \(agency.rawValue)'s vocabulary; allowed: \(allowedList)")
+            throw APIError(
+                status: 400, code: .invalidField, field: "type",
+                message: "type \"\(typeName.prefix(60))\" is not in \(agency.rawValue)'s vocabulary; allowed: \(allowedList)")
         }
         guard let payloadValue = object["payload"] else { throw .missing("payload") }
         guard let payloadObject = payloadValue as? [String: Any] else {
@@ -244,8 +255,9 @@ public struct StatusRequest: Sendable {
         do {
             // The wire carries milliseconds; the stored event has the same time as the published one.
             let time = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-            envelope = try EventEnvelope(id: eventId, source: .agency(agency), time: time, subject: clientRef, type: type,
-                                         payloadAt: "payload", in: data, parsedPayload: payloadObject)
+            envelope = try EventEnvelope(
+                id: eventId, source: .agency(agency), time: time, subject: clientRef, type: type,
+                payloadAt: "payload", in: data, parsedPayload: payloadObject)
         } catch {
             switch error {
             case .invalidPayload(let violation): throw .violation(violation, prefix: "payload")
@@ -265,8 +277,10 @@ enum StatusDates {
     static func check(_ object: [String: Any], rules: DateRules) throws(APIError) {
         // Only the first-level dates of the payload are checked; follow-up and end dates may
         // legitimately lie ahead, so only fields named as past facts are.
-        let pastFields: Set<String> = ["decidedOn", "registeredOn", "attemptedOn", "assessedOn", "deregisteredOn",
-                                       "issuedOn", "reportedOn", "reachedOn", "finishedOn", "changedOn"]
+        let pastFields: Set<String> = [
+            "decidedOn", "registeredOn", "attemptedOn", "assessedOn", "deregisteredOn",
+            "issuedOn", "reportedOn", "reachedOn", "finishedOn", "changedOn",
+        ]
         for key in object.keys.sorted() where pastFields.contains(key) {
             if let text = object[key] as? String, let date = LocalDate(text) {
                 try rules.happened(date, "payload.\(key)")

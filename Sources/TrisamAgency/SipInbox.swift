@@ -11,8 +11,9 @@ enum SipInbox {
         let clientRef = envelope.subject
         switch envelope.event {
         case .sipInvitationSent(let invitation) where invitation.invitee == agency:
-            try SipStore.insertSip(db, sipId: invitation.sipId, clientRef: clientRef, caller: invitation.caller, isCaller: false,
-                                   reason: nil, afterDischarge: false, organizer: nil)
+            try SipStore.insertSip(
+                db, sipId: invitation.sipId, clientRef: clientRef, caller: invitation.caller, isCaller: false,
+                reason: nil, afterDischarge: false, organizer: nil)
             try SipStore.insertInvitation(db, sipId: invitation.sipId, invitee: agency, answerBy: invitation.answerBy)
         case .sipInvitationAnswered(let answer) where answer.caller == agency:
             try SipStore.storeAnswer(db, answer)
@@ -39,7 +40,9 @@ enum SipInbox {
         switch envelope.event {
         case .sipInvitationAnswered(let answer):
             guard let sip = try SipStore.sip(db, answer.sipId) else { return nil }
-            if !sip.isCaller || sip.clientRef != envelope.subject { return "sip.invitation.answered for SIP \(answer.sipId), which this agency did not call for this person" }
+            if !sip.isCaller || sip.clientRef != envelope.subject {
+                return "sip.invitation.answered for SIP \(answer.sipId), which this agency did not call for this person"
+            }
             if try SipStore.invitations(db, answer.sipId).first(where: { $0.invitee == answer.invitee }) == nil {
                 return "sip.invitation.answered from \(source), which was not invited to SIP \(answer.sipId)"
             }
@@ -48,7 +51,8 @@ enum SipInbox {
         case .sipHeld(let p): return try callerMismatch(db, p.sipId, p.caller, envelope)
         case .planActionCompleted(let completed):
             if let action = try SipStore.actions(db, planId: completed.planId).first(where: { $0.actionId == completed.actionId }),
-               action.owner != completed.owner || action.clientRef != envelope.subject {
+                action.owner != completed.owner || action.clientRef != envelope.subject
+            {
                 return "plan.action.completed from \(source) for action \(completed.actionId), which \(action.owner.rawValue) owns"
             }
         default: break

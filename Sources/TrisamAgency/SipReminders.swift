@@ -27,22 +27,28 @@ public enum SipReminders {
     /// reminders are new.
     @discardableResult
     static func escalate(_ db: Database, agency: Agency, today: LocalDate, now: Date) throws -> Int {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT sip.sipId, sip.clientRef, invitation.invitee, invitation.answerBy
-            FROM sipInvitation AS invitation JOIN sip ON sip.sipId = invitation.sipId
-            WHERE sip.role = 'caller' AND sip.state = 'requested' AND invitation.answer IS NULL AND invitation.answerBy < ?
-            ORDER BY invitation.answerBy, sip.sipId, invitation.invitee
-            """, arguments: [today.description])
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT sip.sipId, sip.clientRef, invitation.invitee, invitation.answerBy
+                FROM sipInvitation AS invitation JOIN sip ON sip.sipId = invitation.sipId
+                WHERE sip.role = 'caller' AND sip.state = 'requested' AND invitation.answer IS NULL AND invitation.answerBy < ?
+                ORDER BY invitation.answerBy, sip.sipId, invitation.invitee
+                """, arguments: [today.description])
         var added = 0
         for row in rows {
             guard let invitee = Agency(rawValue: row["invitee"]), let answerBy = LocalDate(row["answerBy"] as String) else { continue }
             let sipId: String = row["sipId"]
             let payload = AgencyStore.json(["sipId": sipId, "invitee": invitee.rawValue, "answerBy": answerBy.description])
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [eventId(sipId: sipId, invitee: invitee), itemType, agency.rawValue, row["clientRef"] as String,
-                                 Timestamp.format(now), Timestamp.format(now), summary(invitee: invitee, answerBy: answerBy), payload])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    eventId(sipId: sipId, invitee: invitee), itemType, agency.rawValue, row["clientRef"] as String,
+                    Timestamp.format(now), Timestamp.format(now), summary(invitee: invitee, answerBy: answerBy), payload,
+                ])
             added += db.changesCount
         }
         return added
@@ -53,7 +59,9 @@ extension SipService {
     /// Runs the escalation check once with the service's clock (see ``SipReminders``).
     @discardableResult
     public func remindOverdueInvitations() async throws(APIError) -> Int {
-        let agency = self.agency, today = base.today(), now = self.now()
+        let agency = self.agency
+        let today = base.today()
+        let now = self.now()
         return try await base.transaction { db in try SipReminders.escalate(db, agency: agency, today: today, now: now) }
     }
 }

@@ -29,7 +29,8 @@ public struct RequestSipRequest: Codable, Sendable, KnownFields {
     /// The `sip.requested` payload and the answer date, or a refusal naming the field.
     public func validated(by caller: Agency, sipId: String, rules: DateRules) throws(APIError) -> (SipRequested, LocalDate) {
         guard caller == .kommun || caller == .region else {
-            throw .forbidden("only kommun or region call a SIP (SoL 2 kap. 7 §, HSL 16 kap. 4 §); \(caller.rawValue) may ask them to", field: "caller")
+            throw .forbidden(
+                "only kommun or region call a SIP (SoL 2 kap. 7 §, HSL 16 kap. 4 §); \(caller.rawValue) may ask them to", field: "caller")
         }
         let payload = SipRequested(sipId: sipId, caller: caller, reason: reason, invited: invited, afterDischarge: afterDischarge ?? false)
         do { try payload.validate() } catch { throw .violation(error) }
@@ -52,11 +53,14 @@ public struct AnswerSipRequest: Codable, Sendable, KnownFields {
 
     /// The answer event; availability that has already ended is refused naming the slot.
     public func validated(sipId: String, caller: Agency, invitee: Agency, now: Date) throws(APIError) -> SipInvitationAnswered {
-        let payload = SipInvitationAnswered(sipId: sipId, caller: caller, invitee: invitee, answer: answer,
-                                            participant: participant, availability: availability, reason: reason)
+        let payload = SipInvitationAnswered(
+            sipId: sipId, caller: caller, invitee: invitee, answer: answer,
+            participant: participant, availability: availability, reason: reason)
         do { try payload.validate() } catch { throw .violation(error) }
         for (index, slot) in (availability ?? []).enumerated() where slot.end <= now {
-            throw .invalid("availability[\(index)].end", "must not be in the past (now is \(Timestamp.format(now))), got \(Timestamp.format(slot.end))")
+            throw .invalid(
+                "availability[\(index)].end", "must not be in the past (now is \(Timestamp.format(now))), got \(Timestamp.format(slot.end))"
+            )
         }
         return payload
     }
@@ -117,7 +121,9 @@ public struct PlanActionInput: Codable, Sendable, Hashable {
 
 /// `POST /persons/{clientRef}/plans`.
 public struct CreatePlanRequest: Codable, Sendable, KnownFields {
-    public static let fieldNames: Set<String> = ["sipId", "leadAgency", "participants", "goals", "subGoals", "personGoal", "followUpOn", "actions"]
+    public static let fieldNames: Set<String> = [
+        "sipId", "leadAgency", "participants", "goals", "subGoals", "personGoal", "followUpOn", "actions",
+    ]
     public var sipId: String?
     public var leadAgency: Agency?
     public var participants: [Agency]
@@ -158,25 +164,34 @@ public struct ClosePlanRequest: Codable, Sendable, KnownFields {
 enum PlanChecks {
     /// The events of a plan version: plan.created (with `revision`), plan.followup.set, and
     /// one plan.action.assigned per new action (ids `a1`, `a2`, … after `firstAction - 1`).
-    static func events(planId: String, sipId: String?, lead: Agency, participants: [Agency], goals: [String], subGoals: [String],
-                       personGoal: String?, followUpOn: LocalDate, actions: [PlanActionInput], firstAction: Int, revision: Int,
-                       rules: DateRules) throws(APIError) -> (PlanCreated, PlanFollowUpSet, [PlanActionAssigned]) {
-        let created = PlanCreated(planId: planId, sipId: sipId, leadAgency: lead, participants: participants, goals: goals,
-                                  subGoals: subGoals, personGoal: personGoal, revision: revision)
+    static func events(
+        planId: String, sipId: String?, lead: Agency, participants: [Agency], goals: [String], subGoals: [String],
+        personGoal: String?, followUpOn: LocalDate, actions: [PlanActionInput], firstAction: Int, revision: Int,
+        rules: DateRules
+    ) throws(APIError) -> (PlanCreated, PlanFollowUpSet, [PlanActionAssigned]) {
+        let created = PlanCreated(
+            planId: planId, sipId: sipId, leadAgency: lead, participants: participants, goals: goals,
+            subGoals: subGoals, personGoal: personGoal, revision: revision)
         do { try created.validate() } catch { throw .violation(error) }
         if followUpOn <= rules.today { throw .invalid("followUpOn", "must be after today (\(rules.today)), got \(followUpOn)") }
         if followUpOn > rules.today.adding(days: DateRules.maxAnswerDays) {
-            throw .invalid("followUpOn", "must be within a year (by \(rules.today.adding(days: DateRules.maxAnswerDays))), got \(followUpOn)")
+            throw .invalid(
+                "followUpOn", "must be within a year (by \(rules.today.adding(days: DateRules.maxAnswerDays))), got \(followUpOn)")
         }
         let followUp = PlanFollowUpSet(planId: planId, leadAgency: lead, participants: participants, followUpOn: followUpOn)
         if actions.count > 20 { throw .invalid("actions", "must list at most 20 actions") }
         var assigned: [PlanActionAssigned] = []
         for (index, action) in actions.enumerated() {
             let field = "actions[\(index)]"
-            if !participants.contains(action.owner) { throw .invalid("\(field).owner", "must be one of participants (\(SipStore.list(participants)))") }
-            if action.dueDate < rules.today { throw .invalid("\(field).dueDate", "must not be in the past (today is \(rules.today)), got \(action.dueDate)") }
-            let event = PlanActionAssigned(planId: planId, actionId: "a\(firstAction + index)", leadAgency: lead, owner: action.owner,
-                                           ownerContact: action.ownerContact, description: action.description, dueDate: action.dueDate)
+            if !participants.contains(action.owner) {
+                throw .invalid("\(field).owner", "must be one of participants (\(SipStore.list(participants)))")
+            }
+            if action.dueDate < rules.today {
+                throw .invalid("\(field).dueDate", "must not be in the past (today is \(rules.today)), got \(action.dueDate)")
+            }
+            let event = PlanActionAssigned(
+                planId: planId, actionId: "a\(firstAction + index)", leadAgency: lead, owner: action.owner,
+                ownerContact: action.ownerContact, description: action.description, dueDate: action.dueDate)
             do { try event.validate() } catch { throw .violation(error, prefix: field) }
             assigned.append(event)
         }

@@ -30,15 +30,18 @@ public final class SipService: Sendable {
 
     /// Refuses with 403 consent_missing naming the agencies no valid consent of `purpose`
     /// (that also covers `caller`) covers.
-    static func requireConsent(_ db: Database, _ clientRef: ClientRef, caller: Agency, invited: [Agency], today: LocalDate, field: String) throws {
+    static func requireConsent(_ db: Database, _ clientRef: ClientRef, caller: Agency, invited: [Agency], today: LocalDate, field: String)
+        throws
+    {
         let needed = Set(invited + [caller])
         let consents = try AgencyStore.consents(db, clientRef)
         if ConsentCoverage.covering(consents, purpose: .sip, agencies: needed, on: today) != nil { return }
         let best = consents.filter { $0.purpose == .sip && $0.isValid(on: today) && $0.agencies.contains(caller) }
             .max { $0.agencies.intersection(needed).count < $1.agencies.intersection(needed).count }
         let uncovered = needed.subtracting(best?.agencies ?? []).map(\.rawValue).sorted()
-        throw APIError.consentMissing("no valid consent for purpose sip covers \(uncovered.joined(separator: ", ")) together with \(caller.rawValue); "
-                                      + "register one with POST /persons/{clientRef}/consents", field: field)
+        throw APIError.consentMissing(
+            "no valid consent for purpose sip covers \(uncovered.joined(separator: ", ")) together with \(caller.rawValue); "
+                + "register one with POST /persons/{clientRef}/consents", field: field)
     }
 
     // MARK: Request and invitations
@@ -48,22 +51,27 @@ public final class SipService: Sendable {
     public func requestSip(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<SipRequestedReply> {
         let sipId = EventID.random()
         let rules = base.rules
-        let (requested, answerBy) = try StrictBody.decode(RequestSipRequest.self, from: body).validated(by: agency, sipId: sipId, rules: rules)
+        let (requested, answerBy) = try StrictBody.decode(RequestSipRequest.self, from: body).validated(
+            by: agency, sipId: sipId, rules: rules)
         let agency = self.agency
         var events = [self.envelope(clientRef, .sipRequested(requested))]
         for invitee in requested.invited {
-            events.append(self.envelope(clientRef, .sipInvitationSent(SipInvitationSent(sipId: sipId, caller: agency, invitee: invitee, answerBy: answerBy))))
+            events.append(
+                self.envelope(
+                    clientRef, .sipInvitationSent(SipInvitationSent(sipId: sipId, caller: agency, invitee: invitee, answerBy: answerBy))))
         }
         let outgoing = events
         try await base.transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             try Self.requireConsent(db, clientRef, caller: agency, invited: requested.invited, today: rules.today, field: "invited")
-            try SipStore.insertSip(db, sipId: sipId, clientRef: clientRef, caller: agency, isCaller: true, reason: requested.reason,
-                                   afterDischarge: requested.afterDischarge, organizer: staff.name)
+            try SipStore.insertSip(
+                db, sipId: sipId, clientRef: clientRef, caller: agency, isCaller: true, reason: requested.reason,
+                afterDischarge: requested.afterDischarge, organizer: staff.name)
             for invitee in requested.invited { try SipStore.insertInvitation(db, sipId: sipId, invitee: invitee, answerBy: answerBy) }
             for event in outgoing { try Outbox.enqueue(event, db) }
-            try AgencyStore.audit(db, staff, "sip.request", clientRef: clientRef,
-                                  detail: "invited \(SipStore.list(requested.invited))\(requested.afterDischarge ? " after discharge" : "")")
+            try AgencyStore.audit(
+                db, staff, "sip.request", clientRef: clientRef,
+                detail: "invited \(SipStore.list(requested.invited))\(requested.afterDischarge ? " after discharge" : "")")
         }
         return JSONReply(201, SipRequestedReply(sipId: sipId, answerBy: answerBy.description, eventId: outgoing[0].id))
     }
@@ -76,7 +84,8 @@ public final class SipService: Sendable {
         }
         let agency = self.agency
         if invitee != agency {
-            throw .wrongParty("staff of \(agency.rawValue) answer only \(agency.rawValue)'s invitation, not \(invitee.rawValue)'s", field: "invitee")
+            throw .wrongParty(
+                "staff of \(agency.rawValue) answer only \(agency.rawValue)'s invitation, not \(invitee.rawValue)'s", field: "invitee")
         }
         let request = try StrictBody.decode(AnswerSipRequest.self, from: body)
         let now = self.now()
@@ -89,14 +98,17 @@ public final class SipService: Sendable {
             guard let invitation = try SipStore.invitations(db, sipId).first(where: { $0.invitee == agency }) else {
                 throw APIError.wrongParty("\(agency.rawValue) is not invited to SIP \(sipId)", field: "invitee")
             }
-            if let answer = invitation.answer { throw APIError.conflict("this invitation was already answered (\(answer.rawValue))", field: "sipId") }
+            if let answer = invitation.answer {
+                throw APIError.conflict("this invitation was already answered (\(answer.rawValue))", field: "sipId")
+            }
             if sip.state != "requested" { throw APIError.conflict("the SIP is \(sip.state); it takes no more answers", field: "sipId") }
             let payload = try request.validated(sipId: sipId, caller: sip.caller, invitee: agency, now: now)
             try AgencyStore.requireConsent(db, sip.clientRef, .sip, [sip.caller, agency], today: today, field: "sipId")
             let envelope = self.envelope(sip.clientRef, .sipInvitationAnswered(payload))
             try SipStore.storeAnswer(db, payload)
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, "sip.answer", clientRef: sip.clientRef, detail: "\(payload.answer.rawValue) to \(sip.caller.rawValue)")
+            try AgencyStore.audit(
+                db, staff, "sip.answer", clientRef: sip.clientRef, detail: "\(payload.answer.rawValue) to \(sip.caller.rawValue)")
             return SipAnswered(sipId: sipId, answer: payload.answer.rawValue, eventId: envelope.id)
         }
         return JSONReply(200, result)
@@ -107,7 +119,8 @@ public final class SipService: Sendable {
     /// `POST /sips/{sipId}/schedule` (first time) or `/reschedule` (sequence + 1): the caller
     /// schedules the earliest time every accepting participant can attend within working time,
     /// or a time staff choose. Refused while an invitation is unanswered before its answer date.
-    public func schedule(_ staff: Staff, sipId: String, reschedule: Bool, body: Data) async throws(APIError) -> JSONReply<SipScheduledReply> {
+    public func schedule(_ staff: Staff, sipId: String, reschedule: Bool, body: Data) async throws(APIError) -> JSONReply<SipScheduledReply>
+    {
         let request = try StrictBody.decode(ScheduleSipRequest.self, from: body)
         let override = try request.override()
         let duration = try request.duration()
@@ -118,18 +131,23 @@ public final class SipService: Sendable {
         let finder = self.finder
         let result = try await base.transaction { db -> SipScheduledReply in
             let sip = try SipStore.requireSip(db, sipId)
-            guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) schedules this SIP", field: "sipId") }
+            guard sip.isCaller else {
+                throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) schedules this SIP", field: "sipId")
+            }
             switch (sip.state, reschedule) {
             case ("requested", false), ("scheduled", true): break
-            case ("scheduled", false): throw APIError.conflict("the SIP is already scheduled; use POST /sips/\(sipId)/reschedule", field: "sipId")
-            case ("requested", true): throw APIError.conflict("the SIP is not scheduled yet; use POST /sips/\(sipId)/schedule", field: "sipId")
+            case ("scheduled", false):
+                throw APIError.conflict("the SIP is already scheduled; use POST /sips/\(sipId)/reschedule", field: "sipId")
+            case ("requested", true):
+                throw APIError.conflict("the SIP is not scheduled yet; use POST /sips/\(sipId)/schedule", field: "sipId")
             default: throw APIError.conflict("the SIP is \(sip.state) and cannot be scheduled", field: "sipId")
             }
             let invitations = try SipStore.invitations(db, sipId)
             let waiting = invitations.filter { $0.answer == nil && $0.answerBy >= today }
             if !reschedule, !waiting.isEmpty {
-                throw APIError.conflict("waiting for answers from \(SipStore.list(waiting.map(\.invitee))) (answer by \(waiting.map(\.answerBy).max()!))",
-                                        field: "sipId")
+                throw APIError.conflict(
+                    "waiting for answers from \(SipStore.list(waiting.map(\.invitee))) (answer by \(waiting.map(\.answerBy).max()!))",
+                    field: "sipId")
             }
             let accepted = invitations.filter { $0.answer == .accepted }
             if accepted.isEmpty { throw APIError.conflict("no invited agency has accepted; there is no one to meet", field: "sipId") }
@@ -150,19 +168,23 @@ public final class SipService: Sendable {
                 throw APIError.invalid(refusal.field, refusal.reason)
             }
             let participants = [agency] + accepted.map(\.invitee)
-            let attendees = [Attendee(agency: agency, name: sip.organizer ?? staff.name)]
+            let attendees =
+                [Attendee(agency: agency, name: sip.organizer ?? staff.name)]
                 + accepted.compactMap { invitation in invitation.participant.map { Attendee(agency: invitation.invitee, name: $0.name) } }
             let sequence = reschedule ? (sip.sequence ?? 0) + 1 : 0
-            let scheduled = SipScheduled(sipId: sipId, caller: agency, participants: participants, meeting: meeting, sequence: sequence,
-                                         location: request.location ?? sip.location, attendees: attendees)
+            let scheduled = SipScheduled(
+                sipId: sipId, caller: agency, participants: participants, meeting: meeting, sequence: sequence,
+                location: request.location ?? sip.location, attendees: attendees)
             do { try scheduled.validate() } catch let error as PayloadViolation { throw APIError.violation(error) }
             let envelope = self.envelope(sip.clientRef, .sipScheduled(scheduled))
             try SipStore.storeScheduled(db, scheduled)
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, reschedule ? "sip.reschedule" : "sip.schedule", clientRef: sip.clientRef,
-                                  detail: "\(Timestamp.format(meeting.start)) sequence \(sequence)\(override == nil ? " (earliest common)" : " (chosen)")")
-            return SipScheduledReply(sipId: sipId, sequence: sequence, meeting: SlotBody(meeting),
-                                     participants: participants.map(\.rawValue), chosen: override != nil, eventId: envelope.id)
+            try AgencyStore.audit(
+                db, staff, reschedule ? "sip.reschedule" : "sip.schedule", clientRef: sip.clientRef,
+                detail: "\(Timestamp.format(meeting.start)) sequence \(sequence)\(override == nil ? " (earliest common)" : " (chosen)")")
+            return SipScheduledReply(
+                sipId: sipId, sequence: sequence, meeting: SlotBody(meeting),
+                participants: participants.map(\.rawValue), chosen: override != nil, eventId: envelope.id)
         }
         return JSONReply(200, result)
     }
@@ -173,7 +195,9 @@ public final class SipService: Sendable {
         let agency = self.agency
         let result = try await base.transaction { db -> SipChanged in
             let sip = try SipStore.requireSip(db, sipId)
-            guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) cancels this SIP", field: "sipId") }
+            guard sip.isCaller else {
+                throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) cancels this SIP", field: "sipId")
+            }
             guard sip.state == "requested" || sip.state == "scheduled" else {
                 throw APIError.conflict("the SIP is \(sip.state) and cannot be cancelled", field: "sipId")
             }
@@ -196,18 +220,24 @@ public final class SipService: Sendable {
         let agency = self.agency
         let result = try await base.transaction { db -> SipChanged in
             let sip = try SipStore.requireSip(db, sipId)
-            guard sip.isCaller else { throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) records this SIP as held", field: "sipId") }
+            guard sip.isCaller else {
+                throw APIError.wrongParty("only the calling agency (\(sip.caller.rawValue)) records this SIP as held", field: "sipId")
+            }
             guard sip.state == "scheduled", let meeting = sip.meeting else {
                 throw APIError.conflict("the SIP is \(sip.state); only a scheduled meeting can be held", field: "sipId")
             }
             let meetingDay = DateRules.swedishToday(meeting.start)
-            if request.heldOn < meetingDay { throw APIError.invalid("heldOn", "must not be before the scheduled day (\(meetingDay)), got \(request.heldOn)") }
-            let held = SipHeld(sipId: sipId, caller: agency, participants: sip.participants, attendees: request.attendees, heldOn: request.heldOn)
+            if request.heldOn < meetingDay {
+                throw APIError.invalid("heldOn", "must not be before the scheduled day (\(meetingDay)), got \(request.heldOn)")
+            }
+            let held = SipHeld(
+                sipId: sipId, caller: agency, participants: sip.participants, attendees: request.attendees, heldOn: request.heldOn)
             do { try held.validate() } catch let error as PayloadViolation { throw APIError.violation(error) }
             let envelope = self.envelope(sip.clientRef, .sipHeld(held))
             try SipStore.storeHeld(db, held)
             try Outbox.enqueue(envelope, db)
-            try AgencyStore.audit(db, staff, "sip.held", clientRef: sip.clientRef, detail: "\(held.attendees.count) attended on \(held.heldOn)")
+            try AgencyStore.audit(
+                db, staff, "sip.held", clientRef: sip.clientRef, detail: "\(held.attendees.count) attended on \(held.heldOn)")
             return SipChanged(sipId: sipId, state: "held", eventId: envelope.id)
         }
         return JSONReply(200, result)
@@ -228,17 +258,19 @@ public final class SipService: Sendable {
                 sipId: sipId, clientRef: sip.clientRef.rawValue, caller: sip.caller.rawValue, role: sip.isCaller ? "caller" : "invitee",
                 state: sip.state, afterDischarge: sip.afterDischarge, reason: sip.reason,
                 scheduled: sip.meeting.map { meeting in
-                    SipView.Scheduled(meeting: SlotBody(meeting), sequence: sip.sequence ?? 0, participants: sip.participants.map(\.rawValue),
-                                      attendees: sip.attendees, calendar: "/sips/\(sipId)/calendar.ics", location: sip.location)
+                    SipView.Scheduled(
+                        meeting: SlotBody(meeting), sequence: sip.sequence ?? 0, participants: sip.participants.map(\.rawValue),
+                        attendees: sip.attendees, calendar: "/sips/\(sipId)/calendar.ics", location: sip.location)
                 },
                 cancelReason: sip.cancelReason,
                 held: sip.heldOn.map { SipView.Held(heldOn: $0, attendees: sip.heldAttendees) },
                 invitations: invitations.map { invitation in
-                    SipView.Invitation(invitee: invitation.invitee.rawValue, answerBy: invitation.answerBy.description,
-                                       answer: invitation.answer?.rawValue ?? "pending",
-                                       overdue: invitation.answer == nil && invitation.answerBy < today, participant: invitation.participant,
-                                       availability: invitation.availability.isEmpty ? nil : invitation.availability.map(SlotBody.init),
-                                       reason: invitation.declineReason)
+                    SipView.Invitation(
+                        invitee: invitation.invitee.rawValue, answerBy: invitation.answerBy.description,
+                        answer: invitation.answer?.rawValue ?? "pending",
+                        overdue: invitation.answer == nil && invitation.answerBy < today, participant: invitation.participant,
+                        availability: invitation.availability.isEmpty ? nil : invitation.availability.map(SlotBody.init),
+                        reason: invitation.declineReason)
                 },
                 overdueInvitees: invitations.filter { $0.answer == nil && $0.answerBy < today }.map(\.invitee.rawValue))
             // An invitee sees its own answer; once it declined, it is not at the table and hears
@@ -268,15 +300,18 @@ public final class SipService: Sendable {
                 throw APIError.forbidden("\(agency.rawValue) is not a participant of this meeting", field: "sipId")
             }
             let people = sip.attendees.map { attendee in
-                CalendarParticipant(name: attendee.name, agency: attendee.agency, address: .agency(attendee.agency),
-                                    role: attendee.agency == sip.caller ? .chair : .required, status: .accepted)
+                CalendarParticipant(
+                    name: attendee.name, agency: attendee.agency, address: .agency(attendee.agency),
+                    role: attendee.agency == sip.caller ? .chair : .required, status: .accepted)
             }
-            let organizer = people.first(where: { $0.agency == sip.caller })
+            let organizer =
+                people.first(where: { $0.agency == sip.caller })
                 ?? CalendarParticipant(name: sip.caller.displayName, agency: sip.caller, address: .agency(sip.caller), role: .chair)
-            let export = SipMeeting(sipId: sipId, sequence: sequence, meeting: DateInterval(start: meeting.start, end: meeting.end),
-                                    personReference: SipMeeting.personReference(for: sip.clientRef), caller: sip.caller,
-                                    agencies: sip.participants, location: sip.location, afterDischarge: sip.afterDischarge,
-                                    organizer: organizer, attendees: people)
+            let export = SipMeeting(
+                sipId: sipId, sequence: sequence, meeting: DateInterval(start: meeting.start, end: meeting.end),
+                personReference: SipMeeting.personReference(for: sip.clientRef), caller: sip.caller,
+                agencies: sip.participants, location: sip.location, afterDischarge: sip.afterDischarge,
+                organizer: organizer, attendees: people)
             let text: String
             do {
                 if sip.state == "cancelled" {

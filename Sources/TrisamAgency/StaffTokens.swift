@@ -35,7 +35,8 @@ public struct StaffTokens: Sendable, CustomStringConvertible {
         do {
             entries = try JSONDecoder().decode([Entry].self, from: json)
         } catch let error as DecodingError {
-            throw ConfigurationError("tokens: \(StrictBody.violation(for: error).description) (expected [{\"token\",\"agency\",\"name\",\"role\"}])")
+            throw ConfigurationError(
+                "tokens: \(StrictBody.violation(for: error).description) (expected [{\"token\",\"agency\",\"name\",\"role\"}])")
         } catch {
             throw ConfigurationError("tokens: not valid JSON")
         }
@@ -54,7 +55,9 @@ public struct StaffTokens: Sendable, CustomStringConvertible {
     }
 
     /// Loads from `file`, else `$TRISAM_AGENCY_TOKENS_FILE`, else `$TRISAM_AGENCY_TOKENS`.
-    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> StaffTokens {
+    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError)
+        -> StaffTokens
+    {
         if let path = file ?? environment[fileVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError("cannot read the tokens file \(path)")

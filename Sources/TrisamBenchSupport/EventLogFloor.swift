@@ -21,12 +21,13 @@ public struct EventLogFloor: Sendable {
         configuration.prepareDatabase(StoreTuning.prepare)
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, value BLOB NOT NULL);
-                CREATE TABLE IF NOT EXISTS consumed_offset (
-                    topic TEXT NOT NULL, partition INTEGER NOT NULL, nextOffset INTEGER NOT NULL,
-                    PRIMARY KEY (topic, partition)) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, value BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS consumed_offset (
+                        topic TEXT NOT NULL, partition INTEGER NOT NULL, nextOffset INTEGER NOT NULL,
+                        PRIMARY KEY (topic, partition)) WITHOUT ROWID;
+                    """)
         }
     }
 

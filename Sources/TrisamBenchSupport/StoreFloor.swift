@@ -36,7 +36,8 @@ public struct StoreFloor: Sendable {
             for item in batch {
                 offsets[item.partition] = item.offset + 1
                 guard let envelope = item.envelope,
-                      try BenchmarkHooks.appendTimeline(envelope, seq: sequence + 1, in: db) else { continue }
+                    try BenchmarkHooks.appendTimeline(envelope, seq: sequence + 1, in: db)
+                else { continue }
                 sequence += 1
                 let ref = envelope.subject.rawValue
                 if seen.insert(ref).inserted {

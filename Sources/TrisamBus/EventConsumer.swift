@@ -31,8 +31,10 @@ public struct EventConsumer: Sendable {
     ///   - consumer: the subscribed consumer.
     ///   - deadLetters: the producer used for dead letters.
     ///   - name: this consumer's name, recorded on dead letters (e.g. `coordinator`, `af-inbox`).
-    public init(consumer: KafkaConsumer, deadLetters: KafkaProducer, name: String,
-                logger: Logger = Logger(label: "trisam.bus.consumer")) {
+    public init(
+        consumer: KafkaConsumer, deadLetters: KafkaProducer, name: String,
+        logger: Logger = Logger(label: "trisam.bus.consumer")
+    ) {
         self.consumer = consumer
         self.deadLetters = deadLetters
         self.name = name
@@ -62,9 +64,10 @@ public struct EventConsumer: Sendable {
     /// another agency's facts, inbox events from an agency the contract does not let send them,
     /// or flags from anyone but the coordinator.
     public static func decode(_ message: ConsumedMessage) -> Result<EventEnvelope, EventContractError> {
-        let encoded = EncodedEvent(key: message.key ?? [],
-                                   headers: message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
-                                   value: message.value)
+        let encoded = EncodedEvent(
+            key: message.key ?? [],
+            headers: message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
+            value: message.value)
         let envelope: EventEnvelope
         do {
             envelope = try EventEnvelope(decoding: encoded)
@@ -79,9 +82,11 @@ public struct EventConsumer: Sendable {
     }
 
     private func sendDeadLetter(_ message: ConsumedMessage, reason: String) async throws {
-        logger.warning("dead-lettering message", metadata: [
-            "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
-        ])
+        logger.warning(
+            "dead-lettering message",
+            metadata: [
+                "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
+            ])
         let report = try await deadLetters.send(DeadLetter.message(for: message, reason: reason, consumer: name))
         logger.debug("dead letter stored", metadata: ["offset": "\(report.offset)"])
     }

@@ -51,6 +51,7 @@ public struct PublishError: Error, CustomStringConvertible {
     public let failures: [(topic: String, error: KafkaError)]
 
     public var description: String {
-        "\(failures.count) message(s) not delivered: " + failures.prefix(3).map { "\($0.topic): \($0.error.message)" }.joined(separator: "; ")
+        "\(failures.count) message(s) not delivered: "
+            + failures.prefix(3).map { "\($0.topic): \($0.error.message)" }.joined(separator: "; ")
     }
 }

@@ -9,7 +9,7 @@ public struct ClientRef: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// Accepts only the canonical form: 32 lowercase hex characters.
     public init?(rawValue: String) {
         guard rawValue.utf8.count == 32,
-              rawValue.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
+            rawValue.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
         else { return nil }
         self.rawValue = rawValue
     }

@@ -40,7 +40,8 @@ public struct AccessTokens: Sendable {
             guard token.count >= 16 else { throw AccessTokensError("\(origin)[\(index)].token: must be at least 16 characters") }
             let role = try field("role")
             guard allowedRoles.contains(role) else {
-                throw AccessTokensError("\(origin)[\(index)].role: must be one of \(allowedRoles.sorted().joined(separator: ", ")), got \"\(role)\"")
+                throw AccessTokensError(
+                    "\(origin)[\(index)].role: must be one of \(allowedRoles.sorted().joined(separator: ", ")), got \"\(role)\"")
             }
             entries.append(Entry(token: token, name: try field("name"), role: role))
         }

@@ -29,13 +29,17 @@ extension CoordinatorStore {
         try pool.read { db in
             var sql = "SELECT seq, time, reader, clientRef, path FROM access_log WHERE seq < ?"
             var arguments: [any DatabaseValueConvertible] = [cursor ?? Int64.max]
-            if let clientRef { sql += " AND clientRef = ?"; arguments.append(clientRef.rawValue) }
+            if let clientRef {
+                sql += " AND clientRef = ?"
+                arguments.append(clientRef.rawValue)
+            }
             sql += " ORDER BY seq DESC LIMIT ?"
             arguments.append(limit + 1)
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             let entries = rows.prefix(limit).map { row in
-                AuditEntry(seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), reader: row["reader"],
-                           clientRef: row["clientRef"], path: row["path"])
+                AuditEntry(
+                    seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), reader: row["reader"],
+                    clientRef: row["clientRef"], path: row["path"])
             }
             return AuditPage(entries: Array(entries), nextCursor: rows.count > limit ? entries.last.map { String($0.seq) } : nil)
         }

@@ -39,9 +39,11 @@ struct BatchProcessor: Service {
     }
 
     private func deadLetter(_ message: ConsumedMessage, reason: String) async throws {
-        logger.warning("dead-lettering message", metadata: [
-            "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
-        ])
+        logger.warning(
+            "dead-lettering message",
+            metadata: [
+                "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)",
+            ])
         while true {
             do {
                 _ = try await producer.send(DeadLetter.message(for: message, reason: reason, consumer: "coordinator"))

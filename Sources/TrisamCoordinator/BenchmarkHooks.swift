@@ -34,8 +34,9 @@ public enum BenchmarkHooks {
 
     /// Writes a person's row (state and flag blobs as given, no next check) as the engine does.
     public static func savePerson(clientRef: String, state: Data, flags: Data, in db: Database) throws {
-        try CoordinatorStore.savePerson(CoordinatorStore.StoredPerson(clientRef: clientRef, state: state, flags: flags, nextCheck: nil),
-                                        in: db)
+        try CoordinatorStore.savePerson(
+            CoordinatorStore.StoredPerson(clientRef: clientRef, state: state, flags: flags, nextCheck: nil),
+            in: db)
     }
 
     /// Stores the next offset to consume per partition.
@@ -68,8 +69,10 @@ public enum BenchmarkHooks {
     /// diffs and events and person blobs encoded, spread over the cores exactly as
     /// ``CoordinatorEngine/process(_:)`` does; `people` holds the folded people between batches.
     /// Returns the number of flags raised and resolved.
-    public static func fold(_ batch: [IncomingEvent], people: inout [ClientRef: FoldedPerson], rules: GapRules,
-                            now: Date) throws -> (raised: Int, resolved: Int) {
+    public static func fold(
+        _ batch: [IncomingEvent], people: inout [ClientRef: FoldedPerson], rules: GapRules,
+        now: Date
+    ) throws -> (raised: Int, resolved: Int) {
         var work: [PersonWork] = []
         var index: [ClientRef: Int] = [:]
         for item in batch {

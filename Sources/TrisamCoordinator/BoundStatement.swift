@@ -24,17 +24,19 @@ struct BoundStatement {
     /// Binds a text to the 1-based parameter `index`.
     func bind(_ index: Int32, _ text: String) throws {
         var text = text
-        try check(text.withUTF8 { utf8 in
-            let base = UnsafeRawPointer(utf8.baseAddress) ?? Self.empty
-            return sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
-        })
+        try check(
+            text.withUTF8 { utf8 in
+                let base = UnsafeRawPointer(utf8.baseAddress) ?? Self.empty
+                return sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
+            })
     }
 
     /// Binds a blob (`Data` or `[UInt8]`) to the 1-based parameter `index`.
     func bind(_ index: Int32, _ bytes: some ContiguousBytes) throws {
-        try check(bytes.withUnsafeBytes { raw in
-            sqlite3_bind_blob(handle, index, raw.baseAddress ?? Self.empty, Int32(raw.count), Self.transient)
-        })
+        try check(
+            bytes.withUnsafeBytes { raw in
+                sqlite3_bind_blob(handle, index, raw.baseAddress ?? Self.empty, Int32(raw.count), Self.transient)
+            })
     }
 
     func bind(_ index: Int32, _ value: Int64) throws {
@@ -62,8 +64,14 @@ struct BoundStatement {
     /// Steps to the first row and hands it to `read`; nil when the statement gives no row.
     func firstRow<T>(_ read: (Row) throws -> T) throws -> T? {
         let code = sqlite3_step(handle)
-        if code == SQLITE_DONE { sqlite3_reset(handle); return nil }
-        guard code == SQLITE_ROW else { try finish(code); return nil }
+        if code == SQLITE_DONE {
+            sqlite3_reset(handle)
+            return nil
+        }
+        guard code == SQLITE_ROW else {
+            try finish(code)
+            return nil
+        }
         defer { sqlite3_reset(handle) }
         return try read(Row(handle))
     }
@@ -95,8 +103,9 @@ struct BoundStatement {
 
     private func error(_ code: Int32) -> DatabaseError {
         let message = sqlite3_errmsg(db.sqliteConnection).map { String(cString: $0) }
-        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message,
-                             sql: sqlite3_sql(handle).map { String(cString: $0) })
+        return DatabaseError(
+            resultCode: ResultCode(rawValue: code), message: message,
+            sql: sqlite3_sql(handle).map { String(cString: $0) })
     }
 
     /// SQLite's SQLITE_TRANSIENT: copy the bound bytes now.

@@ -15,7 +15,9 @@ extension AccessTokens {
     /// otherwise 401 (with `WWW-Authenticate`). Never logs the token.
     public func principal(authorization header: String?) throws -> Principal {
         guard let header else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing Authorization header: send \"Authorization: Bearer <token>\"")
+            throw HTTPError(
+                .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
+                message: "missing Authorization header: send \"Authorization: Bearer <token>\"")
         }
         guard header.hasPrefix("Bearer "), let entry = entry(for: header.dropFirst(7)) else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "Authorization: unknown bearer token")
@@ -36,8 +38,10 @@ public struct CoordinatorAPI: Sendable {
     private let allowedMethods = AllowedMethodsBox()
     private let logger = Logger(label: "trisam.coordinator.http")
 
-    public init(store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules, clock: CoordinatorClock,
-                metrics: CoordinatorMetrics, tokens: AccessTokens) {
+    public init(
+        store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules, clock: CoordinatorClock,
+        metrics: CoordinatorMetrics, tokens: AccessTokens
+    ) {
         self.store = store
         self.engine = engine
         self.rules = rules
@@ -53,14 +57,18 @@ public struct CoordinatorAPI: Sendable {
         router.add(middleware: JSONErrorMiddleware(logger: logger, allowed: allowedMethods))
         router.get("/health") { _, _ in
             let stats = try store.statistics()
-            return try encoded(HealthView(status: "ok", persons: stats.persons, eventsSeen: stats.eventsSeen, openFlags: stats.openFlags,
-                                          outbox: stats.outbox, now: Timestamp.format(clock.now())))
+            return try encoded(
+                HealthView(
+                    status: "ok", persons: stats.persons, eventsSeen: stats.eventsSeen, openFlags: stats.openFlags,
+                    outbox: stats.outbox, now: Timestamp.format(clock.now())))
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
-        let api = router.group().add(middleware: BearerAuthentication<CoordinatorRequestContext> { [tokens] in try tokens.principal(authorization: $0) })
+        let api = router.group().add(
+            middleware: BearerAuthentication<CoordinatorRequestContext> { [tokens] in try tokens.principal(authorization: $0) })
         api.get("/flags") { request, _ in try listFlags(request) }
         api.get("/flags/counts") { _, _ in
             let counts = try store.openFlagCounts()
@@ -82,9 +90,11 @@ public struct CoordinatorAPI: Sendable {
                 throw HTTPError(.notFound, message: "clientRef: no events known for this person")
             }
             let flags = try store.flags(of: ref)
-            return try encoded(PersonView(clientRef: ref.rawValue, state: found.state, timeline: found.timeline,
-                                          openFlags: flags.filter { $0.resolvedAt == nil }.map(FlagView.init),
-                                          resolvedFlags: flags.filter { $0.resolvedAt != nil }.map(FlagView.init)))
+            return try encoded(
+                PersonView(
+                    clientRef: ref.rawValue, state: found.state, timeline: found.timeline,
+                    openFlags: flags.filter { $0.resolvedAt == nil }.map(FlagView.init),
+                    resolvedFlags: flags.filter { $0.resolvedAt != nil }.map(FlagView.init)))
         }
         api.post("/admin/clock") { request, context in
             guard clock.isControllable else {
@@ -92,7 +102,8 @@ public struct CoordinatorAPI: Sendable {
             }
             let body = try await request.collectBody(upTo: 4096)
             guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-                  let text = object["now"] as? String else {
+                let text = object["now"] as? String
+            else {
                 throw HTTPError(.badRequest, message: "now: required, an RFC 3339 date-time such as 2026-11-24T09:00:00Z")
             }
             guard let date = Timestamp.parse(text) else {
@@ -100,7 +111,8 @@ public struct CoordinatorAPI: Sendable {
             }
             do { try clock.set(date) } catch { throw HTTPError(.badRequest, message: "now: \(error)") }
             let outcome = try await engine.runDueChecks()
-            return try encoded(ClockMoved(now: Timestamp.format(clock.now()), raised: outcome.raised.count, resolved: outcome.resolved.count))
+            return try encoded(
+                ClockMoved(now: Timestamp.format(clock.now()), raised: outcome.raised.count, resolved: outcome.resolved.count))
         }
         allowMethods(of: router)
         return router

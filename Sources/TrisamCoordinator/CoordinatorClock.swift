@@ -34,8 +34,10 @@ public final class CoordinatorClock: Sendable {
         if text == "system" { return .system() }
         guard text.hasPrefix("fixed:") else { return nil }
         let rest = String(text.dropFirst(6))
-        guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(rest))
-                ?? (try? Date.ISO8601FormatStyle().parse(rest)) else { return nil }
+        guard
+            let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(rest))
+                ?? (try? Date.ISO8601FormatStyle().parse(rest))
+        else { return nil }
         return .fixed(at: date)
     }
 }
@@ -48,7 +50,8 @@ public enum ClockError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notControllable: "the clock can be moved only when the coordinator runs with --clock fixed:<time>"
-        case .backwards(let current): "now must not be before the current time \(current.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))"
+        case .backwards(let current):
+            "now must not be before the current time \(current.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))"
         }
     }
 }

@@ -57,9 +57,11 @@ public actor CoordinatorEngine {
     /// Called after every commit that put something in the outbox.
     private let outboxChanged: @Sendable () -> Void
 
-    @_spi(Benchmarks) public init(store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, metrics: CoordinatorMetrics,
-                cacheCapacity: Int = 10_000, logger: Logger = Logger(label: "trisam.coordinator"),
-                outboxChanged: @escaping @Sendable () -> Void = {}) throws {
+    @_spi(Benchmarks) public init(
+        store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, metrics: CoordinatorMetrics,
+        cacheCapacity: Int = 10_000, logger: Logger = Logger(label: "trisam.coordinator"),
+        outboxChanged: @escaping @Sendable () -> Void = {}
+    ) throws {
         self.store = store
         self.rules = rules
         self.clock = clock
@@ -93,9 +95,15 @@ public actor CoordinatorEngine {
             var index: [ClientRef: Int] = [:]
             for item in batch {
                 let next = offsets[item.partition] ?? stored[item.partition] ?? 0
-                if item.offset < next { outcome.alreadyStored += 1; continue }
+                if item.offset < next {
+                    outcome.alreadyStored += 1
+                    continue
+                }
                 offsets[item.partition] = item.offset + 1
-                guard let envelope = item.envelope else { outcome.deadLettered += 1; continue }
+                guard let envelope = item.envelope else {
+                    outcome.deadLettered += 1
+                    continue
+                }
                 if envelope.source == .coordinator || envelope.type == .flagRaised || envelope.type == .flagResolved {
                     outcome.duplicates += 1 // not an agency fact; nothing to fold
                     continue
@@ -113,8 +121,9 @@ public actor CoordinatorEngine {
                 } else {
                     // Taken out of the cache, so that folding changes the only copy in place; a
                     // stored person is decoded with the folding, off this thread.
-                    var work = PersonWork(record: PersonRecord(state: PersonState(clientRef: ref), flags: PersonFlags()),
-                                          events: [envelope])
+                    var work = PersonWork(
+                        record: PersonRecord(state: PersonState(clientRef: ref), flags: PersonFlags()),
+                        events: [envelope])
                     if let cached = cache.take(ref) {
                         work.record = cached
                     } else {
@@ -187,16 +196,19 @@ public actor CoordinatorEngine {
     /// Stores what an evaluation changed: flag rows and the flag events in the outbox.
     private func store(_ changes: FlagChanges, now: Date, outcome: inout BatchOutcome, in db: Database) throws {
         for raise in changes.diff.raises {
-            try CoordinatorStore.insertFlag(FlagRow(flagId: raise.flagId, clientRef: raise.clientRef.rawValue,
-                                                    finding: raise.finding, raisedAt: now), in: db)
+            try CoordinatorStore.insertFlag(
+                FlagRow(
+                    flagId: raise.flagId, clientRef: raise.clientRef.rawValue,
+                    finding: raise.finding, raisedAt: now), in: db)
             outcome.raised.append(raise.finding.rule)
         }
         for update in changes.diff.updates {
             try CoordinatorStore.updateOpenFlag(update.flagId, finding: update.finding, in: db)
         }
         for resolve in changes.diff.resolves {
-            try CoordinatorStore.resolveFlag(resolve.flagId, at: now, resolution: resolve.resolution,
-                                             evidence: resolve.evidence, in: db)
+            try CoordinatorStore.resolveFlag(
+                resolve.flagId, at: now, resolution: resolve.resolution,
+                evidence: resolve.evidence, in: db)
             outcome.resolved.append(resolve.rule)
         }
         try CoordinatorStore.enqueue(changes.outbox, in: db)
@@ -204,9 +216,10 @@ public actor CoordinatorEngine {
 
     private func finish(_ outcome: BatchOutcome, started: ContinuousClock.Instant, countEvents: Bool = true) {
         if countEvents {
-            metrics.recordBatch(applied: outcome.applied, duplicates: outcome.duplicates,
-                                deadLettered: outcome.deadLettered, skipped: outcome.alreadyStored,
-                                duration: ContinuousClock.now - started)
+            metrics.recordBatch(
+                applied: outcome.applied, duplicates: outcome.duplicates,
+                deadLettered: outcome.deadLettered, skipped: outcome.alreadyStored,
+                duration: ContinuousClock.now - started)
         }
         if !outcome.raised.isEmpty || !outcome.resolved.isEmpty {
             metrics.flagsChanged(raised: outcome.raised, resolved: outcome.resolved)

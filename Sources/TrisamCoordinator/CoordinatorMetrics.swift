@@ -24,10 +24,12 @@ public final class CoordinatorMetrics: Sendable {
     @_spi(Benchmarks) public init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
-        let buckets: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
-                                   .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                                   .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
-                                   .milliseconds(500), .seconds(1)]
+        let buckets: [Duration] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1),
+        ]
         factory.defaultDurationHistogramBuckets = buckets
         self.factory = factory
         let events = "trisam_coordinator_events_total"
@@ -70,8 +72,14 @@ public final class CoordinatorMetrics: Sendable {
         if !resolved.isEmpty { self.resolved.increment(by: Int64(resolved.count)) }
         let changed = openByRule.withLock { counts -> [String: Int] in
             var changed: [String: Int] = [:]
-            for rule in raised { counts[rule, default: 0] += 1; changed[rule] = counts[rule] }
-            for rule in resolved { counts[rule] = max(0, counts[rule, default: 0] - 1); changed[rule] = counts[rule] }
+            for rule in raised {
+                counts[rule, default: 0] += 1
+                changed[rule] = counts[rule]
+            }
+            for rule in resolved {
+                counts[rule] = max(0, counts[rule, default: 0] - 1)
+                changed[rule] = counts[rule]
+            }
             return changed
         }
         for (rule, count) in changed { gauge(rule).record(count) }

@@ -83,8 +83,10 @@ public struct CoordinatorService: Service {
     /// Called once the HTTP server listens, with its port.
     public var onServing: @Sendable (Int) -> Void
 
-    public init(configuration: CoordinatorConfiguration, logger: Logger = Logger(label: "trisam.coordinator"),
-                onServing: @escaping @Sendable (Int) -> Void = { _ in }) {
+    public init(
+        configuration: CoordinatorConfiguration, logger: Logger = Logger(label: "trisam.coordinator"),
+        onServing: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.onServing = onServing
@@ -101,14 +103,17 @@ public struct CoordinatorService: Service {
         let metrics = CoordinatorMetrics()
         let rules = GapRules(configuration: configuration.rules)
         let wakeups = OutboxWakeups()
-        let engine = try CoordinatorEngine(store: store, rules: rules, clock: configuration.clock, metrics: metrics,
-                                           cacheCapacity: configuration.cacheCapacity, logger: logger,
-                                           outboxChanged: { wakeups.signal() })
+        let engine = try CoordinatorEngine(
+            store: store, rules: rules, clock: configuration.clock, metrics: metrics,
+            cacheCapacity: configuration.cacheCapacity, logger: logger,
+            outboxChanged: { wakeups.signal() })
         // Low fetch wait and linger: a flag should follow its event within milliseconds, not
         // after librdkafka's default 500 ms long-poll (the caller's properties still win).
-        let latency = KafkaConfiguration(bootstrapServers: configuration.kafka.bootstrapServers,
-                                         properties: ["fetch.wait.max.ms": "5", "linger.ms": "1"])
-            .merging(configuration.kafka.properties)
+        let latency = KafkaConfiguration(
+            bootstrapServers: configuration.kafka.bootstrapServers,
+            properties: ["fetch.wait.max.ms": "5", "linger.ms": "1"]
+        )
+        .merging(configuration.kafka.properties)
         let producer = try KafkaProducer(configuration: latency.removing("fetch.wait.max.ms"), logger: logger)
         let consumer = try KafkaConsumer(
             configuration: latency.removing("linger.ms"), groupID: configuration.groupID, topics: CoordinatorConfiguration.topics,
@@ -129,37 +134,47 @@ public struct CoordinatorService: Service {
 
         // A service group shuts its services down in reverse order, each once the one after it
         // has returned.
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: WALCheckpointer(path: configuration.databasePath, logger: logger)),
-                .init(service: LagMonitor(watermarks: try KafkaWatermarks(configuration: configuration.kafka, logger: logger),
-                                          topics: CoordinatorConfiguration.topics, metrics: metrics,
-                                          stored: { await engine.storedOffsets })),
-                .init(service: app),
-                .init(service: FlagPublisher(store: store, producer: producer, wakeups: wakeups, logger: logger)),
-                .init(service: DueCheckTimer(engine: engine, interval: configuration.checkInterval, wakeups: wakeups, logger: logger)),
-                .init(service: BatchProcessor(batcher: batcher, engine: engine, producer: producer, logger: logger)),
-                // Should the consumer's sequence end by itself, the rest shuts down in order too.
-                .init(service: EventReader(consumer: consumer, batcher: batcher, logger: logger),
-                      successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: [],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: WALCheckpointer(path: configuration.databasePath, logger: logger)),
+                    .init(
+                        service: LagMonitor(
+                            watermarks: try KafkaWatermarks(configuration: configuration.kafka, logger: logger),
+                            topics: CoordinatorConfiguration.topics, metrics: metrics,
+                            stored: { await engine.storedOffsets })),
+                    .init(service: app),
+                    .init(service: FlagPublisher(store: store, producer: producer, wakeups: wakeups, logger: logger)),
+                    .init(service: DueCheckTimer(engine: engine, interval: configuration.checkInterval, wakeups: wakeups, logger: logger)),
+                    .init(service: BatchProcessor(batcher: batcher, engine: engine, producer: producer, logger: logger)),
+                    // Should the consumer's sequence end by itself, the rest shuts down in order too.
+                    .init(
+                        service: EventReader(consumer: consumer, batcher: batcher, logger: logger),
+                        successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [],
+                logger: logger))
         try await group.run()
         await producer.flush(timeout: .seconds(5))
         logger.info("coordinator stopped")
     }
 
     /// The HTTP server: the coordinator's API and the routes mounted beside it.
-    private func httpServer(store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules,
-                            metrics: CoordinatorMetrics) throws -> some Service {
+    private func httpServer(
+        store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules,
+        metrics: CoordinatorMetrics
+    ) throws -> some Service {
         let configuration = self.configuration
         let onServing = self.onServing
-        let api = CoordinatorAPI(store: store, engine: engine, rules: rules, clock: configuration.clock,
-                                 metrics: metrics, tokens: configuration.tokens)
+        let api = CoordinatorAPI(
+            store: store, engine: engine, rules: rules, clock: configuration.clock,
+            metrics: metrics, tokens: configuration.tokens)
         let router = api.router()
-        try configuration.extraRoutes?(router, CoordinatorParts(store: store, rules: rules, clock: configuration.clock,
-                                                            tokens: configuration.tokens))
+        try configuration.extraRoutes?(
+            router,
+            CoordinatorParts(
+                store: store, rules: rules, clock: configuration.clock,
+                tokens: configuration.tokens))
         api.allowMethods(of: router)
         return Application(
             router: router,

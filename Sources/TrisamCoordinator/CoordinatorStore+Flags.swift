@@ -6,27 +6,37 @@ import TrisamCoordinatorCore
 /// Flags: written as evaluations change them, read by the API and the dashboard.
 extension CoordinatorStore {
     static func insertFlag(_ flag: FlagRow, in db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO flag(flagId, clientRef, rule, severity, title, explanation, agencies, evidence, since, raisedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [flag.flagId, flag.clientRef, flag.rule, flag.severity.rawValue, flag.title,
-                                     flag.explanation, FlagRow.encodeAgencies(flag.agencies),
-                                     FlagRow.encodeList(flag.evidence), flag.since.timeIntervalSince1970,
-                                     flag.raisedAt.timeIntervalSince1970])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO flag(flagId, clientRef, rule, severity, title, explanation, agencies, evidence, since, raisedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            flag.flagId, flag.clientRef, flag.rule, flag.severity.rawValue, flag.title,
+            flag.explanation, FlagRow.encodeAgencies(flag.agencies),
+            FlagRow.encodeList(flag.evidence), flag.since.timeIntervalSince1970,
+            flag.raisedAt.timeIntervalSince1970,
+        ])
     }
 
     static func updateOpenFlag(_ flagId: String, finding: RuleFinding, in db: Database) throws {
-        try db.cachedStatement(sql: """
-            UPDATE flag SET severity = ?, title = ?, explanation = ?, agencies = ?, evidence = ?
-            WHERE flagId = ? AND resolvedAt IS NULL
-            """).execute(arguments: [finding.severity.rawValue, finding.title, finding.explanation,
-                                     FlagRow.encodeAgencies(finding.agencies), FlagRow.encodeList(finding.evidence), flagId])
+        try db.cachedStatement(
+            sql: """
+                UPDATE flag SET severity = ?, title = ?, explanation = ?, agencies = ?, evidence = ?
+                WHERE flagId = ? AND resolvedAt IS NULL
+                """
+        ).execute(arguments: [
+            finding.severity.rawValue, finding.title, finding.explanation,
+            FlagRow.encodeAgencies(finding.agencies), FlagRow.encodeList(finding.evidence), flagId,
+        ])
     }
 
     static func resolveFlag(_ flagId: String, at time: Date, resolution: String, evidence: [String], in db: Database) throws {
-        try db.cachedStatement(sql: """
-            UPDATE flag SET resolvedAt = ?, resolution = ?, resolvedEvidence = ? WHERE flagId = ? AND resolvedAt IS NULL
-            """).execute(arguments: [time.timeIntervalSince1970, resolution, FlagRow.encodeList(evidence), flagId])
+        try db.cachedStatement(
+            sql: """
+                UPDATE flag SET resolvedAt = ?, resolution = ?, resolvedEvidence = ? WHERE flagId = ? AND resolvedAt IS NULL
+                """
+        ).execute(arguments: [time.timeIntervalSince1970, resolution, FlagRow.encodeList(evidence), flagId])
     }
 
     /// Number of open flags per rule.
@@ -44,11 +54,26 @@ extension CoordinatorStore {
     public func openFlags(_ query: FlagQuery) throws -> [FlagRow] {
         var conditions = ["resolvedAt IS NULL"]
         var arguments: [any DatabaseValueConvertible] = []
-        if let rule = query.rule { conditions.append("rule = ?"); arguments.append(rule) }
-        if let severity = query.severity { conditions.append("severity = ?"); arguments.append(severity.rawValue) }
-        if let agency = query.agency { conditions.append("instr(agencies, ?) > 0"); arguments.append(",\(agency.rawValue),") }
-        if let sinceBefore = query.sinceAtOrBefore { conditions.append("since <= ?"); arguments.append(sinceBefore.timeIntervalSince1970) }
-        if let cursor = query.cursor { conditions.append("seq > ?"); arguments.append(cursor) }
+        if let rule = query.rule {
+            conditions.append("rule = ?")
+            arguments.append(rule)
+        }
+        if let severity = query.severity {
+            conditions.append("severity = ?")
+            arguments.append(severity.rawValue)
+        }
+        if let agency = query.agency {
+            conditions.append("instr(agencies, ?) > 0")
+            arguments.append(",\(agency.rawValue),")
+        }
+        if let sinceBefore = query.sinceAtOrBefore {
+            conditions.append("since <= ?")
+            arguments.append(sinceBefore.timeIntervalSince1970)
+        }
+        if let cursor = query.cursor {
+            conditions.append("seq > ?")
+            arguments.append(cursor)
+        }
         arguments.append(query.limit)
         let sql = "SELECT * FROM flag WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
         return try pool.read { db in

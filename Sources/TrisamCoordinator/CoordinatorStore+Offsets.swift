@@ -17,10 +17,11 @@ extension CoordinatorStore {
     }
 
     static func storeOffsets(_ offsets: [TopicPartition: Int64], in db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO consumed_offset(topic, partition, nextOffset) VALUES (?, ?, ?)
-            ON CONFLICT(topic, partition) DO UPDATE SET nextOffset = max(nextOffset, excluded.nextOffset)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO consumed_offset(topic, partition, nextOffset) VALUES (?, ?, ?)
+                ON CONFLICT(topic, partition) DO UPDATE SET nextOffset = max(nextOffset, excluded.nextOffset)
+                """)
         for (partition, offset) in offsets {
             try statement.execute(arguments: [partition.topic, partition.partition, offset])
         }

@@ -19,8 +19,9 @@ extension CoordinatorStore {
     /// The outbox entries for a flag event: one per destination topic.
     static func outboxEntries(for envelope: EventEnvelope) throws -> [OutboxEntry] {
         try EventPublisher.messages(for: envelope).map { message in
-            OutboxEntry(eventId: envelope.id, key: Data(message.key ?? []), value: Data(message.value),
-                        headers: StoredHeaders.encode(message.headers))
+            OutboxEntry(
+                eventId: envelope.id, key: Data(message.key ?? []), value: Data(message.value),
+                headers: StoredHeaders.encode(message.headers))
         }
     }
 
@@ -36,12 +37,16 @@ extension CoordinatorStore {
     /// The oldest outbox entries, in order, as messages for `trisam.flags`.
     public func pendingOutbox(limit: Int) throws -> [PendingFlagEvent] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, eventId, key, value, headers FROM flag_outbox ORDER BY seq LIMIT ?",
-                             arguments: [limit]).map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, eventId, key, value, headers FROM flag_outbox ORDER BY seq LIMIT ?",
+                arguments: [limit]
+            ).map { row in
                 let key: Data = row["key"]
                 let value: Data = row["value"]
-                return PendingFlagEvent(seq: row["seq"], eventId: row["eventId"], message: OutgoingMessage(
-                    topic: Topic.flags, key: Array(key), value: Array(value), headers: StoredHeaders.decode(row["headers"])))
+                return PendingFlagEvent(
+                    seq: row["seq"], eventId: row["eventId"],
+                    message: OutgoingMessage(
+                        topic: Topic.flags, key: Array(key), value: Array(value), headers: StoredHeaders.decode(row["headers"])))
             }
         }
     }

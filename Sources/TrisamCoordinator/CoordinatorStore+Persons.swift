@@ -34,8 +34,9 @@ extension CoordinatorStore {
         var nextCheck: Date?
 
         init(_ record: PersonRecord, nextCheck: Date?) {
-            self.init(clientRef: record.state.clientRef.rawValue, state: Data(record.state.binaryEncoded()),
-                      flags: Data(record.flags.binaryEncoded()), nextCheck: nextCheck)
+            self.init(
+                clientRef: record.state.clientRef.rawValue, state: Data(record.state.binaryEncoded()),
+                flags: Data(record.flags.binaryEncoded()), nextCheck: nextCheck)
         }
 
         init(clientRef: String, state: Data, flags: Data, nextCheck: Date?) {
@@ -51,7 +52,8 @@ extension CoordinatorStore {
     }
 
     static func savePerson(_ person: StoredPerson, in db: Database) throws {
-        let statement = try BoundStatement("""
+        let statement = try BoundStatement(
+            """
             INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, ?)
             ON CONFLICT(clientRef) DO UPDATE SET state = excluded.state, flags = excluded.flags, nextCheck = excluded.nextCheck
             """, in: db)
@@ -64,7 +66,9 @@ extension CoordinatorStore {
 
     /// The persons whose time-dependent rules must be re-evaluated at `now`.
     static func duePersons(at now: Date, limit: Int, in db: Database) throws -> [ClientRef] {
-        try String.fetchAll(db, sql: "SELECT clientRef FROM person WHERE nextCheck <= ? ORDER BY nextCheck, clientRef LIMIT ?",
-                            arguments: [now.timeIntervalSince1970, limit]).compactMap(ClientRef.init(rawValue:))
+        try String.fetchAll(
+            db, sql: "SELECT clientRef FROM person WHERE nextCheck <= ? ORDER BY nextCheck, clientRef LIMIT ?",
+            arguments: [now.timeIntervalSince1970, limit]
+        ).compactMap(ClientRef.init(rawValue:))
     }
 }

@@ -9,80 +9,85 @@ extension CoordinatorStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE person (
-                    clientRef TEXT PRIMARY KEY NOT NULL,
-                    state BLOB NOT NULL, -- PersonState.binaryEncoded()
-                    flags BLOB NOT NULL,
-                    nextCheck REAL
-                ) WITHOUT ROWID;
-                CREATE INDEX person_next_check ON person(nextCheck) WHERE nextCheck IS NOT NULL;
-                CREATE TABLE seen_event (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
-                CREATE TABLE timeline (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    clientRef TEXT NOT NULL,
-                    eventId TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    source TEXT NOT NULL,
-                    time REAL NOT NULL,
-                    summary TEXT NOT NULL
-                );
-                CREATE INDEX timeline_person ON timeline(clientRef, seq);
-                CREATE TABLE flag (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    flagId TEXT NOT NULL UNIQUE,
-                    clientRef TEXT NOT NULL,
-                    rule TEXT NOT NULL,
-                    severity TEXT NOT NULL,
-                    title TEXT NOT NULL,
-                    explanation TEXT NOT NULL,
-                    agencies TEXT NOT NULL,
-                    evidence TEXT NOT NULL,
-                    since REAL NOT NULL,
-                    raisedAt REAL NOT NULL,
-                    resolvedAt REAL,
-                    resolution TEXT,
-                    resolvedEvidence TEXT
-                );
-                CREATE INDEX flag_open ON flag(seq) WHERE resolvedAt IS NULL;
-                CREATE INDEX flag_person ON flag(clientRef, seq);
-                CREATE TABLE flag_outbox (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    eventId TEXT NOT NULL,
-                    message BLOB NOT NULL
-                );
-                CREATE TABLE consumed_offset (
-                    topic TEXT NOT NULL,
-                    partition INTEGER NOT NULL,
-                    nextOffset INTEGER NOT NULL,
-                    PRIMARY KEY (topic, partition)
-                ) WITHOUT ROWID;
-                CREATE TABLE access_log (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    time REAL NOT NULL,
-                    reader TEXT NOT NULL,
-                    clientRef TEXT NOT NULL,
-                    path TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE person (
+                        clientRef TEXT PRIMARY KEY NOT NULL,
+                        state BLOB NOT NULL, -- PersonState.binaryEncoded()
+                        flags BLOB NOT NULL,
+                        nextCheck REAL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX person_next_check ON person(nextCheck) WHERE nextCheck IS NOT NULL;
+                    CREATE TABLE seen_event (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE timeline (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        clientRef TEXT NOT NULL,
+                        eventId TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        summary TEXT NOT NULL
+                    );
+                    CREATE INDEX timeline_person ON timeline(clientRef, seq);
+                    CREATE TABLE flag (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        flagId TEXT NOT NULL UNIQUE,
+                        clientRef TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        explanation TEXT NOT NULL,
+                        agencies TEXT NOT NULL,
+                        evidence TEXT NOT NULL,
+                        since REAL NOT NULL,
+                        raisedAt REAL NOT NULL,
+                        resolvedAt REAL,
+                        resolution TEXT,
+                        resolvedEvidence TEXT
+                    );
+                    CREATE INDEX flag_open ON flag(seq) WHERE resolvedAt IS NULL;
+                    CREATE INDEX flag_person ON flag(clientRef, seq);
+                    CREATE TABLE flag_outbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        eventId TEXT NOT NULL,
+                        message BLOB NOT NULL
+                    );
+                    CREATE TABLE consumed_offset (
+                        topic TEXT NOT NULL,
+                        partition INTEGER NOT NULL,
+                        nextOffset INTEGER NOT NULL,
+                        PRIMARY KEY (topic, partition)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE access_log (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        time REAL NOT NULL,
+                        reader TEXT NOT NULL,
+                        clientRef TEXT NOT NULL,
+                        path TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v2-outbox-columns") { db in
             // The flags outbox held each message as JSON (byte arrays as lists of numbers), whose
             // encoding and decoding was a quarter of the coordinator's time. Now: plain columns.
-            try db.execute(sql: """
-                CREATE TABLE flag_outbox_v2 (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    eventId TEXT NOT NULL,
-                    key BLOB NOT NULL,
-                    value BLOB NOT NULL,
-                    headers TEXT NOT NULL -- StoredHeaders
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE flag_outbox_v2 (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        eventId TEXT NOT NULL,
+                        key BLOB NOT NULL,
+                        value BLOB NOT NULL,
+                        headers TEXT NOT NULL -- StoredHeaders
+                    )
+                    """)
             for row in try Row.fetchAll(db, sql: "SELECT eventId, message FROM flag_outbox ORDER BY seq") {
                 let legacy = try JSONDecoder().decode(LegacyOutboxMessage.self, from: row["message"] as Data)
-                try db.execute(sql: "INSERT INTO flag_outbox_v2(eventId, key, value, headers) VALUES (?, ?, ?, ?)",
-                               arguments: [row["eventId"] as String, Data(legacy.key), Data(legacy.value),
-                                           StoredHeaders.encode(legacy.headers.map { KafkaHeader(name: $0[0], string: $0.count > 1 ? $0[1] : "") })])
+                try db.execute(
+                    sql: "INSERT INTO flag_outbox_v2(eventId, key, value, headers) VALUES (?, ?, ?, ?)",
+                    arguments: [
+                        row["eventId"] as String, Data(legacy.key), Data(legacy.value),
+                        StoredHeaders.encode(legacy.headers.map { KafkaHeader(name: $0[0], string: $0.count > 1 ? $0[1] : "") }),
+                    ])
             }
             try db.execute(sql: "DROP TABLE flag_outbox; ALTER TABLE flag_outbox_v2 RENAME TO flag_outbox")
         }
@@ -91,26 +96,27 @@ extension CoordinatorStore {
             // person index) plus a timeline append. Now one: the timeline is keyed by person and
             // event id, and its primary key is what tells a duplicate. `seq` keeps arrival order,
             // numbered from a counter in coordinator_counter.
-            try db.execute(sql: """
-                CREATE TABLE timeline_v3 (
-                    clientRef TEXT NOT NULL,
-                    eventId TEXT NOT NULL,
-                    seq INTEGER NOT NULL,
-                    type TEXT NOT NULL,
-                    source TEXT NOT NULL,
-                    time REAL NOT NULL,
-                    summary TEXT NOT NULL,
-                    PRIMARY KEY (clientRef, eventId)
-                ) WITHOUT ROWID;
-                INSERT OR IGNORE INTO timeline_v3(clientRef, eventId, seq, type, source, time, summary)
-                    SELECT clientRef, eventId, seq, type, source, time, summary FROM timeline ORDER BY seq;
-                CREATE TABLE coordinator_counter (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
-                INSERT INTO coordinator_counter(name, value)
-                    SELECT 'timelineSeq', coalesce(max(seq), 0) FROM timeline_v3;
-                DROP TABLE seen_event;
-                DROP TABLE timeline;
-                ALTER TABLE timeline_v3 RENAME TO timeline;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE timeline_v3 (
+                        clientRef TEXT NOT NULL,
+                        eventId TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        summary TEXT NOT NULL,
+                        PRIMARY KEY (clientRef, eventId)
+                    ) WITHOUT ROWID;
+                    INSERT OR IGNORE INTO timeline_v3(clientRef, eventId, seq, type, source, time, summary)
+                        SELECT clientRef, eventId, seq, type, source, time, summary FROM timeline ORDER BY seq;
+                    CREATE TABLE coordinator_counter (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+                    INSERT INTO coordinator_counter(name, value)
+                        SELECT 'timelineSeq', coalesce(max(seq), 0) FROM timeline_v3;
+                    DROP TABLE seen_event;
+                    DROP TABLE timeline;
+                    ALTER TABLE timeline_v3 RENAME TO timeline;
+                    """)
         }
         return migrator
     }

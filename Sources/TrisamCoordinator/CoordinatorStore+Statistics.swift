@@ -25,11 +25,16 @@ extension CoordinatorStore {
                 hasher.combine(row["state"] as Data)
                 hasher.combine(row["flags"] as Data)
             }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT flagId, clientRef, rule, severity, evidence, since, resolvedAt IS NULL AS open, resolvedEvidence
-                FROM flag ORDER BY flagId
-                """) {
-                hasher.combine("\(row["flagId"] as String)|\(row["clientRef"] as String)|\(row["rule"] as String)|\(row["severity"] as String)|\(row["evidence"] as String)|\(row["since"] as Double)|\(row["open"] as Bool)|\(row["resolvedEvidence"] as String? ?? "")")
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT flagId, clientRef, rule, severity, evidence, since, resolvedAt IS NULL AS open, resolvedEvidence
+                    FROM flag ORDER BY flagId
+                    """)
+            {
+                hasher.combine(
+                    "\(row["flagId"] as String)|\(row["clientRef"] as String)|\(row["rule"] as String)|\(row["severity"] as String)|\(row["evidence"] as String)|\(row["since"] as Double)|\(row["open"] as Bool)|\(row["resolvedEvidence"] as String? ?? "")"
+                )
             }
             return hasher.hexDigest
         }

@@ -10,16 +10,19 @@ extension CoordinatorStore {
     }
 
     static func storeTimelineSequence(_ value: Int64, in db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO coordinator_counter(name, value) VALUES ('timelineSeq', ?)
-            ON CONFLICT(name) DO UPDATE SET value = excluded.value
-            """).execute(arguments: [value])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO coordinator_counter(name, value) VALUES ('timelineSeq', ?)
+                ON CONFLICT(name) DO UPDATE SET value = excluded.value
+                """
+        ).execute(arguments: [value])
     }
 
     /// Adds the event to its person's timeline as entry `seq`; false if the person's timeline
     /// already has this event id (a duplicate, which must not be folded again).
     static func appendTimeline(_ envelope: EventEnvelope, seq: Int64, in db: Database) throws -> Bool {
-        let statement = try BoundStatement("""
+        let statement = try BoundStatement(
+            """
             INSERT OR IGNORE INTO timeline(clientRef, eventId, seq, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, in: db)
         try statement.bind(1, envelope.subject.rawValue)

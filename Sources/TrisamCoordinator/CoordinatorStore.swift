@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
 import TrisamBus
-import TrisamStore
 import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamKafka
+import TrisamStore
 
 /// The coordinator's own SQLite store (WAL): per-person state, each person's timeline (which is
 /// also the record of the events already seen), flags, the flags outbox, the consumed offsets,

@@ -29,9 +29,11 @@ extension CoordinatorStore {
     /// of flags ever raised and the number resolved.
     public func flagChangeMarker() throws -> (raised: Int, resolved: Int, open: Int) {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT count(*) AS raised, count(resolvedAt) AS resolved FROM flag
-                """)
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS raised, count(resolvedAt) AS resolved FROM flag
+                    """)
             let raised: Int = row?["raised"] ?? 0
             let resolved: Int = row?["resolved"] ?? 0
             return (raised, resolved, raised - resolved)
@@ -41,14 +43,18 @@ extension CoordinatorStore {
     /// Every flag open at some moment at or after `from` (open now, or resolved after `from`).
     public func flagSpans(openAtOrAfter from: Date) throws -> [FlagSpan] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT rule, severity, since, raisedAt, resolvedAt FROM flag
-                WHERE resolvedAt IS NULL OR resolvedAt >= ?
-                """, arguments: [from.timeIntervalSince1970]).map { row in
-                FlagSpan(rule: row["rule"], severity: FlagSeverity(rawValue: row["severity"]) ?? .medium,
-                         since: Date(timeIntervalSince1970: row["since"]),
-                         raisedAt: Date(timeIntervalSince1970: row["raisedAt"]),
-                         resolvedAt: (row["resolvedAt"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT rule, severity, since, raisedAt, resolvedAt FROM flag
+                    WHERE resolvedAt IS NULL OR resolvedAt >= ?
+                    """, arguments: [from.timeIntervalSince1970]
+            ).map { row in
+                FlagSpan(
+                    rule: row["rule"], severity: FlagSeverity(rawValue: row["severity"]) ?? .medium,
+                    since: Date(timeIntervalSince1970: row["since"]),
+                    raisedAt: Date(timeIntervalSince1970: row["raisedAt"]),
+                    resolvedAt: (row["resolvedAt"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
@@ -70,13 +76,17 @@ extension CoordinatorStore {
 
 extension FlagRow {
     /// A flag row built from its parts (for views and their tests).
-    public init(seq: Int64, flagId: String, clientRef: String, rule: String, severity: FlagSeverity, title: String,
-                explanation: String, agencies: [Agency], evidence: [String] = [], since: Date, raisedAt: Date,
-                resolvedAt: Date? = nil, resolution: String? = nil) {
-        self.init(flagId: flagId, clientRef: clientRef,
-                  finding: RuleFinding(rule: rule, severity: severity, title: title, explanation: explanation,
-                                       agencies: agencies, evidence: evidence, since: since),
-                  raisedAt: raisedAt)
+    public init(
+        seq: Int64, flagId: String, clientRef: String, rule: String, severity: FlagSeverity, title: String,
+        explanation: String, agencies: [Agency], evidence: [String] = [], since: Date, raisedAt: Date,
+        resolvedAt: Date? = nil, resolution: String? = nil
+    ) {
+        self.init(
+            flagId: flagId, clientRef: clientRef,
+            finding: RuleFinding(
+                rule: rule, severity: severity, title: title, explanation: explanation,
+                agencies: agencies, evidence: evidence, since: since),
+            raisedAt: raisedAt)
         self.seq = seq
         self.resolvedAt = resolvedAt
         self.resolution = resolution

@@ -38,8 +38,11 @@ struct EventReader: Service {
         for try await message in consumer.messages {
             switch EventConsumer.decode(message) {
             case .success(let envelope):
-                await batcher.add(.decoded(IncomingEvent(partition: message.topicPartition, offset: message.offset,
-                                                         envelope: envelope)))
+                await batcher.add(
+                    .decoded(
+                        IncomingEvent(
+                            partition: message.topicPartition, offset: message.offset,
+                            envelope: envelope)))
             case .failure(let error):
                 await batcher.add(.undecodable(message, reason: error.description))
             }

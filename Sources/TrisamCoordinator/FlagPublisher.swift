@@ -54,7 +54,8 @@ struct FlagPublisher: Service {
                 switch result {
                 case .success: delivered.append(entry.seq)
                 case .failure(let error):
-                    logger.warning("flag event not delivered, will retry", metadata: ["eventId": "\(entry.eventId)", "error": "\(error.message)"])
+                    logger.warning(
+                        "flag event not delivered, will retry", metadata: ["eventId": "\(entry.eventId)", "error": "\(error.message)"])
                 }
             }
             try store.removeFromOutbox(delivered)

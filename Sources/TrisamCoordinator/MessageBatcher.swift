@@ -47,7 +47,11 @@ final class MessageBatcher<Item: Sendable>: Sendable {
         }
     }
 
-    private enum AddAction { case none, resume(CheckedContinuation<[Item], Never>, [Item]), wait }
+    private enum AddAction {
+        case none
+        case resume(CheckedContinuation<[Item], Never>, [Item])
+        case wait
+    }
 
     /// Processor: the next batch (never empty), or an empty array once finished.
     func take() async -> [Item] {
@@ -74,7 +78,10 @@ final class MessageBatcher<Item: Sendable>: Sendable {
     func finish() {
         let (taker, readers) = state.withLock { state in
             state.finished = true
-            defer { state.taker = nil; state.readers = [] }
+            defer {
+                state.taker = nil
+                state.readers = []
+            }
             return (state.taker, state.readers)
         }
         taker?.resume(returning: [])

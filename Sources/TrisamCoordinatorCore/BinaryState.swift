@@ -234,10 +234,14 @@ public struct BinaryReader {
     mutating func codes<T: Vocabulary>() throws(BinaryStateError) -> [T] { try array { r throws(BinaryStateError) in try r.code() } }
     mutating func mark() throws(BinaryStateError) -> Mark { try Mark(&self) }
     mutating func optionalMark() throws(BinaryStateError) -> Mark? { try optional { r throws(BinaryStateError) in try Mark(&r) } }
-    mutating func optionalCode<T: Vocabulary>() throws(BinaryStateError) -> T? { try optional { r throws(BinaryStateError) in try r.code() } }
+    mutating func optionalCode<T: Vocabulary>() throws(BinaryStateError) -> T? {
+        try optional { r throws(BinaryStateError) in try r.code() }
+    }
     mutating func optionalDate() throws(BinaryStateError) -> LocalDate? { try optional { r throws(BinaryStateError) in try r.date() } }
     public mutating func optionalInt() throws(BinaryStateError) -> Int? { try optional { r throws(BinaryStateError) in try r.int() } }
-    public mutating func optionalString() throws(BinaryStateError) -> String? { try optional { r throws(BinaryStateError) in try r.string() } }
+    public mutating func optionalString() throws(BinaryStateError) -> String? {
+        try optional { r throws(BinaryStateError) in try r.string() }
+    }
 }
 
 // MARK: - Parts
@@ -336,8 +340,9 @@ extension HandoverMark {
     }
 
     init(_ r: inout BinaryReader) throws(BinaryStateError) {
-        self.init(area: try r.code(), from: try r.code(), to: try r.code(), mark: try r.mark(),
-                  handoverId: try r.optionalString())
+        self.init(
+            area: try r.code(), from: try r.code(), to: try r.code(), mark: try r.mark(),
+            handoverId: try r.optionalString())
     }
 }
 
@@ -502,7 +507,8 @@ extension ReferralState {
     }
 
     init(_ r: inout BinaryReader) throws(BinaryStateError) {
-        self.init(id: try r.string(), from: try r.code(), to: try r.code(), area: try r.optionalCode(), status: try r.code(), sent: try r.mark())
+        self.init(
+            id: try r.string(), from: try r.code(), to: try r.code(), area: try r.optionalCode(), status: try r.code(), sent: try r.mark())
         answerBy = try r.optionalDate()
         answered = try r.optionalMark()
         contact = try r.optional { r throws(BinaryStateError) in try Contact(&r) }
@@ -576,11 +582,13 @@ extension PlanState {
     }
 
     init(_ r: inout BinaryReader, version: UInt8) throws(BinaryStateError) {
-        self.init(id: try r.string(), sipId: try r.optionalString(), leadAgency: try r.code(), participants: try r.codes(), created: try r.mark())
+        self.init(
+            id: try r.string(), sipId: try r.optionalString(), leadAgency: try r.code(), participants: try r.codes(), created: try r.mark())
         followUpOn = try r.optionalDate()
         actions = try r.array { r throws(BinaryStateError) in
-            var action = PlanActionState(id: try r.string(), owner: try r.code(), ownerContact: try r.optionalString(),
-                                         description: try r.string(), dueDate: try r.date(), assigned: try r.mark())
+            var action = PlanActionState(
+                id: try r.string(), owner: try r.code(), ownerContact: try r.optionalString(),
+                description: try r.string(), dueDate: try r.date(), assigned: try r.mark())
             action.completed = try r.optionalMark()
             if version >= 3 { action.notPossibleReason = try r.optionalString() }
             return action

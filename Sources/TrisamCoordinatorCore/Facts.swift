@@ -33,7 +33,8 @@ extension RuleContext {
         }
         let kommun = state.kommun
         if kommun.forsorjningshinder == .sjukskrivenLakarintyg, let month = kommun.forsorjningshinderMonth,
-           let event = kommun.forsorjningshinderEvent {
+            let event = kommun.forsorjningshinderEvent
+        {
             let lapses = StockholmTime.firstDay(monthIndex: month.index + 2)
             wake(on: lapses)
             if today < lapses, month.firstDay <= today { return (month.firstDay, [event]) }
@@ -46,7 +47,8 @@ extension RuleContext {
     mutating func fkBenefit() -> (kind: String, extent: Int?, evidence: String)? {
         let fk = state.fk
         if fk.sjukpenning == .granted, let mark = fk.sjukpenningMark,
-           holds(from: mark.on, through: fk.sjukpenningUntil ?? LocalDate(year: 2200, month: 12, day: 30)!) {
+            holds(from: mark.on, through: fk.sjukpenningUntil ?? LocalDate(year: 2200, month: 12, day: 30)!)
+        {
             return ("sjukpenning", fk.sjukpenningExtent, mark.event)
         }
         if let period = fk.aktivitetsersattning, aktivitetsersattningRuns(period) {
@@ -72,12 +74,13 @@ extension RuleContext {
     mutating func fkRefusal() -> (reason: String, since: LocalDate, evidence: String)? {
         let fk = state.fk
         if let decision = fk.sjukpenning, let mark = fk.sjukpenningMark {
-            let reason: String? = switch decision {
-            case .noSgi: "sjukpenning nekad eftersom SGI saknas"
-            case .denied: "sjukpenning nekad"
-            case .exhausted: "utförsäkrad"
-            default: nil
-            }
+            let reason: String? =
+                switch decision {
+                case .noSgi: "sjukpenning nekad eftersom SGI saknas"
+                case .denied: "sjukpenning nekad"
+                case .exhausted: "utförsäkrad"
+                default: nil
+                }
             if let reason {
                 wake(on: mark.on)
                 if mark.on <= today { return (reason, mark.on, mark.event) }

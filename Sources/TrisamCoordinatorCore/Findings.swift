@@ -17,7 +17,9 @@ public struct RuleFinding: Codable, Sendable, Equatable {
     /// When the condition began (for age), derived from event times and dates.
     public var since: Date
 
-    public init(rule: String, severity: FlagSeverity, title: String, explanation: String, agencies: [Agency], evidence: [String], since: Date) {
+    public init(
+        rule: String, severity: FlagSeverity, title: String, explanation: String, agencies: [Agency], evidence: [String], since: Date
+    ) {
         self.rule = rule
         self.severity = severity
         self.title = title

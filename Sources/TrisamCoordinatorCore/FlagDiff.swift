@@ -57,8 +57,10 @@ public struct FlagDiff: Sendable, Equatable {
     ///   - trigger: ids of the events that caused this evaluation (evidence of a resolution);
     ///     empty when the clock caused it.
     ///   - now: the coordinator's time (the flag events' time).
-    public static func compute(clientRef: ClientRef, findings: [RuleFinding], flags: inout PersonFlags,
-                        trigger: [String], now: Date) -> FlagDiff {
+    public static func compute(
+        clientRef: ClientRef, findings: [RuleFinding], flags: inout PersonFlags,
+        trigger: [String], now: Date
+    ) -> FlagDiff {
         var diff = FlagDiff()
         // Few findings and few open flags per person: sorted arrays, not dictionaries.
         var current: [RuleFinding] = []
@@ -81,10 +83,12 @@ public struct FlagDiff: Sendable, Equatable {
             flags.raised[rule] = occurrence + 1
             flags.open[rule] = PersonFlags.Open(flagId: flagId, since: finding.since, fingerprint: fingerprint)
             let evidence = Array(finding.evidence.prefix(200))
-            let payload = FlagRaised(flagId: flagId, rule: rule, severity: finding.severity, title: finding.title,
-                                     explanation: finding.explanation, agencies: finding.agencies, evidence: evidence)
-            let event = EventEnvelope(id: "\(flagId):raised", source: .coordinator, time: now, subject: clientRef,
-                                      event: .flagRaised(payload))
+            let payload = FlagRaised(
+                flagId: flagId, rule: rule, severity: finding.severity, title: finding.title,
+                explanation: finding.explanation, agencies: finding.agencies, evidence: evidence)
+            let event = EventEnvelope(
+                id: "\(flagId):raised", source: .coordinator, time: now, subject: clientRef,
+                event: .flagRaised(payload))
             var raised = finding
             raised.evidence = evidence
             diff.raises.append(Raise(flagId: flagId, clientRef: clientRef, finding: raised, event: event))
@@ -92,12 +96,14 @@ public struct FlagDiff: Sendable, Equatable {
         for rule in flags.open.keys.sorted() where !current.contains(where: { $0.rule == rule }) {
             let open = flags.open.removeValue(forKey: rule)!
             let evidence = Array(trigger.suffix(200))
-            let resolution = trigger.isEmpty
+            let resolution =
+                trigger.isEmpty
                 ? "Villkoret gäller inte längre (omprövat när tiden gått)."
                 : "Villkoret gäller inte längre efter nya händelser."
             let payload = FlagResolved(flagId: open.flagId, rule: rule, resolution: resolution, evidence: evidence)
-            let event = EventEnvelope(id: "\(open.flagId):resolved", source: .coordinator, time: now, subject: clientRef,
-                                      event: .flagResolved(payload))
+            let event = EventEnvelope(
+                id: "\(open.flagId):resolved", source: .coordinator, time: now, subject: clientRef,
+                event: .flagResolved(payload))
             diff.resolves.append(Resolve(flagId: open.flagId, rule: rule, resolution: resolution, evidence: evidence, event: event))
         }
         return diff

@@ -30,11 +30,13 @@ extension PersonState {
         switch envelope.event {
         case .consentGiven, .consentWithdrawn:
             foldConsent(envelope.event, event)
-        case .kommunBistandDecided, .kommunForsorjningshinderReported, .kommunArbetshinderAssessed, .kommunMeasureStarted, .kommunMeasureEnded:
+        case .kommunBistandDecided, .kommunForsorjningshinderReported, .kommunArbetshinderAssessed, .kommunMeasureStarted,
+            .kommunMeasureEnded:
             foldKommun(envelope.event, event)
         case .afRegistered, .afRegistrationFailed, .afProgrammeStarted, .afProgrammeEnded, .afWorkCapacityLacking, .afDeregistered:
             foldAf(envelope.event, event)
-        case .fkSjukpenningDecided, .fkSgiStatus, .fkRehabkedjaMilestone, .fkAktivitetsersattningGranted, .fkAktivitetsersattningEnded, .fkSjukersattningDecided:
+        case .fkSjukpenningDecided, .fkSgiStatus, .fkRehabkedjaMilestone, .fkAktivitetsersattningGranted, .fkAktivitetsersattningEnded,
+            .fkSjukersattningDecided:
             foldFk(envelope.event, event)
         case .regionSickNoteIssued, .regionSickNoteEnded, .regionTreatmentStatus, .regionMedicallyFinished:
             foldRegion(envelope.event, event)
@@ -58,7 +60,8 @@ extension PersonState {
     private mutating func foldConsent(_ payload: TrisamEvent, _ event: FoldedEvent) {
         switch payload {
         case .consentGiven(let e):
-            var consent = ConsentState(id: e.consentId, purpose: e.purpose, agencies: e.agencies, givenOn: e.givenOn, validUntil: e.validUntil)
+            var consent = ConsentState(
+                id: e.consentId, purpose: e.purpose, agencies: e.agencies, givenOn: e.givenOn, validUntil: e.validUntil)
             if let index = consents.firstIndex(where: { $0.id == e.consentId }) {
                 consent.withdrawnOn = consents[index].withdrawnOn
                 consents[index] = consent
@@ -109,7 +112,8 @@ extension PersonState {
             updateIllHealth(mark(e.assessedOn))
         case .kommunMeasureStarted(let e):
             kommun.measures.removeAll { $0.id == e.measureId }
-            kommun.measures.append(ActivityState(id: e.measureId, kind: e.measure.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
+            kommun.measures.append(
+                ActivityState(id: e.measureId, kind: e.measure.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
         case .kommunMeasureEnded(let e):
             kommun.measures.removeAll { $0.id == e.measureId }
             kommun.lastMeasureEnded = mark(e.endDate)
@@ -136,7 +140,8 @@ extension PersonState {
             af.deregistrationReason = nil
         case .afProgrammeStarted(let e):
             af.programmes.removeAll { $0.id == e.programmeId }
-            af.programmes.append(ActivityState(id: e.programmeId, kind: e.programme.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
+            af.programmes.append(
+                ActivityState(id: e.programmeId, kind: e.programme.rawValue, extentPercent: e.extentPercent, started: mark(e.startDate)))
         case .afProgrammeEnded(let e):
             af.programmes.removeAll { $0.id == e.programmeId }
             af.lastProgrammeEnded = mark(e.endDate)
@@ -192,7 +197,8 @@ extension PersonState {
         switch payload {
         case .regionSickNoteIssued(let e):
             region.sickNotes.removeAll { $0.id == e.sickNoteId }
-            region.sickNotes.append(SickNoteState(id: e.sickNoteId, extentPercent: e.extentPercent, from: e.from, until: e.until, issued: mark(e.from)))
+            region.sickNotes.append(
+                SickNoteState(id: e.sickNoteId, extentPercent: e.extentPercent, from: e.from, until: e.until, issued: mark(e.from)))
             // Keep the three latest-ending notes: older ones only matter through the newer.
             region.sickNotes.sort { ($0.until, $0.from, $0.id) < ($1.until, $1.from, $1.id) }
             if region.sickNotes.count > 3 { region.sickNotes.removeFirst(region.sickNotes.count - 3) }
@@ -386,8 +392,10 @@ extension PersonState {
             let description = e.description.count > 80 ? String(e.description.prefix(79)) + "…" : e.description
             updatePlan(e.planId, lead: e.leadAgency, participants: [e.leadAgency, e.owner], mark(day)) { plan in
                 plan.actions.removeAll { $0.id == e.actionId }
-                plan.actions.append(PlanActionState(id: e.actionId, owner: e.owner, ownerContact: e.ownerContact?.name,
-                                                    description: description, dueDate: e.dueDate, assigned: mark(day)))
+                plan.actions.append(
+                    PlanActionState(
+                        id: e.actionId, owner: e.owner, ownerContact: e.ownerContact?.name,
+                        description: description, dueDate: e.dueDate, assigned: mark(day)))
                 if plan.actions.count > Self.maxActionsPerPlan {
                     if let done = plan.actions.firstIndex(where: { $0.completed != nil }) {
                         plan.actions.remove(at: done)
@@ -398,7 +406,8 @@ extension PersonState {
             }
         case .planActionCompleted(let e):
             if let p = plans.firstIndex(where: { $0.id == e.planId }),
-               let a = plans[p].actions.firstIndex(where: { $0.id == e.actionId }) {
+                let a = plans[p].actions.firstIndex(where: { $0.id == e.actionId })
+            {
                 plans[p].actions[a].completed = mark(e.completedOn)
                 if e.finalOutcome == .notPossible {
                     plans[p].actions[a].notPossibleReason = String((e.reason ?? "").prefix(80))
@@ -530,8 +539,10 @@ extension PersonState {
         referrals.removeAll { $0.status == .rejected && $0.from == agency && $0.id != referralId }
     }
 
-    mutating func updateReferral(_ referralId: String, from: Agency, to: Agency, status: ReferralStatus?, _ mark: Mark,
-                                 _ change: (inout ReferralState) -> Void) {
+    mutating func updateReferral(
+        _ referralId: String, from: Agency, to: Agency, status: ReferralStatus?, _ mark: Mark,
+        _ change: (inout ReferralState) -> Void
+    ) {
         if let index = referrals.firstIndex(where: { $0.id == referralId }) {
             change(&referrals[index])
             return

@@ -41,8 +41,9 @@ public struct GapRules: Sendable {
     /// The catalogue as coordinators read it, with the configured severity.
     public var descriptions: [RuleDescription] {
         RuleCatalogue.all.map { spec in
-            RuleDescription(id: spec.id, title: spec.title, explanation: spec.explanation,
-                            severity: configuration.settings(spec.id).severity, source: spec.source)
+            RuleDescription(
+                id: spec.id, title: spec.title, explanation: spec.explanation,
+                severity: configuration.settings(spec.id).severity, source: spec.source)
         }
     }
 
@@ -57,9 +58,10 @@ public struct GapRules: Sendable {
                 continue
             }
             let evidence = Self.distinct(hit.evidence, limit: PersonState.maxEvidence)
-            findings.append(RuleFinding(
-                rule: rule.spec.id, severity: rule.severity, title: rule.spec.title, explanation: hit.explanation.sentence,
-                agencies: hit.agencies.uniqued(), evidence: evidence, since: StockholmTime.startOfDay(hit.since)))
+            findings.append(
+                RuleFinding(
+                    rule: rule.spec.id, severity: rule.severity, title: rule.spec.title, explanation: hit.explanation.sentence,
+                    agencies: hit.agencies.uniqued(), evidence: evidence, since: StockholmTime.startOfDay(hit.since)))
         }
         return RuleEvaluation(findings: findings, nextCheck: context.wakeDay.map(StockholmTime.startOfDay))
     }

@@ -18,8 +18,9 @@ extension PersonRecord {
     ///   resolution); empty when the clock caused it.
     public mutating func assess(rules: GapRules, trigger: [String], now: Date) -> Assessment {
         let evaluation = rules.evaluate(state, now: now)
-        let diff = FlagDiff.compute(clientRef: state.clientRef, findings: evaluation.findings,
-                                    flags: &flags, trigger: trigger, now: now)
+        let diff = FlagDiff.compute(
+            clientRef: state.clientRef, findings: evaluation.findings,
+            flags: &flags, trigger: trigger, now: now)
         // A next check that is not in the future would loop; the core promises a future moment.
         let nextCheck = evaluation.nextCheck.flatMap { $0 > now ? $0 : nil }
         return Assessment(diff: diff.isEmpty ? nil : diff, nextCheck: nextCheck)

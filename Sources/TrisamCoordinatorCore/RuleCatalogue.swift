@@ -58,31 +58,36 @@ public enum RuleCatalogue {
         RuleSpec(
             id: RuleId.greyZone,
             title: "Gråzon: sjukskriven utan ersättning från Försäkringskassan",
-            explanation: "Personen är sjukskriven men får ingen ersättning från Försäkringskassan (SGI saknas eller sjukpenning nekad), är inte inskriven på Arbetsförmedlingen och har bara försörjningsstöd kvar. Ingen myndighet arbetar med vägen tillbaka.",
+            explanation:
+                "Personen är sjukskriven men får ingen ersättning från Försäkringskassan (SGI saknas eller sjukpenning nekad), är inte inskriven på Arbetsförmedlingen och har bara försörjningsstöd kvar. Ingen myndighet arbetar med vägen tillbaka.",
             severity: .high, source: "002:L83",
             thresholds: [ThresholdSpec("graceDays", 0, "days the situation lasts before the flag is raised")]),
         RuleSpec(
             id: RuleId.afDeregisteredNoTakeover,
             title: "Utskriven från Arbetsförmedlingen utan att någon tagit över",
-            explanation: "Arbetsförmedlingen har skrivit ut personen för att arbetsförmåga saknas, och ingen annan myndighet har tagit över arbete/aktivitet. Personen lotsas sällan vidare.",
+            explanation:
+                "Arbetsförmedlingen har skrivit ut personen för att arbetsförmåga saknas, och ingen annan myndighet har tagit över arbete/aktivitet. Personen lotsas sällan vidare.",
             severity: .high, source: "002:L81",
             thresholds: [ThresholdSpec("takeoverDays", 14, "days another agency has to take over after the deregistration")]),
         RuleSpec(
             id: RuleId.handoverNotOpened,
             title: "Ärende överlämnat men inte öppnat av mottagaren",
-            explanation: "En myndighet har avslutat sitt ärende med hänvisning till en annan myndighet, som inte har öppnat något ärende. Under tiden äger ingen området.",
+            explanation:
+                "En myndighet har avslutat sitt ärende med hänvisning till en annan myndighet, som inte har öppnat något ärende. Under tiden äger ingen området.",
             severity: .high, source: "001:L289",
             thresholds: [ThresholdSpec("receiverDays", 14, "days the receiver has to open its case")]),
         RuleSpec(
             id: RuleId.aktivitetsersattningNoActivity,
             title: "Aktivitetsersättning utan aktivitetsansvar",
-            explanation: "Personen har aktivitetsersättning men ingen myndighet äger arbete/aktivitet och ingen aktivitet pågår. När ersättningen tar slut hamnar personen ofta på försörjningsstöd.",
+            explanation:
+                "Personen har aktivitetsersättning men ingen myndighet äger arbete/aktivitet och ingen aktivitet pågår. När ersättningen tar slut hamnar personen ofta på försörjningsstöd.",
             severity: .medium, source: "002:L143",
             thresholds: [ThresholdSpec("graceDays", 30, "days into the benefit period before nobody owning activity is flagged")]),
         RuleSpec(
             id: RuleId.benefitEndingNoPlan,
             title: "Ersättning upphör snart utan mottagande planering",
-            explanation: "Aktivitetsersättning, sjukpenning eller SGI upphör snart och det finns ingen planering för vad som händer sedan (ingen handlingsplan, SIP, överlämning eller inskrivning). Personen riskerar att landa på försörjningsstöd.",
+            explanation:
+                "Aktivitetsersättning, sjukpenning eller SGI upphör snart och det finns ingen planering för vad som händer sedan (ingen handlingsplan, SIP, överlämning eller inskrivning). Personen riskerar att landa på försörjningsstöd.",
             severity: .high, source: "002:L125",
             thresholds: [
                 ThresholdSpec("warningDays", 60, "days before the end the flag is raised"),
@@ -91,25 +96,29 @@ public enum RuleCatalogue {
         RuleSpec(
             id: RuleId.referralUnanswered,
             title: "Remiss obesvarad",
-            explanation: "En remiss har inte besvarats inom svarstiden. Remisser som inte tas emot eller tappas bort gör att personen får söka hjälp om och om igen.",
+            explanation:
+                "En remiss har inte besvarats inom svarstiden. Remisser som inte tas emot eller tappas bort gör att personen får söka hjälp om och om igen.",
             severity: .medium, source: "000:L445",
             thresholds: [ThresholdSpec("answerDays", 14, "days to answer when the referral names no answer date")]),
         RuleSpec(
             id: RuleId.referralRejectedNoNextStep,
             title: "Remiss avvisad utan nästa steg",
-            explanation: "En remiss har avvisats och den remitterande myndigheten har inte tagit något nästa steg (ny remiss, överlämning, SIP eller återkallelse).",
+            explanation:
+                "En remiss har avvisats och den remitterande myndigheten har inte tagit något nästa steg (ny remiss, överlämning, SIP eller återkallelse).",
             severity: .medium, source: "000:L445",
             thresholds: [ThresholdSpec("nextStepDays", 7, "days the sender has to take a next step after a rejection")]),
         RuleSpec(
             id: RuleId.sickNoteLapsed,
             title: "Sjukskrivning upphört medan ohälsa är ett hinder",
-            explanation: "Sjukintyget har gått ut utan förnyelse medan ohälsa är bedömt som hinder och försörjningsstödet fortsätter. Kraven på personen kan ändras fast hon eller han inte fått kontakt med vården.",
+            explanation:
+                "Sjukintyget har gått ut utan förnyelse medan ohälsa är bedömt som hinder och försörjningsstödet fortsätter. Kraven på personen kan ändras fast hon eller han inte fått kontakt med vården.",
             severity: .high, source: "000:L393",
             thresholds: [ThresholdSpec("graceDays", 7, "days after the sick note ran out before the flag is raised")]),
         RuleSpec(
             id: RuleId.pingPong,
             title: "Rundgång mellan myndigheter",
-            explanation: "Personen har lämnats över fram och tillbaka mellan samma myndigheter flera gånger på kort tid och bollas mellan dem.",
+            explanation:
+                "Personen har lämnats över fram och tillbaka mellan samma myndigheter flera gånger på kort tid och bollas mellan dem.",
             severity: .medium, source: "000:L449",
             thresholds: [
                 ThresholdSpec("windowDays", 180, 1...3650, "the window the handovers fall within"),
@@ -118,13 +127,15 @@ public enum RuleCatalogue {
         RuleSpec(
             id: RuleId.conflictingDemands,
             title: "Motstridiga krav",
-            explanation: "En aktivitet kräver mer tid än sjukskrivningen lämnar utrymme för. Myndigheterna ställer olika krav som personen inte kan leva upp till.",
+            explanation:
+                "En aktivitet kräver mer tid än sjukskrivningen lämnar utrymme för. Myndigheterna ställer olika krav som personen inte kan leva upp till.",
             severity: .high, source: "001:L528",
             thresholds: [ThresholdSpec("marginPercent", 0, 0...100, "percentage points the demand may exceed the remaining capacity")]),
         RuleSpec(
             id: RuleId.longTermBistandNoMeasure,
             title: "Långvarigt bistånd utan insats",
-            explanation: "Personen har haft ekonomiskt bistånd i minst tio av de senaste tolv månaderna och har ingen pågående arbetsmarknadsinsats.",
+            explanation:
+                "Personen har haft ekonomiskt bistånd i minst tio av de senaste tolv månaderna och har ingen pågående arbetsmarknadsinsats.",
             severity: .medium, source: "004:L401",
             thresholds: [
                 ThresholdSpec("months", 10, 1...36, "months with bistånd within the window"),
@@ -133,7 +144,8 @@ public enum RuleCatalogue {
         RuleSpec(
             id: RuleId.illHealthNoSip,
             title: "Ohälsa som hinder utan SIP",
-            explanation: "Ohälsa har varit ett hinder i över ett år med ekonomiskt bistånd och ingen samordnad individuell plan (SIP) har begärts eller hållits.",
+            explanation:
+                "Ohälsa har varit ett hinder i över ett år med ekonomiskt bistånd och ingen samordnad individuell plan (SIP) har begärts eller hållits.",
             severity: .medium, source: "000:L509",
             thresholds: [ThresholdSpec("barrierDays", 365, "days ill health has been a barrier during bistånd")]),
         RuleSpec(
@@ -145,7 +157,8 @@ public enum RuleCatalogue {
         RuleSpec(
             id: RuleId.sipNotHeld,
             title: "SIP begärd men inte hållen",
-            explanation: "En SIP har begärts men mötet har inte hållits. Efter utskrivning från sluten vård ska regionen kalla till SIP inom tre dagar (lag 2017:612).",
+            explanation:
+                "En SIP har begärts men mötet har inte hållits. Efter utskrivning från sluten vård ska regionen kalla till SIP inom tre dagar (lag 2017:612).",
             severity: .high, source: "000:L491",
             thresholds: [
                 ThresholdSpec("holdDays", 30, "days from request to a held meeting"),
@@ -154,7 +167,8 @@ public enum RuleCatalogue {
         RuleSpec(
             id: RuleId.planWithoutLead,
             title: "Plan utan ansvarig myndighet",
-            explanation: "Handlingsplanen är öppen men den myndighet som har det övergripande ansvaret har avslutat alla sina ärenden för personen. Ingen håller ihop planen.",
+            explanation:
+                "Handlingsplanen är öppen men den myndighet som har det övergripande ansvaret har avslutat alla sina ärenden för personen. Ingen håller ihop planen.",
             severity: .medium, source: "001:L658",
             thresholds: [ThresholdSpec("graceDays", 0, "days after the lead agency closed its last case")]),
         RuleSpec(
@@ -166,13 +180,15 @@ public enum RuleCatalogue {
         RuleSpec(
             id: RuleId.planActionOwnerClosed,
             title: "Åtgärd hos myndighet som avslutat sitt ärende",
-            explanation: "En åtgärd i handlingsplanen ligger kvar hos en myndighet som har avslutat sina ärenden för personen. Åtgärden blir inte utförd om ingen tar över den.",
+            explanation:
+                "En åtgärd i handlingsplanen ligger kvar hos en myndighet som har avslutat sina ärenden för personen. Åtgärden blir inte utförd om ingen tar över den.",
             severity: .high, source: "001:L289",
             thresholds: [ThresholdSpec("graceDays", 0, "days after the owner closed its last case")]),
         RuleSpec(
             id: RuleId.noNamedContact,
             title: "Ingen namngiven handläggare",
-            explanation: "En myndighet är aktiv för personen men har inget öppet ärende med namngiven handläggare. Personen vet inte vem hennes eller hans handläggare är.",
+            explanation:
+                "En myndighet är aktiv för personen men har inget öppet ärende med namngiven handläggare. Personen vet inte vem hennes eller hans handläggare är.",
             severity: .medium, source: "000:L445",
             thresholds: [ThresholdSpec("graceDays", 14, "days an agency may be active without a named contact")]),
     ]

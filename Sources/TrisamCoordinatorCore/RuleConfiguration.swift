@@ -47,10 +47,15 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
 
     /// The defaults from DOMAIN.md and the reports.
     public static let defaults = RuleConfiguration(
-        rules: Dictionary(uniqueKeysWithValues: RuleCatalogue.all.map { spec in
-            (spec.id, RuleSettings(enabled: true, severity: spec.severity,
-                                   thresholds: Dictionary(uniqueKeysWithValues: spec.thresholds.map { ($0.name, $0.defaultValue) })))
-        }))
+        rules: Dictionary(
+            uniqueKeysWithValues: RuleCatalogue.all.map { spec in
+                (
+                    spec.id,
+                    RuleSettings(
+                        enabled: true, severity: spec.severity,
+                        thresholds: Dictionary(uniqueKeysWithValues: spec.thresholds.map { ($0.name, $0.defaultValue) }))
+                )
+            }))
 
     /// Loads a configuration file; throws ``RuleConfigurationError`` naming the bad key.
     public static func load(from url: URL) throws -> RuleConfiguration {
@@ -85,7 +90,8 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
         for ruleId in rules.keys.sorted() {
             let path = "rules.\(ruleId)"
             guard let spec = RuleCatalogue.spec(ruleId) else {
-                throw RuleConfigurationError(key: path, reason: "is not a known rule; known: \(RuleCatalogue.all.map(\.id).joined(separator: ", "))")
+                throw RuleConfigurationError(
+                    key: path, reason: "is not a known rule; known: \(RuleCatalogue.all.map(\.id).joined(separator: ", "))")
             }
             guard let object = rules[ruleId] as? [String: Any] else {
                 throw RuleConfigurationError(key: path, reason: "must be an object with enabled, severity and thresholds")
@@ -95,7 +101,7 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
                 let value = object[key]!
                 switch key {
                 case "enabled":
-                    guard let number = value as? NSNumber, CFGetTypeIDIsBool(number) else {
+                    guard let number = value as? NSNumber, isBoolean(number) else {
                         throw RuleConfigurationError(key: "\(path).enabled", reason: "must be true or false")
                     }
                     settings.enabled = number.boolValue
@@ -112,20 +118,25 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
                         let thresholdPath = "\(path).thresholds.\(name)"
                         guard let threshold = spec.thresholds.first(where: { $0.name == name }) else {
                             let known = spec.thresholds.map(\.name).joined(separator: ", ")
-                            throw RuleConfigurationError(key: thresholdPath, reason: "is not a threshold of \(ruleId); known: \(known.isEmpty ? "(none)" : known)")
+                            throw RuleConfigurationError(
+                                key: thresholdPath, reason: "is not a threshold of \(ruleId); known: \(known.isEmpty ? "(none)" : known)")
                         }
-                        guard let number = thresholds[name] as? NSNumber, !CFGetTypeIDIsBool(number),
-                              number.doubleValue == number.doubleValue.rounded(),
-                              let integer = Int(exactly: number.doubleValue) else {
+                        guard let number = thresholds[name] as? NSNumber, !isBoolean(number),
+                            number.doubleValue == number.doubleValue.rounded(),
+                            let integer = Int(exactly: number.doubleValue)
+                        else {
                             throw RuleConfigurationError(key: thresholdPath, reason: "must be a whole number")
                         }
                         guard threshold.range.contains(integer) else {
-                            throw RuleConfigurationError(key: thresholdPath, reason: "must be between \(threshold.range.lowerBound) and \(threshold.range.upperBound), got \(integer)")
+                            throw RuleConfigurationError(
+                                key: thresholdPath,
+                                reason: "must be between \(threshold.range.lowerBound) and \(threshold.range.upperBound), got \(integer)")
                         }
                         settings.thresholds[name] = integer
                     }
                 default:
-                    throw RuleConfigurationError(key: "\(path).\(key)", reason: "is not a known key; allowed: enabled, severity, thresholds")
+                    throw RuleConfigurationError(
+                        key: "\(path).\(key)", reason: "is not a known key; allowed: enabled, severity, thresholds")
                 }
             }
             configuration.rules[ruleId] = settings
@@ -152,7 +163,7 @@ public struct RuleConfiguration: Codable, Sendable, Equatable {
 }
 
 /// Whether an NSNumber from JSONSerialization is a JSON boolean.
-private func CFGetTypeIDIsBool(_ number: NSNumber) -> Bool {
+private func isBoolean(_ number: NSNumber) -> Bool {
     // On Linux and Darwin, JSON booleans decode as NSNumber whose objCType is "c" (char) and
     // which compare identical to the boolean singletons.
     number === NSNumber(value: true) || number === NSNumber(value: false)

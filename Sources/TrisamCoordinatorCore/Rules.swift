@@ -18,7 +18,8 @@ extension GapRules {
         }
         return Hit(
             since: since, firesOn: since.adding(days: t["graceDays"]),
-            explanation: "Personen är sjukskriven men får ingen ersättning från Försäkringskassan (\(refusal.reason)), är inte inskriven på Arbetsförmedlingen och har bara försörjningsstöd kvar; Försäkringskassan och kommunen behöver tillsammans pröva ersättning och en väg tillbaka till arbete.",
+            explanation:
+                "Personen är sjukskriven men får ingen ersättning från Försäkringskassan (\(refusal.reason)), är inte inskriven på Arbetsförmedlingen och har bara försörjningsstöd kvar; Försäkringskassan och kommunen behöver tillsammans pröva ersättning och en väg tillbaka till arbete.",
             agencies: [.fk, .kommun], evidence: evidence)
     }
 
@@ -26,7 +27,8 @@ extension GapRules {
     static func afDeregisteredNoTakeover(_ c: inout RuleContext, _ t: Thresholds) -> Hit? {
         let af = c.state.af
         guard let mark = af.registrationMark else { return nil }
-        let lacking = (af.registration == .deregistered && af.deregistrationReason == .lackingWorkCapacity)
+        let lacking =
+            (af.registration == .deregistered && af.deregistrationReason == .lackingWorkCapacity)
             || (af.registration == .registrationFailed && af.registrationFailure == .insufficientWorkCapacity)
         guard lacking else { return nil }
         if let owner = c.state.owner(of: .arbeteAktivitet), owner != .af { return nil }
@@ -39,7 +41,8 @@ extension GapRules {
         let what = af.registration == .deregistered ? "skrev ut personen" : "kunde inte skriva in personen"
         return Hit(
             since: mark.on, firesOn: mark.on.adding(days: t["takeoverDays"]),
-            explanation: "Arbetsförmedlingen \(what) \(mark.on.sv) för att arbetsförmåga saknas och ingen annan myndighet har tagit över arbete/aktivitet; kommunen och Försäkringskassan behöver avgöra vem som lotsar personen vidare.",
+            explanation:
+                "Arbetsförmedlingen \(what) \(mark.on.sv) för att arbetsförmåga saknas och ingen annan myndighet har tagit över arbete/aktivitet; kommunen och Försäkringskassan behöver avgöra vem som lotsar personen vidare.",
             agencies: [.kommun, .fk], evidence: evidence)
     }
 
@@ -51,7 +54,8 @@ extension GapRules {
         let others = waiting.count > 1 ? " (och \(waiting.count - 1) område till)" : ""
         return Hit(
             since: handover.closed.on, firesOn: handover.closed.on.adding(days: t["receiverDays"]),
-            explanation: "\(handover.from.sv) avslutade ärendet för \(area.displayName.lowercased())\(others) \(handover.closed.on.sv) med hänvisning till \(handover.to.sv), som inte har öppnat något ärende; \(handover.to.sv) behöver öppna ärendet eller \(handover.from.sv) ta tillbaka det.",
+            explanation:
+                "\(handover.from.sv) avslutade ärendet för \(area.displayName.lowercased())\(others) \(handover.closed.on.sv) med hänvisning till \(handover.to.sv), som inte har öppnat något ärende; \(handover.to.sv) behöver öppna ärendet eller \(handover.from.sv) ta tillbaka det.",
             agencies: waiting.map { $0.1.to }, evidence: waiting.map { $0.1.closed.event })
     }
 
@@ -65,7 +69,8 @@ extension GapRules {
         if area?.owner == nil, let gap = area?.since { since = max(since, gap) }
         return Hit(
             since: since, firesOn: since.adding(days: t["graceDays"]),
-            explanation: "Personen har aktivitetsersättning sedan \(period.from.sv) men ingen myndighet har aktivitetsansvaret och ingen aktivitet pågår; Försäkringskassan behöver se till att någon tar ansvar för aktivitet innan ersättningen tar slut \(period.until.sv).",
+            explanation:
+                "Personen har aktivitetsersättning sedan \(period.from.sv) men ingen myndighet har aktivitetsansvaret och ingen aktivitet pågår; Försäkringskassan behöver se till att någon tar ansvar för aktivitet innan ersättningen tar slut \(period.until.sv).",
             agencies: [.fk], evidence: [period.granted.event])
     }
 
@@ -74,7 +79,8 @@ extension GapRules {
         let fk = c.state.fk
         var endings: [(what: String, end: LocalDate, event: String)] = []
         if let period = fk.aktivitetsersattning {
-            endings.append(("aktivitetsersättning", period.ended?.on ?? period.until.adding(days: 1), period.ended?.event ?? period.granted.event))
+            endings.append(
+                ("aktivitetsersättning", period.ended?.on ?? period.until.adding(days: 1), period.ended?.event ?? period.granted.event))
         }
         if fk.sjukpenning == .granted, let until = fk.sjukpenningUntil, let mark = fk.sjukpenningMark {
             endings.append(("sjukpenning", until.adding(days: 1), mark.event))
@@ -93,12 +99,13 @@ extension GapRules {
         }
         guard let first = open.min(by: { $0.end < $1.end }) else { return nil }
         if c.hasReceivingPlan() { return nil }
-        c.wake(on: first.end)  // the explanation's tense changes then
+        c.wake(on: first.end) // the explanation's tense changes then
         if first.what != "SGI", fk.sjukersattning == .applied || fk.sjukersattning == .granted { return nil }
         let verb = first.end > c.today ? "upphör" : "upphörde"
         return Hit(
             since: first.end.adding(days: -t["warningDays"]), firesOn: first.end.adding(days: -t["warningDays"]),
-            explanation: "Personens \(first.what) \(verb) \(first.end.sv) och det finns ingen mottagande planering; Försäkringskassan behöver tillsammans med kommunen planera för tiden efter så att personen inte bara landar på försörjningsstöd.",
+            explanation:
+                "Personens \(first.what) \(verb) \(first.end.sv) och det finns ingen mottagande planering; Försäkringskassan behöver tillsammans med kommunen planera för tiden efter så att personen inte bara landar på försörjningsstöd.",
             agencies: [.fk, .kommun], evidence: open.map { $0.event })
     }
 
@@ -114,18 +121,22 @@ extension GapRules {
         let others = due.count > 1 ? " (och \(due.count - 1) remiss till)" : ""
         return Hit(
             since: first.referral.sent.on, firesOn: due.map { $0.day }.min()!,
-            explanation: "Remissen från \(first.referral.from.sv) till \(first.referral.to.sv) skickades \(first.referral.sent.on.sv) och har inte besvarats\(others); \(first.referral.to.sv) behöver ta ställning till remissen.",
+            explanation:
+                "Remissen från \(first.referral.from.sv) till \(first.referral.to.sv) skickades \(first.referral.sent.on.sv) och har inte besvarats\(others); \(first.referral.to.sv) behöver ta ställning till remissen.",
             agencies: due.map { $0.referral.to }, evidence: due.map { $0.referral.sent.event })
     }
 
     /// Referrals rejected with no next step by the sender within `nextStepDays`.
     static func referralRejectedNoNextStep(_ c: inout RuleContext, _ t: Thresholds) -> Hit? {
         let rejected = c.state.referrals.filter { $0.status == .rejected }
-        guard let first = rejected.min(by: { (($0.answered ?? $0.sent).on, $0.id) < (($1.answered ?? $1.sent).on, $1.id) }) else { return nil }
+        guard let first = rejected.min(by: { (($0.answered ?? $0.sent).on, $0.id) < (($1.answered ?? $1.sent).on, $1.id) }) else {
+            return nil
+        }
         let rejectedOn = (first.answered ?? first.sent).on
         return Hit(
             since: rejectedOn, firesOn: rejectedOn.adding(days: t["nextStepDays"]),
-            explanation: "\(first.to.sv) avvisade remissen från \(first.from.sv) \(rejectedOn.sv) och inget nästa steg har tagits; \(first.from.sv) behöver remittera vidare, lämna över eller kalla till SIP.",
+            explanation:
+                "\(first.to.sv) avvisade remissen från \(first.from.sv) \(rejectedOn.sv) och inget nästa steg har tagits; \(first.from.sv) behöver remittera vidare, lämna över eller kalla till SIP.",
             agencies: rejected.map(\.from), evidence: rejected.flatMap { [$0.sent.event] + ($0.answered.map { [$0.event] } ?? []) })
     }
 
@@ -148,7 +159,8 @@ extension GapRules {
         guard let illHealth = c.state.kommun.illHealthSince, c.bistandActive() else { return nil }
         return Hit(
             since: lapse.day, firesOn: lapse.day.adding(days: t["graceDays"]),
-            explanation: "Personens sjukintyg gick ut \(lapse.day.sv) utan förnyelse medan ohälsa är ett hinder och försörjningsstödet fortsätter; regionen behöver bedöma fortsatt sjukskrivning och kommunen se över kraven under tiden.",
+            explanation:
+                "Personens sjukintyg gick ut \(lapse.day.sv) utan förnyelse medan ohälsa är ett hinder och försörjningsstödet fortsätter; regionen behöver bedöma fortsatt sjukskrivning och kommunen se över kraven under tiden.",
             agencies: [.region, .kommun], evidence: [lapse.event, illHealth.event] + c.bistandEvidence)
     }
 
@@ -166,7 +178,8 @@ extension GapRules {
             for b in Agency.allCases where a.rawValue < b.rawValue {
                 let between = recent.filter { Set([$0.from, $0.to]) == Set([a, b]) }
                 guard between.count >= t["handovers"],
-                      between.contains(where: { $0.from == a }), between.contains(where: { $0.from == b }) else { continue }
+                    between.contains(where: { $0.from == a }), between.contains(where: { $0.from == b })
+                else { continue }
                 if best.map({ between.count > $0.marks.count }) ?? true { best = ([a, b], between) }
             }
         }
@@ -174,7 +187,8 @@ extension GapRules {
         let since = best.marks.map(\.mark.on).min()!
         return Hit(
             since: since, firesOn: c.today,
-            explanation: "Personen har lämnats över \(best.marks.count) gånger mellan \(best.pair.svList) sedan \(since.sv) och bollas mellan dem; \(best.pair.svList) behöver enas om en ägare.",
+            explanation:
+                "Personen har lämnats över \(best.marks.count) gånger mellan \(best.pair.svList) sedan \(since.sv) och bollas mellan dem; \(best.pair.svList) behöver enas om en ägare.",
             agencies: best.pair, evidence: best.marks.map(\.mark.event))
     }
 
@@ -197,7 +211,8 @@ extension GapRules {
         let start = max(sickSince, activities.map { $0.activity.started.on }.max()!)
         return Hit(
             since: start, firesOn: start,
-            explanation: "Personen är sjukskriven på \(sickExtent) procent men har aktivitetskrav på \(demand) procent, mer än de \(capacity) procent som återstår; \(activities.map { $0.agency }.svList) behöver anpassa kraven efter sjukskrivningen.",
+            explanation:
+                "Personen är sjukskriven på \(sickExtent) procent men har aktivitetskrav på \(demand) procent, mer än de \(capacity) procent som återstår; \(activities.map { $0.agency }.svList) behöver anpassa kraven efter sjukskrivningen.",
             agencies: activities.map { $0.agency }, evidence: evidence + activities.map { $0.activity.started.event })
     }
 
@@ -217,19 +232,22 @@ extension GapRules {
         }
         return Hit(
             since: since, firesOn: since,
-            explanation: "Personen har haft ekonomiskt bistånd \(months.count) av de senaste \(t["windowMonths"]) månaderna utan någon pågående arbetsmarknadsinsats; kommunen behöver tillsammans med Arbetsförmedlingen planera en insats.",
+            explanation:
+                "Personen har haft ekonomiskt bistånd \(months.count) av de senaste \(t["windowMonths"]) månaderna utan någon pågående arbetsmarknadsinsats; kommunen behöver tillsammans med Arbetsförmedlingen planera en insats.",
             agencies: [.kommun], evidence: evidence)
     }
 
     /// Ill health a barrier for over `barrierDays` of bistånd, and no SIP requested or held.
     static func illHealthNoSip(_ c: inout RuleContext, _ t: Thresholds) -> Hit? {
         guard let illHealth = c.state.kommun.illHealthSince, let bistandSince = c.state.kommun.bistandSince,
-              c.bistandActive() else { return nil }
+            c.bistandActive()
+        else { return nil }
         guard !c.state.sips.contains(where: { $0.cancelled == nil }) else { return nil }
         let since = max(illHealth.on, bistandSince)
         return Hit(
             since: since, firesOn: since.adding(days: t["barrierDays"]),
-            explanation: "Ohälsa har varit ett hinder sedan \(since.sv) medan personen haft ekonomiskt bistånd, och ingen SIP har begärts; kommunen eller regionen behöver kalla till en samordnad individuell plan.",
+            explanation:
+                "Ohälsa har varit ett hinder sedan \(since.sv) medan personen haft ekonomiskt bistånd, och ingen SIP har begärts; kommunen eller regionen behöver kalla till en samordnad individuell plan.",
             agencies: [.kommun, .region], evidence: [illHealth.event] + c.bistandEvidence)
     }
 
@@ -246,7 +264,8 @@ extension GapRules {
         guard let first = due.min(by: { $0.day < $1.day }) else { return nil }
         return Hit(
             since: first.invitation.answerBy.adding(days: 1), firesOn: first.day,
-            explanation: "\(first.invitation.invitee.sv) har inte svarat på kallelsen till SIP-möte från \(first.sip.caller.sv), som skulle besvaras senast \(first.invitation.answerBy.sv); \(due.map { $0.invitation.invitee }.svList) behöver svara.",
+            explanation:
+                "\(first.invitation.invitee.sv) har inte svarat på kallelsen till SIP-möte från \(first.sip.caller.sv), som skulle besvaras senast \(first.invitation.answerBy.sv); \(due.map { $0.invitation.invitee }.svList) behöver svara.",
             agencies: due.map { $0.invitation.invitee }, evidence: due.map { $0.invitation.sent.event })
     }
 
@@ -259,13 +278,17 @@ extension GapRules {
             if sip.afterDischarge, sip.scheduled == nil {
                 let callDay = sip.requested.on.adding(days: t["dischargeCallDays"])
                 c.wake(on: callDay)
-                if callDay <= c.today || callDay < day { day = callDay; discharge = true }
+                if callDay <= c.today || callDay < day {
+                    day = callDay
+                    discharge = true
+                }
             }
             c.wake(on: day)
             if day <= c.today { due.append((sip, day, discharge)) }
         }
         guard let first = due.min(by: { $0.day < $1.day }) else { return nil }
-        let explanation = first.discharge
+        let explanation =
+            first.discharge
             ? "En SIP efter utskrivning begärdes \(first.sip.requested.on.sv) men inget möte har kallats till inom \(t["dischargeCallDays"]) dagar (lag 2017:612); \(first.sip.caller.sv) behöver kalla till mötet."
             : "En SIP begärdes \(first.sip.requested.on.sv) men mötet har inte hållits; \(first.sip.caller.sv) behöver hålla mötet eller ställa in det med skäl."
         return Hit(
@@ -283,7 +306,8 @@ extension GapRules {
         let others = first.plan.participants.filter { $0 != first.plan.leadAgency }
         return Hit(
             since: first.closed.on, firesOn: first.closed.on.adding(days: t["graceDays"]),
-            explanation: "\(first.plan.leadAgency.sv) har det övergripande ansvaret för handlingsplanen men avslutade sina ärenden för personen \(first.closed.on.sv); \(others.isEmpty ? "parterna" : others.svList) behöver utse en ny ansvarig.",
+            explanation:
+                "\(first.plan.leadAgency.sv) har det övergripande ansvaret för handlingsplanen men avslutade sina ärenden för personen \(first.closed.on.sv); \(others.isEmpty ? "parterna" : others.svList) behöver utse en ny ansvarig.",
             agencies: found.flatMap { plan in plan.plan.participants.filter { $0 != plan.plan.leadAgency } },
             evidence: found.flatMap { [$0.plan.created.event, $0.closed.event] })
     }
@@ -303,7 +327,8 @@ extension GapRules {
         let others = due.count > 1 ? " (och \(due.count - 1) åtgärd till)" : ""
         return Hit(
             since: first.action.dueDate.adding(days: 1), firesOn: due.map { $0.day }.min()!,
-            explanation: "Åtgärden \"\(first.action.description)\" skulle vara utförd senast \(first.action.dueDate.sv)\(others); \(who) behöver utföra den eller planen följas upp.",
+            explanation:
+                "Åtgärden \"\(first.action.description)\" skulle vara utförd senast \(first.action.dueDate.sv)\(others); \(who) behöver utföra den eller planen följas upp.",
             agencies: due.map { $0.action.owner }, evidence: due.map { $0.action.assigned.event })
     }
 
@@ -318,7 +343,8 @@ extension GapRules {
         guard let first = found.min(by: { ($0.closed.on, $0.action.id) < ($1.closed.on, $1.action.id) }) else { return nil }
         return Hit(
             since: first.closed.on, firesOn: first.closed.on.adding(days: t["graceDays"]),
-            explanation: "Åtgärden \"\(first.action.description)\" ligger hos \(first.action.owner.sv), som avslutade sina ärenden för personen \(first.closed.on.sv); \(first.plan.leadAgency.sv) som ansvarar för planen behöver fördela om den.",
+            explanation:
+                "Åtgärden \"\(first.action.description)\" ligger hos \(first.action.owner.sv), som avslutade sina ärenden för personen \(first.closed.on.sv); \(first.plan.leadAgency.sv) som ansvarar för planen behöver fördela om den.",
             agencies: found.map { $0.plan.leadAgency },
             evidence: found.flatMap { [$0.action.assigned.event, $0.closed.event] })
     }
@@ -336,7 +362,8 @@ extension GapRules {
             found.append((.af, mark.on, mark.event))
         }
         if !hasContact(.fk), let benefit = c.fkBenefit() {
-            let start = [c.state.fk.sjukpenningMark, c.state.fk.aktivitetsersattning?.granted, c.state.fk.sjukersattningMark]
+            let start =
+                [c.state.fk.sjukpenningMark, c.state.fk.aktivitetsersattning?.granted, c.state.fk.sjukersattningMark]
                 .compactMap { $0 }.first { $0.event == benefit.evidence }?.on ?? c.today
             found.append((.fk, start, benefit.evidence))
         }
@@ -357,7 +384,8 @@ extension GapRules {
         guard let first = due.min(by: { $0.since < $1.since }) else { return nil }
         return Hit(
             since: first.since, firesOn: due.map { $0.since.adding(days: t["graceDays"]) }.min()!,
-            explanation: "\(due.map { $0.agency }.svList) är \(due.count > 1 ? "aktiva" : "aktiv") för personen sedan \(first.since.sv) men har inget öppet ärende med namngiven handläggare; \(due.map { $0.agency }.svList) behöver namnge en handläggare och berätta det för personen.",
+            explanation:
+                "\(due.map { $0.agency }.svList) är \(due.count > 1 ? "aktiva" : "aktiv") för personen sedan \(first.since.sv) men har inget öppet ärende med namngiven handläggare; \(due.map { $0.agency }.svList) behöver namnge en handläggare och berätta det för personen.",
             agencies: due.map { $0.agency }, evidence: due.map { $0.evidence })
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 /// FNV-1a 64-bit over a stream of strings and bytes, with separators: stable across runs and
 /// processes (unlike `Hasher`), good enough to compare two stores.
 package struct StableHasher {
-    private var a: UInt64 = 0xcbf29ce484222325
-    private var b: UInt64 = 0x84222325cbf29ce4
+    private var a: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var b: UInt64 = 0x8422_2325_cbf2_9ce4
     private var count = 0
 
     package init() {}
@@ -26,12 +26,12 @@ package struct StableHasher {
     }
 
     @inline(__always) private mutating func mix(_ byte: UInt8) {
-        a = (a ^ UInt64(byte)) &* 0x100000001b3
-        b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
+        a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+        b = (b ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9e37_79b9_7f4a_7c15
     }
 
     private mutating func finishItem() {
-        a = (a ^ 0xff) &* 0x100000001b3
+        a = (a ^ 0xff) &* 0x100_0000_01b3
         count += 1
     }
 

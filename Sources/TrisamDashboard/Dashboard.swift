@@ -5,9 +5,9 @@ import Logging
 import Mustache
 import NIOCore
 import TrisamContracts
-import TrisamHTTP
 import TrisamCoordinator
 import TrisamCoordinatorCore
+import TrisamHTTP
 
 /// The coordinators' dashboard (issue #6): Swedish server-rendered pages over the coordinator's
 /// store, mounted on the coordinator's router.
@@ -30,13 +30,16 @@ public struct Dashboard: Sendable {
     let logger: Logger
 
     /// Loads the templates and static files from the module's resources.
-    public init(parts: CoordinatorParts, sessions: DashboardSessions = DashboardSessions(),
-                logger: Logger = Logger(label: "trisam.dashboard")) throws {
+    public init(
+        parts: CoordinatorParts, sessions: DashboardSessions = DashboardSessions(),
+        logger: Logger = Logger(label: "trisam.dashboard")
+    ) throws {
         self.parts = parts
         self.sessions = sessions
         self.logger = logger
         guard let templateFolder = Bundle.module.url(forResource: "Templates", withExtension: nil),
-              let staticFolder = Bundle.module.url(forResource: "Static", withExtension: nil) else {
+            let staticFolder = Bundle.module.url(forResource: "Static", withExtension: nil)
+        else {
             throw DashboardError("the dashboard's resources (Templates, Static) are missing beside the executable")
         }
         var library = MustacheLibrary()
@@ -63,8 +66,9 @@ public struct Dashboard: Sendable {
         router.get("/static/{file}") { _, context in
             let file = try context.parameters.require("file")
             guard let asset = dashboard.assets[file] else { throw HTTPError(.notFound, message: "file: no such static file") }
-            return Response(status: .ok, headers: [.contentType: asset.type, .cacheControl: "no-cache"],
-                            body: .init(byteBuffer: asset.body))
+            return Response(
+                status: .ok, headers: [.contentType: asset.type, .cacheControl: "no-cache"],
+                body: .init(byteBuffer: asset.body))
         }
         router.get("/logga-in") { request, _ in
             if dashboard.currentSession(request) != nil { return Self.redirect(to: "/") }
@@ -85,8 +89,9 @@ public struct Dashboard: Sendable {
         pages.get("/live.json") { _, _ in
             let marker = try dashboard.parts.store.flagChangeMarker()
             let body = "{\"marker\":\"\(marker.raised)-\(marker.resolved)\",\"open\":\(marker.open),\"time\":\"\(Swedish.time(Date()))\"}"
-            return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: body)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         }
     }
 
@@ -101,14 +106,17 @@ public struct Dashboard: Sendable {
         }
         guard let entry = parts.tokens.entry(for: Substring(token)) else {
             logger.notice("dashboard login refused: unknown token")
-            return page("login", LoginPage(next: next, error: "Inloggningsnyckel: okänd nyckel. Kontrollera att du skrivit av den rätt."),
-                        status: .unauthorized)
+            return page(
+                "login", LoginPage(next: next, error: "Inloggningsnyckel: okänd nyckel. Kontrollera att du skrivit av den rätt."),
+                status: .unauthorized)
         }
         let id = sessions.start(name: entry.name, role: entry.role)
         logger.info("dashboard login", metadata: ["reader": "\(entry.name)"])
         var response = Self.redirect(to: next)
-        response.setCookie(Cookie(name: Self.cookieName, value: id, maxAge: Int(sessions.lifetime), path: "/",
-                                  httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: Self.cookieName, value: id, maxAge: Int(sessions.lifetime), path: "/",
+                httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -122,7 +130,9 @@ public struct Dashboard: Sendable {
         var error: FilterError?
         switch QueueFilter.parse(query, ruleIds: descriptions.map(\.id)) {
         case .success(let parsed): filter = parsed
-        case .failure(let failure): filter = QueueFilter(); error = failure
+        case .failure(let failure):
+            filter = QueueFilter()
+            error = failure
         }
         var flags: [FlagRow] = []
         var storeQuery = filter.flagQuery(now: now, limit: 1000)
@@ -147,7 +157,9 @@ public struct Dashboard: Sendable {
             agencies: [Option(value: "", label: "Alla myndigheter", selected: filter.agency == nil)]
                 + Agency.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: filter.agency == $0) },
             severities: [Option(value: "", label: "Alla", selected: filter.severity == nil)]
-                + [FlagSeverity.high, .medium, .low].map { Option(value: $0.rawValue, label: Swedish.severity($0), selected: filter.severity == $0) },
+                + [FlagSeverity.high, .medium, .low].map {
+                    Option(value: $0.rawValue, label: Swedish.severity($0), selected: filter.severity == $0)
+                },
             minAgeDays: filter.minAgeDays.map(String.init) ?? "",
             marker: "\(marker.raised)-\(marker.resolved)", pollMilliseconds: pollMilliseconds,
             now: Swedish.time(Date()))
@@ -160,19 +172,26 @@ public struct Dashboard: Sendable {
             return message(context, title: "Ogiltig person", text: "Personreferens: ska vara 32 tecken 0–9 och a–f.", status: .badRequest)
         }
         guard let found = try parts.store.readPerson(ref, reader: context.principal?.name ?? "?", path: request.uri.path, at: Date()) else {
-            return message(context, title: "Okänd person", text: "Personreferens: inga händelser är kända för den här personen.", status: .notFound)
+            return message(
+                context, title: "Okänd person", text: "Personreferens: inga händelser är kända för den här personen.", status: .notFound)
         }
         let flags = try parts.store.flags(of: ref)
         let model = PersonPage(state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now())
-        return page("person", PersonPageContext(frame: frame(context, title: "Person \(model.shortRef)", active: ""),
-                                                person: model, chartSvg: model.chart.svg()))
+        return page(
+            "person",
+            PersonPageContext(
+                frame: frame(context, title: "Person \(model.shortRef)", active: ""),
+                person: model, chartSvg: model.chart.svg()))
     }
 
     func calendar(_ context: CoordinatorRequestContext) throws -> Response {
         let now = parts.clock.now()
         let calendar = SipCalendar(states: try parts.store.personStates(), now: now)
-        return page("calendar", CalendarPageContext(frame: frame(context, title: "SIP-kalender", active: "calendar"),
-                                                    calendar: calendar, today: Swedish.date(of: now)))
+        return page(
+            "calendar",
+            CalendarPageContext(
+                frame: frame(context, title: "SIP-kalender", active: "calendar"),
+                calendar: calendar, today: Swedish.date(of: now)))
     }
 
     func overview(_ context: CoordinatorRequestContext) throws -> Response {
@@ -181,16 +200,19 @@ public struct Dashboard: Sendable {
         let counts = try parts.store.openFlagCounts()
         let descriptions = parts.rules.descriptions
         let ruleRows = descriptions.map { description in
-            RuleCount(rule: description.id, title: description.title, open: counts[description.id] ?? 0,
-                      severity: Swedish.severity(description.severity), path: "/?regel=\(description.id)")
+            RuleCount(
+                rule: description.id, title: description.title, open: counts[description.id] ?? 0,
+                severity: Swedish.severity(description.severity), path: "/?regel=\(description.id)")
         }.sorted { $0.open > $1.open }
         let byRule = BarChart(items: ruleRows.filter { $0.open > 0 }.map { ($0.title, $0.open, "#1f5fa8") })
         let days = FlagTrend.window(endingOn: today, count: 60)
         let spans = try parts.store.flagSpans(openAtOrAfter: StockholmTime.startOfDay(days[0]))
-        let trend = LineChart(days: days, series: [
-            ("Alla öppna", "#1f5fa8", FlagTrend.daily(spans, days: days)),
-            ("Hög allvarlighet", "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
-        ])
+        let trend = LineChart(
+            days: days,
+            series: [
+                ("Alla öppna", "#1f5fa8", FlagTrend.daily(spans, days: days)),
+                ("Hög allvarlighet", "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
+            ])
         let states = try parts.store.personStates()
         let referrals = ReferralTimes(states: states, today: today)
         let ownership = OwnershipCounts(states: states)
@@ -200,16 +222,20 @@ public struct Dashboard: Sendable {
             rules: ruleRows,
             byRuleChart: byRule.svg(id: "per-regel", title: "Öppna flaggor per regel"),
             trendChart: trend.svg(id: "trend", title: "Öppna flaggor per dag, de senaste 60 dagarna"),
-            referralChart: GroupedColumns(buckets: ReferralTimes.buckets, series: [
-                ("Besvarade: tid till svar", "#1b7240", referrals.answered),
-                ("Obesvarade: väntat hittills", "#b3261e", referrals.waiting),
-            ]).svg(id: "remisstider", title: "Remissers svarstider"),
+            referralChart: GroupedColumns(
+                buckets: ReferralTimes.buckets,
+                series: [
+                    ("Besvarade: tid till svar", "#1b7240", referrals.answered),
+                    ("Obesvarade: väntat hittills", "#b3261e", referrals.waiting),
+                ]
+            ).svg(id: "remisstider", title: "Remissers svarstider"),
             referralAgencies: referrals.perAgency,
             ownershipChart: ownership.chart.svg(id: "agarskap-per-myndighet", title: "Personer per myndighet och område"),
             ownershipRows: Area.allCases.map { area in
-                OwnershipRow(area: area.displayName, kommun: ownership.count(area, .kommun), af: ownership.count(area, .af),
-                             fk: ownership.count(area, .fk), region: ownership.count(area, .region),
-                             nobody: ownership.unowned[area] ?? 0)
+                OwnershipRow(
+                    area: area.displayName, kommun: ownership.count(area, .kommun), af: ownership.count(area, .af),
+                    fk: ownership.count(area, .fk), region: ownership.count(area, .region),
+                    nobody: ownership.unowned[area] ?? 0)
             })
         return page("overview", model)
     }
@@ -217,15 +243,19 @@ public struct Dashboard: Sendable {
     // MARK: helpers
 
     func frame(_ context: CoordinatorRequestContext, title: String, active: String) -> Frame {
-        Frame(title: title, user: context.principal?.name ?? "", queue: active == "queue", calendar: active == "calendar",
-              overview: active == "overview")
+        Frame(
+            title: title, user: context.principal?.name ?? "", queue: active == "queue", calendar: active == "calendar",
+            overview: active == "overview")
     }
 
     func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
         guard let html = templates.render(model, withTemplate: template) else {
             logger.error("dashboard template missing", metadata: ["template": "\(template)"])
-            return Response(status: .internalServerError, headers: Self.htmlHeaders,
-                            body: .init(byteBuffer: ByteBuffer(string: "<!doctype html><html lang=\"sv\"><title>Fel</title><p>Sidan kunde inte visas.</p></html>")))
+            return Response(
+                status: .internalServerError, headers: Self.htmlHeaders,
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: "<!doctype html><html lang=\"sv\"><title>Fel</title><p>Sidan kunde inte visas.</p></html>")))
         }
         return Response(status: status, headers: Self.htmlHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -237,7 +267,8 @@ public struct Dashboard: Sendable {
     static let htmlHeaders: HTTPFields = [
         .contentType: "text/html; charset=utf-8",
         .cacheControl: "no-store",
-        .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        .contentSecurityPolicy:
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
         HTTPField.Name("X-Content-Type-Options")!: "nosniff",
         HTTPField.Name("Referrer-Policy")!: "no-referrer",
     ]
@@ -251,8 +282,9 @@ public struct Dashboard: Sendable {
     /// no `//host`, no backslash (read as `/` by browsers), no scheme, not the login pages.
     static func safeNext(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), next.utf8.count <= 2048,
-              next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
-              !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/logga-") else { return "/" }
+            next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
+            !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/logga-")
+        else { return "/" }
         return next
     }
 

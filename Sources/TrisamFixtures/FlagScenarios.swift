@@ -20,19 +20,25 @@ public enum FlagScenarios {
         let month = YearMonth(year: today.year, month: today.month)!
         let first = LocalDate(year: today.year, month: today.month, day: 1)!
         return [
-            EventEnvelope(id: "\(idPrefix)-bistand", source: .agency(.kommun), time: time(first), subject: ref,
-                          event: .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: first, month: month))),
-            EventEnvelope(id: "\(idPrefix)-sicknote", source: .agency(.region), time: time(first, minute: 1), subject: ref,
-                          event: .regionSickNoteIssued(SickNoteIssued(sickNoteId: "\(idPrefix)-s", extentPercent: 100, from: first,
-                                                                      until: today.adding(days: 60), renewal: false))),
-            EventEnvelope(id: "\(idPrefix)-nosgi", source: .agency(.fk), time: time(first, minute: 2), subject: ref,
-                          event: .fkSjukpenningDecided(SjukpenningDecided(decision: .noSgi, effectiveDate: first))),
+            EventEnvelope(
+                id: "\(idPrefix)-bistand", source: .agency(.kommun), time: time(first), subject: ref,
+                event: .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: first, month: month))),
+            EventEnvelope(
+                id: "\(idPrefix)-sicknote", source: .agency(.region), time: time(first, minute: 1), subject: ref,
+                event: .regionSickNoteIssued(
+                    SickNoteIssued(
+                        sickNoteId: "\(idPrefix)-s", extentPercent: 100, from: first,
+                        until: today.adding(days: 60), renewal: false))),
+            EventEnvelope(
+                id: "\(idPrefix)-nosgi", source: .agency(.fk), time: time(first, minute: 2), subject: ref,
+                event: .fkSjukpenningDecided(SjukpenningDecided(decision: .noSgi, effectiveDate: first))),
         ]
     }
 
     /// The event that takes a grey-zone person out of the grey zone: AF registers them.
     public static func greyZoneResolution(ref: ClientRef, idPrefix: String, today: LocalDate = day(of: Date())) -> EventEnvelope {
-        EventEnvelope(id: "\(idPrefix)-afreg", source: .agency(.af), time: time(today), subject: ref,
-                      event: .afRegistered(AfRegistered(registeredOn: today)))
+        EventEnvelope(
+            id: "\(idPrefix)-afreg", source: .agency(.af), time: time(today), subject: ref,
+            event: .afRegistered(AfRegistered(registeredOn: today)))
     }
 }

@@ -67,19 +67,21 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     public init(_ error: HTTPError) {
         let status = Int(error.status.code)
         let message = error.body ?? error.status.reasonPhrase
-        let code: Code = switch status {
-        case 401: .unauthorized
-        case 403: .forbidden
-        case 404: .notFound
-        case 405: .methodNotAllowed
-        case 409: .conflict
-        case 413: .bodyTooLarge
-        case 503: .unavailable
-        case 500...: .internalError
-        default: .invalidField
-        }
+        let code: Code =
+            switch status {
+            case 401: .unauthorized
+            case 403: .forbidden
+            case 404: .notFound
+            case 405: .methodNotAllowed
+            case 409: .conflict
+            case 413: .bodyTooLarge
+            case 503: .unavailable
+            case 500...: .internalError
+            default: .invalidField
+            }
         let name = message.prefix { $0 != ":" }
-        let field = name.count < message.count && !name.isEmpty && name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" })
+        let field =
+            name.count < message.count && !name.isEmpty && name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" })
             ? String(name) : nil
         self.init(status: status, code: code, field: field, message: message)
     }
@@ -104,14 +106,16 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public static func bodyTooLarge(limit: Int) -> APIError {
-        APIError(status: 413, code: .bodyTooLarge, field: "(body)",
-                 message: "the request body is larger than the limit of \(limit) bytes; send at most \(limit) bytes")
+        APIError(
+            status: 413, code: .bodyTooLarge, field: "(body)",
+            message: "the request body is larger than the limit of \(limit) bytes; send at most \(limit) bytes")
     }
 
     /// The path exists but not with this method; `allowed` lists the methods it has.
     public static func methodNotAllowed(_ method: String, path: String, allowed: [String]) -> APIError {
-        APIError(status: 405, code: .methodNotAllowed, field: "(method)",
-                 message: "method \(method) is not allowed on \(redacted(path)); allowed: \(allowed.joined(separator: ", "))")
+        APIError(
+            status: 405, code: .methodNotAllowed, field: "(method)",
+            message: "method \(method) is not allowed on \(redacted(path)); allowed: \(allowed.joined(separator: ", "))")
     }
 
     /// `text` (a path or parameter name echoed in a refusal) with every run of six or more
@@ -120,8 +124,9 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         String(text.prefix(200)).replacingOccurrences(of: #"\d{6,}([-+]\d{4})?"#, with: "…", options: .regularExpression)
     }
 
-    public static let unauthorized = APIError(status: 401, code: .unauthorized, field: "Authorization",
-                                              message: "a valid bearer token is required (Authorization: Bearer <token>)")
+    public static let unauthorized = APIError(
+        status: 401, code: .unauthorized, field: "Authorization",
+        message: "a valid bearer token is required (Authorization: Bearer <token>)")
 
     public static func forbidden(_ message: String, field: String) -> APIError {
         APIError(status: 403, code: .forbidden, field: field, message: message)

@@ -32,14 +32,15 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // The router's own refusals carry no message; a handler's 404 ("no such person") does.
             let routerRefusal = error.body == nil && (code == 404 || code == 405)
             let methods = routerRefusal ? allowed.methods(for: path) : []
-            let apiError: APIError = switch code {
-            case 404 where routerRefusal && methods.isEmpty:
-                .notFound("(path)", "no such endpoint: \(request.method.rawValue) \(APIError.redacted(path))")
-            case 404 where routerRefusal, 405 where routerRefusal:
-                .methodNotAllowed(request.method.rawValue, path: path, allowed: methods)
-            case 413: .bodyTooLarge(limit: bodyLimit)
-            default: APIError(error)
-            }
+            let apiError: APIError =
+                switch code {
+                case 404 where routerRefusal && methods.isEmpty:
+                    .notFound("(path)", "no such endpoint: \(request.method.rawValue) \(APIError.redacted(path))")
+                case 404 where routerRefusal, 405 where routerRefusal:
+                    .methodNotAllowed(request.method.rawValue, path: path, allowed: methods)
+                case 413: .bodyTooLarge(limit: bodyLimit)
+                default: APIError(error)
+                }
             var response = apiError.response()
             for field in error.headers where response.headers[field.name] == nil { response.headers.append(field) }
             if apiError.code == .methodNotAllowed, !methods.isEmpty { response.headers[.allow] = methods.joined(separator: ", ") }

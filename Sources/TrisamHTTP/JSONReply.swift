@@ -38,9 +38,10 @@ public enum APIJSON {
 
     /// A JSON response of already encoded bytes.
     public static func response(status: Int, data: Data) -> Response {
-        Response(status: HTTPResponse.Status(code: status),
-                 headers: [.contentType: "application/json; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

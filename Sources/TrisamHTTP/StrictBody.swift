@@ -60,7 +60,8 @@ public enum StrictBody {
             throw APIError.invalidJSON("the request body cannot be read: \(error)")
         }
         if let canonical = try? JSONSerialization.jsonObject(with: EventEnvelope.encoder().encode(value)),
-           let unknown = firstUnknownField(input: object, canonical: canonical) {
+            let unknown = firstUnknownField(input: object, canonical: canonical)
+        {
             throw APIError.violation(unknown)
         }
         return value

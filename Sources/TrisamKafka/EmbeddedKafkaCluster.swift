@@ -26,9 +26,10 @@ public final class EmbeddedKafkaCluster: Sendable {
         precondition(brokers >= 1, "a cluster needs at least one broker")
         let context = ClientContext(logger: logger)
         // The host client only owns the mock cluster's threads; it talks to no broker itself.
-        let host = try makeNativeClient(type: RD_KAFKA_PRODUCER,
-                                        configuration: KafkaConfiguration(bootstrapServers: "", properties: ["log_level": "3"]),
-                                        context: context)
+        let host = try makeNativeClient(
+            type: RD_KAFKA_PRODUCER,
+            configuration: KafkaConfiguration(bootstrapServers: "", properties: ["log_level": "3"]),
+            context: context)
         guard let cluster = rd_kafka_mock_cluster_new(host.pointer, Int32(brokers)) else {
             rd_kafka_destroy(host.pointer)
             throw KafkaError(.embeddedCluster, "could not create the mock cluster")
@@ -47,8 +48,9 @@ public final class EmbeddedKafkaCluster: Sendable {
 
     /// Creates a topic directly in the cluster (no client round trip).
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
-        let err = rd_kafka_mock_topic_create(cluster.pointer, name, Int32(partitions),
-                                             Int32(min(replicationFactor, brokerIDs.count)))
+        let err = rd_kafka_mock_topic_create(
+            cluster.pointer, name, Int32(partitions),
+            Int32(min(replicationFactor, brokerIDs.count)))
         if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
             throw KafkaError(.embeddedCluster, err, context: "create topic \(name)")
         }

@@ -39,7 +39,8 @@ public enum KafkaAdmin {
         let existing = try await describeTopics(configuration: configuration, timeout: timeout, logger: logger)
         for spec in topics {
             if let partitions = existing[spec.name], partitions < spec.partitions {
-                logger.warning("topic \(spec.name) exists with \(partitions) partitions, fewer than the \(spec.partitions) asked for; left as it is")
+                logger.warning(
+                    "topic \(spec.name) exists with \(partitions) partitions, fewer than the \(spec.partitions) asked for; left as it is")
             }
         }
         let missing = topics.filter { existing[$0.name] == nil }
@@ -56,8 +57,10 @@ public enum KafkaAdmin {
     }
 
     /// The topics the cluster knows, with their partition counts.
-    public static func describeTopics(configuration: KafkaConfiguration, timeout: Duration = .seconds(10),
-                                      logger: Logger = Logger(label: "trisam.kafka.admin")) async throws(KafkaError) -> [String: Int] {
+    public static func describeTopics(
+        configuration: KafkaConfiguration, timeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "trisam.kafka.admin")
+    ) async throws(KafkaError) -> [String: Int] {
         let context = ClientContext(logger: logger)
         let handle = try makeNativeClient(type: RD_KAFKA_PRODUCER, configuration: configuration, context: context)
         let millis = Int32(timeout.components.seconds * 1000)
@@ -74,11 +77,18 @@ public enum KafkaAdmin {
 private func createTopics(_ topics: [TopicSpec], rk: OpaquePointer, timeoutMillis: Int32) -> Result<[String], KafkaError> {
     var errorBuffer = [CChar](repeating: 0, count: 512)
     var newTopics: [OpaquePointer?] = []
-    defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
+    defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
     for spec in topics {
-        guard let newTopic = rd_kafka_NewTopic_new(spec.name, Int32(spec.partitions), Int32(spec.replicationFactor),
-                                                   &errorBuffer, errorBuffer.count) else {
-            return .failure(KafkaError(.admin, "topic \(spec.name): \(String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))"))
+        guard
+            let newTopic = rd_kafka_NewTopic_new(
+                spec.name, Int32(spec.partitions), Int32(spec.replicationFactor),
+                &errorBuffer, errorBuffer.count)
+        else {
+            return .failure(
+                KafkaError(
+                    .admin,
+                    "topic \(spec.name): \(String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))"
+                ))
         }
         newTopics.append(newTopic)
         for (key, value) in spec.configs.sorted(by: { $0.key < $1.key }) {
@@ -100,7 +110,8 @@ private func createTopics(_ topics: [TopicSpec], rk: OpaquePointer, timeoutMilli
     defer { rd_kafka_event_destroy(event) }
     let eventErr = rd_kafka_event_error(event)
     if eventErr != RD_KAFKA_RESP_ERR_NO_ERROR {
-        let hint = eventErr == RD_KAFKA_RESP_ERR__TIMED_OUT
+        let hint =
+            eventErr == RD_KAFKA_RESP_ERR__TIMED_OUT
             ? " (does the broker implement CreateTopics? librdkafka's embedded mock cluster does not)" : ""
         return .failure(KafkaError(.admin, eventErr, context: "CreateTopics\(hint)"))
     }

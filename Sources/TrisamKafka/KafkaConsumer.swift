@@ -47,12 +47,15 @@ public final class KafkaConsumer: Sendable {
         startOffsets: StartOffsets? = nil,
         logger: Logger = Logger(label: "trisam.kafka.consumer")
     ) throws(KafkaError) {
-        var effective = KafkaConfiguration(bootstrapServers: configuration.bootstrapServers,
-                                           properties: Self.defaultProperties)
-            .merging(configuration.properties)
+        var effective = KafkaConfiguration(
+            bootstrapServers: configuration.bootstrapServers,
+            properties: Self.defaultProperties
+        )
+        .merging(configuration.properties)
         effective["group.id"] = groupID
-        let context = ConsumerContext(logger: logger, buffer: MessageBuffer(capacity: maxBufferedMessages),
-                                      startOffsets: startOffsets)
+        let context = ConsumerContext(
+            logger: logger, buffer: MessageBuffer(capacity: maxBufferedMessages),
+            startOffsets: startOffsets)
         let handle = try makeNativeClient(type: RD_KAFKA_CONSUMER, configuration: effective, context: context) { conf in
             rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
         }
@@ -75,19 +78,22 @@ public final class KafkaConsumer: Sendable {
         let buffer = context.buffer
         // The thread owns the native client: it closes and destroys it when it stops, and keeps
         // the callback context alive until then.
-        self.poller = PollingThread(name: "trisam-consumer-poll", body: {
-            pollOnce(handle: handle, buffer: buffer, logger: logger)
-        }, onExit: {
-            // Commits stored offsets, leaves the group (revoking through the rebalance callback).
-            let err = rd_kafka_consumer_close(handle.pointer)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                logger.warning("consumer close: \(String(cString: rd_kafka_err2str(err)))")
-            }
-            // Messages must be destroyed before their client.
-            buffer.finish()
-            rd_kafka_destroy(handle.pointer)
-            withExtendedLifetime(context) {}
-        })
+        self.poller = PollingThread(
+            name: "trisam-consumer-poll",
+            body: {
+                pollOnce(handle: handle, buffer: buffer, logger: logger)
+            },
+            onExit: {
+                // Commits stored offsets, leaves the group (revoking through the rebalance callback).
+                let err = rd_kafka_consumer_close(handle.pointer)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    logger.warning("consumer close: \(String(cString: rd_kafka_err2str(err)))")
+                }
+                // Messages must be destroyed before their client.
+                buffer.finish()
+                rd_kafka_destroy(handle.pointer)
+                withExtendedLifetime(context) {}
+            })
     }
 
     deinit { poller.requestStop() }
@@ -165,8 +171,6 @@ public final class KafkaConsumer: Sendable {
         public struct Iterator: AsyncIteratorProtocol {
             @usableFromInline let buffer: MessageBuffer
 
-            init(buffer: MessageBuffer) { self.buffer = buffer }
-
             /// The next message, or `nil` once the consumer is closed or the task cancelled.
             /// A message already waiting is taken without an asynchronous call.
             @inlinable
@@ -220,8 +224,9 @@ struct NativeMessage: @unchecked Sendable {
 
     /// The message's topic and partition (used only when dropping revoked partitions).
     var topicPartition: TopicPartition {
-        TopicPartition(topic: pointer.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
-                       partition: pointer.pointee.partition)
+        TopicPartition(
+            topic: pointer.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
+            partition: pointer.pointee.partition)
     }
 }
 
@@ -242,7 +247,8 @@ extension ConsumedMessage {
             var size = 0
             for index in 0..<count {
                 guard rd_kafka_header_get_all(nativeHeaders, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR,
-                      let name else { continue }
+                    let name
+                else { continue }
                 let headerValue = valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
                 headers.append(KafkaHeader(name: String(cString: name), value: headerValue))
             }
@@ -250,55 +256,60 @@ extension ConsumedMessage {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let millis = rd_kafka_message_timestamp(message, &timestampType)
         let timestamp = timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : Date(timeIntervalSince1970: Double(millis) / 1000)
-        self.init(topic: topic, partition: m.partition, offset: m.offset, key: key, value: value,
-                  headers: headers, timestamp: timestamp)
+        self.init(
+            topic: topic, partition: m.partition, offset: m.offset, key: key, value: value,
+            headers: headers, timestamp: timestamp)
     }
 }
 
 /// The elements of a native partition list.
-func partitionElements(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> UnsafeMutableBufferPointer<rd_kafka_topic_partition_t> {
+func partitionElements(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> UnsafeMutableBufferPointer<
+    rd_kafka_topic_partition_t
+> {
     UnsafeMutableBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt))
 }
 
 /// Rebalance callback (runs on the consumer's poll thread, inside `rd_kafka_consumer_poll`).
-private let rebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = { rk, err, partitions, _ in
-    guard let rk, let partitions, let context = ClientContext.from(rk) as? ConsumerContext else { return }
-    let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
-    let changed = partitionElements(partitions).map { TopicPartition(topic: String(cString: $0.topic), partition: $0.partition) }
-    switch err {
-    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-        if let startOffsets = context.startOffsets {
-            let offsets = startOffsets(changed)
-            for index in 0..<Int(partitions.pointee.cnt) {
-                let tp = changed[index]
-                if let offset = offsets[tp] { partitions.pointee.elems[index].offset = offset }
+private let rebalanceCallback:
+    @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?)
+        -> Void = { rk, err, partitions, _ in
+            guard let rk, let partitions, let context = ClientContext.from(rk) as? ConsumerContext else { return }
+            let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+            let changed = partitionElements(partitions).map { TopicPartition(topic: String(cString: $0.topic), partition: $0.partition) }
+            switch err {
+            case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+                if let startOffsets = context.startOffsets {
+                    let offsets = startOffsets(changed)
+                    for index in 0..<Int(partitions.pointee.cnt) {
+                        let tp = changed[index]
+                        if let offset = offsets[tp] { partitions.pointee.elems[index].offset = offset }
+                    }
+                }
+                context.logger.info("partitions assigned", metadata: ["partitions": "\(changed.map(\.description).joined(separator: ","))"])
+                if cooperative {
+                    if let error = rd_kafka_incremental_assign(rk, partitions) { rd_kafka_error_destroy(error) }
+                } else {
+                    rd_kafka_assign(rk, partitions)
+                }
+            case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+                // Commit what was processed before giving the partitions away; drop buffered messages
+                // of revoked partitions (the next owner reads them from the committed offset).
+                let commitErr = rd_kafka_commit(rk, nil, 0)
+                if commitErr != RD_KAFKA_RESP_ERR_NO_ERROR && commitErr != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                    context.logger.warning("commit on revoke: \(String(cString: rd_kafka_err2str(commitErr)))")
+                }
+                context.buffer.drop(partitions: Set(changed))
+                context.logger.info("partitions revoked", metadata: ["partitions": "\(changed.map(\.description).joined(separator: ","))"])
+                if cooperative {
+                    if let error = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(error) }
+                } else {
+                    rd_kafka_assign(rk, nil)
+                }
+            default:
+                context.logger.error("rebalance error: \(String(cString: rd_kafka_err2str(err)))")
+                rd_kafka_assign(rk, nil)
             }
         }
-        context.logger.info("partitions assigned", metadata: ["partitions": "\(changed.map(\.description).joined(separator: ","))"])
-        if cooperative {
-            if let error = rd_kafka_incremental_assign(rk, partitions) { rd_kafka_error_destroy(error) }
-        } else {
-            rd_kafka_assign(rk, partitions)
-        }
-    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-        // Commit what was processed before giving the partitions away; drop buffered messages
-        // of revoked partitions (the next owner reads them from the committed offset).
-        let commitErr = rd_kafka_commit(rk, nil, 0)
-        if commitErr != RD_KAFKA_RESP_ERR_NO_ERROR && commitErr != RD_KAFKA_RESP_ERR__NO_OFFSET {
-            context.logger.warning("commit on revoke: \(String(cString: rd_kafka_err2str(commitErr)))")
-        }
-        context.buffer.drop(partitions: Set(changed))
-        context.logger.info("partitions revoked", metadata: ["partitions": "\(changed.map(\.description).joined(separator: ","))"])
-        if cooperative {
-            if let error = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(error) }
-        } else {
-            rd_kafka_assign(rk, nil)
-        }
-    default:
-        context.logger.error("rebalance error: \(String(cString: rd_kafka_err2str(err)))")
-        rd_kafka_assign(rk, nil)
-    }
-}
 
 /// Remembers the name of the last topic handle seen: consecutive messages mostly share one,
 /// and a name longer than 15 bytes would otherwise cost an allocation per message.

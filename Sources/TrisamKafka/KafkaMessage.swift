@@ -84,8 +84,10 @@ public struct ConsumedMessage: Sendable, Equatable {
     /// The record timestamp (create or log-append time), if the broker supplied one.
     public var timestamp: Date?
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8],
-                headers: [KafkaHeader], timestamp: Date?) {
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8],
+        headers: [KafkaHeader], timestamp: Date?
+    ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset

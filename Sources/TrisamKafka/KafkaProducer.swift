@@ -30,9 +30,11 @@ public final class KafkaProducer: Sendable {
 
     /// Creates the producer and starts its delivery-report thread.
     public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "trisam.kafka.producer")) throws(KafkaError) {
-        let effective = KafkaConfiguration(bootstrapServers: configuration.bootstrapServers,
-                                           properties: Self.defaultProperties)
-            .merging(configuration.properties)
+        let effective = KafkaConfiguration(
+            bootstrapServers: configuration.bootstrapServers,
+            properties: Self.defaultProperties
+        )
+        .merging(configuration.properties)
         let context = ClientContext(logger: logger)
         let handle = try makeNativeClient(type: RD_KAFKA_PRODUCER, configuration: effective, context: context) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback)
@@ -41,12 +43,15 @@ public final class KafkaProducer: Sendable {
         self.logger = logger
         // The thread owns the native client: it destroys it when it stops, and keeps the
         // callback context alive until then.
-        self.poller = PollingThread(name: "trisam-producer-poll", body: {
-            rd_kafka_poll(handle.pointer, 100)
-        }, onExit: {
-            rd_kafka_destroy(handle.pointer)
-            withExtendedLifetime(context) {}
-        })
+        self.poller = PollingThread(
+            name: "trisam-producer-poll",
+            body: {
+                rd_kafka_poll(handle.pointer, 100)
+            },
+            onExit: {
+                rd_kafka_destroy(handle.pointer)
+                withExtendedLifetime(context) {}
+            })
     }
 
     deinit { poller.requestStop() }
@@ -189,19 +194,28 @@ func produceNative(_ rk: OpaquePointer, _ message: OutgoingMessage, opaque: Unsa
             return message.topic.withCString { topic in
                 message.value.withUnsafeBytes { value in
                     withOptionalBytes(message.key) { key in
-                        var vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_TOPIC; vu.pointee.u.cstr = topic
-                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_PARTITION
+                        var vu = next()
+                        vu.pointee.vtype = RD_KAFKA_VTYPE_TOPIC
+                        vu.pointee.u.cstr = topic
+                        vu = next()
+                        vu.pointee.vtype = RD_KAFKA_VTYPE_PARTITION
                         vu.pointee.u.i32 = message.partition ?? RD_KAFKA_PARTITION_UA
-                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_VALUE
+                        vu = next()
+                        vu.pointee.vtype = RD_KAFKA_VTYPE_VALUE
                         vu.pointee.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
                         vu.pointee.u.mem.size = value.count
                         if let key {
-                            vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_KEY
+                            vu = next()
+                            vu.pointee.vtype = RD_KAFKA_VTYPE_KEY
                             vu.pointee.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
                             vu.pointee.u.mem.size = key.count
                         }
-                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_MSGFLAGS; vu.pointee.u.i = RD_KAFKA_MSG_F_COPY
-                        vu = next(); vu.pointee.vtype = RD_KAFKA_VTYPE_OPAQUE; vu.pointee.u.ptr = opaque
+                        vu = next()
+                        vu.pointee.vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                        vu.pointee.u.i = RD_KAFKA_MSG_F_COPY
+                        vu = next()
+                        vu.pointee.vtype = RD_KAFKA_VTYPE_OPAQUE
+                        vu.pointee.u.ptr = opaque
                         guard let error = rd_kafka_produceva(rk, vus.baseAddress, count) else {
                             return RD_KAFKA_RESP_ERR_NO_ERROR
                         }
@@ -339,11 +353,14 @@ struct DeliveryTicket {
 
 /// librdkafka's delivery report callback, called on the producer's poll thread or on a sending
 /// task that serves reports.
-private let deliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, _ in
+private let deliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
+    _, message, _ in
     guard let message, let opaque = message.pointee._private else { return }
     let ticket = opaque.assumingMemoryBound(to: DeliveryTicket.self).pointee
     let error = message.pointee.err
-    ticket.batch.takeUnretainedValue().complete(index: ticket.index, with: DeliveryBatch.Outcome(
-        kind: error == RD_KAFKA_RESP_ERR_NO_ERROR ? .delivered : .deliveryFailed, error: error,
-        partition: message.pointee.partition, offset: message.pointee.offset))
+    ticket.batch.takeUnretainedValue().complete(
+        index: ticket.index,
+        with: DeliveryBatch.Outcome(
+            kind: error == RD_KAFKA_RESP_ERR_NO_ERROR ? .delivered : .deliveryFailed, error: error,
+            partition: message.pointee.partition, offset: message.pointee.offset))
 }

@@ -30,8 +30,9 @@ public final class KafkaWatermarks: Sendable {
     /// is away; the consumer and producer report that already).
     public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "trisam.kafka.watermarks")) throws(KafkaError) {
         context = ClientContext(logger: logger)
-        handle = try makeNativeClient(type: RD_KAFKA_PRODUCER, configuration: configuration.merging(["log_level": "3"]),
-                                      context: context)
+        handle = try makeNativeClient(
+            type: RD_KAFKA_PRODUCER, configuration: configuration.merging(["log_level": "3"]),
+            context: context)
     }
 
     deinit { close() }
@@ -48,7 +49,9 @@ public final class KafkaWatermarks: Sendable {
 
     /// The watermarks of every partition of the given topics (topic → partition count), queried
     /// from the partitions' leaders. Partitions whose query failed are absent.
-    public func watermarks(of partitions: [String: Int], timeout: Duration = .seconds(2)) async throws(KafkaError) -> [TopicPartition: Watermarks] {
+    public func watermarks(of partitions: [String: Int], timeout: Duration = .seconds(2)) async throws(KafkaError) -> [TopicPartition:
+        Watermarks]
+    {
         try ensureOpen()
         let handle = self.handle
         let millis = Int32(timeout.wholeMilliseconds)
@@ -58,7 +61,8 @@ public final class KafkaWatermarks: Sendable {
                 for partition in 0..<Int32(count) {
                     var low: Int64 = 0
                     var high: Int64 = 0
-                    if rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, millis) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    if rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, millis) == RD_KAFKA_RESP_ERR_NO_ERROR
+                    {
                         result[TopicPartition(topic: topic, partition: partition)] = Watermarks(low: low, high: high)
                     }
                 }

@@ -27,21 +27,24 @@ class ClientContext: @unchecked Sendable {
 }
 
 /// Forwards librdkafka's log lines to swift-log (called on librdkafka threads).
-private let logCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = { rk, level, facility, buffer in
+private let logCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
+    rk, level, facility, buffer in
     guard let context = ClientContext.from(rk) else { return }
     let text = buffer.map { String(cString: $0) } ?? ""
     let fac = facility.map { String(cString: $0) } ?? ""
-    let swiftLevel: Logger.Level = switch level {
-    case ...3: .error
-    case 4: .warning
-    case 5, 6: .info
-    default: .debug
-    }
+    let swiftLevel: Logger.Level =
+        switch level {
+        case ...3: .error
+        case 4: .warning
+        case 5, 6: .info
+        default: .debug
+        }
     context.logger.log(level: swiftLevel, "\(text)", metadata: ["rdkafka.facility": "\(fac)"])
 }
 
 /// Forwards librdkafka's error events (mostly transient: broker down, all brokers down) to swift-log.
-private let errorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = { rk, err, reason, _ in
+private let errorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+    rk, err, reason, _ in
     guard let context = ClientContext.from(rk) else { return }
     let name = String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(rawValue: err)))
     let text = reason.map { String(cString: $0) } ?? ""
@@ -64,7 +67,8 @@ func makeNativeClient(
     var errorBuffer = [CChar](repeating: 0, count: 512)
     guard let rk = rd_kafka_new(type, conf, &errorBuffer, errorBuffer.count) else {
         rd_kafka_conf_destroy(conf)
-        throw KafkaError(.clientCreation, String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        throw KafkaError(
+            .clientCreation, String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
     return NativeHandle(rk)
 }

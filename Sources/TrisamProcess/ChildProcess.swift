@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A failure of a child process: it would not start, stop or say what was waited for.
@@ -40,8 +41,10 @@ public final class ChildProcess: @unchecked Sendable {
     ///     `inheritEnvironment: false`, its whole environment.
     ///   - standardOutput, standardError: where they go; `.file` of the same URL for both shares
     ///     one file.
-    public init(_ executable: URL, _ arguments: [String], directory: URL? = nil, environment: [String: String] = [:],
-                inheritEnvironment: Bool = true, standardOutput: Destination, standardError: Destination) throws {
+    public init(
+        _ executable: URL, _ arguments: [String], directory: URL? = nil, environment: [String: String] = [:],
+        inheritEnvironment: Bool = true, standardOutput: Destination, standardError: Destination
+    ) throws {
         var handles: [URL: FileHandle] = [:]
         func handle(for destination: Destination) throws -> Any? {
             switch destination {
@@ -80,8 +83,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// file there; `environment` adds to this process's own.
     public convenience init(_ executable: URL, _ arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
         let log = directory.appendingPathComponent("output-\(UUID().uuidString.prefix(6)).log")
-        try self.init(executable, arguments, directory: directory, environment: environment,
-                      standardOutput: .file(log), standardError: .file(log))
+        try self.init(
+            executable, arguments, directory: directory, environment: environment,
+            standardOutput: .file(log), standardError: .file(log))
     }
 
     /// Everything the child wrote to ``outputFile`` so far ("" without one).
@@ -198,7 +202,9 @@ extension ChildProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr

@@ -130,13 +130,17 @@ struct Story {
         // Every person starts at kommun: registered, consent for all purposes, a case with a handläggare.
         register(.kommun)
         for purpose in ConsentPurpose.allCases {
-            steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/consents", body: Body.json([
-                "purpose": purpose.rawValue, "agencies": Agency.allCases.map(\.rawValue),
-                "validUntil": today.adding(days: 365).description, "givenOn": today.adding(days: -bistandMonths * 30).description,
-            ]), label: "samtycke \(purpose.rawValue)"))
+            steps.append(
+                SimulationStep(
+                    .kommun, "POST", "/persons/{clientRef}/consents",
+                    body: Body.json([
+                        "purpose": purpose.rawValue, "agencies": Agency.allCases.map(\.rawValue),
+                        "validUntil": today.adding(days: 365).description, "givenOn": today.adding(days: -bistandMonths * 30).description,
+                    ]), label: "samtycke \(purpose.rawValue)"))
         }
-        openCase(.kommun, .forsorjning, contact: random.pick(Self.kommunStaff), role: "försörjningsstödshandläggare",
-                 on: today.adding(days: -bistandMonths * 30))
+        openCase(
+            .kommun, .forsorjning, contact: random.pick(Self.kommunStaff), role: "försörjningsstödshandläggare",
+            on: today.adding(days: -bistandMonths * 30))
         // Ill health as a barrier for over a year of bistånd: 17 months without a break, and the
         // barrier assessed 14 months ago (in the order kommun would have decided them).
         let longIllHealth = mode == .illHealthNoSip
@@ -152,7 +156,7 @@ struct Story {
 
         switch mode {
         case nil: profileOnly(barriers: barriers)
-        case .illHealthNoSip: break  // built into the bistånd months and the assessment above
+        case .illHealthNoSip: break // built into the bistånd months and the assessment above
         case .greyZone: greyZone()
         case .afDeregistered: afDeregistered()
         case .aktivitetsersattning: aktivitetsersattning()
@@ -167,8 +171,9 @@ struct Story {
         case .sipNotHeld: sipNotHeld()
         case .planActionOverdue: planActionOverdue()
         }
-        return SimulatedPerson(personnummer: number, isWoman: isWoman, age: age, barriers: barriers,
-                               failureMode: mode, steps: steps)
+        return SimulatedPerson(
+            personnummer: number, isWoman: isWoman, age: age, barriers: barriers,
+            failureMode: mode, steps: steps)
     }
 
     // MARK: Profiles and failure modes
@@ -187,26 +192,37 @@ struct Story {
             register(.region)
             let extent = sick < 0.28 ? 100 : 50
             let from = today.adding(days: -random.int(10...90))
-            status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: extent, from: from,
-                                           until: today.adding(days: random.int(20...90)), renewal: false))
+            status(
+                .region,
+                SickNoteIssued(
+                    sickNoteId: "sn-\(index)", extentPercent: extent, from: from,
+                    until: today.adding(days: random.int(20...90)), renewal: false))
             openCase(.region, .halsaVard, contact: random.pick(Self.regionStaff), role: "läkare", on: from)
         }
         let measure = Double.random(in: 0..<1, using: &random)
         if measure < 0.28 {
-            status(.kommun, MunicipalMeasureStarted(measureId: "m-\(index)", measure: random.pick([.coachingteamet, .arbetsmarknadsenhet, .arbetstraning]),
-                                                    startDate: today.adding(days: -random.int(5...60)), extentPercent: 25))
+            status(
+                .kommun,
+                MunicipalMeasureStarted(
+                    measureId: "m-\(index)", measure: random.pick([.coachingteamet, .arbetsmarknadsenhet, .arbetstraning]),
+                    startDate: today.adding(days: -random.int(5...60)), extentPercent: 25))
         } else if measure < 0.50, registered.contains(.af) {
-            status(.af, AfProgrammeStarted(programmeId: "p-\(index)", programme: random.pick([.rustaOchMatcha, .jobUga, .extratjanst]),
-                                           startDate: today.adding(days: -random.int(5...60)), extentPercent: 50))
+            status(
+                .af,
+                AfProgrammeStarted(
+                    programmeId: "p-\(index)", programme: random.pick([.rustaOchMatcha, .jobUga, .extratjanst]),
+                    startDate: today.adding(days: -random.int(5...60)), extentPercent: 50))
         }
         // Referrals that are answered: kommun asks AF or the region, who confirm receipt and
         // accept naming a contact, so that answer times have data besides the failures.
         if registered.contains(.af), random.chance(0.15) {
-            answeredReferral(to: .af, area: .arbeteAktivitet, reason: "Behöver stöd att komma vidare mot arbete",
-                             measure: "Fördjupad kartläggning")
+            answeredReferral(
+                to: .af, area: .arbeteAktivitet, reason: "Behöver stöd att komma vidare mot arbete",
+                measure: "Fördjupad kartläggning")
         } else if registered.contains(.region), random.chance(0.15) {
-            answeredReferral(to: .region, area: .halsaVard, reason: "Ohälsa hindrar arbete; behöver bedömning",
-                             measure: "Bedömning av arbetsförmåga")
+            answeredReferral(
+                to: .region, area: .halsaVard, reason: "Ohälsa hindrar arbete; behöver bedömning",
+                measure: "Bedömning av arbetsförmåga")
         }
         // Coordination that works: some people known to AF or the region get a SIP booked a few
         // weeks ahead, others a handlingsplan with actions (one done, one due soon, one later).
@@ -224,15 +240,23 @@ struct Story {
     /// A kommun referral that `to` confirms and accepts, naming a contact.
     private mutating func answeredReferral(to: Agency, area: Area, reason: String, measure: String) {
         let name = "referral"
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/referrals", body: Body.json([
-            "to": to.rawValue, "area": area.rawValue, "reason": reason, "requestedMeasure": measure,
-            "answerBy": today.adding(days: 14).description,
-        ]), capture: .init(field: "referralId", name: name), label: "remiss till \(to.rawValue)"))
-        steps.append(SimulationStep(to, "POST", "/referrals/{\(name)}/received", body: Body.json([:]),
-                                    label: "\(to.rawValue) bekräftar remissen"))
-        steps.append(SimulationStep(to, "POST", "/referrals/{\(name)}/accept", body: Body.json([
-            "contact": participant(to),
-        ]), label: "\(to.rawValue) accepterar remissen"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/referrals",
+                body: Body.json([
+                    "to": to.rawValue, "area": area.rawValue, "reason": reason, "requestedMeasure": measure,
+                    "answerBy": today.adding(days: 14).description,
+                ]), capture: .init(field: "referralId", name: name), label: "remiss till \(to.rawValue)"))
+        steps.append(
+            SimulationStep(
+                to, "POST", "/referrals/{\(name)}/received", body: Body.json([:]),
+                label: "\(to.rawValue) bekräftar remissen"))
+        steps.append(
+            SimulationStep(
+                to, "POST", "/referrals/{\(name)}/accept",
+                body: Body.json([
+                    "contact": participant(to)
+                ]), label: "\(to.rawValue) accepterar remissen"))
     }
 
     /// Staff who answer for `agency` at a SIP or own a plan action.
@@ -250,20 +274,30 @@ struct Story {
     /// coordinator's clock 31 days ahead; by then the coordinator flags it `sip-not-held`, as a
     /// SIP should be held within 30 days of the request).
     private mutating func scheduledSip(_ invited: [Agency]) {
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
-            "reason": random.pick(["Försörjningsstöd, sjukskrivning och arbetssökande behöver samordnas",
-                                   "Personen vill ha en gemensam plan mot arbete eller studier",
-                                   "Flera insatser pågår parallellt utan samordning"]),
-            "invited": invited.map(\.rawValue),
-        ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/sips",
+                body: Body.json([
+                    "reason": random.pick([
+                        "Försörjningsstöd, sjukskrivning och arbetssökande behöver samordnas",
+                        "Personen vill ha en gemensam plan mot arbete eller studier",
+                        "Flera insatser pågår parallellt utan samordning",
+                    ]),
+                    "invited": invited.map(\.rawValue),
+                ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad"))
         let slots = availability(days: 35...45)
         for agency in invited {
-            steps.append(SimulationStep(agency, "POST", "/sips/{sip}/invitations/\(agency.rawValue)/answer", body: Body.json([
-                "answer": "accepted", "participant": participant(agency), "availability": slots,
-            ]), label: "\(agency.rawValue) tackar ja till SIP"))
+            steps.append(
+                SimulationStep(
+                    agency, "POST", "/sips/{sip}/invitations/\(agency.rawValue)/answer",
+                    body: Body.json([
+                        "answer": "accepted", "participant": participant(agency), "availability": slots,
+                    ]), label: "\(agency.rawValue) tackar ja till SIP"))
         }
-        steps.append(SimulationStep(.kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
-                                    label: "SIP bokad"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
+                label: "SIP bokad"))
     }
 
     /// A handlingsplan led by kommun: kommun's own action done at once; the first partner's
@@ -274,30 +308,49 @@ struct Story {
         let partner = partners[0]
         let partnerDoesIt = random.chance(0.5)
         let soon = today.adding(days: random.int(8...12))
-        let (first, later) = partner == .af
+        let (first, later) =
+            partner == .af
             ? ("Kartlägga arbetsförmåga och föreslå insats", "Anvisa till arbetsmarknadspolitiskt program")
             : ("Bedöma arbetsförmåga och skriva läkarintyg", "Följa upp behandlingen och meddela kommunen")
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/plans", body: Body.json([
-            "leadAgency": "kommun", "participants": ["kommun"] + partners.map(\.rawValue),
-            "goals": [random.pick(["Egen försörjning", "Arbete eller studier", "Stabil hälsa och hållbar vardag"])],
-            "subGoals": ["Tydlig ansvarsfördelning mellan myndigheterna"],
-            "personGoal": random.pick(["Jag vill ha ett jobb", "Jag vill börja plugga", "Jag vill må bättre och klara mig själv"]),
-            "followUpOn": today.adding(days: random.chance(0.5) ? random.int(8...28) : random.int(35...75)).description,
-            "actions": [
-                ["owner": "kommun", "ownerContact": participant(.kommun),
-                 "description": "Ansöka om arbetsträning hos arbetsmarknadsenheten", "dueDate": today.adding(days: 3).description],
-                ["owner": partner.rawValue, "ownerContact": participant(partner), "description": first, "dueDate": soon.description],
-                ["owner": partner.rawValue, "ownerContact": participant(partner), "description": later,
-                 "dueDate": today.adding(days: random.int(40...60)).description],
-            ],
-        ]), captures: [.init(field: "planId", name: "plan"), .init(field: "actionIds.0", name: "action0"),
-                       .init(field: "actionIds.1", name: "action1")],
-            label: "handlingsplan med åtgärder"))
-        steps.append(SimulationStep(.kommun, "POST", "/plans/{plan}/actions/{action0}/done", body: Body.json([:]),
-                                    label: "kommunen gör sin åtgärd"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/plans",
+                body: Body.json([
+                    "leadAgency": "kommun", "participants": ["kommun"] + partners.map(\.rawValue),
+                    "goals": [random.pick(["Egen försörjning", "Arbete eller studier", "Stabil hälsa och hållbar vardag"])],
+                    "subGoals": ["Tydlig ansvarsfördelning mellan myndigheterna"],
+                    "personGoal": random.pick(["Jag vill ha ett jobb", "Jag vill börja plugga", "Jag vill må bättre och klara mig själv"]),
+                    "followUpOn": today.adding(days: random.chance(0.5) ? random.int(8...28) : random.int(35...75)).description,
+                    "actions": [
+                        [
+                            "owner": "kommun", "ownerContact": participant(.kommun),
+                            "description": "Ansöka om arbetsträning hos arbetsmarknadsenheten",
+                            "dueDate": today.adding(days: 3).description,
+                        ],
+                        [
+                            "owner": partner.rawValue, "ownerContact": participant(partner), "description": first,
+                            "dueDate": soon.description,
+                        ],
+                        [
+                            "owner": partner.rawValue, "ownerContact": participant(partner), "description": later,
+                            "dueDate": today.adding(days: random.int(40...60)).description,
+                        ],
+                    ],
+                ]),
+                captures: [
+                    .init(field: "planId", name: "plan"), .init(field: "actionIds.0", name: "action0"),
+                    .init(field: "actionIds.1", name: "action1"),
+                ],
+                label: "handlingsplan med åtgärder"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/plans/{plan}/actions/{action0}/done", body: Body.json([:]),
+                label: "kommunen gör sin åtgärd"))
         if partnerDoesIt {
-            steps.append(SimulationStep(partner, "POST", "/plans/{plan}/actions/{action1}/done", body: Body.json([:]),
-                                        label: "\(partner.rawValue) gör sin åtgärd"))
+            steps.append(
+                SimulationStep(
+                    partner, "POST", "/plans/{plan}/actions/{action1}/done", body: Body.json([:]),
+                    label: "\(partner.rawValue) gör sin åtgärd"))
         }
     }
 
@@ -305,8 +358,11 @@ struct Story {
         register(.region)
         register(.fk)
         let from = today.adding(days: -random.int(40...120))
-        status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: 100, from: from,
-                                       until: today.adding(days: 60), renewal: false))
+        status(
+            .region,
+            SickNoteIssued(
+                sickNoteId: "sn-\(index)", extentPercent: 100, from: from,
+                until: today.adding(days: 60), renewal: false))
         openCase(.region, .halsaVard, contact: random.pick(Self.regionStaff), role: "läkare", on: from)
         status(.fk, SjukpenningDecided(decision: .noSgi, effectiveDate: from.adding(days: 14)))
         openCase(.fk, .halsaVard, contact: random.pick(Self.fkStaff), role: "handläggare", on: from.adding(days: 10))
@@ -321,9 +377,12 @@ struct Story {
         let judged = today.adding(days: -random.int(30...60))
         status(.af, AfWorkCapacityLacking(assessedOn: judged))
         status(.af, AfDeregistered(deregisteredOn: judged.adding(days: 5), reason: .lackingWorkCapacity))
-        steps.append(SimulationStep(.af, "POST", "/persons/{clientRef}/cases/arbete-aktivitet/close", body: Body.json([
-            "reason": "other", "closedOn": judged.adding(days: 5).description,
-        ]), label: "AF avslutar ärendet"))
+        steps.append(
+            SimulationStep(
+                .af, "POST", "/persons/{clientRef}/cases/arbete-aktivitet/close",
+                body: Body.json([
+                    "reason": "other", "closedOn": judged.adding(days: 5).description,
+                ]), label: "AF avslutar ärendet"))
     }
 
     private mutating func aktivitetsersattning() {
@@ -337,31 +396,44 @@ struct Story {
         register(.fk)
         register(.region)
         let from = today.adding(days: -random.int(150...170))
-        status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: 100, from: from,
-                                       until: today.adding(days: 25), renewal: false))
+        status(
+            .region,
+            SickNoteIssued(
+                sickNoteId: "sn-\(index)", extentPercent: 100, from: from,
+                until: today.adding(days: 25), renewal: false))
         status(.fk, SjukpenningDecided(decision: .granted, effectiveDate: from, extentPercent: 100, until: today.adding(days: 25)))
         openCase(.fk, .halsaVard, contact: random.pick(Self.fkStaff), role: "handläggare", on: from)
     }
 
     private mutating func referralUnanswered() {
         register(.af)
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/referrals", body: Body.json([
-            "to": "af", "area": "arbete-aktivitet",
-            "reason": "Behöver stöd att komma vidare mot arbete efter lång tid med försörjningsstöd",
-            "requestedMeasure": "Inskrivning och kartläggning", "answerBy": today.adding(days: 7).description,
-        ]), capture: .init(field: "referralId", name: "referral"), label: "remiss till AF (obesvarad)"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/referrals",
+                body: Body.json([
+                    "to": "af", "area": "arbete-aktivitet",
+                    "reason": "Behöver stöd att komma vidare mot arbete efter lång tid med försörjningsstöd",
+                    "requestedMeasure": "Inskrivning och kartläggning", "answerBy": today.adding(days: 7).description,
+                ]), capture: .init(field: "referralId", name: "referral"), label: "remiss till AF (obesvarad)"))
     }
 
     private mutating func referralRejected() {
         register(.region)
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/referrals", body: Body.json([
-            "to": "region", "area": "halsa-vard", "reason": "Psykisk ohälsa hindrar arbete; behöver bedömning",
-            "requestedMeasure": "Läkarbedömning av arbetsförmåga",
-        ]), capture: .init(field: "referralId", name: "referral"), label: "remiss till regionen"))
-        steps.append(SimulationStep(.region, "POST", "/referrals/{referral}/received", body: Body.json([:]), label: "regionen tar emot remissen"))
-        steps.append(SimulationStep(.region, "POST", "/referrals/{referral}/reject", body: Body.json([
-            "reason": "Ingen aktuell vårdkontakt; hänvisas till vårdcentral",
-        ]), label: "regionen avvisar remissen"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/referrals",
+                body: Body.json([
+                    "to": "region", "area": "halsa-vard", "reason": "Psykisk ohälsa hindrar arbete; behöver bedömning",
+                    "requestedMeasure": "Läkarbedömning av arbetsförmåga",
+                ]), capture: .init(field: "referralId", name: "referral"), label: "remiss till regionen"))
+        steps.append(
+            SimulationStep(.region, "POST", "/referrals/{referral}/received", body: Body.json([:]), label: "regionen tar emot remissen"))
+        steps.append(
+            SimulationStep(
+                .region, "POST", "/referrals/{referral}/reject",
+                body: Body.json([
+                    "reason": "Ingen aktuell vårdkontakt; hänvisas till vårdcentral"
+                ]), label: "regionen avvisar remissen"))
     }
 
     private mutating func sickNoteLapsed() {
@@ -385,10 +457,16 @@ struct Story {
     private mutating func conflictingDemands() {
         register(.region)
         let from = today.adding(days: -random.int(20...40))
-        status(.region, SickNoteIssued(sickNoteId: "sn-\(index)", extentPercent: 75, from: from,
-                                       until: today.adding(days: 60), renewal: false))
-        status(.kommun, MunicipalMeasureStarted(measureId: "m-\(index)", measure: .arbetstraning,
-                                                startDate: from.adding(days: 7), extentPercent: 50))
+        status(
+            .region,
+            SickNoteIssued(
+                sickNoteId: "sn-\(index)", extentPercent: 75, from: from,
+                until: today.adding(days: 60), renewal: false))
+        status(
+            .kommun,
+            MunicipalMeasureStarted(
+                measureId: "m-\(index)", measure: .arbetstraning,
+                startDate: from.adding(days: 7), extentPercent: 50))
     }
 
     private mutating func noNamedContact() {
@@ -397,9 +475,12 @@ struct Story {
     }
 
     private mutating func sipInvitationUnanswered() {
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
-            "reason": "Flera insatser behöver samordnas", "invited": ["af"], "answerBy": today.adding(days: 2).description,
-        ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad, AF svarar inte"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/sips",
+                body: Body.json([
+                    "reason": "Flera insatser behöver samordnas", "invited": ["af"], "answerBy": today.adding(days: 2).description,
+                ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad, AF svarar inte"))
     }
 
     /// Availability for a SIP (the same for every invitee, so they can always meet): three to
@@ -417,25 +498,40 @@ struct Story {
 
     private mutating func sipNotHeld() {
         let name = random.pick(Self.fkStaff)
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/sips", body: Body.json([
-            "reason": "Sjukskrivning och försörjningsstöd behöver samordnas", "invited": ["fk"],
-        ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad"))
-        steps.append(SimulationStep(.fk, "POST", "/sips/{sip}/invitations/fk/answer", body: Body.json([
-            "answer": "accepted", "participant": Body.contact(name, role: "handläggare"), "availability": availability(),
-        ]), label: "FK tackar ja"))
-        steps.append(SimulationStep(.kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
-                                    label: "SIP bokad (hålls aldrig)"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/sips",
+                body: Body.json([
+                    "reason": "Sjukskrivning och försörjningsstöd behöver samordnas", "invited": ["fk"],
+                ]), capture: .init(field: "sipId", name: "sip"), label: "SIP kallad"))
+        steps.append(
+            SimulationStep(
+                .fk, "POST", "/sips/{sip}/invitations/fk/answer",
+                body: Body.json([
+                    "answer": "accepted", "participant": Body.contact(name, role: "handläggare"), "availability": availability(),
+                ]), label: "FK tackar ja"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
+                label: "SIP bokad (hålls aldrig)"))
     }
 
     private mutating func planActionOverdue() {
         let name = random.pick(Self.afStaff)
-        steps.append(SimulationStep(.kommun, "POST", "/persons/{clientRef}/plans", body: Body.json([
-            "leadAgency": "kommun", "participants": ["kommun", "af"], "goals": ["Egen försörjning"],
-            "subGoals": ["Kartläggning hos Arbetsförmedlingen"], "personGoal": "Jag vill ha ett jobb",
-            "followUpOn": today.adding(days: 60).description,
-            "actions": [["owner": "af", "ownerContact": Body.contact(name, role: "arbetsförmedlare"),
-                         "description": "Kartlägga arbetsförmåga", "dueDate": today.adding(days: 1).description]],
-        ]), label: "handlingsplan, AF:s åtgärd blir försenad"))
+        steps.append(
+            SimulationStep(
+                .kommun, "POST", "/persons/{clientRef}/plans",
+                body: Body.json([
+                    "leadAgency": "kommun", "participants": ["kommun", "af"], "goals": ["Egen försörjning"],
+                    "subGoals": ["Kartläggning hos Arbetsförmedlingen"], "personGoal": "Jag vill ha ett jobb",
+                    "followUpOn": today.adding(days: 60).description,
+                    "actions": [
+                        [
+                            "owner": "af", "ownerContact": Body.contact(name, role: "arbetsförmedlare"),
+                            "description": "Kartlägga arbetsförmåga", "dueDate": today.adding(days: 1).description,
+                        ]
+                    ],
+                ]), label: "handlingsplan, AF:s åtgärd blir försenad"))
     }
 
     // MARK: Building blocks
@@ -446,34 +542,48 @@ struct Story {
         guard !registered.contains(agency) else { return }
         let first = registered.isEmpty
         registered.insert(agency)
-        steps.append(SimulationStep(agency, "POST", "/persons", body: Body.json(["personnummer": number]),
-                                    capture: first ? .init(field: "clientRef", name: "clientRef") : nil,
-                                    label: "\(agency.rawValue) registrerar personen"))
+        steps.append(
+            SimulationStep(
+                agency, "POST", "/persons", body: Body.json(["personnummer": number]),
+                capture: first ? .init(field: "clientRef", name: "clientRef") : nil,
+                label: "\(agency.rawValue) registrerar personen"))
     }
 
     /// A status change in `agency`'s own vocabulary.
     private mutating func status<P: EventPayload>(_ agency: Agency, _ payload: P) {
         precondition(P.eventType.owningAgency == agency, "\(P.eventType) is not \(agency)'s vocabulary")
         register(agency)
-        steps.append(SimulationStep(agency, "POST", "/persons/{clientRef}/statuses", body: Body.status(payload),
-                                    label: P.eventType.rawValue))
+        steps.append(
+            SimulationStep(
+                agency, "POST", "/persons/{clientRef}/statuses", body: Body.status(payload),
+                label: P.eventType.rawValue))
     }
 
     private mutating func openCase(_ agency: Agency, _ area: Area, contact: String, role: String, on: LocalDate) {
-        steps.append(SimulationStep(agency, "POST", "/persons/{clientRef}/cases", body: Body.json([
-            "area": area.rawValue, "contact": Body.contact(contact, role: role), "openedOn": max(on, today.adding(days: -3000)).description,
-        ]), label: "\(agency.rawValue) öppnar ärende \(area.rawValue)"))
+        steps.append(
+            SimulationStep(
+                agency, "POST", "/persons/{clientRef}/cases",
+                body: Body.json([
+                    "area": area.rawValue, "contact": Body.contact(contact, role: role),
+                    "openedOn": max(on, today.adding(days: -3000)).description,
+                ]), label: "\(agency.rawValue) öppnar ärende \(area.rawValue)"))
     }
 
     private mutating func handover(_ area: Area, from: Agency, to: Agency, n: Int) {
         let name = "handover\(n)"
-        steps.append(SimulationStep(from, "POST", "/persons/{clientRef}/handovers", body: Body.json([
-            "area": area.rawValue, "to": to.rawValue, "reason": "Bedöms höra hemma hos \(to.displayName)",
-        ]), capture: .init(field: "handoverId", name: name), label: "\(from.rawValue) lämnar över till \(to.rawValue)"))
-        steps.append(SimulationStep(to, "POST", "/handovers/{\(name)}/accept", body: Body.json([
-            "contact": Body.contact(to == .af ? "Lena Nord" : "Johan Ek", role: "handläggare"),
-            "acceptedOn": today.description,
-        ]), label: "\(to.rawValue) tar emot överlämningen"))
+        steps.append(
+            SimulationStep(
+                from, "POST", "/persons/{clientRef}/handovers",
+                body: Body.json([
+                    "area": area.rawValue, "to": to.rawValue, "reason": "Bedöms höra hemma hos \(to.displayName)",
+                ]), capture: .init(field: "handoverId", name: name), label: "\(from.rawValue) lämnar över till \(to.rawValue)"))
+        steps.append(
+            SimulationStep(
+                to, "POST", "/handovers/{\(name)}/accept",
+                body: Body.json([
+                    "contact": Body.contact(to == .af ? "Lena Nord" : "Johan Ek", role: "handläggare"),
+                    "acceptedOn": today.description,
+                ]), label: "\(to.rawValue) tar emot överlämningen"))
     }
 
     /// A synthetic personnummer `YYMMDD-NNNC` with a valid check digit; the serial's second-last
@@ -502,7 +612,8 @@ struct Story {
     /// The first day of the month `months` before `date`'s month.
     static func month(_ date: LocalDate, minus months: Int) -> (firstDay: LocalDate, yearMonth: YearMonth) {
         let total = date.year * 12 + (date.month - 1) - months
-        let year = total / 12, month = total % 12 + 1
+        let year = total / 12
+        let month = total % 12 + 1
         return (LocalDate(year: year, month: month, day: 1)!, YearMonth(year: year, month: month)!)
     }
 }

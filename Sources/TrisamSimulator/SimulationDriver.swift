@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TrisamContracts
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Where each agency service listens and the staff token the simulator uses there.
 public struct AgencyEndpoint: Sendable {
@@ -49,8 +50,10 @@ public struct SimulationDriver: Sendable {
     /// answers true, no new request is sent and the run ends after the requests under way
     /// (prefer it to cancelling the task: FoundationNetworking on Linux does not survive the
     /// cancellation of a request in flight).
-    public func run(_ people: [SimulatedPerson], shouldStop: @Sendable @escaping () -> Bool = { false },
-                    progress: @Sendable @escaping (Int) -> Void = { _ in }) async -> SimulationReport {
+    public func run(
+        _ people: [SimulatedPerson], shouldStop: @Sendable @escaping () -> Bool = { false },
+        progress: @Sendable @escaping (Int) -> Void = { _ in }
+    ) async -> SimulationReport {
         let start = ContinuousClock.now
         var report = SimulationReport()
         await withTaskGroup(of: PersonOutcome.self) { group in
@@ -115,7 +118,8 @@ public struct SimulationDriver: Sendable {
                 if Task.isCancelled || shouldStop() { return outcome }
                 let waitable = [0, 403, 404, 409].contains(answer.status) && ContinuousClock.now < deadline
                 guard waitable else {
-                    outcome.failures.append("\(step.agency.rawValue) \(step.method) \(step.path) (\(step.label)): \(answer.status) \(answer.text.prefix(300))")
+                    outcome.failures.append(
+                        "\(step.agency.rawValue) \(step.method) \(step.path) (\(step.label)): \(answer.status) \(answer.text.prefix(300))")
                     return outcome
                 }
                 waited = true

@@ -35,8 +35,10 @@ public struct SimulationStep: Sendable, Equatable {
         }
     }
 
-    public init(_ agency: Agency, _ method: String, _ path: String, body: Data? = nil,
-                capture: Capture? = nil, captures: [Capture] = [], label: String) {
+    public init(
+        _ agency: Agency, _ method: String, _ path: String, body: Data? = nil,
+        capture: Capture? = nil, captures: [Capture] = [], label: String
+    ) {
         self.agency = agency
         self.method = method
         self.path = path

@@ -57,7 +57,10 @@ public enum ICalendarText {
     public static func parameterValue(_ value: String) -> String {
         var clean = ""
         for scalar in value.unicodeScalars {
-            if scalar == "\"" { clean += "'"; continue }
+            if scalar == "\"" {
+                clean += "'"
+                continue
+            }
             if scalar.value < 0x20 || scalar.value == 0x7F { continue }
             clean.unicodeScalars.append(scalar)
         }

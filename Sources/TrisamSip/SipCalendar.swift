@@ -48,8 +48,10 @@ public struct CalendarParticipant: Sendable, Hashable {
     /// PARTSTAT: whether they have accepted.
     public var status: ParticipationStatus
 
-    public init(name: String, agency: Agency? = nil, address: CalendarAddress,
-                role: AttendeeRole = .required, status: ParticipationStatus = .accepted) {
+    public init(
+        name: String, agency: Agency? = nil, address: CalendarAddress,
+        role: AttendeeRole = .required, status: ParticipationStatus = .accepted
+    ) {
         self.name = name
         self.agency = agency
         self.address = address
@@ -91,9 +93,11 @@ public struct SipMeeting: Sendable, Hashable {
     public var attendees: [CalendarParticipant]
 
     /// A meeting to export; ``SipCalendar`` checks the fields when writing.
-    public init(sipId: String, sequence: Int, meeting: DateInterval, personReference: String, caller: Agency,
-                agencies: [Agency], reason: String? = nil, location: String? = nil, afterDischarge: Bool = false,
-                organizer: CalendarParticipant, attendees: [CalendarParticipant]) {
+    public init(
+        sipId: String, sequence: Int, meeting: DateInterval, personReference: String, caller: Agency,
+        agencies: [Agency], reason: String? = nil, location: String? = nil, afterDischarge: Bool = false,
+        organizer: CalendarParticipant, attendees: [CalendarParticipant]
+    ) {
         self.sipId = sipId
         self.sequence = sequence
         self.meeting = meeting
@@ -108,13 +112,16 @@ public struct SipMeeting: Sendable, Hashable {
     }
 
     /// The meeting of a `sip.scheduled` event: its id, sequence, time, agencies and location.
-    public init(scheduled: SipScheduled, personReference: String, reason: String? = nil, afterDischarge: Bool = false,
-                organizer: CalendarParticipant, attendees: [CalendarParticipant]) {
-        self.init(sipId: scheduled.sipId, sequence: scheduled.sequence,
-                  meeting: DateInterval(start: scheduled.meeting.start, end: max(scheduled.meeting.start, scheduled.meeting.end)),
-                  personReference: personReference, caller: scheduled.caller, agencies: scheduled.participants,
-                  reason: reason, location: scheduled.location, afterDischarge: afterDischarge,
-                  organizer: organizer, attendees: attendees)
+    public init(
+        scheduled: SipScheduled, personReference: String, reason: String? = nil, afterDischarge: Bool = false,
+        organizer: CalendarParticipant, attendees: [CalendarParticipant]
+    ) {
+        self.init(
+            sipId: scheduled.sipId, sequence: scheduled.sequence,
+            meeting: DateInterval(start: scheduled.meeting.start, end: max(scheduled.meeting.start, scheduled.meeting.end)),
+            personReference: personReference, caller: scheduled.caller, agencies: scheduled.participants,
+            reason: reason, location: scheduled.location, afterDischarge: afterDischarge,
+            organizer: organizer, attendees: attendees)
     }
 
     /// The next version of this meeting at a new time (and optionally place): same SIP, so the
@@ -206,13 +213,15 @@ public struct SipCalendar: Sendable {
         out.property("TRANSP", "OPAQUE")
         out.property("ORGANIZER", meeting.organizer.address.uri, ["CN": meeting.organizer.commonName])
         for attendee in meeting.attendees {
-            out.property("ATTENDEE", attendee.address.uri, [
-                "CUTYPE": "INDIVIDUAL",
-                "ROLE": attendee.role.rawValue,
-                "PARTSTAT": attendee.status.rawValue,
-                "RSVP": attendee.status == .needsAction ? "TRUE" : "FALSE",
-                "CN": attendee.commonName,
-            ])
+            out.property(
+                "ATTENDEE", attendee.address.uri,
+                [
+                    "CUTYPE": "INDIVIDUAL",
+                    "ROLE": attendee.role.rawValue,
+                    "PARTSTAT": attendee.status.rawValue,
+                    "RSVP": attendee.status == .needsAction ? "TRUE" : "FALSE",
+                    "CN": attendee.commonName,
+                ])
         }
         out.end("VEVENT")
         out.end("VCALENDAR")
@@ -235,7 +244,9 @@ public struct SipCalendar: Sendable {
         if let reason = meeting.reason { lines.append("Anledning till SIP: \(reason)") }
         if meeting.afterDischarge { lines.append("Kallad efter utskrivning från sluten vård (lag 2017:612).") }
         lines.append("SIP-id: \(meeting.sipId)")
-        if meeting.sequence > 0 || cancellationReason != nil { lines.append("Version: \(meeting.sequence + (cancellationReason == nil ? 0 : 1))") }
+        if meeting.sequence > 0 || cancellationReason != nil {
+            lines.append("Version: \(meeting.sequence + (cancellationReason == nil ? 0 : 1))")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -243,7 +254,8 @@ public struct SipCalendar: Sendable {
 
     private func validate(_ meeting: SipMeeting) throws(CalendarExportError) {
         guard Check.isIdentifier(meeting.sipId) else {
-            throw CalendarExportError(field: "sipId", reason: "must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+            throw CalendarExportError(
+                field: "sipId", reason: "must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
         }
         guard (0...1000).contains(meeting.sequence) else {
             throw CalendarExportError(field: "sequence", reason: "must be between 0 and 1000")
@@ -266,22 +278,27 @@ public struct SipCalendar: Sendable {
         case .email(let address):
             let parts = address.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-                  address.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"<>\"(),;:\\[]".unicodeScalars.contains($0) }) else {
+                address.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"<>\"(),;:\\[]".unicodeScalars.contains($0) })
+            else {
                 throw CalendarExportError(field: "\(field).address", reason: "must be an e-mail address like namn@kommun.se")
             }
         case .urn(let urn):
             guard urn.lowercased().hasPrefix("urn:"), urn.count <= 200,
-                  urn.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\"" }) else {
+                urn.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\"" })
+            else {
                 throw CalendarExportError(field: "\(field).address", reason: "must be a URN starting with urn:")
             }
         }
     }
 
-    private func checkText(_ text: String, _ field: String, required: Bool, maxLength: Int = Check.maxTextLength) throws(CalendarExportError) {
+    private func checkText(_ text: String, _ field: String, required: Bool, maxLength: Int = Check.maxTextLength)
+        throws(CalendarExportError)
+    {
         if required, text.allSatisfy(\.isWhitespace) { throw CalendarExportError(field: field, reason: "must not be empty") }
         if text.count > maxLength { throw CalendarExportError(field: field, reason: "must be at most \(maxLength) characters") }
         if Check.containsIdentityNumber(text) {
-            throw CalendarExportError(field: field, reason: "must not contain a personnummer or samordningsnummer; use the pseudonymous reference")
+            throw CalendarExportError(
+                field: field, reason: "must not contain a personnummer or samordningsnummer; use the pseudonymous reference")
         }
     }
 }

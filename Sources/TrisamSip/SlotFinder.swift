@@ -16,8 +16,9 @@ public struct ParticipantAvailability: Sendable, Hashable {
     /// From the availability of a `sip.invitation.answered` event. A slot whose end is not
     /// after its start becomes an empty window, which ``SlotFinder`` refuses naming it.
     public init(participant: String, slots: [TimeSlot]) {
-        self.init(participant: participant,
-                  windows: slots.map { DateInterval(start: $0.start, end: max($0.start, $0.end)) })
+        self.init(
+            participant: participant,
+            windows: slots.map { DateInterval(start: $0.start, end: max($0.start, $0.end)) })
     }
 }
 
@@ -107,8 +108,10 @@ public struct SlotFinder: Sendable {
 
     /// A finder over `calendar` (default: 08:00–16:30 Europe/Stockholm, Swedish holidays),
     /// starting meetings on multiples of `alignment` and looking `horizon` ahead.
-    public init(calendar: WorkingCalendar = WorkingCalendar(), alignment: TimeInterval = 15 * 60,
-                horizon: TimeInterval = 366 * 86_400) {
+    public init(
+        calendar: WorkingCalendar = WorkingCalendar(), alignment: TimeInterval = 15 * 60,
+        horizon: TimeInterval = 366 * 86_400
+    ) {
         self.calendar = calendar
         self.alignment = alignment
         self.horizon = horizon
@@ -118,13 +121,16 @@ public struct SlotFinder: Sendable {
     ///
     /// - Throws: ``SchedulingRefusal`` when `notBefore` is in the past, the duration is not
     ///   between 1 minute and 12 hours, or the participants or windows are malformed.
-    public func earliestSlot(for participants: [ParticipantAvailability], duration: TimeInterval,
-                             notBefore: Date? = nil, now: Date) throws(SchedulingRefusal) -> SlotSearchResult {
+    public func earliestSlot(
+        for participants: [ParticipantAvailability], duration: TimeInterval,
+        notBefore: Date? = nil, now: Date
+    ) throws(SchedulingRefusal) -> SlotSearchResult {
         try validate(participants, duration: duration)
         let lower = notBefore ?? now
         if lower < now {
-            throw SchedulingRefusal(.inThePast, field: "notBefore",
-                                    reason: "must not be in the past: \(Self.iso(lower)) is before now (\(Self.iso(now)))")
+            throw SchedulingRefusal(
+                .inThePast, field: "notBefore",
+                reason: "must not be in the past: \(Self.iso(lower)) is before now (\(Self.iso(now)))")
         }
         let latestEnd = participants.flatMap(\.windows).map(\.end).max() ?? lower
         let upper = max(lower, min(latestEnd, lower.addingTimeInterval(horizon)))
@@ -134,8 +140,10 @@ public struct SlotFinder: Sendable {
         let usable = participants.map { Self.intersect(Self.normalize($0.windows), working) }
         let noUsable = participants.indices.filter { earliest(in: usable[$0], from: lower, duration: duration) == nil }
         if !noUsable.isEmpty {
-            return .noCommonTime(NoCommonTime(cause: .noUsableTime, blocking: noUsable.map { participants[$0].participant },
-                                              searchedFrom: lower, searchedUntil: upper))
+            return .noCommonTime(
+                NoCommonTime(
+                    cause: .noUsableTime, blocking: noUsable.map { participants[$0].participant },
+                    searchedFrom: lower, searchedUntil: upper))
         }
         if let slot = earliest(in: Self.common(usable), from: lower, duration: duration) {
             return .found(slot)
@@ -146,8 +154,10 @@ public struct SlotFinder: Sendable {
         }
         let cause: NoCommonTime.Cause = conflict.isEmpty ? .noOverlap : .conflict
         let blocking = conflict.isEmpty ? Array(participants.indices) : conflict
-        return .noCommonTime(NoCommonTime(cause: cause, blocking: blocking.map { participants[$0].participant },
-                                          searchedFrom: lower, searchedUntil: upper))
+        return .noCommonTime(
+            NoCommonTime(
+                cause: cause, blocking: blocking.map { participants[$0].participant },
+                searchedFrom: lower, searchedUntil: upper))
     }
 
     /// Checks a meeting time that staff choose themselves (override or reschedule): refused
@@ -155,8 +165,9 @@ public struct SlotFinder: Sendable {
     /// period of a working day. The reason names the holiday or the working hours.
     public func checkMeetingTime(_ meeting: DateInterval, now: Date) throws(SchedulingRefusal) {
         if meeting.start < now {
-            throw SchedulingRefusal(.inThePast, field: "start",
-                                    reason: "must not be in the past: \(Self.iso(meeting.start)) is before now (\(Self.iso(now)))")
+            throw SchedulingRefusal(
+                .inThePast, field: "start",
+                reason: "must not be in the past: \(Self.iso(meeting.start)) is before now (\(Self.iso(now)))")
         }
         guard meeting.duration > 0 else {
             throw SchedulingRefusal(.invalidDuration, field: "end", reason: "must be after start")
@@ -172,8 +183,9 @@ public struct SlotFinder: Sendable {
         }
         guard calendar.isWithinWorkingTime(meeting) else {
             let periods = calendar.hours.periods.map(\.description).joined(separator: ", ")
-            throw SchedulingRefusal(.outsideWorkingHours, field: "start",
-                                    reason: "the meeting must lie within working hours \(periods) \(calendar.timeZone.identifier)")
+            throw SchedulingRefusal(
+                .outsideWorkingHours, field: "start",
+                reason: "the meeting must lie within working hours \(periods) \(calendar.timeZone.identifier)")
         }
     }
 
@@ -188,7 +200,8 @@ public struct SlotFinder: Sendable {
 
     private func validate(_ participants: [ParticipantAvailability], duration: TimeInterval) throws(SchedulingRefusal) {
         guard duration >= 60, duration <= 12 * 3600 else {
-            throw SchedulingRefusal(.invalidDuration, field: "duration", reason: "must be between 1 minute and 12 hours, got \(Int(duration)) seconds")
+            throw SchedulingRefusal(
+                .invalidDuration, field: "duration", reason: "must be between 1 minute and 12 hours, got \(Int(duration)) seconds")
         }
         guard alignment >= 60, alignment <= 86_400, alignment.truncatingRemainder(dividingBy: 60) == 0 else {
             throw SchedulingRefusal(.invalidAlignment, field: "alignment", reason: "must be whole minutes between 1 minute and 1 day")
@@ -202,8 +215,9 @@ public struct SlotFinder: Sendable {
                 throw SchedulingRefusal(.invalidParticipant, field: "participants[\(index)].participant", reason: "must not be empty")
             }
             if !seen.insert(participant.participant).inserted {
-                throw SchedulingRefusal(.duplicateParticipant, field: "participants[\(index)].participant",
-                                        reason: "\"\(participant.participant)\" is listed more than once")
+                throw SchedulingRefusal(
+                    .duplicateParticipant, field: "participants[\(index)].participant",
+                    reason: "\"\(participant.participant)\" is listed more than once")
             }
             for (w, window) in participant.windows.enumerated() where window.duration <= 0 {
                 throw SchedulingRefusal(.invalidWindow, field: "participants[\(index)].windows[\(w)]", reason: "end must be after start")
@@ -238,7 +252,8 @@ public struct SlotFinder: Sendable {
     /// The intersection of two sorted, disjoint interval lists.
     static func intersect(_ a: [DateInterval], _ b: [DateInterval]) -> [DateInterval] {
         var result: [DateInterval] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count, j < b.count {
             let start = max(a[i].start, b[j].start)
             let end = min(a[i].end, b[j].end)

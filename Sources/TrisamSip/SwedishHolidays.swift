@@ -103,7 +103,8 @@ public struct SwedishHolidays: Sendable, Hashable {
     /// The holidays of `year` in date order; empty outside 1900–2200.
     public func holidays(in year: Int) -> [HolidayDate] {
         guard let easter = Self.easterSunday(year: year),
-              let jan1 = LocalDate(year: year, month: 1, day: 1) else { return [] }
+            let jan1 = LocalDate(year: year, month: 1, day: 1)
+        else { return [] }
         func date(_ month: Int, _ day: Int) -> LocalDate { LocalDate(year: year, month: month, day: day)! }
         /// The first date on or after `from` that falls on ISO weekday `weekday` (1 = Monday).
         func first(_ weekday: Int, onOrAfter from: LocalDate) -> LocalDate {

@@ -96,8 +96,10 @@ public struct WorkingCalendar: Sendable {
 
     /// Defaults: 08:00–16:30 without lunch, all Swedish holidays and eves, Monday–Friday,
     /// Europe/Stockholm.
-    public init(hours: WorkingHours = .standard, holidays: SwedishHolidays = SwedishHolidays(),
-                workingWeekdays: Set<Int> = [1, 2, 3, 4, 5], timeZone: TimeZone = WorkingCalendar.stockholm) {
+    public init(
+        hours: WorkingHours = .standard, holidays: SwedishHolidays = SwedishHolidays(),
+        workingWeekdays: Set<Int> = [1, 2, 3, 4, 5], timeZone: TimeZone = WorkingCalendar.stockholm
+    ) {
         self.hours = hours
         self.holidays = holidays
         self.workingWeekdays = workingWeekdays

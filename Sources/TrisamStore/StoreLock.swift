@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One process at a time runs a service over a store: an exclusive lock on `<store>.lock`,
@@ -34,10 +35,11 @@ public final class StoreLock: Sendable {
             guard reason == EWOULDBLOCK else {
                 throw StoreLockError(description: "cannot lock \(path): \(String(cString: strerror(reason)))")
             }
-            throw StoreLockError(description: """
-                another \(holder) already runs on the store \(store)\(other.map { " (process \($0))" } ?? ""); \
-                one process per store: stop it first, or give this one a store of its own
-                """)
+            throw StoreLockError(
+                description: """
+                    another \(holder) already runs on the store \(store)\(other.map { " (process \($0))" } ?? ""); \
+                    one process per store: stop it first, or give this one a store of its own
+                    """)
         }
         let pid = Array("\(getpid())\n".utf8)
         if ftruncate(descriptor, 0) == 0 { _ = pwrite(descriptor, pid, pid.count, 0) }

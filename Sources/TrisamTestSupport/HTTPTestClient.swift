@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A small HTTP client for tests that talk to a real service process on 127.0.0.1.
@@ -36,8 +37,10 @@ public struct HTTPTestClient: Sendable {
     }
 
     /// Sends a request; `body` is sent as is with `Content-Type: application/json`.
-    public func request(_ method: String, _ path: String, body: Data? = nil,
-                        headers: [String: String] = [:]) async throws -> Response {
+    public func request(
+        _ method: String, _ path: String, body: Data? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Response {
         guard let url = URL(string: path, relativeTo: baseURL) else { throw ProcessTestError("bad path \(path)") }
         var request = URLRequest(url: url)
         request.httpMethod = method

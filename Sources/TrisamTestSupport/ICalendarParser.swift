@@ -24,7 +24,10 @@ public struct ICalendarProperty: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(value)
-        for parameter in parameters { hasher.combine(parameter.name); hasher.combine(parameter.value) }
+        for parameter in parameters {
+            hasher.combine(parameter.name)
+            hasher.combine(parameter.value)
+        }
     }
 }
 
@@ -112,7 +115,9 @@ public enum ICalendarParser {
         var logical: [(Int, [UInt8])] = []
         for (number, line) in physical.enumerated() {
             if let first = line.first, first == 32 || first == 9 {
-                guard !logical.isEmpty else { throw ICalendarParseError(line: number + 1, reason: "continuation line without a line to continue") }
+                guard !logical.isEmpty else {
+                    throw ICalendarParseError(line: number + 1, reason: "continuation line without a line to continue")
+                }
                 logical[logical.count - 1].1 += line.dropFirst()
             } else if line.isEmpty {
                 throw ICalendarParseError(line: number + 1, reason: "empty line")
@@ -139,7 +144,10 @@ public enum ICalendarParser {
         }
         func readName() -> String {
             var name = ""
-            while index < scalars.count, isNameScalar(scalars[index]) { name.unicodeScalars.append(scalars[index]); index += 1 }
+            while index < scalars.count, isNameScalar(scalars[index]) {
+                name.unicodeScalars.append(scalars[index])
+                index += 1
+            }
             return name.uppercased()
         }
         let name = readName()
@@ -156,12 +164,18 @@ public enum ICalendarParser {
             while true {
                 if index < scalars.count, scalars[index] == "\"" {
                     index += 1
-                    while index < scalars.count, scalars[index] != "\"" { value.unicodeScalars.append(scalars[index]); index += 1 }
-                    guard index < scalars.count else { throw ICalendarParseError(line: number, reason: "unterminated quoted value of \(parameterName)") }
+                    while index < scalars.count, scalars[index] != "\"" {
+                        value.unicodeScalars.append(scalars[index])
+                        index += 1
+                    }
+                    guard index < scalars.count else {
+                        throw ICalendarParseError(line: number, reason: "unterminated quoted value of \(parameterName)")
+                    }
                     index += 1
                 } else {
                     while index < scalars.count, ![";", ":", ",", "\""].contains(scalars[index]) {
-                        value.unicodeScalars.append(scalars[index]); index += 1
+                        value.unicodeScalars.append(scalars[index])
+                        index += 1
                     }
                     if index < scalars.count, scalars[index] == "\"" {
                         throw ICalendarParseError(line: number, reason: "double quote inside unquoted value of \(parameterName)")

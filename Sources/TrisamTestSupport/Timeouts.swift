@@ -2,8 +2,10 @@ import Foundation
 import Logging
 
 /// Fails the test (instead of hanging it) when `body` takes longer than `limit`.
-public func withTimeout<T: Sendable>(_ limit: Duration, _ what: String,
-                                     _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+public func withTimeout<T: Sendable>(
+    _ limit: Duration, _ what: String,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await body() }
         group.addTask {

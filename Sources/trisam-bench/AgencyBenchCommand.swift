@@ -8,7 +8,7 @@ import TrisamKafka
 import TrisamProcess
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `trisam-bench agency`: status changes accepted per second by one real agency service with
@@ -46,17 +46,22 @@ struct AgencyBenchCommand: AsyncParsableCommand {
     @Option(help: "Partitions per Trisam topic of the in-process cluster.")
     var partitions: Int = 12
 
-    @Option(help: ArgumentHelp("Use this Kafka cluster instead of an in-process embedded one (Trisam topics must exist).", valueName: "servers"))
+    @Option(
+        help: ArgumentHelp("Use this Kafka cluster instead of an in-process embedded one (Trisam topics must exist).", valueName: "servers")
+    )
     var bootstrap: String?
 
-    @Option(help: ArgumentHelp("Use this running agency service instead of starting one (needs --token and --bootstrap).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp("Use this running agency service instead of starting one (needs --token and --bootstrap).", valueName: "url"))
     var url: String?
 
     @Option(help: ArgumentHelp("A bearer token of the agency, with --url.", valueName: "token"))
     var token: String?
 
     func validate() throws {
-        guard Agency(rawValue: agency) != nil else { throw ValidationError("--agency must be one of \(Agency.allowedCodes), got \"\(agency)\"") }
+        guard Agency(rawValue: agency) != nil else {
+            throw ValidationError("--agency must be one of \(Agency.allowedCodes), got \"\(agency)\"")
+        }
         guard (1...512).contains(clients) else { throw ValidationError("--clients must be between 1 and 512, got \(clients)") }
         guard seconds >= 1, seconds <= 600 else { throw ValidationError("--seconds must be between 1 and 600, got \(seconds)") }
         guard (1...100_000).contains(persons) else { throw ValidationError("--persons must be between 1 and 100000, got \(persons)") }
@@ -85,7 +90,9 @@ struct AgencyBenchCommand: AsyncParsableCommand {
         var service: AgencyBench.ServiceProcess?
         let endpoint: (port: Int, token: String)
         if let url {
-            guard let components = URLComponents(string: url), let port = components.port, components.host == "127.0.0.1" || components.host == "localhost" else {
+            guard let components = URLComponents(string: url), let port = components.port,
+                components.host == "127.0.0.1" || components.host == "localhost"
+            else {
                 throw ValidationError("--url must be http://127.0.0.1:PORT")
             }
             endpoint = (port, token!)
@@ -95,9 +102,10 @@ struct AgencyBenchCommand: AsyncParsableCommand {
             endpoint = (started.port, started.token)
         }
         defer { service?.stop() }
-        printLine("agency benchmark: \(agency.rawValue) service on 127.0.0.1:\(endpoint.port), "
-                  + (bootstrap == nil ? "in-process embedded cluster (\(brokers) brokers, \(partitions) partitions)" : servers)
-                  + ", \(clients) clients, \(persons) people, \(Int(seconds)) s")
+        printLine(
+            "agency benchmark: \(agency.rawValue) service on 127.0.0.1:\(endpoint.port), "
+                + (bootstrap == nil ? "in-process embedded cluster (\(brokers) brokers, \(partitions) partitions)" : servers)
+                + ", \(clients) clients, \(persons) people, \(Int(seconds)) s")
 
         // People with consent.
         let setup = try AgencyBench.Connection(port: endpoint.port, token: endpoint.token)
@@ -108,8 +116,10 @@ struct AgencyBenchCommand: AsyncParsableCommand {
                 throw ValidationError("registering a person failed: \(person.status) \(String(decoding: person.body, as: UTF8.self))")
             }
             let others = Agency.allCases.filter { $0 != agency }.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
-            let consent = try setup.post("/persons/\(ref)/consents",
-                #"{"purpose":"samordning","agencies":["\#(agency.rawValue)",\#(others)],"validUntil":"\#(AgencyBench.day(offset: 700))","givenOn":"\#(AgencyBench.day(offset: -1))"}"#)
+            let consent = try setup.post(
+                "/persons/\(ref)/consents",
+                #"{"purpose":"samordning","agencies":["\#(agency.rawValue)",\#(others)],"validUntil":"\#(AgencyBench.day(offset: 700))","givenOn":"\#(AgencyBench.day(offset: -1))"}"#
+            )
             guard consent.status == 201 else {
                 throw ValidationError("recording consent failed: \(consent.status) \(String(decoding: consent.body, as: UTF8.self))")
             }
@@ -120,7 +130,8 @@ struct AgencyBenchCommand: AsyncParsableCommand {
         // The consumer that sees events arrive on the status topic.
         let arrivals = AgencyBench.Arrivals()
         let consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(bootstrapServers: servers, properties: ["auto.offset.reset": "latest", "fetch.wait.max.ms": "10"]),
+            configuration: KafkaConfiguration(
+                bootstrapServers: servers, properties: ["auto.offset.reset": "latest", "fetch.wait.max.ms": "10"]),
             groupID: "trisam-bench-\(UUID().uuidString.prefix(8).lowercased())", topics: [Topic.status(agency)], logger: logger)
         let consuming = Task {
             for try await message in consumer.messages {
@@ -150,7 +161,8 @@ struct AgencyBenchCommand: AsyncParsableCommand {
 
         let acceptMs = accepted.map { Double($0.answered - $0.sent) / 1e6 }.sorted()
         let seen = arrivals.snapshot()
-        var kafkaMs: [Double] = [], afterAcceptMs: [Double] = []
+        var kafkaMs: [Double] = []
+        var afterAcceptMs: [Double] = []
         for sample in accepted {
             if let at = seen[sample.eventID] {
                 kafkaMs.append(Double(Int64(at) - Int64(sample.sent)) / 1e6)
@@ -160,16 +172,24 @@ struct AgencyBenchCommand: AsyncParsableCommand {
         kafkaMs.sort()
         afterAcceptMs.sort()
         let rate = Double(accepted.count) / result.elapsed
-        printLine(String(format: "accepted: %d status changes in %.2f s = %.0f accepted changes/s (refused or failed: %d)",
-                         accepted.count, result.elapsed, rate, result.failures))
+        printLine(
+            String(
+                format: "accepted: %d status changes in %.2f s = %.0f accepted changes/s (refused or failed: %d)",
+                accepted.count, result.elapsed, rate, result.failures))
         if let failure = result.firstFailure { printLine("  first failure: \(failure)") }
-        printLine(String(format: "accept latency: p50 %.2f ms · p99 %.2f ms · max %.2f ms",
-                         AgencyBench.percentile(acceptMs, 0.50), AgencyBench.percentile(acceptMs, 0.99), acceptMs.last ?? 0))
-        printLine(String(format: "until on Kafka (from request sent): p50 %.2f ms · p99 %.2f ms · max %.2f ms; after the answer: p50 %.2f ms · p99 %.2f ms",
-                         AgencyBench.percentile(kafkaMs, 0.50), AgencyBench.percentile(kafkaMs, 0.99), kafkaMs.last ?? 0,
-                         AgencyBench.percentile(afterAcceptMs, 0.50), AgencyBench.percentile(afterAcceptMs, 0.99)))
-        printLine("on Kafka: \(kafkaMs.count) of \(accepted.count) accepted events consumed back"
-                  + (kafkaMs.count == accepted.count ? "" : " (MISSING \(accepted.count - kafkaMs.count) after 120 s)"))
+        printLine(
+            String(
+                format: "accept latency: p50 %.2f ms · p99 %.2f ms · max %.2f ms",
+                AgencyBench.percentile(acceptMs, 0.50), AgencyBench.percentile(acceptMs, 0.99), acceptMs.last ?? 0))
+        printLine(
+            String(
+                format:
+                    "until on Kafka (from request sent): p50 %.2f ms · p99 %.2f ms · max %.2f ms; after the answer: p50 %.2f ms · p99 %.2f ms",
+                AgencyBench.percentile(kafkaMs, 0.50), AgencyBench.percentile(kafkaMs, 0.99), kafkaMs.last ?? 0,
+                AgencyBench.percentile(afterAcceptMs, 0.50), AgencyBench.percentile(afterAcceptMs, 0.99)))
+        printLine(
+            "on Kafka: \(kafkaMs.count) of \(accepted.count) accepted events consumed back"
+                + (kafkaMs.count == accepted.count ? "" : " (MISSING \(accepted.count - kafkaMs.count) after 120 s)"))
         let met = rate >= 2000 && AgencyBench.percentile(acceptMs, 0.99) < 20 && kafkaMs.count == accepted.count
         printLine("target (≥ 2,000 accepted/s, p99 accept < 20 ms, every event on Kafka): \(met ? "met" : "MISSED")")
     }
@@ -192,7 +212,9 @@ enum AgencyBench {
 
     /// A valid personnummer (Luhn check digit) for person `index`.
     static func personnummer(_ index: Int) -> String {
-        let year = 1960 + index % 50, month = 1 + (index / 50) % 12, day = 1 + (index / 600) % 28
+        let year = 1960 + index % 50
+        let month = 1 + (index / 50) % 12
+        let day = 1 + (index / 600) % 28
         let serial = 100 + (index / 16_800) % 900
         let digits = Array(String(format: "%02d%02d%02d%03d", year % 100, month, day, serial))
         var sum = 0
@@ -218,9 +240,12 @@ enum AgencyBench {
         let yesterday = day(offset: -1)
         switch agency {
         case .af: return #"{"type":"af.registered","payload":{"registeredOn":"\#(yesterday)","workCapacityPercent":50}}"#
-        case .kommun: return #"{"type":"kommun.bistand.decided","payload":{"decision":"granted","effectiveDate":"\#(yesterday)","month":"\#(yesterday.prefix(7))"}}"#
+        case .kommun:
+            return
+                #"{"type":"kommun.bistand.decided","payload":{"decision":"granted","effectiveDate":"\#(yesterday)","month":"\#(yesterday.prefix(7))"}}"#
         case .fk: return #"{"type":"fk.sgi.status","payload":{"status":"lacking","effectiveDate":"\#(yesterday)"}}"#
-        case .region: return #"{"type":"region.treatment.status","payload":{"status":"ongoing","unit":"psykiatri","effectiveDate":"\#(yesterday)"}}"#
+        case .region:
+            return #"{"type":"region.treatment.status","payload":{"status":"ongoing","unit":"psykiatri","effectiveDate":"\#(yesterday)"}}"#
         }
     }
 
@@ -283,7 +308,10 @@ enum AgencyBench {
                                     local.samples.append(Sample(eventID: id, sent: sent, answered: answered))
                                 } else {
                                     local.failures += 1
-                                    if local.firstFailure == nil { local.firstFailure = "\(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))" }
+                                    if local.firstFailure == nil {
+                                        local.firstFailure =
+                                            "\(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+                                    }
                                 }
                             } catch {
                                 local.failures += 1
@@ -333,7 +361,10 @@ enum AgencyBench {
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard connected == 0 else { Glibc.close(fd); throw HTTPError("connect to 127.0.0.1:\(port) failed: errno \(errno)") }
+            guard connected == 0 else {
+                Glibc.close(fd)
+                throw HTTPError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
+            }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         }
@@ -345,7 +376,9 @@ enum AgencyBench {
         }
 
         func request(_ method: String, _ path: String, body: [UInt8]) throws -> (status: Int, body: [UInt8]) {
-            var message = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+            var message = Array(
+                "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+                    .utf8)
             message += body
             var offset = 0
             while offset < message.count {
@@ -356,14 +389,18 @@ enum AgencyBench {
             // Head.
             var headEnd: Int?
             while true {
-                if let end = Self.find([13, 10, 13, 10], in: buffer) { headEnd = end; break }
+                if let end = Self.find([13, 10, 13, 10], in: buffer) {
+                    headEnd = end
+                    break
+                }
                 try fill()
             }
             let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
             buffer.removeFirst(headEnd! + 4)
             let lines = head.split(separator: "\r\n")
             guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 "),
-                  let status = Int(statusLine.dropFirst(9).prefix(3)) else { throw HTTPError("bad status line: \(lines.first ?? "")") }
+                let status = Int(statusLine.dropFirst(9).prefix(3))
+            else { throw HTTPError("bad status line: \(lines.first ?? "")") }
             var length: Int?
             var chunked = false
             for line in lines.dropFirst() {
@@ -377,7 +414,10 @@ enum AgencyBench {
                 while true {
                     var lineEnd: Int?
                     while true {
-                        if let end = Self.find([13, 10], in: buffer) { lineEnd = end; break }
+                        if let end = Self.find([13, 10], in: buffer) {
+                            lineEnd = end
+                            break
+                        }
                         try fill()
                     }
                     let size = Int(String(decoding: buffer[..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? "", radix: 16) ?? 0
@@ -430,11 +470,14 @@ enum AgencyBench {
             let executable = try ChildProcess.sibling(named: "trisam")
             var secret = ""
             for _ in 0..<32 { secret += String(format: "%02x", UInt8.random(in: 0...255)) }
-            process = try ChildProcess(executable,
-                                       ["agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
-                                        "--tokens-file", tokens.path, "--bootstrap", bootstrap,
-                                        "--state-dir", directory.appendingPathComponent("state").path, "--log-level", "warning"],
-                                       environment: ["TRISAM_CLIENTREF_SECRET": secret], standardOutput: .file(log), standardError: .file(log))
+            process = try ChildProcess(
+                executable,
+                [
+                    "agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
+                    "--tokens-file", tokens.path, "--bootstrap", bootstrap,
+                    "--state-dir", directory.appendingPathComponent("state").path, "--log-level", "warning",
+                ],
+                environment: ["TRISAM_CLIENTREF_SECRET": secret], standardOutput: .file(log), standardError: .file(log))
             let line: Substring
             do {
                 line = try await process.waitForLine(limit: .seconds(60)) { $0.contains("listening on http://127.0.0.1:") }

@@ -8,7 +8,9 @@ struct TrisamBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trisam-bench",
         abstract: "Measure Trisam's throughput and latency (see Sources/trisam-bench/README.md).",
-        subcommands: [KafkaBenchCommand.self, AgencyBenchCommand.self, CoordinatorBenchCommand.self, DecodeBenchCommand.self,
-                      EncodeBenchCommand.self, EngineBenchCommand.self]
+        subcommands: [
+            KafkaBenchCommand.self, AgencyBenchCommand.self, CoordinatorBenchCommand.self, DecodeBenchCommand.self,
+            EncodeBenchCommand.self, EngineBenchCommand.self,
+        ]
     )
 }

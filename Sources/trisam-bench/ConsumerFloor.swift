@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import TrisamBus
 import TrisamBenchSupport
+import TrisamBus
 @_spi(Benchmarks) import TrisamCoordinator
 import TrisamKafka
 
@@ -36,10 +36,13 @@ enum ConsumerFloor: CaseIterable, CustomStringConvertible {
 
     /// Reads `expected` messages of `topics` as a new consumer group and does this floor's work on
     /// each; returns the time from the first message read to the last one's work done.
-    func consume(configuration: KafkaConfiguration, topics: [String], expected: Int, directory: URL,
-                 logger: Logger) async throws -> Duration {
-        let consumer = try KafkaConsumer(configuration: configuration, groupID: "bench-floor-\(UUID().uuidString.prefix(6))",
-                                         topics: topics, logger: logger)
+    func consume(
+        configuration: KafkaConfiguration, topics: [String], expected: Int, directory: URL,
+        logger: Logger
+    ) async throws -> Duration {
+        let consumer = try KafkaConsumer(
+            configuration: configuration, groupID: "bench-floor-\(UUID().uuidString.prefix(6))",
+            topics: topics, logger: logger)
         let log = try logs ? EventLogFloor(path: directory.appendingPathComponent("floor-\(UUID().uuidString.prefix(6)).sqlite").path) : nil
         let decodes = self.decodes
         let (toDecode, decodeInput) = AsyncStream.makeStream(of: [ConsumedMessage].self)

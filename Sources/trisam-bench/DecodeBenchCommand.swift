@@ -34,7 +34,9 @@ struct DecodeBenchCommand: ParsableCommand {
         let events = (0..<persons).flatMap { mix.history(of: $0) }
         let messages = try events.map { try $0.encoded() }
         let bytes = messages.reduce(0) { $0 + $1.value.count }
-        printLine("trisam-bench decode: \(messages.count) events of \(persons) people, \(bytes / messages.count) bytes of JSON on average, release=\(isReleaseBuild)")
+        printLine(
+            "trisam-bench decode: \(messages.count) events of \(persons) people, \(bytes / messages.count) bytes of JSON on average, release=\(isReleaseBuild)"
+        )
 
         // One untimed pass, which also checks that every message decodes to what was encoded.
         for (event, message) in zip(events, messages) {
@@ -52,8 +54,9 @@ struct DecodeBenchCommand: ParsableCommand {
             let elapsed = ContinuousClock.now - start
             let nanoseconds = elapsed.seconds * 1e9
             perEvent.append(nanoseconds / Double(messages.count))
-            printLine(String(format: "round %d: %.0f ns/event (%.0f events/s)", round, perEvent.last!, 1e9 / perEvent.last!)
-                      + (decodedCount == 0 ? " (nothing decoded)" : ""))
+            printLine(
+                String(format: "round %d: %.0f ns/event (%.0f events/s)", round, perEvent.last!, 1e9 / perEvent.last!)
+                    + (decodedCount == 0 ? " (nothing decoded)" : ""))
         }
         let median = perEvent.sorted()[perEvent.count / 2]
         printLine(String(format: "median: %.0f ns/event (%.0f events/s on one core)", median, 1e9 / median))

@@ -104,13 +104,18 @@ enum DirectLoop {
                     message.value.withUnsafeBytes { value in
                         message.key!.withUnsafeBytes { key in
                             vus.initialize(repeating: rd_kafka_vu_t())
-                            vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = topic
+                            vus[0].vtype = RD_KAFKA_VTYPE_TOPIC
+                            vus[0].u.cstr = topic
                             vus[1].vtype = RD_KAFKA_VTYPE_VALUE
-                            vus[1].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress); vus[1].u.mem.size = value.count
+                            vus[1].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                            vus[1].u.mem.size = value.count
                             vus[2].vtype = RD_KAFKA_VTYPE_KEY
-                            vus[2].u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress); vus[2].u.mem.size = key.count
-                            vus[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[3].u.i = RD_KAFKA_MSG_F_COPY
-                            vus[4].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[4].u.ptr = nil
+                            vus[2].u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                            vus[2].u.mem.size = key.count
+                            vus[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                            vus[3].u.i = RD_KAFKA_MSG_F_COPY
+                            vus[4].vtype = RD_KAFKA_VTYPE_OPAQUE
+                            vus[4].u.ptr = nil
                             return withHeaders(message.headers[...], into: vus.baseAddress! + 5) {
                                 guard let error = rd_kafka_produceva(rk, vus.baseAddress, count) else { return RD_KAFKA_RESP_ERR_NO_ERROR }
                                 defer { rd_kafka_error_destroy(error) }
@@ -121,14 +126,19 @@ enum DirectLoop {
                 }
             }
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL { rd_kafka_poll(rk, 1); continue }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                rd_kafka_poll(rk, 1)
+                continue
+            }
             throw ValidationError("direct produce: \(String(cString: rd_kafka_err2str(err)))")
         }
     }
 
     /// Fills header entries whose C strings stay valid for the duration of `body`.
-    private static func withHeaders(_ headers: ArraySlice<KafkaHeader>, into slot: UnsafeMutablePointer<rd_kafka_vu_t>,
-                                    _ body: () -> rd_kafka_resp_err_t) -> rd_kafka_resp_err_t {
+    private static func withHeaders(
+        _ headers: ArraySlice<KafkaHeader>, into slot: UnsafeMutablePointer<rd_kafka_vu_t>,
+        _ body: () -> rd_kafka_resp_err_t
+    ) -> rd_kafka_resp_err_t {
         guard let header = headers.first else { return body() }
         return header.name.withCString { name in
             header.value!.withUnsafeBytes { value in
@@ -141,9 +151,11 @@ enum DirectLoop {
         }
     }
 
-    private static func newClient(_ type: rd_kafka_type_t, properties: [String: String],
-                                  opaque: UnsafeMutableRawPointer? = nil,
-                                  customize: (OpaquePointer) -> Void = { _ in }) throws -> OpaquePointer {
+    private static func newClient(
+        _ type: rd_kafka_type_t, properties: [String: String],
+        opaque: UnsafeMutableRawPointer? = nil,
+        customize: (OpaquePointer) -> Void = { _ in }
+    ) throws -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var errstr = [CChar](repeating: 0, count: 512)
         for (key, value) in properties where rd_kafka_conf_set(conf, key, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {

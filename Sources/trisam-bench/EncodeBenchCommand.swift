@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import TrisamContracts
 @_spi(Benchmarks) import TrisamCoordinator
-import TrisamFixtures
 import TrisamCoordinatorCore
+import TrisamFixtures
 
 /// `trisam-bench encode`: CPU time per flag event of `EventEnvelope.encoded()` (what the
 /// coordinator pays for every flag it publishes), with the parts it is made of, in this process,
@@ -45,20 +45,23 @@ struct EncodeBenchCommand: ParsableCommand {
             return flag
         }
         let bytes = try raised.reduce(0) { $0 + (try $1.encoded().value.count) }
-        printLine("trisam-bench encode: \(events) FlagRaised and \(events) FlagResolved events, \(evidence) evidence ids each, "
-                  + "\(bytes / events) bytes of FlagRaised JSON on average, release=\(isReleaseBuild)")
+        printLine(
+            "trisam-bench encode: \(events) FlagRaised and \(events) FlagResolved events, \(evidence) evidence ids each, "
+                + "\(bytes / events) bytes of FlagRaised JSON on average, release=\(isReleaseBuild)")
 
         // One untimed pass, which also checks that every body is what JSONEncoder writes.
         for envelope in raised + resolved {
             let body = try envelope.encoded().value
-            let reference: Data = switch envelope.event {
-            case .flagRaised(let flag): try EventEnvelope.encoder().encode(flag)
-            case .flagResolved(let flag): try EventEnvelope.encoder().encode(flag)
-            default: Data()
-            }
+            let reference: Data =
+                switch envelope.event {
+                case .flagRaised(let flag): try EventEnvelope.encoder().encode(flag)
+                case .flagResolved(let flag): try EventEnvelope.encoder().encode(flag)
+                default: Data()
+                }
             guard body.elementsEqual(reference) else {
-                throw ValidationError("\(envelope.id): encoded() wrote \(String(decoding: body, as: UTF8.self)), "
-                                      + "JSONEncoder \(String(decoding: reference, as: UTF8.self))")
+                throw ValidationError(
+                    "\(envelope.id): encoded() wrote \(String(decoding: body, as: UTF8.self)), "
+                        + "JSONEncoder \(String(decoding: reference, as: UTF8.self))")
             }
         }
 
@@ -69,7 +72,10 @@ struct EncodeBenchCommand: ParsableCommand {
             for envelope in resolved { sink &+= try envelope.encoded().value.count }
         }
         try measure("FlagRaised validate()", count: raised.count) { sink in
-            for envelope in raised { try envelope.validate(); sink &+= 1 }
+            for envelope in raised {
+                try envelope.validate()
+                sink &+= 1
+            }
         }
         try measure("FlagRaised body by JSONEncoder", count: payloads.count) { sink in
             for flag in payloads { sink &+= try EventEnvelope.encoder().encode(flag).count }
@@ -92,9 +98,11 @@ struct EncodeBenchCommand: ParsableCommand {
             perEvent.append(nanoseconds / Double(count))
         }
         let sorted = perEvent.sorted()
-        printLine(String(format: "%@: median %.2f µs/event (min %.2f, max %.2f)", label, sorted[sorted.count / 2] / 1000,
-                         sorted.first! / 1000, sorted.last! / 1000)
-                  + (sink == 0 ? " (nothing done)" : ""))
+        printLine(
+            String(
+                format: "%@: median %.2f µs/event (min %.2f, max %.2f)", label, sorted[sorted.count / 2] / 1000,
+                sorted.first! / 1000, sorted.last! / 1000)
+                + (sink == 0 ? " (nothing done)" : ""))
     }
 
     /// Flag events as the coordinator publishes them: the gap rules' titles and explanations
@@ -109,13 +117,19 @@ struct EncodeBenchCommand: ParsableCommand {
             let flagId = String(format: "flag-%08x-%d", index &* 2_654_435_761 & 0xffff_ffff, index % 3)
             let ids = (0..<evidence).map { "b7-\(index)-\($0)" }
             let agencies = Array(Agency.allCases.dropFirst(index % 2).prefix(1 + index % 3))
-            let event: TrisamEvent = resolved
-                ? .flagResolved(FlagResolved(flagId: flagId, rule: rule.id,
-                                             resolution: "Villkoret gäller inte längre efter nya händelser.", evidence: ids))
-                : .flagRaised(FlagRaised(flagId: flagId, rule: rule.id, severity: rule.severity, title: rule.title,
-                                         explanation: rule.explanation, agencies: agencies, evidence: ids))
-            return EventEnvelope(id: "\(flagId):\(resolved ? "resolved" : "raised")", source: .coordinator,
-                                 time: time.addingTimeInterval(Double(index)), subject: mix.clientRef(index), event: event)
+            let event: TrisamEvent =
+                resolved
+                ? .flagResolved(
+                    FlagResolved(
+                        flagId: flagId, rule: rule.id,
+                        resolution: "Villkoret gäller inte längre efter nya händelser.", evidence: ids))
+                : .flagRaised(
+                    FlagRaised(
+                        flagId: flagId, rule: rule.id, severity: rule.severity, title: rule.title,
+                        explanation: rule.explanation, agencies: agencies, evidence: ids))
+            return EventEnvelope(
+                id: "\(flagId):\(resolved ? "resolved" : "raised")", source: .coordinator,
+                time: time.addingTimeInterval(Double(index)), subject: mix.clientRef(index), event: event)
         }
     }
 }

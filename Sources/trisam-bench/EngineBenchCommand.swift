@@ -1,16 +1,16 @@
 import ArgumentParser
 import Foundation
 import Logging
-import TrisamContracts
 @_spi(Benchmarks) import TrisamBenchSupport
+import TrisamContracts
 @_spi(Benchmarks) import TrisamCoordinator
-import TrisamFixtures
 import TrisamCoordinatorCore
+import TrisamFixtures
 import TrisamKafka
 import TrisamStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `trisam-bench engine`: the coordinator's processing (fold, rules, SQLite, flags outbox) per
@@ -41,25 +41,28 @@ struct EngineBenchCommand: AsyncParsableCommand {
     @Option(help: "Person states kept decoded in memory (the coordinator's --cache).")
     var cache: Int = 10_000
 
-    @Option(help: """
-        Order of each partition's events, as `trisam-bench coordinator --order` publishes them: time \
-        (all people's events by time, as a live stream or one after an outage) or person (each \
-        person's whole history in one run, as a bulk load).
-        """)
+    @Option(
+        help: """
+            Order of each partition's events, as `trisam-bench coordinator --order` publishes them: time \
+            (all people's events by time, as a live stream or one after an outage) or person (each \
+            person's whole history in one run, as a bulk load).
+            """)
     var order: EventOrder = .time
 
-    @Flag(help: """
-        Run only the store's least SQLite work on the same events (timeline entries, a read and \
-        a write of each person concerned, offsets; no folding, rules or flags): the floor the \
-        store design sets on this machine.
-        """)
+    @Flag(
+        help: """
+            Run only the store's least SQLite work on the same events (timeline entries, a read and \
+            a write of each person concerned, offsets; no folding, rules or flags): the floor the \
+            store design sets on this machine.
+            """)
     var floor = false
 
-    @Flag(help: """
-        Run only the engine's pure work on the same events, in memory (folding, the rules after \
-        every event, flag diffs, flag events and person blobs encoded; no SQLite): what the \
-        coordinator costs with the store taken away.
-        """)
+    @Flag(
+        help: """
+            Run only the engine's pure work on the same events, in memory (folding, the rules after \
+            every event, flag diffs, flag events and person blobs encoded; no SQLite): what the \
+            coordinator costs with the store taken away.
+            """)
     var pure = false
 
     func validate() throws {
@@ -103,9 +106,12 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let path = directory.appendingPathComponent("coordinator.sqlite").path
         let store = try CoordinatorStore(path: path)
         let logger = Logger(label: "trisam.bench.engine")
-        let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
-                                           cacheCapacity: cache, logger: logger)
-        printLine("trisam-bench engine\(floor ? " --floor" : "")\(pure ? " --pure" : "") --order \(order.rawValue): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)")
+        let engine = try CoordinatorEngine(
+            store: store, rules: GapRules(), clock: .system(), metrics: CoordinatorMetrics(),
+            cacheCapacity: cache, logger: logger)
+        printLine(
+            "trisam-bench engine\(floor ? " --floor" : "")\(pure ? " --pure" : "") --order \(order.rawValue): \(events.count) events of \(persons) people, batches of \(batch), release=\(isReleaseBuild)"
+        )
 
         let checkpointer = Task { try await WALCheckpointer(path: path, logger: logger).run() }
         defer { checkpointer.cancel() }
@@ -142,13 +148,19 @@ struct EngineBenchCommand: AsyncParsableCommand {
             guard statistics.eventsSeen == events.count else {
                 throw ValidationError("the store saw \(statistics.eventsSeen) of \(events.count) events")
             }
-            printLine(floor ? "store work only; \(statistics.persons) people stored"
-                            : "flags raised \(raised), resolved \(resolved); \(statistics.persons) people stored")
+            printLine(
+                floor
+                    ? "store work only; \(statistics.persons) people stored"
+                    : "flags raised \(raised), resolved \(resolved); \(statistics.persons) people stored")
         }
-        printLine(String(format: "wall: %.2f s = %.1f µs per event (%.0f events/s)", seconds, seconds * 1e6 / Double(events.count),
-                         Double(events.count) / seconds))
-        printLine(String(format: "process CPU: %.2f s = %.1f µs per event (all threads, checkpoints included)",
-                         cpu, cpu * 1e6 / Double(events.count)))
+        printLine(
+            String(
+                format: "wall: %.2f s = %.1f µs per event (%.0f events/s)", seconds, seconds * 1e6 / Double(events.count),
+                Double(events.count) / seconds))
+        printLine(
+            String(
+                format: "process CPU: %.2f s = %.1f µs per event (all threads, checkpoints included)",
+                cpu, cpu * 1e6 / Double(events.count)))
     }
 
     private func processCPUSeconds() -> Double {

@@ -39,7 +39,9 @@ struct KafkaBenchCommand: AsyncParsableCommand {
 
     enum Side: String, ExpressibleByArgument { case direct, swift, both }
 
-    @Option(help: ArgumentHelp("Use this cluster instead of an in-process embedded one (topics must be auto-created or exist).", valueName: "servers"))
+    @Option(
+        help: ArgumentHelp(
+            "Use this cluster instead of an in-process embedded one (topics must be auto-created or exist).", valueName: "servers"))
     var bootstrap: String?
 
     func validate() throws {
@@ -48,7 +50,8 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         guard partitions >= 1 else { throw ValidationError("--partitions must be at least 1") }
         let perPartition = (messages + partitions - 1) / partitions
         if bootstrap == nil, perPartition > Self.embeddedMessagesPerPartition {
-            throw ValidationError("""
+            throw ValidationError(
+                """
                 --messages \(messages) on --partitions \(partitions) puts \(perPartition) messages on a partition, \
                 but the embedded broker keeps only the newest 5 MB of each partition (about \
                 \(Self.embeddedMessagesPerPartition) of these messages), so the consumers could never read them all: \
@@ -77,9 +80,10 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         let configuration = KafkaConfiguration(bootstrapServers: servers)
         let batch = BenchMessages(count: messages)
 
-        print("Kafka layer benchmark: \(messages) messages of \(batch.valueSize) bytes, \(partitions) partitions, "
-              + (bootstrap == nil ? "in-process embedded cluster (\(brokers) broker\(brokers == 1 ? "" : "s"))" : servers)
-              + ", \(rounds) round\(rounds == 1 ? "" : "s")")
+        print(
+            "Kafka layer benchmark: \(messages) messages of \(batch.valueSize) bytes, \(partitions) partitions, "
+                + (bootstrap == nil ? "in-process embedded cluster (\(brokers) broker\(brokers == 1 ? "" : "s"))" : servers)
+                + ", \(rounds) round\(rounds == 1 ? "" : "s")")
         var results: [(direct: Throughput, swift: Throughput)] = []
         for round in 1...rounds {
             let runID = UUID().uuidString.prefix(6).lowercased()
@@ -90,38 +94,54 @@ struct KafkaBenchCommand: AsyncParsableCommand {
 
             // Alternate which side goes first, so that neither always meets a fresher broker.
             let directFirst = round % 2 == 1
-            var directProduce = 0.0, swiftProduce = 0.0, directConsume = 0.0, swiftConsume = 0.0
+            var directProduce = 0.0
+            var swiftProduce = 0.0
+            var directConsume = 0.0
+            var swiftConsume = 0.0
             let order = (directFirst ? [true, false] : [false, true]).filter { self.side == .both || $0 == (self.side == .direct) }
             for side in order {
                 if side {
                     directProduce = try await DirectLoop.produce(batch.outgoing(topic: directTopic), configuration: configuration)
                 } else {
-                    swiftProduce = try await self.swiftProduce(batch.outgoing(topic: swiftTopic), configuration: configuration, logger: logger)
+                    swiftProduce = try await self.swiftProduce(
+                        batch.outgoing(topic: swiftTopic), configuration: configuration, logger: logger)
                 }
             }
             for side in order {
                 if side {
                     directConsume = try await DirectLoop.consume(topic: directTopic, count: messages, configuration: configuration)
                 } else {
-                    swiftConsume = try await self.swiftConsume(topic: swiftTopic, count: messages, configuration: configuration, logger: logger)
+                    swiftConsume = try await self.swiftConsume(
+                        topic: swiftTopic, count: messages, configuration: configuration, logger: logger)
                 }
             }
-            results.append((Throughput(produce: directProduce, consume: directConsume),
-                            Throughput(produce: swiftProduce, consume: swiftConsume)))
-            print(String(format: "  round %d: produce direct %.0f/s swift %.0f/s (%.2f) · consume direct %.0f/s swift %.0f/s (%.2f)",
-                         round, directProduce, swiftProduce, swiftProduce / directProduce,
-                         directConsume, swiftConsume, swiftConsume / directConsume))
+            results.append(
+                (
+                    Throughput(produce: directProduce, consume: directConsume),
+                    Throughput(produce: swiftProduce, consume: swiftConsume)
+                ))
+            print(
+                String(
+                    format: "  round %d: produce direct %.0f/s swift %.0f/s (%.2f) · consume direct %.0f/s swift %.0f/s (%.2f)",
+                    round, directProduce, swiftProduce, swiftProduce / directProduce,
+                    directConsume, swiftConsume, swiftConsume / directConsume))
         }
-        let produceDirect = median(results.map(\.direct.produce)), produceSwift = median(results.map(\.swift.produce))
-        let consumeDirect = median(results.map(\.direct.consume)), consumeSwift = median(results.map(\.swift.consume))
+        let produceDirect = median(results.map(\.direct.produce))
+        let produceSwift = median(results.map(\.swift.produce))
+        let consumeDirect = median(results.map(\.direct.consume))
+        let consumeSwift = median(results.map(\.swift.consume))
         let produceRatio = median(results.map { $0.swift.produce / $0.direct.produce })
         let consumeRatio = median(results.map { $0.swift.consume / $0.direct.consume })
         print("")
         print("                 direct librdkafka    Swift layer    ratio of medians    median of round ratios")
-        print(String(format: "produce msg/s    %17.0f    %11.0f    %16.2f    %22.2f", produceDirect, produceSwift,
-                     produceSwift / produceDirect, produceRatio))
-        print(String(format: "consume msg/s    %17.0f    %11.0f    %16.2f    %22.2f", consumeDirect, consumeSwift,
-                     consumeSwift / consumeDirect, consumeRatio))
+        print(
+            String(
+                format: "produce msg/s    %17.0f    %11.0f    %16.2f    %22.2f", produceDirect, produceSwift,
+                produceSwift / produceDirect, produceRatio))
+        print(
+            String(
+                format: "consume msg/s    %17.0f    %11.0f    %16.2f    %22.2f", consumeDirect, consumeSwift,
+                consumeSwift / consumeDirect, consumeRatio))
         print("(target: ratio ≥ 0.80 both directions)")
     }
 
@@ -143,8 +163,9 @@ struct KafkaBenchCommand: AsyncParsableCommand {
 
     /// Messages per second through ``KafkaConsumer``, first message to last.
     private func swiftConsume(topic: String, count: Int, configuration: KafkaConfiguration, logger: Logger) async throws -> Double {
-        let consumer = try KafkaConsumer(configuration: configuration.merging(BenchMessages.consumerProperties),
-                                         groupID: "bench-\(UUID().uuidString)", topics: [topic], logger: logger)
+        let consumer = try KafkaConsumer(
+            configuration: configuration.merging(BenchMessages.consumerProperties),
+            groupID: "bench-\(UUID().uuidString)", topics: [topic], logger: logger)
         let progress = BenchProgress()
         let reading = Task {
             var received = 0
@@ -167,7 +188,10 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         while !progress.isDone(count) {
             try await Task.sleep(for: .milliseconds(200))
             let now = progress.value
-            if now != seen { seen = now; lastProgress = .now }
+            if now != seen {
+                seen = now
+                lastProgress = .now
+            }
             if ContinuousClock.now - lastProgress > BenchProgress.stallLimit {
                 reading.cancel()
                 await consumer.close()
@@ -205,8 +229,10 @@ struct Throughput {
 
 /// The benchmark's messages: realistic CloudEvents-shaped records with a 500-byte JSON value.
 struct BenchMessages {
-    static let consumerProperties = ["auto.offset.reset": "earliest", "enable.auto.commit": "false",
-                                     "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+    static let consumerProperties = [
+        "auto.offset.reset": "earliest", "enable.auto.commit": "false",
+        "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+    ]
     let keys: [String]
     let values: [[UInt8]]
     let headers: [[KafkaHeader]]
@@ -221,7 +247,8 @@ struct BenchMessages {
         for index in 0..<count {
             let person = String(format: "%032x", (index % 50_000) &* 2_654_435_761)
             let id = UUID().uuidString.lowercased()
-            var json = "{\"referralId\":\"\(id)\",\"from\":\"kommun\",\"to\":\"af\",\"reason\":\"Behöver stöd att komma vidare mot arbete efter lång tid med försörjningsstöd\",\"requestedMeasure\":\"Kartläggning och arbetsträning\",\"answerBy\":\"2026-12-15\",\"note\":\""
+            var json =
+                "{\"referralId\":\"\(id)\",\"from\":\"kommun\",\"to\":\"af\",\"reason\":\"Behöver stöd att komma vidare mot arbete efter lång tid med försörjningsstöd\",\"requestedMeasure\":\"Kartläggning och arbetsträning\",\"answerBy\":\"2026-12-15\",\"note\":\""
             let padding = 500 - json.utf8.count - 2
             json += String(repeating: "x", count: max(0, padding)) + "\"}"
             keys.append(person)

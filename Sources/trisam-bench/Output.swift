@@ -19,8 +19,8 @@ func medianOf(_ values: [Double]) -> Double {
 /// Whether this is a release build (benchmarks print it: debug figures mean little).
 var isReleaseBuild: Bool {
     #if DEBUG
-    false
+        false
     #else
-    true
+        true
     #endif
 }

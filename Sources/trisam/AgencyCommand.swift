@@ -27,7 +27,8 @@ struct AgencyCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
 
-    @Option(help: ArgumentHelp("Staff tokens JSON file. Default: $TRISAM_AGENCY_TOKENS_FILE, else $TRISAM_AGENCY_TOKENS.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Staff tokens JSON file. Default: $TRISAM_AGENCY_TOKENS_FILE, else $TRISAM_AGENCY_TOKENS.", valueName: "file"))
     var tokensFile: String?
 
     @Flag(help: "Use the public development clientRef secret when no secret is configured (local demos and tests only).")
@@ -36,7 +37,9 @@ struct AgencyCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    @Option(help: ArgumentHelp("The service's clock: 'system', or 'fixed:<RFC 3339>' for tests and demos (today's date, SIP scheduling).", valueName: "clock"))
+    @Option(
+        help: ArgumentHelp(
+            "The service's clock: 'system', or 'fixed:<RFC 3339>' for tests and demos (today's date, SIP scheduling).", valueName: "clock"))
     var clock: String = "system"
 
     @OptionGroup var kafka: KafkaOptions
@@ -49,7 +52,9 @@ struct AgencyCommand: AsyncParsableCommand {
         if clock != "system", !(clock.hasPrefix("fixed:") && Timestamp.parse(String(clock.dropFirst(6))) != nil) {
             throw ValidationError("--clock must be 'system' or 'fixed:<RFC 3339 date-time>', got \"\(clock)\"")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
     }
 
     func run() async throws {
@@ -64,7 +69,8 @@ struct AgencyCommand: AsyncParsableCommand {
             throw error
         }
         if tokens.count(for: agency) == 0 {
-            FileHandle.standardError.write(Data("warning: no staff token is configured for \(agency.rawValue); every request except /health will be refused\n".utf8))
+            FileHandle.standardError.write(
+                Data("warning: no staff token is configured for \(agency.rawValue); every request except /health will be refused\n".utf8))
         }
         var configuration = AgencyConfiguration(
             agency: agency, host: host, port: port ?? AgencyConfiguration.defaultPort(agency),
@@ -87,7 +93,8 @@ struct AgencyCommand: AsyncParsableCommand {
         do {
             return try Pseudonymizer.fromEnvironment()
         } catch .missingSecret where devSecret {
-            FileHandle.standardError.write(Data("warning: --dev-secret: using the PUBLIC development clientRef secret; never use it with real personnummer\n".utf8))
+            FileHandle.standardError.write(
+                Data("warning: --dev-secret: using the PUBLIC development clientRef secret; never use it with real personnummer\n".utf8))
             return Pseudonymizer.development
         } catch {
             throw ConfigurationError("\(error.description). For a local demo without a secret, pass --dev-secret.")

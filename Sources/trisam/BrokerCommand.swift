@@ -45,10 +45,11 @@ struct BrokerCommand: AsyncParsableCommand {
         printLine("written to: \(BootstrapFile.path(stateDir: directory))")
 
         let service = EmbeddedBrokerService(cluster: cluster, stateDir: directory)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
         printLine("trisam broker: stopped")
     }

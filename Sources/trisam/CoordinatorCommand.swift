@@ -33,13 +33,18 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Rule thresholds (JSON). Default: the values from DOMAIN.md.", valueName: "file"))
     var rules: String?
 
-    @Option(help: ArgumentHelp("API tokens, a JSON list of {token, name, role}. Default: $TRISAM_COORDINATOR_TOKENS (the JSON) or $TRISAM_COORDINATOR_TOKENS_FILE.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "API tokens, a JSON list of {token, name, role}. Default: $TRISAM_COORDINATOR_TOKENS (the JSON) or $TRISAM_COORDINATOR_TOKENS_FILE.",
+            valueName: "file"))
     var tokensFile: String?
 
     @Option(help: ArgumentHelp("The SQLite store. Default: <state-dir>/coordinator.sqlite", valueName: "file"))
     var store: String?
 
-    @Option(help: ArgumentHelp("`system`, or `fixed:<RFC 3339 time>` for a clock that only POST /admin/clock moves (tests, demos).", valueName: "clock"))
+    @Option(
+        help: ArgumentHelp(
+            "`system`, or `fixed:<RFC 3339 time>` for a clock that only POST /admin/clock moves (tests, demos).", valueName: "clock"))
     var clock: String = "system"
 
     @Option(help: "Person states kept decoded in memory (the rest stay on disk).")
@@ -54,7 +59,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard CoordinatorClock.parse(clock) != nil else {
-            throw ValidationError("--clock must be `system` or `fixed:<RFC 3339 time>` such as fixed:2026-11-24T09:00:00Z, got \"\(clock)\"")
+            throw ValidationError(
+                "--clock must be `system` or `fixed:<RFC 3339 time>` such as fixed:2026-11-24T09:00:00Z, got \"\(clock)\"")
         }
         guard (0...10_000_000).contains(cache) else { throw ValidationError("--cache must be between 0 and 10000000, got \(cache)") }
         guard (1...100_000).contains(maxBatch) else { throw ValidationError("--max-batch must be between 1 and 100000, got \(maxBatch)") }
@@ -88,13 +94,16 @@ struct CoordinatorCommand: AsyncParsableCommand {
         configuration.extraRoutes = { router, parts in
             try Dashboard(parts: parts, logger: dashboardLogger).mount(on: router)
         }
-        let service = CoordinatorService(configuration: configuration, logger: logger, onServing: { port in
-            printLine("trisam coordinator: listening on http://\(host):\(port) (dashboard: http://\(host):\(port)/)")
-        })
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let service = CoordinatorService(
+            configuration: configuration, logger: logger,
+            onServing: { port in
+                printLine("trisam coordinator: listening on http://\(host):\(port) (dashboard: http://\(host):\(port)/)")
+            })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
         printLine("trisam coordinator: stopped")
     }

@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -10,6 +7,10 @@ import TrisamContracts
 import TrisamKafka
 import TrisamProcess
 import TrisamSimulator
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `trisam dev`: the whole system on one machine. Hosts the embedded broker in this process and
 /// starts the four agency services and the coordinator as child processes of the same executable,
@@ -48,16 +49,23 @@ struct DevCommand: AsyncParsableCommand {
     @Flag(help: "Start the coordinator on a fixed clock that `trisam simulate --advance-days` moves (time-based flags without waiting).")
     var controllableClock = false
 
-    @Option(help: ArgumentHelp("After the demo data, move the coordinator's clock this many days ahead (implies --controllable-clock), so that time-based flags (unanswered referrals and SIP invitations, SIPs not held within 30 days, overdue plan actions and follow-ups) show on the dashboard; 0 keeps the coordinator on the real clock.", valueName: "days"))
+    @Option(
+        help: ArgumentHelp(
+            "After the demo data, move the coordinator's clock this many days ahead (implies --controllable-clock), so that time-based flags (unanswered referrals and SIP invitations, SIPs not held within 30 days, overdue plan actions and follow-ups) show on the dashboard; 0 keeps the coordinator on the real clock.",
+            valueName: "days"))
     var advanceDays: Int = 31
 
     /// Days the coordinator's clock is moved ahead after the demo data (0: real clock).
     private var effectiveAdvance: Int { demoData ? advanceDays : 0 }
 
     func validate() throws {
-        guard (1024...65530).contains(basePort) else { throw ValidationError("--base-port must be between 1024 and 65530, got \(basePort)") }
+        guard (1024...65530).contains(basePort) else {
+            throw ValidationError("--base-port must be between 1024 and 65530, got \(basePort)")
+        }
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
-        guard (0...3650).contains(advanceDays) else { throw ValidationError("--advance-days must be between 0 and 3650, got \(advanceDays)") }
+        guard (0...3650).contains(advanceDays) else {
+            throw ValidationError("--advance-days must be between 0 and 3650, got \(advanceDays)")
+        }
     }
 
     func run() async throws {
@@ -76,7 +84,8 @@ struct DevCommand: AsyncParsableCommand {
 
         let secret = try DevSecrets.clientRefSecret(in: folder)
         let tokens = DevSecrets.tokens
-        let roles = DevRole.all(basePort: basePort, coordinatorClock: controllableClock || effectiveAdvance > 0 ? "fixed:\(Timestamp.format(Date()))" : nil)
+        let roles = DevRole.all(
+            basePort: basePort, coordinatorClock: controllableClock || effectiveAdvance > 0 ? "fixed:\(Timestamp.format(Date()))" : nil)
         var environment = ProcessInfo.processInfo.environment
         environment["TRISAM_CLIENTREF_SECRET"] = secret
         environment["TRISAM_BOOTSTRAP"] = cluster.bootstrapServers
@@ -88,8 +97,10 @@ struct DevCommand: AsyncParsableCommand {
         var children: [DevChild] = []
         do {
             for role in roles {
-                children.append(try DevChild(role: role, executable: executable, stateDir: stateDir,
-                                             environment: environment, logFolder: folder.appendingPathComponent("logs")))
+                children.append(
+                    try DevChild(
+                        role: role, executable: executable, stateDir: stateDir,
+                        environment: environment, logFolder: folder.appendingPathComponent("logs")))
             }
         } catch {
             for child in children { await child.stop() }
@@ -114,10 +125,11 @@ struct DevCommand: AsyncParsableCommand {
             }
             printLine("trisam dev: ready")
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
         printLine("trisam dev: stopped")
     }
@@ -139,7 +151,9 @@ struct DevCommand: AsyncParsableCommand {
         }
         printLine("")
         if advance > 0 {
-            printLine("The coordinator's clock runs \(advance) days ahead once the demo data is in (time-based flags); --advance-days 0 keeps the real clock.")
+            printLine(
+                "The coordinator's clock runs \(advance) days ahead once the demo data is in (time-based flags); --advance-days 0 keeps the real clock."
+            )
         }
         printLine("Logs: \(logs)   Stop: Ctrl-C")
     }
@@ -155,8 +169,10 @@ struct DevCommand: AsyncParsableCommand {
         printLine("")
         printLine("Demo data: \(population.count) simulated people (seed \(seed)) through the agency services…")
         let report = await SimulationDriver(endpoints: endpoints).run(population, shouldStop: { stop.isSet })
-        printLine(String(format: "Demo data: %d people, %d requests in %.1f s%@", report.people, report.requests, report.seconds,
-                         report.failures.isEmpty ? "" : ", \(report.failures.count) refused (see `trisam simulate` for details)"))
+        printLine(
+            String(
+                format: "Demo data: %d people, %d requests in %.1f s%@", report.people, report.requests, report.seconds,
+                report.failures.isEmpty ? "" : ", \(report.failures.count) refused (see `trisam simulate` for details)"))
     }
 
     /// Moves the coordinator's fixed clock `days` ahead of now and reports the flags that raised.
@@ -196,12 +212,17 @@ struct DevRole: Sendable {
 
     static func all(basePort: Int, coordinatorClock: String? = nil) -> [DevRole] {
         let clock = coordinatorClock.map { ["--clock", $0] } ?? []
-        var roles = [DevRole(arguments: ["coordinator", "--port", String(basePort)] + clock, port: basePort,
-                             name: "coordinator", title: "Samordnare (coordinator)")]
+        var roles = [
+            DevRole(
+                arguments: ["coordinator", "--port", String(basePort)] + clock, port: basePort,
+                name: "coordinator", title: "Samordnare (coordinator)")
+        ]
         for (index, agency) in Agency.allCases.enumerated() {
             let port = basePort + 1 + index
-            roles.append(DevRole(arguments: ["agency", "--name", agency.rawValue, "--port", String(port)], port: port,
-                                 name: agency.rawValue, title: agency.displayName))
+            roles.append(
+                DevRole(
+                    arguments: ["agency", "--name", agency.rawValue, "--port", String(port)], port: port,
+                    name: agency.rawValue, title: agency.displayName))
         }
         return roles
     }
@@ -217,8 +238,9 @@ final class DevChild: Sendable {
         self.role = role
         logFile = logFolder.appendingPathComponent("\(role.name).log")
         do {
-            child = try ChildProcess(executable, role.arguments + ["--state-dir", stateDir], environment: environment,
-                                     inheritEnvironment: false, standardOutput: .file(logFile), standardError: .file(logFile))
+            child = try ChildProcess(
+                executable, role.arguments + ["--state-dir", stateDir], environment: environment,
+                inheritEnvironment: false, standardOutput: .file(logFile), standardError: .file(logFile))
         } catch let error as ChildProcessError {
             throw ValidationError(error.description)
         }
@@ -236,7 +258,8 @@ final class DevChild: Sendable {
                 throw ValidationError("\(role.name) stopped during start-up (exit \(child.terminationStatus)); see \(logFile.path)")
             }
             if let (_, response) = try? await URLSession.shared.data(from: url),
-               (response as? HTTPURLResponse)?.statusCode == 200 {
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
                 return
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -275,13 +298,14 @@ struct DevSupervisor: Service {
             }
             group.addTask {
                 if let error = await starting.value { return error }
-                try? await gracefulShutdown()  // started: keep running until asked to stop
+                try? await gracefulShutdown() // started: keep running until asked to stop
                 return nil
             }
             group.addTask {
                 while !Task.isCancelled {
                     if let dead = children.first(where: { !$0.isRunning }) {
-                        return ValidationError("\(dead.role.name) stopped unexpectedly (exit \(dead.child.terminationStatus)); see \(dead.logFile.path)")
+                        return ValidationError(
+                            "\(dead.role.name) stopped unexpectedly (exit \(dead.child.terminationStatus)); see \(dead.logFile.path)")
                     }
                     try? await Task.sleep(for: .milliseconds(500))
                 }
@@ -330,16 +354,18 @@ enum DevSecrets {
 
         /// `TRISAM_AGENCY_TOKENS`: every agency's staff token.
         var agencyJSON: String {
-            json(entries.filter { $0.scope != "coordinator" }.map {
-                ["token": $0.token, "agency": $0.scope, "name": $0.name, "role": $0.role]
-            })
+            json(
+                entries.filter { $0.scope != "coordinator" }.map {
+                    ["token": $0.token, "agency": $0.scope, "name": $0.name, "role": $0.role]
+                })
         }
 
         /// `TRISAM_COORDINATOR_TOKENS`: the coordinators' tokens.
         var coordinatorJSON: String {
-            json(entries.filter { $0.scope == "coordinator" }.map {
-                ["token": $0.token, "name": $0.name, "role": $0.role]
-            })
+            json(
+                entries.filter { $0.scope == "coordinator" }.map {
+                    ["token": $0.token, "name": $0.name, "role": $0.role]
+                })
         }
 
         private func json(_ objects: [[String: String]]) -> String {
@@ -365,8 +391,9 @@ enum DevSecrets {
         }
         var generator = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        _ = FileManager.default.createFile(atPath: file.path, contents: Data((secret + "\n").utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: file.path, contents: Data((secret + "\n").utf8),
+            attributes: [.posixPermissions: 0o600])
         return secret
     }
 }

@@ -5,16 +5,27 @@ import TrisamKafka
 /// How a role finds and talks to Kafka. Each option falls back to an environment variable, and
 /// the bootstrap address finally to the file the embedded broker writes.
 struct KafkaOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Kafka bootstrap servers (host:port,…). Default: $TRISAM_BOOTSTRAP, else the file written by `trisam broker`.", valueName: "servers"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Kafka bootstrap servers (host:port,…). Default: $TRISAM_BOOTSTRAP, else the file written by `trisam broker`.",
+            valueName: "servers"))
     var bootstrap: String?
 
-    @Option(name: .long, help: ArgumentHelp("A librdkafka properties file (key=value lines), e.g. for TLS/SASL. Default: $TRISAM_KAFKA_CONFIG.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A librdkafka properties file (key=value lines), e.g. for TLS/SASL. Default: $TRISAM_KAFKA_CONFIG.", valueName: "file"))
     var kafkaConfig: String?
 
-    @Option(name: .customLong("kafka-property"), help: ArgumentHelp("A librdkafka property, key=value; repeatable; wins over the file.", valueName: "key=value"))
+    @Option(
+        name: .customLong("kafka-property"),
+        help: ArgumentHelp("A librdkafka property, key=value; repeatable; wins over the file.", valueName: "key=value"))
     var kafkaProperties: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Folder for local state (bootstrap file, stores). Default: $TRISAM_STATE_DIR or .trisam", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Folder for local state (bootstrap file, stores). Default: $TRISAM_STATE_DIR or .trisam", valueName: "dir"))
     var stateDir: String?
 
     /// The state folder, resolved.
@@ -48,7 +59,9 @@ struct KafkaOptions: ParsableArguments {
 
     private func readBootstrapFile() throws -> String {
         guard let servers = BootstrapFile.read(stateDir: resolvedStateDir) else {
-            throw ValidationError("no Kafka bootstrap servers: pass --bootstrap, set TRISAM_BOOTSTRAP, or start `trisam broker` (which writes \(bootstrapFile))")
+            throw ValidationError(
+                "no Kafka bootstrap servers: pass --bootstrap, set TRISAM_BOOTSTRAP, or start `trisam broker` (which writes \(bootstrapFile))"
+            )
         }
         return servers
     }

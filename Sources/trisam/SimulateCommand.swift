@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TrisamContracts
 import TrisamSimulator
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `trisam simulate`: creates a realistic population through the agency services' real HTTP APIs.
 struct SimulateCommand: AsyncParsableCommand {
@@ -42,7 +43,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "People simulated at the same time.")
     var concurrency: Int = 8
 
-    @Option(help: ArgumentHelp("Afterwards, move the coordinator's clock this many days past --today (needs `trisam dev --controllable-clock` or a coordinator started with --clock fixed:…), so that time-based flags appear.", valueName: "days"))
+    @Option(
+        help: ArgumentHelp(
+            "Afterwards, move the coordinator's clock this many days past --today (needs `trisam dev --controllable-clock` or a coordinator started with --clock fixed:…), so that time-based flags appear.",
+            valueName: "days"))
     var advanceDays: Int?
 
     @Option(help: "Coordinator token for --advance-days (default: the demo token of `trisam dev`).")
@@ -50,9 +54,13 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1_000_000).contains(people) else { throw ValidationError("--people must be between 1 and 1000000, got \(people)") }
-        guard (0...100).contains(perFailureMode) else { throw ValidationError("--per-failure-mode must be between 0 and 100, got \(perFailureMode)") }
+        guard (0...100).contains(perFailureMode) else {
+            throw ValidationError("--per-failure-mode must be between 0 and 100, got \(perFailureMode)")
+        }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64, got \(concurrency)") }
-        if let advanceDays, !(1...3650).contains(advanceDays) { throw ValidationError("--advance-days must be between 1 and 3650, got \(advanceDays)") }
+        if let advanceDays, !(1...3650).contains(advanceDays) {
+            throw ValidationError("--advance-days must be between 1 and 3650, got \(advanceDays)")
+        }
         if let today, LocalDate(today) == nil { throw ValidationError("--today must be a date YYYY-MM-DD, got \"\(today)\"") }
         _ = try tokenMap()
     }
@@ -62,19 +70,24 @@ struct SimulateCommand: AsyncParsableCommand {
         let tokenMap = try tokenMap()
         var endpoints: [Agency: AgencyEndpoint] = [:]
         for (index, agency) in Agency.allCases.enumerated() {
-            endpoints[agency] = AgencyEndpoint(baseURL: URL(string: "http://127.0.0.1:\(basePort + 1 + index)")!,
-                                               token: tokenMap[agency] ?? "trisam-demo-token-\(agency.rawValue)")
+            endpoints[agency] = AgencyEndpoint(
+                baseURL: URL(string: "http://127.0.0.1:\(basePort + 1 + index)")!,
+                token: tokenMap[agency] ?? "trisam-demo-token-\(agency.rawValue)")
         }
         let population = PopulationGenerator(seed: seed, size: people, today: date, perFailureMode: perFailureMode).generate()
         let steps = population.reduce(0) { $0 + $1.steps.count }
         printLine("trisam simulate: \(population.count) people, \(steps) requests, seed \(seed), today \(date)")
         let driver = SimulationDriver(endpoints: endpoints, concurrency: concurrency)
         let total = population.count
-        let report = await driver.run(population, progress: { done in
-            if done % 50 == 0 || done == total { printLine("  \(done)/\(total) people") }
-        })
-        printLine(String(format: "trisam simulate: %d people, %d requests (%d waited for another agency's event) in %.1f s",
-                         report.people, report.requests, report.retried, report.seconds))
+        let report = await driver.run(
+            population,
+            progress: { done in
+                if done % 50 == 0 || done == total { printLine("  \(done)/\(total) people") }
+            })
+        printLine(
+            String(
+                format: "trisam simulate: %d people, %d requests (%d waited for another agency's event) in %.1f s",
+                report.people, report.requests, report.retried, report.seconds))
         if let advanceDays {
             try await advanceCoordinatorClock(to: date.adding(days: advanceDays))
         }

@@ -26,10 +26,11 @@ struct TopicsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let specs = Topic.all.map { name in
-                TopicSpec(name: name, partitions: partitions, replicationFactor: replicationFactor,
-                          configs: Topic.compacted.contains(name)
-                              ? ["cleanup.policy": "compact", "min.insync.replicas": "2"]
-                              : ["min.insync.replicas": "2"])
+                TopicSpec(
+                    name: name, partitions: partitions, replicationFactor: replicationFactor,
+                    configs: Topic.compacted.contains(name)
+                        ? ["cleanup.policy": "compact", "min.insync.replicas": "2"]
+                        : ["min.insync.replicas": "2"])
             }
             let created = try await KafkaAdmin.ensureTopics(specs, configuration: try kafka.configuration())
             let existing = Set(Topic.all).subtracting(created)

@@ -6,6 +6,8 @@ struct Trisam: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trisam",
         abstract: "Trisam: coordination between kommun, Arbetsförmedlingen, Försäkringskassan and the region over Kafka.",
-        subcommands: [BrokerCommand.self, AgencyCommand.self, CoordinatorCommand.self, DevCommand.self, SimulateCommand.self, TopicsCommand.self]
+        subcommands: [
+            BrokerCommand.self, AgencyCommand.self, CoordinatorCommand.self, DevCommand.self, SimulateCommand.self, TopicsCommand.self,
+        ]
     )
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import Testing
+
 @testable import TrisamStore
 
 /// Checkpoints happen in the background, not inside commits.

@@ -16,7 +16,8 @@ enum AgencyChecks {}
 /// real `trisam agency` processes on an in-process embedded broker. Everything lives in this
 /// namespace so it cannot clash with other test files of the target.
 enum Checks {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// The clientRef secret the test processes use (64 hex characters).
     static let clientRefSecret = String(repeating: "5e", count: 32)
@@ -24,9 +25,10 @@ enum Checks {
     // MARK: Staff tokens
 
     /// One token per agency and a second kommun token with another name.
-    static let tokens: [Agency: String] = Dictionary(uniqueKeysWithValues: Agency.allCases.map {
-        ($0, "checks-\($0.rawValue)-\(UUID().uuidString.lowercased())")
-    })
+    static let tokens: [Agency: String] = Dictionary(
+        uniqueKeysWithValues: Agency.allCases.map {
+            ($0, "checks-\($0.rawValue)-\(UUID().uuidString.lowercased())")
+        })
 
     static func writeTokensFile(in directory: URL) throws -> URL {
         let entries = Agency.allCases.map { agency -> [String: String] in
@@ -73,19 +75,24 @@ enum Checks {
             (process, port) = try await Self.launch(agency, bootstrap: bootstrap, directory: directory, extraArguments: extraArguments)
         }
 
-        private static func launch(_ agency: Agency, bootstrap: String, directory: URL,
-                                   extraArguments: [String]) async throws -> (ChildProcess, Int) {
+        private static func launch(
+            _ agency: Agency, bootstrap: String, directory: URL,
+            extraArguments: [String]
+        ) async throws -> (ChildProcess, Int) {
             let tokens = try Checks.writeTokensFile(in: directory)
-            let process = try ChildProcess(try trisamExecutable(), [
-                "agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
-                "--tokens-file", tokens.path, "--bootstrap", bootstrap, "--state-dir", "state",
-                "--log-level", "warning",
-            ] + extraArguments, directory: directory, environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret])
+            let process = try ChildProcess(
+                try trisamExecutable(),
+                [
+                    "agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
+                    "--tokens-file", tokens.path, "--bootstrap", bootstrap, "--state-dir", "state",
+                    "--log-level", "warning",
+                ] + extraArguments, directory: directory, environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret])
             var port = 0
             try await eventually("trisam agency \(agency.rawValue) prints its address", limit: .seconds(30)) {
                 guard process.isRunning else { throw ProcessTestError("trisam agency exited:\n\(process.output)") }
                 if let line = process.output.split(separator: "\n").first(where: { $0.contains("listening on http://127.0.0.1:") }),
-                   let number = Int(line.split(separator: ":").last ?? "") {
+                    let number = Int(line.split(separator: ":").last ?? "")
+                {
                     port = number
                     return true
                 }
@@ -118,7 +125,9 @@ enum Checks {
 
     /// A valid personnummer (Luhn check digit) for person `index`, born 1960-2009.
     static func personnummer(_ index: Int) -> String {
-        let year = 1960 + index % 50, month = 1 + (index / 50) % 12, day = 1 + (index / 600) % 28
+        let year = 1960 + index % 50
+        let month = 1 + (index / 50) % 12
+        let day = 1 + (index / 600) % 28
         let serial = 100 + (index / 16_800) % 900
         let digits = String(format: "%02d%02d%02d%03d", year % 100, month, day, serial)
         return String(format: "%04d%02d%02d-%03d", year, month, day, serial) + String(luhn(digits))
@@ -145,9 +154,11 @@ enum Checks {
     /// Records a consent and answers its id.
     @discardableResult
     static func consent(_ client: HTTPTestClient, _ clientRef: String, purpose: String, agencies: [Agency]) async throws -> String {
-        let response = try await client.post("/persons/\(clientRef)/consents", json: [
-            "purpose": purpose, "agencies": agencies.map(\.rawValue), "validUntil": daysFromToday(700), "givenOn": daysFromToday(-1),
-        ])
+        let response = try await client.post(
+            "/persons/\(clientRef)/consents",
+            json: [
+                "purpose": purpose, "agencies": agencies.map(\.rawValue), "validUntil": daysFromToday(700), "givenOn": daysFromToday(-1),
+            ])
         #expect(response.status == 201, "consent: \(response.status) \(response.text)")
         return try #require(try response.json()["consentId"] as? String)
     }
@@ -177,7 +188,8 @@ enum Checks {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         return try queue.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             var digest: [String: String] = [:]
             for table in tables {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)").map { row in
@@ -200,7 +212,10 @@ enum Checks {
             if ContinuousClock.now > deadline { throw ProcessTestError("the store did not settle within \(limit)") }
             try await Task.sleep(for: .milliseconds(250))
             let current = try storeDigest(path)
-            if current != previous { previous = current; stableSince = ContinuousClock.now }
+            if current != previous {
+                previous = current
+                stableSince = ContinuousClock.now
+            }
         }
         return previous
     }
@@ -226,17 +241,20 @@ enum Checks {
 
         init(bootstrap: String, topics: [String]) throws {
             consumer = try KafkaConsumer(
-                configuration: KafkaConfiguration(bootstrapServers: bootstrap, properties: [
-                    "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-                    "topic.metadata.refresh.interval.ms": "1000", "reconnect.backoff.max.ms": "1000",
-                ]),
+                configuration: KafkaConfiguration(
+                    bootstrapServers: bootstrap,
+                    properties: [
+                        "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
+                        "topic.metadata.refresh.interval.ms": "1000", "reconnect.backoff.max.ms": "1000",
+                    ]),
                 groupID: uniqueName("checks"), topics: topics, logger: Self.quietLogger)
             task = Task { [consumer, storage] in
                 do {
                     for try await message in consumer.messages {
                         let id = message.header("ce_id") ?? "(none)"
-                        let entry = Seen(topic: message.topic, type: message.header("ce_type") ?? "",
-                                         key: message.keyString ?? "", value: message.value)
+                        let entry = Seen(
+                            topic: message.topic, type: message.header("ce_type") ?? "",
+                            key: message.keyString ?? "", value: message.value)
                         storage.seen.withLock { $0[id, default: []].append(entry) }
                     }
                 } catch {}
@@ -281,11 +299,14 @@ enum Checks {
     // MARK: Python validators
 
     /// Runs a script of `scripts/` with the test Python; answers exit status, stdout, stderr.
-    static func runScript(_ name: String, _ arguments: [String] = [], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
+    static func runScript(_ name: String, _ arguments: [String] = [], input: String? = nil) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let python = ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"
-        let run = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
-                                       [python, repository.appendingPathComponent("scripts/\(name)").path] + arguments,
-                                       input: Data((input ?? "").utf8))
+        let run = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [python, repository.appendingPathComponent("scripts/\(name)").path] + arguments,
+            input: Data((input ?? "").utf8))
         return (run.status, String(decoding: run.output, as: UTF8.self), String(decoding: run.errors, as: UTF8.self))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TrisamAgency
 
 /// Group commit: concurrent writers share transactions, yet each stays all-or-nothing.
@@ -50,7 +51,8 @@ import Testing
             }
         }
         let counts = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT n, COUNT(*) AS c FROM item GROUP BY n").map { (row: Row) -> (Int, Int) in (row["n"], row["c"]) }
+            try Row.fetchAll(db, sql: "SELECT n, COUNT(*) AS c FROM item GROUP BY n").map { (row: Row) -> (Int, Int) in (row["n"], row["c"])
+            }
         }
         let byIndex = Dictionary(uniqueKeysWithValues: counts)
         for index in 0..<200 {

@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
-@testable import TrisamAgency
 import TrisamContracts
 import TrisamHTTP
 import TrisamTestSupport
+
+@testable import TrisamAgency
 
 /// The agency's routes in process (HummingbirdTesting, no server, no Kafka): the refusals every
 /// route shares, from the HTTP layer (authentication, 404/405, strict bodies, body limit).
@@ -19,12 +20,15 @@ struct RouteTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try AgencyStore(path: directory.appendingPathComponent("agency.sqlite").path, agency: .kommun)
-        let service = AgencyService(agency: .kommun, store: store, pseudonymizer: .development, signal: OutboxSignal(),
-                                    logger: testLogger("agency"), today: { LocalDate("2026-11-24")! })
-        let tokens = try StaffTokens(json: Data(#"""
-            [{"token":"\#(kommunToken)","agency":"kommun","name":"Anna Berg","role":"handlaggare"},
-             {"token":"\#(afToken)","agency":"af","name":"Omar Ali","role":"arbetsformedlare"}]
-            """#.utf8))
+        let service = AgencyService(
+            agency: .kommun, store: store, pseudonymizer: .development, signal: OutboxSignal(),
+            logger: testLogger("agency"), today: { LocalDate("2026-11-24")! })
+        let tokens = try StaffTokens(
+            json: Data(
+                #"""
+                [{"token":"\#(kommunToken)","agency":"kommun","name":"Anna Berg","role":"handlaggare"},
+                 {"token":"\#(afToken)","agency":"af","name":"Omar Ali","role":"arbetsformedlare"}]
+                """#.utf8))
         let app = Application(router: AgencyRoutes.router(service: service, tokens: tokens))
         try await app.test(.router, test)
     }
@@ -47,7 +51,8 @@ struct RouteTests {
                 #expect(response.status == .ok)
                 #expect(Self.json(response) as NSDictionary == ["agency": "kommun", "status": "ok"] as NSDictionary)
             }
-            try await client.execute(uri: "/persons", method: .post, body: ByteBuffer(string: #"{"personnummer":"19121212-1212"}"#)) { response in
+            try await client.execute(uri: "/persons", method: .post, body: ByteBuffer(string: #"{"personnummer":"19121212-1212"}"#)) {
+                response in
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"trisam\"")
                 #expect(Self.error(response).code == "unauthorized" && Self.error(response).field == "Authorization")
@@ -103,34 +108,46 @@ struct RouteTests {
                 ("", "invalid_json", "(body)"),
             ]
             for item in cases {
-                try await client.execute(uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
-                                         body: ByteBuffer(string: item.body)) { response in
+                try await client.execute(
+                    uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
+                    body: ByteBuffer(string: item.body)
+                ) { response in
                     #expect(response.status == .badRequest, "\(item.body)")
-                    #expect(Self.error(response).code == item.code && Self.error(response).field == item.field,
-                            "\(item.body): \(Self.error(response))")
+                    #expect(
+                        Self.error(response).code == item.code && Self.error(response).field == item.field,
+                        "\(item.body): \(Self.error(response))")
                 }
             }
             let large = #"{"personnummer":""# + String(repeating: "1", count: StrictBody.defaultLimit) + #""}"#
-            try await client.execute(uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
-                                     body: ByteBuffer(string: large)) { response in
+            try await client.execute(
+                uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
+                body: ByteBuffer(string: large)
+            ) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(Self.error(response).code == "body_too_large" && Self.error(response).field == "(body)")
             }
-            let ref = try await client.execute(uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
-                                               body: ByteBuffer(string: #"{"personnummer":"19121212-1212"}"#)) { response in
+            let ref = try await client.execute(
+                uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
+                body: ByteBuffer(string: #"{"personnummer":"19121212-1212"}"#)
+            ) { response in
                 #expect(response.status == .created)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                 return Self.json(response)["clientRef"] as? String ?? ""
             }
-            try await client.execute(uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
-                                     body: ByteBuffer(string: #"{"personnummer":"19121212-1212"}"#)) { response in
+            try await client.execute(
+                uri: "/persons", method: .post, headers: Self.bearer(Self.kommunToken),
+                body: ByteBuffer(string: #"{"personnummer":"19121212-1212"}"#)
+            ) { response in
                 #expect(response.status == .ok && Self.json(response)["clientRef"] as? String == ref)
             }
             try await client.execute(uri: "/persons/\(ref)", method: .get, headers: Self.bearer(Self.kommunToken)) { response in
                 #expect(response.status == .ok)
                 let body = Self.json(response)
-                #expect(Set(body.keys) == ["clientRef", "agency", "cases", "consents", "referralsSent", "referralsReceived",
-                                           "handovers", "statuses", "inbox"])
+                #expect(
+                    Set(body.keys) == [
+                        "clientRef", "agency", "cases", "consents", "referralsSent", "referralsReceived",
+                        "handovers", "statuses", "inbox",
+                    ])
             }
         }
     }

@@ -38,15 +38,18 @@ final class AgencyProcessFixture: @unchecked Sendable {
     /// Starts the service of `agency` and waits until it serves.
     func start(_ agency: Agency) async throws {
         let port = try freeLoopbackPort()
-        let process = try ChildProcess(try trisamExecutable(), [
-            "agency", "--name", agency.rawValue, "--port", String(port), "--state-dir", "state",
-            "--bootstrap", cluster.bootstrapServers, "--log-level", "warning",
-            "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500",
-            "--kafka-property", "topic.metadata.refresh.interval.ms=1000",
-        ], directory: directory, environment: [
-            "TRISAM_AGENCY_TOKENS": Self.tokensJSON,
-            "TRISAM_CLIENTREF_SECRET": secret,
-        ])
+        let process = try ChildProcess(
+            try trisamExecutable(),
+            [
+                "agency", "--name", agency.rawValue, "--port", String(port), "--state-dir", "state",
+                "--bootstrap", cluster.bootstrapServers, "--log-level", "warning",
+                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500",
+                "--kafka-property", "topic.metadata.refresh.interval.ms=1000",
+            ], directory: directory,
+            environment: [
+                "TRISAM_AGENCY_TOKENS": Self.tokensJSON,
+                "TRISAM_CLIENTREF_SECRET": secret,
+            ])
         processes[agency] = process
         ports[agency] = port
         try await client(agency, token: nil).waitUntilServing()
@@ -73,8 +76,10 @@ final class AgencyProcessFixture: @unchecked Sendable {
 
 /// Sends a JSON body and expects `status`; returns the body.
 @discardableResult
-func expectJSON(_ client: HTTPTestClient, _ method: String, _ path: String, _ body: Any? = nil, status: Int,
-                sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+func expectJSON(
+    _ client: HTTPTestClient, _ method: String, _ path: String, _ body: Any? = nil, status: Int,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> [String: Any] {
     let response = body == nil ? try await client.request(method, path) : try await client.request(method, path, json: body!)
     #expect(response.status == status, Comment(rawValue: "\(method) \(path): \(response.text)"), sourceLocation: sourceLocation)
     return (try? response.json()) ?? [:]
@@ -82,8 +87,9 @@ func expectJSON(_ client: HTTPTestClient, _ method: String, _ path: String, _ bo
 
 @Suite("Agency service processes on an embedded broker", .serialized)
 struct ServiceProcessTests {
-    @Test("four services side by side; kommun refers to AF; AF sees it, confirms and accepts with a contact; kommun sees the answer; tokens are per agency",
-          .timeLimit(.minutes(2)))
+    @Test(
+        "four services side by side; kommun refers to AF; AF sees it, confirms and accepts with a contact; kommun sees the answer; tokens are per agency",
+        .timeLimit(.minutes(2)))
     func referralLoop() async throws {
         let fixture = try AgencyProcessFixture()
         do {
@@ -108,12 +114,18 @@ struct ServiceProcessTests {
 
             let person = try await expectJSON(kommun, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)
             let ref = try #require(person["clientRef"] as? String)
-            try await expectJSON(kommun, "POST", "/persons/\(ref)/consents",
-                                 ["purpose": "remiss", "agencies": ["kommun", "af"], "validUntil": "2027-06-30",
-                                  "givenOn": DateRulesToday.text], status: 201)
-            let sent = try await expectJSON(kommun, "POST", "/persons/\(ref)/referrals",
-                                            ["to": "af", "area": "arbete-aktivitet", "reason": "Långvarigt försörjningsstöd",
-                                             "requestedMeasure": "Inskrivning och kartläggning"], status: 201)
+            try await expectJSON(
+                kommun, "POST", "/persons/\(ref)/consents",
+                [
+                    "purpose": "remiss", "agencies": ["kommun", "af"], "validUntil": "2027-06-30",
+                    "givenOn": DateRulesToday.text,
+                ], status: 201)
+            let sent = try await expectJSON(
+                kommun, "POST", "/persons/\(ref)/referrals",
+                [
+                    "to": "af", "area": "arbete-aktivitet", "reason": "Långvarigt försörjningsstöd",
+                    "requestedMeasure": "Inskrivning och kartläggning",
+                ], status: 201)
             let referralId = try #require(sent["referralId"] as? String)
             // Every change is audited with the token's name and role.
             let changes = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)", status: 200)
@@ -124,7 +136,9 @@ struct ServiceProcessTests {
             try await eventually("the referral reaches AF's inbox", limit: .seconds(30)) {
                 let inbox = try await af.get("/inbox")
                 let items = (try inbox.json()["items"] as? [[String: Any]]) ?? []
-                return items.contains { $0["type"] as? String == "referral.sent" && ($0["payload"] as? [String: Any])?["referralId"] as? String == referralId }
+                return items.contains {
+                    $0["type"] as? String == "referral.sent" && ($0["payload"] as? [String: Any])?["referralId"] as? String == referralId
+                }
             }
             let afPerson = try await expectJSON(af, "POST", "/persons", ["personnummer": "191212121212"], status: 200)
             #expect(afPerson["clientRef"] as? String == ref, "both agencies derive the same clientRef")
@@ -133,11 +147,13 @@ struct ServiceProcessTests {
                 return ((try summary.json()["consents"] as? [[String: Any]]) ?? []).count == 1
             }
             // Only the receiver answers; the sender cannot accept its own referral.
-            let wrong = try await expectJSON(kommun, "POST", "/referrals/\(referralId)/accept", ["contact": ["name": "Anna Berg"]], status: 403)
+            let wrong = try await expectJSON(
+                kommun, "POST", "/referrals/\(referralId)/accept", ["contact": ["name": "Anna Berg"]], status: 403)
             #expect((wrong["error"] as? [String: Any])?["code"] as? String == "wrong_party")
             try await expectJSON(af, "POST", "/referrals/\(referralId)/received", [String: Any](), status: 200)
-            let accepted = try await expectJSON(af, "POST", "/referrals/\(referralId)/accept",
-                                                ["contact": ["name": "Omar Ali", "role": "arbetsförmedlare", "phone": "010-486 00 00"]], status: 200)
+            let accepted = try await expectJSON(
+                af, "POST", "/referrals/\(referralId)/accept",
+                ["contact": ["name": "Omar Ali", "role": "arbetsförmedlare", "phone": "010-486 00 00"]], status: 200)
             #expect(accepted["state"] as? String == "accepted")
             try await expectJSON(af, "POST", "/referrals/\(referralId)/reject", ["reason": "för sent"], status: 409)
 
@@ -171,8 +187,9 @@ struct ServiceProcessTests {
         try await fixture.stop()
     }
 
-    @Test("handover kommun→AF: a refusal leaves kommun owner; an acceptance ends with kommun's case closed by handover in AF's inbox",
-          .timeLimit(.minutes(2)))
+    @Test(
+        "handover kommun→AF: a refusal leaves kommun owner; an acceptance ends with kommun's case closed by handover in AF's inbox",
+        .timeLimit(.minutes(2)))
     func handover() async throws {
         let fixture = try AgencyProcessFixture()
         do {
@@ -182,16 +199,23 @@ struct ServiceProcessTests {
             let af = fixture.client(.af)
             let person = try await expectJSON(kommun, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)
             let ref = try #require(person["clientRef"] as? String)
-            try await expectJSON(kommun, "POST", "/persons/\(ref)/consents",
-                                 ["purpose": "samordning", "agencies": ["kommun", "af"], "validUntil": "2027-06-30",
-                                  "givenOn": DateRulesToday.text], status: 201)
-            try await expectJSON(kommun, "POST", "/persons/\(ref)/cases",
-                                 ["area": "arbete-aktivitet", "contact": ["name": "Anna Berg", "role": "handläggare"],
-                                  "openedOn": DateRulesToday.text], status: 201)
+            try await expectJSON(
+                kommun, "POST", "/persons/\(ref)/consents",
+                [
+                    "purpose": "samordning", "agencies": ["kommun", "af"], "validUntil": "2027-06-30",
+                    "givenOn": DateRulesToday.text,
+                ], status: 201)
+            try await expectJSON(
+                kommun, "POST", "/persons/\(ref)/cases",
+                [
+                    "area": "arbete-aktivitet", "contact": ["name": "Anna Berg", "role": "handläggare"],
+                    "openedOn": DateRulesToday.text,
+                ], status: 201)
             let request: [String: Any] = ["area": "arbete-aktivitet", "to": "af", "reason": "Arbetsmarknadsinsatser passar bättre hos AF"]
 
             // 1. Refused: the area stays with kommun, with AF's reason.
-            let first = try #require(try await expectJSON(kommun, "POST", "/persons/\(ref)/handovers", request, status: 201)["handoverId"] as? String)
+            let first = try #require(
+                try await expectJSON(kommun, "POST", "/persons/\(ref)/handovers", request, status: 201)["handoverId"] as? String)
             try await waitForInbox(af, type: "handover.requested", handoverId: first)
             try await eventually("AF knows the consent") {
                 ((try await af.get("/persons/\(ref)").json()["consents"] as? [[String: Any]]) ?? []).count == 1
@@ -205,15 +229,22 @@ struct ServiceProcessTests {
             var summary = try await kommun.get("/persons/\(ref)").json()
             var cases = (summary["cases"] as? [[String: Any]]) ?? []
             #expect(cases.count == 1 && cases[0]["open"] as? Bool == true, "kommun still owns the area after a refusal")
-            #expect(((summary["handovers"] as? [[String: Any]]) ?? []).first?["refusalReason"] as? String == "Personen saknar arbetsförmåga just nu")
+            #expect(
+                ((summary["handovers"] as? [[String: Any]]) ?? []).first?["refusalReason"] as? String
+                    == "Personen saknar arbetsförmåga just nu")
 
             // 2. Accepted: kommun stays owner until the acceptance arrives, then closes by handover.
-            let second = try #require(try await expectJSON(kommun, "POST", "/persons/\(ref)/handovers", request, status: 201)["handoverId"] as? String)
+            let second = try #require(
+                try await expectJSON(kommun, "POST", "/persons/\(ref)/handovers", request, status: 201)["handoverId"] as? String)
             try await waitForInbox(af, type: "handover.requested", handoverId: second)
             cases = (try await kommun.get("/persons/\(ref)").json()["cases"] as? [[String: Any]]) ?? []
             #expect(cases.first?["open"] as? Bool == true, "kommun owns the area until AF accepts")
-            try await expectJSON(af, "POST", "/handovers/\(second)/accept", ["contact": ["name": "Omar Ali"], "acceptedOn": DateRulesToday.text], status: 200)
-            try await expectJSON(af, "POST", "/handovers/\(second)/accept", ["contact": ["name": "Omar Ali"], "acceptedOn": DateRulesToday.text], status: 409)
+            try await expectJSON(
+                af, "POST", "/handovers/\(second)/accept", ["contact": ["name": "Omar Ali"], "acceptedOn": DateRulesToday.text], status: 200
+            )
+            try await expectJSON(
+                af, "POST", "/handovers/\(second)/accept", ["contact": ["name": "Omar Ali"], "acceptedOn": DateRulesToday.text], status: 409
+            )
             try await eventually("kommun's case is closed by handover", limit: .seconds(30)) {
                 let cases = (try await kommun.get("/persons/\(ref)").json()["cases"] as? [[String: Any]]) ?? []
                 return cases.first?["closeReason"] as? String == "handover" && cases.first?["handoverTo"] as? String == "af"
@@ -242,15 +273,20 @@ struct ServiceProcessTests {
         do {
             try await fixture.start(.af)
             let af = fixture.client(.af)
-            let ref = try #require(try await expectJSON(af, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)["clientRef"] as? String)
-            try await expectJSON(af, "POST", "/persons/\(ref)/consents",
-                                 ["purpose": "samordning", "agencies": ["af", "kommun"], "validUntil": "2027-06-30",
-                                  "givenOn": DateRulesToday.text], status: 201)
+            let ref = try #require(
+                try await expectJSON(af, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)["clientRef"] as? String)
+            try await expectJSON(
+                af, "POST", "/persons/\(ref)/consents",
+                [
+                    "purpose": "samordning", "agencies": ["af", "kommun"], "validUntil": "2027-06-30",
+                    "givenOn": DateRulesToday.text,
+                ], status: 201)
             var accepted: Set<String> = []
             for _ in 0..<40 {
-                let answer = try await expectJSON(af, "POST", "/persons/\(ref)/statuses",
-                                                  ["type": "af.registered", "payload": ["registeredOn": DateRulesToday.text, "workCapacityPercent": 50]],
-                                                  status: 202)
+                let answer = try await expectJSON(
+                    af, "POST", "/persons/\(ref)/statuses",
+                    ["type": "af.registered", "payload": ["registeredOn": DateRulesToday.text, "workCapacityPercent": 50]],
+                    status: 202)
                 accepted.insert(try #require(answer["eventId"] as? String))
             }
             let process = try #require(fixture.processes[.af])
@@ -258,8 +294,9 @@ struct ServiceProcessTests {
             #expect(status == 0, "exit status after SIGTERM: \(process.output)")
             #expect(process.output.contains("trisam agency af: stopped"))
 
-            let consumer = try KafkaConsumer(configuration: fixture.cluster.clientConfiguration.merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]),
-                                             groupID: uniqueName("flush"), topics: [Topic.status(.af)], logger: testLogger("consumer"))
+            let consumer = try KafkaConsumer(
+                configuration: fixture.cluster.clientConfiguration.merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]),
+                groupID: uniqueName("flush"), topics: [Topic.status(.af)], logger: testLogger("consumer"))
             let expected = accepted
             let seen = try await withTimeout(.seconds(30), "reading af's status topic") {
                 var ids: Set<String> = []
@@ -281,7 +318,9 @@ struct ServiceProcessTests {
     private func waitForInbox(_ client: HTTPTestClient, type: String, handoverId: String) async throws {
         try await eventually("\(type) \(handoverId) reaches the inbox", limit: .seconds(30)) {
             let items = (try await client.get("/inbox").json()["items"] as? [[String: Any]]) ?? []
-            return items.contains { $0["type"] as? String == type && ($0["payload"] as? [String: Any])?["handoverId"] as? String == handoverId }
+            return items.contains {
+                $0["type"] as? String == type && ($0["payload"] as? [String: Any])?["handoverId"] as? String == handoverId
+            }
         }
     }
 }

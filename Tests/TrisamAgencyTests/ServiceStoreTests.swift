@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 import Logging
 import Testing
-@testable import TrisamAgency
 import TrisamBus
 import TrisamContracts
 import TrisamHTTP
 import TrisamTestSupport
+
+@testable import TrisamAgency
 
 /// One agency's service in process, on a temporary store, without Kafka: the outbox rows it
 /// writes are handed to the other side's `receive` the way the bus would deliver them.
@@ -21,8 +22,9 @@ private final class Side {
     init(_ agency: Agency, today: LocalDate = LocalDate("2026-11-24")!) throws {
         directory = try temporaryDirectory()
         let store = try AgencyStore(path: directory.appendingPathComponent("agency.sqlite").path, agency: agency)
-        service = AgencyService(agency: agency, store: store, pseudonymizer: .development, signal: OutboxSignal(),
-                                logger: testLogger("agency"), today: { today })
+        service = AgencyService(
+            agency: agency, store: store, pseudonymizer: .development, signal: OutboxSignal(),
+            logger: testLogger("agency"), today: { today })
         staff = Staff(agency: agency, name: "Handläggare \(agency.rawValue)", role: "handlaggare")
     }
 
@@ -33,8 +35,9 @@ private final class Side {
         }
         let pending = try await service.store.pool.read { db in try Outbox.pending(db, limit: 10_000) }
         return try pending.filter { rows.contains($0.seq) }.map { row in
-            let encoded = EncodedEvent(key: row.message.key ?? [], headers: row.message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
-                                       value: row.message.value)
+            let encoded = EncodedEvent(
+                key: row.message.key ?? [], headers: row.message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
+                value: row.message.value)
             return (row.seq, row.message.topic, try EventEnvelope(decoding: encoded))
         }
     }
@@ -57,7 +60,8 @@ private final class Side {
     }
 
     func consent(_ ref: ClientRef, _ purpose: String, _ agencies: [String]) async throws -> String {
-        let body = #"{"purpose":"\#(purpose)","agencies":[\#(agencies.map { "\"\($0)\"" }.joined(separator: ","))],"validUntil":"2027-06-30","givenOn":"2026-11-20"}"#
+        let body =
+            #"{"purpose":"\#(purpose)","agencies":[\#(agencies.map { "\"\($0)\"" }.joined(separator: ","))],"validUntil":"2027-06-30","givenOn":"2026-11-20"}"#
         return try await service.addConsent(staff, clientRef: ref, body: Data(body.utf8)).body["consentId"] as! String
     }
 
@@ -73,12 +77,18 @@ struct ServiceStoreTests {
         #expect(ref == Pseudonymizer.development.clientRef(for: try PersonalIdentityNumber("191212121212")))
         #expect(try await kommun.service.registerPerson(kommun.staff, body: Data(#"{"personnummer":"191212121212"}"#.utf8)).status == 200)
         _ = try await kommun.consent(ref, "remiss", ["kommun", "af"])
-        let result = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(
-            #"{"to":"af","area":"arbete-aktivitet","reason":"Långvarigt försörjningsstöd","requestedMeasure":"Inskrivning och kartläggning"}"#.utf8))
+        let result = try await kommun.service.sendReferral(
+            kommun.staff, clientRef: ref,
+            body: Data(
+                #"{"to":"af","area":"arbete-aktivitet","reason":"Långvarigt försörjningsstöd","requestedMeasure":"Inskrivning och kartläggning"}"#
+                    .utf8))
         #expect(result.status == 201)
         let outbox = try await kommun.outbox()
         #expect(outbox.map(\.topic) == ["trisam.consent", "trisam.af.inbox"])
-        guard case .referralSent(let sent) = outbox[1].envelope.event else { Issue.record("not a referral"); return }
+        guard case .referralSent(let sent) = outbox[1].envelope.event else {
+            Issue.record("not a referral")
+            return
+        }
         #expect(sent.referralId == result.body["referralId"] as? String && sent.from == .kommun && sent.to == .af)
         #expect(outbox[1].envelope.subject == ref)
         let audit = try await kommun.service.auditLog(kommun.staff, clientRef: ref.rawValue, limit: nil).body["items"] as! [[String: Any]]
@@ -94,7 +104,8 @@ struct ServiceStoreTests {
             try await kommun.service.auditLog(kommun.staff, clientRef: nil, limit: nil, before: "x")
         }
         // Nothing in the store holds the number.
-        let bytes = try Data(contentsOf: kommun.directory.appendingPathComponent("agency.sqlite"))
+        let bytes =
+            try Data(contentsOf: kommun.directory.appendingPathComponent("agency.sqlite"))
             + ((try? Data(contentsOf: kommun.directory.appendingPathComponent("agency.sqlite-wal"))) ?? Data())
         #expect(bytes.range(of: Data("121212".utf8)) == nil, "the personnummer must not be stored")
     }
@@ -111,9 +122,12 @@ struct ServiceStoreTests {
         }
         let unknown = ClientRef(rawValue: String(repeating: "0", count: 32))!
         await #expect(throws: APIError.self) { try await kommun.service.sendReferral(kommun.staff, clientRef: unknown, body: body) }
-        await #expect(throws: APIError.self) { try await kommun.service.actOnReferral(kommun.staff, referralId: "nope", action: .cancel, body: Data(#"{"reason":"x"}"#.utf8)) }
         await #expect(throws: APIError.self) {
-            try await kommun.service.publishStatus(kommun.staff, clientRef: ref, body: Data(#"{"type":"kommun.measure.started","payload":{}}"#.utf8))
+            try await kommun.service.actOnReferral(kommun.staff, referralId: "nope", action: .cancel, body: Data(#"{"reason":"x"}"#.utf8))
+        }
+        await #expect(throws: APIError.self) {
+            try await kommun.service.publishStatus(
+                kommun.staff, clientRef: ref, body: Data(#"{"type":"kommun.measure.started","payload":{}}"#.utf8))
         }
         #expect(try await kommun.counts() == before)
 
@@ -123,16 +137,19 @@ struct ServiceStoreTests {
         _ = try await af.deliver(from: kommun)
         let kommunBefore = try await kommun.counts()
         do {
-            _ = try await kommun.service.actOnReferral(kommun.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"A"}}"#.utf8))
+            _ = try await kommun.service.actOnReferral(
+                kommun.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"A"}}"#.utf8))
             Issue.record("the sender accepted its own referral")
         } catch {
             #expect(error.status == 403 && error.code == .wrongParty)
         }
         #expect(try await kommun.counts() == kommunBefore)
-        _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .reject, body: Data(#"{"reason":"Inte aktuell"}"#.utf8))
+        _ = try await af.service.actOnReferral(
+            af.staff, referralId: referralId, action: .reject, body: Data(#"{"reason":"Inte aktuell"}"#.utf8))
         let afBefore = try await af.counts()
         do {
-            _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"A"}}"#.utf8))
+            _ = try await af.service.actOnReferral(
+                af.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"A"}}"#.utf8))
             Issue.record("accepted after rejecting")
         } catch {
             #expect(error.status == 409 && error.code == .conflict)
@@ -146,15 +163,21 @@ struct ServiceStoreTests {
         let af = try Side(.af)
         let ref = try await kommun.register()
         _ = try await kommun.consent(ref, "remiss", ["kommun", "af"])
-        let referralId = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(
-            #"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m","answerBy":"2026-12-15"}"#.utf8)).body["referralId"] as! String
+        let referralId =
+            try await kommun.service.sendReferral(
+                kommun.staff, clientRef: ref,
+                body: Data(
+                    #"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m","answerBy":"2026-12-15"}"#.utf8)
+            ).body["referralId"] as! String
         _ = try await af.deliver(from: kommun)
         let afInbox = try await af.service.inbox(af.staff, limit: nil, before: nil).body["items"] as! [[String: Any]]
         #expect(afInbox.map { $0["type"] as! String } == ["referral.sent"])
         _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .received, body: Data())
-        _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Omar Ali","phone":"010-486 00 00"}}"#.utf8))
+        _ = try await af.service.actOnReferral(
+            af.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Omar Ali","phone":"010-486 00 00"}}"#.utf8))
         _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .update, body: Data(#"{"note":"Inskriven"}"#.utf8))
-        _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .close, body: Data(#"{"outcome":"Rusta och matcha"}"#.utf8))
+        _ = try await af.service.actOnReferral(
+            af.staff, referralId: referralId, action: .close, body: Data(#"{"outcome":"Rusta och matcha"}"#.utf8))
         _ = try await kommun.deliver(from: af)
         let summary = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body
         let sent = summary["referralsSent"] as! [[String: Any]]
@@ -180,8 +203,10 @@ struct ServiceStoreTests {
         let ref = try await kommun.register()
         _ = try await kommun.consent(ref, "samordning", ["kommun", "af"])
         _ = try await af.deliver(from: kommun)
-        _ = try await kommun.service.openCase(kommun.staff, clientRef: ref, body: Data(
-            #"{"area":"arbete-aktivitet","contact":{"name":"Anna Berg","role":"handläggare"},"openedOn":"2026-11-02"}"#.utf8))
+        _ = try await kommun.service.openCase(
+            kommun.staff, clientRef: ref,
+            body: Data(
+                #"{"area":"arbete-aktivitet","contact":{"name":"Anna Berg","role":"handläggare"},"openedOn":"2026-11-02"}"#.utf8))
         let body = Data(#"{"area":"arbete-aktivitet","to":"af","reason":"Arbetsmarknadsinsatser passar bättre hos AF"}"#.utf8)
         // Refused first: kommun stays owner.
         let first = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body).body["handoverId"] as! String
@@ -190,7 +215,8 @@ struct ServiceStoreTests {
         await #expect(throws: APIError.wrongParty("only the receiving agency (af) answers this handover", field: "handoverId")) {
             try await kommun.service.answerHandover(kommun.staff, handoverId: first, answer: .refuse, body: Data(#"{"reason":"x"}"#.utf8))
         }
-        _ = try await af.service.answerHandover(af.staff, handoverId: first, answer: .refuse, body: Data(#"{"reason":"Ingen kapacitet"}"#.utf8))
+        _ = try await af.service.answerHandover(
+            af.staff, handoverId: first, answer: .refuse, body: Data(#"{"reason":"Ingen kapacitet"}"#.utf8))
         var afSeq = try await kommun.deliver(from: af)
         var summary = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body
         #expect((summary["cases"] as! [[String: Any]]).map { $0["open"] as! Bool } == [true])
@@ -199,7 +225,8 @@ struct ServiceStoreTests {
         // Then accepted: AF opens its case, kommun closes with reason handover, which reaches AF's inbox.
         let second = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: body).body["handoverId"] as! String
         seq = try await af.deliver(from: kommun, after: seq)
-        _ = try await af.service.answerHandover(af.staff, handoverId: second, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"},"acceptedOn":"2026-11-24"}"#.utf8))
+        _ = try await af.service.answerHandover(
+            af.staff, handoverId: second, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"},"acceptedOn":"2026-11-24"}"#.utf8))
         afSeq = try await kommun.deliver(from: af, after: afSeq)
         summary = try await kommun.service.personSummary(kommun.staff, clientRef: ref).body
         let cases = summary["cases"] as! [[String: Any]]
@@ -221,21 +248,34 @@ struct ServiceStoreTests {
         _ = try await af.register()
         _ = try await kommun.consent(ref, "samordning", ["kommun", "af"])
         _ = try await af.deliver(from: kommun)
-        _ = try await kommun.service.openCase(kommun.staff, clientRef: ref, body: Data(
-            #"{"area":"arbete-aktivitet","contact":{"name":"Anna Berg","role":"handläggare"},"openedOn":"2026-11-02"}"#.utf8))
-        let toAf = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: Data(
-            #"{"area":"arbete-aktivitet","to":"af","reason":"Arbetsmarknadsinsatser passar bättre hos AF"}"#.utf8)).body["handoverId"] as! String
+        _ = try await kommun.service.openCase(
+            kommun.staff, clientRef: ref,
+            body: Data(
+                #"{"area":"arbete-aktivitet","contact":{"name":"Anna Berg","role":"handläggare"},"openedOn":"2026-11-02"}"#.utf8))
+        let toAf =
+            try await kommun.service.requestHandover(
+                kommun.staff, clientRef: ref,
+                body: Data(
+                    #"{"area":"arbete-aktivitet","to":"af","reason":"Arbetsmarknadsinsatser passar bättre hos AF"}"#.utf8)
+            ).body["handoverId"] as! String
         _ = try await af.deliver(from: kommun)
-        _ = try await af.service.answerHandover(af.staff, handoverId: toAf, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"},"acceptedOn":"2026-11-24"}"#.utf8))
-        let back = try await af.service.requestHandover(af.staff, clientRef: ref, body: Data(
-            #"{"area":"arbete-aktivitet","to":"kommun","reason":"Arbetsförmåga saknas i dag"}"#.utf8)).body["handoverId"] as! String
+        _ = try await af.service.answerHandover(
+            af.staff, handoverId: toAf, answer: .accept, body: Data(#"{"contact":{"name":"Omar Ali"},"acceptedOn":"2026-11-24"}"#.utf8))
+        let back =
+            try await af.service.requestHandover(
+                af.staff, clientRef: ref,
+                body: Data(
+                    #"{"area":"arbete-aktivitet","to":"kommun","reason":"Arbetsförmåga saknas i dag"}"#.utf8)
+            ).body["handoverId"] as! String
         // The bus delivers AF's request to kommun before AF's acceptance (they travel on one topic
         // here, but the acceptance may be stuck in AF's outbox while the request is not).
         let fromAf = try await af.outbox()
         for message in fromAf where message.envelope.type == .handoverRequested {
             _ = try await kommun.service.receive(message.envelope, topic: message.topic)
         }
-        _ = try await kommun.service.answerHandover(kommun.staff, handoverId: back, answer: .accept, body: Data(#"{"contact":{"name":"Anna Berg"},"acceptedOn":"2026-11-24"}"#.utf8))
+        _ = try await kommun.service.answerHandover(
+            kommun.staff, handoverId: back, answer: .accept, body: Data(#"{"contact":{"name":"Anna Berg"},"acceptedOn":"2026-11-24"}"#.utf8)
+        )
         for message in fromAf where message.envelope.type == .handoverAccepted {
             _ = try await kommun.service.receive(message.envelope, topic: message.topic)
         }
@@ -252,8 +292,12 @@ struct ServiceStoreTests {
         let ref = try await kommun.register()
         let remiss = try await kommun.consent(ref, "remiss", ["kommun", "af"])
         _ = try await kommun.consent(ref, "samordning", ["kommun", "fk"])
-        let referralId = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(
-            #"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8)).body["referralId"] as! String
+        let referralId =
+            try await kommun.service.sendReferral(
+                kommun.staff, clientRef: ref,
+                body: Data(
+                    #"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8)
+            ).body["referralId"] as! String
         let seq = try await af.deliver(from: kommun)
         _ = try await fk.deliver(from: kommun)
         let afConsents = try await af.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
@@ -262,27 +306,37 @@ struct ServiceStoreTests {
         #expect(fkConsents.map(\.purpose) == [.samordning])
 
         // A withdrawal from an agency the consent does not cover changes nothing.
-        let foreign = EventEnvelope(source: .agency(.region), subject: ref, event: .consentWithdrawn(
-            ConsentWithdrawn(consentId: remiss, withdrawnOn: LocalDate("2026-11-23")!)))
+        let foreign = EventEnvelope(
+            source: .agency(.region), subject: ref,
+            event: .consentWithdrawn(
+                ConsentWithdrawn(consentId: remiss, withdrawnOn: LocalDate("2026-11-23")!)))
         #expect(try await af.service.receive(foreign, topic: Topic.consent) == .processed)
         let stillValid = try await af.service.store.pool.read { db in try AgencyStore.consents(db, ref) }
         #expect(stillValid.first?.withdrawnOn == nil)
 
         // The person withdraws the referral consent at kommun; AF can no longer accept, but can still reject.
-        _ = try await kommun.service.withdrawConsent(kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
+        _ = try await kommun.service.withdrawConsent(
+            kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
         await #expect(throws: APIError.self) {
-            try await kommun.service.withdrawConsent(kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
+            try await kommun.service.withdrawConsent(
+                kommun.staff, clientRef: ref, consentId: remiss, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
         }
         _ = try await af.deliver(from: kommun, after: seq)
         do {
-            _ = try await af.service.actOnReferral(af.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Omar Ali"}}"#.utf8))
+            _ = try await af.service.actOnReferral(
+                af.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Omar Ali"}}"#.utf8))
             Issue.record("accepted without consent")
         } catch {
             #expect(error.code == .consentMissing && error.status == 403)
         }
-        #expect(try await af.service.actOnReferral(af.staff, referralId: referralId, action: .reject, body: Data(#"{"reason":"Samtycket återkallat"}"#.utf8)).status == 200)
+        #expect(
+            try await af.service.actOnReferral(
+                af.staff, referralId: referralId, action: .reject, body: Data(#"{"reason":"Samtycket återkallat"}"#.utf8)
+            ).status == 200)
         await #expect(throws: APIError.self) {
-            try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(#"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8))
+            try await kommun.service.sendReferral(
+                kommun.staff, clientRef: ref, body: Data(#"{"to":"af","area":"arbete-aktivitet","reason":"r","requestedMeasure":"m"}"#.utf8)
+            )
         }
     }
 
@@ -290,15 +344,22 @@ struct ServiceStoreTests {
     func misaddressed() async throws {
         let fk = try Side(.fk)
         let ref = ClientRef(rawValue: String(repeating: "c", count: 32))!
-        let toAf = EventEnvelope(source: .agency(.kommun), subject: ref, event: .referralSent(
-            ReferralSent(referralId: "r-1", from: .kommun, to: .af, reason: "r", requestedMeasure: "m", area: .forsorjning)))
+        let toAf = EventEnvelope(
+            source: .agency(.kommun), subject: ref,
+            event: .referralSent(
+                ReferralSent(referralId: "r-1", from: .kommun, to: .af, reason: "r", requestedMeasure: "m", area: .forsorjning)))
         let disposition = try await fk.service.receive(toAf, topic: Topic.inbox(.fk))
-        guard case .deadLetter(let reason) = disposition else { Issue.record("not dead-lettered"); return }
+        guard case .deadLetter(let reason) = disposition else {
+            Issue.record("not dead-lettered")
+            return
+        }
         #expect(reason.contains("addressed to af"))
         let afterRefusal = try await fk.counts()
         #expect(afterRefusal["inbox"] == 0 && afterRefusal["referral"] == 0 && afterRefusal["consumedEvent"] == 0)
-        let toFk = EventEnvelope(source: .agency(.kommun), subject: ref, event: .referralSent(
-            ReferralSent(referralId: "r-2", from: .kommun, to: .fk, reason: "r", requestedMeasure: "m", area: .forsorjning)))
+        let toFk = EventEnvelope(
+            source: .agency(.kommun), subject: ref,
+            event: .referralSent(
+                ReferralSent(referralId: "r-2", from: .kommun, to: .fk, reason: "r", requestedMeasure: "m", area: .forsorjning)))
         #expect(try await fk.service.receive(toFk, topic: Topic.inbox(.fk)) == .processed)
         let counts = try await fk.counts()
         #expect(try await fk.service.receive(toFk, topic: Topic.inbox(.fk)) == .processed)
@@ -312,16 +373,25 @@ struct ServiceStoreTests {
         let af = try Side(.af)
         let ref = try await kommun.register()
         _ = try await kommun.consent(ref, "samordning", ["kommun", "af"])
-        _ = try await kommun.service.openCase(kommun.staff, clientRef: ref, body: Data(
-            #"{"area":"forsorjning","contact":{"name":"Anna Berg"},"openedOn":"2026-11-02"}"#.utf8))
-        let handoverId = try await kommun.service.requestHandover(kommun.staff, clientRef: ref, body: Data(
-            #"{"area":"forsorjning","to":"af","reason":"Ny ansvarsfördelning"}"#.utf8)).body["handoverId"] as! String
+        _ = try await kommun.service.openCase(
+            kommun.staff, clientRef: ref,
+            body: Data(
+                #"{"area":"forsorjning","contact":{"name":"Anna Berg"},"openedOn":"2026-11-02"}"#.utf8))
+        let handoverId =
+            try await kommun.service.requestHandover(
+                kommun.staff, clientRef: ref,
+                body: Data(
+                    #"{"area":"forsorjning","to":"af","reason":"Ny ansvarsfördelning"}"#.utf8)
+            ).body["handoverId"] as! String
         _ = try await af.deliver(from: kommun)
-        let forged = EventEnvelope(source: .agency(.fk), subject: ref, event: .handoverAccepted(
-            HandoverAccepted(handoverId: handoverId, area: .forsorjning, from: .kommun, contact: Contact(name: "Någon"))))
+        let forged = EventEnvelope(
+            source: .agency(.fk), subject: ref,
+            event: .handoverAccepted(
+                HandoverAccepted(handoverId: handoverId, area: .forsorjning, from: .kommun, contact: Contact(name: "Någon"))))
         let before = try await kommun.counts()
         guard case .deadLetter(let reason) = try await kommun.service.receive(forged, topic: Topic.inbox(.kommun)) else {
-            Issue.record("a forged acceptance was taken"); return
+            Issue.record("a forged acceptance was taken")
+            return
         }
         #expect(reason.contains("asked of af"))
         #expect(try await kommun.counts() == before)
@@ -335,19 +405,27 @@ struct ServiceStoreTests {
         let region = try Side(.region)
         let ref = try await kommun.register()
         _ = try await kommun.consent(ref, "remiss", ["kommun", "region"])
-        let referralId = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(
-            #"{"to":"region","area":"halsa-vard","reason":"Behöver bedömning av arbetsförmåga","requestedMeasure":"Läkarbedömning"}"#.utf8)).body["referralId"] as! String
+        let referralId =
+            try await kommun.service.sendReferral(
+                kommun.staff, clientRef: ref,
+                body: Data(
+                    #"{"to":"region","area":"halsa-vard","reason":"Behöver bedömning av arbetsförmåga","requestedMeasure":"Läkarbedömning"}"#
+                        .utf8)
+            ).body["referralId"] as! String
         var seq = try await region.deliver(from: kommun)
         _ = try await region.service.actOnReferral(region.staff, referralId: referralId, action: .received, body: Data("{}".utf8))
         await #expect(throws: APIError.self) {
-            try await region.service.actOnReferral(region.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"x"}"#.utf8))
+            try await region.service.actOnReferral(
+                region.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"x"}"#.utf8))
         }
-        _ = try await kommun.service.actOnReferral(kommun.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"Personen har flyttat"}"#.utf8))
+        _ = try await kommun.service.actOnReferral(
+            kommun.staff, referralId: referralId, action: .cancel, body: Data(#"{"reason":"Personen har flyttat"}"#.utf8))
         seq = try await region.deliver(from: kommun, after: seq)
         let received = try await region.service.personSummary(region.staff, clientRef: ref).body["referralsReceived"] as! [[String: Any]]
         #expect(received.first?["state"] as? String == "cancelled" && received.first?["cancelReason"] as? String == "Personen har flyttat")
         do {
-            _ = try await region.service.actOnReferral(region.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Dr Lind"}}"#.utf8))
+            _ = try await region.service.actOnReferral(
+                region.staff, referralId: referralId, action: .accept, body: Data(#"{"contact":{"name":"Dr Lind"}}"#.utf8))
             Issue.record("accepted a cancelled referral")
         } catch {
             #expect(error.status == 409 && error.message.contains("cancelled"))

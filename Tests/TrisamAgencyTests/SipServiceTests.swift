@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import Testing
-@testable import TrisamAgency
 import TrisamBus
 import TrisamContracts
 import TrisamHTTP
 import TrisamTestSupport
+
+@testable import TrisamAgency
 
 /// One agency's SIP service in process on a temporary store, with a fixed clock; outbox rows
 /// are handed to the other side's `receive` the way the bus would deliver them.
@@ -21,8 +22,9 @@ private final class SipSide {
     init(_ agency: Agency, now: Date) throws {
         directory = try temporaryDirectory()
         let store = try AgencyStore(path: directory.appendingPathComponent("agency.sqlite").path, agency: agency)
-        base = AgencyService(agency: agency, store: store, pseudonymizer: .development, signal: OutboxSignal(),
-                             logger: testLogger("agency"), today: { DateRules.swedishToday(now) })
+        base = AgencyService(
+            agency: agency, store: store, pseudonymizer: .development, signal: OutboxSignal(),
+            logger: testLogger("agency"), today: { DateRules.swedishToday(now) })
         sip = SipService(base: base, now: { now })
         staff = Staff(agency: agency, name: "Handläggare \(agency.rawValue)", role: "handlaggare")
     }
@@ -30,8 +32,9 @@ private final class SipSide {
     func outbox() async throws -> [(topic: String, envelope: EventEnvelope)] {
         let pending = try await base.store.pool.read { db in try Outbox.pending(db, limit: 10_000) }
         return try pending.map { row in
-            let encoded = EncodedEvent(key: row.message.key ?? [], headers: row.message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
-                                       value: row.message.value)
+            let encoded = EncodedEvent(
+                key: row.message.key ?? [], headers: row.message.headers.map { EventHeader(name: $0.name, value: $0.value ?? []) },
+                value: row.message.value)
             return (row.message.topic, try EventEnvelope(decoding: encoded))
         }
     }
@@ -50,7 +53,9 @@ private final class SipSide {
     }
 
     func consent(_ ref: ClientRef, _ agencies: [String]) async throws {
-        let body = try JSONSerialization.data(withJSONObject: ["purpose": "sip", "agencies": agencies, "validUntil": "2028-01-01", "givenOn": "2027-03-01"])
+        let body = try JSONSerialization.data(withJSONObject: [
+            "purpose": "sip", "agencies": agencies, "validUntil": "2028-01-01", "givenOn": "2027-03-01",
+        ])
         _ = try await base.addConsent(staff, clientRef: ref, body: body)
     }
 
@@ -84,7 +89,9 @@ private let monday = utc("2027-03-22T08:00:00Z")
 struct SipServiceTests {
     @Test("scheduling: refusals write nothing, past measured with the injected clock, earliest common slot after Easter")
     func scheduling() async throws {
-        let kommun = try SipSide(.kommun, now: monday), af = try SipSide(.af, now: monday), fk = try SipSide(.fk, now: monday)
+        let kommun = try SipSide(.kommun, now: monday)
+        let af = try SipSide(.af, now: monday)
+        let fk = try SipSide(.fk, now: monday)
         let ref = try await kommun.register()
         let request = json(["reason": "Samordning behövs", "invited": ["af", "fk"]])
 
@@ -103,46 +110,67 @@ struct SipServiceTests {
         try await fk.deliver(from: kommun)
 
         // Still waiting for answers before the answer date.
-        #expect(await refusal { try await kommun.sip.schedule(kommun.staff, sipId: sipId, reschedule: false, body: json([:])) }?.status == 409)
+        #expect(
+            await refusal { try await kommun.sip.schedule(kommun.staff, sipId: sipId, reschedule: false, body: json([:])) }?.status == 409)
         // Availability already over is refused naming the slot.
         let stale = await refusal {
-            try await af.sip.answer(af.staff, sipId: sipId, invitee: "af",
-                                    body: json(["answer": "accepted", "participant": ["name": "Anna"],
-                                                "availability": [["start": "2027-03-19T08:00:00Z", "end": "2027-03-19T09:00:00Z"]]]))
+            try await af.sip.answer(
+                af.staff, sipId: sipId, invitee: "af",
+                body: json([
+                    "answer": "accepted", "participant": ["name": "Anna"],
+                    "availability": [["start": "2027-03-19T08:00:00Z", "end": "2027-03-19T09:00:00Z"]],
+                ]))
         }
         #expect(stale?.field == "availability[0].end")
-        _ = try await af.sip.answer(af.staff, sipId: sipId, invitee: "af", body: json([
-            "answer": "accepted", "participant": ["name": "Anna Berg"],
-            "availability": [["start": "2027-03-26T08:00:00Z", "end": "2027-03-26T15:00:00Z"],   // Good Friday
-                             ["start": "2027-03-30T06:00:00Z", "end": "2027-03-30T12:00:00Z"]]]))
+        _ = try await af.sip.answer(
+            af.staff, sipId: sipId, invitee: "af",
+            body: json([
+                "answer": "accepted", "participant": ["name": "Anna Berg"],
+                "availability": [
+                    ["start": "2027-03-26T08:00:00Z", "end": "2027-03-26T15:00:00Z"], // Good Friday
+                    ["start": "2027-03-30T06:00:00Z", "end": "2027-03-30T12:00:00Z"],
+                ],
+            ]))
         // Answering another agency's invitation, or the caller answering, is refused and writes nothing.
         let afBefore = try await af.counts()
-        let forOther = await refusal { try await af.sip.answer(af.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "x"])) }
+        let forOther = await refusal {
+            try await af.sip.answer(af.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "x"]))
+        }
         #expect(forOther?.code == .wrongParty && forOther?.field == "invitee")
         #expect(try await af.counts() == afBefore)
         let kommunBefore = try await kommun.counts()
-        #expect(await refusal { try await kommun.sip.answer(kommun.staff, sipId: sipId, invitee: "kommun", body: json(["answer": "declined", "reason": "x"])) }?.code == .wrongParty)
+        #expect(
+            await refusal {
+                try await kommun.sip.answer(
+                    kommun.staff, sipId: sipId, invitee: "kommun", body: json(["answer": "declined", "reason": "x"]))
+            }?.code == .wrongParty)
         #expect(try await kommun.counts() == kommunBefore)
         #expect(try await fk.sip.view(fk.staff, sipId: sipId).body["ownAnswer"] as? String == "pending")
-        _ = try await fk.sip.answer(fk.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "Inget ärende hos FK"]))
+        _ = try await fk.sip.answer(
+            fk.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "Inget ärende hos FK"]))
         // The invitee that declined sees its own answer, not a SIP still waiting for it.
         let declinedView = try await fk.sip.view(fk.staff, sipId: sipId)
         #expect(declinedView.body["state"] as? String == "declined" && declinedView.body["ownAnswer"] as? String == "declined")
         #expect(try await af.sip.view(af.staff, sipId: sipId).body["ownAnswer"] as? String == "accepted")
         #expect(try await af.sip.view(af.staff, sipId: sipId).body["state"] as? String == "requested")
-        #expect(await refusal { try await fk.sip.answer(fk.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "igen"])) }?.status == 409)
+        #expect(
+            await refusal {
+                try await fk.sip.answer(fk.staff, sipId: sipId, invitee: "fk", body: json(["answer": "declined", "reason": "igen"]))
+            }?.status == 409)
         try await kommun.deliver(from: af)
         try await kommun.deliver(from: fk)
 
         let beforePast = try await kommun.counts()
         let past = await refusal {
-            try await kommun.sip.schedule(kommun.staff, sipId: sipId, reschedule: false,
-                                          body: json(["start": "2027-03-22T07:00:00Z", "end": "2027-03-22T07:30:00Z"]))
+            try await kommun.sip.schedule(
+                kommun.staff, sipId: sipId, reschedule: false,
+                body: json(["start": "2027-03-22T07:00:00Z", "end": "2027-03-22T07:30:00Z"]))
         }
         #expect(past?.status == 400 && past?.field == "start" && past?.message.contains("past") == true)
         let holiday = await refusal {
-            try await kommun.sip.schedule(kommun.staff, sipId: sipId, reschedule: false,
-                                          body: json(["start": "2027-03-29T08:00:00Z", "end": "2027-03-29T09:00:00Z"]))
+            try await kommun.sip.schedule(
+                kommun.staff, sipId: sipId, reschedule: false,
+                body: json(["start": "2027-03-29T08:00:00Z", "end": "2027-03-29T09:00:00Z"]))
         }
         #expect(holiday?.field == "start" && holiday?.message.contains("annandag påsk") == true, "\(String(describing: holiday))")
         #expect(try await kommun.counts() == beforePast)
@@ -171,11 +199,16 @@ struct SipServiceTests {
         let kommun = try SipSide(.kommun, now: monday)
         let ref = try await kommun.register()
         try await kommun.consent(ref, ["kommun", "af", "region"])
-        let sipId = try #require(try await kommun.sip.requestSip(kommun.staff, clientRef: ref,
-            body: json(["reason": "Utskriven från slutenvården", "invited": ["af", "region"], "afterDischarge": true])).body["sipId"] as? String)
-        let later = SipService(base: AgencyService(agency: .kommun, store: kommun.base.store, pseudonymizer: .development, signal: OutboxSignal(),
-                                                   logger: testLogger("agency"), today: { LocalDate("2027-03-25")! }),
-                               now: { utc("2027-03-25T08:00:00Z") })
+        let sipId = try #require(
+            try await kommun.sip.requestSip(
+                kommun.staff, clientRef: ref,
+                body: json(["reason": "Utskriven från slutenvården", "invited": ["af", "region"], "afterDischarge": true])
+            ).body["sipId"] as? String)
+        let later = SipService(
+            base: AgencyService(
+                agency: .kommun, store: kommun.base.store, pseudonymizer: .development, signal: OutboxSignal(),
+                logger: testLogger("agency"), today: { LocalDate("2027-03-25")! }),
+            now: { utc("2027-03-25T08:00:00Z") })
         let view = try await later.view(kommun.staff, sipId: sipId)
         #expect(view.body["overdueInvitees"] as? [String] == ["af", "region"])
 
@@ -189,11 +222,18 @@ struct SipServiceTests {
         let reminders = (inbox.body["items"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == SipReminders.itemType }
         #expect(reminders.count == 2)
         let lines = reminders.compactMap { $0["summary"] as? String }.sorted()
-        #expect(lines.count == 2 && lines[0].hasPrefix("Påminnelse: Arbetsförmedlingen har inte svarat på kallelsen till SIP-mötet (svar senast 2027-03-23)"),
-                "\(lines)")
+        #expect(
+            lines.count == 2
+                && lines[0].hasPrefix("Påminnelse: Arbetsförmedlingen har inte svarat på kallelsen till SIP-mötet (svar senast 2027-03-23)"),
+            "\(lines)")
         #expect(lines.last?.hasPrefix("Påminnelse: Regionen har inte svarat") == true, "\(lines)")
-        #expect(reminders.allSatisfy { ($0["payload"] as? [String: Any])?["sipId"] as? String == sipId && $0["clientRef"] as? String == ref.rawValue })
-        #expect(await refusal { try await later.schedule(kommun.staff, sipId: sipId, reschedule: false, body: json([:])) }?.message.contains("no invited agency has accepted") == true)
+        #expect(
+            reminders.allSatisfy {
+                ($0["payload"] as? [String: Any])?["sipId"] as? String == sipId && $0["clientRef"] as? String == ref.rawValue
+            })
+        #expect(
+            await refusal { try await later.schedule(kommun.staff, sipId: sipId, reschedule: false, body: json([:])) }?.message.contains(
+                "no invited agency has accepted") == true)
     }
 
     @Test("a forged answer from an agency that was not invited is dead-lettered")
@@ -201,10 +241,16 @@ struct SipServiceTests {
         let kommun = try SipSide(.kommun, now: monday)
         let ref = try await kommun.register()
         try await kommun.consent(ref, ["kommun", "af"])
-        let sipId = try #require(try await kommun.sip.requestSip(kommun.staff, clientRef: ref,
-            body: json(["reason": "Samordning", "invited": ["af"]])).body["sipId"] as? String)
-        let forged = EventEnvelope(source: .agency(.fk), subject: ref, event: .sipInvitationAnswered(SipInvitationAnswered(
-            sipId: sipId, caller: .kommun, invitee: .fk, answer: .declined, reason: "x")))
+        let sipId = try #require(
+            try await kommun.sip.requestSip(
+                kommun.staff, clientRef: ref,
+                body: json(["reason": "Samordning", "invited": ["af"]])
+            ).body["sipId"] as? String)
+        let forged = EventEnvelope(
+            source: .agency(.fk), subject: ref,
+            event: .sipInvitationAnswered(
+                SipInvitationAnswered(
+                    sipId: sipId, caller: .kommun, invitee: .fk, answer: .declined, reason: "x")))
         guard case .deadLetter(let reason) = try await kommun.base.receive(forged, topic: Topic.inbox(.kommun)) else {
             Issue.record("not dead-lettered")
             return
@@ -214,11 +260,14 @@ struct SipServiceTests {
 
     @Test("plans: the lead is required and records it; owners finish their own actions; revisions are kept; closing records the outcome")
     func plans() async throws {
-        let kommun = try SipSide(.kommun, now: monday), af = try SipSide(.af, now: monday)
+        let kommun = try SipSide(.kommun, now: monday)
+        let af = try SipSide(.af, now: monday)
         let ref = try await kommun.register()
         try await kommun.consent(ref, ["kommun", "af"])
-        var body: [String: Any] = ["participants": ["kommun", "af"], "goals": ["Arbete"], "personGoal": "Jobba med djur", "followUpOn": "2027-06-01",
-                                   "actions": [["owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Kartläggning", "dueDate": "2027-04-20"]]]
+        var body: [String: Any] = [
+            "participants": ["kommun", "af"], "goals": ["Arbete"], "personGoal": "Jobba med djur", "followUpOn": "2027-06-01",
+            "actions": [["owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Kartläggning", "dueDate": "2027-04-20"]],
+        ]
         let before = try await kommun.counts()
         let noLead = await refusal { try await kommun.sip.createPlan(kommun.staff, clientRef: ref, body: json(body)) }
         #expect(noLead?.status == 400 && noLead?.field == "leadAgency" && noLead?.code == .missingField)
@@ -226,11 +275,14 @@ struct SipServiceTests {
         #expect(await refusal { try await kommun.sip.createPlan(kommun.staff, clientRef: ref, body: json(body)) }?.code == .wrongParty)
         body["leadAgency"] = "kommun"
         body["actions"] = [["owner": "fk", "ownerContact": ["name": "Fia"], "description": "x", "dueDate": "2027-04-20"]]
-        #expect(await refusal { try await kommun.sip.createPlan(kommun.staff, clientRef: ref, body: json(body)) }?.field == "actions[0].owner")
+        #expect(
+            await refusal { try await kommun.sip.createPlan(kommun.staff, clientRef: ref, body: json(body)) }?.field == "actions[0].owner")
         #expect(try await kommun.counts() == before)
 
-        body["actions"] = [["owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Kartläggning", "dueDate": "2027-04-20"],
-                           ["owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Praktikplats", "dueDate": "2027-05-20"]]
+        body["actions"] = [
+            ["owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Kartläggning", "dueDate": "2027-04-20"],
+            ["owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Praktikplats", "dueDate": "2027-05-20"],
+        ]
         let created = try await kommun.sip.createPlan(kommun.staff, clientRef: ref, body: json(body))
         let planId = try #require(created.body["planId"] as? String)
         try await af.deliver(from: kommun)
@@ -245,17 +297,24 @@ struct SipServiceTests {
         #expect(secondPage.body["next"] is NSNull)
         #expect(await refusal { try await af.sip.myActions(af.staff, state: nil, after: "not-a-cursor") }?.field == "after")
 
-        #expect(await refusal { try await kommun.sip.finishAction(kommun.staff, planId: planId, actionId: "a1", outcome: .done, body: Data()) }?.code == .wrongParty)
-        #expect(await refusal { try await af.sip.finishAction(af.staff, planId: planId, actionId: "a2", outcome: .notPossible, body: json([:])) }?.field == "reason")
+        #expect(
+            await refusal { try await kommun.sip.finishAction(kommun.staff, planId: planId, actionId: "a1", outcome: .done, body: Data()) }?
+                .code == .wrongParty)
+        #expect(
+            await refusal {
+                try await af.sip.finishAction(af.staff, planId: planId, actionId: "a2", outcome: .notPossible, body: json([:]))
+            }?.field == "reason")
         _ = try await af.sip.finishAction(af.staff, planId: planId, actionId: "a1", outcome: .done, body: Data())
-        _ = try await af.sip.finishAction(af.staff, planId: planId, actionId: "a2", outcome: .notPossible, body: json(["reason": "Ingen plats finns"]))
+        _ = try await af.sip.finishAction(
+            af.staff, planId: planId, actionId: "a2", outcome: .notPossible, body: json(["reason": "Ingen plats finns"]))
         let sent = try await af.outbox().filter { $0.topic == Topic.inbox(.kommun) }.compactMap { message -> PlanActionCompleted? in
             if case .planActionCompleted(let p) = message.envelope.event { return p } else { return nil }
         }
         #expect(sent.map(\.finalOutcome) == [.done, .notPossible] && sent.last?.reason == "Ingen plats finns")
         try await kommun.deliver(from: af)
 
-        _ = try await kommun.sip.revisePlan(kommun.staff, planId: planId, body: json(["goals": ["Arbete", "Körkort"], "followUpOn": "2027-09-01"]))
+        _ = try await kommun.sip.revisePlan(
+            kommun.staff, planId: planId, body: json(["goals": ["Arbete", "Körkort"], "followUpOn": "2027-09-01"]))
         let view = try await kommun.sip.planView(kommun.staff, planId: planId)
         #expect(view.body["revision"] as? Int == 2)
         let revisions = try #require(view.body["revisions"] as? [[String: Any]])
@@ -264,10 +323,15 @@ struct SipServiceTests {
         let states = (view.body["actions"] as? [[String: Any]] ?? []).map { $0["state"] as? String }
         #expect(states == ["done", "not-possible"])
 
-        #expect(await refusal { try await kommun.sip.closePlan(kommun.staff, planId: planId, body: json(["outcome": "lottery"])) }?.field == "outcome")
+        #expect(
+            await refusal { try await kommun.sip.closePlan(kommun.staff, planId: planId, body: json(["outcome": "lottery"])) }?.field
+                == "outcome")
         let closed = try await kommun.sip.closePlan(kommun.staff, planId: planId, body: json(["outcome": "studies"]))
         #expect(closed.body["outcome"] as? String == "studies")
-        #expect(await refusal { try await kommun.sip.revisePlan(kommun.staff, planId: planId, body: json(["goals": ["x"], "followUpOn": "2027-09-01"])) }?.status == 409)
+        #expect(
+            await refusal {
+                try await kommun.sip.revisePlan(kommun.staff, planId: planId, body: json(["goals": ["x"], "followUpOn": "2027-09-01"]))
+            }?.status == 409)
     }
 
     @Test("request bodies: only kommun or region call; answer dates default by discharge; a chosen time needs both ends")
@@ -290,7 +354,8 @@ struct SipServiceTests {
     func tablesCoverTheSchema() async throws {
         let kommun = try SipSide(.kommun, now: monday)
         let created = try await kommun.base.store.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'")
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'")
         }
         #expect(Set(created) == Set(AgencyStore.tables))
         #expect(try await Set(kommun.base.store.rowCounts().keys) == Set(created))

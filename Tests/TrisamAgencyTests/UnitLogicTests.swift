@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import TrisamAgency
 import TrisamContracts
 import TrisamHTTP
+
+@testable import TrisamAgency
 
 private func data(_ text: String) -> Data { Data(text.utf8) }
 private let today = LocalDate("2026-11-24")!
@@ -64,8 +65,9 @@ struct UnitHandoverStateMachineTests {
 
 @Suite("Consent coverage")
 struct UnitConsentCoverageTests {
-    let consent = ConsentRecord(consentId: "c1", purpose: .remiss, agencies: [.kommun, .af], givenOn: LocalDate("2026-11-01")!,
-                                validUntil: LocalDate("2027-06-30")!)
+    let consent = ConsentRecord(
+        consentId: "c1", purpose: .remiss, agencies: [.kommun, .af], givenOn: LocalDate("2026-11-01")!,
+        validUntil: LocalDate("2027-06-30")!)
 
     @Test("covers purpose and agencies while valid")
     func covers() {
@@ -107,7 +109,9 @@ struct UnitStrictBodyTests {
         #expect(throws: APIError.invalidJSON("the request body must be a JSON object, got an array")) {
             try StrictBody.decode(RegisterPersonRequest.self, from: data("[1]"))
         }
-        #expect(throws: APIError.invalidJSON("the request body must be a JSON object, got a string")) { try StrictBody.object(data("\"x\"")) }
+        #expect(throws: APIError.invalidJSON("the request body must be a JSON object, got a string")) {
+            try StrictBody.object(data("\"x\""))
+        }
         let big = Data(repeating: UInt8(ascii: " "), count: StrictBody.defaultLimit + 1)
         #expect(throws: APIError.bodyTooLarge(limit: StrictBody.defaultLimit)) { try StrictBody.object(big) }
         #expect(APIError.bodyTooLarge(limit: 10).field == "(body)" && APIError.bodyTooLarge(limit: 10).message.contains("10 bytes"))
@@ -123,13 +127,15 @@ struct UnitStrictBodyTests {
             try StrictBody.decode(OpenCaseRequest.self, from: data(#"{"extra":1}"#))
         }
         #expect(throws: APIError.unknownField("contact.email")) {
-            try StrictBody.decode(OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A","email":"a@b"},"openedOn":"2026-11-01"}"#))
+            try StrictBody.decode(
+                OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A","email":"a@b"},"openedOn":"2026-11-01"}"#))
         }
         #expect(throws: APIError.invalid("personnummer", "must be a string")) {
             try StrictBody.decode(RegisterPersonRequest.self, from: data(#"{"personnummer":191212121212}"#))
         }
         #expect(throws: APIError.self) {
-            try StrictBody.decode(OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A","role":null},"openedOn":"2026-11-01"}"#))
+            try StrictBody.decode(
+                OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A","role":null},"openedOn":"2026-11-01"}"#))
         }
         do {
             _ = try StrictBody.decode(OpenCaseRequest.self, from: data(#"{"area":"skola","contact":{"name":"A"},"openedOn":"2026-11-01"}"#))
@@ -139,7 +145,8 @@ struct UnitStrictBodyTests {
             #expect(error.message.contains("forsorjning, arbete-aktivitet, halsa-vard, samordning"))
         }
         do {
-            _ = try StrictBody.decode(OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A"},"openedOn":"2026-02-30"}"#))
+            _ = try StrictBody.decode(
+                OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A"},"openedOn":"2026-02-30"}"#))
             Issue.record("an impossible date was accepted")
         } catch {
             #expect(error.field == "openedOn")
@@ -174,26 +181,36 @@ struct UnitRequestValidationTests {
         #expect(throws: APIError.invalid("agencies", "must have at least 2 entries")) {
             try consent([.kommun]).validated(by: .kommun, consentId: "c1", rules: rules)
         }
-        #expect(throws: APIError.self) { try consent([.kommun, .af], given: "2026-12-01").validated(by: .kommun, consentId: "c1", rules: rules) }
-        #expect(throws: APIError.self) { try consent([.kommun, .af], until: "2026-11-23").validated(by: .kommun, consentId: "c1", rules: rules) }
-        #expect(throws: APIError.self) { try consent([.kommun, .af], until: "2032-01-01").validated(by: .kommun, consentId: "c1", rules: rules) }
+        #expect(throws: APIError.self) {
+            try consent([.kommun, .af], given: "2026-12-01").validated(by: .kommun, consentId: "c1", rules: rules)
+        }
+        #expect(throws: APIError.self) {
+            try consent([.kommun, .af], until: "2026-11-23").validated(by: .kommun, consentId: "c1", rules: rules)
+        }
+        #expect(throws: APIError.self) {
+            try consent([.kommun, .af], until: "2032-01-01").validated(by: .kommun, consentId: "c1", rules: rules)
+        }
     }
 
     @Test("referrals go to another agency, with text that holds no personnummer")
     func referral() throws {
-        let ok = ReferralRequest(to: .af, area: .arbeteAktivitet, reason: "Behöver stöd", requestedMeasure: "Inskrivning", answerBy: LocalDate("2026-12-15"))
+        let ok = ReferralRequest(
+            to: .af, area: .arbeteAktivitet, reason: "Behöver stöd", requestedMeasure: "Inskrivning", answerBy: LocalDate("2026-12-15"))
         #expect(try ok.validated(from: .kommun, referralId: "r1", rules: rules).to == .af)
         #expect(throws: APIError.invalid("to", "must name another agency than kommun")) {
-            try ReferralRequest(to: .kommun, area: .forsorjning, reason: "x", requestedMeasure: "y").validated(from: .kommun, referralId: "r1", rules: rules)
+            try ReferralRequest(to: .kommun, area: .forsorjning, reason: "x", requestedMeasure: "y").validated(
+                from: .kommun, referralId: "r1", rules: rules)
         }
         do {
-            _ = try ReferralRequest(to: .af, area: .forsorjning, reason: "gäller 19121212-1212", requestedMeasure: "y").validated(from: .kommun, referralId: "r1", rules: rules)
+            _ = try ReferralRequest(to: .af, area: .forsorjning, reason: "gäller 19121212-1212", requestedMeasure: "y").validated(
+                from: .kommun, referralId: "r1", rules: rules)
             Issue.record("a personnummer in free text was accepted")
         } catch {
             #expect(error.field == "reason")
         }
         #expect(throws: APIError.self) {
-            try ReferralRequest(to: .af, area: .forsorjning, reason: "x", requestedMeasure: "y", answerBy: LocalDate("2026-11-01")).validated(from: .kommun, referralId: "r1", rules: rules)
+            try ReferralRequest(to: .af, area: .forsorjning, reason: "x", requestedMeasure: "y", answerBy: LocalDate("2026-11-01"))
+                .validated(from: .kommun, referralId: "r1", rules: rules)
         }
     }
 
@@ -207,16 +224,20 @@ struct UnitRequestValidationTests {
     @Test("status changes: only the agency's own vocabulary, payload checked by the contract")
     func status() throws {
         let ref = ClientRef(rawValue: String(repeating: "a", count: 32))!
-        let ok = try StatusRequest.decode(data(#"{"type":"af.registered","payload":{"registeredOn":"2026-11-20"}}"#), agency: .af, clientRef: ref, rules: rules)
+        let ok = try StatusRequest.decode(
+            data(#"{"type":"af.registered","payload":{"registeredOn":"2026-11-20"}}"#), agency: .af, clientRef: ref, rules: rules)
         #expect(ok.envelope.type == .afRegistered && ok.envelope.destinationTopics == ["trisam.af.status"])
         do {
-            _ = try StatusRequest.decode(data(#"{"type":"fk.sjukpenning.decided","payload":{}}"#), agency: .kommun, clientRef: ref, rules: rules)
+            _ = try StatusRequest.decode(
+                data(#"{"type":"fk.sjukpenning.decided","payload":{}}"#), agency: .kommun, clientRef: ref, rules: rules)
             Issue.record("kommun published an FK decision")
         } catch {
             #expect(error.field == "type" && error.message.contains("kommun.bistand.decided"))
         }
         #expect(throws: APIError.unknownField("payload.extra")) {
-            try StatusRequest.decode(data(#"{"type":"af.registered","payload":{"registeredOn":"2026-11-20","extra":1}}"#), agency: .af, clientRef: ref, rules: rules)
+            try StatusRequest.decode(
+                data(#"{"type":"af.registered","payload":{"registeredOn":"2026-11-20","extra":1}}"#), agency: .af, clientRef: ref,
+                rules: rules)
         }
         #expect(throws: APIError.missing("payload.registeredOn")) {
             try StatusRequest.decode(data(#"{"type":"af.registered","payload":{}}"#), agency: .af, clientRef: ref, rules: rules)
@@ -225,14 +246,18 @@ struct UnitRequestValidationTests {
             try StatusRequest.decode(data(#"{"type":"af.registered","payload":{},"when":1}"#), agency: .af, clientRef: ref, rules: rules)
         }
         #expect(throws: APIError.self) {
-            try StatusRequest.decode(data(#"{"type":"af.registered","payload":{"registeredOn":"2027-01-01"}}"#), agency: .af, clientRef: ref, rules: rules)
+            try StatusRequest.decode(
+                data(#"{"type":"af.registered","payload":{"registeredOn":"2027-01-01"}}"#), agency: .af, clientRef: ref, rules: rules)
         }
     }
 }
 
 @Suite("Staff tokens")
 struct UnitStaffTokensTests {
-    let tokens = try! StaffTokens(json: data(#"[{"token":"kommun-token-0123456789","agency":"kommun","name":"Anna Berg","role":"handlaggare"},{"token":"af-token-0123456789abc","agency":"af","name":"Omar Ali","role":"arbetsformedlare"}]"#))
+    let tokens = try! StaffTokens(
+        json: data(
+            #"[{"token":"kommun-token-0123456789","agency":"kommun","name":"Anna Berg","role":"handlaggare"},{"token":"af-token-0123456789abc","agency":"af","name":"Omar Ali","role":"arbetsformedlare"}]"#
+        ))
 
     @Test("401 without or with an unknown token, 403 for another agency's token")
     func authorize() throws {
@@ -251,8 +276,12 @@ struct UnitStaffTokensTests {
 
     @Test("short tokens and bad JSON are configuration errors")
     func configuration() {
-        #expect(throws: ConfigurationError.self) { try StaffTokens(json: data(#"[{"token":"short","agency":"af","name":"A","role":"r"}]"#)) }
-        #expect(throws: ConfigurationError.self) { try StaffTokens(json: data(#"[{"token":"long-enough-token-123","agency":"skatteverket","name":"A","role":"r"}]"#)) }
+        #expect(throws: ConfigurationError.self) {
+            try StaffTokens(json: data(#"[{"token":"short","agency":"af","name":"A","role":"r"}]"#))
+        }
+        #expect(throws: ConfigurationError.self) {
+            try StaffTokens(json: data(#"[{"token":"long-enough-token-123","agency":"skatteverket","name":"A","role":"r"}]"#))
+        }
         #expect(throws: ConfigurationError.self) { try StaffTokens(json: data("{")) }
     }
 }
@@ -262,11 +291,17 @@ struct UnitInboxSummaryTests {
     @Test("staff read a Swedish line naming the sender")
     func swedish() {
         let ref = ClientRef(rawValue: String(repeating: "b", count: 32))!
-        let sent = EventEnvelope(source: .agency(.kommun), subject: ref, event: .referralSent(
-            ReferralSent(referralId: "r1", from: .kommun, to: .af, reason: "Långvarigt bistånd", requestedMeasure: "Inskrivning", area: .arbeteAktivitet)))
+        let sent = EventEnvelope(
+            source: .agency(.kommun), subject: ref,
+            event: .referralSent(
+                ReferralSent(
+                    referralId: "r1", from: .kommun, to: .af, reason: "Långvarigt bistånd", requestedMeasure: "Inskrivning",
+                    area: .arbeteAktivitet)))
         #expect(InboxSummary.text(for: sent) == "Remiss från Kommunen (Arbete/aktivitet): Inskrivning. Anledning: Långvarigt bistånd")
-        let closed = EventEnvelope(source: .agency(.kommun), subject: ref, event: .caseClosed(
-            CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .af, closedOn: today)))
+        let closed = EventEnvelope(
+            source: .agency(.kommun), subject: ref,
+            event: .caseClosed(
+                CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .af, closedOn: today)))
         #expect(InboxSummary.text(for: closed).contains("överlämnat till Arbetsförmedlingen"))
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-import TrisamContracts
-@testable import TrisamAgency
 import TrisamBus
+import TrisamContracts
 import TrisamKafka
+
+@testable import TrisamAgency
 
 @Suite("Outbox encoding")
 struct UnitOutboxEncodingTests {

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import Testing
-import TrisamTestSupport
 import TrisamBus
 import TrisamContracts
 import TrisamKafka
+import TrisamTestSupport
 
 @Suite("Event bus against an embedded cluster")
 struct DeadLetterTests {
@@ -28,10 +28,12 @@ struct DeadLetterTests {
         let producer = try KafkaProducer(configuration: cluster.clientConfiguration, logger: Self.logger("producer"))
         let publisher = EventPublisher(producer: producer)
 
-        let before = EventEnvelope(source: .agency(.af), subject: Self.person,
-                                   event: .afRegistered(AfRegistered(registeredOn: LocalDate("2026-11-02")!, workCapacityPercent: 50)))
-        let after = EventEnvelope(source: .agency(.af), subject: Self.person,
-                                  event: .afDeregistered(AfDeregistered(deregisteredOn: LocalDate("2026-11-20")!, reason: .lackingWorkCapacity)))
+        let before = EventEnvelope(
+            source: .agency(.af), subject: Self.person,
+            event: .afRegistered(AfRegistered(registeredOn: LocalDate("2026-11-02")!, workCapacityPercent: 50)))
+        let after = EventEnvelope(
+            source: .agency(.af), subject: Self.person,
+            event: .afDeregistered(AfDeregistered(deregisteredOn: LocalDate("2026-11-20")!, reason: .lackingWorkCapacity)))
         try await publisher.publish(before)
         // A message with an unknown field in between: same person, same topic, so same partition.
         var broken = try EventPublisher.messages(for: after)[0]
@@ -39,8 +41,9 @@ struct DeadLetterTests {
         let brokenReport = try await producer.send(broken)
         try await publisher.publish(after)
 
-        let consumer = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(Self.fastGroup),
-                                         groupID: "test-bus", topics: [Topic.status(.af)], logger: Self.logger("consumer"))
+        let consumer = try KafkaConsumer(
+            configuration: cluster.clientConfiguration.merging(Self.fastGroup),
+            groupID: "test-bus", topics: [Topic.status(.af)], logger: Self.logger("consumer"))
         let bus = EventConsumer(consumer: consumer, deadLetters: producer, name: "bus-test", logger: Self.logger("bus"))
         let seen = Collected()
         let run = Task {
@@ -52,8 +55,9 @@ struct DeadLetterTests {
         try await eventually("both valid events are handled", limit: .seconds(30)) { await seen.ids.count == 2 }
         #expect(await seen.ids == [before.id, after.id])
 
-        let dlq = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(Self.fastGroup),
-                                    groupID: "test-dlq-reader", topics: [Topic.deadLetter], logger: Self.logger("dlq"))
+        let dlq = try KafkaConsumer(
+            configuration: cluster.clientConfiguration.merging(Self.fastGroup),
+            groupID: "test-dlq-reader", topics: [Topic.deadLetter], logger: Self.logger("dlq"))
         let letter = try await firstMessage(of: dlq)
         #expect(letter.value == broken.value)
         #expect(letter.key == broken.key)
@@ -75,18 +79,23 @@ struct DeadLetterTests {
         defer { cluster.shutdown() }
         for topic in Topic.all { try cluster.createTopic(topic, partitions: 1) }
         let producer = try KafkaProducer(configuration: cluster.clientConfiguration, logger: Self.logger("producer"))
-        let event = EventEnvelope(source: .agency(.kommun), subject: Self.person,
-                                  event: .referralSent(ReferralSent(referralId: "r-1", from: .kommun, to: .af, reason: "Behöver stöd att söka arbete",
-                                                                    requestedMeasure: "Inskrivning", area: .arbeteAktivitet)))
+        let event = EventEnvelope(
+            source: .agency(.kommun), subject: Self.person,
+            event: .referralSent(
+                ReferralSent(
+                    referralId: "r-1", from: .kommun, to: .af, reason: "Behöver stöd att söka arbete",
+                    requestedMeasure: "Inskrivning", area: .arbeteAktivitet)))
         try await EventPublisher(producer: producer).publish(event)
         #expect(event.destinationTopics == [Topic.inbox(.af)])
 
-        let consumer = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(Self.fastGroup),
-                                         groupID: "test-refusal", topics: [Topic.inbox(.af)], logger: Self.logger("consumer"))
+        let consumer = try KafkaConsumer(
+            configuration: cluster.clientConfiguration.merging(Self.fastGroup),
+            groupID: "test-refusal", topics: [Topic.inbox(.af)], logger: Self.logger("consumer"))
         let bus = EventConsumer(consumer: consumer, deadLetters: producer, name: "af-inbox", logger: Self.logger("bus"))
         let run = Task { try await bus.run { _ in .deadLetter(reason: "no consent covers af") } }
-        let dlq = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(Self.fastGroup),
-                                    groupID: "test-dlq-reader", topics: [Topic.deadLetter], logger: Self.logger("dlq"))
+        let dlq = try KafkaConsumer(
+            configuration: cluster.clientConfiguration.merging(Self.fastGroup),
+            groupID: "test-dlq-reader", topics: [Topic.deadLetter], logger: Self.logger("dlq"))
         let letter = try await firstMessage(of: dlq)
         #expect(letter.header(DeadLetter.reasonHeader) == "no consent covers af")
         #expect(letter.header(DeadLetter.consumerHeader) == "af-inbox")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamProcess
+
 @testable import TrisamContracts
 
 /// `contracts/` is the source of truth: every example decodes, and what the Swift types encode
@@ -8,7 +9,8 @@ import TrisamProcess
 /// run by `scripts/validate-contracts.py`).
 @Suite("Contracts: schemas, examples and Swift types agree")
 struct ContractExamplesTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let contracts = repository.appendingPathComponent("contracts")
 
     static func example(_ type: EventType) throws -> [String: Any] {
@@ -21,9 +23,10 @@ struct ContractExamplesTests {
         let example = try example(type)
         let headers = try #require(example["headers"] as? [String: String])
         let value = try JSONSerialization.data(withJSONObject: try #require(example["value"]))
-        return EncodedEvent(key: Array(try #require(example["key"] as? String).utf8),
-                            headers: headers.sorted { $0.key < $1.key }.map { EventHeader(name: $0.key, string: $0.value) },
-                            value: Array(value))
+        return EncodedEvent(
+            key: Array(try #require(example["key"] as? String).utf8),
+            headers: headers.sorted { $0.key < $1.key }.map { EventHeader(name: $0.key, string: $0.value) },
+            value: Array(value))
     }
 
     /// An encoded event as a JSON line for `validate-contracts.py --stdin`.
@@ -41,9 +44,10 @@ struct ContractExamplesTests {
     /// Runs the validator over the lines; returns one verdict per line.
     static func validate(_ lines: [String]) throws -> [String] {
         let python = ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"
-        let run = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
-                                       [python, repository.appendingPathComponent("scripts/validate-contracts.py").path, "--stdin"],
-                                       input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let run = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [python, repository.appendingPathComponent("scripts/validate-contracts.py").path, "--stdin"],
+            input: Data((lines.joined(separator: "\n") + "\n").utf8))
         let verdicts = String(decoding: run.output, as: UTF8.self)
         let problems = String(decoding: run.errors, as: UTF8.self)
         #expect(problems.isEmpty, "validator stderr (install jsonschema, pyyaml or set TRISAM_PYTHON): \(problems)")
@@ -53,8 +57,9 @@ struct ContractExamplesTests {
     @Test("every event type has a schema and an example, and there are no others")
     func catalogueIsComplete() throws {
         let files = { (folder: String) in
-            try Set(FileManager.default.contentsOfDirectory(atPath: Self.contracts.appendingPathComponent(folder).path)
-                .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) })
+            try Set(
+                FileManager.default.contentsOfDirectory(atPath: Self.contracts.appendingPathComponent(folder).path)
+                    .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) })
         }
         let types = Set(EventType.allCases.map(\.rawValue))
         #expect(try files("schemas").subtracting(["common", "cloudevents-headers"]) == types)
@@ -88,8 +93,13 @@ struct ContractExamplesTests {
             (.agency(.fk), .fkSjukpenningDecided(SjukpenningDecided(decision: .noSgi, effectiveDate: day))),
             (.agency(.kommun), .caseClosed(CaseClosed(area: .forsorjning, reason: .completed, closedOn: day))),
             (.agency(.kommun), .kommunArbetshinderAssessed(ArbetshinderAssessed(barriers: [], assessedOn: day))),
-            (.agency(.af), .sipInvitationAnswered(SipInvitationAnswered(sipId: "s", caller: .region, invitee: .af, answer: .declined,
-                                                                        reason: "Ingen aktuell kontakt"))),
+            (
+                .agency(.af),
+                .sipInvitationAnswered(
+                    SipInvitationAnswered(
+                        sipId: "s", caller: .region, invitee: .af, answer: .declined,
+                        reason: "Ingen aktuell kontakt"))
+            ),
             (.agency(.kommun), .planCreated(PlanCreated(planId: "p", leadAgency: .fk, participants: [.fk, .kommun], goals: ["Mål"]))),
             (.coordinator, .flagResolved(FlagResolved(flagId: "f", rule: "r", resolution: "Löst", evidence: []))),
         ]
@@ -105,9 +115,11 @@ struct ContractExamplesTests {
     func validatorRefusesBrokenMessages() throws {
         let good = try Self.encodedExample(.referralSent)
         var unknownField = good
-        unknownField.value = Array(#"{"referralId":"r","from":"kommun","to":"af","reason":"x","requestedMeasure":"y","area":"halsa-vard","pnr":"1"}"#.utf8)
+        unknownField.value = Array(
+            #"{"referralId":"r","from":"kommun","to":"af","reason":"x","requestedMeasure":"y","area":"halsa-vard","pnr":"1"}"#.utf8)
         var badEnum = good
-        badEnum.value = Array(#"{"referralId":"r","from":"kommun","to":"skolan","reason":"x","requestedMeasure":"y","area":"halsa-vard"}"#.utf8)
+        badEnum.value = Array(
+            #"{"referralId":"r","from":"kommun","to":"skolan","reason":"x","requestedMeasure":"y","area":"halsa-vard"}"#.utf8)
         var badHeader = good
         badHeader.headers = good.headers.map { $0.name == "ce_subject" ? EventHeader(name: $0.name, string: "19121212-1212") : $0 }
         let verdicts = try Self.validate([good, unknownField, badEnum, badHeader].map(Self.validatorLine))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrisamContracts
 
 /// Headers are read without a dictionary; what is refused, and why, is as before.
@@ -27,7 +28,8 @@ struct HeaderDecodingTests {
         }
         guard let time = attributes["ce_time"] else { return .missingHeader("ce_time") }
         guard Timestamp.parse(time) != nil else {
-            return .invalidHeader(name: "ce_time", reason: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00.000Z")
+            return .invalidHeader(
+                name: "ce_time", reason: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00.000Z")
         }
         guard let subject = attributes["ce_subject"] else { return .missingHeader("ce_subject") }
         guard let ref = ClientRef(rawValue: subject) else {
@@ -103,7 +105,8 @@ struct HeaderDecodingTests {
             #expect(Self.actual(EventDecodingTests.replacing("content-type", with: accepted, in: valid)) == nil)
         }
         for refused in ["text/plain", "", "json", " application/json"] {
-            #expect(Self.actual(EventDecodingTests.replacing("content-type", with: refused, in: valid))
+            #expect(
+                Self.actual(EventDecodingTests.replacing("content-type", with: refused, in: valid))
                     == .invalidHeader(name: "content-type", reason: "must be application/json"))
         }
         #expect(Self.actual(EventDecodingTests.replacing("content-type", with: nil, in: valid)) == nil)
@@ -112,8 +115,10 @@ struct HeaderDecodingTests {
     @Test("every event type is found by its CloudEvents type, and nothing else is")
     func eventTypes() {
         for type in EventType.allCases { #expect(EventType(cloudEventsType: type.cloudEventsType) == type) }
-        for name in ["", "se.trisam.v1", "se.trisam..v1", "se.trisam.af.registered", "af.registered", "se.trisam.af.registered.v2",
-                     "SE.TRISAM.AF.REGISTERED.V1", "se.trisam.af.registered.v1 ", "se.trisam.flag.v1"] {
+        for name in [
+            "", "se.trisam.v1", "se.trisam..v1", "se.trisam.af.registered", "af.registered", "se.trisam.af.registered.v2",
+            "SE.TRISAM.AF.REGISTERED.V1", "se.trisam.af.registered.v1 ", "se.trisam.flag.v1",
+        ] {
             #expect(EventType(cloudEventsType: name) == nil, "\(name)")
         }
     }
@@ -126,7 +131,9 @@ struct SourceAndOwnerTests {
     @Test("every source is found by its URI, and nothing else is")
     func sources() {
         for source in Agency.allCases.map(EventSource.agency) + [.coordinator] { #expect(EventSource(uri: source.uri) == source) }
-        for uri in ["", "/trisam/", "/trisam/skatteverket", "/trisam/Kommun", "trisam/af", "/trisam/af/", "/trisam/coordinator ", "/TRISAM/fk"] {
+        for uri in [
+            "", "/trisam/", "/trisam/skatteverket", "/trisam/Kommun", "trisam/af", "/trisam/af/", "/trisam/coordinator ", "/TRISAM/fk",
+        ] {
             #expect(EventSource(uri: uri) == nil, "\(uri)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrisamContracts
 
 // Check digits below were computed independently (a small Python Luhn function), and the HMAC
@@ -27,9 +28,11 @@ extension IdentityTests {
             #expect(PersonalIdentityNumber.calendarDate(of: identityToday).description == "2026-06-15")
         }
 
-        @Test("every accepted form of one number gives the same value", arguments: [
-            "811218-9876", "8112189876", "198112189876", "19811218-9876", "  811218-9876\n", "\t19811218-9876 ",
-        ])
+        @Test(
+            "every accepted form of one number gives the same value",
+            arguments: [
+                "811218-9876", "8112189876", "198112189876", "19811218-9876", "  811218-9876\n", "\t19811218-9876 ",
+            ])
         func forms(text: String) throws {
             let number = try parse(text)
             #expect(number.normalized == "198112189876")
@@ -118,36 +121,38 @@ extension IdentityTests {
             var testDescription: String { "\(error)" }
         }
 
-        @Test("each malformed input is refused with its precise reason", arguments: [
-            Refusal(input: "", error: .empty),
-            Refusal(input: " \n\t ", error: .empty),
-            Refusal(input: "19121212-121X", error: .invalidCharacters),
-            Refusal(input: "1912 1212 1212", error: .invalidCharacters),
-            Refusal(input: "19121212_1212", error: .invalidCharacters),
-            Refusal(input: "١٩١٢١٢١٢-١٢١٢", error: .invalidCharacters),
-            Refusal(input: "12345", error: .wrongLength(5)),
-            Refusal(input: "-", error: .wrongLength(0)),
-            Refusal(input: "121212-121", error: .wrongLength(9)),
-            Refusal(input: "121212-12121", error: .wrongLength(11)),
-            Refusal(input: "19121212-12120", error: .wrongLength(13)),
-            Refusal(input: "191212-121212", error: .misplacedSeparator),
-            Refusal(input: "19121212--1212", error: .misplacedSeparator),
-            Refusal(input: "1912-12-12-1212", error: .misplacedSeparator),
-            Refusal(input: "-1212121212", error: .misplacedSeparator),
-            Refusal(input: "1212121212-", error: .misplacedSeparator),
-            Refusal(input: "19121212+1212", error: .misplacedSeparator),
-            Refusal(input: "811318-9876", error: .invalidMonth(13)),
-            Refusal(input: "19810018-9876", error: .invalidMonth(0)),
-            Refusal(input: "810230-1234", error: .invalidDay(day: 30, month: 2)),
-            Refusal(input: "810100-1234", error: .invalidDay(day: 0, month: 1)),
-            Refusal(input: "810431-1234", error: .invalidDay(day: 31, month: 4)),
-            Refusal(input: "810160-1234", error: .invalidDay(day: 60, month: 1)),
-            Refusal(input: "810192-1234", error: .invalidDay(day: 92, month: 1)),
-            Refusal(input: "811218-9875", error: .checksumMismatch),
-            Refusal(input: "19121212-1213", error: .checksumMismatch),
-            Refusal(input: "701063-2392", error: .checksumMismatch),
-            Refusal(input: "20991231-1231", error: .birthDateInFuture),
-        ])
+        @Test(
+            "each malformed input is refused with its precise reason",
+            arguments: [
+                Refusal(input: "", error: .empty),
+                Refusal(input: " \n\t ", error: .empty),
+                Refusal(input: "19121212-121X", error: .invalidCharacters),
+                Refusal(input: "1912 1212 1212", error: .invalidCharacters),
+                Refusal(input: "19121212_1212", error: .invalidCharacters),
+                Refusal(input: "١٩١٢١٢١٢-١٢١٢", error: .invalidCharacters),
+                Refusal(input: "12345", error: .wrongLength(5)),
+                Refusal(input: "-", error: .wrongLength(0)),
+                Refusal(input: "121212-121", error: .wrongLength(9)),
+                Refusal(input: "121212-12121", error: .wrongLength(11)),
+                Refusal(input: "19121212-12120", error: .wrongLength(13)),
+                Refusal(input: "191212-121212", error: .misplacedSeparator),
+                Refusal(input: "19121212--1212", error: .misplacedSeparator),
+                Refusal(input: "1912-12-12-1212", error: .misplacedSeparator),
+                Refusal(input: "-1212121212", error: .misplacedSeparator),
+                Refusal(input: "1212121212-", error: .misplacedSeparator),
+                Refusal(input: "19121212+1212", error: .misplacedSeparator),
+                Refusal(input: "811318-9876", error: .invalidMonth(13)),
+                Refusal(input: "19810018-9876", error: .invalidMonth(0)),
+                Refusal(input: "810230-1234", error: .invalidDay(day: 30, month: 2)),
+                Refusal(input: "810100-1234", error: .invalidDay(day: 0, month: 1)),
+                Refusal(input: "810431-1234", error: .invalidDay(day: 31, month: 4)),
+                Refusal(input: "810160-1234", error: .invalidDay(day: 60, month: 1)),
+                Refusal(input: "810192-1234", error: .invalidDay(day: 92, month: 1)),
+                Refusal(input: "811218-9875", error: .checksumMismatch),
+                Refusal(input: "19121212-1213", error: .checksumMismatch),
+                Refusal(input: "701063-2392", error: .checksumMismatch),
+                Refusal(input: "20991231-1231", error: .birthDateInFuture),
+            ])
         func refusals(refusal: Refusal) {
             #expect(throws: refusal.error) { try parse(refusal.input) }
         }
@@ -222,11 +227,13 @@ extension IdentityTests {
                 Pseudonymizer.development.clientRef(for: try parse($0))
             }
             #expect(Set(refs).count == 1)
-            #expect(try Pseudonymizer.development.clientRef(for: parse("121212+1212"))
-                == Pseudonymizer.development.clientRef(for: parse("191212121212")))
+            #expect(
+                try Pseudonymizer.development.clientRef(for: parse("121212+1212"))
+                    == Pseudonymizer.development.clientRef(for: parse("191212121212")))
             // …and different numbers different ones.
-            #expect(try Pseudonymizer.development.clientRef(for: parse("121212-1212"))
-                != Pseudonymizer.development.clientRef(for: parse("121212+1212")))
+            #expect(
+                try Pseudonymizer.development.clientRef(for: parse("121212-1212"))
+                    != Pseudonymizer.development.clientRef(for: parse("121212+1212")))
         }
 
         @Test("different secrets give different clientRefs")
@@ -275,7 +282,9 @@ extension IdentityTests {
                 try Pseudonymizer.fromEnvironment(["TRISAM_CLIENTREF_SECRET": "  ", "TRISAM_CLIENTREF_SECRET_FILE": ""])
             }
             #expect(throws: PseudonymizerError.conflictingSecretSources) {
-                try Pseudonymizer.fromEnvironment(["TRISAM_CLIENTREF_SECRET": Self.vectorHex, "TRISAM_CLIENTREF_SECRET_FILE": "/run/secrets/x"])
+                try Pseudonymizer.fromEnvironment([
+                    "TRISAM_CLIENTREF_SECRET": Self.vectorHex, "TRISAM_CLIENTREF_SECRET_FILE": "/run/secrets/x",
+                ])
             }
             #expect(throws: PseudonymizerError.invalidHex(variable: "TRISAM_CLIENTREF_SECRET")) {
                 try Pseudonymizer.fromEnvironment(["TRISAM_CLIENTREF_SECRET": String(repeating: "zz", count: 32)])

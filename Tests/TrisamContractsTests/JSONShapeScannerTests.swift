@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamRandom
+
 @testable import TrisamContracts
 
 /// The byte scanner gives the shape `StrictJSON.shape(of:)` gives for what `JSONSerialization`
@@ -20,20 +21,22 @@ struct JSONShapeScannerTests {
         #expect(scanned == fullShape(bytes), "\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
     }
 
-    @Test("shapes of objects the scanner takes", arguments: [
-        #"{}"#,
-        #"{"a":1}"#,
-        #" {"b":"x","a":null} "#,
-        #"{"a":{"b":1,"c":{"d":null}},"e":[]}"#,
-        #"{"a":[{"x":1},{"y":null},{"x":2,"z":[]}],"b":[[1],[],[{"q":true}]]}"#,
-        #"{"a":[null,1,"s",true,false,-0.5,0,12.25,{}]}"#,
-        "{\n\t\"a\" : [ 1 , 2 ] ,\r\n \"b\":{ }\n}",
-        #"{"esc\"aped":1,"sl\/ash":2,"tab\t":3,"nl\n":4,"\u0041\u0062":5,"\u0000":6,"back\\":7}"#,
-        #"{"x.y":1,"[]":2,",":3,"=null":null,"Z":1,"a":1,"_":1,"~":1}"#,
-        #"{"s":"åäö ÅÄÖ é 😀 \u00e5 \ud83d\ude00 \u20ac \" \\ \/ \b\f\n\r\t","t":"\u007f"}"#,
-        #"{"n":123456789012345678901234567890,"m":-9223372036854775809,"f":0.000001}"#,
-        #"{"deregisteredOn":"2026-11-20","reason":"employed"}"#,
-    ])
+    @Test(
+        "shapes of objects the scanner takes",
+        arguments: [
+            #"{}"#,
+            #"{"a":1}"#,
+            #" {"b":"x","a":null} "#,
+            #"{"a":{"b":1,"c":{"d":null}},"e":[]}"#,
+            #"{"a":[{"x":1},{"y":null},{"x":2,"z":[]}],"b":[[1],[],[{"q":true}]]}"#,
+            #"{"a":[null,1,"s",true,false,-0.5,0,12.25,{}]}"#,
+            "{\n\t\"a\" : [ 1 , 2 ] ,\r\n \"b\":{ }\n}",
+            #"{"esc\"aped":1,"sl\/ash":2,"tab\t":3,"nl\n":4,"\u0041\u0062":5,"\u0000":6,"back\\":7}"#,
+            #"{"x.y":1,"[]":2,",":3,"=null":null,"Z":1,"a":1,"_":1,"~":1}"#,
+            #"{"s":"åäö ÅÄÖ é 😀 \u00e5 \ud83d\ude00 \u20ac \" \\ \/ \b\f\n\r\t","t":"\u007f"}"#,
+            #"{"n":123456789012345678901234567890,"m":-9223372036854775809,"f":0.000001}"#,
+            #"{"deregisteredOn":"2026-11-20","reason":"employed"}"#,
+        ])
     func takes(_ text: String) throws {
         let bytes = Array(text.utf8)
         let scanned = try #require(StrictJSON.scannedShape(of: bytes))
@@ -45,24 +48,28 @@ struct JSONShapeScannerTests {
         #expect(StrictJSON.scannedShape(of: Array(#"{"d":[],"c":null,"a":{"b":1}}"#.utf8)) == ".a,.a.b,.c=null,.d,.d[]=empty")
     }
 
-    @Test("nil for what JSONSerialization refuses or what is not an object", arguments: [
-        "", "  ", "[]", "1", #""x""#, "null", "{", "}", #"{"a"}"#, #"{"a":}"#, #"{a:1}"#, #"{"a":1} x"#, #"{"a":1}{}"#,
-        #"{"a":01}"#, #"{"a":1.}"#, #"{"a":.5}"#, #"{"a":+1}"#, #"{"a":-}"#, #"{"a":NaN}"#, #"{"a":truex}"#, #"{"a":nul}"#,
-        #"{"a":"\x"}"#, #"{"a":"\U0041"}"#, #"{"a":"\u12"}"#, #"{"a":"\ud800"}"#, #"{"a":"\udc00"}"#, #"{"a":"x"#,
-        "{\"a\":\"x\ty\"}", "{\"a\":\"x\u{01}\"}", "{\u{0C}\"a\":1}", #"{"a":1 /* c */}"#, "{\"a\":1}\u{0}",
-        #"{"a":1e400}"#,
-    ])
+    @Test(
+        "nil for what JSONSerialization refuses or what is not an object",
+        arguments: [
+            "", "  ", "[]", "1", #""x""#, "null", "{", "}", #"{"a"}"#, #"{"a":}"#, #"{a:1}"#, #"{"a":1} x"#, #"{"a":1}{}"#,
+            #"{"a":01}"#, #"{"a":1.}"#, #"{"a":.5}"#, #"{"a":+1}"#, #"{"a":-}"#, #"{"a":NaN}"#, #"{"a":truex}"#, #"{"a":nul}"#,
+            #"{"a":"\x"}"#, #"{"a":"\U0041"}"#, #"{"a":"\u12"}"#, #"{"a":"\ud800"}"#, #"{"a":"\udc00"}"#, #"{"a":"x"#,
+            "{\"a\":\"x\ty\"}", "{\"a\":\"x\u{01}\"}", "{\u{0C}\"a\":1}", #"{"a":1 /* c */}"#, "{\"a\":1}\u{0}",
+            #"{"a":1e400}"#,
+        ])
     func refuses(_ text: String) {
         let bytes = Array(text.utf8)
         #expect(StrictJSON.scannedShape(of: bytes) == nil)
     }
 
-    @Test("nil, and so the full path, for what JSONSerialization takes but the scanner leaves to it", arguments: [
-        #"{"a":1,}"#, #"{"a":[1,]}"#, #"{"a":1,"a":null}"#, #"{"b":{"a":1,"a":2}}"#, #"{"é":1}"#, #"{"\u00e9":1}"#,
-        #"{"a":1e5}"#, #"{"a":2E-3}"#, #"{"a":"\ud800\u0041"}"#,
-        "{\"a\":" + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "}",
-        #"{"a":1234567890123456789012345678901234567890.5}"#,
-    ])
+    @Test(
+        "nil, and so the full path, for what JSONSerialization takes but the scanner leaves to it",
+        arguments: [
+            #"{"a":1,}"#, #"{"a":[1,]}"#, #"{"a":1,"a":null}"#, #"{"b":{"a":1,"a":2}}"#, #"{"é":1}"#, #"{"\u00e9":1}"#,
+            #"{"a":1e5}"#, #"{"a":2E-3}"#, #"{"a":"\ud800\u0041"}"#,
+            "{\"a\":" + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "}",
+            #"{"a":1234567890123456789012345678901234567890.5}"#,
+        ])
     func leavesToFullPath(_ text: String) {
         let bytes = Array(text.utf8)
         #expect(StrictJSON.scannedShape(of: bytes) == nil)
@@ -70,15 +77,19 @@ struct JSONShapeScannerTests {
 
     @Test("nil for invalid UTF-8 and for a byte-order mark")
     func bytes() {
-        let prefix = Array(#"{"a":""#.utf8), suffix = Array(#""}"#.utf8)
-        for invalid: [UInt8] in [[0xC3, 0x28], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0xE2, 0x82], [0x80]] {
+        let prefix = Array(#"{"a":""#.utf8)
+        let suffix = Array(#""}"#.utf8)
+        for invalid: [UInt8] in [
+            [0xC3, 0x28], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0xE2, 0x82], [0x80],
+        ] {
             #expect(StrictJSON.scannedShape(of: prefix + invalid + suffix) == nil)
             #expect(Self.fullShape(prefix + invalid + suffix) == nil)
         }
         #expect(StrictJSON.scannedShape(of: [0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8)) == nil)
         #expect(StrictJSON.scannedShape(of: Array(#"{"#.utf8) + [0xFF] + Array(#"":1}"#.utf8)) == nil)
         // Valid multi-byte sequences of each length are taken.
-        #expect(StrictJSON.scannedShape(of: prefix + [0xC3, 0xA5, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80, 0xEF, 0xBF, 0xBF] + suffix) == ".a")
+        #expect(
+            StrictJSON.scannedShape(of: prefix + [0xC3, 0xA5, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80, 0xEF, 0xBF, 0xBF] + suffix) == ".a")
     }
 
     @Test("every contract example's payload")
@@ -116,11 +127,15 @@ struct JSONShapeScannerTests {
 
         mutating func pick(_ choices: [String]) -> String { choices[next(choices.count)] }
 
-        static let keys = ["a", "b", "ab", "a.b", "[]", "x,y", "=null", "A", "z", "_", "deregisteredOn", "reason",
-                           #"k\"q"#, #"s\/t"#, #"n\n"#, #"\u0041"#, #"\u0000"#, #"\t"#, #"back\\"#, #"\r\n"#, "", " ",
-                           #"\u007f"#, "~", "é", #"\u00e9"#]
-        static let strings = [#""""#, #""x""#, #""åäö""#, #""😀""#, #""\ud83d\ude00""#, #""\u20ac""#, #""\"\\\/\b\f\n\r\t""#,
-                              #""\ud800""#, #""2026-11-20""#, "\"\u{7f}\""]
+        static let keys = [
+            "a", "b", "ab", "a.b", "[]", "x,y", "=null", "A", "z", "_", "deregisteredOn", "reason",
+            #"k\"q"#, #"s\/t"#, #"n\n"#, #"\u0041"#, #"\u0000"#, #"\t"#, #"back\\"#, #"\r\n"#, "", " ",
+            #"\u007f"#, "~", "é", #"\u00e9"#,
+        ]
+        static let strings = [
+            #""""#, #""x""#, #""åäö""#, #""😀""#, #""\ud83d\ude00""#, #""\u20ac""#, #""\"\\\/\b\f\n\r\t""#,
+            #""\ud800""#, #""2026-11-20""#, "\"\u{7f}\"",
+        ]
         static let numbers = ["0", "-0", "1", "-17", "12.5", "0.001", "1e5", "123456789012345678901234567890", "-9.75"]
 
         mutating func value(depth: Int) -> String {

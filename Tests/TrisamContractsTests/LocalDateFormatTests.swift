@@ -11,7 +11,8 @@ struct LocalDateFormatTests {
         var checked = 0
         while day <= last {
             let text = day.description
-            let expected = String(day.year) + "-" + (day.month < 10 ? "0" : "") + String(day.month)
+            let expected =
+                String(day.year) + "-" + (day.month < 10 ? "0" : "") + String(day.month)
                 + "-" + (day.day < 10 ? "0" : "") + String(day.day)
             #expect(text == expected)
             #expect(LocalDate(text) == day)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrisamContracts
 
 /// Whenever the fast payload decoder answers, JSONDecoder gives the very same payload.
@@ -31,42 +32,54 @@ struct PayloadFastDecoderTests {
         }
     }
 
-    @Test("what the fast decoder leaves to JSONDecoder", arguments: [
-        #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":50.0}"#,
-        #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":"50"}"#,
-        #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":9223372036854775808}"#,
-        #"{"effectiveDate":"2026-01-05","extentPercent":50}"#,
-        #"{"decision":"granted","effectiveDate":"2026-02-30","extentPercent":50}"#,
-        #"{"decision":"bored","effectiveDate":"2026-01-05","extentPercent":50}"#,
-        #"{"decision":null,"effectiveDate":"2026-01-05","extentPercent":50}"#,
-        #"{"decision":"granted","effectiveDate":"2026-01-05","extent\u0050ercent":50}"#,
-        #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":true}"#,
-    ])
+    @Test(
+        "what the fast decoder leaves to JSONDecoder",
+        arguments: [
+            #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":50.0}"#,
+            #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":"50"}"#,
+            #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":9223372036854775808}"#,
+            #"{"effectiveDate":"2026-01-05","extentPercent":50}"#,
+            #"{"decision":"granted","effectiveDate":"2026-02-30","extentPercent":50}"#,
+            #"{"decision":"bored","effectiveDate":"2026-01-05","extentPercent":50}"#,
+            #"{"decision":null,"effectiveDate":"2026-01-05","extentPercent":50}"#,
+            #"{"decision":"granted","effectiveDate":"2026-01-05","extent\u0050ercent":50}"#,
+            #"{"decision":"granted","effectiveDate":"2026-01-05","extentPercent":true}"#,
+        ])
     func leftToJSONDecoder(_ text: String) {
         #expect(PayloadFastDecoder.decode(.fkSjukpenningDecided, from: Array(text.utf8)) == nil)
     }
 
     @Test("escapes, non-ASCII text, negative zero, offsets and fractions in dates")
     func values() throws {
-        let referral = #"{"referralId":"r-1","from":"kommun","to":"af","reason":"Beh\u00f6ver st\u00f6d \"nu\" \\ \/ \ud83d\ude00 åäö","requestedMeasure":"Bed\u00f6mning","area":"arbete-aktivitet"}"#
+        let referral =
+            #"{"referralId":"r-1","from":"kommun","to":"af","reason":"Beh\u00f6ver st\u00f6d \"nu\" \\ \/ \ud83d\ude00 åäö","requestedMeasure":"Bed\u00f6mning","area":"arbete-aktivitet"}"#
         #expect(Self.check(.referralSent, Array(referral.utf8)))
         var sip = try Self.payload(.sipScheduled)
-        for (start, end) in [("2026-12-03T10:00:00+01:00", "2026-12-03T10:00:00.5-01:30"), ("2026-12-03T09:00:00.123456789Z", "2026-12-03T10:00:00z"),
-                             ("2026-12-03T09:00:00Zx", "2026-12-03T24:00:00Z")] {
+        for (start, end) in [
+            ("2026-12-03T10:00:00+01:00", "2026-12-03T10:00:00.5-01:30"), ("2026-12-03T09:00:00.123456789Z", "2026-12-03T10:00:00z"),
+            ("2026-12-03T09:00:00Zx", "2026-12-03T24:00:00Z"),
+        ] {
             sip["meeting"] = ["start": start, "end": end]
             Self.check(.sipScheduled, try Self.json(sip))
         }
         sip["sequence"] = -0
-        Self.check(.sipScheduled, Array(String(decoding: try Self.json(sip), as: UTF8.self).replacingOccurrences(of: "\"sequence\":0", with: "\"sequence\":-0").utf8))
+        Self.check(
+            .sipScheduled,
+            Array(
+                String(decoding: try Self.json(sip), as: UTF8.self).replacingOccurrences(of: "\"sequence\":0", with: "\"sequence\":-0").utf8
+            ))
     }
 
     @Test("payloads with each value replaced, removed or set to null or another type")
     func mutated() throws {
         var random = JSONShapeScannerTests.Generator(seed: 4711)
-        let replacements: [Any] = [NSNull(), "", "x", "åäö 😀", "2026-11-20", "2026-11", "2026-11-24T09:30:00Z", "kommun", "af",
-                                   "granted", 0, 1, 50, -1, 100, 1.5, true, false, [Any](), ["kommun"], ["kommun", "kommun"],
-                                   [String: Any](), ["name": "Anna"], ["agency": "af", "name": "Anna"]]
-        var taken = 0, tried = 0
+        let replacements: [Any] = [
+            NSNull(), "", "x", "åäö 😀", "2026-11-20", "2026-11", "2026-11-24T09:30:00Z", "kommun", "af",
+            "granted", 0, 1, 50, -1, 100, 1.5, true, false, [Any](), ["kommun"], ["kommun", "kommun"],
+            [String: Any](), ["name": "Anna"], ["agency": "af", "name": "Anna"],
+        ]
+        var taken = 0
+        var tried = 0
         for type in EventType.allCases {
             let original = try Self.payload(type)
             for _ in 0..<40 {

@@ -1,5 +1,6 @@
 import Testing
 import TrisamRandom
+
 @testable import TrisamContracts
 
 /// The text checks behind every payload's validation (``Check/text(_:_:maxLength:)``,
@@ -19,7 +20,8 @@ struct TextCheckTests {
             throw PayloadViolation(field: field, reason: "must be at most \(maxLength) characters, got \(value.count)")
         }
         if referenceContainsIdentityNumber(value) {
-            throw PayloadViolation(field: field, reason: "must not contain a personnummer or samordningsnummer; persons are identified by clientRef only")
+            throw PayloadViolation(
+                field: field, reason: "must not contain a personnummer or samordningsnummer; persons are identified by clientRef only")
         }
     }
 
@@ -39,7 +41,8 @@ struct TextCheckTests {
             } else if properties.isWhitespace {
                 normal.append(" ")
             } else if properties.isDefaultIgnorableCodePoint
-                        || [.format, .nonspacingMark, .enclosingMark].contains(properties.generalCategory) {
+                || [.format, .nonspacingMark, .enclosingMark].contains(properties.generalCategory)
+            {
                 continue
             } else {
                 normal.append("x")
@@ -58,7 +61,10 @@ struct TextCheckTests {
         let joints: Set<String> = [" ", "  ", "-", "+", " -", "- ", " - ", " +", "+ ", " + "]
         var index = 0
         while index < pieces.count {
-            guard pieces[index].digits else { index += 1; continue }
+            guard pieces[index].digits else {
+                index += 1
+                continue
+            }
             // A chain: groups joined by joints.
             let afterPlus = index > 0 && pieces[index - 1].text.last == "+"
             var groups = [pieces[index].text]
@@ -133,7 +139,6 @@ struct TextCheckTests {
         return text
     }
 
-
     /// A personnummer or samordningsnummer with a valid check digit, in one of its written forms
     /// (10 or 12 digits, with or without `-` or `+` before the last four), or once in a while with
     /// one digit changed or the separator one place off.
@@ -191,9 +196,11 @@ struct TextCheckTests {
                 let reference = Self.violation { () throws(PayloadViolation) in try Self.referenceText(value, "f", maxLength: maxLength) }
                 #expect(fast == reference, "\(value.unicodeScalars.map { String($0.value, radix: 16) }) max \(maxLength)")
             }
-            #expect(Self.violation { () throws(PayloadViolation) in try Check.text(value, "f") }
+            #expect(
+                Self.violation { () throws(PayloadViolation) in try Check.text(value, "f") }
                     == Self.violation { () throws(PayloadViolation) in try Self.referenceText(value, "f", maxLength: Check.maxTextLength) })
-            #expect(Self.violation { () throws(PayloadViolation) in try Check.name(value, "f") }
+            #expect(
+                Self.violation { () throws(PayloadViolation) in try Check.name(value, "f") }
                     == Self.violation { () throws(PayloadViolation) in try Self.referenceText(value, "f", maxLength: Check.maxNameLength) })
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamContracts
+import TrisamTestSupport
+
 @testable import TrisamCoordinatorCore
 
 @Suite struct ConfigurationTests {
@@ -36,7 +37,8 @@ import TrisamContracts
     }
 
     @Test func partialFileKeepsDefaults() throws {
-        let configuration = try decode(#"{"rules": {"ping-pong": {"thresholds": {"handovers": 4}}, "grey-zone": {"enabled": false, "severity": "low"}}}"#)
+        let configuration = try decode(
+            #"{"rules": {"ping-pong": {"thresholds": {"handovers": 4}}, "grey-zone": {"enabled": false, "severity": "low"}}}"#)
         #expect(configuration.settings(RuleId.pingPong).thresholds["handovers"] == 4)
         #expect(configuration.settings(RuleId.pingPong).thresholds["windowDays"] == 180)
         #expect(configuration.settings(RuleId.greyZone).enabled == false)
@@ -82,7 +84,8 @@ import TrisamContracts
         s.rules = GapRules(configuration: try decode(#"{"rules": {"no-named-contact": {"enabled": false}}}"#))
         #expect(!s.fires(RuleId.noNamedContact, "2026-03-20"))
         #expect(s.evaluate("2026-03-05").nextCheck == nil)
-        s.rules = GapRules(configuration: try decode(#"{"rules": {"no-named-contact": {"severity": "high", "thresholds": {"graceDays": 30}}}}"#))
+        s.rules = GapRules(
+            configuration: try decode(#"{"rules": {"no-named-contact": {"severity": "high", "thresholds": {"graceDays": 30}}}}"#))
         #expect(!s.fires(RuleId.noNamedContact, "2026-03-30"))
         #expect(s.finding(RuleId.noNamedContact, "2026-03-31")?.severity == .high)
         #expect(s.rules.descriptions.first { $0.id == RuleId.noNamedContact }?.severity == .high)

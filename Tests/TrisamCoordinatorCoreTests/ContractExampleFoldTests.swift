@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamContracts
+
 @testable import TrisamCoordinatorCore
 
 /// Every event type of the contracts folds: each example in `contracts/examples/` is decoded from
@@ -15,10 +16,11 @@ import TrisamContracts
         let example = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         let headers = try #require(example["headers"] as? [String: String])
         let value = try JSONSerialization.data(withJSONObject: try #require(example["value"]))
-        return try EventEnvelope(decoding: EncodedEvent(
-            key: Array(try #require(example["key"] as? String).utf8),
-            headers: headers.sorted { $0.key < $1.key }.map { EventHeader(name: $0.key, string: $0.value) },
-            value: Array(value)))
+        return try EventEnvelope(
+            decoding: EncodedEvent(
+                key: Array(try #require(example["key"] as? String).utf8),
+                headers: headers.sorted { $0.key < $1.key }.map { EventHeader(name: $0.key, string: $0.value) },
+                value: Array(value)))
     }
 
     /// Types whose example, alone, refers to something an empty state does not have.

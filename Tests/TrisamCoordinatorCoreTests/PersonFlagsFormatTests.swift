@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrisamCoordinatorCore
 
 /// A person's flag bookkeeping as stored: the binary form, and the JSON of older stores.
@@ -7,8 +8,9 @@ import Testing
 struct PersonFlagsFormatTests {
     static func sample() -> PersonFlags {
         var flags = PersonFlags()
-        flags.open["grey-zone"] = .init(flagId: "ab:grey-zone:1", since: Date(timeIntervalSince1970: 1_790_000_000.125),
-                                        fingerprint: "00ff00ff00ff00ff")
+        flags.open["grey-zone"] = .init(
+            flagId: "ab:grey-zone:1", since: Date(timeIntervalSince1970: 1_790_000_000.125),
+            fingerprint: "00ff00ff00ff00ff")
         flags.open["ping-pong"] = .init(flagId: "ab:ping-pong:0", since: Date(timeIntervalSince1970: 1_780_000_000), fingerprint: nil)
         flags.raised = ["grey-zone": 2, "ping-pong": 1, "sick-note-lapsed": 7]
         return flags

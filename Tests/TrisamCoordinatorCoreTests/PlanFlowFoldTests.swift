@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamContracts
+import TrisamTestSupport
+
 @testable import TrisamCoordinatorCore
 
 /// The fold of the SIP/plan flow's additions: not-possible actions, revisions, closing.
@@ -10,21 +11,37 @@ import TrisamContracts
         var s = Scenario()
         s.openCase("k1", .kommun, .forsorjning, "2026-01-01")
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-01", "Bo Berg")
-        s.add("p1", .kommun, "2026-02-01", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
-                                                                    goals: ["Egen försörjning"], personGoal: "Jobba med djur", revision: 1)))
-        s.add("act1", .kommun, "2026-02-01", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .af,
-                                                                                    ownerContact: contact("Bo Berg"), description: "Kartlägga", dueDate: day("2026-03-10"))))
-        s.add("act2", .kommun, "2026-02-01", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .fk,
-                                                                                    description: "Avstämningsmöte", dueDate: day("2026-03-05"))))
+        s.add(
+            "p1", .kommun, "2026-02-01",
+            .planCreated(
+                PlanCreated(
+                    planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
+                    goals: ["Egen försörjning"], personGoal: "Jobba med djur", revision: 1)))
+        s.add(
+            "act1", .kommun, "2026-02-01",
+            .planActionAssigned(
+                PlanActionAssigned(
+                    planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .af,
+                    ownerContact: contact("Bo Berg"), description: "Kartlägga", dueDate: day("2026-03-10"))))
+        s.add(
+            "act2", .kommun, "2026-02-01",
+            .planActionAssigned(
+                PlanActionAssigned(
+                    planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .fk,
+                    description: "Avstämningsmöte", dueDate: day("2026-03-05"))))
         return s
     }
 
     @Test func notPossibleActionIsNeverOverdue() throws {
         var s = plan()
         #expect(s.finding(RuleId.planActionOverdue, "2026-03-06")?.evidence == ["act2"])
-        s.add("np", .fk, "2026-03-06", .planActionCompleted(PlanActionCompleted(planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .fk,
-                                                                               completedOn: day("2026-03-06"), outcome: .notPossible,
-                                                                               reason: "Ingen sjukpenning längre")))
+        s.add(
+            "np", .fk, "2026-03-06",
+            .planActionCompleted(
+                PlanActionCompleted(
+                    planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .fk,
+                    completedOn: day("2026-03-06"), outcome: .notPossible,
+                    reason: "Ingen sjukpenning längre")))
         #expect(!s.fires(RuleId.planActionOverdue, "2026-03-10"))
         let action = try #require(s.state.plans.first?.actions.first { $0.id == "x2" })
         #expect(action.notPossibleReason == "Ingen sjukpenning längre" && action.completed?.on == day("2026-03-06"))
@@ -34,13 +51,25 @@ import TrisamContracts
 
     @Test func revisionKeepsHistoryAndActions() throws {
         var s = plan()
-        s.add("p1r2", .kommun, "2026-04-01", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
-                                                                      goals: ["Egen försörjning"], revision: 2)))
-        s.add("p1r3", .kommun, "2026-06-01", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
-                                                                      goals: ["Studier"], revision: 3)))
+        s.add(
+            "p1r2", .kommun, "2026-04-01",
+            .planCreated(
+                PlanCreated(
+                    planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
+                    goals: ["Egen försörjning"], revision: 2)))
+        s.add(
+            "p1r3", .kommun, "2026-06-01",
+            .planCreated(
+                PlanCreated(
+                    planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
+                    goals: ["Studier"], revision: 3)))
         // A late, redelivered older revision changes nothing.
-        s.add("p1r2again", .kommun, "2026-06-02", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
-                                                                           goals: ["Egen försörjning"], revision: 2)))
+        s.add(
+            "p1r2again", .kommun, "2026-06-02",
+            .planCreated(
+                PlanCreated(
+                    planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
+                    goals: ["Egen försörjning"], revision: 2)))
         let plan = try #require(s.state.plans.first)
         #expect(plan.revision == 3)
         #expect(plan.revisedOn == [day("2026-04-01"), day("2026-06-01")])
@@ -50,8 +79,12 @@ import TrisamContracts
 
     @Test func closedPlanLeavesTheOpenList() {
         var s = plan()
-        s.add("c", .kommun, "2026-04-01", .planClosed(PlanClosed(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
-                                                                 reason: .goalsReached, closedOn: day("2026-04-01"), outcome: .work)))
+        s.add(
+            "c", .kommun, "2026-04-01",
+            .planClosed(
+                PlanClosed(
+                    planId: "p1", leadAgency: .kommun, participants: [.kommun, .af, .fk],
+                    reason: .goalsReached, closedOn: day("2026-04-01"), outcome: .work)))
         #expect(s.state.plans.isEmpty)
         #expect(!s.fires(RuleId.planActionOverdue, "2026-04-02"))
     }
@@ -59,8 +92,12 @@ import TrisamContracts
     @Test func binaryVersion2StatesStillRead() throws {
         // A version 2 state: the same layout without the plan revision fields.
         var s = plan()
-        s.add("np", .fk, "2026-03-06", .planActionCompleted(PlanActionCompleted(planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .fk,
-                                                                               completedOn: day("2026-03-06"))))
+        s.add(
+            "np", .fk, "2026-03-06",
+            .planActionCompleted(
+                PlanActionCompleted(
+                    planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .fk,
+                    completedOn: day("2026-03-06"))))
         let state = s.state
         #expect(state.plans.first?.revision == nil && state.plans.first?.actions.allSatisfy { $0.notPossibleReason == nil } == true)
         let legacy = try PersonState(binary: Self.version2Encoding(of: state))
@@ -77,7 +114,7 @@ import TrisamContracts
         // The plans section starts where the two encodings first differ.
         var start = 0
         while start < withoutPlans.count, withoutPlans[start] == full[start] { start += 1 }
-        let tailCount = withoutPlans.count - start - 1  // after the empty array's count byte
+        let tailCount = withoutPlans.count - start - 1 // after the empty array's count byte
         var w = BinaryWriter()
         w.array(state.plans) { w, plan in
             w.string(plan.id)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamContracts
+import TrisamTestSupport
+
 @testable import TrisamCoordinatorCore
 
 // For every rule: a scenario that raises it, one that must not, and the event or the passage of
@@ -43,7 +44,9 @@ import TrisamContracts
     @Test func resolvedByBenefit() {
         var s = base()
         #expect(s.fires(RuleId.greyZone, "2026-03-14"))
-        s.add("fk2", .fk, "2026-03-15", .fkSjukpenningDecided(SjukpenningDecided(decision: .granted, effectiveDate: day("2026-03-15"), extentPercent: 100)))
+        s.add(
+            "fk2", .fk, "2026-03-15",
+            .fkSjukpenningDecided(SjukpenningDecided(decision: .granted, effectiveDate: day("2026-03-15"), extentPercent: 100)))
         #expect(!s.fires(RuleId.greyZone, "2026-03-15"))
     }
 
@@ -88,7 +91,10 @@ import TrisamContracts
     @Test func resolvedByMunicipalMeasure() {
         var s = base()
         #expect(s.fires(RuleId.afDeregisteredNoTakeover, "2026-03-20"))
-        s.add("k2", .kommun, "2026-03-21", .kommunMeasureStarted(MunicipalMeasureStarted(measureId: "m1", measure: .arbetstraning, startDate: day("2026-03-21"), extentPercent: 25)))
+        s.add(
+            "k2", .kommun, "2026-03-21",
+            .kommunMeasureStarted(
+                MunicipalMeasureStarted(measureId: "m1", measure: .arbetstraning, startDate: day("2026-03-21"), extentPercent: 25)))
         #expect(!s.fires(RuleId.afDeregisteredNoTakeover, "2026-03-21"))
     }
 }
@@ -107,7 +113,10 @@ import TrisamContracts
         let finding = try #require(s.finding(RuleId.handoverNotOpened, "2026-03-15"))
         #expect(finding.agencies == [.kommun])
         #expect(finding.evidence == ["a2"])
-        #expect(finding.explanation.contains("Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 2026-03-01 med hänvisning till kommunen, som inte har öppnat något ärende; kommunen behöver öppna ärendet"))
+        #expect(
+            finding.explanation.contains(
+                "Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 2026-03-01 med hänvisning till kommunen, som inte har öppnat något ärende; kommunen behöver öppna ärendet"
+            ))
     }
 
     @Test func notRaisedWhenReceiverOpened() {
@@ -136,7 +145,10 @@ import TrisamContracts
 @Suite struct AktivitetsersattningRuleTests {
     func base() -> Scenario {
         var s = Scenario()
-        s.add("ae1", .fk, "2025-12-15", .fkAktivitetsersattningGranted(AktivitetsersattningGranted(from: day("2026-01-01"), until: day("2026-12-31"), extentPercent: 100)))
+        s.add(
+            "ae1", .fk, "2025-12-15",
+            .fkAktivitetsersattningGranted(
+                AktivitetsersattningGranted(from: day("2026-01-01"), until: day("2026-12-31"), extentPercent: 100)))
         return s
     }
 
@@ -159,9 +171,14 @@ import TrisamContracts
         var s = base()
         #expect(s.fires(RuleId.aktivitetsersattningNoActivity, "2026-02-01"))
         var withMeasure = s
-        withMeasure.add("k1", .kommun, "2026-02-02", .kommunMeasureStarted(MunicipalMeasureStarted(measureId: "m1", measure: .coachingteamet, startDate: day("2026-02-02"), extentPercent: 25)))
+        withMeasure.add(
+            "k1", .kommun, "2026-02-02",
+            .kommunMeasureStarted(
+                MunicipalMeasureStarted(measureId: "m1", measure: .coachingteamet, startDate: day("2026-02-02"), extentPercent: 25)))
         #expect(!withMeasure.fires(RuleId.aktivitetsersattningNoActivity, "2026-02-02"))
-        s.add("ae2", .fk, "2026-03-01", .fkAktivitetsersattningEnded(AktivitetsersattningEnded(endDate: day("2026-03-01"), reason: .withdrawn)))
+        s.add(
+            "ae2", .fk, "2026-03-01",
+            .fkAktivitetsersattningEnded(AktivitetsersattningEnded(endDate: day("2026-03-01"), reason: .withdrawn)))
         #expect(!s.fires(RuleId.aktivitetsersattningNoActivity, "2026-03-02"))
     }
 }
@@ -170,7 +187,10 @@ import TrisamContracts
     /// Aktivitetsersättning until 2026-06-30: it stops on 2026-07-01.
     func base() -> Scenario {
         var s = Scenario()
-        s.add("ae1", .fk, "2025-06-20", .fkAktivitetsersattningGranted(AktivitetsersattningGranted(from: day("2025-07-01"), until: day("2026-06-30"), extentPercent: 100)))
+        s.add(
+            "ae1", .fk, "2025-06-20",
+            .fkAktivitetsersattningGranted(
+                AktivitetsersattningGranted(from: day("2025-07-01"), until: day("2026-06-30"), extentPercent: 100)))
         return s
     }
 
@@ -192,13 +212,18 @@ import TrisamContracts
 
     @Test func notRaisedWithPlan() {
         var s = base()
-        s.add("p1", .kommun, "2026-04-01", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .fk], goals: ["Arbete"])))
+        s.add(
+            "p1", .kommun, "2026-04-01",
+            .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .fk], goals: ["Arbete"])))
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-05-10"))
     }
 
     @Test func sjukpenningAndSgiEndings() {
         var s = Scenario()
-        s.add("fk1", .fk, "2026-01-01", .fkSjukpenningDecided(SjukpenningDecided(decision: .granted, effectiveDate: day("2026-01-01"), extentPercent: 100, until: day("2026-03-31"))))
+        s.add(
+            "fk1", .fk, "2026-01-01",
+            .fkSjukpenningDecided(
+                SjukpenningDecided(decision: .granted, effectiveDate: day("2026-01-01"), extentPercent: 100, until: day("2026-03-31"))))
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-01-30"))
         #expect(s.fires(RuleId.benefitEndingNoPlan, "2026-01-31"))
         var sgi = Scenario()
@@ -209,7 +234,11 @@ import TrisamContracts
     @Test func resolvedBySip() {
         var s = base()
         #expect(s.fires(RuleId.benefitEndingNoPlan, "2026-05-10"))
-        s.add("sip1", .kommun, "2026-05-11", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Aktivitetsersättningen tar slut", invited: [.fk], afterDischarge: false)))
+        s.add(
+            "sip1", .kommun, "2026-05-11",
+            .sipRequested(
+                SipRequested(
+                    sipId: "sip1", caller: .kommun, reason: "Aktivitetsersättningen tar slut", invited: [.fk], afterDischarge: false)))
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-05-11"))
     }
 }
@@ -217,7 +246,12 @@ import TrisamContracts
 @Suite struct ReferralUnansweredRuleTests {
     func sent(_ answerBy: String? = nil) -> Scenario {
         var s = Scenario()
-        s.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Bedömning", area: .halsaVard, answerBy: answerBy.map(day))))
+        s.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Bedömning",
+                    area: .halsaVard, answerBy: answerBy.map(day))))
         return s
     }
 
@@ -240,7 +274,9 @@ import TrisamContracts
 
     @Test func notRaisedWhenAccepted() {
         var s = sent()
-        s.add("r2", .region, "2026-03-10", .referralAccepted(ReferralAccepted(referralId: "ref1", from: .kommun, to: .region, contact: contact("Dr Berg"))))
+        s.add(
+            "r2", .region, "2026-03-10",
+            .referralAccepted(ReferralAccepted(referralId: "ref1", from: .kommun, to: .region, contact: contact("Dr Berg"))))
         #expect(!s.fires(RuleId.referralUnanswered, "2026-04-01"))
     }
 
@@ -248,9 +284,13 @@ import TrisamContracts
         var s = sent()
         #expect(s.fires(RuleId.referralUnanswered, "2026-03-20"))
         var rejected = s
-        rejected.add("r3", .region, "2026-03-21", .referralRejected(ReferralRejected(referralId: "ref1", from: .kommun, to: .region, reason: "Fel mottagare")))
+        rejected.add(
+            "r3", .region, "2026-03-21",
+            .referralRejected(ReferralRejected(referralId: "ref1", from: .kommun, to: .region, reason: "Fel mottagare")))
         #expect(!rejected.fires(RuleId.referralUnanswered, "2026-03-21"))
-        s.add("r4", .kommun, "2026-03-21", .referralCancelled(ReferralCancelled(referralId: "ref1", from: .kommun, to: .region, reason: "Inte längre aktuell")))
+        s.add(
+            "r4", .kommun, "2026-03-21",
+            .referralCancelled(ReferralCancelled(referralId: "ref1", from: .kommun, to: .region, reason: "Inte längre aktuell")))
         #expect(!s.fires(RuleId.referralUnanswered, "2026-03-21"))
         #expect(s.state.referrals.isEmpty)
     }
@@ -259,8 +299,15 @@ import TrisamContracts
 @Suite struct ReferralRejectedRuleTests {
     func base() -> Scenario {
         var s = Scenario()
-        s.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
-        s.add("r2", .region, "2026-03-03", .referralRejected(ReferralRejected(referralId: "ref1", from: .kommun, to: .region, reason: "Fel mottagare")))
+        s.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Bedömning",
+                    area: .halsaVard)))
+        s.add(
+            "r2", .region, "2026-03-03",
+            .referralRejected(ReferralRejected(referralId: "ref1", from: .kommun, to: .region, reason: "Fel mottagare")))
         return s
     }
 
@@ -275,21 +322,35 @@ import TrisamContracts
 
     @Test func notRaisedWhenCancelled() {
         var s = base()
-        s.add("r3", .kommun, "2026-03-05", .referralCancelled(ReferralCancelled(referralId: "ref1", from: .kommun, to: .region, reason: "Remitterar till vårdcentralen")))
+        s.add(
+            "r3", .kommun, "2026-03-05",
+            .referralCancelled(ReferralCancelled(referralId: "ref1", from: .kommun, to: .region, reason: "Remitterar till vårdcentralen")))
         #expect(!s.fires(RuleId.referralRejectedNoNextStep, "2026-03-20"))
     }
 
     @Test func resolvedByNewReferral() {
         var s = base()
         #expect(s.fires(RuleId.referralRejectedNoNextStep, "2026-03-11"))
-        s.add("r5", .kommun, "2026-03-12", .referralSent(ReferralSent(referralId: "ref2", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Vårdcentral", area: .halsaVard)))
+        s.add(
+            "r5", .kommun, "2026-03-12",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref2", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Vårdcentral",
+                    area: .halsaVard)))
         #expect(!s.fires(RuleId.referralRejectedNoNextStep, "2026-03-12"))
     }
 
     @Test func answerBeforeReferralIsFolded() {
         var s = Scenario()
-        s.add("r2", .region, "2026-03-03", .referralRejected(ReferralRejected(referralId: "ref1", from: .kommun, to: .region, reason: "Fel mottagare")))
-        s.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        s.add(
+            "r2", .region, "2026-03-03",
+            .referralRejected(ReferralRejected(referralId: "ref1", from: .kommun, to: .region, reason: "Fel mottagare")))
+        s.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Psykisk ohälsa", requestedMeasure: "Bedömning",
+                    area: .halsaVard)))
         #expect(s.state.referrals.first?.status == .rejected)
         #expect(s.state.referrals.first?.area == .halsaVard)
         #expect(s.fires(RuleId.referralRejectedNoNextStep, "2026-03-10"))
@@ -317,14 +378,17 @@ import TrisamContracts
 
     @Test func raisedOnLapsedEvent() {
         var s = base()
-        s.add("s2", .region, "2026-03-20", .regionSickNoteEnded(SickNoteEnded(sickNoteId: "s1", endedOn: day("2026-03-20"), reason: .lapsed)))
+        s.add(
+            "s2", .region, "2026-03-20", .regionSickNoteEnded(SickNoteEnded(sickNoteId: "s1", endedOn: day("2026-03-20"), reason: .lapsed)))
         #expect(!s.fires(RuleId.sickNoteLapsed, "2026-03-26"))
         #expect(s.finding(RuleId.sickNoteLapsed, "2026-03-27")?.evidence.first == "s2")
     }
 
     @Test func notRaisedWhenRecoveredOrWithoutBarrier() {
         var s = base()
-        s.add("s2", .region, "2026-03-20", .regionSickNoteEnded(SickNoteEnded(sickNoteId: "s1", endedOn: day("2026-03-20"), reason: .recovered)))
+        s.add(
+            "s2", .region, "2026-03-20",
+            .regionSickNoteEnded(SickNoteEnded(sickNoteId: "s1", endedOn: day("2026-03-20"), reason: .recovered)))
         #expect(!s.fires(RuleId.sickNoteLapsed, "2026-04-20"))
         var noBarrier = Scenario()
         noBarrier.bistand(from: "2026-01", through: "2026-06")
@@ -342,7 +406,9 @@ import TrisamContracts
 
 @Suite struct PingPongRuleTests {
     func request(_ s: inout Scenario, _ id: String, _ from: Agency, _ to: Agency, _ date: String) {
-        s.add(id, from, date, .handoverRequested(HandoverRequested(handoverId: id, area: .arbeteAktivitet, to: to, reason: "Arbetsförmåga oklar")))
+        s.add(
+            id, from, date,
+            .handoverRequested(HandoverRequested(handoverId: id, area: .arbeteAktivitet, to: to, reason: "Arbetsförmåga oklar")))
     }
 
     func base() -> Scenario {
@@ -368,16 +434,24 @@ import TrisamContracts
         request(&s, "h2", .fk, .af, "2026-02-10")
         #expect(!s.fires(RuleId.pingPong, "2026-03-10"))
         var oneWay = Scenario()
-        oneWay.add("c1", .af, "2026-01-10", .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-01-10"))))
-        oneWay.add("c2", .af, "2026-03-10", .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-03-10"))))
-        oneWay.add("c3", .af, "2026-05-10", .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-05-10"))))
+        oneWay.add(
+            "c1", .af, "2026-01-10",
+            .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-01-10"))))
+        oneWay.add(
+            "c2", .af, "2026-03-10",
+            .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-03-10"))))
+        oneWay.add(
+            "c3", .af, "2026-05-10",
+            .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-05-10"))))
         #expect(!oneWay.fires(RuleId.pingPong, "2026-05-10"))
     }
 
     @Test func acceptanceOfARequestCountsOnce() {
         var s = Scenario()
         request(&s, "h1", .af, .fk, "2026-01-10")
-        s.add("h1a", .fk, "2026-01-12", .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Fia Fors"))))
+        s.add(
+            "h1a", .fk, "2026-01-12",
+            .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Fia Fors"))))
         request(&s, "h2", .fk, .af, "2026-02-10")
         #expect(s.state.handovers.count == 2)
         #expect(!s.fires(RuleId.pingPong, "2026-02-10"))
@@ -390,8 +464,12 @@ import TrisamContracts
             let id = "h\(index + 1)"
             let date = "2026-03-1\(index)"
             request(&s, id, from, to, date)
-            s.add("\(id)a", to, date, .handoverAccepted(HandoverAccepted(handoverId: id, area: .arbeteAktivitet, from: from, contact: contact("Fia Fors"))))
-            s.add("\(id)c", from, date, .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: to, closedOn: day(date))))
+            s.add(
+                "\(id)a", to, date,
+                .handoverAccepted(HandoverAccepted(handoverId: id, area: .arbeteAktivitet, from: from, contact: contact("Fia Fors"))))
+            s.add(
+                "\(id)c", from, date,
+                .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: to, closedOn: day(date))))
         }
         #expect(s.state.handovers.map(\.handoverId) == ["h1", "h2", "h3"])
         #expect(s.fires(RuleId.pingPong, "2026-03-12"))
@@ -400,8 +478,12 @@ import TrisamContracts
     /// The answer and the closing travel on other topics than the request and may be read first.
     @Test func answerAndClosingReadBeforeTheRequestCountOnce() {
         var s = Scenario()
-        s.add("c1", .af, "2026-01-12", .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-01-12"))))
-        s.add("h1a", .fk, "2026-01-12", .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Fia Fors"))))
+        s.add(
+            "c1", .af, "2026-01-12",
+            .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .handover, handoverTo: .fk, closedOn: day("2026-01-12"))))
+        s.add(
+            "h1a", .fk, "2026-01-12",
+            .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Fia Fors"))))
         request(&s, "h1", .af, .fk, "2026-01-12")
         #expect(s.state.handovers.count == 1)
         #expect(s.state.handovers.first?.handoverId == "h1")
@@ -418,7 +500,11 @@ import TrisamContracts
     func base(measureExtent: Int) -> Scenario {
         var s = Scenario()
         s.sickNote("s1", 75, "2026-03-01", "2026-05-31")
-        s.add("m1", .kommun, "2026-03-10", .kommunMeasureStarted(MunicipalMeasureStarted(measureId: "m1", measure: .arbetstraning, startDate: day("2026-03-10"), extentPercent: measureExtent)))
+        s.add(
+            "m1", .kommun, "2026-03-10",
+            .kommunMeasureStarted(
+                MunicipalMeasureStarted(
+                    measureId: "m1", measure: .arbetstraning, startDate: day("2026-03-10"), extentPercent: measureExtent)))
         return s
     }
 
@@ -436,8 +522,13 @@ import TrisamContracts
 
     @Test func sjukpenningExtentCounts() {
         var s = Scenario()
-        s.add("fk1", .fk, "2026-03-01", .fkSjukpenningDecided(SjukpenningDecided(decision: .granted, effectiveDate: day("2026-03-01"), extentPercent: 100)))
-        s.add("a1", .af, "2026-03-05", .afProgrammeStarted(AfProgrammeStarted(programmeId: "p1", programme: .rustaOchMatcha, startDate: day("2026-03-05"), extentPercent: 50)))
+        s.add(
+            "fk1", .fk, "2026-03-01",
+            .fkSjukpenningDecided(SjukpenningDecided(decision: .granted, effectiveDate: day("2026-03-01"), extentPercent: 100)))
+        s.add(
+            "a1", .af, "2026-03-05",
+            .afProgrammeStarted(
+                AfProgrammeStarted(programmeId: "p1", programme: .rustaOchMatcha, startDate: day("2026-03-05"), extentPercent: 50)))
         #expect(s.finding(RuleId.conflictingDemands, "2026-03-06")?.agencies == [.af])
     }
 
@@ -445,7 +536,9 @@ import TrisamContracts
         var s = base(measureExtent: 50)
         #expect(s.fires(RuleId.conflictingDemands, "2026-05-31"))
         #expect(!s.fires(RuleId.conflictingDemands, "2026-06-01"))
-        s.add("m2", .kommun, "2026-04-01", .kommunMeasureEnded(MunicipalMeasureEnded(measureId: "m1", endDate: day("2026-04-01"), reason: .interrupted)))
+        s.add(
+            "m2", .kommun, "2026-04-01",
+            .kommunMeasureEnded(MunicipalMeasureEnded(measureId: "m1", endDate: day("2026-04-01"), reason: .interrupted)))
         #expect(!s.fires(RuleId.conflictingDemands, "2026-04-01"))
     }
 }
@@ -466,7 +559,10 @@ import TrisamContracts
         #expect(!s.fires(RuleId.longTermBistandNoMeasure, "2026-02-15"))
         var measured = Scenario()
         measured.bistand(from: "2025-05", through: "2026-02")
-        measured.add("a1", .af, "2026-01-10", .afProgrammeStarted(AfProgrammeStarted(programmeId: "p1", programme: .jobUga, startDate: day("2026-01-10"), extentPercent: 100)))
+        measured.add(
+            "a1", .af, "2026-01-10",
+            .afProgrammeStarted(AfProgrammeStarted(programmeId: "p1", programme: .jobUga, startDate: day("2026-01-10"), extentPercent: 100))
+        )
         #expect(!measured.fires(RuleId.longTermBistandNoMeasure, "2026-02-15"))
     }
 
@@ -475,7 +571,10 @@ import TrisamContracts
         s.bistand(from: "2025-05", through: "2026-02")
         #expect(s.fires(RuleId.longTermBistandNoMeasure, "2026-04-30"))
         #expect(!s.fires(RuleId.longTermBistandNoMeasure, "2026-05-01"))
-        s.add("m1", .kommun, "2026-03-01", .kommunMeasureStarted(MunicipalMeasureStarted(measureId: "m1", measure: .coachingteamet, startDate: day("2026-03-01"), extentPercent: 50)))
+        s.add(
+            "m1", .kommun, "2026-03-01",
+            .kommunMeasureStarted(
+                MunicipalMeasureStarted(measureId: "m1", measure: .coachingteamet, startDate: day("2026-03-01"), extentPercent: 50)))
         #expect(!s.fires(RuleId.longTermBistandNoMeasure, "2026-03-01"))
     }
 }
@@ -503,14 +602,18 @@ import TrisamContracts
 
     @Test func barrierRemovedResetsIt() {
         var s = base()
-        s.add("k2", .kommun, "2025-09-01", .kommunArbetshinderAssessed(ArbetshinderAssessed(barriers: [.sprakhinder], assessedOn: day("2025-09-01"))))
+        s.add(
+            "k2", .kommun, "2025-09-01",
+            .kommunArbetshinderAssessed(ArbetshinderAssessed(barriers: [.sprakhinder], assessedOn: day("2025-09-01"))))
         #expect(!s.fires(RuleId.illHealthNoSip, "2026-02-01"))
     }
 
     @Test func resolvedBySipRequest() {
         var s = base()
         #expect(s.fires(RuleId.illHealthNoSip, "2026-02-10"))
-        s.add("sip1", .region, "2026-02-11", .sipRequested(SipRequested(sipId: "sip1", caller: .region, reason: "Ohälsa", invited: [.kommun], afterDischarge: false)))
+        s.add(
+            "sip1", .region, "2026-02-11",
+            .sipRequested(SipRequested(sipId: "sip1", caller: .region, reason: "Ohälsa", invited: [.kommun], afterDischarge: false)))
         #expect(!s.fires(RuleId.illHealthNoSip, "2026-02-11"))
     }
 }
@@ -518,12 +621,23 @@ import TrisamContracts
 @Suite struct SipRuleTests {
     func invited() -> Scenario {
         var s = Scenario()
-        s.add("sip1", .kommun, "2026-03-01", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Behov av samordning", invited: [.af, .region], afterDischarge: false)))
-        s.add("inv-af", .kommun, "2026-03-01", .sipInvitationSent(SipInvitationSent(sipId: "sip1", caller: .kommun, invitee: .af, answerBy: day("2026-03-10"))))
-        s.add("inv-region", .kommun, "2026-03-01", .sipInvitationSent(SipInvitationSent(sipId: "sip1", caller: .kommun, invitee: .region, answerBy: day("2026-03-10"))))
-        s.add("ans-region", .region, "2026-03-05", .sipInvitationAnswered(SipInvitationAnswered(
-            sipId: "sip1", caller: .kommun, invitee: .region, answer: .accepted, participant: contact("Dr Berg"),
-            availability: [TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 11))])))
+        s.add(
+            "sip1", .kommun, "2026-03-01",
+            .sipRequested(
+                SipRequested(sipId: "sip1", caller: .kommun, reason: "Behov av samordning", invited: [.af, .region], afterDischarge: false))
+        )
+        s.add(
+            "inv-af", .kommun, "2026-03-01",
+            .sipInvitationSent(SipInvitationSent(sipId: "sip1", caller: .kommun, invitee: .af, answerBy: day("2026-03-10"))))
+        s.add(
+            "inv-region", .kommun, "2026-03-01",
+            .sipInvitationSent(SipInvitationSent(sipId: "sip1", caller: .kommun, invitee: .region, answerBy: day("2026-03-10"))))
+        s.add(
+            "ans-region", .region, "2026-03-05",
+            .sipInvitationAnswered(
+                SipInvitationAnswered(
+                    sipId: "sip1", caller: .kommun, invitee: .region, answer: .accepted, participant: contact("Dr Berg"),
+                    availability: [TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 11))])))
         return s
     }
 
@@ -537,9 +651,12 @@ import TrisamContracts
 
     @Test func invitationAnsweredInTimeDoesNotRaise() {
         var s = invited()
-        s.add("ans-af", .af, "2026-03-09", .sipInvitationAnswered(SipInvitationAnswered(
-            sipId: "sip1", caller: .kommun, invitee: .af, answer: .accepted, participant: contact("Bo Berg"),
-            availability: [TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 11))])))
+        s.add(
+            "ans-af", .af, "2026-03-09",
+            .sipInvitationAnswered(
+                SipInvitationAnswered(
+                    sipId: "sip1", caller: .kommun, invitee: .af, answer: .accepted, participant: contact("Bo Berg"),
+                    availability: [TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 11))])))
         #expect(!s.fires(RuleId.sipInvitationUnanswered, "2026-03-20"))
         #expect(s.state.sips.first?.invitations.allSatisfy { $0.answer == .accepted } == true)
     }
@@ -547,7 +664,11 @@ import TrisamContracts
     @Test func invitationAnsweredResolves() {
         var s = invited()
         #expect(s.fires(RuleId.sipInvitationUnanswered, "2026-03-12"))
-        s.add("ans-af", .af, "2026-03-12", .sipInvitationAnswered(SipInvitationAnswered(sipId: "sip1", caller: .kommun, invitee: .af, answer: .declined, reason: "Personen är inte inskriven")))
+        s.add(
+            "ans-af", .af, "2026-03-12",
+            .sipInvitationAnswered(
+                SipInvitationAnswered(sipId: "sip1", caller: .kommun, invitee: .af, answer: .declined, reason: "Personen är inte inskriven")
+            ))
         #expect(!s.fires(RuleId.sipInvitationUnanswered, "2026-03-12"))
     }
 
@@ -561,24 +682,40 @@ import TrisamContracts
 
     @Test func heldOrCancelledDoesNotRaise() {
         var held = invited()
-        held.add("held", .kommun, "2026-03-20", .sipHeld(SipHeld(sipId: "sip1", caller: .kommun, participants: [.kommun, .region], attendees: [Attendee(agency: .kommun, name: "Anna Andersson")], heldOn: day("2026-03-20"))))
+        held.add(
+            "held", .kommun, "2026-03-20",
+            .sipHeld(
+                SipHeld(
+                    sipId: "sip1", caller: .kommun, participants: [.kommun, .region],
+                    attendees: [Attendee(agency: .kommun, name: "Anna Andersson")], heldOn: day("2026-03-20"))))
         #expect(!held.fires(RuleId.sipNotHeld, "2026-04-10"))
         var late = invited()
         #expect(late.fires(RuleId.sipNotHeld, "2026-04-02"))
-        late.add("cancel", .kommun, "2026-04-03", .sipCancelled(SipCancelled(sipId: "sip1", caller: .kommun, participants: [.kommun, .region], reason: "Personen flyttar")))
+        late.add(
+            "cancel", .kommun, "2026-04-03",
+            .sipCancelled(SipCancelled(sipId: "sip1", caller: .kommun, participants: [.kommun, .region], reason: "Personen flyttar")))
         #expect(!late.fires(RuleId.sipNotHeld, "2026-04-03"))
     }
 
     @Test func dischargeMustBeCalledWithinThreeDays() throws {
         var s = Scenario()
-        s.add("sip2", .region, "2026-03-01", .sipRequested(SipRequested(sipId: "sip2", caller: .region, reason: "Utskrivning från slutenvård", invited: [.kommun], afterDischarge: true)))
+        s.add(
+            "sip2", .region, "2026-03-01",
+            .sipRequested(
+                SipRequested(
+                    sipId: "sip2", caller: .region, reason: "Utskrivning från slutenvård", invited: [.kommun], afterDischarge: true)))
         #expect(s.evaluate("2026-03-02").nextCheck == midnight("2026-03-04"))
         #expect(!s.fires(RuleId.sipNotHeld, "2026-03-03"))
         let finding = try #require(s.finding(RuleId.sipNotHeld, "2026-03-04"))
         #expect(finding.agencies == [.region])
         #expect(finding.explanation.contains("2017:612"))
         var scheduled = s
-        scheduled.add("sch", .region, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip2", caller: .region, participants: [.region, .kommun], meeting: TimeSlot(start: at("2026-03-09", hour: 9), end: at("2026-03-09", hour: 10)), sequence: 0)))
+        scheduled.add(
+            "sch", .region, "2026-03-03",
+            .sipScheduled(
+                SipScheduled(
+                    sipId: "sip2", caller: .region, participants: [.region, .kommun],
+                    meeting: TimeSlot(start: at("2026-03-09", hour: 9), end: at("2026-03-09", hour: 10)), sequence: 0)))
         #expect(!scheduled.fires(RuleId.sipNotHeld, "2026-03-04"))
         #expect(scheduled.fires(RuleId.sipNotHeld, "2026-03-31"))
     }
@@ -589,8 +726,15 @@ import TrisamContracts
         var s = Scenario()
         s.openCase("k1", .kommun, .forsorjning, "2026-01-01")
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-01", "Bo Berg")
-        s.add("p1", .kommun, "2026-02-01", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af], goals: ["Egen försörjning"])))
-        s.add("act1", .kommun, "2026-02-01", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .af, ownerContact: contact("Bo Berg"), description: "Kartlägga arbetsförmåga", dueDate: day("2026-03-10"))))
+        s.add(
+            "p1", .kommun, "2026-02-01",
+            .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af], goals: ["Egen försörjning"])))
+        s.add(
+            "act1", .kommun, "2026-02-01",
+            .planActionAssigned(
+                PlanActionAssigned(
+                    planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .af, ownerContact: contact("Bo Berg"),
+                    description: "Kartlägga arbetsförmåga", dueDate: day("2026-03-10"))))
         return s
     }
 
@@ -608,7 +752,11 @@ import TrisamContracts
     @Test func withoutLeadResolvedByClosingThePlan() {
         var s = plan()
         s.closeCase("k2", .kommun, .forsorjning, "2026-03-01")
-        s.add("p2", .af, "2026-03-02", .planClosed(PlanClosed(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af], reason: .replaced, closedOn: day("2026-03-02"))))
+        s.add(
+            "p2", .af, "2026-03-02",
+            .planClosed(
+                PlanClosed(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af], reason: .replaced, closedOn: day("2026-03-02")))
+        )
         #expect(!s.fires(RuleId.planWithoutLead, "2026-03-02"))
     }
 
@@ -620,7 +768,10 @@ import TrisamContracts
         #expect(finding.agencies == [.af])
         #expect(finding.evidence == ["act1"])
         #expect(finding.explanation.contains("Bo Berg"))
-        s.add("done", .af, "2026-03-12", .planActionCompleted(PlanActionCompleted(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .af, completedOn: day("2026-03-12"))))
+        s.add(
+            "done", .af, "2026-03-12",
+            .planActionCompleted(
+                PlanActionCompleted(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .af, completedOn: day("2026-03-12"))))
         #expect(!s.fires(RuleId.planActionOverdue, "2026-03-12"))
     }
 
@@ -632,7 +783,12 @@ import TrisamContracts
         #expect(finding.agencies == [.kommun])
         #expect(finding.evidence == ["act1", "a2"])
         // The lead reassigns the action to itself: resolved.
-        s.add("act2", .kommun, "2026-02-22", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .kommun, description: "Kartlägga arbetsförmåga", dueDate: day("2026-04-10"))))
+        s.add(
+            "act2", .kommun, "2026-02-22",
+            .planActionAssigned(
+                PlanActionAssigned(
+                    planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .kommun, description: "Kartlägga arbetsförmåga",
+                    dueDate: day("2026-04-10"))))
         #expect(!s.fires(RuleId.planActionOwnerClosed, "2026-02-22"))
     }
 }

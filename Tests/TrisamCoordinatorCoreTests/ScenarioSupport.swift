@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamContracts
+import TrisamTestSupport
+
 @testable import TrisamCoordinatorCore
 
 let person = ClientRef(rawValue: "0123456789abcdef0123456789abcdef")!
@@ -67,7 +68,9 @@ struct Scenario {
     /// Bistånd granted for each month (ids b-<month>), decided on the 1st of the month.
     mutating func bistand(_ months: [String]) {
         for m in months {
-            add("b-\(m)", .kommun, "\(m)-01", .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: day("\(m)-01"), month: month(m))))
+            add(
+                "b-\(m)", .kommun, "\(m)-01",
+                .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: day("\(m)-01"), month: month(m))))
         }
     }
 
@@ -83,11 +86,16 @@ struct Scenario {
     }
 
     mutating func sickNote(_ id: String, _ extent: Int, _ from: String, _ until: String, on date: String? = nil) {
-        add(id, .region, date ?? from, .regionSickNoteIssued(SickNoteIssued(sickNoteId: id, extentPercent: extent, from: day(from), until: day(until), renewal: false)))
+        add(
+            id, .region, date ?? from,
+            .regionSickNoteIssued(SickNoteIssued(sickNoteId: id, extentPercent: extent, from: day(from), until: day(until), renewal: false))
+        )
     }
 
     mutating func illHealth(_ id: String, _ date: String) {
-        add(id, .kommun, date, .kommunArbetshinderAssessed(ArbetshinderAssessed(barriers: [.psykiskOhalsa, .sprakhinder], assessedOn: day(date))))
+        add(
+            id, .kommun, date,
+            .kommunArbetshinderAssessed(ArbetshinderAssessed(barriers: [.psykiskOhalsa, .sprakhinder], assessedOn: day(date))))
     }
 
     mutating func openCase(_ id: String, _ agency: Agency, _ area: Area, _ date: String, _ name: String = "Anna Andersson") {
@@ -95,15 +103,19 @@ struct Scenario {
     }
 
     mutating func closeCase(_ id: String, _ agency: Agency, _ area: Area, _ date: String, handoverTo: Agency? = nil) {
-        add(id, agency, date, .caseClosed(CaseClosed(area: area, reason: handoverTo == nil ? .completed : .handover, handoverTo: handoverTo, closedOn: day(date))))
+        add(
+            id, agency, date,
+            .caseClosed(
+                CaseClosed(area: area, reason: handoverTo == nil ? .completed : .handover, handoverTo: handoverTo, closedOn: day(date))))
     }
 }
 
 /// A finding must be publishable as a `FlagRaised` (the contract's checks) and its explanation be
 /// one Swedish sentence.
 func checkPublishable(_ finding: RuleFinding) {
-    let flag = FlagRaised(flagId: "flag-1", rule: finding.rule, severity: finding.severity, title: finding.title,
-                          explanation: finding.explanation, agencies: finding.agencies, evidence: finding.evidence)
+    let flag = FlagRaised(
+        flagId: "flag-1", rule: finding.rule, severity: finding.severity, title: finding.title,
+        explanation: finding.explanation, agencies: finding.agencies, evidence: finding.evidence)
     #expect(throws: Never.self) { try flag.validate() }
     #expect(finding.explanation.hasSuffix("."), "\(finding.explanation)")
     #expect(finding.explanation.first?.isUppercase == true, "\(finding.explanation)")

@@ -1,14 +1,17 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamContracts
+import TrisamTestSupport
+
 @testable import TrisamCoordinatorCore
 
 @Suite struct TimeTests {
     @Test func daylightSavingTransitions() {
         // Summer time starts 01:00 UTC on the last Sunday of March and ends 01:00 UTC on the last
         // Sunday of October.
-        let starts: [(String, TimeInterval)] = [("2025-03-30", 1_743_296_400), ("2026-03-29", 1_774_746_000), ("2027-03-28", 1_806_195_600)]
+        let starts: [(String, TimeInterval)] = [
+            ("2025-03-30", 1_743_296_400), ("2026-03-29", 1_774_746_000), ("2027-03-28", 1_806_195_600),
+        ]
         for (text, instant) in starts {
             #expect(StockholmTime.date(of: Date(timeIntervalSince1970: instant - 1)) == day(text))
             #expect(StockholmTime.startOfDay(day(text).adding(days: 1)) == Date(timeIntervalSince1970: instant + 22 * 3600 - 3600 * 1))
@@ -57,7 +60,11 @@ import TrisamContracts
 
     @Test func nextCheckIsTheExactMomentTheThresholdPasses() throws {
         var s = Scenario()
-        s.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        s.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
         let next = try #require(s.evaluate("2026-03-02").nextCheck)
         #expect(next == midnight("2026-03-15"))
         #expect(s.evaluate(at: next.addingTimeInterval(-1)).findings.isEmpty)
@@ -68,7 +75,12 @@ import TrisamContracts
 
     @Test func nextCheckAcrossDaylightSavingTime() throws {
         var s = Scenario()
-        s.add("r1", .kommun, "2026-03-20", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard, answerBy: day("2026-03-28"))))
+        s.add(
+            "r1", .kommun, "2026-03-20",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard,
+                    answerBy: day("2026-03-28"))))
         let next = try #require(s.evaluate("2026-03-21").nextCheck)
         #expect(next == Date(timeIntervalSince1970: 1_774_738_800)) // 2026-03-29 00:00 CET
         #expect(!s.rules.evaluate(s.state, now: next.addingTimeInterval(-0.001)).findings.contains { $0.rule == RuleId.referralUnanswered })
@@ -77,8 +89,13 @@ import TrisamContracts
 
     @Test func nextCheckIsTheEarliestOfAllRules() throws {
         var s = Scenario()
-        s.add("af1", .af, "2026-03-01", .afRegistered(AfRegistered(registeredOn: day("2026-03-01"))))          // no-named-contact: 03-15
-        s.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard, answerBy: day("2026-03-09")))) // 03-10
+        s.add("af1", .af, "2026-03-01", .afRegistered(AfRegistered(registeredOn: day("2026-03-01")))) // no-named-contact: 03-15
+        s.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard,
+                    answerBy: day("2026-03-09")))) // 03-10
         #expect(s.evaluate("2026-03-02").nextCheck == midnight("2026-03-10"))
         #expect(s.evaluate("2026-03-10").nextCheck == midnight("2026-03-15"))
         #expect(s.evaluate("2026-03-15").nextCheck == nil)
@@ -87,17 +104,26 @@ import TrisamContracts
 
     @Test func datesAtTheEdgeOfTheContractRangeDoNotTrap() {
         var s = Scenario()
-        s.add("b1", .kommun, "2026-01-01", .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: day("2200-12-01"), month: month("2200-12"))))
-        s.add("b2", .kommun, "2026-01-01", .kommunForsorjningshinderReported(ForsorjningshinderReported(code: .sjukskrivenLakarintyg, month: month("2200-12"))))
+        s.add(
+            "b1", .kommun, "2026-01-01",
+            .kommunBistandDecided(BistandDecided(decision: .granted, effectiveDate: day("2200-12-01"), month: month("2200-12"))))
+        s.add(
+            "b2", .kommun, "2026-01-01",
+            .kommunForsorjningshinderReported(ForsorjningshinderReported(code: .sjukskrivenLakarintyg, month: month("2200-12"))))
         s.sickNote("s1", 100, "2200-12-01", "2200-12-31", on: "2026-01-01")
-        s.add("ae", .fk, "2026-01-01", .fkAktivitetsersattningGranted(AktivitetsersattningGranted(from: day("2200-01-01"), until: day("2200-12-31"), extentPercent: 100)))
+        s.add(
+            "ae", .fk, "2026-01-01",
+            .fkAktivitetsersattningGranted(
+                AktivitetsersattningGranted(from: day("2200-01-01"), until: day("2200-12-31"), extentPercent: 100)))
         s.add("sgi", .fk, "2026-01-01", .fkSgiStatus(SgiStatusChanged(status: .ended, effectiveDate: day("2200-12-31"))))
         let state = s.state
         for moment in [at("2026-01-01"), at("2200-12-31"), Date(timeIntervalSince1970: 7_300_000_000)] {
             let evaluation = s.rules.evaluate(state, now: moment)
             if let next = evaluation.nextCheck { #expect(next > moment) }
         }
-        #expect(StockholmTime.firstDay(monthIndex: 2201 * 12 + 1) == LocalDate(daysSinceEpoch: StockholmTime.daysFromCivil(year: 2201, month: 2, day: 1)))
+        #expect(
+            StockholmTime.firstDay(monthIndex: 2201 * 12 + 1)
+                == LocalDate(daysSinceEpoch: StockholmTime.daysFromCivil(year: 2201, month: 2, day: 1)))
         #expect(StockholmTime.firstDay(monthIndex: 2026 * 12 + 2) == day("2026-03-01"))
     }
 

@@ -12,11 +12,13 @@ struct AuditLogTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try CoordinatorStore(path: directory.appendingPathComponent("coordinator.sqlite").path)
-        let anna = ClientRef(rawValue: String(repeating: "a1", count: 16))!, bo = ClientRef(rawValue: String(repeating: "b2", count: 16))!
+        let anna = ClientRef(rawValue: String(repeating: "a1", count: 16))!
+        let bo = ClientRef(rawValue: String(repeating: "b2", count: 16))!
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for index in 0..<5 {
             let ref = index.isMultiple(of: 2) ? anna : bo
-            _ = try store.readPerson(ref, reader: "Läsare \(index)", path: "/persons/\(ref.rawValue)", at: start.addingTimeInterval(Double(index)))
+            _ = try store.readPerson(
+                ref, reader: "Läsare \(index)", path: "/persons/\(ref.rawValue)", at: start.addingTimeInterval(Double(index)))
         }
 
         let first = try store.auditPage(limit: 2)

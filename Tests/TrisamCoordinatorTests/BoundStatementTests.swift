@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TrisamCoordinator
 
 /// The C-API fast path binds exactly what GRDB would: texts (also empty and non-ASCII), blobs,

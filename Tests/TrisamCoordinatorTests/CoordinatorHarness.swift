@@ -51,12 +51,15 @@ final class CoordinatorHarness: @unchecked Sendable {
     /// Starts a `trisam coordinator` process against the harness's broker, tokens and clock on
     /// `port` (on the harness's store unless `store` says otherwise), without waiting for it.
     func launch(port: Int, store: String? = nil, extra: [String] = []) throws -> ChildProcess {
-        var arguments = ["coordinator", "--bootstrap", cluster.bootstrapServers, "--port", String(port),
-                         "--store", store ?? storePath, "--tokens-file", tokensPath, "--clock", clock,
-                         "--state-dir", directory.appendingPathComponent("state").path]
+        var arguments = [
+            "coordinator", "--bootstrap", cluster.bootstrapServers, "--port", String(port),
+            "--store", store ?? storePath, "--tokens-file", tokensPath, "--clock", clock,
+            "--state-dir", directory.appendingPathComponent("state").path,
+        ]
         for (key, value) in fastGroupProperties { arguments += ["--kafka-property", "\(key)=\(value)"] }
-        return try ChildProcess(try trisamExecutable(), arguments + extra, directory: directory,
-                                environment: ["LOG_LEVEL": "warning"])
+        return try ChildProcess(
+            try trisamExecutable(), arguments + extra, directory: directory,
+            environment: ["LOG_LEVEL": "warning"])
     }
 
     var client: HTTPTestClient { HTTPTestClient(port: port, token: token) }
@@ -142,8 +145,9 @@ final class FlagListener: Sendable {
     private let task: Task<Void, Never>
 
     init(cluster: EmbeddedKafkaCluster) throws {
-        let consumer = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(fastGroupProperties),
-                                         groupID: uniqueName("flags"), topics: [Topic.flags], logger: testLogger("flags"))
+        let consumer = try KafkaConsumer(
+            configuration: cluster.clientConfiguration.merging(fastGroupProperties),
+            groupID: uniqueName("flags"), topics: [Topic.flags], logger: testLogger("flags"))
         let received = self.received
         self.consumer = consumer
         task = Task {
@@ -171,8 +175,10 @@ enum Scenario {
         ClientRef(rawValue: UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())!
     }
 
-    static func event(_ ref: ClientRef, _ agency: Agency, _ event: TrisamEvent, at time: Date,
-                      id: String = UUID().uuidString.lowercased()) -> EventEnvelope {
+    static func event(
+        _ ref: ClientRef, _ agency: Agency, _ event: TrisamEvent, at time: Date,
+        id: String = UUID().uuidString.lowercased()
+    ) -> EventEnvelope {
         EventEnvelope(id: id, source: .agency(agency), time: time, subject: ref, event: event)
     }
 }

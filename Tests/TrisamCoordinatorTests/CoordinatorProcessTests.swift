@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TrisamBus
 import TrisamContracts
-import TrisamFixtures
 import TrisamCoordinator
+import TrisamFixtures
 import TrisamKafka
 import TrisamTestSupport
 
@@ -79,7 +79,9 @@ struct CoordinatorProcessTests {
                 try await harness.openFlags(rule: "grey-zone").isEmpty
             }
             try await eventually("FlagResolved on trisam.flags with the same flag id") {
-                flags.events.contains { if case .flagResolved(let flag) = $0.event { flag.flagId == flagId && flag.evidence == ["gz1-afreg"] } else { false } }
+                flags.events.contains {
+                    if case .flagResolved(let flag) = $0.event { flag.flagId == flagId && flag.evidence == ["gz1-afreg"] } else { false }
+                }
             }
             #expect(harness.output.contains(harness.token) == false, "the token is never logged")
             #expect(try await harness.stop() == 0)
@@ -92,9 +94,12 @@ struct CoordinatorProcessTests {
         try await withFlagListener(harness) { flags in
             try await harness.start()
             let ref = Scenario.newClientRef()
-            let sent = Scenario.event(ref, .kommun, .referralSent(ReferralSent(
-                referralId: "ref-1", from: .kommun, to: .region, reason: "Behöver utredning", requestedMeasure: "Läkarbedömning",
-                area: .halsaVard)), at: utc("2026-11-24T08:00:00Z"), id: "t-sent")
+            let sent = Scenario.event(
+                ref, .kommun,
+                .referralSent(
+                    ReferralSent(
+                        referralId: "ref-1", from: .kommun, to: .region, reason: "Behöver utredning", requestedMeasure: "Läkarbedömning",
+                        area: .halsaVard)), at: utc("2026-11-24T08:00:00Z"), id: "t-sent")
             try await harness.publish([sent])
             try await eventually("the referral is stored") { try await harness.eventsSeen() == 1 }
             #expect(try await harness.openFlags(rule: "referral-unanswered").isEmpty, "not yet past the answer time")
@@ -115,8 +120,11 @@ struct CoordinatorProcessTests {
             let back = try await harness.client.post("/admin/clock", json: ["now": "2026-11-01T09:00:00Z"])
             #expect(back.status == 400 && back.text.contains("now"))
 
-            let answered = Scenario.event(ref, .region, .referralAccepted(ReferralAccepted(
-                referralId: "ref-1", from: .kommun, to: .region, contact: Contact(name: "Doktor Dag"))),
+            let answered = Scenario.event(
+                ref, .region,
+                .referralAccepted(
+                    ReferralAccepted(
+                        referralId: "ref-1", from: .kommun, to: .region, contact: Contact(name: "Doktor Dag"))),
                 at: utc("2026-12-09T10:00:00Z"), id: "t-accepted")
             try await harness.publish([answered])
             try await eventually("the answer resolves the flag") { try await harness.openFlags(rule: "referral-unanswered").isEmpty }
@@ -139,8 +147,11 @@ struct CoordinatorProcessTests {
             try await harness.publish(events.reversed()) // again, after a crash, in another order
             try await harness.start()
             try await harness.publish(events)
-            let marker = Scenario.event(Scenario.newClientRef(), .kommun, .kommunBistandDecided(BistandDecided(
-                decision: .granted, effectiveDate: Self.today, month: YearMonth(year: 2026, month: 11)!)),
+            let marker = Scenario.event(
+                Scenario.newClientRef(), .kommun,
+                .kommunBistandDecided(
+                    BistandDecided(
+                        decision: .granted, effectiveDate: Self.today, month: YearMonth(year: 2026, month: 11)!)),
                 at: utc("2026-11-24T08:00:00Z"), id: "dup-marker")
             try await harness.publish([marker])
             try await eventually("everything is processed") { try await harness.eventsSeen() == 4 }
@@ -152,7 +163,10 @@ struct CoordinatorProcessTests {
             let personFlags = ((person["openFlags"] as? [[String: Any]]) ?? []) + ((person["resolvedFlags"] as? [[String: Any]]) ?? [])
             #expect(personFlags.filter { $0["rule"] as? String == "grey-zone" }.count == 1)
             func raisedIds() -> Set<String> {
-                Set(flags.events.compactMap { if case .flagRaised(let flag) = $0.event, flag.rule == "grey-zone" { flag.flagId } else { nil } })
+                Set(
+                    flags.events.compactMap {
+                        if case .flagRaised(let flag) = $0.event, flag.rule == "grey-zone" { flag.flagId } else { nil }
+                    })
             }
             try await eventually("the flag event is on trisam.flags") { !raisedIds().isEmpty }
             try await Task.sleep(for: .seconds(1))
@@ -188,13 +202,16 @@ struct CoordinatorProcessTests {
     @Test("an undecodable message goes to trisam.deadletter and processing continues")
     func deadLetters() async throws {
         let harness = try CoordinatorHarness()
-        let deadLetters = try KafkaConsumer(configuration: harness.cluster.clientConfiguration.merging(fastGroupProperties),
-                                            groupID: uniqueName("dlq"), topics: [Topic.deadLetter], logger: testLogger("dlq"))
+        let deadLetters = try KafkaConsumer(
+            configuration: harness.cluster.clientConfiguration.merging(fastGroupProperties),
+            groupID: uniqueName("dlq"), topics: [Topic.deadLetter], logger: testLogger("dlq"))
         do {
             try await harness.start()
-            _ = try await harness.producer.send(OutgoingMessage(topic: Topic.status(.kommun), key: "whoever",
-                                                                value: Array("{not json".utf8),
-                                                                headers: [KafkaHeader(name: "ce_type", string: "se.trisam.nonsense.v1")]))
+            _ = try await harness.producer.send(
+                OutgoingMessage(
+                    topic: Topic.status(.kommun), key: "whoever",
+                    value: Array("{not json".utf8),
+                    headers: [KafkaHeader(name: "ce_type", string: "se.trisam.nonsense.v1")]))
             let ref = Scenario.newClientRef()
             try await harness.publish(FlagScenarios.greyZone(ref: ref, idPrefix: "dl", today: Self.today))
             let letter = try await withTimeout(.seconds(30), "a dead letter") {

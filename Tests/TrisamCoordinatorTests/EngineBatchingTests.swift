@@ -2,11 +2,12 @@ import Foundation
 import Testing
 @_spi(Benchmarks) import TrisamBenchSupport
 import TrisamContracts
-import TrisamFixtures
-@_spi(Benchmarks) @testable import TrisamCoordinator
 import TrisamCoordinatorCore
+import TrisamFixtures
 import TrisamKafka
 import TrisamTestSupport
+
+@_spi(Benchmarks) @testable import TrisamCoordinator
 
 /// The engine folds the people of a large batch on several cores; the result must not depend on
 /// that, nor on where batch boundaries fall.

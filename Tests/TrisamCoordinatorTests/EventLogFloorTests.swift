@@ -22,7 +22,10 @@ struct EventLogFloorTests {
         try floor.append([message("a", 0, 6, "åäö"), message("a", 2, 0, "x")])
         let (values, offsets) = try floor.contents()
         #expect(values.map { String(decoding: $0, as: UTF8.self) } == ["one", "", "two", "åäö", "x"])
-        #expect(offsets == [TopicPartition(topic: "a", partition: 0): 7, TopicPartition(topic: "b", partition: 1): 8,
-                            TopicPartition(topic: "a", partition: 2): 1])
+        #expect(
+            offsets == [
+                TopicPartition(topic: "a", partition: 0): 7, TopicPartition(topic: "b", partition: 1): 8,
+                TopicPartition(topic: "a", partition: 2): 1,
+            ])
     }
 }

@@ -1,6 +1,7 @@
 import Testing
-@testable import TrisamCoordinator
 import TrisamKafka
+
+@testable import TrisamCoordinator
 
 /// Consumer lag as the lag monitor sums it from watermarks and stored offsets.
 @Suite struct LagMonitorTests {

@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 import Testing
 import TrisamContracts
-@_spi(Benchmarks) @testable import TrisamCoordinator
 import TrisamCoordinatorCore
 import TrisamKafka
 import TrisamTestSupport
+
+@_spi(Benchmarks) @testable import TrisamCoordinator
 
 /// Stores written by earlier formats are read by the current one.
 @Suite("Coordinator store migration")
@@ -16,8 +17,11 @@ struct OutboxMigrationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("coordinator.sqlite").path
         let events = (0..<3).map { index in
-            Scenario.event(Scenario.newClientRef(), .kommun, .kommunBistandDecided(BistandDecided(
-                decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
+            Scenario.event(
+                Scenario.newClientRef(), .kommun,
+                .kommunBistandDecided(
+                    BistandDecided(
+                        decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
                 at: utc("2026-11-24T08:00:00Z"), id: "migrated-\(index)")
         }
         // What the first format stored: the message as JSON with byte arrays as lists of numbers.
@@ -30,8 +34,9 @@ struct OutboxMigrationTests {
                     "eventId": event.id, "key": encoded.key, "value": encoded.value,
                     "headers": encoded.headers.map { [$0.name, String(decoding: $0.value, as: UTF8.self)] },
                 ]
-                try db.execute(sql: "INSERT INTO flag_outbox(eventId, message) VALUES (?, ?)",
-                               arguments: [event.id, try JSONSerialization.data(withJSONObject: legacy)])
+                try db.execute(
+                    sql: "INSERT INTO flag_outbox(eventId, message) VALUES (?, ?)",
+                    arguments: [event.id, try JSONSerialization.data(withJSONObject: legacy)])
             }
         }
         try old.close()
@@ -57,8 +62,11 @@ struct OutboxMigrationTests {
         let path = directory.appendingPathComponent("coordinator.sqlite").path
         let ref = Scenario.newClientRef()
         let events = (0..<3).map { index in
-            Scenario.event(ref, .kommun, .kommunBistandDecided(BistandDecided(
-                decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
+            Scenario.event(
+                ref, .kommun,
+                .kommunBistandDecided(
+                    BistandDecided(
+                        decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
                 at: utc("2026-11-0\(3 - index)T08:00:00Z"), id: "seen-\(index)")
         }
         // The v2 format: seen events in their own table, the timeline numbered in arrival order
@@ -70,13 +78,18 @@ struct OutboxMigrationTests {
             for (index, event) in events.enumerated() {
                 state.apply(event)
                 try db.execute(sql: "INSERT INTO seen_event(id) VALUES (?)", arguments: [event.id])
-                try db.execute(sql: """
-                    INSERT INTO timeline(seq, clientRef, eventId, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [index + 10, ref.rawValue, event.id, event.type.rawValue, event.source.uri,
-                                     event.time.timeIntervalSince1970, "entry \(index)"])
+                try db.execute(
+                    sql: """
+                        INSERT INTO timeline(seq, clientRef, eventId, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        index + 10, ref.rawValue, event.id, event.type.rawValue, event.source.uri,
+                        event.time.timeIntervalSince1970, "entry \(index)",
+                    ])
             }
-            try db.execute(sql: "INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, NULL)",
-                           arguments: [ref.rawValue, Data(state.binaryEncoded()), Data(PersonFlags().binaryEncoded())])
+            try db.execute(
+                sql: "INSERT INTO person(clientRef, state, flags, nextCheck) VALUES (?, ?, ?, NULL)",
+                arguments: [ref.rawValue, Data(state.binaryEncoded()), Data(PersonFlags().binaryEncoded())])
         }
         try old.close()
 
@@ -86,14 +99,20 @@ struct OutboxMigrationTests {
         #expect(timeline.map(\.eventId) == events.map(\.id))
         #expect(timeline.map(\.summary) == ["entry 0", "entry 1", "entry 2"])
 
-        let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: .fixed(at: utc("2026-11-24T08:00:00Z")),
-                                           metrics: CoordinatorMetrics())
+        let engine = try CoordinatorEngine(
+            store: store, rules: GapRules(), clock: .fixed(at: utc("2026-11-24T08:00:00Z")),
+            metrics: CoordinatorMetrics())
         let partition = TopicPartition(topic: "t", partition: 0)
-        let fresh = Scenario.event(ref, .kommun, .kommunBistandDecided(BistandDecided(
-            decision: .granted, effectiveDate: LocalDate("2026-12-01")!, month: YearMonth(year: 2026, month: 12)!)),
+        let fresh = Scenario.event(
+            ref, .kommun,
+            .kommunBistandDecided(
+                BistandDecided(
+                    decision: .granted, effectiveDate: LocalDate("2026-12-01")!, month: YearMonth(year: 2026, month: 12)!)),
             at: utc("2026-12-01T08:00:00Z"), id: "after-migration")
-        let outcome = try await engine.process([IncomingEvent(partition: partition, offset: 0, envelope: events[1]),
-                                                IncomingEvent(partition: partition, offset: 1, envelope: fresh)])
+        let outcome = try await engine.process([
+            IncomingEvent(partition: partition, offset: 0, envelope: events[1]),
+            IncomingEvent(partition: partition, offset: 1, envelope: fresh),
+        ])
         #expect(outcome.duplicates == 1)
         #expect(outcome.applied == 1)
         let after = try #require(try store.readPerson(ref, reader: "test", path: "/test", at: Date())?.timeline)

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 import TrisamContracts
-import TrisamFixtures
-import TrisamRandom
 import TrisamCoordinator
+import TrisamFixtures
 import TrisamKafka
+import TrisamRandom
 import TrisamTestSupport
 
 /// Exactly-once effect: a coordinator killed with SIGKILL at random moments and restarted on
@@ -102,9 +102,11 @@ extension CoordinatorHarness {
 
         func start() async throws {
             port = try freeLoopbackPort()
-            var arguments = ["coordinator", "--bootstrap", main.cluster.bootstrapServers, "--port", String(port),
-                             "--store", store, "--tokens-file", main.tokensPath, "--clock", main.clock, "--group", group,
-                             "--state-dir", main.directory.appendingPathComponent("state").path]
+            var arguments = [
+                "coordinator", "--bootstrap", main.cluster.bootstrapServers, "--port", String(port),
+                "--store", store, "--tokens-file", main.tokensPath, "--clock", main.clock, "--group", group,
+                "--state-dir", main.directory.appendingPathComponent("state").path,
+            ]
             for (key, value) in fastGroupProperties { arguments += ["--kafka-property", "\(key)=\(value)"] }
             process = try ChildProcess(try trisamExecutable(), arguments, directory: main.directory, environment: ["LOG_LEVEL": "warning"])
             try await anonymous.waitUntilServing("/health", limit: .seconds(30))

@@ -2,11 +2,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
-@_spi(Benchmarks) @testable import TrisamCoordinator
-import TrisamCoordinatorCore
 import TrisamContracts
+import TrisamCoordinatorCore
 import TrisamHTTP
 import TrisamTestSupport
+
+@_spi(Benchmarks) @testable import TrisamCoordinator
 
 /// The coordinator's API routes in process (HummingbirdTesting, no server, no Kafka): the
 /// refusals of the shared HTTP layer.
@@ -21,8 +22,9 @@ struct CoordinatorRouteTests {
         let clock = CoordinatorClock.fixed(at: Date(timeIntervalSince1970: 1_795_000_000))
         let metrics = CoordinatorMetrics()
         let engine = try CoordinatorEngine(store: store, rules: GapRules(), clock: clock, metrics: metrics)
-        let api = CoordinatorAPI(store: store, engine: engine, rules: GapRules(), clock: clock, metrics: metrics,
-                                 tokens: AccessTokens([.init(token: token, name: "Testa Samordnare", role: "samordnare")]))
+        let api = CoordinatorAPI(
+            store: store, engine: engine, rules: GapRules(), clock: clock, metrics: metrics,
+            tokens: AccessTokens([.init(token: token, name: "Testa Samordnare", role: "samordnare")]))
         try await Application(router: api.router()).test(.router, test)
     }
 
@@ -44,7 +46,8 @@ struct CoordinatorRouteTests {
                 #expect(Self.error(response).code == "unauthorized")
                 #expect(Self.error(response).message?.hasPrefix("missing Authorization header") == true)
             }
-            try await client.execute(uri: "/audit", method: .get, headers: [.authorization: "Bearer not-a-known-token-at-all"]) { response in
+            try await client.execute(uri: "/audit", method: .get, headers: [.authorization: "Bearer not-a-known-token-at-all"]) {
+                response in
                 #expect(response.status == .unauthorized && Self.error(response).field == "Authorization")
             }
             try await client.execute(uri: "/flags", method: .get, headers: Self.bearer) { response in
@@ -69,18 +72,23 @@ struct CoordinatorRouteTests {
             try await client.execute(uri: "/persons/not-a-ref", method: .get, headers: Self.bearer) { response in
                 #expect(response.status == .badRequest && Self.error(response).field == "clientRef")
             }
-            try await client.execute(uri: "/persons/\(String(repeating: "cd", count: 16))", method: .get, headers: Self.bearer) { response in
+            try await client.execute(uri: "/persons/\(String(repeating: "cd", count: 16))", method: .get, headers: Self.bearer) {
+                response in
                 #expect(response.status == .notFound && Self.error(response).field == "clientRef")
             }
             try await client.execute(uri: "/flags?lmit=5", method: .get, headers: Self.bearer) { response in
                 #expect(response.status == .badRequest && Self.error(response).field == "lmit")
             }
-            try await client.execute(uri: "/admin/clock", method: .post, headers: Self.bearer,
-                                     body: ByteBuffer(string: String(repeating: " ", count: 5000))) { response in
+            try await client.execute(
+                uri: "/admin/clock", method: .post, headers: Self.bearer,
+                body: ByteBuffer(string: String(repeating: " ", count: 5000))
+            ) { response in
                 #expect(response.status == .contentTooLarge && Self.error(response).code == "body_too_large")
             }
-            try await client.execute(uri: "/admin/clock", method: .post, headers: Self.bearer,
-                                     body: ByteBuffer(string: #"{"later":"2026-11-24T09:00:00Z"}"#)) { response in
+            try await client.execute(
+                uri: "/admin/clock", method: .post, headers: Self.bearer,
+                body: ByteBuffer(string: #"{"later":"2026-11-24T09:00:00Z"}"#)
+            ) { response in
                 #expect(response.status == .badRequest && Self.error(response).field == "now")
             }
         }

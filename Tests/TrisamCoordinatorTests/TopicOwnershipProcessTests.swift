@@ -12,19 +12,24 @@ struct TopicOwnershipProcessTests {
     @Test("an AF status produced onto trisam.kommun.status is dead-lettered with the reason, not applied")
     func forgedStatusIsDeadLettered() async throws {
         let harness = try CoordinatorHarness()
-        let deadLetters = try KafkaConsumer(configuration: harness.cluster.clientConfiguration.merging(fastGroupProperties),
-                                            groupID: uniqueName("dlq"), topics: [Topic.deadLetter], logger: testLogger("dlq"))
+        let deadLetters = try KafkaConsumer(
+            configuration: harness.cluster.clientConfiguration.merging(fastGroupProperties),
+            groupID: uniqueName("dlq"), topics: [Topic.deadLetter], logger: testLogger("dlq"))
         do {
             try await harness.start()
             let ref = Scenario.newClientRef()
-            let forged = Scenario.event(ref, .af, .afRegistered(AfRegistered(registeredOn: day("2026-11-02"), workCapacityPercent: 50)),
-                                        at: utc("2026-11-02T08:00:00Z"), id: "forged-af")
+            let forged = Scenario.event(
+                ref, .af, .afRegistered(AfRegistered(registeredOn: day("2026-11-02"), workCapacityPercent: 50)),
+                at: utc("2026-11-02T08:00:00Z"), id: "forged-af")
             var message = try EventPublisher.messages(for: forged)[0]
             message.topic = Topic.status(.kommun)
             _ = try await harness.producer.send(message)
             // A genuine kommun fact about the same person after it: processing goes on.
-            let genuine = Scenario.event(ref, .kommun, .kommunForsorjningshinderReported(
-                ForsorjningshinderReported(code: .arbetslos, month: YearMonth("2026-11")!)), at: utc("2026-11-03T08:00:00Z"), id: "genuine-kommun")
+            let genuine = Scenario.event(
+                ref, .kommun,
+                .kommunForsorjningshinderReported(
+                    ForsorjningshinderReported(code: .arbetslos, month: YearMonth("2026-11")!)), at: utc("2026-11-03T08:00:00Z"),
+                id: "genuine-kommun")
             try await harness.publish([genuine])
 
             let letter = try await withTimeout(.seconds(30), "a dead letter") {

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 import TrisamCoordinator
 import TrisamTestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A plain HTTP client that neither follows redirects nor keeps cookies, so the tests see the
 /// 303s and Set-Cookie headers themselves.
@@ -20,12 +21,15 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
 
     init(port: Int) { self.port = port }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         completionHandler(nil)
     }
 
-    func send(_ method: String, _ path: String, form: String? = nil) async throws -> (status: Int, headers: [String: String], text: String) {
+    func send(_ method: String, _ path: String, form: String? = nil) async throws -> (status: Int, headers: [String: String], text: String)
+    {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
@@ -48,8 +52,9 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
     @Test func loginSessionPagesAndAudit() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let broker = try ChildProcess(try trisamExecutable(), ["broker", "--state-dir", "state", "--brokers", "1", "--partitions", "2"],
-                                      directory: directory)
+        let broker = try ChildProcess(
+            try trisamExecutable(), ["broker", "--state-dir", "state", "--brokers", "1", "--partitions", "2"],
+            directory: directory)
         let bootstrapFile = directory.appendingPathComponent("state/bootstrap")
         try await eventually("the broker writes its bootstrap file") { FileManager.default.fileExists(atPath: bootstrapFile.path) }
         let token = "dashboard-test-token-0123456789"
@@ -57,12 +62,17 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         try Data("[{\"token\":\"\(token)\",\"name\":\"Testa Samordnare\",\"role\":\"samordnare\"}]".utf8).write(to: tokens)
         let port = try freeLoopbackPort()
         let store = directory.appendingPathComponent("coordinator.sqlite").path
-        let coordinator = try ChildProcess(try trisamExecutable(), [
-            "coordinator", "--state-dir", "state", "--port", String(port), "--tokens-file", tokens.path,
-            "--store", store, "--clock", "fixed:2026-11-24T09:00:00Z",
-        ], directory: directory, environment: ["LOG_LEVEL": "warning"])
+        let coordinator = try ChildProcess(
+            try trisamExecutable(),
+            [
+                "coordinator", "--state-dir", "state", "--port", String(port), "--tokens-file", tokens.path,
+                "--store", store, "--clock", "fixed:2026-11-24T09:00:00Z",
+            ], directory: directory, environment: ["LOG_LEVEL": "warning"])
         defer {
-            _ = Task { _ = try? await coordinator.stop(); _ = try? await broker.stop() }
+            _ = Task {
+                _ = try? await coordinator.stop()
+                _ = try? await broker.stop()
+            }
         }
         try await HTTPTestClient(port: port).waitUntilServing("/health")
         let client = RawClient(port: port)
@@ -100,7 +110,9 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         #expect(!setCookie.contains(token))
         client.cookie = String(setCookie.split(separator: ";")[0])
 
-        for (path, heading) in [("/", "<h1>Att agera på</h1>"), ("/sip-kalender", "<h1>SIP-kalender</h1>"), ("/oversikt", "<h1>Översikt</h1>")] {
+        for (path, heading) in [
+            ("/", "<h1>Att agera på</h1>"), ("/sip-kalender", "<h1>SIP-kalender</h1>"), ("/oversikt", "<h1>Översikt</h1>"),
+        ] {
             let page = try await client.send("GET", path)
             #expect(page.status == 200, "\(path)")
             #expect(page.text.contains(heading), "\(path)")

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamContracts
 import TrisamCoordinator
 import TrisamCoordinatorCore
+import TrisamTestSupport
+
 @testable import TrisamDashboard
 
 let person = ClientRef(rawValue: "0123456789abcdef0123456789abcdef")!
-
 
 /// 10:00 Stockholm time on a day.
 func at(_ text: String, hour: Int = 10) -> Date {
@@ -22,22 +22,26 @@ struct Story {
     }
 }
 
-func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = "grey-zone",
-          explanation: String = "Personen har fastnat; kommunen behöver agera", agencies: [Agency] = [.kommun],
-          ref: String = person.rawValue) -> FlagRow {
-    FlagRow(seq: seq, flagId: "\(ref):\(rule):\(seq)", clientRef: ref, rule: rule, severity: severity, title: "Titel \(seq)",
-            explanation: explanation, agencies: agencies, since: at(since), raisedAt: at(since))
+func flag(
+    _ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = "grey-zone",
+    explanation: String = "Personen har fastnat; kommunen behöver agera", agencies: [Agency] = [.kommun],
+    ref: String = person.rawValue
+) -> FlagRow {
+    FlagRow(
+        seq: seq, flagId: "\(ref):\(rule):\(seq)", clientRef: ref, rule: rule, severity: severity, title: "Titel \(seq)",
+        explanation: explanation, agencies: agencies, since: at(since), raisedAt: at(since))
 }
 
 @Suite struct QueueTests {
     @Test func sortsBySeverityThenOldestFirst() {
-        let rows = Queue.rows([
-            flag(1, .medium, since: "2026-03-01"),
-            flag(2, .high, since: "2026-05-01"),
-            flag(3, .low, since: "2026-01-01"),
-            flag(4, .high, since: "2026-02-01"),
-            flag(5, .medium, since: "2026-02-15"),
-        ], today: day("2026-06-01"))
+        let rows = Queue.rows(
+            [
+                flag(1, .medium, since: "2026-03-01"),
+                flag(2, .high, since: "2026-05-01"),
+                flag(3, .low, since: "2026-01-01"),
+                flag(4, .high, since: "2026-02-01"),
+                flag(5, .medium, since: "2026-02-15"),
+            ], today: day("2026-06-01"))
         #expect(rows.map(\.flagId).map { $0.split(separator: ":").last! } == ["4", "2", "5", "1", "3"])
         #expect(rows[0].ageDays == 120)
         #expect(rows[0].ageText == "120 dagar")
@@ -56,15 +60,19 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 
     @Test func filtersParseAndRefuseNamingTheField() throws {
         let ids = ["grey-zone", "ping-pong"]
-        let parsed = try QueueFilter.parse(["regel": "ping-pong", "myndighet": "af", "allvarlighet": "", "minstDagar": "14"], ruleIds: ids).get()
+        let parsed = try QueueFilter.parse(["regel": "ping-pong", "myndighet": "af", "allvarlighet": "", "minstDagar": "14"], ruleIds: ids)
+            .get()
         #expect(parsed == QueueFilter(rule: "ping-pong", agency: .af, severity: nil, minAgeDays: 14))
         #expect(parsed.isActive)
         #expect(try QueueFilter.parse([:], ruleIds: ids).get().isActive == false)
-        for (query, field) in [(["regel": "nej"], "regel"), (["myndighet": "skatteverket"], "myndighet"),
-                               (["allvarlighet": "akut"], "allvarlighet"), (["minstDagar": "-1"], "minstDagar"),
-                               (["minstDagar": "tio"], "minstDagar"), (["sortera": "x"], "sortera")] {
+        for (query, field) in [
+            (["regel": "nej"], "regel"), (["myndighet": "skatteverket"], "myndighet"),
+            (["allvarlighet": "akut"], "allvarlighet"), (["minstDagar": "-1"], "minstDagar"),
+            (["minstDagar": "tio"], "minstDagar"), (["sortera": "x"], "sortera"),
+        ] {
             guard case .failure(let error) = QueueFilter.parse(query, ruleIds: ids) else {
-                Issue.record("\(query) was accepted"); continue
+                Issue.record("\(query) was accepted")
+                continue
             }
             #expect(error.field == field)
             #expect(!error.message.isEmpty)
@@ -84,9 +92,13 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 @Suite struct OwnershipChartTests {
     func areas() -> [AreaState] {
         var story = Story()
-        story.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin"), openedOn: day("2026-01-01"))))
+        story.add(
+            "o1", .kommun, "2026-01-01",
+            .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin"), openedOn: day("2026-01-01"))))
         story.add("c1", .kommun, "2026-02-28", .caseClosed(CaseClosed(area: .forsorjning, reason: .completed, closedOn: day("2026-02-28"))))
-        story.add("o2", .fk, "2026-04-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Frida"), openedOn: day("2026-04-01"))))
+        story.add(
+            "o2", .fk, "2026-04-01",
+            .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Frida"), openedOn: day("2026-04-01"))))
         return story.state.areas
     }
 
@@ -125,7 +137,9 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 
     @Test func theChartStartsWhenTheFirstAgencyTookOwnership() throws {
         var story = Story()
-        story.add("o1", .af, "2026-05-05", .caseOpened(CaseOpened(area: .arbeteAktivitet, contact: Contact(name: "Ali"), openedOn: day("2026-05-05"))))
+        story.add(
+            "o1", .af, "2026-05-05",
+            .caseOpened(CaseOpened(area: .arbeteAktivitet, contact: Contact(name: "Ali"), openedOn: day("2026-05-05"))))
         let chart = OwnershipChart(areas: story.state.areas, today: day("2026-05-10"))
         #expect(chart.start == day("2026-05-05"))
         let row = try #require(chart.rows.first { $0.area == .arbeteAktivitet })
@@ -141,24 +155,57 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 @Suite struct PersonPageTests {
     @Test func referralsSipsAndPlanWithOwnersAndDueDates() {
         var story = Story()
-        story.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin Lind", role: "handläggare"), openedOn: day("2026-01-01"))))
-        story.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard, answerBy: day("2026-03-15"))))
-        story.add("s1", .kommun, "2026-03-02", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: false)))
-        story.add("s2", .kommun, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip1", caller: .kommun, participants: [.kommun, .region],
-                                                                           meeting: TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 10)), sequence: 0)))
-        story.add("p1", .kommun, "2026-03-04", .planCreated(PlanCreated(planId: "p1", sipId: "sip1", leadAgency: .kommun, participants: [.kommun, .region], goals: ["Arbete"])))
-        story.add("x1", .kommun, "2026-03-04", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .region, description: "Utreda arbetsförmåga", dueDate: day("2026-03-10"))))
-        story.add("x2", .kommun, "2026-03-04", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .kommun, description: "Följa upp", dueDate: day("2026-04-30"))))
-        let timeline = [TimelineEntry(eventId: "o1", type: "se.trisam.case.opened", source: "kommun", time: at("2026-01-01"), summary: "Kommunen: ärende öppnat"),
-                        TimelineEntry(eventId: "r1", type: "se.trisam.referral.sent", source: "kommun", time: at("2026-03-01"), summary: "Kommunen: remiss skickad")]
-        let page = PersonPage(state: story.state, timeline: timeline, flags: [flag(1, .medium, since: "2026-03-16", rule: "referral-unanswered")],
-                              now: at("2026-03-25"))
+        story.add(
+            "o1", .kommun, "2026-01-01",
+            .caseOpened(
+                CaseOpened(area: .forsorjning, contact: Contact(name: "Karin Lind", role: "handläggare"), openedOn: day("2026-01-01"))))
+        story.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard,
+                    answerBy: day("2026-03-15"))))
+        story.add(
+            "s1", .kommun, "2026-03-02",
+            .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: false)))
+        story.add(
+            "s2", .kommun, "2026-03-03",
+            .sipScheduled(
+                SipScheduled(
+                    sipId: "sip1", caller: .kommun, participants: [.kommun, .region],
+                    meeting: TimeSlot(start: at("2026-03-20", hour: 9), end: at("2026-03-20", hour: 10)), sequence: 0)))
+        story.add(
+            "p1", .kommun, "2026-03-04",
+            .planCreated(
+                PlanCreated(planId: "p1", sipId: "sip1", leadAgency: .kommun, participants: [.kommun, .region], goals: ["Arbete"])))
+        story.add(
+            "x1", .kommun, "2026-03-04",
+            .planActionAssigned(
+                PlanActionAssigned(
+                    planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .region, description: "Utreda arbetsförmåga",
+                    dueDate: day("2026-03-10"))))
+        story.add(
+            "x2", .kommun, "2026-03-04",
+            .planActionAssigned(
+                PlanActionAssigned(
+                    planId: "p1", actionId: "x2", leadAgency: .kommun, owner: .kommun, description: "Följa upp", dueDate: day("2026-04-30"))
+            ))
+        let timeline = [
+            TimelineEntry(
+                eventId: "o1", type: "se.trisam.case.opened", source: "kommun", time: at("2026-01-01"), summary: "Kommunen: ärende öppnat"),
+            TimelineEntry(
+                eventId: "r1", type: "se.trisam.referral.sent", source: "kommun", time: at("2026-03-01"),
+                summary: "Kommunen: remiss skickad"),
+        ]
+        let page = PersonPage(
+            state: story.state, timeline: timeline, flags: [flag(1, .medium, since: "2026-03-16", rule: "referral-unanswered")],
+            now: at("2026-03-25"))
         #expect(page.referrals.count == 1)
         #expect(page.referrals[0].ageDays == 24)
         #expect(page.referrals[0].overdue)
         #expect(page.referrals[0].to == "Regionen")
         #expect(page.sips.count == 1)
-        #expect(page.sips[0].overdue)  // the meeting time passed and it was not registered as held
+        #expect(page.sips[0].overdue) // the meeting time passed and it was not registered as held
         #expect(page.plans.count == 1)
         #expect(page.plans[0].actions.map(\.owner) == ["Regionen", "Kommunen"])
         #expect(page.plans[0].actions.map(\.due) == ["10 mar 2026", "30 apr 2026"])
@@ -174,19 +221,44 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 @Suite struct CalendarAndOverviewTests {
     func states() -> [PersonState] {
         var a = Story()
-        a.add("s1", .kommun, "2026-03-02", .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: false)))
-        a.add("s2", .kommun, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip1", caller: .kommun, participants: [.kommun, .region],
-                                                                       meeting: TimeSlot(start: at("2026-04-02", hour: 9), end: at("2026-04-02", hour: 10)), sequence: 0)))
-        a.add("p1", .kommun, "2026-03-04", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun], goals: ["Arbete"])))
-        a.add("f1", .kommun, "2026-03-04", .planFollowUpSet(PlanFollowUpSet(planId: "p1", leadAgency: .kommun, participants: [.kommun], followUpOn: day("2026-03-20"))))
-        a.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
-        a.add("r2", .region, "2026-03-06", .referralAccepted(ReferralAccepted(referralId: "ref1", from: .kommun, to: .region, contact: Contact(name: "Dr Berg"))))
-        a.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin"), openedOn: day("2026-01-01"))))
+        a.add(
+            "s1", .kommun, "2026-03-02",
+            .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: false)))
+        a.add(
+            "s2", .kommun, "2026-03-03",
+            .sipScheduled(
+                SipScheduled(
+                    sipId: "sip1", caller: .kommun, participants: [.kommun, .region],
+                    meeting: TimeSlot(start: at("2026-04-02", hour: 9), end: at("2026-04-02", hour: 10)), sequence: 0)))
+        a.add(
+            "p1", .kommun, "2026-03-04",
+            .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun], goals: ["Arbete"])))
+        a.add(
+            "f1", .kommun, "2026-03-04",
+            .planFollowUpSet(PlanFollowUpSet(planId: "p1", leadAgency: .kommun, participants: [.kommun], followUpOn: day("2026-03-20"))))
+        a.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        a.add(
+            "r2", .region, "2026-03-06",
+            .referralAccepted(ReferralAccepted(referralId: "ref1", from: .kommun, to: .region, contact: Contact(name: "Dr Berg"))))
+        a.add(
+            "o1", .kommun, "2026-01-01",
+            .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin"), openedOn: day("2026-01-01"))))
         var b = Story()
         b.state = PersonState(clientRef: ClientRef(rawValue: "ffffffffffffffffffffffffffffffff")!)
-        b.add("t1", .region, "2026-03-05", .sipRequested(SipRequested(sipId: "sip9", caller: .region, reason: "Utskrivning", invited: [.kommun], afterDischarge: true)))
-        b.add("t2", .af, "2026-02-01", .referralSent(ReferralSent(referralId: "ref9", from: .af, to: .fk, reason: "Sjuk", requestedMeasure: "Bedömning", area: .forsorjning)))
-        b.add("t3", .af, "2026-01-01", .caseOpened(CaseOpened(area: .arbeteAktivitet, contact: Contact(name: "Ali"), openedOn: day("2026-01-01"))))
+        b.add(
+            "t1", .region, "2026-03-05",
+            .sipRequested(SipRequested(sipId: "sip9", caller: .region, reason: "Utskrivning", invited: [.kommun], afterDischarge: true)))
+        b.add(
+            "t2", .af, "2026-02-01",
+            .referralSent(
+                ReferralSent(referralId: "ref9", from: .af, to: .fk, reason: "Sjuk", requestedMeasure: "Bedömning", area: .forsorjning)))
+        b.add(
+            "t3", .af, "2026-01-01",
+            .caseOpened(CaseOpened(area: .arbeteAktivitet, contact: Contact(name: "Ali"), openedOn: day("2026-01-01"))))
         b.add("t4", .af, "2026-02-15", .caseClosed(CaseClosed(area: .arbeteAktivitet, reason: .completed, closedOn: day("2026-02-15"))))
         return [a.state, b.state]
     }
@@ -207,13 +279,14 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 
     @Test func referralTimesBucketAnswersAndWaits() {
         let times = ReferralTimes(states: states(), today: day("2026-03-25"))
-        #expect(times.answered == [0, 1, 0, 0, 0])  // answered after 5 days
-        #expect(times.waiting == [0, 0, 0, 0, 1])  // waiting 52 days
+        #expect(times.answered == [0, 1, 0, 0, 0]) // answered after 5 days
+        #expect(times.waiting == [0, 0, 0, 0, 1]) // waiting 52 days
         let region = times.perAgency.first { $0.agency == "Regionen" }!
         #expect(region.answered == 1 && region.medianDays == 5)
         let fk = times.perAgency.first { $0.agency == "Försäkringskassan" }!
         #expect(fk.waiting == 1 && fk.oldestWaitingDays == 52)
-        #expect(ReferralTimes.bucket(3) == 0 && ReferralTimes.bucket(4) == 1 && ReferralTimes.bucket(30) == 3 && ReferralTimes.bucket(31) == 4)
+        #expect(
+            ReferralTimes.bucket(3) == 0 && ReferralTimes.bucket(4) == 1 && ReferralTimes.bucket(30) == 3 && ReferralTimes.bucket(31) == 4)
     }
 
     @Test func ownershipCountsOwnersAndNobody() {
@@ -231,8 +304,9 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
             FlagSpan(rule: "a", severity: .high, since: at("2026-03-01"), raisedAt: at("2026-03-01"), resolvedAt: at("2026-03-03")),
             FlagSpan(rule: "b", severity: .low, since: at("2026-03-02"), raisedAt: at("2026-03-02"), resolvedAt: nil),
             // Raised and resolved within seconds while events were caught up: not a person stuck.
-            FlagSpan(rule: "c", severity: .high, since: at("2026-02-01"), raisedAt: at("2026-03-04"),
-                     resolvedAt: at("2026-03-04").addingTimeInterval(5)),
+            FlagSpan(
+                rule: "c", severity: .high, since: at("2026-02-01"), raisedAt: at("2026-03-04"),
+                resolvedAt: at("2026-03-04").addingTimeInterval(5)),
         ]
         let days = FlagTrend.window(endingOn: day("2026-03-04"), count: 5)
         #expect(days.first == day("2026-02-28"))
@@ -251,12 +325,13 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
     }
 
     @Test func lineChartPlacesPointsOnTheAxis() {
-        let chart = LineChart(days: FlagTrend.window(endingOn: day("2026-03-04"), count: 3), series: [("Alla", "#000", [0, 5, 10])],
-                              width: 640, height: 260)
+        let chart = LineChart(
+            days: FlagTrend.window(endingOn: day("2026-03-04"), count: 3), series: [("Alla", "#000", [0, 5, 10])],
+            width: 640, height: 260)
         #expect(chart.maximum == 10)
         let ys = chart.series[0].ys
-        #expect(ys[0] == 260 - LineChart.bottom)  // zero at the bottom of the plot
-        #expect(ys[2] == LineChart.top)  // the maximum at the top
+        #expect(ys[0] == 260 - LineChart.bottom) // zero at the bottom of the plot
+        #expect(ys[2] == LineChart.top) // the maximum at the top
         #expect(chart.series[0].xs.first == LineChart.left)
     }
 
@@ -299,11 +374,13 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(Dashboard.safeNext(nil) == "/")
     }
 
-    @Test("a next path with white space or control characters is not followed, wherever they stand", arguments: [
-        "/\t/127.0.0.2/landed", "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example", "/\u{0B}/evil.example",
-        "/\u{0}/evil.example", "/\u{7F}/evil.example", "/\u{A0}/evil.example", "/\u{2028}/evil.example", "/\\evil.example",
-        "/\t\\evil.example", "/oversikt\t", "/\u{FF0F}evil.example",
-    ])
+    @Test(
+        "a next path with white space or control characters is not followed, wherever they stand",
+        arguments: [
+            "/\t/127.0.0.2/landed", "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example", "/\u{0B}/evil.example",
+            "/\u{0}/evil.example", "/\u{7F}/evil.example", "/\u{A0}/evil.example", "/\u{2028}/evil.example", "/\\evil.example",
+            "/\t\\evil.example", "/oversikt\t", "/\u{FF0F}evil.example",
+        ])
     func noWhiteSpaceInNext(_ next: String) {
         #expect(Dashboard.safeNext(next) == "/")
     }
@@ -314,23 +391,42 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try CoordinatorStore(path: directory.appendingPathComponent("c.sqlite").path)
-        return try Dashboard(parts: CoordinatorParts(store: store, rules: GapRules(), clock: .fixed(at: at("2026-03-25")),
-                                                     tokens: AccessTokens([])))
+        return try Dashboard(
+            parts: CoordinatorParts(
+                store: store, rules: GapRules(), clock: .fixed(at: at("2026-03-25")),
+                tokens: AccessTokens([])))
     }
 
     @Test func personPageRendersEverySectionEscaped() throws {
         var story = Story()
-        story.add("o1", .kommun, "2026-01-01", .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin <Lind>"), openedOn: day("2026-01-01"))))
-        story.add("r1", .kommun, "2026-03-01", .referralSent(ReferralSent(referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
-        story.add("p1", .kommun, "2026-03-04", .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .region], goals: ["Arbete"])))
-        story.add("x1", .kommun, "2026-03-04", .planActionAssigned(PlanActionAssigned(planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .region, description: "Utreda arbetsförmåga", dueDate: day("2026-03-10"))))
-        let page = PersonPage(state: story.state, timeline: [
-            TimelineEntry(eventId: "o1", type: "t", source: "kommun", time: at("2026-01-01"), summary: "Kommunen: ärende öppnat"),
-        ], flags: [flag(1, .high, since: "2026-03-01")], now: at("2026-03-25"))
+        story.add(
+            "o1", .kommun, "2026-01-01",
+            .caseOpened(CaseOpened(area: .forsorjning, contact: Contact(name: "Karin <Lind>"), openedOn: day("2026-01-01"))))
+        story.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        story.add(
+            "p1", .kommun, "2026-03-04",
+            .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .region], goals: ["Arbete"])))
+        story.add(
+            "x1", .kommun, "2026-03-04",
+            .planActionAssigned(
+                PlanActionAssigned(
+                    planId: "p1", actionId: "x1", leadAgency: .kommun, owner: .region, description: "Utreda arbetsförmåga",
+                    dueDate: day("2026-03-10"))))
+        let page = PersonPage(
+            state: story.state,
+            timeline: [
+                TimelineEntry(eventId: "o1", type: "t", source: "kommun", time: at("2026-01-01"), summary: "Kommunen: ärende öppnat")
+            ], flags: [flag(1, .high, since: "2026-03-01")], now: at("2026-03-25"))
         let dashboard = try dashboard()
-        let html = try #require(dashboard.templates.render(
-            PersonPageContext(frame: Frame(title: "Person x", user: "Sara", queue: false, calendar: false, overview: false),
-                              person: page, chartSvg: page.chart.svg()), withTemplate: "person"))
+        let html = try #require(
+            dashboard.templates.render(
+                PersonPageContext(
+                    frame: Frame(title: "Person x", user: "Sara", queue: false, calendar: false, overview: false),
+                    person: page, chartSvg: page.chart.svg()), withTemplate: "person"))
         #expect(html.hasPrefix("<!doctype html>"))
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"agarskap\""))
         #expect(html.contains("Karin &lt;Lind&gt;"))
@@ -338,8 +434,8 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         #expect(html.contains("Utreda arbetsförmåga"))
         #expect(html.contains("10 mar 2026"))
         #expect(html.contains("Försenad"))
-        #expect(html.contains("<td>Regionen</td>"))  // referral receiver
-        #expect(html.contains("24 dagar"))  // the referral's age
+        #expect(html.contains("<td>Regionen</td>")) // referral receiver
+        #expect(html.contains("24 dagar")) // the referral's age
         #expect(html.contains("Kommunen: ärende öppnat"))
         #expect(html.contains("Inloggad: Sara"))
         #expect(html.contains("Inga lösta flaggor tidigare."))
@@ -348,10 +444,14 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 
     @Test func calendarRendersEachListWithLinks() throws {
         let calendar = SipCalendar(states: CalendarAndOverviewTests().states(), now: at("2026-03-25"))
-        let html = try #require(try dashboard().templates.render(
-            CalendarPageContext(frame: Frame(title: "SIP-kalender", user: "Sara", queue: false, calendar: true, overview: false),
-                                calendar: calendar, today: "25 mar 2026"), withTemplate: "calendar"))
-        #expect(html.contains("<tr class=\"overdue\"><td>20 mar 2026<br><span class=\"muted\">5 dagar sedan</span></td><td>Uppföljning av plan</td>"))
+        let html = try #require(
+            try dashboard().templates.render(
+                CalendarPageContext(
+                    frame: Frame(title: "SIP-kalender", user: "Sara", queue: false, calendar: true, overview: false),
+                    calendar: calendar, today: "25 mar 2026"), withTemplate: "calendar"))
+        #expect(
+            html.contains(
+                "<tr class=\"overdue\"><td>20 mar 2026<br><span class=\"muted\">5 dagar sedan</span></td><td>Uppföljning av plan</td>"))
         #expect(html.contains("2 apr 2026 09:00"))
         #expect(html.contains("SIP begärd efter utskrivning"))
         #expect(html.contains("<a href=\"/personer/ffffffffffffffffffffffffffffffff\">Person ffffffff</a>"))
@@ -362,11 +462,12 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
     @Test func queueRendersRowsAndSelectedFilters() throws {
         let dashboard = try dashboard()
         let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
-        let model = QueuePage(frame: Frame(title: "Att agera på", user: "Sara", queue: true, calendar: false, overview: false),
-                              error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
-                              rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
-                              agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],
-                              severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00")
+        let model = QueuePage(
+            frame: Frame(title: "Att agera på", user: "Sara", queue: true, calendar: false, overview: false),
+            error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
+            rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
+            agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],
+            severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00")
         let html = try #require(dashboard.templates.render(model, withTemplate: "queue"))
         #expect(html.contains("<option value=\"ping-pong\" selected>Rundgång (1)</option>"))
         #expect(html.contains("<option value=\"af\">Arbetsförmedlingen</option>"))
@@ -382,8 +483,9 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
 @Suite struct PlanActionStatusTests {
     @Test("an action is under way, overdue, done on a day, or not possible with the reason")
     func statuses() {
-        var action = PlanActionState(id: "x", owner: .af, ownerContact: nil, description: "Kartlägga",
-                                     dueDate: LocalDate("2026-03-10")!, assigned: Mark(on: LocalDate("2026-03-01")!, event: "a"))
+        var action = PlanActionState(
+            id: "x", owner: .af, ownerContact: nil, description: "Kartlägga",
+            dueDate: LocalDate("2026-03-10")!, assigned: Mark(on: LocalDate("2026-03-01")!, event: "a"))
         #expect(PersonPage.status(action, overdue: false) == "Pågår")
         #expect(PersonPage.status(action, overdue: true) == "Försenad")
         action.completed = Mark(on: LocalDate("2026-03-08")!, event: "b")
@@ -399,9 +501,16 @@ func flag(_ seq: Int64, _ severity: FlagSeverity, since: String, rule: String = 
         func booked(_ ref: String, hour: Int) -> PersonState {
             var story = Story()
             story.state = PersonState(clientRef: ClientRef(rawValue: String(repeating: ref, count: 32))!)
-            story.add("r\(ref)", .kommun, "2026-03-02", .sipRequested(SipRequested(sipId: "sip\(ref)", caller: .kommun, reason: "Samordning", invited: [.af], afterDischarge: false)))
-            story.add("s\(ref)", .kommun, "2026-03-03", .sipScheduled(SipScheduled(sipId: "sip\(ref)", caller: .kommun, participants: [.kommun, .af],
-                                                                                meeting: TimeSlot(start: at("2026-04-02", hour: hour), end: at("2026-04-02", hour: hour + 1)), sequence: 0)))
+            story.add(
+                "r\(ref)", .kommun, "2026-03-02",
+                .sipRequested(
+                    SipRequested(sipId: "sip\(ref)", caller: .kommun, reason: "Samordning", invited: [.af], afterDischarge: false)))
+            story.add(
+                "s\(ref)", .kommun, "2026-03-03",
+                .sipScheduled(
+                    SipScheduled(
+                        sipId: "sip\(ref)", caller: .kommun, participants: [.kommun, .af],
+                        meeting: TimeSlot(start: at("2026-04-02", hour: hour), end: at("2026-04-02", hour: hour + 1)), sequence: 0)))
             return story.state
         }
         let calendar = SipCalendar(states: [booked("a", hour: 13), booked("b", hour: 8)], now: at("2026-03-25"))

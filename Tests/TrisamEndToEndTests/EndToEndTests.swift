@@ -18,13 +18,15 @@ final class SystemFixture: @unchecked Sendable {
     private(set) var coordinator: ChildProcess?
     private(set) var coordinatorPort = 0
 
-    static let tokens: [Agency: String] = Dictionary(uniqueKeysWithValues: Agency.allCases.map { ($0, "\($0.rawValue)-token-\(UUID().uuidString)") })
+    static let tokens: [Agency: String] = Dictionary(
+        uniqueKeysWithValues: Agency.allCases.map { ($0, "\($0.rawValue)-token-\(UUID().uuidString)") })
     static let names: [Agency: String] = [.kommun: "Karin Lund", .af: "Anna Berg", .fk: "Fredrik Ek", .region: "Rut Dahl"]
 
     static var tokensJSON: String {
-        "[" + Agency.allCases.map { agency in
-            #"{"token":"\#(tokens[agency]!)","agency":"\#(agency.rawValue)","name":"\#(names[agency]!)","role":"handlaggare"}"#
-        }.joined(separator: ",") + "]"
+        "["
+            + Agency.allCases.map { agency in
+                #"{"token":"\#(tokens[agency]!)","agency":"\#(agency.rawValue)","name":"\#(names[agency]!)","role":"handlaggare"}"#
+            }.joined(separator: ",") + "]"
     }
 
     static let kafkaProperties = ["session.timeout.ms=6000", "heartbeat.interval.ms=500", "topic.metadata.refresh.interval.ms=1000"]
@@ -38,12 +40,16 @@ final class SystemFixture: @unchecked Sendable {
     /// Starts (or restarts, on the same store) one agency's service with a fixed clock.
     func startAgency(_ agency: Agency, clock: String) async throws {
         let port = try freeLoopbackPort()
-        var arguments = ["agency", "--name", agency.rawValue, "--port", String(port), "--state-dir", "state",
-                         "--bootstrap", cluster.bootstrapServers, "--log-level", "warning", "--clock", "fixed:\(clock)"]
+        var arguments = [
+            "agency", "--name", agency.rawValue, "--port", String(port), "--state-dir", "state",
+            "--bootstrap", cluster.bootstrapServers, "--log-level", "warning", "--clock", "fixed:\(clock)",
+        ]
         for property in Self.kafkaProperties { arguments += ["--kafka-property", property] }
-        let process = try ChildProcess(try trisamExecutable(), arguments, directory: directory, environment: [
-            "TRISAM_AGENCY_TOKENS": Self.tokensJSON, "TRISAM_CLIENTREF_SECRET": secret,
-        ])
+        let process = try ChildProcess(
+            try trisamExecutable(), arguments, directory: directory,
+            environment: [
+                "TRISAM_AGENCY_TOKENS": Self.tokensJSON, "TRISAM_CLIENTREF_SECRET": secret,
+            ])
         agencies[agency] = process
         ports[agency] = port
         try await HTTPTestClient(port: port).waitUntilServing()
@@ -58,9 +64,11 @@ final class SystemFixture: @unchecked Sendable {
         let tokens = directory.appendingPathComponent("coordinator-tokens.json")
         try Data("[{\"token\":\"\(coordinatorToken)\",\"name\":\"Sara Samordnare\",\"role\":\"samordnare\"}]".utf8).write(to: tokens)
         coordinatorPort = try freeLoopbackPort()
-        var arguments = ["coordinator", "--bootstrap", cluster.bootstrapServers, "--port", String(coordinatorPort),
-                         "--store", directory.appendingPathComponent("coordinator.sqlite").path, "--tokens-file", tokens.path,
-                         "--clock", "fixed:\(clock)", "--state-dir", directory.appendingPathComponent("coordinator-state").path]
+        var arguments = [
+            "coordinator", "--bootstrap", cluster.bootstrapServers, "--port", String(coordinatorPort),
+            "--store", directory.appendingPathComponent("coordinator.sqlite").path, "--tokens-file", tokens.path,
+            "--clock", "fixed:\(clock)", "--state-dir", directory.appendingPathComponent("coordinator-state").path,
+        ]
         for property in Self.kafkaProperties { arguments += ["--kafka-property", property] }
         coordinator = try ChildProcess(try trisamExecutable(), arguments, directory: directory, environment: ["LOG_LEVEL": "warning"])
         try await coordinatorClient.waitUntilServing("/health", limit: .seconds(30))
@@ -70,7 +78,8 @@ final class SystemFixture: @unchecked Sendable {
     var coordinatorClient: HTTPTestClient { HTTPTestClient(port: coordinatorPort, token: coordinatorToken) }
 
     var output: String {
-        (agencies.map { "--- \($0.key.rawValue)\n\($0.value.output)" } + ["--- coordinator\n\(coordinator?.output ?? "")"]).joined(separator: "\n")
+        (agencies.map { "--- \($0.key.rawValue)\n\($0.value.output)" } + ["--- coordinator\n\(coordinator?.output ?? "")"]).joined(
+            separator: "\n")
     }
 
     func cleanUp() async {
@@ -83,8 +92,10 @@ final class SystemFixture: @unchecked Sendable {
 
 /// Sends a request and returns the JSON body, recording a failure unless the status matches.
 @discardableResult
-func call(_ client: HTTPTestClient, _ method: String, _ path: String, _ body: Any? = nil, status: Int,
-          sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+func call(
+    _ client: HTTPTestClient, _ method: String, _ path: String, _ body: Any? = nil, status: Int,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> [String: Any] {
     let response: HTTPTestClient.Response
     if let body {
         response = try await client.request(method, path, json: body)
@@ -124,27 +135,34 @@ struct SipFlowEndToEndTests {
     }
 
     func run(_ system: SystemFixture) async throws {
-        let start = "2027-03-22T08:00:00Z"  // Monday of the week before Easter.
+        let start = "2027-03-22T08:00:00Z" // Monday of the week before Easter.
         for agency in Agency.allCases { try await system.startAgency(agency, clock: start) }
         try await system.startCoordinator(clock: start)
-        let kommun = system.client(.kommun), af = system.client(.af), fk = system.client(.fk), region = system.client(.region)
+        let kommun = system.client(.kommun)
+        let af = system.client(.af)
+        let fk = system.client(.fk)
+        let region = system.client(.region)
 
         let registered = try await call(kommun, "POST", "/persons", ["personnummer": "19121212-1212"], status: 201)
         let ref = try #require(registered["clientRef"] as? String)
 
         // Refused without a consent covering every invited agency, naming the uncovered ones.
-        let sipRequest: [String: Any] = ["reason": "Behöver samordnade insatser efter utskrivning", "invited": ["af", "fk", "region"],
-                                         "afterDischarge": true, "answerBy": "2027-03-24"]
+        let sipRequest: [String: Any] = [
+            "reason": "Behöver samordnade insatser efter utskrivning", "invited": ["af", "fk", "region"],
+            "afterDischarge": true, "answerBy": "2027-03-24",
+        ]
         let noConsent = try await call(kommun, "POST", "/persons/\(ref)/sips", sipRequest, status: 403)
         #expect(errorCode(noConsent) == "consent_missing")
-        _ = try await call(kommun, "POST", "/persons/\(ref)/consents",
-                           ["purpose": "sip", "agencies": ["kommun", "af"], "givenOn": "2027-03-22", "validUntil": "2028-03-01"], status: 201)
+        _ = try await call(
+            kommun, "POST", "/persons/\(ref)/consents",
+            ["purpose": "sip", "agencies": ["kommun", "af"], "givenOn": "2027-03-22", "validUntil": "2028-03-01"], status: 201)
         let partial = try await call(kommun, "POST", "/persons/\(ref)/sips", sipRequest, status: 403)
         let partialMessage = (partial["error"] as? [String: Any])?["message"] as? String ?? ""
         #expect(errorField(partial) == "invited" && partialMessage.contains("fk, region") && !partialMessage.contains("af,"), "\(partial)")
-        _ = try await call(kommun, "POST", "/persons/\(ref)/consents",
-                           ["purpose": "sip", "agencies": ["kommun", "af", "fk", "region"], "givenOn": "2027-03-22", "validUntil": "2028-03-01"],
-                           status: 201)
+        _ = try await call(
+            kommun, "POST", "/persons/\(ref)/consents",
+            ["purpose": "sip", "agencies": ["kommun", "af", "fk", "region"], "givenOn": "2027-03-22", "validUntil": "2028-03-01"],
+            status: 201)
 
         // Request: invitations reach each invitee's inbox.
         let requested = try await call(kommun, "POST", "/persons/\(ref)/sips", sipRequest, status: 201)
@@ -158,28 +176,47 @@ struct SipFlowEndToEndTests {
         }
 
         // Refused: answering for another agency.
-        let forOther = try await call(af, "POST", "/sips/\(sipId)/invitations/fk/answer",
-                                      ["answer": "accepted", "participant": ["name": "Anna Berg"], "availability": [slot("2027-03-30", "09:00", "12:00")]],
-                                      status: 403)
+        let forOther = try await call(
+            af, "POST", "/sips/\(sipId)/invitations/fk/answer",
+            ["answer": "accepted", "participant": ["name": "Anna Berg"], "availability": [slot("2027-03-30", "09:00", "12:00")]],
+            status: 403)
         #expect(errorCode(forOther) == "wrong_party" && errorField(forOther) == "invitee")
 
         // Answers with times: everyone is free from Thursday 15:45 (too late for an hour before
         // 16:30), on Good Friday, the weekend and Easter Monday; the first common hour is
         // Tuesday 30 March 10:00 (CEST).
         let answers: [(HTTPTestClient, Agency, String, [[String: String]])] = [
-            (af, .af, "Anna Berg", [slot("2027-03-25", "15:45", "18:00"), slot("2027-03-26", "08:00", "17:00"),
-                                    slot("2027-03-27", "08:00", "17:00"), slot("2027-03-29", "08:00", "17:00"), slot("2027-03-30", "09:00", "12:00")]),
-            (fk, .fk, "Fredrik Ek", [slot("2027-03-25", "15:45", "18:00"), slot("2027-03-26", "08:00", "17:00"),
-                                     slot("2027-03-29", "08:00", "17:00"), slot("2027-03-30", "10:00", "16:00")]),
-            (region, .region, "Rut Dahl", [slot("2027-03-25", "15:45", "18:00"), slot("2027-03-29", "08:00", "17:00"),
-                                           slot("2027-03-30", "08:00", "16:00")]),
+            (
+                af, .af, "Anna Berg",
+                [
+                    slot("2027-03-25", "15:45", "18:00"), slot("2027-03-26", "08:00", "17:00"),
+                    slot("2027-03-27", "08:00", "17:00"), slot("2027-03-29", "08:00", "17:00"), slot("2027-03-30", "09:00", "12:00"),
+                ]
+            ),
+            (
+                fk, .fk, "Fredrik Ek",
+                [
+                    slot("2027-03-25", "15:45", "18:00"), slot("2027-03-26", "08:00", "17:00"),
+                    slot("2027-03-29", "08:00", "17:00"), slot("2027-03-30", "10:00", "16:00"),
+                ]
+            ),
+            (
+                region, .region, "Rut Dahl",
+                [
+                    slot("2027-03-25", "15:45", "18:00"), slot("2027-03-29", "08:00", "17:00"),
+                    slot("2027-03-30", "08:00", "16:00"),
+                ]
+            ),
         ]
         for (client, agency, name, windows) in answers {
             // The consent travels on its own topic; the invitee answers once it has arrived.
             try await eventually("\(agency.rawValue) answers") {
-                let response = try await client.post("/sips/\(sipId)/invitations/\(agency.rawValue)/answer",
-                                                     json: ["answer": "accepted", "participant": ["name": name, "role": "handläggare"],
-                                                            "availability": windows])
+                let response = try await client.post(
+                    "/sips/\(sipId)/invitations/\(agency.rawValue)/answer",
+                    json: [
+                        "answer": "accepted", "participant": ["name": name, "role": "handläggare"],
+                        "availability": windows,
+                    ])
                 if response.status == 403, response.text.contains("consent_missing") { return false }
                 #expect(response.status == 200, "\(response.text)")
                 return true
@@ -192,15 +229,17 @@ struct SipFlowEndToEndTests {
         }
 
         // Refused: scheduling in the past.
-        let past = try await call(kommun, "POST", "/sips/\(sipId)/schedule",
-                                  ["start": "2027-03-19T09:00:00Z", "end": "2027-03-19T10:00:00Z"], status: 400)
+        let past = try await call(
+            kommun, "POST", "/sips/\(sipId)/schedule",
+            ["start": "2027-03-19T09:00:00Z", "end": "2027-03-19T10:00:00Z"], status: 400)
         #expect(errorField(past) == "start")
         // Refused: only the caller schedules.
         #expect(errorCode(try await call(af, "POST", "/sips/\(sipId)/schedule", ["durationMinutes": 60], status: 403)) == "wrong_party")
 
         // The earliest common slot, across Good Friday, the weekend and Easter Monday.
-        let scheduled = try await call(kommun, "POST", "/sips/\(sipId)/schedule", ["durationMinutes": 60, "location": "Socialkontoret, rum 3"],
-                                       status: 200)
+        let scheduled = try await call(
+            kommun, "POST", "/sips/\(sipId)/schedule", ["durationMinutes": 60, "location": "Socialkontoret, rum 3"],
+            status: 200)
         let meeting = try #require(scheduled["meeting"] as? [String: Any])
         #expect(meeting["start"] as? String == "2027-03-30T08:00:00.000Z" && meeting["end"] as? String == "2027-03-30T09:00:00.000Z")
         #expect(scheduled["sequence"] as? Int == 0)
@@ -224,8 +263,9 @@ struct SipFlowEndToEndTests {
         #expect(afCalendar.components("VEVENT").first?.property("UID")?.value == uid)
 
         // Override to a time staff choose: same UID, SEQUENCE 1.
-        let moved = try await call(kommun, "POST", "/sips/\(sipId)/reschedule",
-                                   ["start": stockholm("2027-03-31", "13:00"), "end": stockholm("2027-03-31", "14:00")], status: 200)
+        let moved = try await call(
+            kommun, "POST", "/sips/\(sipId)/reschedule",
+            ["start": stockholm("2027-03-31", "13:00"), "end": stockholm("2027-03-31", "14:00")], status: 200)
         #expect(moved["sequence"] as? Int == 1)
         let second = try await calendar(kommun, sipId)
         #expect(second.components("VEVENT").first?.property("UID")?.value == uid)
@@ -233,17 +273,21 @@ struct SipFlowEndToEndTests {
         #expect(second.components("VEVENT").first?.property("DTSTART")?.value == "20270331T130000")
 
         // A third SIP: fk declines, region never answers before 25 March.
-        let third = try await call(kommun, "POST", "/persons/\(ref)/sips",
-                                   ["reason": "Uppföljning av insatser", "invited": ["fk", "region"], "answerBy": "2027-03-25"], status: 201)
+        let third = try await call(
+            kommun, "POST", "/persons/\(ref)/sips",
+            ["reason": "Uppföljning av insatser", "invited": ["fk", "region"], "answerBy": "2027-03-25"], status: 201)
         let thirdId = try #require(third["sipId"] as? String)
         try await eventually("fk declines the third invitation") {
-            (try await fk.post("/sips/\(thirdId)/invitations/fk/answer", json: ["answer": "declined", "reason": "Inget pågående ärende hos FK"])).status == 200
+            (try await fk.post(
+                "/sips/\(thirdId)/invitations/fk/answer", json: ["answer": "declined", "reason": "Inget pågående ärende hos FK"])).status
+                == 200
         }
         // The invitee that declined sees its own answer, not a SIP still waiting for it.
         let declinedView = try await call(fk, "GET", "/sips/\(thirdId)", status: 200)
         #expect(declinedView["state"] as? String == "declined" && declinedView["ownAnswer"] as? String == "declined", "\(declinedView)")
         try await eventually("kommun has fk's answer") {
-            ((try await kommun.get("/sips/\(thirdId)").json()["invitations"] as? [[String: Any]])?.first?["answer"] as? String) == "declined"
+            ((try await kommun.get("/sips/\(thirdId)").json()["invitations"] as? [[String: Any]])?.first?["answer"] as? String)
+                == "declined"
         }
 
         // The meeting is held (the caller's clock moves past it: restart on the same store).
@@ -256,14 +300,22 @@ struct SipFlowEndToEndTests {
             let reminders = items.filter { $0["type"] as? String == "sip.invitation.overdue" }
             guard !reminders.isEmpty else { return false }
             #expect(reminders.count == 1, "one reminder, for region only: \(reminders)")
-            #expect((reminders.first?["summary"] as? String)?.hasPrefix("Påminnelse: Regionen har inte svarat på kallelsen") == true, "\(reminders)")
+            #expect(
+                (reminders.first?["summary"] as? String)?.hasPrefix("Påminnelse: Regionen har inte svarat på kallelsen") == true,
+                "\(reminders)")
             #expect((reminders.first?["payload"] as? [String: Any])?["sipId"] as? String == thirdId)
             return true
         }
-        _ = try await call(kommunLater, "POST", "/sips/\(sipId)/held",
-                           ["heldOn": "2027-03-31", "attendees": [["agency": "kommun", "name": "Karin Lund"], ["agency": "af", "name": "Anna Berg"],
-                                                                  ["agency": "fk", "name": "Fredrik Ek"], ["agency": "region", "name": "Rut Dahl"]]],
-                           status: 200)
+        _ = try await call(
+            kommunLater, "POST", "/sips/\(sipId)/held",
+            [
+                "heldOn": "2027-03-31",
+                "attendees": [
+                    ["agency": "kommun", "name": "Karin Lund"], ["agency": "af", "name": "Anna Berg"],
+                    ["agency": "fk", "name": "Fredrik Ek"], ["agency": "region", "name": "Rut Dahl"],
+                ],
+            ],
+            status: 200)
 
         // Refused: a plan without a lead agency.
         var planBody: [String: Any] = [
@@ -271,9 +323,18 @@ struct SipFlowEndToEndTests {
             "goals": ["Egen försörjning inom 18 månader"], "subGoals": ["Stabil behandling", "Arbetsträning 50 %"],
             "personGoal": "Jag vill jobba med djur", "followUpOn": "2027-06-01",
             "actions": [
-                ["owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Kartläggning av arbetsförmåga", "dueDate": "2027-04-20"],
-                ["owner": "fk", "ownerContact": ["name": "Fredrik Ek"], "description": "Avstämningsmöte om sjukpenning", "dueDate": "2027-04-15"],
-                ["owner": "region", "ownerContact": ["name": "Rut Dahl"], "description": "Läkarintyg med funktionsbeskrivning", "dueDate": "2027-04-10"],
+                [
+                    "owner": "af", "ownerContact": ["name": "Anna Berg"], "description": "Kartläggning av arbetsförmåga",
+                    "dueDate": "2027-04-20",
+                ],
+                [
+                    "owner": "fk", "ownerContact": ["name": "Fredrik Ek"], "description": "Avstämningsmöte om sjukpenning",
+                    "dueDate": "2027-04-15",
+                ],
+                [
+                    "owner": "region", "ownerContact": ["name": "Rut Dahl"], "description": "Läkarintyg med funktionsbeskrivning",
+                    "dueDate": "2027-04-10",
+                ],
             ],
         ]
         let noLead = try await call(kommunLater, "POST", "/persons/\(ref)/plans", planBody, status: 400)
@@ -289,20 +350,30 @@ struct SipFlowEndToEndTests {
                 ((try await client.get("/actions?state=open").json()["items"] as? [[String: Any]]) ?? []).count == 1
             }
         }
-        #expect(errorCode(try await call(kommunLater, "POST", "/plans/\(planId)/actions/a1/done", [:] as [String: Any], status: 403)) == "wrong_party")
+        #expect(
+            errorCode(try await call(kommunLater, "POST", "/plans/\(planId)/actions/a1/done", [:] as [String: Any], status: 403))
+                == "wrong_party")
         _ = try await call(af, "POST", "/plans/\(planId)/actions/a1/done", ["note": "Kartläggning klar"], status: 200)
-        _ = try await call(fk, "POST", "/plans/\(planId)/actions/a2/not-possible", ["reason": "Personen har inte längre sjukpenning"], status: 200)
+        _ = try await call(
+            fk, "POST", "/plans/\(planId)/actions/a2/not-possible", ["reason": "Personen har inte längre sjukpenning"], status: 200)
         try await eventually("the lead sees both") {
             let actions = try await kommunLater.get("/plans/\(planId)").json()["actions"] as? [[String: Any]] ?? []
             return Set(actions.map { "\($0["actionId"]!)=\($0["state"]!)" }) == ["a1=done", "a2=not-possible", "a3=open"]
         }
 
         // Revised at a follow-up: history kept.
-        let revised = try await call(kommunLater, "POST", "/plans/\(planId)/revise",
-                                     ["goals": ["Egen försörjning inom 18 månader"], "personGoal": "Jag vill jobba med djur på heltid",
-                                      "followUpOn": "2027-09-01",
-                                      "actions": [["owner": "kommun", "ownerContact": ["name": "Karin Lund"], "description": "Praktik på djurgård",
-                                                   "dueDate": "2027-06-30"]]], status: 200)
+        let revised = try await call(
+            kommunLater, "POST", "/plans/\(planId)/revise",
+            [
+                "goals": ["Egen försörjning inom 18 månader"], "personGoal": "Jag vill jobba med djur på heltid",
+                "followUpOn": "2027-09-01",
+                "actions": [
+                    [
+                        "owner": "kommun", "ownerContact": ["name": "Karin Lund"], "description": "Praktik på djurgård",
+                        "dueDate": "2027-06-30",
+                    ]
+                ],
+            ], status: 200)
         #expect(revised["revision"] as? Int == 2 && revised["actionIds"] as? [String] == ["a4"])
         let planView = try await call(kommunLater, "GET", "/plans/\(planId)", status: 200)
         let revisions = planView["revisions"] as? [[String: Any]] ?? []
@@ -317,13 +388,16 @@ struct SipFlowEndToEndTests {
         let person = try await system.coordinatorClient.get("/persons/\(ref)").json()
         let coordinatorPlan = try #require(findPlans(person)?.first)
         let finished = (coordinatorPlan["actions"] as? [[String: Any]] ?? []).filter { $0["completed"] != nil }
-        #expect(finished.count == 2 && finished.compactMap { $0["notPossibleReason"] as? String } == ["Personen har inte längre sjukpenning"])
+        #expect(
+            finished.count == 2 && finished.compactMap { $0["notPossibleReason"] as? String } == ["Personen har inte längre sjukpenning"])
         let sips = ((person["state"] as? [String: Any])?["sips"] as? [[String: Any]]) ?? []
         #expect(sips.first { $0["id"] as? String == sipId }?["held"] != nil, "the coordinator shows the SIP as held: \(sips)")
         let clock = try await system.coordinatorClient.post("/admin/clock", json: ["now": "2027-04-12T08:00:00Z"])
         #expect(clock.status == 200, "\(clock.text)")
         try await eventually("the overdue action is flagged") {
-            let flags = try await system.coordinatorClient.get("/flags?rule=plan-action-overdue&limit=100").json()["flags"] as? [[String: Any]] ?? []
+            let flags =
+                try await system.coordinatorClient.get("/flags?rule=plan-action-overdue&limit=100").json()["flags"] as? [[String: Any]]
+                ?? []
             guard let flag = flags.first(where: { $0["clientRef"] as? String == ref }) else { return false }
             let text = "\(flag)"
             #expect(text.contains("Läkarintyg") && !text.contains("Avstämningsmöte") && !text.contains("Kartläggning"), "\(text)")
@@ -338,13 +412,17 @@ struct SipFlowEndToEndTests {
         let other = try await call(kommunLater, "POST", "/persons/\(ref)/sips", ["reason": "Uppföljning", "invited": ["af"]], status: 201)
         let otherId = try #require(other["sipId"] as? String)
         try await eventually("af answers the second invitation") {
-            let response = try await af.post("/sips/\(otherId)/invitations/af/answer",
-                                             json: ["answer": "accepted", "participant": ["name": "Anna Berg"],
-                                                    "availability": [slot("2027-04-06", "08:00", "12:00")]])
+            let response = try await af.post(
+                "/sips/\(otherId)/invitations/af/answer",
+                json: [
+                    "answer": "accepted", "participant": ["name": "Anna Berg"],
+                    "availability": [slot("2027-04-06", "08:00", "12:00")],
+                ])
             return response.status == 200
         }
         try await eventually("kommun has the answer") {
-            ((try await kommunLater.get("/sips/\(otherId)").json()["invitations"] as? [[String: Any]])?.first?["answer"] as? String) == "accepted"
+            ((try await kommunLater.get("/sips/\(otherId)").json()["invitations"] as? [[String: Any]])?.first?["answer"] as? String)
+                == "accepted"
         }
         _ = try await call(kommunLater, "POST", "/sips/\(otherId)/schedule", [:] as [String: Any], status: 200)
         let otherUID = try await calendar(kommunLater, otherId).components("VEVENT").first?.property("UID")?.value
@@ -380,7 +458,8 @@ struct SipFlowEndToEndTests {
 /// Reads a calendar file with Python's `icalendar` (`$TRISAM_PYTHON` or python3). Returns nil
 /// where python or the package is absent, except on CI (`CI=true`), where that is a failure.
 enum PythonICalendar {
-    static let available: Bool = ProcessInfo.processInfo.environment["CI"] == "true"
+    static let available: Bool =
+        ProcessInfo.processInfo.environment["CI"] == "true"
         || (try? runPython(["-c", "import icalendar"], input: Data()))?.status == 0
 
     static func read(_ text: String) throws -> [String: Any]? {
@@ -391,18 +470,18 @@ enum PythonICalendar {
     }
 
     static let script = #"""
-import sys, json
-from icalendar import Calendar
-cal = Calendar.from_ical(sys.stdin.buffer.read())
-errors = [f"{c.name}: {e}" for c in cal.walk() for e in getattr(c, "errors", [])]
-event = cal.walk("VEVENT")[0]
-attendees = event.get("ATTENDEE", [])
-if not isinstance(attendees, list):
-    attendees = [attendees]
-print(json.dumps({"errors": errors, "missing_tzids": sorted(cal.get_missing_tzids()), "method": str(cal.get("METHOD")),
-                  "uid": str(event["UID"]), "sequence": int(event.get("SEQUENCE", 0)),
-                  "dtstart_tzid": event["DTSTART"].params.get("TZID"), "attendees": len(attendees)}))
-"""#
+        import sys, json
+        from icalendar import Calendar
+        cal = Calendar.from_ical(sys.stdin.buffer.read())
+        errors = [f"{c.name}: {e}" for c in cal.walk() for e in getattr(c, "errors", [])]
+        event = cal.walk("VEVENT")[0]
+        attendees = event.get("ATTENDEE", [])
+        if not isinstance(attendees, list):
+            attendees = [attendees]
+        print(json.dumps({"errors": errors, "missing_tzids": sorted(cal.get_missing_tzids()), "method": str(cal.get("METHOD")),
+                          "uid": str(event["UID"]), "sequence": int(event.get("SEQUENCE", 0)),
+                          "dtstart_tzid": event["DTSTART"].params.get("TZID"), "attendees": len(attendees)}))
+        """#
 }
 
 /// The plans of a coordinator person view (`plans` at the top or under `state`).

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamKafka
+import TrisamTestSupport
 
 @Suite("trisam broker process", .serialized)
 struct BrokerProcessTests {
@@ -9,8 +9,9 @@ struct BrokerProcessTests {
     func brokerProcess() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let broker = try ChildProcess(try trisamExecutable(), ["broker", "--state-dir", "state", "--brokers", "2", "--partitions", "4"],
-                                      directory: directory)
+        let broker = try ChildProcess(
+            try trisamExecutable(), ["broker", "--state-dir", "state", "--brokers", "2", "--partitions", "4"],
+            directory: directory)
         let bootstrapFile = directory.appendingPathComponent("state/bootstrap")
         try await eventually("the broker writes its bootstrap file") {
             FileManager.default.fileExists(atPath: bootstrapFile.path)
@@ -33,8 +34,9 @@ struct BrokerProcessTests {
         let report = try await producer.send(OutgoingMessage(topic: "trisam.af.inbox", key: "someone", value: Array("hej".utf8)))
         #expect(report.topic == "trisam.af.inbox")
         await producer.close()
-        let consumer = try KafkaConsumer(configuration: configuration.merging(fastGroupProperties), groupID: uniqueName("g"),
-                                         topics: ["trisam.af.inbox"], logger: testLogger("consumer"))
+        let consumer = try KafkaConsumer(
+            configuration: configuration.merging(fastGroupProperties), groupID: uniqueName("g"),
+            topics: ["trisam.af.inbox"], logger: testLogger("consumer"))
         let received = try await collect(consumer, count: 1)
         #expect(received.first?.value == Array("hej".utf8))
         await consumer.close()

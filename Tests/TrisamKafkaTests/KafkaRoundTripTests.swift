@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamTestSupport
+
 @testable import TrisamKafka
 
 @Suite("Kafka layer against an embedded cluster", .serialized)
@@ -16,9 +17,10 @@ struct KafkaRoundTripTests {
         let keys = (0..<10).map { "person-\($0)" }
         var outgoing: [OutgoingMessage] = []
         for index in 0..<100 {
-            outgoing.append(OutgoingMessage(
-                topic: topic, key: keys[index % keys.count], value: Array("{\"n\":\(index)}".utf8),
-                headers: [KafkaHeader(name: "ce_id", string: "id-\(index)"), KafkaHeader(name: "empty", value: nil)]))
+            outgoing.append(
+                OutgoingMessage(
+                    topic: topic, key: keys[index % keys.count], value: Array("{\"n\":\(index)}".utf8),
+                    headers: [KafkaHeader(name: "ce_id", string: "id-\(index)"), KafkaHeader(name: "empty", value: nil)]))
         }
         let results = try await producer.send(outgoing)
         let reports = try results.map { try $0.get() }
@@ -33,8 +35,9 @@ struct KafkaRoundTripTests {
         }
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(fastGroupProperties),
-                                         groupID: uniqueName("group"), topics: [topic], logger: testLogger("consumer"))
+        let consumer = try KafkaConsumer(
+            configuration: cluster.clientConfiguration.merging(fastGroupProperties),
+            groupID: uniqueName("group"), topics: [topic], logger: testLogger("consumer"))
         let received = try await collect(consumer, count: 100)
         await consumer.close()
 
@@ -61,11 +64,13 @@ struct KafkaRoundTripTests {
         let topic = uniqueName("fullqueue")
         try cluster.createTopic(topic, partitions: 3)
         // Room for 20 messages: a batch of 1,000 meets a full queue again and again.
-        let producer = try KafkaProducer(configuration: cluster.clientConfiguration.merging(["queue.buffering.max.messages": "20"]),
-                                         logger: testLogger("producer"))
+        let producer = try KafkaProducer(
+            configuration: cluster.clientConfiguration.merging(["queue.buffering.max.messages": "20"]),
+            logger: testLogger("producer"))
         let outgoing = (0..<1000).map { index in
-            OutgoingMessage(topic: topic, key: "person-\(index % 7)", value: Array("{\"n\":\(index)}".utf8),
-                            headers: [KafkaHeader(name: "ce_id", string: "id-\(index)")])
+            OutgoingMessage(
+                topic: topic, key: "person-\(index % 7)", value: Array("{\"n\":\(index)}".utf8),
+                headers: [KafkaHeader(name: "ce_id", string: "id-\(index)")])
         }
         let reports = try await producer.send(outgoing).map { try $0.get() }
         await producer.close()
@@ -101,8 +106,9 @@ struct KafkaRoundTripTests {
         let seenAgain = rest.filter { committedBefore.contains("\($0.partition)/\($0.offset)") }
         #expect(seenAgain.isEmpty, "committed messages delivered again: \(seenAgain.map(\.offset))")
         let unmarkedIDs = Set(unmarked.map { "\($0.partition)/\($0.offset)" })
-        #expect(unmarkedIDs.isSubset(of: Set(rest.map { "\($0.partition)/\($0.offset)" })),
-                "messages read but not marked processed must be delivered again")
+        #expect(
+            unmarkedIDs.isSubset(of: Set(rest.map { "\($0.partition)/\($0.offset)" })),
+            "messages read but not marked processed must be delivered again")
         #expect(Set(processed.map(\.value)).union(rest.map(\.value)).count == 60)
 
         // Nothing more is waiting.
@@ -123,9 +129,11 @@ struct KafkaRoundTripTests {
         defer { cluster.shutdown() }
         let topic = uniqueName("outage")
         try cluster.createTopic(topic, partitions: 3, replicationFactor: 3)
-        let producer = try KafkaProducer(configuration: cluster.clientConfiguration.merging(["message.send.max.retries": "1000000"]),
-                                         logger: testLogger("producer"))
-        let before = try await producer.send((0..<20).map { OutgoingMessage(topic: topic, key: "k\($0)", value: Array("before-\($0)".utf8)) })
+        let producer = try KafkaProducer(
+            configuration: cluster.clientConfiguration.merging(["message.send.max.retries": "1000000"]),
+            logger: testLogger("producer"))
+        let before = try await producer.send(
+            (0..<20).map { OutgoingMessage(topic: topic, key: "k\($0)", value: Array("before-\($0)".utf8)) })
         #expect(before.allSatisfy { (try? $0.get()) != nil })
 
         for id in cluster.brokerIDs { try cluster.setBrokerDown(id) }
@@ -143,8 +151,9 @@ struct KafkaRoundTripTests {
         #expect(failures.isEmpty, "\(failures)")
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: cluster.clientConfiguration.merging(fastGroupProperties),
-                                         groupID: uniqueName("group"), topics: [topic], logger: testLogger("consumer"))
+        let consumer = try KafkaConsumer(
+            configuration: cluster.clientConfiguration.merging(fastGroupProperties),
+            groupID: uniqueName("group"), topics: [topic], logger: testLogger("consumer"))
         let received = try await collect(consumer, count: 70)
         await #expect(throws: TimeoutError.self) { _ = try await collect(consumer, count: 1, limit: .seconds(2)) }
         await consumer.close()
@@ -235,17 +244,19 @@ struct KafkaRoundTripTests {
         defer { cluster.shutdown() }
         let name = uniqueName("admin")
         try cluster.createTopic(name, partitions: 5)
-        let created = try await KafkaAdmin.ensureTopics([TopicSpec(name: name, partitions: 5)],
-                                                        configuration: cluster.clientConfiguration, logger: testLogger("admin"))
+        let created = try await KafkaAdmin.ensureTopics(
+            [TopicSpec(name: name, partitions: 5)],
+            configuration: cluster.clientConfiguration, logger: testLogger("admin"))
         #expect(created.isEmpty, "an existing topic is not created again")
         let topics = try await KafkaAdmin.describeTopics(configuration: cluster.clientConfiguration, logger: testLogger("admin"))
         #expect(topics[name] == 5)
 
         // The mock cluster of librdkafka 2.0.2 has no CreateTopics: the error says so.
         await #expect {
-            try await KafkaAdmin.ensureTopics([TopicSpec(name: uniqueName("missing"), partitions: 1)],
-                                              configuration: cluster.clientConfiguration, timeout: .seconds(2),
-                                              logger: testLogger("admin"))
+            try await KafkaAdmin.ensureTopics(
+                [TopicSpec(name: uniqueName("missing"), partitions: 1)],
+                configuration: cluster.clientConfiguration, timeout: .seconds(2),
+                logger: testLogger("admin"))
         } throws: { error in
             guard let error = error as? KafkaError else { return false }
             return error.kind == .admin && error.message.contains("CreateTopics")
@@ -264,7 +275,8 @@ struct KafkaRoundTripTests {
 
     @Test("properties files parse, and a malformed line is named")
     func parsesProperties() throws {
-        let parsed = try KafkaConfiguration.parseProperties("""
+        let parsed = try KafkaConfiguration.parseProperties(
+            """
             # TLS
             security.protocol=SASL_SSL
             sasl.mechanisms = SCRAM-SHA-512

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import Testing
-@testable import TrisamKafka
 import TrisamTestSupport
+
+@testable import TrisamKafka
 
 /// Consumer settings that make group joins fast on the embedded cluster.
 let fastGroupProperties: [String: String] = [
@@ -12,8 +13,10 @@ let fastGroupProperties: [String: String] = [
 ]
 
 /// Reads from the consumer until `count` messages arrived (or the timeout fails the test).
-func collect(_ consumer: KafkaConsumer, count: Int, limit: Duration = .seconds(30),
-             markProcessed: Bool = true) async throws -> [ConsumedMessage] {
+func collect(
+    _ consumer: KafkaConsumer, count: Int, limit: Duration = .seconds(30),
+    markProcessed: Bool = true
+) async throws -> [ConsumedMessage] {
     try await withTimeout(limit, "waiting for \(count) messages") {
         var received: [ConsumedMessage] = []
         for try await message in consumer.messages {
@@ -24,4 +27,3 @@ func collect(_ consumer: KafkaConsumer, count: Int, limit: Duration = .seconds(3
         return received
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamContracts
+
 @testable import TrisamSimulator
 
 @Suite("Simulated population")
@@ -13,7 +14,9 @@ struct PopulationTests {
 
     @Test("the same seed gives the same people and requests; another seed does not")
     func deterministic() {
-        let first = generate(), second = generate(), other = generate(seed: 7)
+        let first = generate()
+        let second = generate()
+        let other = generate(seed: 7)
         #expect(first.map(\.personnummer) == second.map(\.personnummer))
         #expect(first.map(\.steps) == second.map(\.steps))
         #expect(first.map(\.personnummer) != other.map(\.personnummer))
@@ -66,14 +69,16 @@ struct PopulationTests {
                 #expect(type.owningAgency == step.agency)
                 let payloadObject = try #require(object["payload"])
                 let payload = try JSONSerialization.data(withJSONObject: payloadObject)
-                let message = EncodedEvent(key: Array(subject.rawValue.utf8), headers: [
-                    EventHeader(name: "ce_specversion", string: "1.0"),
-                    EventHeader(name: "ce_id", string: "e-\(checked)"),
-                    EventHeader(name: "ce_source", string: EventSource.agency(step.agency).uri),
-                    EventHeader(name: "ce_type", string: type.cloudEventsType),
-                    EventHeader(name: "ce_time", string: "2026-11-24T09:00:00.000Z"),
-                    EventHeader(name: "ce_subject", string: subject.rawValue),
-                ], value: Array(payload))
+                let message = EncodedEvent(
+                    key: Array(subject.rawValue.utf8),
+                    headers: [
+                        EventHeader(name: "ce_specversion", string: "1.0"),
+                        EventHeader(name: "ce_id", string: "e-\(checked)"),
+                        EventHeader(name: "ce_source", string: EventSource.agency(step.agency).uri),
+                        EventHeader(name: "ce_type", string: type.cloudEventsType),
+                        EventHeader(name: "ce_time", string: "2026-11-24T09:00:00.000Z"),
+                        EventHeader(name: "ce_subject", string: subject.rawValue),
+                    ], value: Array(payload))
                 _ = try EventEnvelope(decoding: message)
                 checked += 1
             }
@@ -88,7 +93,10 @@ struct PopulationTests {
         #expect(unanswered.steps.contains { $0.path == "/persons/{clientRef}/sips" && $0.capture?.name == "sip" })
         #expect(!unanswered.steps.contains { $0.path.contains("/answer") })
         let notHeld = try #require(people.first { $0.failureMode == .sipNotHeld })
-        #expect(notHeld.steps.map(\.path).suffix(3) == ["/persons/{clientRef}/sips", "/sips/{sip}/invitations/fk/answer", "/sips/{sip}/schedule"])
+        #expect(
+            notHeld.steps.map(\.path).suffix(3) == [
+                "/persons/{clientRef}/sips", "/sips/{sip}/invitations/fk/answer", "/sips/{sip}/schedule",
+            ])
         let answer = try #require(notHeld.steps.first { $0.path.hasSuffix("/answer") }?.body)
         let slots = try #require((try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["availability"] as? [[String: String]])
         #expect(!slots.isEmpty && slots.allSatisfy { $0["start"]! > today.adding(days: 6).description })

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TrisamSip
 import TrisamTestSupport
+
+@testable import TrisamSip
 
 @Suite struct ICalendarTextTests {
     @Test func escapingRoundTrips() {
@@ -20,10 +21,13 @@ import TrisamTestSupport
         #expect(ICalendarText.parameterValue("Anna \"Annie\" Berg") == "Anna 'Annie' Berg")
     }
 
-    @Test("Folding keeps lines at most 75 octets and never splits a UTF-8 sequence", arguments: [
-        String(repeating: "a", count: 75), String(repeating: "a", count: 76), String(repeating: "å", count: 200),
-        "DESCRIPTION:" + String(repeating: "x😀", count: 60), String(repeating: "ö", count: 37) + "a" + String(repeating: "😀", count: 30),
-    ])
+    @Test(
+        "Folding keeps lines at most 75 octets and never splits a UTF-8 sequence",
+        arguments: [
+            String(repeating: "a", count: 75), String(repeating: "a", count: 76), String(repeating: "å", count: 200),
+            "DESCRIPTION:" + String(repeating: "x😀", count: 60),
+            String(repeating: "ö", count: 37) + "a" + String(repeating: "😀", count: 30),
+        ])
     func folding(line: String) throws {
         let folded = ICalendarText.fold(line)
         let physical = folded.components(separatedBy: "\r\n")
@@ -43,7 +47,8 @@ import TrisamTestSupport
     }
 
     @Test func parserSplitsParametersAndQuotedValues() throws {
-        let text = "BEGIN:VCALENDAR\r\nATTENDEE;CN=\"Berg, Anna: AF\";ROLE=CHAIR;DELEGATED-TO=\"mailto:a@x.se\",\"mailto:b@x.se\":mailto:anna@af.se\r\nSUMMARY:a\\, b\\; c\\n\r\n d\r\nEND:VCALENDAR\r\n"
+        let text =
+            "BEGIN:VCALENDAR\r\nATTENDEE;CN=\"Berg, Anna: AF\";ROLE=CHAIR;DELEGATED-TO=\"mailto:a@x.se\",\"mailto:b@x.se\":mailto:anna@af.se\r\nSUMMARY:a\\, b\\; c\\n\r\n d\r\nEND:VCALENDAR\r\n"
         let root = try ICalendarParser.parse(text)
         #expect(root.name == "VCALENDAR")
         let attendee = try #require(root.property("ATTENDEE"))
@@ -54,15 +59,17 @@ import TrisamTestSupport
         #expect(root.property("SUMMARY")?.text == "a, b; c\nd")
     }
 
-    @Test("The parser refuses what RFC 5545 does not allow", arguments: [
-        ("BEGIN:VCALENDAR\nEND:VCALENDAR\n", "LF without CR; lines must end with CRLF"),
-        ("BEGIN:VCALENDAR\r\nEND:VCALENDAR", "last line does not end with CRLF"),
-        ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n", "END:VCALENDAR closes BEGIN:VEVENT"),
-        ("BEGIN:VCALENDAR\r\nUID\r\nEND:VCALENDAR\r\n", "missing ':' after UID"),
-        (" X:1\r\n", "continuation line without a line to continue"),
-        ("UID:1\r\n", "property UID outside any component"),
-        ("BEGIN:VCALENDAR\r\n", "BEGIN:VCALENDAR is never closed"),
-    ])
+    @Test(
+        "The parser refuses what RFC 5545 does not allow",
+        arguments: [
+            ("BEGIN:VCALENDAR\nEND:VCALENDAR\n", "LF without CR; lines must end with CRLF"),
+            ("BEGIN:VCALENDAR\r\nEND:VCALENDAR", "last line does not end with CRLF"),
+            ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n", "END:VCALENDAR closes BEGIN:VEVENT"),
+            ("BEGIN:VCALENDAR\r\nUID\r\nEND:VCALENDAR\r\n", "missing ':' after UID"),
+            (" X:1\r\n", "continuation line without a line to continue"),
+            ("UID:1\r\n", "property UID outside any component"),
+            ("BEGIN:VCALENDAR\r\n", "BEGIN:VCALENDAR is never closed"),
+        ])
     func parserRefuses(text: String, reason: String) {
         #expect { try ICalendarParser.parse(text) } throws: { ($0 as? ICalendarParseError)?.reason == reason }
     }

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
 import TrisamContracts
-@testable import TrisamSip
 import TrisamTestSupport
 
+@testable import TrisamSip
+
 /// A rescheduled SIP meeting across agencies, as the tests export it.
-func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T07:00:00Z", "2026-03-30T08:30:00Z"),
-                   location: String? = "Socialkontoret, Storgatan 4; rum 12, plan 2\nRing på \"SIP\"\\entré B") -> SipMeeting {
+func sampleMeeting(
+    sequence: Int = 1, meeting: DateInterval = span("2026-03-30T07:00:00Z", "2026-03-30T08:30:00Z"),
+    location: String? = "Socialkontoret, Storgatan 4; rum 12, plan 2\nRing på \"SIP\"\\entré B"
+) -> SipMeeting {
     SipMeeting(
         sipId: "sip-2026-0042", sequence: sequence, meeting: meeting,
         personReference: SipMeeting.personReference(for: ClientRef(rawValue: "3f9a01c2d4e5f60718293a4b5c6d7e8f")!),
@@ -57,15 +60,22 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
         let description = try #require(event.property("DESCRIPTION")?.text)
         #expect(description.contains("Kallande: Kommunen"))
         #expect(description.contains("Deltagande verksamheter: Kommunen, Arbetsförmedlingen, Regionen"))
-        #expect(description.contains("Anledning till SIP: Behov av samordning mellan försörjningsstöd, arbetsförmedling och psykiatri; tidigare planer motsäger varandra."))
+        #expect(
+            description.contains(
+                "Anledning till SIP: Behov av samordning mellan försörjningsstöd, arbetsförmedling och psykiatri; tidigare planer motsäger varandra."
+            ))
         #expect(description.contains("Kallad efter utskrivning från sluten vård (lag 2017:612)."))
         #expect(!text.contains("3f9a01c2d4e5f60718293a4b5c6d7e8f"), "only the short reference, not the clientRef")
 
         let organizer = try #require(event.property("ORGANIZER"))
         #expect(organizer.value == "mailto:karin.ek@kommun.example.se" && organizer.parameter("CN") == "Karin Ek (Kommunen)")
         let attendees = event.properties("ATTENDEE")
-        #expect(attendees.map(\.value) == ["mailto:karin.ek@kommun.example.se", "mailto:asa.oberg@af.example.se", "urn:trisam:agency:region"])
-        #expect(attendees.map { $0.parameter("CN") } == ["Karin Ek (Kommunen)", "Åsa Öberg-Lindqvist (Arbetsförmedlingen)", "Rehabkoordinator (Regionen)"])
+        #expect(
+            attendees.map(\.value) == ["mailto:karin.ek@kommun.example.se", "mailto:asa.oberg@af.example.se", "urn:trisam:agency:region"])
+        #expect(
+            attendees.map { $0.parameter("CN") } == [
+                "Karin Ek (Kommunen)", "Åsa Öberg-Lindqvist (Arbetsförmedlingen)", "Rehabkoordinator (Regionen)",
+            ])
         #expect(attendees.map { $0.parameter("ROLE") } == ["CHAIR", "REQ-PARTICIPANT", "REQ-PARTICIPANT"])
         #expect(attendees.map { $0.parameter("PARTSTAT") } == ["ACCEPTED", "ACCEPTED", "NEEDS-ACTION"])
         #expect(attendees.map { $0.parameter("RSVP") } == ["FALSE", "FALSE", "TRUE"])
@@ -102,9 +112,11 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
 
     @Test func rescheduleKeepsUIDAndRaisesSequence() throws {
         let first = try ICalendarParser.parse(exporter.request(sampleMeeting(sequence: 0), stamp: stamp))
-        let moved = try ICalendarParser.parse(exporter.request(
-            sampleMeeting(sequence: 0).rescheduled(to: span("2026-04-07T11:00:00Z", "2026-04-07T12:00:00Z")), stamp: stamp))
-        let a = try #require(first.components("VEVENT").first), b = try #require(moved.components("VEVENT").first)
+        let moved = try ICalendarParser.parse(
+            exporter.request(
+                sampleMeeting(sequence: 0).rescheduled(to: span("2026-04-07T11:00:00Z", "2026-04-07T12:00:00Z")), stamp: stamp))
+        let a = try #require(first.components("VEVENT").first)
+        let b = try #require(moved.components("VEVENT").first)
         #expect(a.property("UID") == b.property("UID"))
         #expect(a.property("SEQUENCE")?.value == "0" && b.property("SEQUENCE")?.value == "1")
         #expect(b.property("DTSTART")?.value == "20260407T130000")
@@ -113,7 +125,8 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
     @Test func cancellationKeepsUIDWithHigherSequence() throws {
         let meeting = sampleMeeting(sequence: 2)
         let request = try #require(ICalendarParser.parse(exporter.request(meeting, stamp: stamp)).components("VEVENT").first)
-        let cancelText = try exporter.cancellation(of: meeting, reason: "Personen är inlagd; ny tid bokas, se ärendet.", stamp: utc("2026-03-25T09:00:00Z"))
+        let cancelText = try exporter.cancellation(
+            of: meeting, reason: "Personen är inlagd; ny tid bokas, se ärendet.", stamp: utc("2026-03-25T09:00:00Z"))
         let cancel = try ICalendarParser.parse(cancelText)
         #expect(cancel.property("METHOD")?.value == "CANCEL")
         let event = try #require(cancel.components("VEVENT").first)
@@ -124,7 +137,9 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
         #expect(event.property("STATUS")?.value == "CANCELLED")
         #expect(event.property("DTSTAMP")?.value == "20260325T090000Z")
         #expect(event.property("SUMMARY")?.text.hasPrefix("INSTÄLLT: SIP-möte") == true)
-        #expect(event.property("DESCRIPTION")?.text.hasPrefix("Mötet är inställt. Anledning: Personen är inlagd; ny tid bokas, se ärendet.\n") == true)
+        #expect(
+            event.property("DESCRIPTION")?.text.hasPrefix("Mötet är inställt. Anledning: Personen är inlagd; ny tid bokas, se ärendet.\n")
+                == true)
         #expect(event.property("DTSTART") == request.property("DTSTART"))
         #expect(event.properties("ATTENDEE").count == 3)
     }
@@ -135,7 +150,10 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
         let calendar = WorkingCalendar()
         var days: [LocalDate] = []
         var monday = day("2024-12-30")
-        while monday.year < 2029 { days.append(monday); monday = monday.adding(days: 7) }
+        while monday.year < 2029 {
+            days.append(monday)
+            monday = monday.adding(days: 7)
+        }
         days += ["2025-03-28", "2025-03-31", "2025-10-24", "2025-10-27", "2026-03-27", "2026-03-30", "2026-10-23", "2026-10-26"].map(day)
         var summer = 0
         for date in days {
@@ -154,24 +172,31 @@ func sampleMeeting(sequence: Int = 1, meeting: DateInterval = span("2026-03-30T0
     }
 
     @Test func meetingFromAScheduledEvent() throws {
-        let scheduled = SipScheduled(sipId: "sip-7", caller: .region, participants: [.region, .kommun, .fk],
-                                     meeting: TimeSlot(start: utc("2026-10-26T07:00:00Z"), end: utc("2026-10-26T08:00:00Z")),
-                                     sequence: 2, location: "Vårdcentralen, rum 3")
+        let scheduled = SipScheduled(
+            sipId: "sip-7", caller: .region, participants: [.region, .kommun, .fk],
+            meeting: TimeSlot(start: utc("2026-10-26T07:00:00Z"), end: utc("2026-10-26T08:00:00Z")),
+            sequence: 2, location: "Vårdcentralen, rum 3")
         let template = sampleMeeting()
-        let meeting = SipMeeting(scheduled: scheduled, personReference: "P-00AA11BB", organizer: template.organizer, attendees: template.attendees)
+        let meeting = SipMeeting(
+            scheduled: scheduled, personReference: "P-00AA11BB", organizer: template.organizer, attendees: template.attendees)
         let event = try #require(ICalendarParser.parse(exporter.request(meeting, stamp: stamp)).components("VEVENT").first)
         #expect(event.property("UID")?.value == "sip-7@sip.trisam")
         #expect(event.property("SEQUENCE")?.value == "2")
         #expect(event.property("DTSTART")?.value == "20261026T080000", "CET again after the last Sunday of October")
         #expect(event.property("LOCATION")?.text == "Vårdcentralen, rum 3")
-        #expect(event.property("DESCRIPTION")?.text.contains("Kallande: Regionen\nDeltagande verksamheter: Regionen, Kommunen, Försäkringskassan") == true)
+        #expect(
+            event.property("DESCRIPTION")?.text.contains(
+                "Kallande: Regionen\nDeltagande verksamheter: Regionen, Kommunen, Försäkringskassan") == true)
     }
 
     @Test func refusesPersonnummerAndMalformedFields() {
         func refusal(_ change: (inout SipMeeting) -> Void) -> CalendarExportError? {
             var meeting = sampleMeeting()
             change(&meeting)
-            do { _ = try exporter.request(meeting, stamp: stamp); return nil } catch { return error }
+            do {
+                _ = try exporter.request(meeting, stamp: stamp)
+                return nil
+            } catch { return error }
         }
         #expect(refusal { $0.personReference = "19121212-1212" }?.field == "personReference")
         #expect(refusal { $0.reason = "Gäller 191212121212 som behöver stöd" }?.field == "reason")
@@ -198,7 +223,8 @@ struct VTimezoneRules {
     init(_ zone: ICalendarComponent) throws {
         observances = try (zone.components("STANDARD") + zone.components("DAYLIGHT")).map { part in
             let rule = try #require(part.property("RRULE")?.value)
-            let fields = Dictionary(uniqueKeysWithValues: rule.split(separator: ";").map { $0.split(separator: "=").map(String.init) }.map { ($0[0], $0[1]) })
+            let fields = Dictionary(
+                uniqueKeysWithValues: rule.split(separator: ";").map { $0.split(separator: "=").map(String.init) }.map { ($0[0], $0[1]) })
             try #require(fields["FREQ"] == "YEARLY" && fields["BYDAY"] == "-1SU")
             let start = try #require(part.property("DTSTART")?.value)
             func offset(_ name: String) throws -> Int {
@@ -207,8 +233,9 @@ struct VTimezoneRules {
                 let digits = text.dropFirst()
                 return sign * (Int(digits.prefix(2))! * 3600 + Int(digits.suffix(2))! * 60)
             }
-            return Observance(month: Int(fields["BYMONTH"]!)!, hour: Int(start.dropFirst(9).prefix(2))!,
-                              from: try offset("TZOFFSETFROM"), to: try offset("TZOFFSETTO"))
+            return Observance(
+                month: Int(fields["BYMONTH"]!)!, hour: Int(start.dropFirst(9).prefix(2))!,
+                from: try offset("TZOFFSETFROM"), to: try offset("TZOFFSETTO"))
         }
     }
 
@@ -232,8 +259,11 @@ struct VTimezoneRules {
 
     /// `20260330T090000` → the instant, trying each observance's offset.
     func instant(local value: String) -> Date? {
-        guard let date = LocalDate(String(value.prefix(4)) + "-" + String(value.dropFirst(4).prefix(2)) + "-" + String(value.dropFirst(6).prefix(2))),
-              let hour = Int(value.dropFirst(9).prefix(2)), let minute = Int(value.dropFirst(11).prefix(2)) else { return nil }
+        guard
+            let date = LocalDate(
+                String(value.prefix(4)) + "-" + String(value.dropFirst(4).prefix(2)) + "-" + String(value.dropFirst(6).prefix(2))),
+            let hour = Int(value.dropFirst(9).prefix(2)), let minute = Int(value.dropFirst(11).prefix(2))
+        else { return nil }
         let local = Self.localSeconds(date, hour: hour, minute: minute)
         for candidate in Set(observances.map(\.to)) where offset(at: local - candidate, year: date.year) == candidate {
             return Date(timeIntervalSince1970: TimeInterval(local - candidate))

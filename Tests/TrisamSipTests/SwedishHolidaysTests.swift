@@ -1,15 +1,18 @@
 import Testing
-import TrisamTestSupport
 import TrisamContracts
+import TrisamTestSupport
+
 @testable import TrisamSip
 
 @Suite struct SwedishHolidaysTests {
-    @Test("Easter Sunday by the Gregorian computus matches known dates", arguments: [
-        (1900, "1900-04-15"), (1913, "1913-03-23"), (1943, "1943-04-25"), (2000, "2000-04-23"),
-        (2008, "2008-03-23"), (2011, "2011-04-24"), (2019, "2019-04-21"), (2024, "2024-03-31"),
-        (2025, "2025-04-20"), (2026, "2026-04-05"), (2027, "2027-03-28"), (2038, "2038-04-25"),
-        (2100, "2100-03-28"), (2200, "2200-04-06"),
-    ])
+    @Test(
+        "Easter Sunday by the Gregorian computus matches known dates",
+        arguments: [
+            (1900, "1900-04-15"), (1913, "1913-03-23"), (1943, "1943-04-25"), (2000, "2000-04-23"),
+            (2008, "2008-03-23"), (2011, "2011-04-24"), (2019, "2019-04-21"), (2024, "2024-03-31"),
+            (2025, "2025-04-20"), (2026, "2026-04-05"), (2027, "2027-03-28"), (2038, "2038-04-25"),
+            (2100, "2100-03-28"), (2200, "2200-04-06"),
+        ])
     func easter(year: Int, expected: String) {
         #expect(SwedishHolidays.easterSunday(year: year) == day(expected))
     }
@@ -19,29 +22,40 @@ import TrisamContracts
         #expect(SwedishHolidays().holidays(in: 2201).isEmpty)
     }
 
-    @Test("Every holiday of 2025, 2026 and 2027 on its known date", arguments: [
-        (2025, [
-            "2025-01-01 nyårsdagen", "2025-01-06 trettondedag jul", "2025-04-18 långfredagen",
-            "2025-04-20 påskdagen", "2025-04-21 annandag påsk", "2025-05-01 första maj",
-            "2025-05-29 Kristi himmelsfärdsdag", "2025-06-06 Sveriges nationaldag", "2025-06-08 pingstdagen",
-            "2025-06-20 midsommarafton", "2025-06-21 midsommardagen", "2025-11-01 alla helgons dag",
-            "2025-12-24 julafton", "2025-12-25 juldagen", "2025-12-26 annandag jul", "2025-12-31 nyårsafton",
-        ]),
-        (2026, [
-            "2026-01-01 nyårsdagen", "2026-01-06 trettondedag jul", "2026-04-03 långfredagen",
-            "2026-04-05 påskdagen", "2026-04-06 annandag påsk", "2026-05-01 första maj",
-            "2026-05-14 Kristi himmelsfärdsdag", "2026-05-24 pingstdagen", "2026-06-06 Sveriges nationaldag",
-            "2026-06-19 midsommarafton", "2026-06-20 midsommardagen", "2026-10-31 alla helgons dag",
-            "2026-12-24 julafton", "2026-12-25 juldagen", "2026-12-26 annandag jul", "2026-12-31 nyårsafton",
-        ]),
-        (2027, [
-            "2027-01-01 nyårsdagen", "2027-01-06 trettondedag jul", "2027-03-26 långfredagen",
-            "2027-03-28 påskdagen", "2027-03-29 annandag påsk", "2027-05-01 första maj",
-            "2027-05-06 Kristi himmelsfärdsdag", "2027-05-16 pingstdagen", "2027-06-06 Sveriges nationaldag",
-            "2027-06-25 midsommarafton", "2027-06-26 midsommardagen", "2027-11-06 alla helgons dag",
-            "2027-12-24 julafton", "2027-12-25 juldagen", "2027-12-26 annandag jul", "2027-12-31 nyårsafton",
-        ]),
-    ])
+    @Test(
+        "Every holiday of 2025, 2026 and 2027 on its known date",
+        arguments: [
+            (
+                2025,
+                [
+                    "2025-01-01 nyårsdagen", "2025-01-06 trettondedag jul", "2025-04-18 långfredagen",
+                    "2025-04-20 påskdagen", "2025-04-21 annandag påsk", "2025-05-01 första maj",
+                    "2025-05-29 Kristi himmelsfärdsdag", "2025-06-06 Sveriges nationaldag", "2025-06-08 pingstdagen",
+                    "2025-06-20 midsommarafton", "2025-06-21 midsommardagen", "2025-11-01 alla helgons dag",
+                    "2025-12-24 julafton", "2025-12-25 juldagen", "2025-12-26 annandag jul", "2025-12-31 nyårsafton",
+                ]
+            ),
+            (
+                2026,
+                [
+                    "2026-01-01 nyårsdagen", "2026-01-06 trettondedag jul", "2026-04-03 långfredagen",
+                    "2026-04-05 påskdagen", "2026-04-06 annandag påsk", "2026-05-01 första maj",
+                    "2026-05-14 Kristi himmelsfärdsdag", "2026-05-24 pingstdagen", "2026-06-06 Sveriges nationaldag",
+                    "2026-06-19 midsommarafton", "2026-06-20 midsommardagen", "2026-10-31 alla helgons dag",
+                    "2026-12-24 julafton", "2026-12-25 juldagen", "2026-12-26 annandag jul", "2026-12-31 nyårsafton",
+                ]
+            ),
+            (
+                2027,
+                [
+                    "2027-01-01 nyårsdagen", "2027-01-06 trettondedag jul", "2027-03-26 långfredagen",
+                    "2027-03-28 påskdagen", "2027-03-29 annandag påsk", "2027-05-01 första maj",
+                    "2027-05-06 Kristi himmelsfärdsdag", "2027-05-16 pingstdagen", "2027-06-06 Sveriges nationaldag",
+                    "2027-06-25 midsommarafton", "2027-06-26 midsommardagen", "2027-11-06 alla helgons dag",
+                    "2027-12-24 julafton", "2027-12-25 juldagen", "2027-12-26 annandag jul", "2027-12-31 nyårsafton",
+                ]
+            ),
+        ])
     func holidaysOfYear(year: Int, expected: [String]) {
         #expect(SwedishHolidays().holidays(in: year).map(\.description) == expected)
     }
@@ -51,7 +65,9 @@ import TrisamContracts
         for year in 1900...2200 {
             let list = holidays.holidays(in: year)
             func date(_ holiday: SwedishHoliday) -> LocalDate { list.first { $0.holiday == holiday }!.date }
-            let eve = date(.midsommarafton), midsummer = date(.midsommardagen), allSaints = date(.allaHelgonsDag)
+            let eve = date(.midsommarafton)
+            let midsummer = date(.midsommardagen)
+            let allSaints = date(.allaHelgonsDag)
             #expect(eve.isoWeekday == 5 && eve.month == 6 && (19...25).contains(eve.day), "\(year)")
             #expect(midsummer == eve.adding(days: 1), "\(year)")
             #expect(allSaints.isoWeekday == 6, "\(year)")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TrisamTestSupport
 import TrisamContracts
+import TrisamTestSupport
+
 @testable import TrisamSip
 
 @Suite struct WorkingCalendarTests {
@@ -32,8 +33,9 @@ import TrisamContracts
         #expect(calendar.localDate(of: utc("2026-03-29T22:30:00Z")) == day("2026-03-30"))
         #expect(calendar.localDate(of: utc("2026-01-14T22:30:00Z")) == day("2026-01-14"))
         #expect(calendar.localTime(of: utc("2026-03-30T06:45:00Z")) == ClockTime(hour: 8, minute: 45))
-        #expect(calendar.instant(day("2026-03-29"), ClockTime(hour: 2, minute: 30)!) == utc("2026-03-29T01:30:00Z"),
-                "02:30 does not exist that night and moves forward to 03:30 CEST")
+        #expect(
+            calendar.instant(day("2026-03-29"), ClockTime(hour: 2, minute: 30)!) == utc("2026-03-29T01:30:00Z"),
+            "02:30 does not exist that night and moves forward to 03:30 CEST")
     }
 
     @Test func weekendsAndHolidaysHaveNoWorkingTime() {
@@ -55,17 +57,22 @@ import TrisamContracts
     }
 
     @Test func configurableHoursWithLunch() throws {
-        let hours = try #require(WorkingHours(start: ClockTime(hour: 9)!, end: ClockTime(hour: 16)!,
-                                              lunch: ClockPeriod(start: ClockTime(hour: 12)!, end: ClockTime(hour: 13)!)))
+        let hours = try #require(
+            WorkingHours(
+                start: ClockTime(hour: 9)!, end: ClockTime(hour: 16)!,
+                lunch: ClockPeriod(start: ClockTime(hour: 12)!, end: ClockTime(hour: 13)!)))
         let withLunch = WorkingCalendar(hours: hours)
-        #expect(withLunch.workingPeriods(on: day("2026-05-04")) == [
-            span("2026-05-04T07:00:00Z", "2026-05-04T10:00:00Z"), span("2026-05-04T11:00:00Z", "2026-05-04T14:00:00Z"),
-        ])
+        #expect(
+            withLunch.workingPeriods(on: day("2026-05-04")) == [
+                span("2026-05-04T07:00:00Z", "2026-05-04T10:00:00Z"), span("2026-05-04T11:00:00Z", "2026-05-04T14:00:00Z"),
+            ])
         #expect(!withLunch.isWithinWorkingTime(span("2026-05-04T09:30:00Z", "2026-05-04T10:30:00Z")))
         #expect(withLunch.isWithinWorkingTime(span("2026-05-04T11:00:00Z", "2026-05-04T12:00:00Z")))
         #expect(WorkingHours(start: ClockTime(hour: 9)!, end: ClockTime(hour: 8)!) == nil)
-        #expect(WorkingHours(start: ClockTime(hour: 9)!, end: ClockTime(hour: 12)!,
-                             lunch: ClockPeriod(start: ClockTime(hour: 11)!, end: ClockTime(hour: 13)!)) == nil)
+        #expect(
+            WorkingHours(
+                start: ClockTime(hour: 9)!, end: ClockTime(hour: 12)!,
+                lunch: ClockPeriod(start: ClockTime(hour: 11)!, end: ClockTime(hour: 13)!)) == nil)
         #expect(ClockTime(hour: 24, minute: 1) == nil)
     }
 

@@ -37,7 +37,10 @@ struct DuplicateKeyWalker {
         case UInt8(ascii: "{"):
             position += 1
             var keys = Set<[UInt8]>()
-            if peek() == UInt8(ascii: "}") { position += 1; return nil }
+            if peek() == UInt8(ascii: "}") {
+                position += 1
+                return nil
+            }
             while position < bytes.count {
                 guard peek() == UInt8(ascii: "\""), let key = string() else { return nil }
                 let name = String(decoding: key, as: UTF8.self)
@@ -48,21 +51,28 @@ struct DuplicateKeyWalker {
                 if let duplicate = value(path: field, depth: depth + 1) { return duplicate }
                 switch peek() {
                 case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "}"): position += 1; return nil
+                case UInt8(ascii: "}"):
+                    position += 1
+                    return nil
                 default: return nil
                 }
             }
             return nil
         case UInt8(ascii: "["):
             position += 1
-            if peek() == UInt8(ascii: "]") { position += 1; return nil }
+            if peek() == UInt8(ascii: "]") {
+                position += 1
+                return nil
+            }
             var index = 0
             while position < bytes.count {
                 if let duplicate = value(path: "\(path)[\(index)]", depth: depth + 1) { return duplicate }
                 index += 1
                 switch peek() {
                 case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "]"): position += 1; return nil
+                case UInt8(ascii: "]"):
+                    position += 1
+                    return nil
                 default: return nil
                 }
             }
@@ -72,8 +82,10 @@ struct DuplicateKeyWalker {
             return nil
         default:
             // A number, true, false or null: up to the next delimiter.
-            while position < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D]
-                .contains(bytes[position]) { position += 1 }
+            while position < bytes.count,
+                ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D]
+                    .contains(bytes[position])
+            { position += 1 }
             return nil
         }
     }
@@ -94,10 +106,14 @@ struct DuplicateKeyWalker {
                 let escape = bytes[position]
                 position += 1
                 if escape == UInt8(ascii: "u") {
-                    guard position + 4 <= bytes.count, let unit = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
+                    guard position + 4 <= bytes.count,
+                        let unit = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
                     else { return nil }
                     position += 4
-                    if (0xD800...0xDBFF).contains(unit) { pendingHigh = unit; continue }
+                    if (0xD800...0xDBFF).contains(unit) {
+                        pendingHigh = unit
+                        continue
+                    }
                     var scalarValue = unit
                     if (0xDC00...0xDFFF).contains(unit), let high = pendingHigh {
                         scalarValue = 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)
@@ -106,14 +122,15 @@ struct DuplicateKeyWalker {
                     text.append(contentsOf: Array(String(Unicode.Scalar(scalarValue).map(Character.init) ?? "\u{FFFD}").utf8))
                     continue
                 }
-                let resolved: UInt8 = switch escape {
-                case UInt8(ascii: "n"): 0x0A
-                case UInt8(ascii: "t"): 0x09
-                case UInt8(ascii: "r"): 0x0D
-                case UInt8(ascii: "b"): 0x08
-                case UInt8(ascii: "f"): 0x0C
-                default: escape  // \" \\ \/
-                }
+                let resolved: UInt8 =
+                    switch escape {
+                    case UInt8(ascii: "n"): 0x0A
+                    case UInt8(ascii: "t"): 0x09
+                    case UInt8(ascii: "r"): 0x0D
+                    case UInt8(ascii: "b"): 0x08
+                    case UInt8(ascii: "f"): 0x0C
+                    default: escape // \" \\ \/
+                    }
                 text.append(resolved)
             default:
                 text.append(byte)

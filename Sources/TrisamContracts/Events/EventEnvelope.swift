@@ -120,13 +120,15 @@ public struct EventEnvelope: Sendable, Equatable {
             throw .invalidHeader(name: Header.source, reason: "must be /trisam/<kommun|af|fk|region> or /trisam/coordinator")
         }
         guard let time = Timestamp.parse(try required(attributes.time, Header.time)) else {
-            throw .invalidHeader(name: Header.time, reason: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00.000Z")
+            throw .invalidHeader(
+                name: Header.time, reason: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00.000Z")
         }
         guard let subject = ClientRef(rawValue: try required(attributes.subject, Header.subject)) else {
             throw .invalidHeader(name: Header.subject, reason: "must be a clientRef: 32 lowercase hex characters")
         }
         if let contentType = attributes.contentType, contentType != "application/json",
-           !contentType.lowercased().hasPrefix("application/json") {
+            !contentType.lowercased().hasPrefix("application/json")
+        {
             throw .invalidHeader(name: Header.contentType, reason: "must be application/json")
         }
         guard message.key.elementsEqual(subject.rawValue.utf8) else { throw .keyMismatch }
@@ -189,12 +191,16 @@ public struct EventEnvelope: Sendable, Equatable {
     /// decode of `document`, no re-serialization of the payload. `parsedPayload` is that member
     /// as already parsed (`JSONSerialization`), used to refuse fields the contract does not know.
     /// Violations name fields relative to the payload, as ``init(decoding:)`` does.
-    public init(id: String, source: EventSource, time: Date, subject: ClientRef, type: EventType,
-                payloadAt key: String, in document: Data, parsedPayload: [String: Any]) throws(EventContractError) {
+    public init(
+        id: String, source: EventSource, time: Date, subject: ClientRef, type: EventType,
+        payloadAt key: String, in document: Data, parsedPayload: [String: Any]
+    ) throws(EventContractError) {
         let event: TrisamEvent
         do {
-            event = try Self.decoder().decode(EmbeddedPayloadDecoder.self, from: document,
-                                              configuration: EmbeddedPayloadDecoder.Position(type: type, key: key)).event
+            event = try Self.decoder().decode(
+                EmbeddedPayloadDecoder.self, from: document,
+                configuration: EmbeddedPayloadDecoder.Position(type: type, key: key)
+            ).event
         } catch let error as DecodingError {
             var violation = StrictJSON.violation(for: error)
             if violation.field == key {
@@ -218,7 +224,8 @@ public struct EventEnvelope: Sendable, Equatable {
         let shape = StrictJSON.shape(of: input)
         if CheckedShapes.shared.contains(shape, of: type) { return }
         if let canonical = try? JSONSerialization.jsonObject(with: Self.encoder().encode(AnyPayload(event.payload))),
-           let unknown = StrictJSON.firstUnknownField(input: input, canonical: canonical) {
+            let unknown = StrictJSON.firstUnknownField(input: input, canonical: canonical)
+        {
             throw .invalidPayload(unknown)
         }
         CheckedShapes.shared.insert(shape, of: type)
@@ -254,7 +261,9 @@ public struct EventEnvelope: Sendable, Equatable {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00Z")
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "must be an RFC 3339 date-time of a day and time that exist, such as 2026-11-24T09:30:00Z")
             }
             return date
         }
@@ -342,8 +351,10 @@ private struct EmbeddedPayloadDecoder: DecodableWithConfiguration {
     let event: TrisamEvent
     init(from decoder: any Decoder, configuration: Position) throws {
         let container = try decoder.container(keyedBy: Member.self)
-        event = try container.decode(PayloadDecoder.self, forKey: Member(stringValue: configuration.key),
-                                     configuration: configuration.type).event
+        event = try container.decode(
+            PayloadDecoder.self, forKey: Member(stringValue: configuration.key),
+            configuration: configuration.type
+        ).event
     }
 }
 

@@ -17,8 +17,8 @@ public enum EventID {
         var generator = SystemRandomNumberGenerator()
         var high = generator.next() as UInt64
         var low = generator.next() as UInt64
-        high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000  // version 4
-        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000    // RFC 4122 variant
+        high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000 // version 4
+        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000 // RFC 4122 variant
         let hex = hexDigits(high) + hexDigits(low)
         var text = ""
         text.reserveCapacity(36)

@@ -81,9 +81,10 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     public var owningAgency: Agency? { Self.owners[self] }
 
     /// ``owningAgency`` of every type that has one: the agency named before the first dot.
-    private static let owners: [EventType: Agency] = Dictionary(uniqueKeysWithValues: allCases.compactMap { type in
-        Agency(rawValue: String(type.rawValue.prefix(while: { $0 != "." }))).map { (type, $0) }
-    })
+    private static let owners: [EventType: Agency] = Dictionary(
+        uniqueKeysWithValues: allCases.compactMap { type in
+            Agency(rawValue: String(type.rawValue.prefix(while: { $0 != "." }))).map { (type, $0) }
+        })
 
     /// The status event types in one agency's vocabulary.
     public static func statusTypes(of agency: Agency) -> [EventType] {
@@ -113,13 +114,17 @@ public enum EventSource: Hashable, Sendable, CustomStringConvertible {
         }
         guard uri.hasPrefix("/trisam/") else { return nil }
         let name = uri.dropFirst(8)
-        if name == "coordinator" { self = .coordinator; return }
+        if name == "coordinator" {
+            self = .coordinator
+            return
+        }
         guard let agency = Agency(rawValue: String(name)) else { return nil }
         self = .agency(agency)
     }
 
     /// Every source by its ``uri``: one lookup for the sources as they are written.
-    private static let byURI = Dictionary(uniqueKeysWithValues: (Agency.allCases.map(EventSource.agency) + [.coordinator]).map { ($0.uri, $0) })
+    private static let byURI = Dictionary(
+        uniqueKeysWithValues: (Agency.allCases.map(EventSource.agency) + [.coordinator]).map { ($0.uri, $0) })
 
     /// The agency, if an agency published it.
     public var agency: Agency? {

@@ -35,7 +35,8 @@ public struct SjukpenningDecided: EventPayload {
             throw PayloadViolation(field: "extentPercent", reason: "is required when decision is granted")
         }
         if decision != .granted, extentPercent != nil || until != nil {
-            throw PayloadViolation(field: extentPercent != nil ? "extentPercent" : "until", reason: "is allowed only when decision is granted")
+            throw PayloadViolation(
+                field: extentPercent != nil ? "extentPercent" : "until", reason: "is allowed only when decision is granted")
         }
         if let until { try Check.order(effectiveDate, until, "until", after: "effectiveDate") }
     }

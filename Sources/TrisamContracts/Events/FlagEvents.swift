@@ -36,7 +36,9 @@ public struct FlagRaised: EventPayload {
     /// Ids of the events that made the rule fire.
     public var evidence: [String]
 
-    public init(flagId: String, rule: String, severity: FlagSeverity, title: String, explanation: String, agencies: [Agency], evidence: [String]) {
+    public init(
+        flagId: String, rule: String, severity: FlagSeverity, title: String, explanation: String, agencies: [Agency], evidence: [String]
+    ) {
         self.flagId = flagId
         self.rule = rule
         self.severity = severity
@@ -97,8 +99,9 @@ public struct FlagResolved: EventPayload {
 extension FlagRaised {
     /// The JSON body: the bytes `EventEnvelope.encoder()` writes for this payload.
     func jsonBody() -> [UInt8] {
-        var writer = JSONByteWriter(capacity: 128 + title.utf8.count + explanation.utf8.count + flagId.utf8.count
-                                    + rule.utf8.count + evidence.count * 24)
+        var writer = JSONByteWriter(
+            capacity: 128 + title.utf8.count + explanation.utf8.count + flagId.utf8.count
+                + rule.utf8.count + evidence.count * 24)
         writer.beginObject()
         writer.key("agencies")
         writer.strings(agencies.lazy.map(\.rawValue))
@@ -122,8 +125,9 @@ extension FlagRaised {
 extension FlagResolved {
     /// The JSON body: the bytes `EventEnvelope.encoder()` writes for this payload.
     func jsonBody() -> [UInt8] {
-        var writer = JSONByteWriter(capacity: 96 + resolution.utf8.count + flagId.utf8.count + rule.utf8.count
-                                    + evidence.count * 24)
+        var writer = JSONByteWriter(
+            capacity: 96 + resolution.utf8.count + flagId.utf8.count + rule.utf8.count
+                + evidence.count * 24)
         writer.beginObject()
         writer.key("evidence")
         writer.strings(evidence)

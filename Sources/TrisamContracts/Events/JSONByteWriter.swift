@@ -80,7 +80,7 @@ package struct JSONByteWriter {
     /// Appends `value` as a JSON string: quoted and escaped.
     private mutating func appendQuoted(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        var value = value  // withUTF8 is mutating only to make a non-contiguous string contiguous
+        var value = value // withUTF8 is mutating only to make a non-contiguous string contiguous
         value.withUTF8 { appendEscaped($0) }
         bytes.append(UInt8(ascii: "\""))
     }

@@ -30,11 +30,12 @@ extension StrictJSON {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * count + 16) { text in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: count + 8) { keyEnds in
                 withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: count + 8) { spans in
-                    var scanner = ShapeScanner(bytes,
-                                               path: Stack(text.baseAddress!, capacity: 2 * count + 16),
-                                               keys: Stack(text.baseAddress! + 2 * count + 16, capacity: count),
-                                               keyEnds: Stack(keyEnds.baseAddress!, capacity: count + 8),
-                                               spans: Stack(spans.baseAddress!, capacity: count + 8))
+                    var scanner = ShapeScanner(
+                        bytes,
+                        path: Stack(text.baseAddress!, capacity: 2 * count + 16),
+                        keys: Stack(text.baseAddress! + 2 * count + 16, capacity: count),
+                        keyEnds: Stack(keyEnds.baseAddress!, capacity: count + 8),
+                        spans: Stack(spans.baseAddress!, capacity: count + 8))
                     return scanner.shape().map { Scanned(shape: $0, tokens: scanner.tokens) }
                 }
             }
@@ -96,7 +97,10 @@ private struct ShapeScanner {
     private static let maxDepth = 64
     private static let maxNumberLength = 40
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, path: Stack<UInt8>, keys: Stack<UInt8>, keyEnds: Stack<Int>, spans: Stack<(start: Int, end: Int)>) {
+    init(
+        _ bytes: UnsafeBufferPointer<UInt8>, path: Stack<UInt8>, keys: Stack<UInt8>, keyEnds: Stack<Int>,
+        spans: Stack<(start: Int, end: Int)>
+    ) {
         self.bytes = bytes
         self.path = path
         self.keys = keys
@@ -432,7 +436,10 @@ private struct ShapeScanner {
                 var previous: (start: Int, end: Int)?
                 for span in sorted {
                     if let previous, previous.end - previous.start == span.end - span.start,
-                       memcmp(text + previous.start, text + span.start, span.end - span.start) == 0 { continue }
+                        memcmp(text + previous.start, text + span.start, span.end - span.start) == 0
+                    {
+                        continue
+                    }
                     if previous != nil {
                         output[position] = UInt8(ascii: ",")
                         position += 1

@@ -76,7 +76,8 @@ private final class FastJSONDocument {
             case UInt8(ascii: "t"): units.append(0x09)
             case UInt8(ascii: "u"):
                 guard position + 4 <= content.count,
-                      let unit = UInt16(String(decoding: UnsafeBufferPointer(rebasing: content[position..<(position + 4)]), as: UTF8.self), radix: 16)
+                    let unit = UInt16(
+                        String(decoding: UnsafeBufferPointer(rebasing: content[position..<(position + 4)]), as: UTF8.self), radix: 16)
                 else { throw LeftToJSONDecoder() }
                 units.append(unit)
                 position += 4

@@ -111,7 +111,7 @@ public enum Check {
         let utf8 = value.utf8
         if utf8.count <= maxLength { return nil }
         var scalars = 0
-        for byte in utf8 where byte & 0xC0 != 0x80 { scalars += 1 }  // bytes that start a scalar
+        for byte in utf8 where byte & 0xC0 != 0x80 { scalars += 1 } // bytes that start a scalar
         if scalars <= maxLength { return nil }
         let count = value.count
         return count > maxLength ? count : nil
@@ -126,7 +126,10 @@ public enum Check {
     /// with no personnummer in it.
     public static func identifier(_ value: String, _ field: String) throws(PayloadViolation) {
         guard isIdentifier(value) else {
-            throw PayloadViolation(field: field, reason: "must be 1–\(maxIdentifierLength) characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+            throw PayloadViolation(
+                field: field,
+                reason:
+                    "must be 1–\(maxIdentifierLength) characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
         }
         if containsIdentityNumber(value) { throw identityNumberViolation(field) }
     }
@@ -135,7 +138,9 @@ public enum Check {
     public static func isIdentifier(_ value: String) -> Bool {
         let bytes = value.utf8
         guard let first = bytes.first, bytes.count <= maxIdentifierLength, isAlphanumeric(first) else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "-") }
+        return bytes.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// An extent in percent, in `range`.
@@ -179,7 +184,8 @@ public enum Check {
 
     /// The refusal of a value that holds an identity number.
     static func identityNumberViolation(_ field: String) -> PayloadViolation {
-        PayloadViolation(field: field, reason: "must not contain a personnummer or samordningsnummer; persons are identified by clientRef only")
+        PayloadViolation(
+            field: field, reason: "must not contain a personnummer or samordningsnummer; persons are identified by clientRef only")
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -207,7 +213,8 @@ public struct Contact: Codable, Sendable, Hashable {
         if let role { try Check.name(role, "\(field).role") }
         if let phone {
             guard (3...30).contains(phone.count),
-                  phone.allSatisfy({ $0.isNumber || $0 == " " || $0 == "-" || $0 == "+" }) else {
+                phone.allSatisfy({ $0.isNumber || $0 == " " || $0 == "-" || $0 == "+" })
+            else {
                 throw PayloadViolation(field: "\(field).phone", reason: "must be 3–30 characters of digits, spaces, '-' or '+'")
             }
             if Check.containsIdentityNumber(phone) { throw Check.identityNumberViolation("\(field).phone") }

@@ -33,8 +33,10 @@ public struct PlanCreated: EventPayload {
     /// Absent means 1.
     public var revision: Int?
 
-    public init(planId: String, sipId: String? = nil, leadAgency: Agency, participants: [Agency], goals: [String], subGoals: [String] = [],
-                personGoal: String? = nil, revision: Int? = nil) {
+    public init(
+        planId: String, sipId: String? = nil, leadAgency: Agency, participants: [Agency], goals: [String], subGoals: [String] = [],
+        personGoal: String? = nil, revision: Int? = nil
+    ) {
         self.planId = planId
         self.sipId = sipId
         self.leadAgency = leadAgency
@@ -77,7 +79,10 @@ public struct PlanActionAssigned: EventPayload {
     public var description: String
     public var dueDate: LocalDate
 
-    public init(planId: String, actionId: String, leadAgency: Agency, owner: Agency, ownerContact: Contact? = nil, description: String, dueDate: LocalDate) {
+    public init(
+        planId: String, actionId: String, leadAgency: Agency, owner: Agency, ownerContact: Contact? = nil, description: String,
+        dueDate: LocalDate
+    ) {
         self.planId = planId
         self.actionId = actionId
         self.leadAgency = leadAgency
@@ -124,8 +129,10 @@ public struct PlanActionCompleted: EventPayload {
     /// Why the action is not possible (required then, not allowed otherwise).
     public var reason: String?
 
-    public init(planId: String, actionId: String, leadAgency: Agency, owner: Agency, completedOn: LocalDate, note: String? = nil,
-                outcome: PlanActionOutcome? = nil, reason: String? = nil) {
+    public init(
+        planId: String, actionId: String, leadAgency: Agency, owner: Agency, completedOn: LocalDate, note: String? = nil,
+        outcome: PlanActionOutcome? = nil, reason: String? = nil
+    ) {
         self.planId = planId
         self.actionId = actionId
         self.leadAgency = leadAgency
@@ -205,8 +212,10 @@ public struct PlanClosed: EventPayload {
     /// The outcome for the person (work, studies, other benefit, moved, other).
     public var outcome: PlanOutcome?
 
-    public init(planId: String, leadAgency: Agency, participants: [Agency], reason: PlanCloseReason, closedOn: LocalDate,
-                outcome: PlanOutcome? = nil) {
+    public init(
+        planId: String, leadAgency: Agency, participants: [Agency], reason: PlanCloseReason, closedOn: LocalDate,
+        outcome: PlanOutcome? = nil
+    ) {
         self.planId = planId
         self.leadAgency = leadAgency
         self.participants = participants

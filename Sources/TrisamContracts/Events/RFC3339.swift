@@ -31,14 +31,14 @@ enum RFC3339 {
             return value
         }
         guard let year = digits(0, 4), bytes[4] == UInt8(ascii: "-"),
-              let month = digits(5, 2), bytes[7] == UInt8(ascii: "-"),
-              let day = digits(8, 2), bytes[10] == UInt8(ascii: "T"),
-              let hour = digits(11, 2), bytes[13] == UInt8(ascii: ":"),
-              let minute = digits(14, 2), bytes[16] == UInt8(ascii: ":"),
-              let second = digits(17, 2)
+            let month = digits(5, 2), bytes[7] == UInt8(ascii: "-"),
+            let day = digits(8, 2), bytes[10] == UInt8(ascii: "T"),
+            let hour = digits(11, 2), bytes[13] == UInt8(ascii: ":"),
+            let minute = digits(14, 2), bytes[16] == UInt8(ascii: ":"),
+            let second = digits(17, 2)
         else { return nil }
         guard years.contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              hour <= 23, minute <= 59, second <= 59
+            hour <= 23, minute <= 59, second <= 59
         else { return nil }
 
         var index = 19
@@ -62,7 +62,7 @@ enum RFC3339 {
             offset = 0
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == bytes.count, let hours = digits(index + 1, 2), bytes[index + 3] == UInt8(ascii: ":"),
-                  let minutes = digits(index + 4, 2), hours <= 17, minutes <= 59
+                let minutes = digits(index + 4, 2), hours <= 17, minutes <= 59
             else { return nil }
             offset = (bytes[index] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
         default:

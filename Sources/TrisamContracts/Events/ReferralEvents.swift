@@ -47,7 +47,9 @@ public struct ReferralSent: ReferralPayload {
     /// When the sender expects an answer at the latest.
     public var answerBy: LocalDate?
 
-    public init(referralId: String, from: Agency, to: Agency, reason: String, requestedMeasure: String, area: Area, answerBy: LocalDate? = nil) {
+    public init(
+        referralId: String, from: Agency, to: Agency, reason: String, requestedMeasure: String, area: Area, answerBy: LocalDate? = nil
+    ) {
         self.referralId = referralId
         self.from = from
         self.to = to

@@ -103,8 +103,10 @@ public struct SipInvitationAnswered: EventPayload {
     /// Why the agency declines (required when declined).
     public var reason: String?
 
-    public init(sipId: String, caller: Agency, invitee: Agency, answer: SipAnswer,
-                participant: Contact? = nil, availability: [TimeSlot]? = nil, reason: String? = nil) {
+    public init(
+        sipId: String, caller: Agency, invitee: Agency, answer: SipAnswer,
+        participant: Contact? = nil, availability: [TimeSlot]? = nil, reason: String? = nil
+    ) {
         self.sipId = sipId
         self.caller = caller
         self.invitee = invitee
@@ -162,8 +164,10 @@ public struct SipScheduled: EventPayload {
     /// The named staff expected at the meeting (organizer first), for the calendar's ATTENDEEs.
     public var attendees: [Attendee]?
 
-    public init(sipId: String, caller: Agency, participants: [Agency], meeting: TimeSlot, sequence: Int, location: String? = nil,
-                attendees: [Attendee]? = nil) {
+    public init(
+        sipId: String, caller: Agency, participants: [Agency], meeting: TimeSlot, sequence: Int, location: String? = nil,
+        attendees: [Attendee]? = nil
+    ) {
         self.sipId = sipId
         self.caller = caller
         self.participants = participants

@@ -7,8 +7,10 @@ import Synchronization
 public enum StrictJSON {
     /// The first key present in `input` but absent from `canonical` (the decoded value encoded
     /// again), as a violation; `owner` names what the fields belong to in the reason.
-    public static func firstUnknownField(input: Any, canonical: Any, path: String = "",
-                                         owner: String = "this event type") -> PayloadViolation? {
+    public static func firstUnknownField(
+        input: Any, canonical: Any, path: String = "",
+        owner: String = "this event type"
+    ) -> PayloadViolation? {
         if let object = input as? [String: Any] {
             let known = canonical as? [String: Any] ?? [:]
             for key in object.keys.sorted() {
@@ -25,7 +27,9 @@ public enum StrictJSON {
             }
         } else if let array = input as? [Any], let canonicalArray = canonical as? [Any], array.count == canonicalArray.count {
             for (index, element) in array.enumerated() {
-                if let violation = firstUnknownField(input: element, canonical: canonicalArray[index], path: "\(path)[\(index)]", owner: owner) {
+                if let violation = firstUnknownField(
+                    input: element, canonical: canonicalArray[index], path: "\(path)[\(index)]", owner: owner)
+                {
                     return violation
                 }
             }

@@ -37,7 +37,10 @@ public enum IdentityNumberScan {
         var ascii = true
         var digits = false
         for byte in text.utf8 {
-            if byte >= 0x80 { ascii = false; break }
+            if byte >= 0x80 {
+                ascii = false
+                break
+            }
             if byte &- UInt8(ascii: "0") < 10 { digits = true }
         }
         if ascii {
@@ -87,7 +90,8 @@ public enum IdentityNumberScan {
             } else if properties.isWhitespace {
                 self = .space
             } else if properties.isDefaultIgnorableCodePoint || properties.generalCategory == .format
-                        || properties.generalCategory == .nonspacingMark || properties.generalCategory == .enclosingMark {
+                || properties.generalCategory == .nonspacingMark || properties.generalCategory == .enclosingMark
+            {
                 self = .ignored
             } else {
                 self = .other
@@ -152,7 +156,9 @@ public enum IdentityNumberScan {
                         jointSigns += 1
                     }
                     // More than a joint: the chain ends here.
-                    if jointSigns > 1 || (jointSigns == 0 && jointSpaces > 2) || (jointSigns == 1 && (jointSpaces > 1 || spacesAfterSign > 1)) {
+                    if jointSigns > 1 || (jointSigns == 0 && jointSpaces > 2)
+                        || (jointSigns == 1 && (jointSpaces > 1 || spacesAfterSign > 1))
+                    {
                         inJoint = false
                         groups.removeAll(keepingCapacity: true)
                     }

@@ -32,9 +32,10 @@ public struct SipCalendar: Sendable, Equatable {
             func item(_ date: LocalDate, _ when: String, _ kind: String, _ detail: String, at moment: Date? = nil) -> Item {
                 let offset = Swedish.daysBetween(today, date)
                 let relative = offset < 0 ? (offset == -1 ? "1 dag sedan" : "\(-offset) dagar sedan") : Swedish.days(-offset)
-                return Item(date: date, moment: moment ?? StockholmTime.startOfDay(date), when: when, kind: kind,
-                            detail: detail, shortRef: Swedish.shortRef(ref),
-                            personPath: "/personer/\(ref)", relative: relative)
+                return Item(
+                    date: date, moment: moment ?? StockholmTime.startOfDay(date), when: when, kind: kind,
+                    detail: detail, shortRef: Swedish.shortRef(ref),
+                    personPath: "/personer/\(ref)", relative: relative)
             }
             for sip in state.sips where sip.isOpen {
                 let participants = "Kallar: \(sip.caller.displayName); inbjudna: \(Swedish.agencyList(sip.invited))"
@@ -43,15 +44,18 @@ public struct SipCalendar: Sendable, Equatable {
                     let entry = item(day, Swedish.dateTime(meeting.start), "SIP-möte", participants, at: meeting.start)
                     if meeting.end < now { overdue.append(entry) } else { upcoming.append(entry) }
                 } else {
-                    unbooked.append(item(sip.requested.on, Swedish.date(sip.requested.on),
-                                         sip.afterDischarge ? "SIP begärd efter utskrivning" : "SIP begärd", participants))
+                    unbooked.append(
+                        item(
+                            sip.requested.on, Swedish.date(sip.requested.on),
+                            sip.afterDischarge ? "SIP begärd efter utskrivning" : "SIP begärd", participants))
                 }
             }
             for plan in state.plans {
                 guard let followUp = plan.followUpOn else { continue }
                 let open = plan.actions.filter { $0.completed == nil }.count
-                let entry = item(followUp, Swedish.date(followUp), "Uppföljning av plan",
-                                 "Ansvarig: \(plan.leadAgency.displayName); \(open) av \(plan.actions.count) åtgärder kvar")
+                let entry = item(
+                    followUp, Swedish.date(followUp), "Uppföljning av plan",
+                    "Ansvarig: \(plan.leadAgency.displayName); \(open) av \(plan.actions.count) åtgärder kvar")
                 if followUp < today { overdue.append(entry) } else { upcoming.append(entry) }
             }
         }

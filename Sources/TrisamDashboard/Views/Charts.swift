@@ -21,7 +21,8 @@ public struct BarChart: Sendable, Equatable {
         let maximum = max(items.map(\.value).max() ?? 0, 1)
         let plot = width - 60
         bars = items.enumerated().map { index, item in
-            Bar(label: item.label, value: item.value, fill: item.fill, y: Double(index) * Self.rowHeight,
+            Bar(
+                label: item.label, value: item.value, fill: item.fill, y: Double(index) * Self.rowHeight,
                 width: Double(item.value) / Double(maximum) * plot)
         }
         self.width = width
@@ -29,8 +30,9 @@ public struct BarChart: Sendable, Equatable {
     }
 
     public func svg(id: String, title: String) -> String {
-        var out = Markup.svgOpen(id: id, width: width, height: height, title: title,
-                                 description: bars.map { "\($0.label): \($0.value)" }.joined(separator: ", "))
+        var out = Markup.svgOpen(
+            id: id, width: width, height: height, title: title,
+            description: bars.map { "\($0.label): \($0.value)" }.joined(separator: ", "))
         for bar in bars {
             out += Markup.text(0, bar.y + 14, bar.label, cls: "chart-label")
             out += Markup.rect(0, bar.y + 19, max(bar.width, 2), Self.barHeight, fill: bar.fill)
@@ -48,7 +50,7 @@ public struct LineChart: Sendable, Equatable {
         public var values: [Int]
         /// The polyline's points.
         public var points: [(x: Double, y: Double)] {
-            get { zip(xs, ys).map { ($0, $1) } }
+            zip(xs, ys).map { ($0, $1) }
         }
         var xs: [Double]
         var ys: [Double]
@@ -96,13 +98,16 @@ public struct LineChart: Sendable, Equatable {
 
     public func svg(id: String, title: String) -> String {
         let last = series.map { "\($0.name): \($0.values.last ?? 0)" }.joined(separator: ", ")
-        var out = Markup.svgOpen(id: id, width: width, height: height, title: title,
-                                 description: days.isEmpty ? "Ingen data" : "Från \(Swedish.date(days[0])) till \(Swedish.date(days[days.count - 1])); senast \(last)")
+        var out = Markup.svgOpen(
+            id: id, width: width, height: height, title: title,
+            description: days.isEmpty
+                ? "Ingen data" : "Från \(Swedish.date(days[0])) till \(Swedish.date(days[days.count - 1])); senast \(last)")
         let plotHeight = height - Self.top - Self.bottom
         for step in 0...4 {
             let value = maximum * step / 4
             let y = Self.top + plotHeight - Double(step) / 4 * plotHeight
-            out += "<line x1=\"\(Markup.number(Self.left))\" y1=\"\(Markup.number(y))\" x2=\"\(Markup.number(width - 20))\" y2=\"\(Markup.number(y))\" stroke=\"#d0d0d0\"/>"
+            out +=
+                "<line x1=\"\(Markup.number(Self.left))\" y1=\"\(Markup.number(y))\" x2=\"\(Markup.number(width - 20))\" y2=\"\(Markup.number(y))\" stroke=\"#d0d0d0\"/>"
             out += Markup.text(Self.left - 6, y + 4, String(value), anchor: "end", cls: "axis-label")
         }
         if days.count > 1 {
@@ -155,8 +160,10 @@ public struct StackedBars: Sendable, Equatable {
         lhs.rows == rhs.rows && lhs.width == rhs.width && lhs.legend.map(\.name) == rhs.legend.map(\.name)
     }
 
-    public init(rows input: [(label: String, segments: [(name: String, value: Int, fill: String)])],
-                legend: [(name: String, fill: String)], width: Double = 720) {
+    public init(
+        rows input: [(label: String, segments: [(name: String, value: Int, fill: String)])],
+        legend: [(name: String, fill: String)], width: Double = 720
+    ) {
         let maximum = max(input.map { $0.segments.map(\.value).reduce(0, +) }.max() ?? 0, 1)
         let plot = width - Self.labelWidth - 10
         rows = input.enumerated().map { index, row in
@@ -175,20 +182,23 @@ public struct StackedBars: Sendable, Equatable {
     }
 
     public func svg(id: String, title: String) -> String {
-        var out = Markup.svgOpen(id: id, width: width, height: height, title: title,
-                                 description: rows.map { row in
-                                     "\(row.label): " + row.segments.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
-                                 }.joined(separator: ". "))
+        var out = Markup.svgOpen(
+            id: id, width: width, height: height, title: title,
+            description: rows.map { row in
+                "\(row.label): " + row.segments.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+            }.joined(separator: ". "))
         for row in rows {
             out += Markup.text(0, row.y + 19, row.label, cls: "chart-label")
             for segment in row.segments {
                 out += "<g><title>\(Markup.escape("\(row.label): \(segment.name) \(segment.value)"))</title>"
-                out += Markup.rect(segment.x, row.y + 2, segment.width, 26, fill: segment.fill,
-                                  extra: segment.fill == "#fdeceb" ? " stroke=\"#b3261e\" stroke-width=\"1.5\"" : " stroke=\"#ffffff\"")
+                out += Markup.rect(
+                    segment.x, row.y + 2, segment.width, 26, fill: segment.fill,
+                    extra: segment.fill == "#fdeceb" ? " stroke=\"#b3261e\" stroke-width=\"1.5\"" : " stroke=\"#ffffff\"")
                 let text = String(segment.value)
                 if segment.width >= Double(text.count) * 8 + 6 {
-                    out += Markup.text(segment.x + segment.width / 2, row.y + 20, text, anchor: "middle", cls: "segment-label",
-                                       fill: segment.fill.hasPrefix("url") || segment.fill == "#fdeceb" ? "#8c1d18" : "#ffffff")
+                    out += Markup.text(
+                        segment.x + segment.width / 2, row.y + 20, text, anchor: "middle", cls: "segment-label",
+                        fill: segment.fill.hasPrefix("url") || segment.fill == "#fdeceb" ? "#8c1d18" : "#ffffff")
                 }
                 out += "</g>"
             }
@@ -231,12 +241,15 @@ public struct GroupedColumns: Sendable, Equatable {
             description.append("\(name): " + zip(buckets, values[index]).map { "\($0) \($1)" }.joined(separator: ", "))
         }
         var out = Markup.svgOpen(id: id, width: width, height: height, title: title, description: description.joined(separator: ". "))
-        let left = 50.0, top = 10.0, bottom = 56.0
+        let left = 50.0
+        let top = 10.0
+        let bottom = 56.0
         let plotHeight = height - top - bottom
         let plotWidth = width - left - 10
         for step in 0...4 {
             let y = top + plotHeight - Double(step) / 4 * plotHeight
-            out += "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(y))\" x2=\"\(Markup.number(width - 10))\" y2=\"\(Markup.number(y))\" stroke=\"#d0d0d0\"/>"
+            out +=
+                "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(y))\" x2=\"\(Markup.number(width - 10))\" y2=\"\(Markup.number(y))\" stroke=\"#d0d0d0\"/>"
             out += Markup.text(left - 6, y + 4, String(maximum * step / 4), anchor: "end", cls: "axis-label")
         }
         let groupWidth = plotWidth / Double(max(buckets.count, 1))
@@ -249,7 +262,8 @@ public struct GroupedColumns: Sendable, Equatable {
                 let x = groupX + Double(seriesIndex) * columnWidth
                 out += "<g><title>\(Markup.escape("\(series[seriesIndex]), \(bucket): \(value)"))</title>"
                 out += Markup.rect(x, top + plotHeight - barHeight, columnWidth - 2, barHeight, fill: colours[seriesIndex])
-                out += Markup.text(x + (columnWidth - 2) / 2, top + plotHeight - barHeight - 4, String(value), anchor: "middle", cls: "chart-value")
+                out += Markup.text(
+                    x + (columnWidth - 2) / 2, top + plotHeight - barHeight - 4, String(value), anchor: "middle", cls: "chart-value")
                 out += "</g>"
             }
             out += Markup.text(groupX + (groupWidth - 16) / 2, top + plotHeight + 18, bucket, anchor: "middle", cls: "axis-label")

@@ -82,9 +82,10 @@ public struct ReferralTimes: Sendable, Equatable {
             let waits = waitingDays[agency] ?? []
             let median = answers.isEmpty ? nil : answers[answers.count / 2]
             let oldest = waits.max()
-            return PerAgency(agency: agency.displayName, answered: answers.count, medianDays: median,
-                             medianText: median.map(Swedish.duration) ?? "–", waiting: waits.count,
-                             oldestWaitingDays: oldest, oldestText: oldest.map(Swedish.duration) ?? "–")
+            return PerAgency(
+                agency: agency.displayName, answered: answers.count, medianDays: median,
+                medianText: median.map(Swedish.duration) ?? "–", waiting: waits.count,
+                oldestWaitingDays: oldest, oldestText: oldest.map(Swedish.duration) ?? "–")
         }
     }
 }
@@ -101,8 +102,11 @@ public struct OwnershipCounts: Sendable, Equatable {
         unowned = [:]
         for state in states {
             for area in state.areas {
-                if let owner = area.owner { counts[area.area, default: [:]][owner, default: 0] += 1 }
-                else { unowned[area.area, default: 0] += 1 }
+                if let owner = area.owner {
+                    counts[area.area, default: [:]][owner, default: 0] += 1
+                } else {
+                    unowned[area.area, default: 0] += 1
+                }
             }
         }
     }
@@ -113,8 +117,11 @@ public struct OwnershipCounts: Sendable, Equatable {
     public var chart: StackedBars {
         StackedBars(
             rows: Area.allCases.map { area in
-                (area.displayName, Agency.allCases.map { ($0.displayName, count(area, $0), AgencyColour.fill($0)) }
-                    + [("Ingen ägare", unowned[area] ?? 0, "#fdeceb")])
+                (
+                    area.displayName,
+                    Agency.allCases.map { ($0.displayName, count(area, $0), AgencyColour.fill($0)) }
+                        + [("Ingen ägare", unowned[area] ?? 0, "#fdeceb")]
+                )
             },
             legend: Agency.allCases.map { ($0.displayName, AgencyColour.fill($0)) } + [("Ingen ägare", "#fdeceb")])
     }

@@ -70,8 +70,10 @@ public struct OwnershipChart: Sendable, Equatable {
             var cursor = start
             func add(_ agency: Agency?, _ from: LocalDate, _ until: LocalDate) {
                 guard from <= until else { return }
-                segments.append(Segment(agency: agency, from: from, until: until, ongoing: until >= today,
-                                        x: x(from), width: x(until.adding(days: 1)) - x(from)))
+                segments.append(
+                    Segment(
+                        agency: agency, from: from, until: until, ongoing: until >= today,
+                        x: x(from), width: x(until.adding(days: 1)) - x(from)))
             }
             for period in periods where period.from <= today {
                 let from = max(period.from, cursor)
@@ -101,10 +103,11 @@ public struct OwnershipChart: Sendable, Equatable {
     /// Inline SVG: agencies in their colours with their names, gaps hatched in red with
     /// "Ingen ägare", a line marking today.
     public func svg(id: String = "agarskap") -> String {
-        var out = Markup.svgOpen(id: id, width: width, height: height, title: "Ägarskap per område över tid",
-                                 description: rows.map { row in
-                                     "\(row.area.displayName): " + row.segments.map(\.label).joined(separator: "; ")
-                                 }.joined(separator: ". "))
+        var out = Markup.svgOpen(
+            id: id, width: width, height: height, title: "Ägarskap per område över tid",
+            description: rows.map { row in
+                "\(row.area.displayName): " + row.segments.map(\.label).joined(separator: "; ")
+            }.joined(separator: ". "))
         out += """
             <defs><pattern id="\(id)-gap" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">\
             <rect width="8" height="8" fill="#fdeceb"/><line x1="0" y1="0" x2="0" y2="8" stroke="#d9837d" stroke-width="3"/></pattern></defs>
@@ -118,21 +121,25 @@ public struct OwnershipChart: Sendable, Equatable {
                 out += Markup.rect(segment.x, row.y, segment.width, Self.rowHeight, fill: fill, extra: stroke)
                 let name = segment.agency?.displayName ?? "Ingen ägare"
                 if segment.width >= Double(name.count) * 7.2 + 8 {
-                    out += Markup.text(segment.x + 5, row.y + Self.rowHeight / 2 + 5, name,
-                                       cls: segment.agency == nil ? "gap-label" : "segment-label",
-                                       fill: segment.agency == nil ? "#8c1d18" : "#ffffff")
+                    out += Markup.text(
+                        segment.x + 5, row.y + Self.rowHeight / 2 + 5, name,
+                        cls: segment.agency == nil ? "gap-label" : "segment-label",
+                        fill: segment.agency == nil ? "#8c1d18" : "#ffffff")
                 }
                 out += "</g>"
             }
         }
         let axisY = Self.top + Double(rows.count) * (Self.rowHeight + Self.rowGap)
-        out += "<line x1=\"\(Markup.number(Self.labelWidth))\" y1=\"\(Markup.number(axisY))\" x2=\"\(Markup.number(width - 10))\" y2=\"\(Markup.number(axisY))\" stroke=\"#444\"/>"
+        out +=
+            "<line x1=\"\(Markup.number(Self.labelWidth))\" y1=\"\(Markup.number(axisY))\" x2=\"\(Markup.number(width - 10))\" y2=\"\(Markup.number(axisY))\" stroke=\"#444\"/>"
         for tick in ticks {
-            out += "<line x1=\"\(Markup.number(tick.x))\" y1=\"\(Markup.number(axisY))\" x2=\"\(Markup.number(tick.x))\" y2=\"\(Markup.number(axisY + 5))\" stroke=\"#444\"/>"
+            out +=
+                "<line x1=\"\(Markup.number(tick.x))\" y1=\"\(Markup.number(axisY))\" x2=\"\(Markup.number(tick.x))\" y2=\"\(Markup.number(axisY + 5))\" stroke=\"#444\"/>"
             out += Markup.text(tick.x, axisY + 20, Swedish.shortDate(tick.day), anchor: "middle", cls: "axis-label")
         }
         let todayX = width - 10
-        out += "<line x1=\"\(Markup.number(todayX))\" y1=\"\(Markup.number(Self.top - 4))\" x2=\"\(Markup.number(todayX))\" y2=\"\(Markup.number(axisY))\" stroke=\"#111\" stroke-dasharray=\"4 3\"/>"
+        out +=
+            "<line x1=\"\(Markup.number(todayX))\" y1=\"\(Markup.number(Self.top - 4))\" x2=\"\(Markup.number(todayX))\" y2=\"\(Markup.number(axisY))\" stroke=\"#111\" stroke-dasharray=\"4 3\"/>"
         out += Markup.text(todayX, axisY + 20, "i dag", anchor: "end", cls: "axis-label")
         return out + "</svg>"
     }

@@ -92,11 +92,12 @@ public struct PersonPage: Sendable {
         shortRef = Swedish.shortRef(clientRef)
         openFlags = Queue.rows(flags.filter { $0.resolvedAt == nil }, today: today)
         resolvedFlagCount = flags.filter { $0.resolvedAt != nil }.count
-        resolvedFlagsText = switch resolvedFlagCount {
-        case 0: "Inga lösta flaggor tidigare."
-        case 1: "1 löst flagga tidigare."
-        default: "\(resolvedFlagCount) lösta flaggor tidigare."
-        }
+        resolvedFlagsText =
+            switch resolvedFlagCount {
+            case 0: "Inga lösta flaggor tidigare."
+            case 1: "1 löst flagga tidigare."
+            default: "\(resolvedFlagCount) lösta flaggor tidigare."
+            }
         chart = OwnershipChart(areas: state.areas, today: today)
 
         owners = Area.allCases.map { area in
@@ -106,19 +107,22 @@ public struct PersonPage: Sendable {
             }
             if let owner = areaState?.owner {
                 let contact = areaState?.contact ?? state.caseOf(owner, area)?.contact
-                return Owner(area: area.displayName, owner: owner.displayName,
-                             contact: contact.map { [$0.name, $0.role].compactMap { $0 }.joined(separator: ", ") },
-                             since: areaState?.since.map(Swedish.date), unowned: false, pendingHandover: pending)
+                return Owner(
+                    area: area.displayName, owner: owner.displayName,
+                    contact: contact.map { [$0.name, $0.role].compactMap { $0 }.joined(separator: ", ") },
+                    since: areaState?.since.map(Swedish.date), unowned: false, pendingHandover: pending)
             }
-            return Owner(area: area.displayName, owner: "Ingen ägare", contact: nil,
-                         since: areaState?.since.map(Swedish.date), unowned: true, pendingHandover: pending)
+            return Owner(
+                area: area.displayName, owner: "Ingen ägare", contact: nil,
+                since: areaState?.since.map(Swedish.date), unowned: true, pendingHandover: pending)
         }
 
         periods = chart.rows.flatMap { row in
             row.segments.map { segment in
-                Period(area: row.area.displayName, who: segment.agency?.displayName ?? "Ingen ägare",
-                       from: Swedish.date(segment.from), until: segment.ongoing ? "pågår" : Swedish.date(segment.until),
-                       days: Swedish.daysBetween(segment.from, segment.until) + 1, gap: segment.agency == nil)
+                Period(
+                    area: row.area.displayName, who: segment.agency?.displayName ?? "Ingen ägare",
+                    from: Swedish.date(segment.from), until: segment.ongoing ? "pågår" : Swedish.date(segment.until),
+                    days: Swedish.daysBetween(segment.from, segment.until) + 1, gap: segment.agency == nil)
             }
         }
 
@@ -137,23 +141,31 @@ public struct PersonPage: Sendable {
         sips = state.sips.map { sip in
             let status: String
             var overdue = false
-            if sip.held != nil { status = "Hållet \(Swedish.date(sip.held!.on))" }
-            else if sip.cancelled != nil { status = "Inställt \(Swedish.date(sip.cancelled!.on))" }
-            else if let meeting = sip.meeting {
+            if sip.held != nil {
+                status = "Hållet \(Swedish.date(sip.held!.on))"
+            } else if sip.cancelled != nil {
+                status = "Inställt \(Swedish.date(sip.cancelled!.on))"
+            } else if let meeting = sip.meeting {
                 overdue = meeting.end < now
                 status = overdue ? "Mötestiden har passerat utan att mötet registrerats som hållet" : "Bokat"
-            } else { status = "Begärt, inte bokat" }
+            } else {
+                status = "Begärt, inte bokat"
+            }
             return Sip(
                 caller: sip.caller.displayName, invited: Swedish.agencyList(sip.invited),
                 requested: Swedish.date(sip.requested.on),
                 meeting: sip.meeting.map { Swedish.dateTime($0.start) + "–" + Swedish.time($0.end) } ?? "Ingen tid bokad",
                 status: status, overdue: overdue,
                 invitations: sip.invitations.map { invitation in
-                    let answer = switch invitation.answer {
-                    case .accepted: "tackat ja"
-                    case .declined: "tackat nej"
-                    case nil: invitation.answerBy < today ? "inte svarat (svar senast \(Swedish.date(invitation.answerBy)))" : "svar senast \(Swedish.date(invitation.answerBy))"
-                    }
+                    let answer =
+                        switch invitation.answer {
+                        case .accepted: "tackat ja"
+                        case .declined: "tackat nej"
+                        case nil:
+                            invitation.answerBy < today
+                                ? "inte svarat (svar senast \(Swedish.date(invitation.answerBy)))"
+                                : "svar senast \(Swedish.date(invitation.answerBy))"
+                        }
                     return "\(invitation.invitee.displayName): \(answer)"
                 })
         }
@@ -165,10 +177,11 @@ public struct PersonPage: Sendable {
                 followUpOverdue: plan.followUpOn.map { $0 < today } ?? false,
                 actions: plan.actions.sorted { $0.dueDate < $1.dueDate }.map { action in
                     let overdue = action.completed == nil && action.dueDate < today
-                    return Action(description: action.description, owner: action.owner.displayName,
-                                  contact: action.ownerContact, due: Swedish.date(action.dueDate),
-                                  status: Self.status(action, overdue: overdue),
-                                  overdue: overdue)
+                    return Action(
+                        description: action.description, owner: action.owner.displayName,
+                        contact: action.ownerContact, due: Swedish.date(action.dueDate),
+                        status: Self.status(action, overdue: overdue),
+                        overdue: overdue)
                 })
         }
 

@@ -42,19 +42,23 @@ public struct QueueFilter: Sendable, Equatable {
         }
         if let text = nonEmpty(query["myndighet"]) {
             guard let agency = Agency(rawValue: text) else {
-                return .failure(FilterError(field: "myndighet", message: "Myndighet: ska vara kommun, af, fk eller region, inte \"\(text)\"."))
+                return .failure(
+                    FilterError(field: "myndighet", message: "Myndighet: ska vara kommun, af, fk eller region, inte \"\(text)\"."))
             }
             filter.agency = agency
         }
         if let text = nonEmpty(query["allvarlighet"]) {
             guard let severity = FlagSeverity(rawValue: text) else {
-                return .failure(FilterError(field: "allvarlighet", message: "Allvarlighet: ska vara high, medium eller low, inte \"\(text)\"."))
+                return .failure(
+                    FilterError(field: "allvarlighet", message: "Allvarlighet: ska vara high, medium eller low, inte \"\(text)\"."))
             }
             filter.severity = severity
         }
         if let text = nonEmpty(query["minstDagar"]) {
             guard let days = Int(text), (0...36_500).contains(days) else {
-                return .failure(FilterError(field: "minstDagar", message: "Minsta ålder: ska vara ett heltal mellan 0 och 36500 dagar, inte \"\(text)\"."))
+                return .failure(
+                    FilterError(
+                        field: "minstDagar", message: "Minsta ålder: ska vara ett heltal mellan 0 och 36500 dagar, inte \"\(text)\"."))
             }
             filter.minAgeDays = days
         }

@@ -34,10 +34,12 @@ public enum Markup {
         """
     }
 
-    static func text(_ x: Double, _ y: Double, _ content: String, anchor: String = "start", cls: String = "", fill: String? = nil) -> String {
+    static func text(_ x: Double, _ y: Double, _ content: String, anchor: String = "start", cls: String = "", fill: String? = nil) -> String
+    {
         let fillAttribute = fill.map { " fill=\"\($0)\"" } ?? ""
         let classAttribute = cls.isEmpty ? "" : " class=\"\(cls)\""
-        return "<text x=\"\(number(x))\" y=\"\(number(y))\" text-anchor=\"\(anchor)\"\(classAttribute)\(fillAttribute)>\(escape(content))</text>"
+        return
+            "<text x=\"\(number(x))\" y=\"\(number(y))\" text-anchor=\"\(anchor)\"\(classAttribute)\(fillAttribute)>\(escape(content))</text>"
     }
 
     static func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, fill: String, extra: String = "") -> String {
