@@ -208,10 +208,6 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .testTarget(
-            name: "TrisamKafkaTests",
-            dependencies: ["TrisamKafka", "CRdKafka", "TrisamTestSupport"]
-        ),
-        .testTarget(
             name: "TrisamAgencyTests",
             dependencies: [
                 "TrisamRandom", "TrisamAgency", "TrisamBus", "TrisamKafka", "TrisamContracts", "TrisamStore", "TrisamTestSupport",
@@ -240,11 +236,6 @@ let package = Package(
             name: "TrisamDashboardTests",
             dependencies: ["TrisamDashboard", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport"]
         ),
-        // Whole-system flows across real agency and coordinator processes on an embedded broker.
-        .testTarget(
-            name: "TrisamEndToEndTests",
-            dependencies: ["TrisamSip", "TrisamContracts", "TrisamKafka", "TrisamTestSupport"]
-        ),
         .testTarget(
             name: "TrisamSimulatorTests",
             dependencies: ["TrisamSimulator", "TrisamContracts"]
@@ -259,8 +250,20 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamContractsTests",
-            dependencies: ["TrisamRandom", "TrisamContracts", "TrisamProcess"],
-            resources: []
+            dependencies: ["TrisamRandom", "TrisamContracts", "TrisamProcess", "TrisamTestSupport"]
+        ),
+        // Unit tests above: pure logic and in-process parts, no broker and no child process.
+        // Integration tests: real librdkafka against embedded brokers, real `trisam` processes,
+        // external validators (Python), whole-system flows. `swift test --filter
+        // TrisamIntegrationTests` runs only these, `--skip TrisamIntegrationTests` only the rest.
+        .testTarget(
+            name: "TrisamIntegrationTests",
+            dependencies: [
+                "TrisamAgency", "TrisamBus", "TrisamContracts", "TrisamCoordinator", "TrisamFixtures", "TrisamKafka",
+                "TrisamProcess", "TrisamRandom", "TrisamSip", "TrisamTestSupport", "CRdKafka",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -57,3 +57,22 @@ public func freeLoopbackPort() throws -> Int {
     guard named == 0 else { throw ProcessTestError("getsockname() failed") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// The checkout's root folder (the one holding `Package.swift`), found upwards from a test
+/// file's `#filePath`, so tests read `contracts/` wherever in `Tests/` their file lives.
+public func repositoryRoot(from filePath: String = #filePath) -> URL {
+    var directory = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+    while directory.path != "/" {
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) { return directory }
+        directory.deleteLastPathComponent()
+    }
+    preconditionFailure("no Package.swift above \(filePath)")
+}
+
+/// Consumer group settings that let a test's consumers (and a restarted coordinator) join and
+/// take over partitions of an embedded broker within seconds.
+public let fastGroupProperties: [String: String] = [
+    "session.timeout.ms": "6000",
+    "heartbeat.interval.ms": "500",
+    "topic.metadata.refresh.interval.ms": "1000",
+]

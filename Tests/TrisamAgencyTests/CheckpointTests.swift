@@ -6,7 +6,7 @@ import Testing
 @testable import TrisamStore
 
 /// Checkpoints happen in the background, not inside commits.
-@Suite struct CheckpointTests {
+@Suite("Checkpoint") struct CheckpointTests {
     @Test("commits leave the log alone; the checkpointer moves it into the database file")
     func backgroundCheckpoint() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")

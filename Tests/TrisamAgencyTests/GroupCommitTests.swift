@@ -5,7 +5,7 @@ import Testing
 @testable import TrisamAgency
 
 /// Group commit: concurrent writers share transactions, yet each stays all-or-nothing.
-@Suite struct GroupCommitTests {
+@Suite("Group commit") struct GroupCommitTests {
     struct Refused: Error, Equatable { let index: Int }
 
     @Test("concurrent writes commit together; a refused one rolls back only its own rows")

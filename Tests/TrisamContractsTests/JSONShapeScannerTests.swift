@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamRandom
+import TrisamTestSupport
 
 @testable import TrisamContracts
 
@@ -95,7 +96,7 @@ struct JSONShapeScannerTests {
     @Test("every contract example's payload")
     func contractExamples() throws {
         for type in EventType.allCases {
-            let body = try ContractExamplesTests.encodedExample(type).value
+            let body = try ContractExamples.encoded(type).value
             let scanned = try #require(StrictJSON.scannedShape(of: body), "\(type)")
             #expect(scanned == Self.fullShape(body), "\(type)")
         }
@@ -198,7 +199,7 @@ struct KnownShapeDecodingTests {
     @Test("every contract example decodes the same on the first and on later passes")
     func examples() throws {
         for type in EventType.allCases {
-            let message = try ContractExamplesTests.encodedExample(type)
+            let message = try ContractExamples.encoded(type)
             let first = try EventEnvelope(decoding: message)
             let second = try EventEnvelope(decoding: message)
             #expect(first == second, "\(type)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrisamTestSupport
 
 @testable import TrisamContracts
 
@@ -17,7 +18,7 @@ struct PayloadFastDecoderTests {
     }
 
     static func payload(_ type: EventType) throws -> [String: Any] {
-        try #require(try ContractExamplesTests.example(type)["value"] as? [String: Any])
+        try #require(try ContractExamples.example(type)["value"] as? [String: Any])
     }
 
     static func json(_ object: Any) throws -> [UInt8] {
@@ -27,7 +28,7 @@ struct PayloadFastDecoderTests {
     @Test("every contract example is decoded fast, to what JSONDecoder gives")
     func examples() throws {
         for type in EventType.allCases {
-            let body = try ContractExamplesTests.encodedExample(type).value
+            let body = try ContractExamples.encoded(type).value
             #expect(Self.check(type, body), "\(type) was left to JSONDecoder")
         }
     }

@@ -5,17 +5,15 @@ import TrisamTestSupport
 
 @testable import TrisamCoordinatorCore
 
-@Suite struct ConfigurationTests {
+@Suite("Configuration") struct ConfigurationTests {
     /// `contracts/rules.json` in this repository.
-    static let rulesFile = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("contracts/rules.json")
+    static let rulesFile = repositoryRoot().appendingPathComponent("contracts/rules.json")
 
     func decode(_ json: String) throws(RuleConfigurationError) -> RuleConfiguration {
         try RuleConfiguration.decode(Data(json.utf8))
     }
 
-    @Test func everyRuleHasDefaultsAndADescription() {
+    @Test("every rule has defaults and a description") func everyRuleHasDefaultsAndADescription() {
         #expect(RuleConfiguration.defaults.rules.count == RuleCatalogue.all.count)
         #expect(Set(RuleCatalogue.all.map(\.id)).count == RuleCatalogue.all.count)
         let descriptions = GapRules().descriptions
@@ -27,7 +25,7 @@ import TrisamTestSupport
         }
     }
 
-    @Test func defaultsEqualTheContractFile() throws {
+    @Test("defaults equal the contract file") func defaultsEqualTheContractFile() throws {
         let loaded = try RuleConfiguration.load(from: Self.rulesFile)
         #expect(loaded == RuleConfiguration.defaults)
         // The file lists every rule and threshold: as JSON it equals what the defaults encode to.
@@ -36,7 +34,7 @@ import TrisamTestSupport
         #expect(file != nil && file == encoded)
     }
 
-    @Test func partialFileKeepsDefaults() throws {
+    @Test("partial file keeps defaults") func partialFileKeepsDefaults() throws {
         let configuration = try decode(
             #"{"rules": {"ping-pong": {"thresholds": {"handovers": 4}}, "grey-zone": {"enabled": false, "severity": "low"}}}"#)
         #expect(configuration.settings(RuleId.pingPong).thresholds["handovers"] == 4)
@@ -47,22 +45,24 @@ import TrisamTestSupport
         #expect(try decode("{}") == RuleConfiguration.defaults)
     }
 
-    @Test(arguments: [
-        (#"{"rules": {"grey-zone": {"thresholds": {"graceDayz": 1}}}}"#, "rules.grey-zone.thresholds.graceDayz"),
-        (#"{"rules": {"grey-zon": {}}}"#, "rules.grey-zon"),
-        (#"{"rule": {}}"#, "rule"),
-        (#"{"rules": {"grey-zone": {"severity": "urgent"}}}"#, "rules.grey-zone.severity"),
-        (#"{"rules": {"grey-zone": {"enabled": "yes"}}}"#, "rules.grey-zone.enabled"),
-        (#"{"rules": {"grey-zone": {"enabled": 1}}}"#, "rules.grey-zone.enabled"),
-        (#"{"rules": {"grey-zone": {"thresholds": {"graceDays": true}}}}"#, "rules.grey-zone.thresholds.graceDays"),
-        (#"{"rules": {"grey-zone": {"thresholds": {"graceDays": 1.5}}}}"#, "rules.grey-zone.thresholds.graceDays"),
-        (#"{"rules": {"grey-zone": {"thresholds": {"graceDays": -1}}}}"#, "rules.grey-zone.thresholds.graceDays"),
-        (#"{"rules": {"ping-pong": {"thresholds": {"handovers": 1}}}}"#, "rules.ping-pong.thresholds.handovers"),
-        (#"{"rules": {"grey-zone": {"treshold": {}}}}"#, "rules.grey-zone.treshold"),
-        (#"{"rules": []}"#, "rules"),
-        (#"[1]"#, "(root)"),
-        (#"{"rules": "#, "(file)"),
-    ])
+    @Test(
+        "bad key is named",
+        arguments: [
+            (#"{"rules": {"grey-zone": {"thresholds": {"graceDayz": 1}}}}"#, "rules.grey-zone.thresholds.graceDayz"),
+            (#"{"rules": {"grey-zon": {}}}"#, "rules.grey-zon"),
+            (#"{"rule": {}}"#, "rule"),
+            (#"{"rules": {"grey-zone": {"severity": "urgent"}}}"#, "rules.grey-zone.severity"),
+            (#"{"rules": {"grey-zone": {"enabled": "yes"}}}"#, "rules.grey-zone.enabled"),
+            (#"{"rules": {"grey-zone": {"enabled": 1}}}"#, "rules.grey-zone.enabled"),
+            (#"{"rules": {"grey-zone": {"thresholds": {"graceDays": true}}}}"#, "rules.grey-zone.thresholds.graceDays"),
+            (#"{"rules": {"grey-zone": {"thresholds": {"graceDays": 1.5}}}}"#, "rules.grey-zone.thresholds.graceDays"),
+            (#"{"rules": {"grey-zone": {"thresholds": {"graceDays": -1}}}}"#, "rules.grey-zone.thresholds.graceDays"),
+            (#"{"rules": {"ping-pong": {"thresholds": {"handovers": 1}}}}"#, "rules.ping-pong.thresholds.handovers"),
+            (#"{"rules": {"grey-zone": {"treshold": {}}}}"#, "rules.grey-zone.treshold"),
+            (#"{"rules": []}"#, "rules"),
+            (#"[1]"#, "(root)"),
+            (#"{"rules": "#, "(file)"),
+        ])
     func badKeyIsNamed(json: String, key: String) {
         #expect {
             _ = try decode(json)
@@ -71,13 +71,13 @@ import TrisamTestSupport
         }
     }
 
-    @Test func missingFileIsReported() {
+    @Test("missing file is reported") func missingFileIsReported() {
         #expect(throws: RuleConfigurationError.self) {
             _ = try RuleConfiguration.load(from: URL(fileURLWithPath: "/nonexistent/rules.json"))
         }
     }
 
-    @Test func disabledRuleDoesNotFireAndSeverityOverrides() throws {
+    @Test("disabled rule does not fire and severity overrides") func disabledRuleDoesNotFireAndSeverityOverrides() throws {
         var s = Scenario()
         s.add("af1", .af, "2026-03-01", .afRegistered(AfRegistered(registeredOn: day("2026-03-01"))))
         #expect(s.fires(RuleId.noNamedContact, "2026-03-20"))

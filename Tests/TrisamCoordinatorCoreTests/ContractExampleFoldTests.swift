@@ -1,15 +1,14 @@
 import Foundation
 import Testing
 import TrisamContracts
+import TrisamTestSupport
 
 @testable import TrisamCoordinatorCore
 
 /// Every event type of the contracts folds: each example in `contracts/examples/` is decoded from
 /// its wire form and applied to an empty state.
-@Suite struct ContractExampleFoldTests {
-    static let examples = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("contracts/examples")
+@Suite("Contract example fold") struct ContractExampleFoldTests {
+    static let examples = repositoryRoot().appendingPathComponent("contracts/examples")
 
     static func envelope(_ type: EventType) throws -> EventEnvelope {
         let url = examples.appendingPathComponent("\(type.rawValue).json")
@@ -28,7 +27,7 @@ import TrisamContracts
         .flagRaised, .flagResolved, .referralClosed, .referralCancelled, .planClosed, .planActionCompleted, .consentWithdrawn,
     ]
 
-    @Test(arguments: EventType.allCases)
+    @Test("example folds", arguments: EventType.allCases)
     func exampleFolds(type: EventType) throws {
         let envelope = try Self.envelope(type)
         var state = PersonState(clientRef: envelope.subject)
@@ -44,7 +43,7 @@ import TrisamContracts
         _ = GapRules().evaluate(state, now: envelope.time)
     }
 
-    @Test func allExamplesTogether() throws {
+    @Test("all examples together") func allExamplesTogether() throws {
         var state: PersonState?
         for type in EventType.allCases {
             let envelope = try Self.envelope(type)

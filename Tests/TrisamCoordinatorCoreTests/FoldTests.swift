@@ -5,8 +5,8 @@ import TrisamTestSupport
 
 @testable import TrisamCoordinatorCore
 
-@Suite struct FoldTests {
-    @Test func caseOpenedMakesTheAgencyOwnerWithContact() throws {
+@Suite("Fold") struct FoldTests {
+    @Test("case opened makes the agency owner with contact") func caseOpenedMakesTheAgencyOwnerWithContact() throws {
         var s = Scenario()
         s.openCase("k1", .kommun, .forsorjning, "2026-01-05", "Karin Ek")
         let area = try #require(s.state.area(.forsorjning))
@@ -17,7 +17,7 @@ import TrisamTestSupport
         #expect(s.state.owner(of: .arbeteAktivitet) == nil)
     }
 
-    @Test func handoverKeepsTheSenderOwnerUntilAccepted() throws {
+    @Test("handover keeps the sender owner until accepted") func handoverKeepsTheSenderOwnerUntilAccepted() throws {
         var s = Scenario()
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-01-05", "Karin Ek")
         s.add(
@@ -47,7 +47,7 @@ import TrisamTestSupport
         #expect(s.state.caseOf(.af, .arbeteAktivitet)?.isOpen == true)
     }
 
-    @Test func refusedHandoverLeavesTheSenderOwner() throws {
+    @Test("refused handover leaves the sender owner") func refusedHandoverLeavesTheSenderOwner() throws {
         var s = Scenario()
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-01-05")
         s.add(
@@ -62,7 +62,7 @@ import TrisamTestSupport
         #expect(area.periods.count == 1)
     }
 
-    @Test func answerReadBeforeItsRequestLeavesNothingPending() throws {
+    @Test("answer read before its request leaves nothing pending") func answerReadBeforeItsRequestLeavesNothingPending() throws {
         var s = Scenario()
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-01-05")
         s.add(
@@ -83,7 +83,7 @@ import TrisamTestSupport
         #expect(s.state.handovers.map(\.mark.event) == ["h1a", "h2r"])
     }
 
-    @Test func timelineHasGapsBetweenPeriods() throws {
+    @Test("timeline has gaps between periods") func timelineHasGapsBetweenPeriods() throws {
         var s = Scenario()
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-10")
         s.closeCase("a2", .af, .arbeteAktivitet, "2026-02-01", handoverTo: .kommun)
@@ -102,7 +102,7 @@ import TrisamTestSupport
             ])
     }
 
-    @Test func contactChangeUpdatesOwnerContact() {
+    @Test("contact change updates owner contact") func contactChangeUpdatesOwnerContact() {
         var s = Scenario()
         s.openCase("k1", .kommun, .forsorjning, "2026-01-05", "Karin Ek")
         s.add(
@@ -113,7 +113,7 @@ import TrisamTestSupport
         #expect(s.state.area(.forsorjning)?.periods.count == 1)
     }
 
-    @Test func agencyStatuses() {
+    @Test("agency statuses") func agencyStatuses() {
         var s = Scenario()
         s.bistand(["2026-01", "2026-02"])
         s.add(
@@ -153,7 +153,7 @@ import TrisamTestSupport
         #expect(s.state.kommun.bistandSince == nil)
     }
 
-    @Test func sipAndPlanViews() throws {
+    @Test("SIP and plan views") func sipAndPlanViews() throws {
         var s = Scenario()
         s.add(
             "sip1", .kommun, "2026-03-01",
@@ -190,7 +190,7 @@ import TrisamTestSupport
         #expect(plan.actions.first?.description.count == 80)
     }
 
-    @Test func consents() {
+    @Test("consents") func consents() {
         var s = Scenario()
         s.add(
             "c1", .kommun, "2026-01-01",
@@ -205,7 +205,7 @@ import TrisamTestSupport
         #expect(s.state.consents.first?.isValid(on: day("2026-02-01")) == true)
     }
 
-    @Test func flagEventsAreIgnored() {
+    @Test("flag events are ignored") func flagEventsAreIgnored() {
         var s = Scenario()
         s.openCase("k1", .kommun, .forsorjning, "2026-01-05")
         let before = s.state
@@ -218,7 +218,7 @@ import TrisamTestSupport
         #expect(state == before)
     }
 
-    @Test func stateIsCompactAndRoundTrips() throws {
+    @Test("state is compact and round trips") func stateIsCompactAndRoundTrips() throws {
         var s = Scenario()
         s.bistand(from: "2025-01", through: "2026-03")
         s.openCase("k1", .kommun, .forsorjning, "2025-01-05", "Karin Ek")
@@ -239,7 +239,7 @@ import TrisamTestSupport
         #expect(String(decoding: empty, as: UTF8.self) == #"{"clientRef":"0123456789abcdef0123456789abcdef"}"#)
     }
 
-    @Test func binaryFormIsSmallerAndRefusesDamage() throws {
+    @Test("binary form is smaller and refuses damage") func binaryFormIsSmallerAndRefusesDamage() throws {
         var s = Scenario()
         s.bistand(from: "2025-01", through: "2026-03")
         s.openCase("k1", .kommun, .forsorjning, "2025-01-05", "Karin Ek")
@@ -260,7 +260,7 @@ import TrisamTestSupport
         #expect(throws: BinaryStateError.self) { try PersonState(binary: []) }
     }
 
-    @Test func foldAndEvaluationAreDeterministic() throws {
+    @Test("fold and evaluation are deterministic") func foldAndEvaluationAreDeterministic() throws {
         var s = Scenario()
         s.bistand(from: "2025-01", through: "2026-03")
         s.illHealth("k2", "2025-02-01")

@@ -7,7 +7,7 @@ import TrisamTestSupport
 
 /// Walks rich scenarios day by day: whenever the findings change from one day to the next without
 /// a new event, the previous evaluation's `nextCheck` must have named that day (or earlier).
-@Suite struct NextCheckPropertyTests {
+@Suite("Next check property") struct NextCheckPropertyTests {
     /// Many rules' conditions come and go in this person's two years.
     static func kitchenSink() -> Scenario {
         var s = Scenario()
@@ -104,7 +104,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test(arguments: [("kitchen sink", kitchenSink()), ("quiet", quiet())])
+    @Test("findings change only at next check", arguments: [("kitchen sink", kitchenSink()), ("quiet", quiet())])
     func findingsChangeOnlyAtNextCheck(name: String, scenario: Scenario) {
         let state = scenario.state
         let rules = scenario.rules

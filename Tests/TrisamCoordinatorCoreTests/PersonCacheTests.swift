@@ -3,7 +3,7 @@ import TrisamContracts
 import TrisamCoordinatorCore
 
 /// The decoded-state cache stays bounded and keeps what was used recently.
-@Suite struct PersonCacheTests {
+@Suite("Person cache") struct PersonCacheTests {
     func ref(_ index: Int) -> ClientRef {
         ClientRef(rawValue: String(repeating: "0", count: 24) + String(format: "%08x", index))!
     }

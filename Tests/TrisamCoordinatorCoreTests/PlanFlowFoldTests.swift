@@ -6,7 +6,7 @@ import TrisamTestSupport
 @testable import TrisamCoordinatorCore
 
 /// The fold of the SIP/plan flow's additions: not-possible actions, revisions, closing.
-@Suite struct PlanFlowFoldTests {
+@Suite("Plan flow fold") struct PlanFlowFoldTests {
     func plan() -> Scenario {
         var s = Scenario()
         s.openCase("k1", .kommun, .forsorjning, "2026-01-01")
@@ -32,7 +32,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func notPossibleActionIsNeverOverdue() throws {
+    @Test("not possible action is never overdue") func notPossibleActionIsNeverOverdue() throws {
         var s = plan()
         #expect(s.finding(RuleId.planActionOverdue, "2026-03-06")?.evidence == ["act2"])
         s.add(
@@ -49,7 +49,7 @@ import TrisamTestSupport
         #expect(s.finding(RuleId.planActionOverdue, "2026-03-11")?.evidence == ["act1"])
     }
 
-    @Test func revisionKeepsHistoryAndActions() throws {
+    @Test("revision keeps history and actions") func revisionKeepsHistoryAndActions() throws {
         var s = plan()
         s.add(
             "p1r2", .kommun, "2026-04-01",
@@ -77,7 +77,7 @@ import TrisamTestSupport
         #expect(plan.actions.count == 2)
     }
 
-    @Test func closedPlanLeavesTheOpenList() {
+    @Test("closed plan leaves the open list") func closedPlanLeavesTheOpenList() {
         var s = plan()
         s.add(
             "c", .kommun, "2026-04-01",
@@ -89,7 +89,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.planActionOverdue, "2026-04-02"))
     }
 
-    @Test func binaryVersion2StatesStillRead() throws {
+    @Test("binary version 2 states still read") func binaryVersion2StatesStillRead() throws {
         // A version 2 state: the same layout without the plan revision fields.
         var s = plan()
         s.add(

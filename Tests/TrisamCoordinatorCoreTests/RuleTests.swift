@@ -8,7 +8,7 @@ import TrisamTestSupport
 // For every rule: a scenario that raises it, one that must not, and the event or the passage of
 // time that resolves it.
 
-@Suite struct GreyZoneRuleTests {
+@Suite("Grey zone rule") struct GreyZoneRuleTests {
     /// On bistånd since January, sick-listed from February, FK denies sjukpenning for lack of SGI.
     func base() -> Scenario {
         var s = Scenario()
@@ -18,7 +18,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raised() throws {
+    @Test("raised") func raised() throws {
         let finding = try #require(base().finding(RuleId.greyZone, "2026-03-10"))
         #expect(finding.severity == .high)
         #expect(finding.since == midnight("2026-02-05"))
@@ -28,20 +28,20 @@ import TrisamTestSupport
         #expect(!base().fires(RuleId.greyZone, "2026-02-04"))
     }
 
-    @Test func notRaisedWhenRegisteredAtAf() {
+    @Test("not raised when registered at AF") func notRaisedWhenRegisteredAtAf() {
         var s = base()
         s.add("af1", .af, "2026-02-10", .afRegistered(AfRegistered(registeredOn: day("2026-02-10"))))
         #expect(!s.fires(RuleId.greyZone, "2026-03-10"))
     }
 
-    @Test func notRaisedWithoutFkRefusal() {
+    @Test("not raised without FK refusal") func notRaisedWithoutFkRefusal() {
         var s = Scenario()
         s.bistand(from: "2026-01", through: "2026-03")
         s.sickNote("s1", 100, "2026-02-01", "2026-04-30")
         #expect(!s.fires(RuleId.greyZone, "2026-03-10"))
     }
 
-    @Test func resolvedByBenefit() {
+    @Test("resolved by benefit") func resolvedByBenefit() {
         var s = base()
         #expect(s.fires(RuleId.greyZone, "2026-03-14"))
         s.add(
@@ -50,7 +50,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.greyZone, "2026-03-15"))
     }
 
-    @Test func resolvedWhenSickNoteRunsOut() {
+    @Test("resolved when sick note runs out") func resolvedWhenSickNoteRunsOut() {
         let s = base()
         #expect(s.fires(RuleId.greyZone, "2026-04-30"))
         // Bistånd for April is missing as well, but May 1st is the sick note's first free day.
@@ -58,7 +58,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct AfDeregisteredRuleTests {
+@Suite("AF deregistered rule") struct AfDeregisteredRuleTests {
     func base() -> Scenario {
         var s = Scenario()
         s.add("af0", .af, "2026-03-01", .afWorkCapacityLacking(AfWorkCapacityLacking(assessedOn: day("2026-03-01"))))
@@ -66,7 +66,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedAfterTakeoverDays() throws {
+    @Test("raised after takeover days") func raisedAfterTakeoverDays() throws {
         let s = base()
         #expect(!s.fires(RuleId.afDeregisteredNoTakeover, "2026-03-14"))
         #expect(s.evaluate("2026-03-10").nextCheck == midnight("2026-03-15"))
@@ -76,19 +76,19 @@ import TrisamTestSupport
         #expect(finding.agencies == [.kommun, .fk])
     }
 
-    @Test func notRaisedWhenKommunTookOver() {
+    @Test("not raised when kommun took over") func notRaisedWhenKommunTookOver() {
         var s = base()
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-03-05")
         #expect(!s.fires(RuleId.afDeregisteredNoTakeover, "2026-03-20"))
     }
 
-    @Test func notRaisedForOtherReasons() {
+    @Test("not raised for other reasons") func notRaisedForOtherReasons() {
         var s = Scenario()
         s.add("af1", .af, "2026-03-01", .afDeregistered(AfDeregistered(deregisteredOn: day("2026-03-01"), reason: .employed)))
         #expect(!s.fires(RuleId.afDeregisteredNoTakeover, "2026-04-20"))
     }
 
-    @Test func resolvedByMunicipalMeasure() {
+    @Test("resolved by municipal measure") func resolvedByMunicipalMeasure() {
         var s = base()
         #expect(s.fires(RuleId.afDeregisteredNoTakeover, "2026-03-20"))
         s.add(
@@ -99,7 +99,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct HandoverNotOpenedRuleTests {
+@Suite("Handover not opened rule") struct HandoverNotOpenedRuleTests {
     func base() -> Scenario {
         var s = Scenario()
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-10")
@@ -107,7 +107,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedAfterReceiverDays() throws {
+    @Test("raised after receiver days") func raisedAfterReceiverDays() throws {
         let s = base()
         #expect(!s.fires(RuleId.handoverNotOpened, "2026-03-14"))
         let finding = try #require(s.finding(RuleId.handoverNotOpened, "2026-03-15"))
@@ -119,13 +119,13 @@ import TrisamTestSupport
             ))
     }
 
-    @Test func notRaisedWhenReceiverOpened() {
+    @Test("not raised when receiver opened") func notRaisedWhenReceiverOpened() {
         var s = base()
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-03-05")
         #expect(!s.fires(RuleId.handoverNotOpened, "2026-03-20"))
     }
 
-    @Test func notRaisedWhenReceiverAlreadyHadTheCase() {
+    @Test("not raised when receiver already had the case") func notRaisedWhenReceiverAlreadyHadTheCase() {
         var s = Scenario()
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-01-01")
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-10")
@@ -134,7 +134,7 @@ import TrisamTestSupport
         #expect(s.state.owner(of: .arbeteAktivitet) == .kommun)
     }
 
-    @Test func resolvedWhenReceiverOpens() {
+    @Test("resolved when receiver opens") func resolvedWhenReceiverOpens() {
         var s = base()
         #expect(s.fires(RuleId.handoverNotOpened, "2026-03-20"))
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-03-21")
@@ -142,7 +142,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct AktivitetsersattningRuleTests {
+@Suite("Aktivitetsersattning rule") struct AktivitetsersattningRuleTests {
     func base() -> Scenario {
         var s = Scenario()
         s.add(
@@ -152,7 +152,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedAfterGraceDays() throws {
+    @Test("raised after grace days") func raisedAfterGraceDays() throws {
         let s = base()
         #expect(!s.fires(RuleId.aktivitetsersattningNoActivity, "2026-01-30"))
         #expect(s.evaluate("2026-01-15").nextCheck == midnight("2026-01-31"))
@@ -161,13 +161,13 @@ import TrisamTestSupport
         #expect(finding.evidence == ["ae1"])
     }
 
-    @Test func notRaisedWhenAfOwnsActivity() {
+    @Test("not raised when AF owns activity") func notRaisedWhenAfOwnsActivity() {
         var s = base()
         s.openCase("a1", .af, .arbeteAktivitet, "2026-01-10")
         #expect(!s.fires(RuleId.aktivitetsersattningNoActivity, "2026-03-01"))
     }
 
-    @Test func resolvedByActivityOrEnd() {
+    @Test("resolved by activity or end") func resolvedByActivityOrEnd() {
         var s = base()
         #expect(s.fires(RuleId.aktivitetsersattningNoActivity, "2026-02-01"))
         var withMeasure = s
@@ -183,7 +183,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct BenefitEndingRuleTests {
+@Suite("Benefit ending rule") struct BenefitEndingRuleTests {
     /// Aktivitetsersättning until 2026-06-30: it stops on 2026-07-01.
     func base() -> Scenario {
         var s = Scenario()
@@ -194,7 +194,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedWarningDaysBeforeTheEnd() throws {
+    @Test("raised warning days before the end") func raisedWarningDaysBeforeTheEnd() throws {
         let s = base()
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-05-01"))
         #expect(s.evaluate("2026-04-20").nextCheck == midnight("2026-05-02"))
@@ -204,13 +204,13 @@ import TrisamTestSupport
         #expect(s.finding(RuleId.benefitEndingNoPlan, "2026-07-10")?.explanation.contains("upphörde") == true)
     }
 
-    @Test func stopsDaysAfterEnd() {
+    @Test("stops days after end") func stopsDaysAfterEnd() {
         let s = base()
         #expect(s.fires(RuleId.benefitEndingNoPlan, "2026-07-30"))
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-07-31"))
     }
 
-    @Test func notRaisedWithPlan() {
+    @Test("not raised with plan") func notRaisedWithPlan() {
         var s = base()
         s.add(
             "p1", .kommun, "2026-04-01",
@@ -218,7 +218,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-05-10"))
     }
 
-    @Test func sjukpenningAndSgiEndings() {
+    @Test("sjukpenning and SGI endings") func sjukpenningAndSgiEndings() {
         var s = Scenario()
         s.add(
             "fk1", .fk, "2026-01-01",
@@ -231,7 +231,7 @@ import TrisamTestSupport
         #expect(sgi.finding(RuleId.benefitEndingNoPlan, "2026-01-10")?.evidence == ["fk2"])
     }
 
-    @Test func resolvedBySip() {
+    @Test("resolved by SIP") func resolvedBySip() {
         var s = base()
         #expect(s.fires(RuleId.benefitEndingNoPlan, "2026-05-10"))
         s.add(
@@ -243,7 +243,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct ReferralUnansweredRuleTests {
+@Suite("Referral unanswered rule") struct ReferralUnansweredRuleTests {
     func sent(_ answerBy: String? = nil) -> Scenario {
         var s = Scenario()
         s.add(
@@ -255,7 +255,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedAfterAnswerDays() throws {
+    @Test("raised after answer days") func raisedAfterAnswerDays() throws {
         var s = sent()
         s.add("r2", .region, "2026-03-02", .referralReceived(ReferralReceived(referralId: "ref1", from: .kommun, to: .region)))
         #expect(!s.fires(RuleId.referralUnanswered, "2026-03-14"))
@@ -266,13 +266,13 @@ import TrisamTestSupport
         #expect(finding.since == midnight("2026-03-01"))
     }
 
-    @Test func answerByDateCounts() {
+    @Test("answer by date counts") func answerByDateCounts() {
         let s = sent("2026-03-05")
         #expect(!s.fires(RuleId.referralUnanswered, "2026-03-05"))
         #expect(s.fires(RuleId.referralUnanswered, "2026-03-06"))
     }
 
-    @Test func notRaisedWhenAccepted() {
+    @Test("not raised when accepted") func notRaisedWhenAccepted() {
         var s = sent()
         s.add(
             "r2", .region, "2026-03-10",
@@ -280,7 +280,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.referralUnanswered, "2026-04-01"))
     }
 
-    @Test func resolvedByRejectionOrCancel() {
+    @Test("resolved by rejection or cancel") func resolvedByRejectionOrCancel() {
         var s = sent()
         #expect(s.fires(RuleId.referralUnanswered, "2026-03-20"))
         var rejected = s
@@ -296,7 +296,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct ReferralRejectedRuleTests {
+@Suite("Referral rejected rule") struct ReferralRejectedRuleTests {
     func base() -> Scenario {
         var s = Scenario()
         s.add(
@@ -311,7 +311,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedAfterNextStepDays() throws {
+    @Test("raised after next step days") func raisedAfterNextStepDays() throws {
         let s = base()
         #expect(!s.fires(RuleId.referralRejectedNoNextStep, "2026-03-09"))
         let finding = try #require(s.finding(RuleId.referralRejectedNoNextStep, "2026-03-10"))
@@ -320,7 +320,7 @@ import TrisamTestSupport
         #expect(finding.since == midnight("2026-03-03"))
     }
 
-    @Test func notRaisedWhenCancelled() {
+    @Test("not raised when cancelled") func notRaisedWhenCancelled() {
         var s = base()
         s.add(
             "r3", .kommun, "2026-03-05",
@@ -328,7 +328,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.referralRejectedNoNextStep, "2026-03-20"))
     }
 
-    @Test func resolvedByNewReferral() {
+    @Test("resolved by new referral") func resolvedByNewReferral() {
         var s = base()
         #expect(s.fires(RuleId.referralRejectedNoNextStep, "2026-03-11"))
         s.add(
@@ -340,7 +340,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.referralRejectedNoNextStep, "2026-03-12"))
     }
 
-    @Test func answerBeforeReferralIsFolded() {
+    @Test("answer before referral is folded") func answerBeforeReferralIsFolded() {
         var s = Scenario()
         s.add(
             "r2", .region, "2026-03-03",
@@ -357,7 +357,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct SickNoteLapsedRuleTests {
+@Suite("Sick note lapsed rule") struct SickNoteLapsedRuleTests {
     func base() -> Scenario {
         var s = Scenario()
         s.bistand(from: "2026-01", through: "2026-06")
@@ -366,7 +366,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedWhenTheNoteRunsOut() throws {
+    @Test("raised when the note runs out") func raisedWhenTheNoteRunsOut() throws {
         let s = base()
         #expect(!s.fires(RuleId.sickNoteLapsed, "2026-04-07"))
         #expect(s.evaluate("2026-04-07").nextCheck == midnight("2026-04-08"))
@@ -376,7 +376,7 @@ import TrisamTestSupport
         #expect(finding.evidence.prefix(2) == ["s1", "k1"])
     }
 
-    @Test func raisedOnLapsedEvent() {
+    @Test("raised on lapsed event") func raisedOnLapsedEvent() {
         var s = base()
         s.add(
             "s2", .region, "2026-03-20", .regionSickNoteEnded(SickNoteEnded(sickNoteId: "s1", endedOn: day("2026-03-20"), reason: .lapsed)))
@@ -384,7 +384,7 @@ import TrisamTestSupport
         #expect(s.finding(RuleId.sickNoteLapsed, "2026-03-27")?.evidence.first == "s2")
     }
 
-    @Test func notRaisedWhenRecoveredOrWithoutBarrier() {
+    @Test("not raised when recovered or without barrier") func notRaisedWhenRecoveredOrWithoutBarrier() {
         var s = base()
         s.add(
             "s2", .region, "2026-03-20",
@@ -396,7 +396,7 @@ import TrisamTestSupport
         #expect(!noBarrier.fires(RuleId.sickNoteLapsed, "2026-04-20"))
     }
 
-    @Test func resolvedByRenewal() {
+    @Test("resolved by renewal") func resolvedByRenewal() {
         var s = base()
         #expect(s.fires(RuleId.sickNoteLapsed, "2026-04-09"))
         s.sickNote("s3", 50, "2026-04-10", "2026-06-30")
@@ -404,7 +404,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct PingPongRuleTests {
+@Suite("Ping pong rule") struct PingPongRuleTests {
     func request(_ s: inout Scenario, _ id: String, _ from: Agency, _ to: Agency, _ date: String) {
         s.add(
             id, from, date,
@@ -419,7 +419,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedOnTheThirdHandover() throws {
+    @Test("raised on the third handover") func raisedOnTheThirdHandover() throws {
         let s = base()
         let finding = try #require(s.finding(RuleId.pingPong, "2026-03-10"))
         #expect(finding.agencies == [.af, .fk])
@@ -428,7 +428,7 @@ import TrisamTestSupport
         #expect(s.evaluate("2026-03-10").nextCheck == midnight("2026-07-09"))
     }
 
-    @Test func notRaisedInOneDirectionOrTwice() {
+    @Test("not raised in one direction or twice") func notRaisedInOneDirectionOrTwice() {
         var s = Scenario()
         request(&s, "h1", .af, .fk, "2026-01-10")
         request(&s, "h2", .fk, .af, "2026-02-10")
@@ -446,7 +446,7 @@ import TrisamTestSupport
         #expect(!oneWay.fires(RuleId.pingPong, "2026-05-10"))
     }
 
-    @Test func acceptanceOfARequestCountsOnce() {
+    @Test("acceptance of a request counts once") func acceptanceOfARequestCountsOnce() {
         var s = Scenario()
         request(&s, "h1", .af, .fk, "2026-01-10")
         s.add(
@@ -458,7 +458,7 @@ import TrisamTestSupport
     }
 
     /// Handovers a day apart, as when staff bounce a person within a week: each id counts.
-    @Test func handoversBetweenTheSameAgenciesWithinDaysCountEach() {
+    @Test("handovers between the same agencies within days count each") func handoversBetweenTheSameAgenciesWithinDaysCountEach() {
         var s = Scenario()
         for (index, (from, to)) in [(Agency.af, Agency.fk), (.fk, .af), (.af, .fk)].enumerated() {
             let id = "h\(index + 1)"
@@ -476,7 +476,7 @@ import TrisamTestSupport
     }
 
     /// The answer and the closing travel on other topics than the request and may be read first.
-    @Test func answerAndClosingReadBeforeTheRequestCountOnce() {
+    @Test("answer and closing read before the request count once") func answerAndClosingReadBeforeTheRequestCountOnce() {
         var s = Scenario()
         s.add(
             "c1", .af, "2026-01-12",
@@ -489,14 +489,14 @@ import TrisamTestSupport
         #expect(s.state.handovers.first?.handoverId == "h1")
     }
 
-    @Test func resolvedWhenTheWindowPasses() {
+    @Test("resolved when the window passes") func resolvedWhenTheWindowPasses() {
         let s = base()
         #expect(s.fires(RuleId.pingPong, "2026-07-08"))
         #expect(!s.fires(RuleId.pingPong, "2026-07-09"))
     }
 }
 
-@Suite struct ConflictingDemandsRuleTests {
+@Suite("Conflicting demands rule") struct ConflictingDemandsRuleTests {
     func base(measureExtent: Int) -> Scenario {
         var s = Scenario()
         s.sickNote("s1", 75, "2026-03-01", "2026-05-31")
@@ -508,7 +508,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raised() throws {
+    @Test("raised") func raised() throws {
         let finding = try #require(base(measureExtent: 50).finding(RuleId.conflictingDemands, "2026-03-10"))
         #expect(finding.agencies == [.kommun])
         #expect(finding.evidence == ["s1", "m1"])
@@ -516,11 +516,11 @@ import TrisamTestSupport
         #expect(finding.explanation.contains("50 procent"))
     }
 
-    @Test func notRaisedWithinCapacity() {
+    @Test("not raised within capacity") func notRaisedWithinCapacity() {
         #expect(!base(measureExtent: 25).fires(RuleId.conflictingDemands, "2026-03-10"))
     }
 
-    @Test func sjukpenningExtentCounts() {
+    @Test("sjukpenning extent counts") func sjukpenningExtentCounts() {
         var s = Scenario()
         s.add(
             "fk1", .fk, "2026-03-01",
@@ -532,7 +532,7 @@ import TrisamTestSupport
         #expect(s.finding(RuleId.conflictingDemands, "2026-03-06")?.agencies == [.af])
     }
 
-    @Test func resolvedByEndingTheMeasureOrTheSickNote() {
+    @Test("resolved by ending the measure or the sick note") func resolvedByEndingTheMeasureOrTheSickNote() {
         var s = base(measureExtent: 50)
         #expect(s.fires(RuleId.conflictingDemands, "2026-05-31"))
         #expect(!s.fires(RuleId.conflictingDemands, "2026-06-01"))
@@ -543,8 +543,8 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct LongTermBistandRuleTests {
-    @Test func raisedAtTenOfTwelveMonths() throws {
+@Suite("Long term bistand rule") struct LongTermBistandRuleTests {
+    @Test("raised at ten of twelve months") func raisedAtTenOfTwelveMonths() throws {
         var s = Scenario()
         s.bistand(from: "2025-05", through: "2026-02")
         let finding = try #require(s.finding(RuleId.longTermBistandNoMeasure, "2026-02-15"))
@@ -553,7 +553,7 @@ import TrisamTestSupport
         #expect(s.evaluate("2026-02-15").nextCheck == midnight("2026-03-01"))
     }
 
-    @Test func notRaisedAtNineMonthsOrWithMeasure() {
+    @Test("not raised at nine months or with measure") func notRaisedAtNineMonthsOrWithMeasure() {
         var s = Scenario()
         s.bistand(from: "2025-06", through: "2026-02")
         #expect(!s.fires(RuleId.longTermBistandNoMeasure, "2026-02-15"))
@@ -566,7 +566,7 @@ import TrisamTestSupport
         #expect(!measured.fires(RuleId.longTermBistandNoMeasure, "2026-02-15"))
     }
 
-    @Test func resolvedByMeasureOrByTime() {
+    @Test("resolved by measure or by time") func resolvedByMeasureOrByTime() {
         var s = Scenario()
         s.bistand(from: "2025-05", through: "2026-02")
         #expect(s.fires(RuleId.longTermBistandNoMeasure, "2026-04-30"))
@@ -579,7 +579,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct IllHealthNoSipRuleTests {
+@Suite("Ill health no SIP rule") struct IllHealthNoSipRuleTests {
     func base(barrierFrom: String = "2025-02-01") -> Scenario {
         var s = Scenario()
         s.bistand(from: "2025-01", through: "2026-03")
@@ -587,7 +587,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func raisedAfterAYear() throws {
+    @Test("raised after a year") func raisedAfterAYear() throws {
         let s = base()
         #expect(!s.fires(RuleId.illHealthNoSip, "2026-01-31"))
         let finding = try #require(s.finding(RuleId.illHealthNoSip, "2026-02-01"))
@@ -596,11 +596,11 @@ import TrisamTestSupport
         #expect(finding.evidence.first == "k1")
     }
 
-    @Test func notRaisedForAShorterBarrier() {
+    @Test("not raised for a shorter barrier") func notRaisedForAShorterBarrier() {
         #expect(!base(barrierFrom: "2025-06-01").fires(RuleId.illHealthNoSip, "2026-02-01"))
     }
 
-    @Test func barrierRemovedResetsIt() {
+    @Test("barrier removed resets it") func barrierRemovedResetsIt() {
         var s = base()
         s.add(
             "k2", .kommun, "2025-09-01",
@@ -608,7 +608,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.illHealthNoSip, "2026-02-01"))
     }
 
-    @Test func resolvedBySipRequest() {
+    @Test("resolved by SIP request") func resolvedBySipRequest() {
         var s = base()
         #expect(s.fires(RuleId.illHealthNoSip, "2026-02-10"))
         s.add(
@@ -618,7 +618,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct SipRuleTests {
+@Suite("SIP rule") struct SipRuleTests {
     func invited() -> Scenario {
         var s = Scenario()
         s.add(
@@ -641,7 +641,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func invitationUnansweredRaised() throws {
+    @Test("invitation unanswered raised") func invitationUnansweredRaised() throws {
         let s = invited()
         #expect(!s.fires(RuleId.sipInvitationUnanswered, "2026-03-10"))
         let finding = try #require(s.finding(RuleId.sipInvitationUnanswered, "2026-03-11"))
@@ -649,7 +649,7 @@ import TrisamTestSupport
         #expect(finding.evidence == ["inv-af"])
     }
 
-    @Test func invitationAnsweredInTimeDoesNotRaise() {
+    @Test("invitation answered in time does not raise") func invitationAnsweredInTimeDoesNotRaise() {
         var s = invited()
         s.add(
             "ans-af", .af, "2026-03-09",
@@ -661,7 +661,7 @@ import TrisamTestSupport
         #expect(s.state.sips.first?.invitations.allSatisfy { $0.answer == .accepted } == true)
     }
 
-    @Test func invitationAnsweredResolves() {
+    @Test("invitation answered resolves") func invitationAnsweredResolves() {
         var s = invited()
         #expect(s.fires(RuleId.sipInvitationUnanswered, "2026-03-12"))
         s.add(
@@ -672,7 +672,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.sipInvitationUnanswered, "2026-03-12"))
     }
 
-    @Test func notHeldRaisedAfterHoldDays() throws {
+    @Test("not held raised after hold days") func notHeldRaisedAfterHoldDays() throws {
         let s = invited()
         #expect(!s.fires(RuleId.sipNotHeld, "2026-03-30"))
         let finding = try #require(s.finding(RuleId.sipNotHeld, "2026-03-31"))
@@ -680,7 +680,7 @@ import TrisamTestSupport
         #expect(finding.evidence == ["sip1"])
     }
 
-    @Test func heldOrCancelledDoesNotRaise() {
+    @Test("held or cancelled does not raise") func heldOrCancelledDoesNotRaise() {
         var held = invited()
         held.add(
             "held", .kommun, "2026-03-20",
@@ -697,7 +697,7 @@ import TrisamTestSupport
         #expect(!late.fires(RuleId.sipNotHeld, "2026-04-03"))
     }
 
-    @Test func dischargeMustBeCalledWithinThreeDays() throws {
+    @Test("discharge must be called within three days") func dischargeMustBeCalledWithinThreeDays() throws {
         var s = Scenario()
         s.add(
             "sip2", .region, "2026-03-01",
@@ -721,7 +721,7 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct PlanRuleTests {
+@Suite("Plan rule") struct PlanRuleTests {
     func plan() -> Scenario {
         var s = Scenario()
         s.openCase("k1", .kommun, .forsorjning, "2026-01-01")
@@ -738,7 +738,7 @@ import TrisamTestSupport
         return s
     }
 
-    @Test func withoutLeadRaisedWhenLeadClosesItsCases() throws {
+    @Test("without lead raised when lead closes its cases") func withoutLeadRaisedWhenLeadClosesItsCases() throws {
         var s = plan()
         #expect(!s.fires(RuleId.planWithoutLead, "2026-03-01"))
         s.closeCase("k2", .kommun, .forsorjning, "2026-03-01")
@@ -749,7 +749,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.planWithoutLead, "2026-03-05"))
     }
 
-    @Test func withoutLeadResolvedByClosingThePlan() {
+    @Test("without lead resolved by closing the plan") func withoutLeadResolvedByClosingThePlan() {
         var s = plan()
         s.closeCase("k2", .kommun, .forsorjning, "2026-03-01")
         s.add(
@@ -760,7 +760,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.planWithoutLead, "2026-03-02"))
     }
 
-    @Test func actionOverdue() throws {
+    @Test("action overdue") func actionOverdue() throws {
         var s = plan()
         #expect(!s.fires(RuleId.planActionOverdue, "2026-03-10"))
         #expect(s.evaluate("2026-03-05").nextCheck == midnight("2026-03-11"))
@@ -775,7 +775,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.planActionOverdue, "2026-03-12"))
     }
 
-    @Test func actionOwnerClosed() throws {
+    @Test("action owner closed") func actionOwnerClosed() throws {
         var s = plan()
         #expect(!s.fires(RuleId.planActionOwnerClosed, "2026-02-15"))
         s.closeCase("a2", .af, .arbeteAktivitet, "2026-02-20")
@@ -793,14 +793,14 @@ import TrisamTestSupport
     }
 }
 
-@Suite struct NoNamedContactRuleTests {
+@Suite("No named contact rule") struct NoNamedContactRuleTests {
     func base() -> Scenario {
         var s = Scenario()
         s.add("af1", .af, "2026-03-01", .afRegistered(AfRegistered(registeredOn: day("2026-03-01"), workCapacityPercent: 100)))
         return s
     }
 
-    @Test func raisedAfterGraceDays() throws {
+    @Test("raised after grace days") func raisedAfterGraceDays() throws {
         let s = base()
         #expect(!s.fires(RuleId.noNamedContact, "2026-03-14"))
         let finding = try #require(s.finding(RuleId.noNamedContact, "2026-03-15"))
@@ -809,13 +809,13 @@ import TrisamTestSupport
         #expect(finding.explanation.hasPrefix("Arbetsförmedlingen är aktiv för personen sedan 2026-03-01"))
     }
 
-    @Test func notRaisedWithNamedContact() {
+    @Test("not raised with named contact") func notRaisedWithNamedContact() {
         var s = base()
         s.openCase("a1", .af, .arbeteAktivitet, "2026-03-02")
         #expect(!s.fires(RuleId.noNamedContact, "2026-04-01"))
     }
 
-    @Test func resolvedWhenCaseOpens() {
+    @Test("resolved when case opens") func resolvedWhenCaseOpens() {
         var s = base()
         #expect(s.fires(RuleId.noNamedContact, "2026-03-20"))
         s.openCase("a1", .af, .arbeteAktivitet, "2026-03-21")

@@ -5,8 +5,8 @@ import TrisamTestSupport
 
 @testable import TrisamCoordinatorCore
 
-@Suite struct TimeTests {
-    @Test func daylightSavingTransitions() {
+@Suite("Time") struct TimeTests {
+    @Test("daylight saving transitions") func daylightSavingTransitions() {
         // Summer time starts 01:00 UTC on the last Sunday of March and ends 01:00 UTC on the last
         // Sunday of October.
         let starts: [(String, TimeInterval)] = [
@@ -23,7 +23,7 @@ import TrisamTestSupport
     }
 
     /// Compared with the system's time-zone database where it has one.
-    @Test func stockholmDatesMatchTheTimeZoneDatabase() throws {
+    @Test("Stockholm dates match the time zone database") func stockholmDatesMatchTheTimeZoneDatabase() throws {
         guard let zone = TimeZone(identifier: "Europe/Stockholm") else {
             Issue.record("no Europe/Stockholm in the time-zone database; daylightSavingTransitions covers the rules")
             return
@@ -41,7 +41,7 @@ import TrisamTestSupport
         }
     }
 
-    @Test func startOfDayIsLocalMidnight() throws {
+    @Test("start of day is local midnight") func startOfDayIsLocalMidnight() throws {
         guard let zone = TimeZone(identifier: "Europe/Stockholm") else {
             Issue.record("no Europe/Stockholm in the time-zone database")
             return
@@ -58,7 +58,7 @@ import TrisamTestSupport
         #expect(StockholmTime.startOfDay(day("2026-07-01")) == Date(timeIntervalSince1970: 1_782_856_800)) // 2026-06-30T22:00Z
     }
 
-    @Test func nextCheckIsTheExactMomentTheThresholdPasses() throws {
+    @Test("next check is the exact moment the threshold passes") func nextCheckIsTheExactMomentTheThresholdPasses() throws {
         var s = Scenario()
         s.add(
             "r1", .kommun, "2026-03-01",
@@ -73,7 +73,7 @@ import TrisamTestSupport
         #expect(s.evaluate(at: next).nextCheck == nil)
     }
 
-    @Test func nextCheckAcrossDaylightSavingTime() throws {
+    @Test("next check across daylight saving time") func nextCheckAcrossDaylightSavingTime() throws {
         var s = Scenario()
         s.add(
             "r1", .kommun, "2026-03-20",
@@ -87,7 +87,7 @@ import TrisamTestSupport
         #expect(s.rules.evaluate(s.state, now: next).findings.contains { $0.rule == RuleId.referralUnanswered })
     }
 
-    @Test func nextCheckIsTheEarliestOfAllRules() throws {
+    @Test("next check is the earliest of all rules") func nextCheckIsTheEarliestOfAllRules() throws {
         var s = Scenario()
         s.add("af1", .af, "2026-03-01", .afRegistered(AfRegistered(registeredOn: day("2026-03-01")))) // no-named-contact: 03-15
         s.add(
@@ -102,7 +102,7 @@ import TrisamTestSupport
         #expect(s.evaluate("2026-03-15").findings.map(\.rule) == [RuleId.referralUnanswered, RuleId.noNamedContact])
     }
 
-    @Test func datesAtTheEdgeOfTheContractRangeDoNotTrap() {
+    @Test("dates at the edge of the contract range do not trap") func datesAtTheEdgeOfTheContractRangeDoNotTrap() {
         var s = Scenario()
         s.add(
             "b1", .kommun, "2026-01-01",
@@ -127,7 +127,7 @@ import TrisamTestSupport
         #expect(StockholmTime.firstDay(monthIndex: 2026 * 12 + 2) == day("2026-03-01"))
     }
 
-    @Test func evaluationIsFastEnoughForTheService() {
+    @Test("evaluation is fast enough for the service") func evaluationIsFastEnoughForTheService() {
         // Not a timing assertion: a smoke check that a rich state evaluates without blowing up.
         var s = Scenario()
         s.bistand(from: "2025-01", through: "2026-03")

@@ -4,7 +4,7 @@ import TrisamKafka
 @testable import TrisamCoordinator
 
 /// Consumer lag as the lag monitor sums it from watermarks and stored offsets.
-@Suite struct LagMonitorTests {
+@Suite("Lag monitor") struct LagMonitorTests {
     @Test("lag counts what the broker holds beyond the stored offsets, from the low watermark where none is stored")
     func lagFromWatermarks() {
         let a = TopicPartition(topic: "t", partition: 0)

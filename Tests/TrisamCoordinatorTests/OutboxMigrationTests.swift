@@ -17,8 +17,8 @@ struct OutboxMigrationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("coordinator.sqlite").path
         let events = (0..<3).map { index in
-            Scenario.event(
-                Scenario.newClientRef(), .kommun,
+            TestEvent.envelope(
+                TestEvent.newClientRef(), .kommun,
                 .kommunBistandDecided(
                     BistandDecided(
                         decision: .granted, effectiveDate: LocalDate("2026-11-0\(index + 1)")!, month: YearMonth(year: 2026, month: 11)!)),
@@ -60,9 +60,9 @@ struct OutboxMigrationTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("coordinator.sqlite").path
-        let ref = Scenario.newClientRef()
+        let ref = TestEvent.newClientRef()
         let events = (0..<3).map { index in
-            Scenario.event(
+            TestEvent.envelope(
                 ref, .kommun,
                 .kommunBistandDecided(
                     BistandDecided(
@@ -103,7 +103,7 @@ struct OutboxMigrationTests {
             store: store, rules: GapRules(), clock: .fixed(at: utc("2026-11-24T08:00:00Z")),
             metrics: CoordinatorMetrics())
         let partition = TopicPartition(topic: "t", partition: 0)
-        let fresh = Scenario.event(
+        let fresh = TestEvent.envelope(
             ref, .kommun,
             .kommunBistandDecided(
                 BistandDecided(

@@ -32,8 +32,8 @@ func flag(
         explanation: explanation, agencies: agencies, since: at(since), raisedAt: at(since))
 }
 
-@Suite struct QueueTests {
-    @Test func sortsBySeverityThenOldestFirst() {
+@Suite("Queue") struct QueueTests {
+    @Test("sorts by severity then oldest first") func sortsBySeverityThenOldestFirst() {
         let rows = Queue.rows(
             [
                 flag(1, .medium, since: "2026-03-01"),
@@ -50,7 +50,7 @@ func flag(
         #expect(rows[0].shortRef == "01234567")
     }
 
-    @Test func rowIsOneSentenceNamingWhoActs() {
+    @Test("row is one sentence naming who acts") func rowIsOneSentenceNamingWhoActs() {
         let row = Queue.rows([flag(1, .high, since: "2026-05-31", agencies: [.fk, .kommun, .fk])], today: day("2026-06-01"))[0]
         #expect(row.sentence == "Personen har fastnat; kommunen behöver agera.")
         #expect(row.actors == "Försäkringskassan och Kommunen")
@@ -58,7 +58,7 @@ func flag(
         #expect(Queue.sentence("Klar mening.") == "Klar mening.")
     }
 
-    @Test func filtersParseAndRefuseNamingTheField() throws {
+    @Test("filters parse and refuse naming the field") func filtersParseAndRefuseNamingTheField() throws {
         let ids = ["grey-zone", "ping-pong"]
         let parsed = try QueueFilter.parse(["regel": "ping-pong", "myndighet": "af", "allvarlighet": "", "minstDagar": "14"], ruleIds: ids)
             .get()
@@ -79,7 +79,7 @@ func flag(
         }
     }
 
-    @Test func ageFilterCountsWholeStockholmDays() {
+    @Test("age filter counts whole Stockholm days") func ageFilterCountsWholeStockholmDays() {
         let now = at("2026-06-10", hour: 15)
         let query = QueueFilter(minAgeDays: 10).flagQuery(now: now, limit: 100)
         let bound = try! #require(query.sinceAtOrBefore)
@@ -89,7 +89,7 @@ func flag(
     }
 }
 
-@Suite struct OwnershipChartTests {
+@Suite("Ownership chart") struct OwnershipChartTests {
     func areas() -> [AreaState] {
         var story = Story()
         story.add(
@@ -102,7 +102,7 @@ func flag(
         return story.state.areas
     }
 
-    @Test func ownedStretchesAndGapsCoverEveryDay() throws {
+    @Test("owned stretches and gaps cover every day") func ownedStretchesAndGapsCoverEveryDay() throws {
         let chart = OwnershipChart(areas: areas(), today: day("2026-05-10"), width: 820)
         #expect(chart.start == day("2026-01-01"))
         let row = try #require(chart.rows.first { $0.area == .forsorjning })
@@ -126,7 +126,7 @@ func flag(
         #expect(chart.ticks.first?.day == day("2026-01-01"))
     }
 
-    @Test func svgNamesOwnersAndGaps() {
+    @Test("svg names owners and gaps") func svgNamesOwnersAndGaps() {
         let svg = OwnershipChart(areas: areas(), today: day("2026-05-10")).svg()
         #expect(svg.hasPrefix("<svg"))
         #expect(svg.hasSuffix("</svg>"))
@@ -135,7 +135,7 @@ func flag(
         #expect(svg.contains("role=\"img\""))
     }
 
-    @Test func theChartStartsWhenTheFirstAgencyTookOwnership() throws {
+    @Test("the chart starts when the first agency took ownership") func theChartStartsWhenTheFirstAgencyTookOwnership() throws {
         var story = Story()
         story.add(
             "o1", .af, "2026-05-05",
@@ -152,8 +152,8 @@ func flag(
     }
 }
 
-@Suite struct PersonPageTests {
-    @Test func referralsSipsAndPlanWithOwnersAndDueDates() {
+@Suite("Person page") struct PersonPageTests {
+    @Test("referrals sips and plan with owners and due dates") func referralsSipsAndPlanWithOwnersAndDueDates() {
         var story = Story()
         story.add(
             "o1", .kommun, "2026-01-01",
@@ -218,7 +218,7 @@ func flag(
     }
 }
 
-@Suite struct CalendarAndOverviewTests {
+@Suite("Calendar and overview") struct CalendarAndOverviewTests {
     func states() -> [PersonState] {
         var a = Story()
         a.add(
@@ -263,7 +263,7 @@ func flag(
         return [a.state, b.state]
     }
 
-    @Test func calendarSplitsOverdueUpcomingAndUnbooked() {
+    @Test("calendar splits overdue upcoming and unbooked") func calendarSplitsOverdueUpcomingAndUnbooked() {
         let calendar = SipCalendar(states: states(), now: at("2026-03-25"))
         #expect(calendar.overdue.map(\.kind) == ["Uppföljning av plan"])
         #expect(calendar.overdue[0].relative == "5 dagar sedan")
@@ -277,7 +277,7 @@ func flag(
         #expect(later.overdue.map(\.kind) == ["Uppföljning av plan", "SIP-möte"])
     }
 
-    @Test func referralTimesBucketAnswersAndWaits() {
+    @Test("referral times bucket answers and waits") func referralTimesBucketAnswersAndWaits() {
         let times = ReferralTimes(states: states(), today: day("2026-03-25"))
         #expect(times.answered == [0, 1, 0, 0, 0]) // answered after 5 days
         #expect(times.waiting == [0, 0, 0, 0, 1]) // waiting 52 days
@@ -289,7 +289,7 @@ func flag(
             ReferralTimes.bucket(3) == 0 && ReferralTimes.bucket(4) == 1 && ReferralTimes.bucket(30) == 3 && ReferralTimes.bucket(31) == 4)
     }
 
-    @Test func ownershipCountsOwnersAndNobody() {
+    @Test("ownership counts owners and nobody") func ownershipCountsOwnersAndNobody() {
         let counts = OwnershipCounts(states: states())
         #expect(counts.count(.forsorjning, .kommun) == 1)
         #expect(counts.unowned[.arbeteAktivitet] == 1)
@@ -299,7 +299,7 @@ func flag(
         #expect(chart.svg(id: "x", title: "t").contains("Ingen ägare"))
     }
 
-    @Test func trendCountsFlagsOpenAtEachDaysEnd() {
+    @Test("trend counts flags open at each days end") func trendCountsFlagsOpenAtEachDaysEnd() {
         let spans = [
             FlagSpan(rule: "a", severity: .high, since: at("2026-03-01"), raisedAt: at("2026-03-01"), resolvedAt: at("2026-03-03")),
             FlagSpan(rule: "b", severity: .low, since: at("2026-03-02"), raisedAt: at("2026-03-02"), resolvedAt: nil),
@@ -315,8 +315,8 @@ func flag(
     }
 }
 
-@Suite struct ChartTests {
-    @Test func roundAxisMaxima() {
+@Suite("Chart") struct ChartTests {
+    @Test("round axis maxima") func roundAxisMaxima() {
         #expect(LineChart.roundUp(0) == 4)
         #expect(LineChart.roundUp(7) == 10)
         #expect(LineChart.roundUp(13) == 20)
@@ -324,7 +324,7 @@ func flag(
         #expect(LineChart.roundUp(100) == 100)
     }
 
-    @Test func lineChartPlacesPointsOnTheAxis() {
+    @Test("line chart places points on the axis") func lineChartPlacesPointsOnTheAxis() {
         let chart = LineChart(
             days: FlagTrend.window(endingOn: day("2026-03-04"), count: 3), series: [("Alla", "#000", [0, 5, 10])],
             width: 640, height: 260)
@@ -335,21 +335,21 @@ func flag(
         #expect(chart.series[0].xs.first == LineChart.left)
     }
 
-    @Test func barsScaleToTheLargest() {
+    @Test("bars scale to the largest") func barsScaleToTheLargest() {
         let chart = BarChart(items: [("A", 10, "#000"), ("B", 5, "#000"), ("C", 0, "#000")], width: 660)
         #expect(chart.bars.map(\.width) == [600, 300, 0])
         #expect(chart.svg(id: "b", title: "Titel").contains("<title id=\"b-title\">Titel</title>"))
     }
 
-    @Test func textIsEscaped() {
+    @Test("text is escaped") func textIsEscaped() {
         #expect(Markup.escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
         let chart = BarChart(items: [("<script>", 1, "#000")])
         #expect(!chart.svg(id: "b", title: "t").contains("<script>"))
     }
 }
 
-@Suite struct SessionTests {
-    @Test func sessionsStartExtendExpireAndEnd() {
+@Suite("Session") struct SessionTests {
+    @Test("sessions start extend expire and end") func sessionsStartExtendExpireAndEnd() {
         let sessions = DashboardSessions(lifetime: 60, capacity: 2)
         let start = Date(timeIntervalSince1970: 1_000_000)
         let id = sessions.start(name: "Sara", role: "samordnare", now: start)
@@ -365,7 +365,7 @@ func flag(
         #expect(sessions.session("unknown", now: start) == nil)
     }
 
-    @Test func onlyLocalPathsAfterLogin() {
+    @Test("only local paths after login") func onlyLocalPathsAfterLogin() {
         #expect(Dashboard.safeNext("/oversikt") == "/oversikt")
         #expect(Dashboard.safeNext("/?regel=grey-zone") == "/?regel=grey-zone")
         #expect(Dashboard.safeNext("//evil.example") == "/")
@@ -386,7 +386,7 @@ func flag(
     }
 }
 
-@Suite struct TemplateTests {
+@Suite("Template") struct TemplateTests {
     func dashboard() throws -> Dashboard {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -397,7 +397,7 @@ func flag(
                 tokens: AccessTokens([])))
     }
 
-    @Test func personPageRendersEverySectionEscaped() throws {
+    @Test("person page renders every section escaped") func personPageRendersEverySectionEscaped() throws {
         var story = Story()
         story.add(
             "o1", .kommun, "2026-01-01",
@@ -442,7 +442,7 @@ func flag(
         #expect(!html.contains("{{"))
     }
 
-    @Test func calendarRendersEachListWithLinks() throws {
+    @Test("calendar renders each list with links") func calendarRendersEachListWithLinks() throws {
         let calendar = SipCalendar(states: CalendarAndOverviewTests().states(), now: at("2026-03-25"))
         let html = try #require(
             try dashboard().templates.render(
@@ -459,7 +459,7 @@ func flag(
         #expect(html.contains("aria-current=\"page\">SIP-kalender"))
     }
 
-    @Test func queueRendersRowsAndSelectedFilters() throws {
+    @Test("queue renders rows and selected filters") func queueRendersRowsAndSelectedFilters() throws {
         let dashboard = try dashboard()
         let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
         let model = QueuePage(
@@ -480,7 +480,7 @@ func flag(
     }
 }
 
-@Suite struct PlanActionStatusTests {
+@Suite("Plan action status") struct PlanActionStatusTests {
     @Test("an action is under way, overdue, done on a day, or not possible with the reason")
     func statuses() {
         var action = PlanActionState(
@@ -495,7 +495,7 @@ func flag(
     }
 }
 
-@Suite struct CalendarOrderTests {
+@Suite("Calendar order") struct CalendarOrderTests {
     @Test("meetings on the same day are listed by their time, not by person")
     func sameDayByTime() {
         func booked(_ ref: String, hour: Int) -> PersonState {

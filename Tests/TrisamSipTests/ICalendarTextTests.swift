@@ -4,8 +4,8 @@ import TrisamTestSupport
 
 @testable import TrisamSip
 
-@Suite struct ICalendarTextTests {
-    @Test func escapingRoundTrips() {
+@Suite("iCalendar text") struct ICalendarTextTests {
+    @Test("escaping round trips") func escapingRoundTrips() {
         let original = "Rum 4; plan 2, \"Gula huset\"\\Norra\nandra raden\r\ntredje\rfjärde\ttab"
         let escaped = ICalendarText.escape(original)
         #expect(escaped == "Rum 4\\; plan 2\\, \"Gula huset\"\\\\Norra\\nandra raden\\ntredje\\nfjärde\ttab")
@@ -14,7 +14,7 @@ import TrisamTestSupport
         #expect(ICalendarText.unescape("\\N") == "\n")
     }
 
-    @Test func parameterValuesAreQuotedWhenNeeded() {
+    @Test("parameter values are quoted when needed") func parameterValuesAreQuotedWhenNeeded() {
         #expect(ICalendarText.parameterValue("Anna Berg") == "Anna Berg")
         #expect(ICalendarText.parameterValue("Berg, Anna (Kommunen)") == "\"Berg, Anna (Kommunen)\"")
         #expect(ICalendarText.parameterValue("a:b") == "\"a:b\"")
@@ -46,7 +46,7 @@ import TrisamTestSupport
         #expect(unfolded.map(\.1) == [line])
     }
 
-    @Test func parserSplitsParametersAndQuotedValues() throws {
+    @Test("parser splits parameters and quoted values") func parserSplitsParametersAndQuotedValues() throws {
         let text =
             "BEGIN:VCALENDAR\r\nATTENDEE;CN=\"Berg, Anna: AF\";ROLE=CHAIR;DELEGATED-TO=\"mailto:a@x.se\",\"mailto:b@x.se\":mailto:anna@af.se\r\nSUMMARY:a\\, b\\; c\\n\r\n d\r\nEND:VCALENDAR\r\n"
         let root = try ICalendarParser.parse(text)

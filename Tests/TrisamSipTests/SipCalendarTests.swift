@@ -5,30 +5,11 @@ import TrisamTestSupport
 
 @testable import TrisamSip
 
-/// A rescheduled SIP meeting across agencies, as the tests export it.
-func sampleMeeting(
-    sequence: Int = 1, meeting: DateInterval = span("2026-03-30T07:00:00Z", "2026-03-30T08:30:00Z"),
-    location: String? = "Socialkontoret, Storgatan 4; rum 12, plan 2\nRing på \"SIP\"\\entré B"
-) -> SipMeeting {
-    SipMeeting(
-        sipId: "sip-2026-0042", sequence: sequence, meeting: meeting,
-        personReference: SipMeeting.personReference(for: ClientRef(rawValue: "3f9a01c2d4e5f60718293a4b5c6d7e8f")!),
-        caller: .kommun, agencies: [.kommun, .af, .region],
-        reason: "Behov av samordning mellan försörjningsstöd, arbetsförmedling och psykiatri; tidigare planer motsäger varandra.",
-        location: location, afterDischarge: true,
-        organizer: CalendarParticipant(name: "Karin Ek", agency: .kommun, address: .email("karin.ek@kommun.example.se"), role: .chair),
-        attendees: [
-            CalendarParticipant(name: "Karin Ek", agency: .kommun, address: .email("karin.ek@kommun.example.se"), role: .chair),
-            CalendarParticipant(name: "Åsa Öberg-Lindqvist", agency: .af, address: .email("asa.oberg@af.example.se")),
-            CalendarParticipant(name: "Rehabkoordinator", agency: .region, address: .agency(.region), status: .needsAction),
-        ])
-}
-
-@Suite struct SipCalendarTests {
+@Suite("SIP calendar") struct SipCalendarTests {
     let exporter = SipCalendar()
     let stamp = utc("2026-03-20T12:34:56Z")
 
-    @Test func requestHasEveryRequiredProperty() throws {
+    @Test("request has every required property") func requestHasEveryRequiredProperty() throws {
         let text = try exporter.request(sampleMeeting(), stamp: stamp)
         let root = try ICalendarParser.parse(text)
         #expect(root.name == "VCALENDAR")
@@ -81,7 +62,7 @@ func sampleMeeting(
         #expect(attendees.map { $0.parameter("RSVP") } == ["FALSE", "FALSE", "TRUE"])
     }
 
-    @Test func linesAreCRLFAndFoldedAtMost75Octets() throws {
+    @Test("lines are CRLF and folded at most 75 octets") func linesAreCRLFAndFoldedAtMost75Octets() throws {
         let text = try exporter.request(sampleMeeting(), stamp: stamp)
         let bytes = Array(text.utf8)
         for (index, byte) in bytes.enumerated() where byte == 10 {
@@ -101,7 +82,7 @@ func sampleMeeting(
         #expect(folded >= 3, "the long description and attendee lines are folded")
     }
 
-    @Test func textEscapingRoundTripsThroughTheFile() throws {
+    @Test("text escaping round trips through the file") func textEscapingRoundTripsThroughTheFile() throws {
         let location = "Socialkontoret, Storgatan 4; rum 12, plan 2\nRing på \"SIP\"\\entré B"
         let text = try exporter.request(sampleMeeting(location: location), stamp: stamp)
         #expect(text.contains("LOCATION;LANGUAGE=sv:Socialkontoret\\, Storgatan 4\\; rum 12\\, plan 2\\nRing p"))
@@ -110,7 +91,7 @@ func sampleMeeting(
         #expect(event.property("DESCRIPTION")?.text.contains("psykiatri; tidigare") == true)
     }
 
-    @Test func rescheduleKeepsUIDAndRaisesSequence() throws {
+    @Test("reschedule keeps UID and raises sequence") func rescheduleKeepsUIDAndRaisesSequence() throws {
         let first = try ICalendarParser.parse(exporter.request(sampleMeeting(sequence: 0), stamp: stamp))
         let moved = try ICalendarParser.parse(
             exporter.request(
@@ -122,7 +103,7 @@ func sampleMeeting(
         #expect(b.property("DTSTART")?.value == "20260407T130000")
     }
 
-    @Test func cancellationKeepsUIDWithHigherSequence() throws {
+    @Test("cancellation keeps UID with higher sequence") func cancellationKeepsUIDWithHigherSequence() throws {
         let meeting = sampleMeeting(sequence: 2)
         let request = try #require(ICalendarParser.parse(exporter.request(meeting, stamp: stamp)).components("VEVENT").first)
         let cancelText = try exporter.cancellation(
@@ -146,7 +127,7 @@ func sampleMeeting(
 
     /// DTSTART written in local time resolves, by the VTIMEZONE's own rules, to the meeting's
     /// instant: every Monday 09:00 of 2025–2028 and the days around each DST change.
-    @Test func localTimesAgreeWithTheVTimezoneRules() throws {
+    @Test("local times agree with the VTIMEZONE rules") func localTimesAgreeWithTheVTimezoneRules() throws {
         let calendar = WorkingCalendar()
         var days: [LocalDate] = []
         var monday = day("2024-12-30")
@@ -171,7 +152,7 @@ func sampleMeeting(
         #expect(summer > 60 && summer < days.count - 60, "both CET and CEST exercised")
     }
 
-    @Test func meetingFromAScheduledEvent() throws {
+    @Test("meeting from a scheduled event") func meetingFromAScheduledEvent() throws {
         let scheduled = SipScheduled(
             sipId: "sip-7", caller: .region, participants: [.region, .kommun, .fk],
             meeting: TimeSlot(start: utc("2026-10-26T07:00:00Z"), end: utc("2026-10-26T08:00:00Z")),
@@ -189,7 +170,7 @@ func sampleMeeting(
                 "Kallande: Regionen\nDeltagande verksamheter: Regionen, Kommunen, Försäkringskassan") == true)
     }
 
-    @Test func refusesPersonnummerAndMalformedFields() {
+    @Test("refuses personnummer and malformed fields") func refusesPersonnummerAndMalformedFields() {
         func refusal(_ change: (inout SipMeeting) -> Void) -> CalendarExportError? {
             var meeting = sampleMeeting()
             change(&meeting)

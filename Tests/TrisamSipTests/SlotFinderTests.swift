@@ -6,7 +6,7 @@ import TrisamTestSupport
 
 @testable import TrisamSip
 
-@Suite struct SlotFinderTests {
+@Suite("Slot finder") struct SlotFinderTests {
     let finder = SlotFinder()
     let hour: TimeInterval = 3600
 
@@ -36,7 +36,7 @@ import TrisamTestSupport
         #expect(result == .found(span("2026-04-07T06:00:00Z", "2026-04-07T07:00:00Z")))
     }
 
-    @Test func midsommaraftonIsSkippedUnlessConfiguredAsWorkingDay() throws {
+    @Test("midsommarafton is skipped unless configured as working day") func midsommaraftonIsSkippedUnlessConfiguredAsWorkingDay() throws {
         let now = utc("2026-06-18T14:00:00Z")
         let all = [who("kommun", span("2026-06-18T13:00:00Z", "2026-06-22T15:00:00Z"))]
         #expect(try finder.earliestSlot(for: all, duration: hour, now: now) == .found(span("2026-06-22T06:00:00Z", "2026-06-22T07:00:00Z")))
@@ -45,7 +45,7 @@ import TrisamTestSupport
             try legalOnly.earliestSlot(for: all, duration: hour, now: now) == .found(span("2026-06-19T06:00:00Z", "2026-06-19T07:00:00Z")))
     }
 
-    @Test func startIsAlignedToQuarterHoursAfterNow() throws {
+    @Test("start is aligned to quarter hours after now") func startIsAlignedToQuarterHoursAfterNow() throws {
         let now = utc("2026-05-04T07:07:00Z") // Monday 09:07 CEST
         let day = span("2026-05-04T00:00:00Z", "2026-05-04T22:00:00Z")
         let result = try finder.earliestSlot(for: [who("kommun", day), who("af", day)], duration: 45 * 60, now: now)
@@ -56,7 +56,7 @@ import TrisamTestSupport
                 == .found(span("2026-05-04T08:00:00Z", "2026-05-04T08:45:00Z")))
     }
 
-    @Test func notBeforeLaterThanNowIsRespected() throws {
+    @Test("not before later than now is respected") func notBeforeLaterThanNowIsRespected() throws {
         let now = utc("2026-05-04T07:00:00Z")
         let week = span("2026-05-04T00:00:00Z", "2026-05-08T22:00:00Z")
         let result = try finder.earliestSlot(
@@ -65,7 +65,7 @@ import TrisamTestSupport
         #expect(result == .found(span("2026-05-07T06:00:00Z", "2026-05-07T07:00:00Z")), "16:00 + 1 h exceeds 16:30 on Wednesday")
     }
 
-    @Test func meetingsDoNotSpanLunch() throws {
+    @Test("meetings do not span lunch") func meetingsDoNotSpanLunch() throws {
         let hours = WorkingHours(
             start: ClockTime(hour: 8)!, end: ClockTime(hour: 16, minute: 30)!,
             lunch: ClockPeriod(start: ClockTime(hour: 12)!, end: ClockTime(hour: 13)!))!
@@ -80,7 +80,7 @@ import TrisamTestSupport
                 == .found(span("2026-05-05T09:30:00Z", "2026-05-05T11:00:00Z")))
     }
 
-    @Test func touchingAndOverlappingWindowsAreOneStretch() throws {
+    @Test("touching and overlapping windows are one stretch") func touchingAndOverlappingWindowsAreOneStretch() throws {
         let now = utc("2026-05-04T00:00:00Z")
         let pieces = who(
             "fk", span("2026-05-04T08:00:00Z", "2026-05-04T09:00:00Z"), span("2026-05-04T07:00:00Z", "2026-05-04T08:00:00Z"),
@@ -90,7 +90,7 @@ import TrisamTestSupport
                 == .found(span("2026-05-04T07:00:00Z", "2026-05-04T09:30:00Z")))
     }
 
-    @Test func schedulingInThePastIsRefused() {
+    @Test("scheduling in the past is refused") func schedulingInThePastIsRefused() {
         let now = utc("2026-05-04T07:00:00Z")
         let window = [who("kommun", span("2026-05-04T00:00:00Z", "2026-05-04T22:00:00Z"))]
         #expect {
@@ -106,7 +106,7 @@ import TrisamTestSupport
         }
     }
 
-    @Test func windowsOnlyInThePastBlockThatParticipant() throws {
+    @Test("windows only in the past block that participant") func windowsOnlyInThePastBlockThatParticipant() throws {
         let now = utc("2026-05-06T07:00:00Z")
         let result = try finder.earliestSlot(
             for: [
@@ -123,7 +123,7 @@ import TrisamTestSupport
         #expect(why.swedishDescription == "Ingen tillräckligt lång tid inom arbetstid för: af.")
     }
 
-    @Test func noCommonTimeNamesWhoBlocks() throws {
+    @Test("no common time names who blocks") func noCommonTimeNamesWhoBlocks() throws {
         let now = utc("2026-05-01T00:00:00Z")
         let monday = span("2026-05-04T07:00:00Z", "2026-05-04T09:00:00Z")
         let tuesday = span("2026-05-05T07:00:00Z", "2026-05-05T09:00:00Z")
@@ -156,7 +156,7 @@ import TrisamTestSupport
         #expect(why.description == "no time long enough within working hours for: D, E")
     }
 
-    @Test func malformedRequestsAreRefusedNamingTheField() {
+    @Test("malformed requests are refused naming the field") func malformedRequestsAreRefusedNamingTheField() {
         let now = utc("2026-05-04T07:00:00Z")
         let ok = who("kommun", span("2026-05-04T07:00:00Z", "2026-05-04T09:00:00Z"))
         func refusal(_ body: () throws(SchedulingRefusal) -> SlotSearchResult) -> SchedulingRefusal? {
@@ -185,7 +185,7 @@ import TrisamTestSupport
                 .kind == .invalidAlignment)
     }
 
-    @Test func staffChosenTimesAreChecked() throws {
+    @Test("staff chosen times are checked") func staffChosenTimesAreChecked() throws {
         let now = utc("2026-04-01T07:00:00Z")
         try finder.checkMeetingTime(span("2026-04-07T06:00:00Z", "2026-04-07T07:00:00Z"), now: now)
         func refusal(_ meeting: DateInterval) -> SchedulingRefusal? {
@@ -203,7 +203,7 @@ import TrisamTestSupport
         #expect(late?.reason == "the meeting must lie within working hours 08:00–16:30 Europe/Stockholm")
     }
 
-    @Test func unavailableParticipantsForAChosenTime() {
+    @Test("unavailable participants for a chosen time") func unavailableParticipantsForAChosenTime() {
         let meeting = span("2026-05-04T08:00:00Z", "2026-05-04T09:00:00Z")
         let names = finder.unavailableParticipants(
             for: meeting,
@@ -214,7 +214,7 @@ import TrisamTestSupport
         #expect(names == ["af"])
     }
 
-    @Test func availabilityFromAnsweredEventsAndTheHorizon() throws {
+    @Test("availability from answered events and the horizon") func availabilityFromAnsweredEventsAndTheHorizon() throws {
         let now = utc("2026-05-04T06:00:00Z")
         let answered = ParticipantAvailability(
             participant: "fk",
@@ -240,7 +240,7 @@ import TrisamTestSupport
     }
 
     /// The finder agrees with a naive minute-by-minute scan on random availability.
-    @Test func agreesWithNaiveScanOnRandomInput() throws {
+    @Test("agrees with naive scan on random input") func agreesWithNaiveScanOnRandomInput() throws {
         var random = SplitMix64(seed: 20_261_124)
         let calendar = WorkingCalendar()
         var found = 0

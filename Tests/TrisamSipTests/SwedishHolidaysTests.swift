@@ -4,7 +4,7 @@ import TrisamTestSupport
 
 @testable import TrisamSip
 
-@Suite struct SwedishHolidaysTests {
+@Suite("Swedish holidays") struct SwedishHolidaysTests {
     @Test(
         "Easter Sunday by the Gregorian computus matches known dates",
         arguments: [
@@ -17,7 +17,7 @@ import TrisamTestSupport
         #expect(SwedishHolidays.easterSunday(year: year) == day(expected))
     }
 
-    @Test func easterOutsideSupportedYearsIsNil() {
+    @Test("Easter outside supported years is nil") func easterOutsideSupportedYearsIsNil() {
         #expect(SwedishHolidays.easterSunday(year: 1899) == nil)
         #expect(SwedishHolidays().holidays(in: 2201).isEmpty)
     }
@@ -60,7 +60,7 @@ import TrisamTestSupport
         #expect(SwedishHolidays().holidays(in: year).map(\.description) == expected)
     }
 
-    @Test func midsommarAndAllaHelgonFallOnTheRightWeekdays() {
+    @Test("midsommar and alla helgon fall on the right weekdays") func midsommarAndAllaHelgonFallOnTheRightWeekdays() {
         let holidays = SwedishHolidays()
         for year in 1900...2200 {
             let list = holidays.holidays(in: year)
@@ -77,7 +77,7 @@ import TrisamTestSupport
         }
     }
 
-    @Test func deFactoEvesAreConfigurable() {
+    @Test("de facto eves are configurable") func deFactoEvesAreConfigurable() {
         let legalOnly = SwedishHolidays(deFactoNonWorking: [])
         #expect(legalOnly.holiday(on: day("2026-06-19")) == nil)
         #expect(legalOnly.holiday(on: day("2026-12-24")) == nil)
@@ -93,7 +93,7 @@ import TrisamTestSupport
         #expect(!SwedishHolidays().isHoliday(day("2026-04-07")))
     }
 
-    @Test func isoWeekday() {
+    @Test("iso weekday") func isoWeekday() {
         #expect(day("1970-01-01").isoWeekday == 4)
         #expect(day("2026-11-24").isoWeekday == 2)
         #expect(day("1969-12-28").isoWeekday == 7)

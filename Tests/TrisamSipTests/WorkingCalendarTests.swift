@@ -5,10 +5,10 @@ import TrisamTestSupport
 
 @testable import TrisamSip
 
-@Suite struct WorkingCalendarTests {
+@Suite("Working calendar") struct WorkingCalendarTests {
     let calendar = WorkingCalendar()
 
-    @Test func defaultHoursAre0800To1630InStockholmWinterAndSummer() {
+    @Test("default hours are 0800 to 1630 in Stockholm winter and summer") func defaultHoursAre0800To1630InStockholmWinterAndSummer() {
         #expect(calendar.workingPeriods(on: day("2026-01-14")) == [span("2026-01-14T07:00:00Z", "2026-01-14T15:30:00Z")])
         #expect(calendar.workingPeriods(on: day("2026-06-10")) == [span("2026-06-10T06:00:00Z", "2026-06-10T14:30:00Z")])
     }
@@ -29,7 +29,7 @@ import TrisamTestSupport
         #expect(calendar.workingPeriods(on: day("2026-10-26")) == [span("2026-10-26T07:00:00Z", "2026-10-26T15:30:00Z")])
     }
 
-    @Test func localDateAndTimeUseStockholm() {
+    @Test("local date and time use Stockholm") func localDateAndTimeUseStockholm() {
         #expect(calendar.localDate(of: utc("2026-03-29T22:30:00Z")) == day("2026-03-30"))
         #expect(calendar.localDate(of: utc("2026-01-14T22:30:00Z")) == day("2026-01-14"))
         #expect(calendar.localTime(of: utc("2026-03-30T06:45:00Z")) == ClockTime(hour: 8, minute: 45))
@@ -38,7 +38,7 @@ import TrisamTestSupport
             "02:30 does not exist that night and moves forward to 03:30 CEST")
     }
 
-    @Test func weekendsAndHolidaysHaveNoWorkingTime() {
+    @Test("weekends and holidays have no working time") func weekendsAndHolidaysHaveNoWorkingTime() {
         #expect(calendar.nonWorkingReason(day("2026-04-03")) == .holiday(.langfredagen))
         #expect(calendar.nonWorkingReason(day("2026-04-04")) == .weekend)
         #expect(calendar.nonWorkingReason(day("2026-04-06")) == .holiday(.annandagPask))
@@ -51,12 +51,12 @@ import TrisamTestSupport
         #expect(periods == [span("2026-04-02T06:00:00Z", "2026-04-02T14:30:00Z"), span("2026-04-07T06:00:00Z", "2026-04-07T14:30:00Z")])
     }
 
-    @Test func workingPeriodsAreClippedToTheRange() {
+    @Test("working periods are clipped to the range") func workingPeriodsAreClippedToTheRange() {
         let periods = calendar.workingPeriods(from: utc("2026-05-04T10:00:00Z"), to: utc("2026-05-05T07:00:00Z"))
         #expect(periods == [span("2026-05-04T10:00:00Z", "2026-05-04T14:30:00Z"), span("2026-05-05T06:00:00Z", "2026-05-05T07:00:00Z")])
     }
 
-    @Test func configurableHoursWithLunch() throws {
+    @Test("configurable hours with lunch") func configurableHoursWithLunch() throws {
         let hours = try #require(
             WorkingHours(
                 start: ClockTime(hour: 9)!, end: ClockTime(hour: 16)!,
@@ -76,7 +76,7 @@ import TrisamTestSupport
         #expect(ClockTime(hour: 24, minute: 1) == nil)
     }
 
-    @Test func alignUpToQuarterHoursOfLocalTime() {
+    @Test("align up to quarter hours of local time") func alignUpToQuarterHoursOfLocalTime() {
         #expect(calendar.alignUp(utc("2026-05-04T07:07:00Z"), step: 900) == utc("2026-05-04T07:15:00Z"))
         #expect(calendar.alignUp(utc("2026-05-04T07:15:00Z"), step: 900) == utc("2026-05-04T07:15:00Z"))
         #expect(calendar.alignUp(utc("2026-05-04T07:15:00Z").addingTimeInterval(0.5), step: 900) == utc("2026-05-04T07:30:00Z"))

@@ -7,13 +7,6 @@ import TrisamContracts
 import TrisamKafka
 import TrisamTestSupport
 
-/// Group settings that let a restarted coordinator take over its partitions within seconds.
-let fastGroupProperties: [String: String] = [
-    "session.timeout.ms": "6000",
-    "heartbeat.interval.ms": "500",
-    "topic.metadata.refresh.interval.ms": "1000",
-]
-
 /// An embedded broker in the test process with the Trisam topics, and the real `trisam
 /// coordinator` process against it (restartable on the same store).
 final class CoordinatorHarness: @unchecked Sendable {
@@ -166,19 +159,5 @@ final class FlagListener: Sendable {
     func close() async {
         await consumer.close()
         task.cancel()
-    }
-}
-
-/// Building events for scenarios.
-enum Scenario {
-    static func newClientRef() -> ClientRef {
-        ClientRef(rawValue: UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())!
-    }
-
-    static func event(
-        _ ref: ClientRef, _ agency: Agency, _ event: TrisamEvent, at time: Date,
-        id: String = UUID().uuidString.lowercased()
-    ) -> EventEnvelope {
-        EventEnvelope(id: id, source: .agency(agency), time: time, subject: ref, event: event)
     }
 }

@@ -48,8 +48,8 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
 }
 
 /// The real `trisam coordinator` (with the dashboard mounted) against a real embedded broker process.
-@Suite(.serialized) struct DashboardProcessTests {
-    @Test func loginSessionPagesAndAudit() async throws {
+@Suite("Dashboard process", .serialized) struct DashboardProcessTests {
+    @Test("login session pages and audit") func loginSessionPagesAndAudit() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let broker = try ChildProcess(

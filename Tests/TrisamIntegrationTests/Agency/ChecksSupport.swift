@@ -16,8 +16,7 @@ enum AgencyChecks {}
 /// real `trisam agency` processes on an in-process embedded broker. Everything lives in this
 /// namespace so it cannot clash with other test files of the target.
 enum Checks {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = repositoryRoot()
 
     /// The clientRef secret the test processes use (64 hex characters).
     static let clientRefSecret = String(repeating: "5e", count: 32)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamProcess
+import TrisamTestSupport
 
 @testable import TrisamContracts
 
@@ -9,25 +10,13 @@ import TrisamProcess
 /// run by `scripts/validate-contracts.py`).
 @Suite("Contracts: schemas, examples and Swift types agree")
 struct ContractExamplesTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let contracts = repository.appendingPathComponent("contracts")
+    static let repository = repositoryRoot()
+    static let contracts = ContractExamples.contracts
 
-    static func example(_ type: EventType) throws -> [String: Any] {
-        let url = contracts.appendingPathComponent("examples/\(type.rawValue).json")
-        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    }
+    static func example(_ type: EventType) throws -> [String: Any] { try ContractExamples.example(type) }
 
     /// The wire form of an example file.
-    static func encodedExample(_ type: EventType) throws -> EncodedEvent {
-        let example = try example(type)
-        let headers = try #require(example["headers"] as? [String: String])
-        let value = try JSONSerialization.data(withJSONObject: try #require(example["value"]))
-        return EncodedEvent(
-            key: Array(try #require(example["key"] as? String).utf8),
-            headers: headers.sorted { $0.key < $1.key }.map { EventHeader(name: $0.key, string: $0.value) },
-            value: Array(value))
-    }
+    static func encodedExample(_ type: EventType) throws -> EncodedEvent { try ContractExamples.encoded(type) }
 
     /// An encoded event as a JSON line for `validate-contracts.py --stdin`.
     static func validatorLine(_ event: EncodedEvent) throws -> String {

@@ -8,13 +8,15 @@ import TrisamTestSupport
 /// Reads the exported files with Python's `icalendar` package, an independent RFC 5545
 /// implementation (`pip install icalendar`). Skipped, with that reason, where python3 or the
 /// package is absent; the Swift parser checks in ``SipCalendarTests`` always run.
-@Suite struct PythonICalendarTests {
+@Suite("Python icalendar reads our files") struct PythonICalendarTests {
     /// On CI (`CI=true`) the check always runs: scripts/test installs the package, so its absence is a failure.
     static let available: Bool =
         ProcessInfo.processInfo.environment["CI"] == "true"
         || (try? runPython(["-c", "import icalendar"], input: Data()))?.status == 0
 
-    @Test(.enabled(if: available, "python3 with the icalendar package is not installed (pip install icalendar)"))
+    @Test(
+        "independent parser reads request and cancellation",
+        .enabled(if: available, "python3 with the icalendar package is not installed (pip install icalendar)"))
     func independentParserReadsRequestAndCancellation() throws {
         let exporter = SipCalendar()
         let meeting = sampleMeeting(sequence: 3)

@@ -17,15 +17,15 @@ struct TopicOwnershipProcessTests {
             groupID: uniqueName("dlq"), topics: [Topic.deadLetter], logger: testLogger("dlq"))
         do {
             try await harness.start()
-            let ref = Scenario.newClientRef()
-            let forged = Scenario.event(
+            let ref = TestEvent.newClientRef()
+            let forged = TestEvent.envelope(
                 ref, .af, .afRegistered(AfRegistered(registeredOn: day("2026-11-02"), workCapacityPercent: 50)),
                 at: utc("2026-11-02T08:00:00Z"), id: "forged-af")
             var message = try EventPublisher.messages(for: forged)[0]
             message.topic = Topic.status(.kommun)
             _ = try await harness.producer.send(message)
             // A genuine kommun fact about the same person after it: processing goes on.
-            let genuine = Scenario.event(
+            let genuine = TestEvent.envelope(
                 ref, .kommun,
                 .kommunForsorjningshinderReported(
                     ForsorjningshinderReported(code: .arbetslos, month: YearMonth("2026-11")!)), at: utc("2026-11-03T08:00:00Z"),

@@ -5,13 +5,6 @@ import TrisamTestSupport
 
 @testable import TrisamKafka
 
-/// Consumer settings that make group joins fast on the embedded cluster.
-let fastGroupProperties: [String: String] = [
-    "session.timeout.ms": "6000",
-    "heartbeat.interval.ms": "500",
-    "topic.metadata.refresh.interval.ms": "1000",
-]
-
 /// Reads from the consumer until `count` messages arrived (or the timeout fails the test).
 func collect(
     _ consumer: KafkaConsumer, count: Int, limit: Duration = .seconds(30),

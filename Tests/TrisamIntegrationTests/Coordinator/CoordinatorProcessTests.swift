@@ -17,7 +17,7 @@ struct CoordinatorProcessTests {
         let harness = try CoordinatorHarness()
         try await withFlagListener(harness) { flags in
             try await harness.start()
-            let ref = Scenario.newClientRef()
+            let ref = TestEvent.newClientRef()
             try await harness.publish(FlagScenarios.greyZone(ref: ref, idPrefix: "gz1", today: Self.today))
 
             var raised: [String: Any] = [:]
@@ -93,8 +93,8 @@ struct CoordinatorProcessTests {
         let harness = try CoordinatorHarness(clock: "fixed:2026-11-24T09:00:00Z")
         try await withFlagListener(harness) { flags in
             try await harness.start()
-            let ref = Scenario.newClientRef()
-            let sent = Scenario.event(
+            let ref = TestEvent.newClientRef()
+            let sent = TestEvent.envelope(
                 ref, .kommun,
                 .referralSent(
                     ReferralSent(
@@ -120,7 +120,7 @@ struct CoordinatorProcessTests {
             let back = try await harness.client.post("/admin/clock", json: ["now": "2026-11-01T09:00:00Z"])
             #expect(back.status == 400 && back.text.contains("now"))
 
-            let answered = Scenario.event(
+            let answered = TestEvent.envelope(
                 ref, .region,
                 .referralAccepted(
                     ReferralAccepted(
@@ -138,7 +138,7 @@ struct CoordinatorProcessTests {
         let harness = try CoordinatorHarness()
         try await withFlagListener(harness) { flags in
             try await harness.start()
-            let ref = Scenario.newClientRef()
+            let ref = TestEvent.newClientRef()
             let events = FlagScenarios.greyZone(ref: ref, idPrefix: "dup", today: Self.today)
             try await harness.publish(events)
             try await harness.publish(events) // an outbox resending
@@ -147,8 +147,8 @@ struct CoordinatorProcessTests {
             try await harness.publish(events.reversed()) // again, after a crash, in another order
             try await harness.start()
             try await harness.publish(events)
-            let marker = Scenario.event(
-                Scenario.newClientRef(), .kommun,
+            let marker = TestEvent.envelope(
+                TestEvent.newClientRef(), .kommun,
                 .kommunBistandDecided(
                     BistandDecided(
                         decision: .granted, effectiveDate: Self.today, month: YearMonth(year: 2026, month: 11)!)),
@@ -212,7 +212,7 @@ struct CoordinatorProcessTests {
                     topic: Topic.status(.kommun), key: "whoever",
                     value: Array("{not json".utf8),
                     headers: [KafkaHeader(name: "ce_type", string: "se.trisam.nonsense.v1")]))
-            let ref = Scenario.newClientRef()
+            let ref = TestEvent.newClientRef()
             try await harness.publish(FlagScenarios.greyZone(ref: ref, idPrefix: "dl", today: Self.today))
             let letter = try await withTimeout(.seconds(30), "a dead letter") {
                 var iterator = deadLetters.messages.makeAsyncIterator()
