@@ -221,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamCoordinatorCoreTests",
-            dependencies: ["TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport"]
+            dependencies: ["TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport", "TrisamFixtures", "TrisamRandom"]
         ),
         .testTarget(
             name: "TrisamCoordinatorTests",

@@ -137,6 +137,9 @@ public actor CoordinatorEngine {
             for person in people {
                 for changes in person.changes { try store(changes, now: now, outcome: &outcome, in: db) }
                 try CoordinatorStore.savePerson(person.stored!, in: db)
+                if !person.consent.isEmpty {
+                    try CoordinatorStore.eraseWithoutConsent(person.record.state.clientRef, person.consent, in: db)
+                }
             }
             if sequence != timelineSequence { try CoordinatorStore.storeTimelineSequence(sequence, in: db) }
             try CoordinatorStore.storeOffsets(offsets, in: db)
@@ -159,6 +162,7 @@ public actor CoordinatorEngine {
             }
             let folded = person.record.fold(person.events, rules: rules, now: now)
             for diff in folded.diffs { person.changes.append(try FlagChanges(diff)) }
+            person.consent = folded.consent
             if !person.events.isEmpty { person.nextCheck = folded.nextCheck }
             person.stored = CoordinatorStore.StoredPerson(person.record, nextCheck: person.nextCheck)
         }
@@ -181,6 +185,11 @@ public actor CoordinatorEngine {
                     let assessment = record.assess(rules: rules, trigger: [], now: now)
                     if let diff = assessment.diff { try store(try FlagChanges(diff), now: now, outcome: &outcome, in: db) }
                     try CoordinatorStore.savePerson(record, nextCheck: assessment.nextCheck, in: db)
+                    if !assessment.consentEnded.isEmpty {
+                        var effects = ConsentEffects()
+                        effects.ended = assessment.consentEnded
+                        try CoordinatorStore.eraseWithoutConsent(ref, effects, in: db)
+                    }
                     updated.append((ref, record))
                 }
                 return due.count
@@ -236,6 +245,8 @@ struct PersonWork: Sendable {
     var undecoded: CoordinatorStore.StoredBytes?
     var events: [EventEnvelope]
     var changes: [FlagChanges] = []
+    /// What the store must erase under the consent rules.
+    var consent = ConsentEffects()
     var nextCheck: Date?
     /// The person encoded for the store, once folded.
     var stored: CoordinatorStore.StoredPerson?

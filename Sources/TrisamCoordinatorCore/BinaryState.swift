@@ -13,28 +13,61 @@ public struct BinaryStateError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 extension PersonState {
-    /// Format version written first. Version 3 added plan revisions and not-possible actions;
-    /// a reader also accepts version 2 (read with those fields empty) and refuses others.
-    public static let binaryFormatVersion: UInt8 = 3
+    /// Format version written first. Version 3 added plan revisions and not-possible actions.
+    /// Version 4 made the fold independent of the order topics are read in: the areas, cases and
+    /// handovers written are the base the kept ownership facts replay on, and it added the facts,
+    /// closed referrals and plans, next steps, rejection times and schedule sequences. A reader
+    /// also accepts versions 2 and 3 (read with the new fields empty: the stored views become
+    /// the base) and refuses others. Version 5 added who registered each consent and its
+    /// withdrawal, and the ends of samordning consent (``ConsentEnd``); version 4 is read with
+    /// them empty (the next fold records any end that has passed).
+    public static let binaryFormatVersion: UInt8 = 5
 
     /// The state in the compact binary form.
-    public func binaryEncoded() -> [UInt8] {
+    public func binaryEncoded() -> [UInt8] { binaryEncoded(formatVersion: Self.binaryFormatVersion) }
+
+    /// The state in the binary form of a format version: the current one, or an earlier one
+    /// (3 or 4) for the tests of reading what older stores hold. Version 3 has the views instead
+    /// of base and facts and none of the later additions.
+    func binaryEncoded(formatVersion version: UInt8) -> [UInt8] {
+        precondition(version == 3 || version == 4 || version == Self.binaryFormatVersion, "cannot write format version \(version)")
+        let base = version >= 4 ? ownershipBase : OwnershipViews(areas: areas, cases: cases, handovers: handovers)
         var w = BinaryWriter()
         w.bytes.reserveCapacity(512)
-        w.byte(Self.binaryFormatVersion)
+        w.byte(version)
         w.string(clientRef.rawValue)
-        w.array(areas) { w, v in v.write(&w) }
-        w.array(cases) { w, v in v.write(&w) }
+        w.array(base.areas) { w, v in v.write(&w) }
+        w.array(base.cases) { w, v in v.write(&w) }
         kommun.write(&w)
         af.write(&w)
         fk.write(&w)
         region.write(&w)
-        w.array(referrals) { w, v in v.write(&w) }
-        w.array(sips) { w, v in v.write(&w) }
+        w.array(referrals) { w, v in v.write(&w, version: version) }
+        w.array(sips) { w, v in v.write(&w, version: version) }
         w.array(plans) { w, v in v.write(&w) }
-        w.array(consents) { w, v in v.write(&w) }
-        w.array(handovers) { w, v in v.write(&w) }
+        w.array(consents) { w, v in v.write(&w, version: version) }
+        w.array(base.handovers) { w, v in v.write(&w) }
         w.optional(lastEventTime) { w, v in w.time(v) }
+        guard version >= 4 else { return w.bytes }
+        w.array(ownershipFacts) { w, v in v.write(&w) }
+        for list in [closedReferrals, closedPlans] {
+            w.array(list) { w, v in
+                w.string(v.id)
+                if version >= 5 { w.codes(v.agencies) }
+            }
+        }
+        w.array(nextSteps) { w, v in
+            w.code(v.agency)
+            w.time(v.time)
+        }
+        guard version >= 5 else { return w.bytes }
+        w.array(consentEnds) { w, v in
+            w.code(v.agency)
+            w.date(v.endedOn)
+            w.code(v.reason)
+            w.string(v.consentId)
+            w.optionalCode(v.registeredBy)
+        }
         return w.bytes
     }
 
@@ -42,7 +75,7 @@ extension PersonState {
     public init(binary: [UInt8]) throws(BinaryStateError) {
         var r = BinaryReader(bytes: binary)
         let version = try r.byte()
-        guard version == Self.binaryFormatVersion || version == 2 else {
+        guard (2...Self.binaryFormatVersion).contains(version) else {
             throw BinaryStateError(reason: "format version \(version) is not \(Self.binaryFormatVersion)")
         }
         guard let ref = ClientRef(rawValue: try r.string()) else { throw BinaryStateError(reason: "clientRef is malformed") }
@@ -53,15 +86,35 @@ extension PersonState {
         af = try AfStatus(&r)
         fk = try FkStatus(&r)
         region = try RegionStatus(&r)
-        referrals = try r.array { r throws(BinaryStateError) in try ReferralState(&r) }
-        sips = try r.array { r throws(BinaryStateError) in try SipState(&r) }
+        referrals = try r.array { r throws(BinaryStateError) in try ReferralState(&r, version: version) }
+        sips = try r.array { r throws(BinaryStateError) in try SipState(&r, version: version) }
         plans = try r.array { r throws(BinaryStateError) in try PlanState(&r, version: version) }
-        consents = try r.array { r throws(BinaryStateError) in try ConsentState(&r) }
+        consents = try r.array { r throws(BinaryStateError) in try ConsentState(&r, version: version) }
         handovers = try r.array { r throws(BinaryStateError) in try HandoverMark(&r) }
         lastEventTime = try r.optional { r throws(BinaryStateError) in try r.time() }
+        if version >= 4 {
+            ownershipFacts = try r.array { r throws(BinaryStateError) in try OwnershipFact(&r) }
+            func closed(_ r: inout BinaryReader) throws(BinaryStateError) -> [ClosedEntry] {
+                try r.array { r throws(BinaryStateError) in ClosedEntry(id: try r.string(), agencies: version >= 5 ? try r.codes() : []) }
+            }
+            closedReferrals = try closed(&r)
+            closedPlans = try closed(&r)
+            nextSteps = try r.array { r throws(BinaryStateError) in NextStep(agency: try r.code(), time: try r.time()) }
+        }
+        if version >= 5 {
+            consentEnds = try r.array { r throws(BinaryStateError) in
+                ConsentEnd(
+                    agency: try r.code(), endedOn: try r.date(), reason: try r.code(), consentId: try r.string(),
+                    registeredBy: try r.optionalCode())
+            }
+        }
         guard r.isAtEnd else { throw BinaryStateError(reason: "\(r.remaining) bytes left over") }
-        for index in areas.indices {
-            if let owner = areas[index].owner { areas[index].contact = caseOf(owner, areas[index].area)?.contact }
+        ownershipBase = OwnershipViews(areas: areas, cases: cases, handovers: handovers)
+        ownershipBase.deriveContacts()
+        if ownershipFacts.isEmpty {
+            areas = ownershipBase.areas
+        } else {
+            replayOwnership()
         }
     }
 }
@@ -494,7 +547,7 @@ extension RegionStatus {
 }
 
 extension ReferralState {
-    func write(_ w: inout BinaryWriter) {
+    func write(_ w: inout BinaryWriter, version: UInt8) {
         w.string(id)
         w.code(from)
         w.code(to)
@@ -504,19 +557,21 @@ extension ReferralState {
         w.optionalDate(answerBy)
         w.optionalMark(answered)
         w.optional(contact) { w, v in v.write(&w) }
+        if version >= 4 { w.optional(rejectedAt) { w, v in w.time(v) } }
     }
 
-    init(_ r: inout BinaryReader) throws(BinaryStateError) {
+    init(_ r: inout BinaryReader, version: UInt8) throws(BinaryStateError) {
         self.init(
             id: try r.string(), from: try r.code(), to: try r.code(), area: try r.optionalCode(), status: try r.code(), sent: try r.mark())
         answerBy = try r.optionalDate()
         answered = try r.optionalMark()
         contact = try r.optional { r throws(BinaryStateError) in try Contact(&r) }
+        if version >= 4 { rejectedAt = try r.optional { r throws(BinaryStateError) in try r.time() } }
     }
 }
 
 extension SipState {
-    func write(_ w: inout BinaryWriter) {
+    func write(_ w: inout BinaryWriter, version: UInt8) {
         w.string(id)
         w.code(caller)
         w.codes(invited)
@@ -536,9 +591,10 @@ extension SipState {
         w.optionalMark(scheduled)
         w.optionalMark(held)
         w.optionalMark(cancelled)
+        if version >= 4 { w.optionalInt(scheduleSequence) }
     }
 
-    init(_ r: inout BinaryReader) throws(BinaryStateError) {
+    init(_ r: inout BinaryReader, version: UInt8) throws(BinaryStateError) {
         let id = try r.string()
         let caller: Agency = try r.code()
         let invited: [Agency] = try r.codes()
@@ -556,6 +612,7 @@ extension SipState {
         scheduled = try r.optionalMark()
         held = try r.optionalMark()
         cancelled = try r.optionalMark()
+        if version >= 4 { scheduleSequence = try r.optionalInt() }
     }
 }
 
@@ -601,17 +658,25 @@ extension PlanState {
 }
 
 extension ConsentState {
-    func write(_ w: inout BinaryWriter) {
+    func write(_ w: inout BinaryWriter, version: UInt8) {
         w.string(id)
         w.code(purpose)
         w.codes(agencies)
         w.date(givenOn)
         w.date(validUntil)
         w.optionalDate(withdrawnOn)
+        if version >= 5 {
+            w.optionalCode(registeredBy)
+            w.optionalCode(withdrawnBy)
+        }
     }
 
-    init(_ r: inout BinaryReader) throws(BinaryStateError) {
+    init(_ r: inout BinaryReader, version: UInt8) throws(BinaryStateError) {
         self.init(id: try r.string(), purpose: try r.code(), agencies: try r.codes(), givenOn: try r.date(), validUntil: try r.date())
         withdrawnOn = try r.optionalDate()
+        if version >= 5 {
+            registeredBy = try r.optionalCode()
+            withdrawnBy = try r.optionalCode()
+        }
     }
 }

@@ -116,7 +116,8 @@ extension RuleContext {
     }
 
     /// Whether a receiving plan exists: an open handlingsplan, a SIP that is open or was held in the
-    /// last year, a pending handover, or registration at AF.
+    /// last year, or registration at AF. A handover that is only requested is not one: until the
+    /// receiver accepts, nobody has taken over (001:L289).
     mutating func hasReceivingPlan() -> Bool {
         if !state.plans.isEmpty { return true }
         if state.sips.contains(where: { $0.isOpen }) { return true }
@@ -128,7 +129,6 @@ extension RuleContext {
             if today < expires { recentSip = true }
         }
         if recentSip { return true }
-        if state.areas.contains(where: { $0.pendingHandover != nil }) { return true }
         return state.af.isRegistered
     }
 }

@@ -57,9 +57,11 @@ public struct FlagDiff: Sendable, Equatable {
     ///   - trigger: ids of the events that caused this evaluation (evidence of a resolution);
     ///     empty when the clock caused it.
     ///   - now: the coordinator's time (the flag events' time).
+    ///   - resolution: the resolution of the flags resolved, when the cause is known (consent
+    ///     that ended); otherwise a general one.
     public static func compute(
         clientRef: ClientRef, findings: [RuleFinding], flags: inout PersonFlags,
-        trigger: [String], now: Date
+        trigger: [String], now: Date, resolution given: String? = nil
     ) -> FlagDiff {
         var diff = FlagDiff()
         // Few findings and few open flags per person: sorted arrays, not dictionaries.
@@ -97,9 +99,10 @@ public struct FlagDiff: Sendable, Equatable {
             let open = flags.open.removeValue(forKey: rule)!
             let evidence = Array(trigger.suffix(200))
             let resolution =
-                trigger.isEmpty
-                ? "Villkoret gäller inte längre (omprövat när tiden gått)."
-                : "Villkoret gäller inte längre efter nya händelser."
+                given
+                ?? (trigger.isEmpty
+                    ? "Villkoret gäller inte längre (omprövat när tiden gått)."
+                    : "Villkoret gäller inte längre efter nya händelser.")
             let payload = FlagResolved(flagId: open.flagId, rule: rule, resolution: resolution, evidence: evidence)
             let event = EventEnvelope(
                 id: "\(open.flagId):resolved", source: .coordinator, time: now, subject: clientRef,

@@ -9,11 +9,14 @@ struct FoldedEvent {
     let day: LocalDate
     /// The agency that published it (nil for the coordinator).
     let agency: Agency?
+    /// The event's time (orders facts that travel on different topics).
+    let time: Date
 
     init(_ envelope: EventEnvelope) {
         id = envelope.id
         day = StockholmTime.date(of: envelope.time)
         agency = envelope.source.agency
+        time = envelope.time
     }
 }
 
@@ -22,11 +25,33 @@ extension PersonState {
     /// of one person in the order read from Kafka. Deterministic: the result depends only on the
     /// state and the event.
     ///
-    /// Events of one person arrive on several topics, so an answer can be read before the question
-    /// it answers (an accepted referral before the referral); the fold then records what it knows
-    /// and completes the entry when the question arrives. Flag events are ignored.
-    public mutating func apply(_ envelope: EventEnvelope) {
+    /// Events of one person arrive on several topics and Kafka orders only within a topic, so an
+    /// answer can be read before the question it answers (an accepted referral before the
+    /// referral, a SIP answer before the invitation). The fold gives the same state for every
+    /// order that keeps each topic's order: it merges what it knows of an entry instead of
+    /// overwriting it, keeps closed referrals and plans as closed when a late event names them,
+    /// keeps lists in an order of their own (not the order read), and replays case and handover
+    /// facts in event-time order (``OwnershipFact``). Flag events are ignored.
+    ///
+    /// Consent is judged on the event's own day; the coordinator passes its clock's day to
+    /// ``apply(_:today:)``.
+    @discardableResult
+    public mutating func apply(_ envelope: EventEnvelope) -> ConsentOutcome {
+        apply(envelope, today: StockholmTime.date(of: envelope.time))
+    }
+
+    /// Folds one event on the coordinator's day `today`, under the consent rules: a fact from an
+    /// agency whose samordning consent has ended (and not been renewed), or one older than that
+    /// end, is not folded; after a consent event, or whenever a consent has ended by `today`,
+    /// what consent no longer covers is erased (``enforceConsent(on:)``).
+    @discardableResult
+    public mutating func apply(_ envelope: EventEnvelope, today: LocalDate) -> ConsentOutcome {
         let event = FoldedEvent(envelope)
+        defer { if lastEventTime.map({ envelope.time > $0 }) ?? true { lastEventTime = envelope.time } }
+        let isConsent = envelope.type == .consentGiven || envelope.type == .consentWithdrawn
+        if !isConsent, let agency = event.agency, withholds(agency, eventDay: event.day, today: today) {
+            return ConsentOutcome(dropped: true)
+        }
         switch envelope.event {
         case .consentGiven, .consentWithdrawn:
             foldConsent(envelope.event, event)
@@ -51,7 +76,7 @@ extension PersonState {
         case .flagRaised, .flagResolved:
             break
         }
-        if lastEventTime.map({ envelope.time > $0 }) ?? true { lastEventTime = envelope.time }
+        return ConsentOutcome(ended: enforceConsent(on: today))
     }
 
     // MARK: - One function per vocabulary
@@ -62,8 +87,10 @@ extension PersonState {
         case .consentGiven(let e):
             var consent = ConsentState(
                 id: e.consentId, purpose: e.purpose, agencies: e.agencies, givenOn: e.givenOn, validUntil: e.validUntil)
+            consent.registeredBy = event.agency
             if let index = consents.firstIndex(where: { $0.id == e.consentId }) {
                 consent.withdrawnOn = consents[index].withdrawnOn
+                consent.withdrawnBy = consents[index].withdrawnBy
                 consents[index] = consent
             } else {
                 consents.append(consent)
@@ -72,6 +99,7 @@ extension PersonState {
         case .consentWithdrawn(let e):
             if let index = consents.firstIndex(where: { $0.id == e.consentId }) {
                 consents[index].withdrawnOn = e.withdrawnOn
+                consents[index].withdrawnBy = event.agency
             }
         default:
             break // another vocabulary's event; apply(_:) routes each to its own
@@ -217,73 +245,58 @@ extension PersonState {
         }
     }
 
-    /// Cases opened, closed and changed, and handovers between agencies.
+    /// Cases opened, closed and changed, and handovers between agencies: each becomes an
+    /// ownership fact, folded in event-time order.
     private mutating func foldCasesAndHandovers(_ payload: TrisamEvent, _ event: FoldedEvent) {
-        let day = event.day
-        let agency = event.agency
-        func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
+        guard let agency = event.agency else { return }
+        func fact(_ kind: OwnershipFact.Kind, _ area: Area, on day: LocalDate) -> OwnershipFact {
+            OwnershipFact(kind: kind, agency: agency, area: area, on: day, event: event.id, time: event.time)
+        }
         switch payload {
         case .caseOpened(let e):
-            guard let agency else { break }
-            openCase(agency, e.area, contact: e.contact, opened: mark(e.openedOn))
+            var f = fact(.caseOpened, e.area, on: e.openedOn)
+            f.contact = e.contact
+            foldOwnership(f)
         case .caseClosed(let e):
-            guard let agency else { break }
-            closeCase(agency, e.area, reason: e.reason, closed: mark(e.closedOn))
-            if let receiver = e.handoverTo {
-                if let receiverCase = caseOf(receiver, e.area), receiverCase.isOpen {
-                    setOwner(e.area, receiver, since: e.closedOn, contact: receiverCase.contact)
-                } else {
-                    updateArea(e.area) { $0.awaitingReceiver = ClosedByHandover(from: agency, to: receiver, closed: mark(e.closedOn)) }
-                }
-                recordHandover(e.area, from: agency, to: receiver, mark(e.closedOn))
-            }
+            var f = fact(.caseClosed, e.area, on: e.closedOn)
+            f.closeReason = e.reason
+            f.other = e.handoverTo
+            foldOwnership(f)
         case .caseContactChanged(let e):
-            guard let agency else { break }
-            if let index = cases.firstIndex(where: { $0.agency == agency && $0.area == e.area }), cases[index].isOpen {
-                cases[index].contact = e.contact
-                if owner(of: e.area) == agency { updateArea(e.area) { $0.contact = e.contact } }
-            } else {
-                openCase(agency, e.area, contact: e.contact, opened: mark(e.changedOn))
-            }
+            var f = fact(.contactChanged, e.area, on: e.changedOn)
+            f.contact = e.contact
+            foldOwnership(f)
         case .handoverRequested(let e):
-            guard let agency else { break }
-            updateArea(e.area) { area in
-                // The answer may have been read first (it travels on another topic).
-                guard area.answeredHandover != e.handoverId, area.owner != e.to else { return }
-                area.pendingHandover = PendingHandover(handoverId: e.handoverId, from: agency, to: e.to, requested: mark(day))
-            }
-            recordHandover(e.area, from: agency, to: e.to, mark(day), id: e.handoverId)
-            clearRejectedReferrals(from: agency)
+            var f = fact(.handoverRequested, e.area, on: event.day)
+            f.other = e.to
+            f.handoverId = e.handoverId
+            foldOwnership(f)
+            recordNextStep(of: agency, at: event.time)
         case .handoverAccepted(let e):
-            guard let agency else { break }
-            if let index = cases.firstIndex(where: { $0.agency == e.from && $0.area == e.area }), cases[index].isOpen {
-                cases[index].closed = mark(day)
-                cases[index].closeReason = .handover
-            }
-            recordHandover(e.area, from: e.from, to: agency, mark(day), id: e.handoverId)
-            openCase(agency, e.area, contact: e.contact, opened: mark(day))
-            updateArea(e.area) { area in
-                if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
-                area.answeredHandover = e.handoverId
-            }
+            var f = fact(.handoverAccepted, e.area, on: event.day)
+            f.other = e.from
+            f.contact = e.contact
+            f.handoverId = e.handoverId
+            foldOwnership(f)
         case .handoverRefused(let e):
-            recordHandover(e.area, from: e.from, to: agency ?? e.from, mark(day), id: e.handoverId)
-            updateArea(e.area) { area in
-                if area.pendingHandover?.handoverId == e.handoverId { area.pendingHandover = nil }
-                area.answeredHandover = e.handoverId
-            }
+            var f = fact(.handoverRefused, e.area, on: event.day)
+            f.other = e.from
+            f.handoverId = e.handoverId
+            foldOwnership(f)
         default:
             break // another vocabulary's event; apply(_:) routes each to its own
         }
     }
 
-    /// Referrals (remisser) and their answers.
+    /// Referrals (remisser) and their answers. The sender's events (sent, cancelled) travel on
+    /// the receiver's inbox, the receiver's answers on the sender's: whichever is read first, the
+    /// referral ends up the same, and one closed or cancelled stays closed.
     private mutating func foldReferrals(_ payload: TrisamEvent, _ event: FoldedEvent) {
         let day = event.day
         func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
         switch payload {
         case .referralSent(let e):
-            clearRejectedReferrals(from: e.from, except: e.referralId)
+            recordNextStep(of: e.from, at: event.time, except: e.referralId)
             updateReferral(e.referralId, from: e.from, to: e.to, status: nil, mark(day)) { referral in
                 referral.area = e.area
                 referral.answerBy = e.answerBy
@@ -304,6 +317,11 @@ extension PersonState {
             updateReferral(e.referralId, from: e.from, to: e.to, status: .rejected, mark(day)) { referral in
                 referral.status = .rejected
                 referral.answered = mark(day)
+                referral.rejectedAt = event.time
+            }
+            // The sender's next step may have been read first.
+            if let step = nextSteps.first(where: { $0.agency == e.from }), step.time > event.time {
+                closeReferral(e.referralId, between: [e.from, e.to])
             }
         case .referralUpdated(let e):
             updateReferral(e.referralId, from: e.from, to: e.to, status: .accepted, mark(day)) { referral in
@@ -311,9 +329,9 @@ extension PersonState {
                 referral.answered = mark(day)
             }
         case .referralClosed(let e):
-            referrals.removeAll { $0.id == e.referralId }
+            closeReferral(e.referralId, between: [e.from, e.to])
         case .referralCancelled(let e):
-            referrals.removeAll { $0.id == e.referralId }
+            closeReferral(e.referralId, between: [e.from, e.to])
         default:
             break // another vocabulary's event; apply(_:) routes each to its own
         }
@@ -325,18 +343,27 @@ extension PersonState {
         func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
         switch payload {
         case .sipRequested(let e):
-            clearRejectedReferrals(from: e.caller)
+            recordNextStep(of: e.caller, at: event.time)
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
-                sip.invited = e.invited
+                // Invitations read first may name agencies the request does not: they stay. The
+                // list is kept in the agencies' order, whatever order it was learnt in.
+                sip.invited = Agency.allCases.filter { e.invited.contains($0) || sip.invited.contains($0) }
                 sip.afterDischarge = e.afterDischarge
                 sip.requested = mark(day)
             }
         case .sipInvitationSent(let e):
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
-                sip.invitations.removeAll { $0.invitee == e.invitee }
-                sip.invitations.append(SipInvitationState(invitee: e.invitee, answerBy: e.answerBy, sent: mark(day)))
-                sip.invitations.sort { $0.invitee.rawValue < $1.invitee.rawValue }
-                if !sip.invited.contains(e.invitee) { sip.invited.append(e.invitee) }
+                // The answer travels on the caller's inbox and may have been read first: keep it.
+                if let index = sip.invitations.firstIndex(where: { $0.invitee == e.invitee }) {
+                    sip.invitations[index].answerBy = e.answerBy
+                    sip.invitations[index].sent = mark(day)
+                } else {
+                    sip.invitations.append(SipInvitationState(invitee: e.invitee, answerBy: e.answerBy, sent: mark(day)))
+                    sip.invitations.sort { $0.invitee.rawValue < $1.invitee.rawValue }
+                }
+                if !sip.invited.contains(e.invitee) {
+                    sip.invited = Agency.allCases.filter { sip.invited.contains($0) || $0 == e.invitee }
+                }
             }
         case .sipInvitationAnswered(let e):
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
@@ -353,8 +380,12 @@ extension PersonState {
             }
         case .sipScheduled(let e):
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
+                // Copies go to every participant's inbox: a reschedule may be read before the
+                // first scheduling. The highest sequence holds.
+                guard e.sequence >= (sip.scheduleSequence ?? -1) else { return }
                 sip.meeting = e.meeting
                 sip.scheduled = mark(day)
+                sip.scheduleSequence = e.sequence
             }
         case .sipHeld(let e):
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
@@ -372,18 +403,27 @@ extension PersonState {
     /// Handlingsplaner: creation and revision, actions, follow-ups, closing.
     private mutating func foldPlans(_ payload: TrisamEvent, _ event: FoldedEvent) {
         let day = event.day
+        if let planId = payload.planId, closedPlans.contains(where: { $0.id == planId }) { return }
         func mark(_ date: LocalDate) -> Mark { Mark(on: date, event: event.id) }
         switch payload {
         case .planCreated(let e):
             updatePlan(e.planId, lead: e.leadAgency, participants: e.participants, mark(day)) { plan in
-                plan.sipId = e.sipId
-                plan.leadAgency = e.leadAgency
-                plan.participants = e.participants
-                if e.revisionNumber > (plan.revision ?? 1) {
+                // A revision may be read before the plan first agreed (their copies travel on
+                // the participants' inboxes): the newest revision's header holds.
+                if e.revisionNumber >= (plan.revision ?? 1) {
+                    plan.sipId = e.sipId
+                    plan.leadAgency = e.leadAgency
+                    plan.participants = e.participants
+                }
+                let current = plan.revision ?? 1
+                let history = plan.revisedOn ?? []
+                if e.revisionNumber > current || (e.revisionNumber >= 2 && history.count < min(10, current - 1)) {
                     // A revision at a follow-up: the plan keeps its actions and its first creation
-                    // mark; the revision's day joins the history.
-                    plan.revision = e.revisionNumber
-                    plan.revisedOn = Array(((plan.revisedOn ?? []) + [day]).suffix(10))
+                    // mark; the revision's day joins the history, in day order. An older revision
+                    // read after a newer one fills its place in the history (once: a redelivery
+                    // of one already there changes nothing).
+                    plan.revision = max(current, e.revisionNumber)
+                    plan.revisedOn = Array((history + [day]).sorted().suffix(10))
                 } else if e.revisionNumber == 1 {
                     plan.created = mark(day)
                 }
@@ -396,6 +436,8 @@ extension PersonState {
                     PlanActionState(
                         id: e.actionId, owner: e.owner, ownerContact: e.ownerContact?.name,
                         description: description, dueDate: e.dueDate, assigned: mark(day)))
+                // Actions for different owners travel on different inboxes: keep them by due date.
+                plan.actions.sort { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
                 if plan.actions.count > Self.maxActionsPerPlan {
                     if let done = plan.actions.firstIndex(where: { $0.completed != nil }) {
                         plan.actions.remove(at: done)
@@ -419,6 +461,7 @@ extension PersonState {
             }
         case .planClosed(let e):
             plans.removeAll { $0.id == e.planId }
+            Self.remember(ClosedEntry(id: e.planId, agencies: [e.leadAgency]), in: &closedPlans)
         default:
             break // another vocabulary's event; apply(_:) routes each to its own
         }
@@ -534,22 +577,57 @@ extension PersonState {
 
     // MARK: - Referrals, SIP, plans
 
-    /// A rejected referral's sender took a next step: the rejection is settled.
-    mutating func clearRejectedReferrals(from agency: Agency, except referralId: String? = nil) {
-        referrals.removeAll { $0.status == .rejected && $0.from == agency && $0.id != referralId }
+    /// An agency took a next step at `time`: its referrals rejected before then are settled. (A
+    /// rejection read later is settled when read, see ``foldReferrals``; a rejection at the very
+    /// same time counts as before the step only when read before it.)
+    mutating func recordNextStep(of agency: Agency, at time: Date, except referralId: String? = nil) {
+        if let index = nextSteps.firstIndex(where: { $0.agency == agency }) {
+            nextSteps[index].time = max(nextSteps[index].time, time)
+        } else {
+            nextSteps.append(NextStep(agency: agency, time: time))
+            nextSteps.sort { $0.agency.rawValue < $1.agency.rawValue }
+        }
+        let settled = referrals.filter {
+            $0.status == .rejected && $0.from == agency && $0.id != referralId && ($0.rejectedAt.map { $0 <= time } ?? true)
+        }
+        for referral in settled { closeReferral(referral.id, between: [referral.from, referral.to]) }
+    }
+
+    /// A referral is over (closed, cancelled, or its rejection settled): it is removed, and
+    /// events about it read later are ignored.
+    mutating func closeReferral(_ referralId: String, between agencies: [Agency]) {
+        referrals.removeAll { $0.id == referralId }
+        Self.remember(ClosedEntry(id: referralId, agencies: agencies), in: &closedReferrals)
+    }
+
+    /// Adds an entry to a bounded list sorted by id (sorted, so that the list does not depend on
+    /// the order entries were added in; beyond the bound the first ids go).
+    static func remember(_ entry: ClosedEntry, in list: inout [ClosedEntry]) {
+        let index = list.firstIndex { $0.id >= entry.id } ?? list.endIndex
+        guard index == list.endIndex || list[index].id != entry.id else { return }
+        list.insert(entry, at: index)
+        if list.count > Self.maxClosedIds { list.removeFirst(list.count - Self.maxClosedIds) }
     }
 
     mutating func updateReferral(
         _ referralId: String, from: Agency, to: Agency, status: ReferralStatus?, _ mark: Mark,
         _ change: (inout ReferralState) -> Void
     ) {
+        if closedReferrals.contains(where: { $0.id == referralId }) { return }
         if let index = referrals.firstIndex(where: { $0.id == referralId }) {
+            let known = referrals[index]
             change(&referrals[index])
-            return
+            // Until the referral itself is read (it names the area), the earliest answer stands in for its sending.
+            if known.area == nil, referrals[index].area == nil, (mark.on, mark.event) < (known.sent.on, known.sent.event) {
+                referrals[index].sent = mark
+            }
+        } else {
+            var referral = ReferralState(id: referralId, from: from, to: to, area: nil, status: status ?? .sent, sent: mark)
+            change(&referral)
+            referrals.append(referral)
         }
-        var referral = ReferralState(id: referralId, from: from, to: to, area: nil, status: status ?? .sent, sent: mark)
-        change(&referral)
-        referrals.append(referral)
+        // Kept in the order they were sent, not read (sender's and receiver's events travel apart).
+        referrals.sort { ($0.sent.on, $0.id) < ($1.sent.on, $1.id) }
         if referrals.count > Self.maxReferrals {
             let drop = referrals.firstIndex { $0.status == .accepted } ?? 0
             referrals.remove(at: drop)
@@ -559,11 +637,12 @@ extension PersonState {
     mutating func updateSip(_ sipId: String, caller: Agency, _ mark: Mark, _ change: (inout SipState) -> Void) {
         if let index = sips.firstIndex(where: { $0.id == sipId }) {
             change(&sips[index])
-            return
+        } else {
+            var sip = SipState(id: sipId, caller: caller, requested: mark)
+            change(&sip)
+            sips.append(sip)
         }
-        var sip = SipState(id: sipId, caller: caller, requested: mark)
-        change(&sip)
-        sips.append(sip)
+        sips.sort { ($0.requested.on, $0.id) < ($1.requested.on, $1.id) }
         if sips.count > Self.maxSips {
             let drop = sips.firstIndex { !$0.isOpen } ?? 0
             sips.remove(at: drop)
@@ -573,13 +652,14 @@ extension PersonState {
     mutating func updatePlan(_ planId: String, lead: Agency, participants: [Agency], _ mark: Mark, _ change: (inout PlanState) -> Void) {
         if let index = plans.firstIndex(where: { $0.id == planId }) {
             change(&plans[index])
-            return
+        } else {
+            var unique: [Agency] = []
+            for agency in participants where !unique.contains(agency) { unique.append(agency) }
+            var plan = PlanState(id: planId, sipId: nil, leadAgency: lead, participants: unique, created: mark)
+            change(&plan)
+            plans.append(plan)
         }
-        var unique: [Agency] = []
-        for agency in participants where !unique.contains(agency) { unique.append(agency) }
-        var plan = PlanState(id: planId, sipId: nil, leadAgency: lead, participants: unique, created: mark)
-        change(&plan)
-        plans.append(plan)
+        plans.sort { ($0.created.on, $0.id) < ($1.created.on, $1.id) }
         if plans.count > Self.maxPlans { plans.removeFirst(plans.count - Self.maxPlans) }
     }
 }
@@ -589,5 +669,19 @@ extension KommunStatus {
     public var hasIllHealthBarrier: Bool {
         arbetshinder.contains(.psykiskOhalsa) || arbetshinder.contains(.fysiskOhalsa)
             || forsorjningshinder == .sjukskrivenLakarintyg
+    }
+}
+
+extension TrisamEvent {
+    /// The plan a plan event is about.
+    var planId: String? {
+        switch self {
+        case .planCreated(let e): e.planId
+        case .planActionAssigned(let e): e.planId
+        case .planActionCompleted(let e): e.planId
+        case .planFollowUpSet(let e): e.planId
+        case .planClosed(let e): e.planId
+        default: nil
+        }
     }
 }

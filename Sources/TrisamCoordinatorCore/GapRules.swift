@@ -47,11 +47,24 @@ public struct GapRules: Sendable {
         }
     }
 
-    /// Pure: the same state and `now` always give the same result.
+    /// Pure: the same state and `now` always give the same result. The rules see only what
+    /// consent lets the coordinator hold on `now`'s day (``PersonState/enforceConsent(on:)``),
+    /// and a rule that rests on something missing (no benefit, no registration, no activity, no
+    /// plan) is not raised while an agency that could supply it is without consent: the
+    /// coordinator cannot know.
     public func evaluate(_ state: PersonState, now: Date) -> RuleEvaluation {
-        var context = RuleContext(state: state, today: StockholmTime.date(of: now))
+        let today = StockholmTime.date(of: now)
+        var state = state
+        state.enforceConsent(on: today)
+        let withheld = state.consentEnds.isEmpty ? [] : state.agenciesWithoutConsent(on: today)
+        var context = RuleContext(state: state, today: today)
+        // The day a samordning consent ends, its agencies' facts go.
+        for consent in state.consents where consent.purpose == .samordning {
+            if let end = consent.endDay { context.wake(on: end) }
+        }
         var findings: [RuleFinding] = []
         for rule in enabled {
+            if !withheld.isEmpty, !withheld.isDisjoint(with: Self.absenceNeeds(rule.spec.id)) { continue }
             guard let hit = rule.check(&context, rule.thresholds) else { continue }
             if hit.firesOn > context.today {
                 context.wake(on: hit.firesOn)
@@ -85,6 +98,26 @@ public struct GapRules: Sendable {
         return result
     }
 
+    /// The agencies whose facts a rule needs in order to say that something is missing: while
+    /// one of them is without consent, the rule is not raised.
+    static func absenceNeeds(_ id: String) -> Set<Agency> {
+        switch id {
+        // not at AF, no FK benefit
+        case RuleId.greyZone: [.af, .fk]
+        // nobody took over, no activity, no FK benefit
+        case RuleId.afDeregisteredNoTakeover: Set(Agency.allCases)
+        // nobody owns activity, no activity
+        case RuleId.aktivitetsersattningNoActivity: Set(Agency.allCases)
+        // no plan, no SIP, not at AF
+        case RuleId.benefitEndingNoPlan: Set(Agency.allCases)
+        // no AF programme (the kommun's own measures it knows)
+        case RuleId.longTermBistandNoMeasure: [.af]
+        // no SIP requested by any agency
+        case RuleId.illHealthNoSip: Set(Agency.allCases)
+        default: []
+        }
+    }
+
     typealias Check = @Sendable (inout RuleContext, Thresholds) -> Hit?
 
     /// A rule's check, resolved once when the rules are built.
@@ -93,6 +126,7 @@ public struct GapRules: Sendable {
         case RuleId.greyZone: greyZone
         case RuleId.afDeregisteredNoTakeover: afDeregisteredNoTakeover
         case RuleId.handoverNotOpened: handoverNotOpened
+        case RuleId.handoverUnanswered: handoverUnanswered
         case RuleId.aktivitetsersattningNoActivity: aktivitetsersattningNoActivity
         case RuleId.benefitEndingNoPlan: benefitEndingNoPlan
         case RuleId.referralUnanswered: referralUnanswered

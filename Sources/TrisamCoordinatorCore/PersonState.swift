@@ -9,6 +9,11 @@ import TrisamContracts
 ///
 /// The read-only views (`areas`, `cases`, `kommun`, `af`, `fk`, `region`, `referrals`, `sips`,
 /// `plans`, `consents`, `handovers`) are what the API and the dashboard show.
+///
+/// Equal states show and evaluate the same: the bookkeeping that makes the fold independent of
+/// the order events are read in (ownership facts kept for replay, closed referrals and plans,
+/// the agencies' latest next steps) is stored in the binary form but not compared, and the JSON
+/// form (what the API shows) leaves it out.
 public struct PersonState: Codable, Sendable, Equatable {
     /// The person, as a pseudonym.
     public private(set) var clientRef: ClientRef
@@ -32,10 +37,26 @@ public struct PersonState: Codable, Sendable, Equatable {
     public internal(set) var plans: [PlanState] = []
     /// Consents given, with withdrawal.
     public internal(set) var consents: [ConsentState] = []
+    /// Per agency, the latest end of its samordning consent: from then the coordinator holds
+    /// nothing from that agency about the person (``enforceConsent(on:)``).
+    public internal(set) var consentEnds: [ConsentEnd] = []
     /// The latest handovers between agencies (for ping-pong), at most ``PersonState/maxHandovers``.
     public internal(set) var handovers: [HandoverMark] = []
     /// Time of the latest event folded in.
     public internal(set) var lastEventTime: Date?
+
+    /// The ownership views as of the ownership facts no longer kept (``areas``, ``cases`` and
+    /// ``handovers`` are these with ``ownershipFacts`` replayed on top).
+    var ownershipBase = OwnershipViews()
+    /// The latest case and handover facts, in event-time order.
+    var ownershipFacts: [OwnershipFact] = []
+    /// Referrals closed, cancelled or settled, so that an event about one read late does not open it again.
+    var closedReferrals: [ClosedEntry] = []
+    /// Plans closed, so that an event about one read late does not open it again.
+    var closedPlans: [ClosedEntry] = []
+    /// Per agency, the time of its latest next step (a referral, a handover or a SIP request),
+    /// which settles its rejected referrals from before it.
+    var nextSteps: [NextStep] = []
 
     /// Bounds that keep the state small.
     public static let maxPeriodsPerArea = 12
@@ -46,6 +67,7 @@ public struct PersonState: Codable, Sendable, Equatable {
     public static let maxConsents = 12
     public static let maxHandovers = 10
     public static let maxEvidence = 200
+    static let maxClosedIds = 40
 
     /// An empty state for a person no event has been seen for.
     public init(clientRef: ClientRef) {
@@ -64,7 +86,7 @@ public struct PersonState: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case clientRef, areas, cases, kommun, af, fk, region, referrals, sips, plans, consents, handovers, lastEventTime
+        case clientRef, areas, cases, kommun, af, fk, region, referrals, sips, plans, consents, consentEnds, handovers, lastEventTime
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,8 +102,18 @@ public struct PersonState: Codable, Sendable, Equatable {
         sips = try c.decodeIfPresent([SipState].self, forKey: .sips) ?? []
         plans = try c.decodeIfPresent([PlanState].self, forKey: .plans) ?? []
         consents = try c.decodeIfPresent([ConsentState].self, forKey: .consents) ?? []
+        consentEnds = try c.decodeIfPresent([ConsentEnd].self, forKey: .consentEnds) ?? []
         handovers = try c.decodeIfPresent([HandoverMark].self, forKey: .handovers) ?? []
         lastEventTime = try c.decodeIfPresent(Date.self, forKey: .lastEventTime)
+        ownershipBase = OwnershipViews(areas: areas, cases: cases, handovers: handovers)
+    }
+
+    /// Compares what the state shows and what the rules read (see the type's documentation).
+    public static func == (a: PersonState, b: PersonState) -> Bool {
+        a.clientRef == b.clientRef && a.areas == b.areas && a.cases == b.cases && a.kommun == b.kommun && a.af == b.af
+            && a.fk == b.fk && a.region == b.region && a.referrals == b.referrals && a.sips == b.sips && a.plans == b.plans
+            && a.consents == b.consents && a.consentEnds == b.consentEnds && a.handovers == b.handovers
+            && a.lastEventTime == b.lastEventTime
     }
 
     /// Encodes only what is set: empty lists and empty agency statuses are left out.
@@ -98,9 +130,23 @@ public struct PersonState: Codable, Sendable, Equatable {
         if !sips.isEmpty { try c.encode(sips, forKey: .sips) }
         if !plans.isEmpty { try c.encode(plans, forKey: .plans) }
         if !consents.isEmpty { try c.encode(consents, forKey: .consents) }
+        if !consentEnds.isEmpty { try c.encode(consentEnds, forKey: .consentEnds) }
         if !handovers.isEmpty { try c.encode(handovers, forKey: .handovers) }
         try c.encodeIfPresent(lastEventTime, forKey: .lastEventTime)
     }
+}
+
+/// A referral or plan that is over, and the agencies it concerned (the parties of a referral,
+/// the lead of a plan), so that the record goes when consent for one of them ends.
+struct ClosedEntry: Sendable, Equatable {
+    var id: String
+    var agencies: [Agency]
+}
+
+/// An agency's latest next step for the person (a referral sent, a handover or a SIP requested).
+struct NextStep: Sendable, Equatable {
+    var agency: Agency
+    var time: Date
 }
 
 /// A dated fact and the id of the event that stated it.
@@ -406,6 +452,8 @@ public struct ReferralState: Codable, Sendable, Equatable {
     public var answered: Mark?
     /// Who handles it at the receiver, once accepted.
     public var contact: Contact?
+    /// The time of the rejection event, when rejected (a next step after it settles the rejection).
+    public var rejectedAt: Date?
 
     public init(id: String, from: Agency, to: Agency, area: Area?, status: ReferralStatus, sent: Mark) {
         self.id = id
@@ -444,6 +492,8 @@ public struct SipState: Codable, Sendable, Equatable {
     public var invitations: [SipInvitationState] = []
     /// The scheduled meeting.
     public var meeting: TimeSlot?
+    /// The scheduling's sequence number (0, then +1 on each reschedule): the highest one holds.
+    public var scheduleSequence: Int?
     public var scheduled: Mark?
     public var held: Mark?
     public var cancelled: Mark?
@@ -515,6 +565,10 @@ public struct ConsentState: Codable, Sendable, Equatable {
     /// Last day valid.
     public var validUntil: LocalDate
     public var withdrawnOn: LocalDate?
+    /// The agency that registered the consent.
+    public var registeredBy: Agency?
+    /// The agency that registered the withdrawal.
+    public var withdrawnBy: Agency?
 
     public init(id: String, purpose: ConsentPurpose, agencies: [Agency], givenOn: LocalDate, validUntil: LocalDate) {
         self.id = id

@@ -35,6 +35,7 @@ public enum RuleId {
     public static let greyZone = "grey-zone"
     public static let afDeregisteredNoTakeover = "af-deregistered-no-takeover"
     public static let handoverNotOpened = "handover-not-opened"
+    public static let handoverUnanswered = "handover-unanswered"
     public static let aktivitetsersattningNoActivity = "aktivitetsersattning-no-activity-owner"
     public static let benefitEndingNoPlan = "benefit-ending-no-plan"
     public static let referralUnanswered = "referral-unanswered"
@@ -77,6 +78,18 @@ public enum RuleCatalogue {
             severity: .high, source: "001:L289",
             thresholds: [ThresholdSpec("receiverDays", 14, "days the receiver has to open its case")]),
         RuleSpec(
+            id: RuleId.handoverUnanswered,
+            title: "Överlämning inte besvarad av mottagaren",
+            explanation:
+                "En myndighet har bett en annan myndighet att ta över ett område, och mottagaren har varken tagit emot eller avböjt överlämningen. Den som lämnar över har ofta redan släppt ärendet i praktiken, och personen blir stående mellan myndigheterna.",
+            severity: .high, source: "001:L289",
+            thresholds: [
+                ThresholdSpec(
+                    "answerDays", 14, 1...3650,
+                    "days the receiver has to accept or refuse a handover (as for a referral, and before the kommun's monthly follow-up, 000:L489)"
+                )
+            ]),
+        RuleSpec(
             id: RuleId.aktivitetsersattningNoActivity,
             title: "Aktivitetsersättning utan aktivitetsansvar",
             explanation:
@@ -87,7 +100,7 @@ public enum RuleCatalogue {
             id: RuleId.benefitEndingNoPlan,
             title: "Ersättning upphör snart utan mottagande planering",
             explanation:
-                "Aktivitetsersättning, sjukpenning eller SGI upphör snart och det finns ingen planering för vad som händer sedan (ingen handlingsplan, SIP, överlämning eller inskrivning). Personen riskerar att landa på försörjningsstöd.",
+                "Aktivitetsersättning, sjukpenning eller SGI upphör snart och det finns ingen planering för vad som händer sedan (ingen handlingsplan, SIP eller inskrivning på Arbetsförmedlingen; en överlämning som mottagaren inte har tagit emot räknas inte). Personen riskerar att landa på försörjningsstöd.",
             severity: .high, source: "002:L125",
             thresholds: [
                 ThresholdSpec("warningDays", 60, "days before the end the flag is raised"),

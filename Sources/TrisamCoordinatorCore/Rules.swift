@@ -35,7 +35,7 @@ extension GapRules {
         if !c.activities().isEmpty { return nil }
         if c.fkBenefit() != nil { return nil }
         if c.state.fk.sjukersattning == .applied { return nil }
-        if c.state.area(.arbeteAktivitet)?.pendingHandover.map({ $0.to != .af }) ?? false { return nil }
+        // A handover that is only requested is no takeover: AF still owns the area (001:L289).
         var evidence = [mark.event]
         if let lackingMark = af.workCapacityLacking { evidence.append(lackingMark.event) }
         let what = af.registration == .deregistered ? "skrev ut personen" : "kunde inte skriva in personen"
@@ -57,6 +57,27 @@ extension GapRules {
             explanation:
                 "\(handover.from.sv) avslutade ärendet för \(area.displayName.lowercased())\(others) \(handover.closed.on.sv) med hänvisning till \(handover.to.sv), som inte har öppnat något ärende; \(handover.to.sv) behöver öppna ärendet eller \(handover.from.sv) ta tillbaka det.",
             agencies: waiting.map { $0.1.to }, evidence: waiting.map { $0.1.closed.event })
+    }
+
+    /// A handover requested and neither accepted nor refused within `answerDays` (001:L289): the
+    /// receiver is to act. While it waits the sender stays the owner.
+    static func handoverUnanswered(_ c: inout RuleContext, _ t: Thresholds) -> Hit? {
+        var due: [(area: Area, handover: PendingHandover, day: LocalDate)] = []
+        for area in c.state.areas {
+            guard let pending = area.pendingHandover else { continue }
+            let day = pending.requested.on.adding(days: t["answerDays"])
+            c.wake(on: day)
+            if day <= c.today { due.append((area.area, pending, day)) }
+        }
+        due.sort { ($0.handover.requested.on, $0.area.rawValue) < ($1.handover.requested.on, $1.area.rawValue) }
+        guard let first = due.first else { return nil }
+        let handover = first.handover
+        let others = due.count > 1 ? " (och \(due.count - 1) överlämning till)" : ""
+        return Hit(
+            since: handover.requested.on, firesOn: due.map { $0.day }.min()!,
+            explanation:
+                "\(handover.from.sv) begärde \(handover.requested.on.sv) att \(handover.to.sv) tar över \(first.area.displayName.lowercased()) och har inte fått något svar\(others); \(handover.to.sv) behöver ta emot överlämningen eller avböja den med skäl, och till dess är det \(handover.from.sv) som äger ärendet.",
+            agencies: due.map { $0.handover.to }, evidence: due.map { $0.handover.requested.event })
     }
 
     /// Aktivitetsersättning runs, nobody (but FK) owns arbete/aktivitet and no activity runs.

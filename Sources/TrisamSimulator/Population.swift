@@ -21,6 +21,9 @@ public enum FailureMode: String, CaseIterable, Sendable {
     case sickNoteLapsed = "sick-note-lapsed"
     /// Handed over kommun → AF → kommun → AF (000:L449–451).
     case pingPong = "ping-pong"
+    /// AF asks the kommun to take over arbete/aktivitet and the kommun never answers: the Timrå
+    /// case of agencies leaving "med hänvisning till" a receiver that never took over (001:L289).
+    case handoverUnanswered = "handover-unanswered"
     /// A 75 % sick note and a 50 % municipal measure (001:L528).
     case conflictingDemands = "conflicting-demands"
     /// Ill health a barrier for over a year of bistånd and no SIP (000:L509).
@@ -165,6 +168,7 @@ struct Story {
         case .referralRejected: referralRejected()
         case .sickNoteLapsed: sickNoteLapsed()
         case .pingPong: pingPong()
+        case .handoverUnanswered: handoverUnanswered()
         case .conflictingDemands: conflictingDemands()
         case .noNamedContact: noNamedContact()
         case .sipInvitationUnanswered: sipInvitationUnanswered()
@@ -452,6 +456,20 @@ struct Story {
         handover(.arbeteAktivitet, from: .kommun, to: .af, n: 1)
         handover(.arbeteAktivitet, from: .af, to: .kommun, n: 2)
         handover(.arbeteAktivitet, from: .kommun, to: .af, n: 3)
+    }
+
+    private mutating func handoverUnanswered() {
+        register(.af)
+        let registeredOn = today.adding(days: -random.int(60...200))
+        status(.af, AfRegistered(registeredOn: registeredOn, workCapacityPercent: 50))
+        openCase(.af, .arbeteAktivitet, contact: random.pick(Self.afStaff), role: "arbetsförmedlare", on: registeredOn)
+        steps.append(
+            SimulationStep(
+                .af, "POST", "/persons/{clientRef}/handovers",
+                body: Body.json([
+                    "area": Area.arbeteAktivitet.rawValue, "to": Agency.kommun.rawValue,
+                    "reason": "Personen är aktuell på kommunens arbetsmarknadsenhet",
+                ]), label: "AF lämnar över till kommunen, som aldrig svarar"))
     }
 
     private mutating func conflictingDemands() {

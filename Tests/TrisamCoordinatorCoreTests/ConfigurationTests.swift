@@ -91,3 +91,17 @@ import TrisamTestSupport
         #expect(s.rules.descriptions.first { $0.id == RuleId.noNamedContact }?.severity == .high)
     }
 }
+
+@Suite("Rule documentation") struct RuleDocumentationTests {
+    @Test("the README's rule table lists every rule with its severity and default thresholds")
+    func readmeListsEveryRule() throws {
+        let readme = try String(
+            contentsOf: ConfigurationTests.rulesFile.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("README.md"), encoding: .utf8)
+        for spec in RuleCatalogue.all {
+            let thresholds = spec.thresholds.map { "`\($0.name)` \($0.defaultValue)" }.joined(separator: ", ")
+            let row = "| `\(spec.id)` | \(spec.title) | \(spec.severity.rawValue) | \(thresholds) | \(spec.source) |"
+            #expect(readme.contains(row), "README lacks the row \(row)")
+        }
+    }
+}

@@ -104,13 +104,13 @@ import TrisamTestSupport
         #expect(legacy == state)
     }
 
-    /// The version-2 encoding of a state: the version-3 bytes with the plans section written
+    /// The version-2 encoding of a state: its version-3 bytes with the plans section written
     /// the old way (no not-possible reason per action, no revision fields per plan).
     static func version2Encoding(of state: PersonState) -> [UInt8] {
         var copy = state
         copy.plans = []
-        let withoutPlans = copy.binaryEncoded()
-        let full = state.binaryEncoded()
+        let withoutPlans = copy.binaryEncoded(formatVersion: 3)
+        let full = state.binaryEncoded(formatVersion: 3)
         // The plans section starts where the two encodings first differ.
         var start = 0
         while start < withoutPlans.count, withoutPlans[start] == full[start] { start += 1 }

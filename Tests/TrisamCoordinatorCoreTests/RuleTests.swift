@@ -82,6 +82,24 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.afDeregisteredNoTakeover, "2026-03-20"))
     }
 
+    @Test("a handover AF requested that nobody has accepted is no takeover: the flag is raised while it waits")
+    func pendingHandoverIsNoTakeover() throws {
+        var s = Scenario()
+        s.openCase("a0", .af, .arbeteAktivitet, "2026-01-10")
+        s.add(
+            "h1", .af, "2026-02-27",
+            .handoverRequested(HandoverRequested(handoverId: "h1", area: .arbeteAktivitet, to: .kommun, reason: "Saknar arbetsförmåga")))
+        s.add("af0", .af, "2026-03-01", .afWorkCapacityLacking(AfWorkCapacityLacking(assessedOn: day("2026-03-01"))))
+        s.add("af1", .af, "2026-03-01", .afDeregistered(AfDeregistered(deregisteredOn: day("2026-03-01"), reason: .lackingWorkCapacity)))
+        let finding = try #require(s.finding(RuleId.afDeregisteredNoTakeover, "2026-03-15"))
+        #expect(finding.agencies == [.kommun, .fk])
+        // The kommun accepts: it owns arbete/aktivitet, and the flag goes.
+        s.add(
+            "h1a", .kommun, "2026-03-16",
+            .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Karin Ek"))))
+        #expect(!s.fires(RuleId.afDeregisteredNoTakeover, "2026-03-16"))
+    }
+
     @Test("not raised for other reasons") func notRaisedForOtherReasons() {
         var s = Scenario()
         s.add("af1", .af, "2026-03-01", .afDeregistered(AfDeregistered(deregisteredOn: day("2026-03-01"), reason: .employed)))
@@ -139,6 +157,84 @@ import TrisamTestSupport
         #expect(s.fires(RuleId.handoverNotOpened, "2026-03-20"))
         s.openCase("k1", .kommun, .arbeteAktivitet, "2026-03-21")
         #expect(!s.fires(RuleId.handoverNotOpened, "2026-03-21"))
+    }
+}
+
+/// The Timrå case (001:L289): AF and FK left their cases "with reference to" a receiver that
+/// never took over. Here AF asks the kommun to take over arbete/aktivitet and nobody answers.
+@Suite("Handover unanswered rule") struct HandoverUnansweredRuleTests {
+    func base() -> Scenario {
+        var s = Scenario()
+        s.openCase("a1", .af, .arbeteAktivitet, "2026-01-10")
+        s.add(
+            "h1", .af, "2026-03-02",
+            .handoverRequested(
+                HandoverRequested(handoverId: "h1", area: .arbeteAktivitet, to: .kommun, reason: "Aktuell på Arbetsmarknadstorget")))
+        return s
+    }
+
+    @Test("raised when the receiver has not answered within answerDays, for the receiver to act")
+    func raisedAfterAnswerDays() throws {
+        let s = base()
+        #expect(!s.fires(RuleId.handoverUnanswered, "2026-03-15"))
+        #expect(s.evaluate("2026-03-05").nextCheck == midnight("2026-03-16"))
+        let finding = try #require(s.finding(RuleId.handoverUnanswered, "2026-03-16"))
+        #expect(finding.severity == .high)
+        #expect(finding.agencies == [.kommun])
+        #expect(finding.evidence == ["h1"])
+        #expect(finding.since == midnight("2026-03-02"))
+        #expect(finding.title == "Överlämning inte besvarad av mottagaren")
+        #expect(
+            finding.explanation
+                == "Arbetsförmedlingen begärde 2026-03-02 att kommunen tar över arbete/aktivitet och har inte fått något svar; kommunen behöver ta emot överlämningen eller avböja den med skäl, och till dess är det Arbetsförmedlingen som äger ärendet."
+        )
+    }
+
+    @Test("a configured answerDays is used")
+    func configuredThreshold() throws {
+        var s = base()
+        s.rules = GapRules(
+            configuration: try RuleConfiguration.decode(Data(#"{"rules":{"handover-unanswered":{"thresholds":{"answerDays":5}}}}"#.utf8)))
+        #expect(!s.fires(RuleId.handoverUnanswered, "2026-03-06"))
+        #expect(s.fires(RuleId.handoverUnanswered, "2026-03-07"))
+    }
+
+    @Test("not raised when the receiver accepted or refused in time")
+    func notRaisedWhenAnswered() {
+        var accepted = base()
+        accepted.add(
+            "h1a", .kommun, "2026-03-10",
+            .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Karin Ek"))))
+        #expect(!accepted.fires(RuleId.handoverUnanswered, "2026-04-20"))
+        var refused = base()
+        refused.add(
+            "h1r", .kommun, "2026-03-10",
+            .handoverRefused(HandoverRefused(handoverId: "h1", area: .arbeteAktivitet, from: .af, reason: "Inte aktuell här")))
+        #expect(!refused.fires(RuleId.handoverUnanswered, "2026-04-20"))
+    }
+
+    @Test("several waiting handovers make one flag naming every receiver")
+    func severalAreas() throws {
+        var s = base()
+        s.openCase("f1", .fk, .samordning, "2026-01-15")
+        s.add(
+            "h2", .fk, "2026-03-04",
+            .handoverRequested(HandoverRequested(handoverId: "h2", area: .samordning, to: .region, reason: "Rehabkoordinator i vården")))
+        let finding = try #require(s.finding(RuleId.handoverUnanswered, "2026-03-20"))
+        #expect(finding.agencies == [.kommun, .region])
+        #expect(finding.evidence == ["h1", "h2"])
+        #expect(finding.explanation.contains("(och 1 överlämning till)"))
+    }
+
+    @Test("resolved when the receiver answers")
+    func resolvedByAnswer() {
+        var s = base()
+        #expect(s.fires(RuleId.handoverUnanswered, "2026-03-20"))
+        s.add(
+            "h1a", .kommun, "2026-03-21",
+            .handoverAccepted(HandoverAccepted(handoverId: "h1", area: .arbeteAktivitet, from: .af, contact: contact("Karin Ek"))))
+        #expect(!s.fires(RuleId.handoverUnanswered, "2026-03-21"))
+        #expect(s.state.owner(of: .arbeteAktivitet) == .kommun)
     }
 }
 
@@ -216,6 +312,23 @@ import TrisamTestSupport
             "p1", .kommun, "2026-04-01",
             .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .fk], goals: ["Arbete"])))
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-05-10"))
+    }
+
+    @Test("a handover only requested is no receiving plan: the flag is raised while it waits")
+    func notSuppressedByPendingHandover() throws {
+        var s = base()
+        s.openCase("f1", .fk, .arbeteAktivitet, "2026-01-10")
+        s.add(
+            "h1", .fk, "2026-04-20",
+            .handoverRequested(
+                HandoverRequested(handoverId: "h1", area: .arbeteAktivitet, to: .kommun, reason: "Aktivitetsersättningen tar slut")))
+        #expect(s.state.area(.arbeteAktivitet)?.pendingHandover?.to == .kommun)
+        #expect(s.fires(RuleId.benefitEndingNoPlan, "2026-05-10"))
+        // Once the kommun has accepted and a plan exists, the flag goes.
+        s.add(
+            "p1", .kommun, "2026-05-12",
+            .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .fk], goals: ["Arbete"])))
+        #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-05-12"))
     }
 
     @Test("sjukpenning and SGI endings") func sjukpenningAndSgiEndings() {
@@ -425,7 +538,12 @@ import TrisamTestSupport
         #expect(finding.agencies == [.af, .fk])
         #expect(finding.evidence == ["h1", "h2", "h3"])
         #expect(finding.since == midnight("2026-01-10"))
-        #expect(s.evaluate("2026-03-10").nextCheck == midnight("2026-07-09"))
+        // Ping-pong's own next change: the window of h1 closes (h3, still unanswered, is another rule's).
+        var pingPongOnly = s
+        pingPongOnly.rules = GapRules(
+            configuration: try RuleConfiguration.decode(Data(#"{"rules":{"handover-unanswered":{"enabled":false}}}"#.utf8)))
+        #expect(pingPongOnly.evaluate("2026-03-10").nextCheck == midnight("2026-07-09"))
+        #expect(s.evaluate("2026-03-10").nextCheck == midnight("2026-03-24"))
     }
 
     @Test("not raised in one direction or twice") func notRaisedInOneDirectionOrTwice() {

@@ -42,6 +42,7 @@ struct Scenario {
             let binary = try PersonState(binary: state.binaryEncoded())
             let json = try JSONDecoder().decode(PersonState.self, from: JSONEncoder().encode(state))
             #expect(binary == state)
+            #expect(binary.binaryEncoded() == state.binaryEncoded())
             #expect(json == state)
         } catch {
             Issue.record("state does not round-trip: \(error)")

@@ -218,6 +218,60 @@ func flag(
     }
 }
 
+@Suite("Consent ended page") struct ConsentEndedPageTests {
+    @Test("after the only consent is withdrawn the person page shows the consent record and nothing from the agencies")
+    func onlyTheConsentRecord() {
+        var story = Story()
+        story.add(
+            "c1", .kommun, "2026-01-01",
+            .consentGiven(
+                ConsentGiven(
+                    consentId: "c1", purpose: .samordning, agencies: Agency.allCases, validUntil: day("2026-12-31"),
+                    givenOn: day("2026-01-01"))))
+        story.add(
+            "o1", .kommun, "2026-01-01",
+            .caseOpened(
+                CaseOpened(area: .forsorjning, contact: Contact(name: "Karin Lind", role: "handläggare"), openedOn: day("2026-01-01"))))
+        story.add(
+            "r1", .kommun, "2026-03-01",
+            .referralSent(
+                ReferralSent(
+                    referralId: "ref1", from: .kommun, to: .region, reason: "Ohälsa", requestedMeasure: "Bedömning", area: .halsaVard)))
+        story.add(
+            "s1", .kommun, "2026-03-02",
+            .sipRequested(SipRequested(sipId: "sip1", caller: .kommun, reason: "Samordning", invited: [.region], afterDischarge: false)))
+        story.add("w1", .af, "2026-03-10", .consentWithdrawn(ConsentWithdrawn(consentId: "c1", withdrawnOn: day("2026-03-10"))))
+        // What the store keeps of the timeline: the consent events.
+        let timeline = [
+            TimelineEntry(
+                eventId: "c1", type: "consent.given", source: "/trisam/kommun", time: at("2026-01-01"), summary: "Kommunen: samtycke lämnat"
+            ),
+            TimelineEntry(
+                eventId: "w1", type: "consent.withdrawn", source: "/trisam/af", time: at("2026-03-10"),
+                summary: "Arbetsförmedlingen: samtycke återkallat"),
+        ]
+        var resolved = flag(1, .medium, since: "2026-02-01", rule: "no-named-contact")
+        resolved.resolvedAt = at("2026-03-10")
+        resolved.resolution = "Samtycke återkallat."
+        let page = PersonPage(state: story.state, timeline: timeline, flags: [resolved], now: at("2026-03-12"))
+        #expect(page.openFlags.isEmpty)
+        #expect(page.owners.allSatisfy { $0.unowned && $0.contact == nil && $0.since == nil && $0.pendingHandover == nil })
+        #expect(page.periods.allSatisfy(\.gap) && page.referrals.isEmpty && page.sips.isEmpty && page.plans.isEmpty)
+        #expect(page.events.map(\.summary) == ["Arbetsförmedlingen: samtycke återkallat", "Kommunen: samtycke lämnat"])
+        #expect(
+            page.consents == [
+                PersonPage.Consent(
+                    purpose: "Samordning", agencies: "Kommunen, Arbetsförmedlingen, Försäkringskassan och Regionen",
+                    given: "1 jan 2026 (Kommunen)", validUntil: "31 dec 2026", withdrawn: "10 mar 2026 (Arbetsförmedlingen)")
+            ])
+        #expect(page.consentEnds.count == 4)
+        #expect(
+            page.consentEnds.contains(
+                "Samtycket till samordning för Regionen återkallades (registrerat av Arbetsförmedlingen) 10 mar 2026. Uppgifter från Regionen har raderats och används inte längre."
+            ))
+    }
+}
+
 @Suite("Calendar and overview") struct CalendarAndOverviewTests {
     func states() -> [PersonState] {
         var a = Story()

@@ -64,6 +64,15 @@ public struct PersonPage: Sendable {
         public var actions: [Action]
     }
 
+    public struct Consent: Sendable, Equatable {
+        public var purpose: String
+        public var agencies: String
+        public var given: String
+        public var validUntil: String
+        /// "20 mars 2026 (Arbetsförmedlingen)", or "–".
+        public var withdrawn: String
+    }
+
     public struct Event: Sendable, Equatable {
         public var time: String
         public var summary: String
@@ -83,6 +92,10 @@ public struct PersonPage: Sendable {
     public var referrals: [Referral]
     public var sips: [Sip]
     public var plans: [Plan]
+    /// The consents registered, newest first.
+    public var consents: [Consent]
+    /// One sentence for each agency whose samordning consent has ended: its facts are erased.
+    public var consentEnds: [String]
     /// Newest first.
     public var events: [Event]
 
@@ -185,7 +198,36 @@ public struct PersonPage: Sendable {
                 })
         }
 
+        consents = state.consents.reversed().map { consent in
+            Consent(
+                purpose: Self.purpose(consent.purpose), agencies: Swedish.agencyList(consent.agencies),
+                given: Swedish.date(consent.givenOn) + (consent.registeredBy.map { " (\($0.displayName))" } ?? ""),
+                validUntil: Swedish.date(consent.validUntil),
+                withdrawn: consent.withdrawnOn.map { Swedish.date($0) + (consent.withdrawnBy.map { " (\($0.displayName))" } ?? "") } ?? "–")
+        }
+        consentEnds = state.consentEnds.map(Self.sentence)
+
         events = timeline.reversed().map { Event(time: Swedish.dateTime($0.time), summary: $0.summary, type: $0.type) }
+    }
+
+    /// What the end of an agency's samordning consent means for this page, in one sentence.
+    static func sentence(_ end: ConsentEnd) -> String {
+        let how =
+            switch end.reason {
+            case .withdrawn: "återkallades" + (end.registeredBy.map { " (registrerat av \($0.displayName))" } ?? "")
+            case .expired: "upphörde att gälla"
+            }
+        return
+            "Samtycket till samordning för \(end.agency.displayName) \(how) \(Swedish.date(end.endedOn)). Uppgifter från \(end.agency.displayName) har raderats och används inte längre."
+    }
+
+    static func purpose(_ purpose: ConsentPurpose) -> String {
+        switch purpose {
+        case .samordning: "Samordning"
+        case .sip: "SIP"
+        case .remiss: "Remiss"
+        case .handlingsplan: "Handlingsplan"
+        }
     }
 
     /// An action's status: done (or found not possible, with the reason) on a day, overdue, or under way.
