@@ -25,11 +25,14 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // Fixed listener ports for the embedded broker (librdkafka's mock cluster binds port 0).
+        .target(name: "CFixedPorts"),
         // Swift async API over librdkafka: producer, consumer group, admin, embedded broker.
         .target(
             name: "TrisamKafka",
             dependencies: [
                 "CRdKafka",
+                "CFixedPorts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

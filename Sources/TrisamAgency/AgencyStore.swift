@@ -146,6 +146,10 @@ public final class AgencyStore: Sendable {
                     """)
         }
         SipStore.registerMigrations(&migrator)
+        migrator.registerMigration("v-published-log") { db in
+            // The log the outbox's sent rows went to (one row at most; see OutboxPublisher).
+            try db.execute(sql: "CREATE TABLE published_log (identity TEXT NOT NULL)")
+        }
         return migrator
     }
 
@@ -153,7 +157,7 @@ public final class AgencyStore: Sendable {
     public static let tables =
         [
             "person", "consent", "caseFile", "handover", "referral", "status", "inbox",
-            "consumedEvent", "outbox", "audit",
+            "consumedEvent", "outbox", "audit", "published_log",
         ] + SipStore.tables
 
     /// Row counts per table (tests use them to prove a refused request wrote nothing).

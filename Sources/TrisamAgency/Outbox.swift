@@ -96,6 +96,11 @@ public final class OutboxSignal: Sendable {
 /// the broker acknowledged it, and retries with backoff while the broker is unreachable. On
 /// start it sends whatever an earlier run left; on graceful shutdown it flushes what it can
 /// within `shutdownGrace`, and leaves the rest for the next start.
+///
+/// It follows the log it sends to (``KafkaLogIdentity``): at start, after the producer lost every
+/// broker connection, and every ``logCheckInterval``. When the log is new (an embedded broker
+/// restarted empty), every row still kept (``retention``) is sent again, so that what the old log
+/// held and nobody had read yet is not lost; receivers drop what they already have by event id.
 public final class OutboxPublisher: Service, Sendable {
     private let store: AgencyStore
     private let producer: KafkaProducer
@@ -104,6 +109,17 @@ public final class OutboxPublisher: Service, Sendable {
     private let batchSize: Int
     private let shutdownGrace: Duration
     private let stopping = Mutex(false)
+    private let followed = Mutex(FollowedLog())
+
+    /// What the publisher last learnt about the log it sends to.
+    private struct FollowedLog {
+        /// The producer's ``KafkaProducer/connectionLosses`` at the last successful check.
+        var losses: UInt64?
+        var checkedAt: ContinuousClock.Instant?
+    }
+
+    /// How often the log identity is checked even without a lost connection.
+    public static let logCheckInterval: Duration = .seconds(10)
 
     public init(
         store: AgencyStore, producer: KafkaProducer, signal: OutboxSignal, batchSize: Int = 500,
@@ -196,8 +212,45 @@ public final class OutboxPublisher: Service, Sendable {
         case failed
     }
 
+    /// Checks, when due, whether the log is still the one the sent rows went to; if it is new,
+    /// marks every kept row unsent again.
+    private func followLog() async {
+        let losses = producer.connectionLosses
+        let due = followed.withLock { state in
+            guard let checked = state.losses, let at = state.checkedAt else { return true }
+            return checked != losses || ContinuousClock.now - at > Self.logCheckInterval
+        }
+        guard due else { return }
+        let configuration = producer.configuration
+        let read = await Task.detached {
+            Result { () throws(KafkaError) in try KafkaLogIdentity.read(configuration: configuration, timeout: .seconds(2)) }
+        }.value
+        guard case .success(let current) = read else { return } // unreachable: checked again next round
+        followed.withLock { $0 = FollowedLog(losses: losses, checkedAt: .now) }
+        guard let current else { return }
+        do {
+            let resent = try await store.pool.write { db -> Int in
+                let known = try String.fetchOne(db, sql: "SELECT identity FROM published_log")
+                if known == current { return 0 }
+                try db.execute(sql: "DELETE FROM published_log")
+                try db.execute(sql: "INSERT INTO published_log(identity) VALUES (?)", arguments: [current])
+                guard known != nil else { return 0 }
+                try db.execute(sql: "UPDATE outbox SET sentAt = NULL WHERE sentAt IS NOT NULL")
+                return db.changesCount
+            }
+            if resent > 0 {
+                logger.warning(
+                    "the log is new (the broker restarted empty): sending kept events again",
+                    metadata: ["messages": "\(resent)", "log": "\(current)"])
+            }
+        } catch {
+            logger.error("cannot record the log identity: \(error)")
+        }
+    }
+
     /// Sends one batch of unsent rows.
     private func drainOnce() async -> DrainOutcome {
+        if !isStopping { await followLog() }
         let pending: [Outbox.Pending]
         do {
             pending = try await store.pool.read { [batchSize] db in try Outbox.pending(db, limit: batchSize) }

@@ -28,7 +28,8 @@ struct BatchProcessor: Service {
                     incoming.append(event)
                 case .undecodable(let message, let reason):
                     try await deadLetter(message, reason: reason)
-                    incoming.append(IncomingEvent(partition: message.topicPartition, offset: message.offset, envelope: nil))
+                    incoming.append(
+                        IncomingEvent(partition: message.topicPartition, offset: message.offset, envelope: nil, log: message.log))
                 }
             }
             try await engine.process(incoming)

@@ -14,11 +14,14 @@ import TrisamStore
     public var partition: TopicPartition
     public var offset: Int64
     public var envelope: EventEnvelope?
+    /// The identity of the log the message was read from (``KafkaLogIdentity``), when known.
+    public var log: String?
 
-    public init(partition: TopicPartition, offset: Int64, envelope: EventEnvelope?) {
+    public init(partition: TopicPartition, offset: Int64, envelope: EventEnvelope?, log: String? = nil) {
         self.partition = partition
         self.offset = offset
         self.envelope = envelope
+        self.log = log
     }
 }
 
@@ -29,6 +32,8 @@ public struct BatchOutcome: Sendable, Equatable {
     public var deadLettered = 0
     /// Messages at offsets already stored (re-delivered after a rebalance or restart).
     public var alreadyStored = 0
+    /// Whether the batch began reading a new log (its earlier offsets were dropped).
+    public var newLog = false
     public var raised: [String] = []
     public var resolved: [String] = []
 }
@@ -52,6 +57,8 @@ public actor CoordinatorEngine {
     private var cache: PersonCache
     /// Next offset to process per partition, as stored.
     private var stored: [TopicPartition: Int64]
+    /// The log those offsets belong to, as stored (`nil`: not known).
+    private var log: String?
     /// Number of the latest timeline entry, as stored.
     private var timelineSequence: Int64
     /// Called after every commit that put something in the outbox.
@@ -69,6 +76,7 @@ public actor CoordinatorEngine {
         self.logger = logger
         self.cache = PersonCache(capacity: cacheCapacity)
         self.stored = try store.consumedOffsets()
+        self.log = try store.logIdentity()
         self.timelineSequence = try store.pool.read(CoordinatorStore.timelineSequence(in:))
         self.outboxChanged = outboxChanged
         metrics.setOpenFlags(try store.openFlagCounts())
@@ -90,10 +98,25 @@ public actor CoordinatorEngine {
         var offsets: [TopicPartition: Int64] = [:]
         var people: [PersonWork] = []
         var sequence = timelineSequence
+        var log = self.log
+        var stored = self.stored
 
         try store.pool.write { db in
             var index: [ClientRef: Int] = [:]
             for item in batch {
+                if let itemLog = item.log, itemLog != log {
+                    // Read from a new log (the broker restarted empty): the stored offsets are
+                    // positions in the old one. From here on only the new log's offsets count;
+                    // events seen before are still told by their ids.
+                    if log != nil {
+                        logger.warning("the log is new: offsets of the earlier log no longer apply", metadata: ["log": "\(itemLog)"])
+                    }
+                    try CoordinatorStore.adoptLog(itemLog, in: db)
+                    log = itemLog
+                    stored = [:]
+                    offsets = [:]
+                    outcome.newLog = true
+                }
                 let next = offsets[item.partition] ?? stored[item.partition] ?? 0
                 if item.offset < next {
                     outcome.alreadyStored += 1
@@ -146,7 +169,9 @@ public actor CoordinatorEngine {
         }
         timelineSequence = sequence
         for person in people { cache[person.record.state.clientRef] = person.record }
-        for (partition, offset) in offsets { stored[partition] = offset }
+        self.log = log
+        self.stored = stored
+        for (partition, offset) in offsets { self.stored[partition] = offset }
         finish(outcome, started: started)
         return outcome
     }

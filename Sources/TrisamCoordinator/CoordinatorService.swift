@@ -117,13 +117,16 @@ public struct CoordinatorService: Service {
         let producer = try KafkaProducer(configuration: latency.removing("fetch.wait.max.ms"), logger: logger)
         let consumer = try KafkaConsumer(
             configuration: latency.removing("linger.ms"), groupID: configuration.groupID, topics: CoordinatorConfiguration.topics,
-            startOffsets: { partitions in
-                // Resume exactly where the store says (assign-time start positions).
-                let stored = (try? store.consumedOffsets()) ?? [:]
+            startOffsets: { partitions, log in
+                // Resume exactly where the store says (assign-time start positions), if the
+                // stored offsets are positions in this log; a new log is read from its start.
+                let storedLog = try? store.logIdentity()
+                let stored = log != nil && storedLog != nil && log != storedLog ? [:] : (try? store.consumedOffsets()) ?? [:]
                 var result: [TopicPartition: Int64] = [:]
                 for partition in partitions { result[partition] = stored[partition] ?? 0 }
                 return result
             },
+            followsLog: true,
             logger: logger)
         let batcher = MessageBatcher<ReadMessage>(capacity: max(20_000, 2 * configuration.maxBatch), maxBatch: configuration.maxBatch)
         let app = try httpServer(store: store, engine: engine, rules: rules, metrics: metrics)

@@ -26,4 +26,17 @@ extension CoordinatorStore {
             try statement.execute(arguments: [partition.topic, partition.partition, offset])
         }
     }
+
+    /// The identity of the log the stored offsets belong to (``KafkaLogIdentity``), `nil` when
+    /// not known (a store from before, or a cluster without one).
+    public func logIdentity() throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT identity FROM consumed_log") }
+    }
+
+    /// Starts over in a new log: the offsets of the earlier one are dropped.
+    static func adoptLog(_ identity: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM consumed_offset")
+        try db.execute(sql: "DELETE FROM consumed_log")
+        try db.execute(sql: "INSERT INTO consumed_log(identity) VALUES (?)", arguments: [identity])
+    }
 }

@@ -118,6 +118,10 @@ extension CoordinatorStore {
                     ALTER TABLE timeline_v3 RENAME TO timeline;
                     """)
         }
+        migrator.registerMigration("v4-consumed-log") { db in
+            // The log the consumed offsets are positions in (one row at most).
+            try db.execute(sql: "CREATE TABLE consumed_log (identity TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -42,7 +42,7 @@ struct EventReader: Service {
                     .decoded(
                         IncomingEvent(
                             partition: message.topicPartition, offset: message.offset,
-                            envelope: envelope)))
+                            envelope: envelope, log: message.log)))
             case .failure(let error):
                 await batcher.add(.undecodable(message, reason: error.description))
             }

@@ -30,12 +30,16 @@ struct LagMonitor: Service {
         }
     }
 
-    /// Messages on the broker not yet stored, summed over the partitions (a partition with no
-    /// stored offset counts from its low watermark).
+    /// Messages on the broker not yet stored, summed over the partitions. A partition with no
+    /// stored offset counts from its low watermark, and so does one whose stored offset lies
+    /// beyond its end: that offset is a position in an earlier log (the broker restarted empty),
+    /// and every message of the new one is still to be read.
     static func lag(_ watermarks: [TopicPartition: Watermarks], stored: [TopicPartition: Int64]) -> Int64 {
         var lag: Int64 = 0
         for (partition, marks) in watermarks {
-            lag += max(0, marks.high - max(stored[partition] ?? marks.low, marks.low))
+            var next = max(stored[partition] ?? marks.low, marks.low)
+            if next > marks.high { next = marks.low }
+            lag += marks.high - next
         }
         return lag
     }

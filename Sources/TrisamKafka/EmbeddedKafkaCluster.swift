@@ -1,3 +1,4 @@
+import CFixedPorts
 import CRdKafka
 import Foundation
 import Logging
@@ -5,8 +6,8 @@ import Synchronization
 
 /// An in-process Kafka-protocol cluster: librdkafka's mock cluster (`rdkafka_mock.h`).
 ///
-/// It listens on 127.0.0.1 (random free ports) and serves any Kafka client, in this process or
-/// another: produce, fetch, consumer groups, offset commits. It keeps its log in memory only,
+/// It listens on 127.0.0.1 (random free ports, or fixed ones so that a restarted cluster is
+/// found where the clients left it) and serves any Kafka client, in this process or another: produce, fetch, consumer groups, offset commits. It keeps its log in memory only,
 /// trimmed per partition (librdkafka 2.0.2: newest 5 MB or 100,000 messages), so durable facts
 /// must live in the services' own stores. It supports fault injection (brokers down, request
 /// errors, latency) for reliability tests.
@@ -22,23 +23,56 @@ public final class EmbeddedKafkaCluster: Sendable {
     public let bootstrapServers: String
 
     /// Starts a cluster of `brokers` brokers.
-    public init(brokers: Int = 3, logger: Logger = Logger(label: "trisam.kafka.embedded")) throws(KafkaError) {
+    ///
+    /// - Parameter firstPort: when given, broker *n* listens on `127.0.0.1:firstPort + n - 1`, so
+    ///   a cluster started again on the same ports is reached by running clients without any
+    ///   change (they reconnect to the addresses they know). `nil`: free random ports.
+    /// - Throws: ``KafkaError`` of kind ``KafkaError/Kind/embeddedCluster`` when a fixed port is
+    ///   taken.
+    public init(brokers: Int = 3, firstPort: Int? = nil, logger: Logger = Logger(label: "trisam.kafka.embedded")) throws(KafkaError) {
         precondition(brokers >= 1, "a cluster needs at least one broker")
+        if let firstPort, firstPort < 1 || firstPort + brokers - 1 > 65_535 {
+            throw KafkaError(.embeddedCluster, "ports \(firstPort)–\(firstPort + brokers - 1) are not valid TCP ports")
+        }
         let context = ClientContext(logger: logger)
         // The host client only owns the mock cluster's threads; it talks to no broker itself.
         let host = try makeNativeClient(
             type: RD_KAFKA_PRODUCER,
             configuration: KafkaConfiguration(bootstrapServers: "", properties: ["log_level": "3"]),
             context: context)
-        guard let cluster = rd_kafka_mock_cluster_new(host.pointer, Int32(brokers)) else {
+        let created: OpaquePointer?
+        if let firstPort {
+            // The mock cluster binds its brokers on this thread, while it is being created.
+            let ports = (0..<brokers).map { UInt16(firstPort + $0) }
+            created = ports.withUnsafeBufferPointer { planned in
+                trisam_fixed_ports_begin(planned.baseAddress, Int32(brokers))
+                defer { trisam_fixed_ports_end() }
+                return rd_kafka_mock_cluster_new(host.pointer, Int32(brokers))
+            }
+        } else {
+            created = rd_kafka_mock_cluster_new(host.pointer, Int32(brokers))
+        }
+        guard let cluster = created else {
             rd_kafka_destroy(host.pointer)
-            throw KafkaError(.embeddedCluster, "could not create the mock cluster")
+            let ports = firstPort.map { " on 127.0.0.1:\($0)–\($0 + brokers - 1) (is a port in use?)" } ?? ""
+            throw KafkaError(.embeddedCluster, "could not create the mock cluster\(ports)")
         }
         self.host = host
         self.cluster = NativeHandle(cluster)
         self.context = context
         self.brokerIDs = (1...Int32(brokers)).map { $0 }
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+        if let firstPort {
+            let expected = (0..<brokers).map { "127.0.0.1:\(firstPort + $0)" }.joined(separator: ",")
+            if bootstrapServers != expected {
+                // The executable did not route the mock's binds (see CFixedPorts): refuse rather
+                // than run on ports nobody will find.
+                rd_kafka_mock_cluster_destroy(cluster)
+                rd_kafka_destroy(host.pointer)
+                destroyed.store(true, ordering: .releasing)
+                throw KafkaError(.embeddedCluster, "asked for \(expected), the mock cluster listens on \(bootstrapServers)")
+            }
+        }
     }
 
     deinit { shutdown() }

@@ -15,6 +15,12 @@ import Synchronization
 /// Start positions: by default the group's committed offsets (`auto.offset.reset=earliest` when
 /// there are none). A caller that keeps its own offsets (for exactly-once effects in its own
 /// store) passes `startOffsets`, consulted at every assignment.
+///
+/// With `followsLog`, the consumer follows the log's identity (``KafkaLogIdentity``): when every
+/// broker connection is lost it pauses its partitions, and once a broker answers again it reads
+/// the identity; if the log is new (an embedded broker restarted empty), it reads every assigned
+/// partition again from its beginning instead of skipping to positions of the old log. Each
+/// message carries the identity it was read under (``ConsumedMessage/log``).
 public final class KafkaConsumer: Sendable {
     /// Properties applied unless the caller's configuration sets them.
     public static let defaultProperties: [String: String] = [
@@ -29,9 +35,13 @@ public final class KafkaConsumer: Sendable {
         "session.timeout.ms": "10000",
     ]
 
-    /// Supplies, for newly assigned partitions, the offset to start from (the next offset to
-    /// read). Partitions absent from the result start from the group's committed offset.
-    public typealias StartOffsets = @Sendable ([TopicPartition]) -> [TopicPartition: Int64]
+    /// How long closing may take: committing and leaving the group, when the broker answers.
+    public static let closeLimit: Duration = .seconds(3)
+
+    /// Supplies, for newly assigned partitions and the identity of the log they are in (`nil`
+    /// when unknown or not followed), the offset to start from (the next offset to read).
+    /// Partitions absent from the result start from the group's committed offset.
+    public typealias StartOffsets = @Sendable (_ partitions: [TopicPartition], _ log: String?) -> [TopicPartition: Int64]
 
     private let handle: NativeHandle
     private let context: ConsumerContext
@@ -45,6 +55,7 @@ public final class KafkaConsumer: Sendable {
         topics: [String],
         maxBufferedMessages: Int = 10_000,
         startOffsets: StartOffsets? = nil,
+        followsLog: Bool = false,
         logger: Logger = Logger(label: "trisam.kafka.consumer")
     ) throws(KafkaError) {
         var effective = KafkaConfiguration(
@@ -55,7 +66,8 @@ public final class KafkaConsumer: Sendable {
         effective["group.id"] = groupID
         let context = ConsumerContext(
             logger: logger, buffer: MessageBuffer(capacity: maxBufferedMessages),
-            startOffsets: startOffsets)
+            startOffsets: startOffsets,
+            follower: followsLog ? LogFollower(configuration: configuration) : nil)
         let handle = try makeNativeClient(type: RD_KAFKA_CONSUMER, configuration: effective, context: context) { conf in
             rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
         }
@@ -76,22 +88,30 @@ public final class KafkaConsumer: Sendable {
         self.context = context
         self.logger = logger
         let buffer = context.buffer
+        let follower = context.follower
         // The thread owns the native client: it closes and destroys it when it stops, and keeps
         // the callback context alive until then.
         self.poller = PollingThread(
             name: "trisam-consumer-poll",
             body: {
-                pollOnce(handle: handle, buffer: buffer, logger: logger)
+                if let follower { follower.checkIfSuspect(handle.pointer, logger: logger) }
+                pollOnce(handle: handle, buffer: buffer, log: follower?.identity, logger: logger)
             },
             onExit: {
-                // Commits stored offsets, leaves the group (revoking through the rebalance callback).
-                let err = rd_kafka_consumer_close(handle.pointer)
-                if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    logger.warning("consumer close: \(String(cString: rd_kafka_err2str(err)))")
-                }
+                // Commits stored offsets, leaves the group (revoking through the rebalance
+                // callback), but only for as long as ``closeLimit``: with the broker away a
+                // consumer would wait for it, and a service must stop within seconds. What is
+                // not committed is read again by the next owner (receivers drop duplicates).
+                context.closing.store(true, ordering: .releasing)
+                let closed = closeBounded(handle.pointer, limit: KafkaConsumer.closeLimit, logger: logger)
                 // Messages must be destroyed before their client.
                 buffer.finish()
-                rd_kafka_destroy(handle.pointer)
+                if closed {
+                    rd_kafka_destroy(handle.pointer)
+                } else {
+                    logger.warning("consumer close did not finish within \(KafkaConsumer.closeLimit) (broker away?); leaving without it")
+                    rd_kafka_destroy_flags(handle.pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+                }
                 withExtendedLifetime(context) {}
             })
     }
@@ -186,18 +206,43 @@ public final class KafkaConsumer: Sendable {
 final class ConsumerContext: ClientContext, @unchecked Sendable {
     let buffer: MessageBuffer
     let startOffsets: KafkaConsumer.StartOffsets?
-    init(logger: Logger, buffer: MessageBuffer, startOffsets: KafkaConsumer.StartOffsets?) {
+    let follower: LogFollower?
+    /// Set once the consumer is closing.
+    let closing = Atomic<Bool>(false)
+    init(logger: Logger, buffer: MessageBuffer, startOffsets: KafkaConsumer.StartOffsets?, follower: LogFollower?) {
         self.buffer = buffer
         self.startOffsets = startOffsets
+        self.follower = follower
         super.init(logger: logger)
     }
+
+    override func allBrokersDown(_ rk: OpaquePointer) {
+        super.allBrokersDown(rk)
+        follower?.suspect(rk, logger: logger)
+    }
+}
+
+/// Closes the consumer (commit, leave the group) serving its callbacks on this thread, for at
+/// most `limit`. Returns whether it closed.
+private func closeBounded(_ rk: OpaquePointer, limit: Duration, logger: Logger) -> Bool {
+    guard let queue = rd_kafka_queue_get_consumer(rk) else { return rd_kafka_consumer_close(rk) == RD_KAFKA_RESP_ERR_NO_ERROR }
+    defer { rd_kafka_queue_destroy(queue) }
+    if let error = rd_kafka_consumer_close_queue(rk, queue) {
+        logger.warning("consumer close: \(String(cString: rd_kafka_error_string(error)))")
+        rd_kafka_error_destroy(error)
+    }
+    let deadline = ContinuousClock.now + limit
+    while rd_kafka_consumer_closed(rk) == 0 && ContinuousClock.now < deadline {
+        if let message = rd_kafka_consumer_poll(rk, 100) { rd_kafka_message_destroy(message) }
+    }
+    return rd_kafka_consumer_closed(rk) != 0
 }
 
 /// One poll round on the consumer thread: waits while the buffer is full, then collects up to
 /// a batch of native messages (blocking at most 100 ms for the first) and hands them over
 /// unconverted. Copying into Swift values happens on the consuming task, so allocation and
 /// release of a message's buffers stay on one thread and this thread stays light.
-private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, logger: Logger) {
+private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, log: String?, logger: Logger) {
     guard buffer.waitForSpace(timeout: .milliseconds(100)) else {
         // Still full: the iterator is behind; try again (rebalances wait until it catches up).
         return
@@ -212,7 +257,7 @@ private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, logger: Logge
             rd_kafka_message_destroy(message)
             continue
         }
-        batch.append(NativeMessage(pointer: message))
+        batch.append(NativeMessage(pointer: message, log: log))
     }
     if !batch.isEmpty { buffer.append(batch) }
 }
@@ -221,6 +266,8 @@ private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, logger: Logge
 /// buffer until converted or destroyed; always destroyed before the client is.
 struct NativeMessage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<rd_kafka_message_t>
+    /// The log identity the message was read under (see ``LogFollower``).
+    let log: String?
 
     /// The message's topic and partition (used only when dropping revoked partitions).
     var topicPartition: TopicPartition {
@@ -232,7 +279,7 @@ struct NativeMessage: @unchecked Sendable {
 
 extension ConsumedMessage {
     /// Copies a librdkafka message into Swift values.
-    init(native message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout TopicNameCache) {
+    init(native message: UnsafeMutablePointer<rd_kafka_message_t>, log: String?, topicNames: inout TopicNameCache) {
         let m = message.pointee
         let topic = topicNames.name(of: m.rkt)
         let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
@@ -258,7 +305,7 @@ extension ConsumedMessage {
         let timestamp = timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : Date(timeIntervalSince1970: Double(millis) / 1000)
         self.init(
             topic: topic, partition: m.partition, offset: m.offset, key: key, value: value,
-            headers: headers, timestamp: timestamp)
+            headers: headers, timestamp: timestamp, log: log)
     }
 }
 
@@ -278,8 +325,20 @@ private let rebalanceCallback:
             let changed = partitionElements(partitions).map { TopicPartition(topic: String(cString: $0.topic), partition: $0.partition) }
             switch err {
             case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+                var log: String?
+                if let follower = context.follower {
+                    let (identity, isNew) = follower.verifyAtAssignment(logger: context.logger)
+                    log = identity
+                    if isNew {
+                        // Committed offsets (if any) were taken in the new log while this member
+                        // still read at old positions: start at the beginning.
+                        for index in 0..<Int(partitions.pointee.cnt) {
+                            partitions.pointee.elems[index].offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
+                        }
+                    }
+                }
                 if let startOffsets = context.startOffsets {
-                    let offsets = startOffsets(changed)
+                    let offsets = startOffsets(changed, log)
                     for index in 0..<Int(partitions.pointee.cnt) {
                         let tp = changed[index]
                         if let offset = offsets[tp] { partitions.pointee.elems[index].offset = offset }
@@ -294,7 +353,8 @@ private let rebalanceCallback:
             case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
                 // Commit what was processed before giving the partitions away; drop buffered messages
                 // of revoked partitions (the next owner reads them from the committed offset).
-                let commitErr = rd_kafka_commit(rk, nil, 0)
+                // While closing, the commit does not wait: the broker may be away.
+                let commitErr = rd_kafka_commit(rk, nil, context.closing.load(ordering: .acquiring) ? 1 : 0)
                 if commitErr != RD_KAFKA_RESP_ERR_NO_ERROR && commitErr != RD_KAFKA_RESP_ERR__NO_OFFSET {
                     context.logger.warning("commit on revoke: \(String(cString: rd_kafka_err2str(commitErr)))")
                 }
@@ -346,6 +406,7 @@ final class MessageBuffer: Sendable {
         mutating func popFirst() -> ConsumedMessage? {
             guard head < items.count else { return nil }
             let native = items[head].pointer
+            let log = items[head].log
             head += 1
             if head == items.count {
                 items.removeAll(keepingCapacity: true)
@@ -355,7 +416,7 @@ final class MessageBuffer: Sendable {
                 head = 0
             }
             defer { rd_kafka_message_destroy(native) }
-            return ConsumedMessage(native: native, topicNames: &topicNames)
+            return ConsumedMessage(native: native, log: log, topicNames: &topicNames)
         }
 
         /// Destroys every pending message.

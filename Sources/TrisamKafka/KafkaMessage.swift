@@ -83,10 +83,13 @@ public struct ConsumedMessage: Sendable, Equatable {
     public var headers: [KafkaHeader]
     /// The record timestamp (create or log-append time), if the broker supplied one.
     public var timestamp: Date?
+    /// The identity of the log the message was read from, when the consumer follows it
+    /// (``KafkaLogIdentity``); its offset means something only in that log.
+    public var log: String?
 
     public init(
         topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8],
-        headers: [KafkaHeader], timestamp: Date?
+        headers: [KafkaHeader], timestamp: Date?, log: String? = nil
     ) {
         self.topic = topic
         self.partition = partition
@@ -95,6 +98,7 @@ public struct ConsumedMessage: Sendable, Equatable {
         self.value = value
         self.headers = headers
         self.timestamp = timestamp
+        self.log = log
     }
 
     /// The topic and partition this message came from.

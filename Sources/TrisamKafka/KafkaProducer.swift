@@ -19,7 +19,10 @@ public final class KafkaProducer: Sendable {
         "message.timeout.ms": "300000",
     ]
 
+    /// The configuration the producer was created with (before its defaults were applied).
+    public let configuration: KafkaConfiguration
     private let handle: NativeHandle
+    private let context: ClientContext
     private let poller: PollingThread
     private let state = Mutex(State())
     private let logger: Logger
@@ -39,7 +42,9 @@ public final class KafkaProducer: Sendable {
         let handle = try makeNativeClient(type: RD_KAFKA_PRODUCER, configuration: effective, context: context) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback)
         }
+        self.configuration = configuration
         self.handle = handle
+        self.context = context
         self.logger = logger
         // The thread owns the native client: it destroys it when it stops, and keeps the
         // callback context alive until then.
@@ -143,6 +148,11 @@ public final class KafkaProducer: Sendable {
         }
         await poller.stop()
     }
+
+    /// How often the producer lost every broker connection at once. A caller that keeps what it
+    /// sent (an outbox) compares it with the value it last saw to know when to check whether the
+    /// log it sends to is still the same (``KafkaLogIdentity``).
+    public var connectionLosses: UInt64 { context.connectionLosses.load(ordering: .acquiring) }
 
     /// Number of messages waiting to be delivered (local queue plus in flight).
     public var outstandingCount: Int { Int(rd_kafka_outq_len(handle.pointer)) }

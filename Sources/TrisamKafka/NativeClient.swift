@@ -16,8 +16,15 @@ final class NativeHandle: @unchecked Sendable {
 /// The owning client keeps it alive for the lifetime of the `rd_kafka_t`.
 class ClientContext: @unchecked Sendable {
     let logger: Logger
+    /// How often every broker connection was lost at once (librdkafka's "all brokers down").
+    let connectionLosses = Atomic<UInt64>(0)
 
     init(logger: Logger) { self.logger = logger }
+
+    /// Called on a librdkafka thread when every broker connection is down.
+    func allBrokersDown(_ rk: OpaquePointer) {
+        connectionLosses.add(1, ordering: .releasing)
+    }
 
     /// Recovers the context from a librdkafka handle whose conf opaque was set to it.
     static func from(_ rk: OpaquePointer?) -> ClientContext? {
@@ -49,6 +56,7 @@ private let errorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<
     let name = String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(rawValue: err)))
     let text = reason.map { String(cString: $0) } ?? ""
     context.logger.warning("librdkafka: \(text)", metadata: ["rdkafka.error": "\(name)"])
+    if err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue, let rk { context.allBrokersDown(rk) }
 }
 
 /// Creates an `rd_kafka_t` of the given type from a configuration, wiring logging and the

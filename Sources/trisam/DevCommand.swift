@@ -37,6 +37,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Partitions per Trisam topic on the embedded broker.")
     var partitions: Int = 12
 
+    @Option(help: "First port of the embedded broker (its three brokers listen on it and the next two).")
+    var brokerPort: Int = EmbeddedBroker.defaultDevPort
+
     @Flag(help: "Delete the stores of an earlier run first (the embedded broker always starts empty).")
     var fresh = false
 
@@ -63,6 +66,12 @@ struct DevCommand: AsyncParsableCommand {
             throw ValidationError("--base-port must be between 1024 and 65530, got \(basePort)")
         }
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 256, got \(partitions)") }
+        guard (1024...65530).contains(brokerPort) else {
+            throw ValidationError("--broker-port must be between 1024 and 65530, got \(brokerPort)")
+        }
+        guard !(basePort...basePort + 4).overlaps(brokerPort...brokerPort + 2) else {
+            throw ValidationError("--broker-port \(brokerPort) overlaps the services' ports \(basePort)–\(basePort + 4)")
+        }
         guard (0...3650).contains(advanceDays) else {
             throw ValidationError("--advance-days must be between 0 and 3650, got \(advanceDays)")
         }
@@ -75,10 +84,7 @@ struct DevCommand: AsyncParsableCommand {
         if fresh { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("logs"), withIntermediateDirectories: true)
 
-        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: logger)
-        for topic in Topic.all {
-            try cluster.createTopic(topic, partitions: partitions, replicationFactor: 3)
-        }
+        let (cluster, _) = try await EmbeddedBroker.start(brokers: 3, partitions: partitions, firstPort: brokerPort, logger: logger)
         try BootstrapFile.write(cluster.bootstrapServers, stateDir: stateDir)
         printLine("trisam dev: embedded broker at \(cluster.bootstrapServers)")
 

@@ -13,7 +13,9 @@ import TrisamKafka
         let marks = [a: Watermarks(low: 0, high: 10), b: Watermarks(low: 5, high: 8), c: Watermarks(low: 20, high: 30)]
         // a: 10 - 4; b: nothing stored, 8 - 5; c: stored below the low watermark (trimmed), 30 - 20.
         #expect(LagMonitor.lag(marks, stored: [a: 4, c: 3]) == 6 + 3 + 10)
-        // Stored beyond the high watermark (a new, emptier log) is no negative lag.
-        #expect(LagMonitor.lag([a: Watermarks(low: 0, high: 2)], stored: [a: 9]) == 0)
+        // Stored beyond the high watermark: a position in an earlier log (the broker restarted
+        // empty), so everything the new log holds is still to be read, not hidden as 0.
+        #expect(LagMonitor.lag([a: Watermarks(low: 0, high: 2)], stored: [a: 9]) == 2)
+        #expect(LagMonitor.lag([a: Watermarks(low: 0, high: 9)], stored: [a: 9]) == 0)
     }
 }

@@ -1,0 +1,84 @@
+import CRdKafka
+import Foundation
+import Logging
+
+/// Which log a client talks to: the id written as the first record of the topic `trisam.log`
+/// when the log was created.
+///
+/// Offsets mean something only within one log. Apache Kafka keeps its log across restarts, but
+/// the embedded broker keeps it in memory, so a restarted broker starts an empty log at the same
+/// address: stored offsets then point past its end or at other messages. A client that compares
+/// the identity it last worked with against the current one knows when that happened and can read
+/// the new log from its beginning (consumers) or send again what it said before (producers with a
+/// durable outbox).
+///
+/// `trisam broker` writes a new identity at every start; `trisam topics` writes one when a cluster
+/// has none. A cluster without the topic has no identity (`nil`): clients then keep their offsets,
+/// as they would on any Kafka cluster.
+public enum KafkaLogIdentity {
+    /// The topic holding the identity record (one partition).
+    public static let topic = "trisam.log"
+
+    /// The topic's specification: one partition, compacted, so the record is never deleted.
+    public static func topicSpec(replicationFactor: Int) -> TopicSpec {
+        TopicSpec(name: topic, partitions: 1, replicationFactor: replicationFactor, configs: ["cleanup.policy": "compact"])
+    }
+
+    /// Reads the identity: the value of the first record of `trisam.log`, `nil` when the topic is
+    /// missing or empty. Blocks the calling thread for at most about `timeout`.
+    /// - Throws: ``KafkaError`` when the cluster cannot be reached within `timeout`.
+    public static func read(configuration: KafkaConfiguration, timeout: Duration = .seconds(5)) throws(KafkaError) -> String? {
+        let context = ClientContext(logger: Logger(label: "trisam.kafka.log-identity"))
+        let handle = try makeNativeClient(
+            type: RD_KAFKA_CONSUMER,
+            configuration: configuration.merging([
+                "group.id": "trisam-log-identity", "enable.auto.commit": "false", "log_level": "0",
+                "auto.offset.reset": "earliest", "enable.partition.eof": "true",
+            ]),
+            context: context)
+        defer {
+            rd_kafka_destroy_flags(handle.pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+            withExtendedLifetime(context) {}
+        }
+        let deadline = ContinuousClock.now + timeout
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle.pointer, topic, 0, &low, &high, Int32(timeout.wholeMilliseconds))
+        switch err {
+        case RD_KAFKA_RESP_ERR_NO_ERROR: break
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+            return nil
+        default:
+            throw KafkaError(.consume, err, context: "read the log identity")
+        }
+        if high <= low { return nil }
+        let list = rd_kafka_topic_partition_list_new(1)!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        rd_kafka_topic_partition_list_add(list, topic, 0).pointee.offset = low
+        let assigned = rd_kafka_assign(handle.pointer, list)
+        if assigned != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(.consume, assigned, context: "read the log identity") }
+        while ContinuousClock.now < deadline {
+            guard let message = rd_kafka_consumer_poll(handle.pointer, 100) else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            if message.pointee.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { return nil }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR { continue }
+            let bytes = message.pointee.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.pointee.len)) } ?? []
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        throw KafkaError(.consume, "read the log identity: no answer within \(timeout)")
+    }
+
+    /// Returns the cluster's identity, writing a new one (a random UUID) when it has none. The
+    /// topic must exist.
+    public static func establish(configuration: KafkaConfiguration, logger: Logger) async throws -> String {
+        let reading = configuration
+        if let existing = try await runBlocking({ Result { () throws(KafkaError) in try read(configuration: reading) } }).get() {
+            return existing
+        }
+        let identity = UUID().uuidString.lowercased()
+        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        _ = try await producer.send(OutgoingMessage(topic: topic, key: Array("log".utf8), value: Array(identity.utf8), partition: 0))
+        await producer.close(timeout: .seconds(5))
+        return identity
+    }
+}
