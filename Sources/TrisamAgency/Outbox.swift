@@ -223,7 +223,7 @@ public final class OutboxPublisher: Service, Sendable {
         guard due else { return }
         let configuration = producer.configuration
         let read = await Task.detached {
-            Result { () throws(KafkaError) in try KafkaLogIdentity.read(configuration: configuration, timeout: .seconds(2)) }
+            Result { () throws(KafkaError) in try KafkaLogIdentity.read(configuration: configuration, timeout: .seconds(1)) }
         }.value
         guard case .success(let current) = read else { return } // unreachable: checked again next round
         followed.withLock { $0 = FollowedLog(losses: losses, checkedAt: .now) }

@@ -20,9 +20,12 @@ struct LagMonitor: Service {
             var partitions: [String: Int] = [:]
             while !Task.isCancelled {
                 if partitions.isEmpty {
-                    partitions = (try? await watermarks.partitionCounts(of: topics)) ?? [:]
+                    partitions = (try? await watermarks.partitionCounts(of: topics, timeout: .seconds(2))) ?? [:]
                 }
-                if !partitions.isEmpty, let highs = try? await watermarks.watermarks(of: partitions) {
+                // Only a complete answer gives the lag (the broker away answers some or none).
+                if !partitions.isEmpty, let highs = try? await watermarks.watermarks(of: partitions),
+                    highs.count == partitions.values.reduce(0, +)
+                {
                     metrics.setLag(Self.lag(highs, stored: await stored()))
                 }
                 try await Task.sleep(for: interval)

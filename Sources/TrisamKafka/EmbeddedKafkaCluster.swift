@@ -40,6 +40,13 @@ public final class EmbeddedKafkaCluster: Sendable {
             type: RD_KAFKA_PRODUCER,
             configuration: KafkaConfiguration(bootstrapServers: "", properties: ["log_level": "3"]),
             context: context)
+        if let firstPort {
+            // librdkafka 2.0.2 aborts the process when a mock broker cannot bind, so look first.
+            for port in firstPort..<(firstPort + brokers) where !Self.canListen(onLoopbackPort: port) {
+                rd_kafka_destroy(host.pointer)
+                throw KafkaError(.embeddedCluster, "cannot listen on 127.0.0.1:\(port): the port is in use")
+            }
+        }
         let created: OpaquePointer?
         if let firstPort {
             // The mock cluster binds its brokers on this thread, while it is being created.
@@ -76,6 +83,24 @@ public final class EmbeddedKafkaCluster: Sendable {
     }
 
     deinit { shutdown() }
+
+    /// Whether a listener could bind 127.0.0.1:`port` now (as the mock broker would, with
+    /// SO_REUSEADDR).
+    static func canListen(onLoopbackPort port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7f00_0001).bigEndian)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return bound == 0 && listen(fd, 1) == 0
+    }
 
     /// A client configuration pointing at this cluster.
     public var clientConfiguration: KafkaConfiguration { KafkaConfiguration(bootstrapServers: bootstrapServers) }

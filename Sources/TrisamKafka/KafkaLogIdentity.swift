@@ -19,7 +19,8 @@ public enum KafkaLogIdentity {
     /// The topic holding the identity record (one partition).
     public static let topic = "trisam.log"
 
-    /// The topic's specification: one partition, compacted, so the record is never deleted.
+    /// The topic's specification: one partition, compacted, so the record is never deleted
+    /// (each identity is its own key: a later one written by a race never replaces the first).
     public static func topicSpec(replicationFactor: Int) -> TopicSpec {
         TopicSpec(name: topic, partitions: 1, replicationFactor: replicationFactor, configs: ["cleanup.policy": "compact"])
     }
@@ -41,20 +42,15 @@ public enum KafkaLogIdentity {
             withExtendedLifetime(context) {}
         }
         let deadline = ContinuousClock.now + timeout
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let err = rd_kafka_query_watermark_offsets(handle.pointer, topic, 0, &low, &high, Int32(timeout.wholeMilliseconds))
-        switch err {
-        case RD_KAFKA_RESP_ERR_NO_ERROR: break
-        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
-            return nil
-        default:
-            throw KafkaError(.consume, err, context: "read the log identity")
+        // Metadata first (it keeps to its timeout; a watermark query may not while the broker is away).
+        switch topicPartitionCounts(rk: handle.pointer, timeoutMillis: Int32(timeout.wholeMilliseconds)) {
+        case .failure(let error): throw KafkaError(.consume, code: error.code, "read the log identity: \(error.message)")
+        case .success(let counts) where counts[topic] == nil: return nil
+        case .success: break
         }
-        if high <= low { return nil }
         let list = rd_kafka_topic_partition_list_new(1)!
         defer { rd_kafka_topic_partition_list_destroy(list) }
-        rd_kafka_topic_partition_list_add(list, topic, 0).pointee.offset = low
+        rd_kafka_topic_partition_list_add(list, topic, 0).pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
         let assigned = rd_kafka_assign(handle.pointer, list)
         if assigned != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(.consume, assigned, context: "read the log identity") }
         while ContinuousClock.now < deadline {
@@ -77,7 +73,7 @@ public enum KafkaLogIdentity {
         }
         let identity = UUID().uuidString.lowercased()
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
-        _ = try await producer.send(OutgoingMessage(topic: topic, key: Array("log".utf8), value: Array(identity.utf8), partition: 0))
+        _ = try await producer.send(OutgoingMessage(topic: topic, key: Array(identity.utf8), value: Array(identity.utf8), partition: 0))
         await producer.close(timeout: .seconds(5))
         return identity
     }

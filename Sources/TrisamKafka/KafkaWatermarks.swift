@@ -25,6 +25,8 @@ public final class KafkaWatermarks: Sendable {
     private let handle: NativeHandle
     private let context: ClientContext
     private let closed = Atomic<Bool>(false)
+    /// Queries still running on a dispatch thread (possibly after their caller stopped waiting).
+    private let running = Atomic<Int>(0)
 
     /// Opens the client. Only errors are logged (a lag probe should stay quiet while the broker
     /// is away; the consumer and producer report that already).
@@ -48,32 +50,52 @@ public final class KafkaWatermarks: Sendable {
     }
 
     /// The watermarks of every partition of the given topics (topic → partition count), queried
-    /// from the partitions' leaders. Partitions whose query failed are absent.
+    /// from the partitions' leaders, in at most `timeout` altogether (a caller that stops waits
+    /// no longer than that, even with the broker away). Partitions whose query failed or was not
+    /// reached in time are absent.
     public func watermarks(of partitions: [String: Int], timeout: Duration = .seconds(2)) async throws(KafkaError) -> [TopicPartition:
         Watermarks]
     {
         try ensureOpen()
         let handle = self.handle
-        let millis = Int32(timeout.wholeMilliseconds)
-        return await runBlocking {
-            var result: [TopicPartition: Watermarks] = [:]
-            for (topic, count) in partitions {
-                for partition in 0..<Int32(count) {
-                    var low: Int64 = 0
-                    var high: Int64 = 0
-                    if rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, millis) == RD_KAFKA_RESP_ERR_NO_ERROR
-                    {
-                        result[TopicPartition(topic: topic, partition: partition)] = Watermarks(low: low, high: high)
+        let deadline = ContinuousClock.now + timeout
+        // librdkafka 2.0.2 can block in a watermark query far beyond its timeout while the broker
+        // is away, so the caller stops waiting at the deadline and takes what was answered.
+        let answered = Mutex<[TopicPartition: Watermarks]>([:])
+        running.add(1, ordering: .acquiringAndReleasing)
+        return await withCheckedContinuation { continuation in
+            let resume = ResumeOnce(continuation)
+            DispatchQueue.global(qos: .utility).async { [self] in
+                for (topic, count) in partitions.sorted(by: { $0.key < $1.key }) {
+                    for partition in 0..<Int32(count) {
+                        let left = (deadline - ContinuousClock.now).wholeMilliseconds
+                        if left <= 0 { break }
+                        var low: Int64 = 0
+                        var high: Int64 = 0
+                        let err = rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, Int32(clamping: left))
+                        if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                            answered.withLock { $0[TopicPartition(topic: topic, partition: partition)] = Watermarks(low: low, high: high) }
+                        }
                     }
                 }
+                running.subtract(1, ordering: .acquiringAndReleasing)
+                resume.resume(answered.withLock { $0 })
             }
-            return result
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .milliseconds(Int(timeout.wholeMilliseconds) + 100)) {
+                resume.resume(answered.withLock { $0 })
+            }
         }
     }
 
-    /// Closes the client. Idempotent; queries afterwards throw. Call it only once no query runs.
+    /// Closes the client. Idempotent; queries afterwards throw. A query still blocked in
+    /// librdkafka (see ``watermarks(of:timeout:)``) keeps the client: it is left to the process's
+    /// end rather than destroyed under it.
     public func close() {
         if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
+        if running.load(ordering: .acquiring) > 0 {
+            context.logger.warning("a watermark query is still waiting for the broker; the client is left open")
+            return
+        }
         rd_kafka_destroy(handle.pointer)
         withExtendedLifetime(context) {}
     }
@@ -99,4 +121,19 @@ func topicPartitionCounts(rk: OpaquePointer, timeoutMillis: Int32) -> Result<[St
         }
     }
     return .success(topics)
+}
+
+/// Resumes a continuation once; later calls do nothing.
+private final class ResumeOnce<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<T, Never>?>
+
+    init(_ continuation: CheckedContinuation<T, Never>) { self.continuation = Mutex(continuation) }
+
+    func resume(_ value: T) {
+        let pending = continuation.withLock { stored in
+            defer { stored = nil }
+            return stored
+        }
+        pending?.resume(returning: value)
+    }
 }

@@ -32,12 +32,18 @@ struct TopicsCommand: AsyncParsableCommand {
                         ? ["cleanup.policy": "compact", "min.insync.replicas": "2"]
                         : ["min.insync.replicas": "2"])
             }
-            let created = try await KafkaAdmin.ensureTopics(specs, configuration: try kafka.configuration())
-            let existing = Set(Topic.all).subtracting(created)
-            for name in Topic.all {
+            let configuration = try kafka.configuration()
+            let all = Topic.all + [KafkaLogIdentity.topic]
+            let created = try await KafkaAdmin.ensureTopics(
+                specs + [KafkaLogIdentity.topicSpec(replicationFactor: replicationFactor)], configuration: configuration)
+            let existing = Set(all).subtracting(created)
+            for name in all {
                 print("\(created.contains(name) ? "created" : "exists ") \(name)")
             }
             print("\(created.count) created, \(existing.count) already there")
+            // The identity of this cluster's log, so that services notice if it is ever replaced.
+            let identity = try await KafkaLogIdentity.establish(configuration: configuration, logger: Logger(label: "trisam.topics"))
+            print("log identity: \(identity)")
         }
     }
 

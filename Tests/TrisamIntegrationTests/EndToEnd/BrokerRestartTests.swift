@@ -182,8 +182,10 @@ struct BrokerRestartTests {
             #expect(Set(inbox) == referrals, "every referral kommun sent, and only those")
             #expect(inbox.count == Set(inbox).count, "each referral once")
 
-            // With the broker away, every role stops within 10 s of SIGTERM.
+            // With the broker away for a while (clients retrying, probes waiting for it), every
+            // role stops within 10 s of SIGTERM.
             try await broker.kill()
+            try await Task.sleep(for: .seconds(7))
             let coordinatorStop = try await coordinator.stop()
             let kommunStarted = ContinuousClock.now
             let kommunStatus = try await kommun.stop()
