@@ -95,7 +95,7 @@ public final class KafkaConsumer: Sendable {
             name: "trisam-consumer-poll",
             body: {
                 if let follower { follower.checkIfSuspect(handle.pointer, logger: logger) }
-                pollOnce(handle: handle, buffer: buffer, log: follower?.identity, logger: logger)
+                pollOnce(handle: handle, buffer: buffer, follower: follower, logger: logger)
             },
             onExit: {
                 // Commits stored offsets, leaves the group (revoking through the rebalance
@@ -242,7 +242,7 @@ private func closeBounded(_ rk: OpaquePointer, limit: Duration, logger: Logger) 
 /// a batch of native messages (blocking at most 100 ms for the first) and hands them over
 /// unconverted. Copying into Swift values happens on the consuming task, so allocation and
 /// release of a message's buffers stay on one thread and this thread stays light.
-private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, log: String?, logger: Logger) {
+private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, follower: LogFollower?, logger: Logger) {
     guard buffer.waitForSpace(timeout: .milliseconds(100)) else {
         // Still full: the iterator is behind; try again (rebalances wait until it catches up).
         return
@@ -257,7 +257,8 @@ private func pollOnce(handle: NativeHandle, buffer: MessageBuffer, log: String?,
             rd_kafka_message_destroy(message)
             continue
         }
-        batch.append(NativeMessage(pointer: message, log: log))
+        // Read after the poll: an assignment inside it may have just learnt the identity.
+        batch.append(NativeMessage(pointer: message, log: follower?.identity))
     }
     if !batch.isEmpty { buffer.append(batch) }
 }
