@@ -120,8 +120,7 @@ public final class AgencyService: Sendable {
             if payload.withdrawnOn < consent.givenOn {
                 throw APIError.invalid("withdrawnOn", "must not be before the consent was given (\(consent.givenOn))")
             }
-            try db.execute(
-                sql: "UPDATE consent SET withdrawnOn = ? WHERE consentId = ?", arguments: [payload.withdrawnOn.description, consentId])
+            try AgencyStore.withdrawConsent(db, consentId, on: payload.withdrawnOn)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "consent.withdraw", clientRef: clientRef, detail: "\(consentId) on \(payload.withdrawnOn)")
         }
@@ -143,8 +142,7 @@ public final class AgencyService: Sendable {
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
-            try db.cachedStatement(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)")
-                .execute(arguments: [envelope.id, clientRef.rawValue, envelope.type.rawValue, payloadJSON, AgencyStore.now()])
+            try AgencyStore.insertStatus(db, envelope, payloadJSON: payloadJSON)
             try Outbox.enqueue(prepared, db)
             try AgencyStore.audit(db, staff, "status.publish", clientRef: clientRef, detail: envelope.type.rawValue)
         }
@@ -165,10 +163,7 @@ public final class AgencyService: Sendable {
             if try AgencyStore.openCase(db, clientRef, payload.area) != nil {
                 throw APIError.conflict("this agency already has an open case for area \(payload.area.rawValue)", field: "area")
             }
-            try db.execute(
-                sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
-                arguments: [clientRef.rawValue, payload.area.rawValue, AgencyStore.json(payload.contact), payload.openedOn.description])
-            let id = db.lastInsertedRowID
+            let id = try CaseRows.insert(db, clientRef, area: payload.area, contact: payload.contact, openedOn: payload.openedOn)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.open", clientRef: clientRef, detail: payload.area.rawValue)
             return id
@@ -193,17 +188,12 @@ public final class AgencyService: Sendable {
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             let caseId = try AgencyStore.requireOpenCase(db, clientRef, area)
-            if try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
-                arguments: [clientRef.rawValue, area.rawValue, agency.rawValue]) ?? false
-            {
+            if try HandoverRows.isWaiting(db, clientRef, area: area, from: agency) {
                 throw APIError.conflict(
                     "a handover of area \(area.rawValue) is waiting for an answer; the case closes when it is accepted", field: "area")
             }
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
-            try db.execute(
-                sql: "UPDATE caseFile SET closedOn = ?, closeReason = ? WHERE id = ?",
-                arguments: [payload.closedOn.description, payload.reason.rawValue, caseId])
+            try CaseRows.close(db, caseId: caseId, on: payload.closedOn, reason: payload.reason)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.close", clientRef: clientRef, detail: "\(area.rawValue): \(payload.reason.rawValue)")
         }
@@ -221,7 +211,7 @@ public final class AgencyService: Sendable {
             try AgencyStore.requirePerson(db, clientRef)
             let caseId = try AgencyStore.requireOpenCase(db, clientRef, area)
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency], today: today)
-            try db.execute(sql: "UPDATE caseFile SET contact = ? WHERE id = ?", arguments: [AgencyStore.json(payload.contact), caseId])
+            try CaseRows.setContact(db, caseId: caseId, payload.contact)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.contact", clientRef: clientRef, detail: area.rawValue)
         }
@@ -246,22 +236,12 @@ public final class AgencyService: Sendable {
                 throw APIError.conflict(
                     "this agency has no open case for area \(payload.area.rawValue); only the owner hands an area over", field: "area")
             }
-            if try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM handover WHERE clientRef = ? AND area = ? AND fromAgency = ? AND state = 'requested'",
-                arguments: [clientRef.rawValue, payload.area.rawValue, agency.rawValue]) ?? false
-            {
+            if try HandoverRows.isWaiting(db, clientRef, area: payload.area, from: agency) {
                 throw APIError.conflict("a handover of area \(payload.area.rawValue) is already waiting for an answer", field: "area")
             }
             try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
-            try db.execute(
-                sql: """
-                    INSERT INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
-                    """,
-                arguments: [
-                    handoverId, clientRef.rawValue, payload.area.rawValue, agency.rawValue, payload.to.rawValue,
-                    payload.reason, AgencyStore.now(),
-                ])
+            try HandoverRows.insertRequested(
+                db, handoverId: handoverId, clientRef, area: payload.area, from: agency, to: payload.to, reason: payload.reason)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(
                 db, staff, "handover.request", clientRef: clientRef, detail: "\(payload.area.rawValue) to \(payload.to.rawValue)")
@@ -278,13 +258,10 @@ public final class AgencyService: Sendable {
         let agency = self.agency
         let rules = self.rules
         let result = try await transaction { db -> HandoverAnswered in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM handover WHERE handoverId = ?", arguments: [handoverId]),
-                let clientRef = ClientRef(rawValue: row["clientRef"]), let area = Area(rawValue: row["area"]),
-                let from = Agency(rawValue: row["fromAgency"]), let to = Agency(rawValue: row["toAgency"]),
-                let state = HandoverState(rawValue: row["state"])
-            else {
+            guard let handover = try HandoverRows.fetch(db, handoverId) else {
                 throw APIError.notFound("handoverId", "no handover \(handoverId.prefix(128)) is known to this agency")
             }
+            let (clientRef, area, from, to, state) = (handover.clientRef, handover.area, handover.from, handover.to, handover.state)
             let next: HandoverState
             do {
                 next = try HandoverStateMachine.next(state, answer, byReceiver: to == agency)
@@ -304,26 +281,16 @@ public final class AgencyService: Sendable {
                 // for its acceptance to arrive in the inbox: `from` could hand it back only after
                 // accepting. Settle that handover now, so its late acceptance does not close the case
                 // this agency keeps.
-                try db.execute(
-                    sql: """
-                        UPDATE handover SET state = 'accepted', answeredAt = ?
-                        WHERE clientRef = ? AND area = ? AND fromAgency = ? AND toAgency = ? AND state = 'requested'
-                        """, arguments: [AgencyStore.now(), clientRef.rawValue, area.rawValue, agency.rawValue, from.rawValue])
+                try HandoverRows.settleWaiting(db, clientRef, area: area, from: agency, to: from)
                 if try AgencyStore.openCase(db, clientRef, area) == nil {
-                    try db.execute(
-                        sql: "INSERT INTO caseFile (clientRef, area, contact, openedOn) VALUES (?, ?, ?, ?)",
-                        arguments: [clientRef.rawValue, area.rawValue, AgencyStore.json(opened.contact), opened.openedOn.description])
+                    _ = try CaseRows.insert(db, clientRef, area: area, contact: opened.contact, openedOn: opened.openedOn)
                     events.append(self.envelope(clientRef, .caseOpened(opened)))
                 }
-                try db.execute(
-                    sql: "UPDATE handover SET state = ?, contact = ?, answeredAt = ? WHERE handoverId = ?",
-                    arguments: [next.rawValue, AgencyStore.json(accept.contact), AgencyStore.now(), handoverId])
+                try HandoverRows.accept(db, handoverId, contact: accept.contact)
             } else if let refusal {
                 let refused = HandoverRefused(handoverId: handoverId, area: area, from: from, reason: refusal.text)
                 events.append(self.envelope(clientRef, .handoverRefused(refused)))
-                try db.execute(
-                    sql: "UPDATE handover SET state = ?, refusalReason = ?, answeredAt = ? WHERE handoverId = ?",
-                    arguments: [next.rawValue, refusal.text, AgencyStore.now(), handoverId])
+                try HandoverRows.refuse(db, handoverId, reason: refusal.text)
             }
             for event in events { try Outbox.enqueue(event, db) }
             try AgencyStore.audit(
@@ -420,15 +387,11 @@ public final class AgencyService: Sendable {
         }
         let cursor = parsedCursor
         let page = try await transaction { db -> Page<InboxItem> in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM inbox WHERE seq < ? ORDER BY seq DESC LIMIT ?",
-                arguments: [cursor ?? Int64.max, limit + 1])
-            let items = rows.prefix(limit).map(InboxRows.item)
-            let people = Set(rows.prefix(limit).map { $0["clientRef"] as String })
-            for person in people.sorted() {
+            let page = try InboxRows.page(db, before: cursor, limit: limit)
+            for person in Set(page.items.map(\.clientRef)).sorted() {
                 try AgencyStore.audit(db, staff, "inbox.read", clientRef: ClientRef(rawValue: person), detail: "inbox listing")
             }
-            return Page(items: Array(items), next: rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil)
+            return page
         }
         return JSONReply(200, page)
     }
@@ -454,21 +417,10 @@ public final class AgencyService: Sendable {
         let cursor = parsedCursor ?? Int64.max
         // Reading the log is itself logged (after the page is read, so it shows on the next read).
         let page = try await transaction { db -> Page<AuditItem> in
-            let rows =
-                ref == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?", arguments: [cursor, limit + 1])
-                : try Row.fetchAll(
-                    db, sql: "SELECT * FROM audit WHERE clientRef = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-                    arguments: [ref!.rawValue, cursor, limit + 1])
-            let items = rows.prefix(limit).map { row in
-                AuditItem(
-                    cursor: String(row["seq"] as Int64), at: row["at"], staff: row["staffName"], role: row["staffRole"],
-                    action: row["action"], clientRef: row["clientRef"], detail: row["detail"])
-            }
-            let next = rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil
+            let page = try AuditRows.page(db, of: ref, before: cursor, limit: limit)
             try AgencyStore.audit(
                 db, staff, "audit.read", clientRef: ref, detail: ref == nil ? "audit listing" : "audit listing of the person")
-            return Page(items: Array(items), next: next)
+            return page
         }
         return JSONReply(200, page)
     }

@@ -254,6 +254,28 @@ extension AgencyStore {
             ])
     }
 
+    /// Marks a consent withdrawn (by this agency).
+    static func withdrawConsent(_ db: Database, _ consentId: String, on day: LocalDate) throws {
+        try db.execute(sql: "UPDATE consent SET withdrawnOn = ? WHERE consentId = ?", arguments: [day.description, consentId])
+    }
+
+    /// Marks a consent withdrawn by another agency, as read from the consent topic: only an agency
+    /// the consent covers withdraws it.
+    static func withdrawConsent(_ db: Database, _ withdrawal: ConsentWithdrawn, of clientRef: ClientRef, by source: Agency?) throws {
+        try db.execute(
+            sql: """
+                UPDATE consent SET withdrawnOn = ? WHERE consentId = ? AND clientRef = ? AND withdrawnOn IS NULL
+                AND (',' || agencies || ',') LIKE ('%,' || ? || ',%')
+                """,
+            arguments: [withdrawal.withdrawnOn.description, withdrawal.consentId, clientRef.rawValue, source?.rawValue ?? ""])
+    }
+
+    /// Keeps a published status change with the payload as published.
+    static func insertStatus(_ db: Database, _ envelope: EventEnvelope, payloadJSON: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO status (eventId, clientRef, type, payload, publishedAt) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [envelope.id, envelope.subject.rawValue, envelope.type.rawValue, payloadJSON, now()])
+    }
+
     /// The open case of this agency for an area, if any: (id, contact JSON).
     static func openCase(_ db: Database, _ clientRef: ClientRef, _ area: Area) throws -> Int64? {
         try Int64.fetchOne(

@@ -16,9 +16,7 @@ extension AgencyService {
         let logger = self.logger
         let today = self.today()
         let disposition = try await store.pool.write { db -> EventDisposition in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM consumedEvent WHERE eventId = ?", arguments: [envelope.id]) ?? false {
-                return .processed
-            }
+            if try InboxRows.wasConsumed(db, envelope.id) { return .processed }
             // Refused before anything is written, so a redelivery is refused again.
             if topic != Topic.consent,
                 let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db)
@@ -26,9 +24,7 @@ extension AgencyService {
             {
                 return .deadLetter(reason: refusal)
             }
-            try db.execute(
-                sql: "INSERT INTO consumedEvent (eventId, topic, consumedAt) VALUES (?, ?, ?)",
-                arguments: [envelope.id, topic, AgencyStore.now()])
+            try InboxRows.markConsumed(db, envelope.id, topic: topic)
             let clientRef = envelope.subject
             if topic == Topic.consent {
                 switch envelope.event {
@@ -36,62 +32,31 @@ extension AgencyService {
                     try AgencyStore.storeConsent(db, clientRef, consent, registeredBy: envelope.source.agency ?? agency)
                 case .consentWithdrawn(let withdrawal):
                     // Only an agency the consent covers withdraws it.
-                    try db.execute(
-                        sql: """
-                            UPDATE consent SET withdrawnOn = ? WHERE consentId = ? AND clientRef = ? AND withdrawnOn IS NULL
-                            AND (',' || agencies || ',') LIKE ('%,' || ? || ',%')
-                            """,
-                        arguments: [
-                            withdrawal.withdrawnOn.description, withdrawal.consentId, clientRef.rawValue,
-                            envelope.source.agency?.rawValue ?? "",
-                        ])
+                    try AgencyStore.withdrawConsent(db, withdrawal, of: clientRef, by: envelope.source.agency)
                 default: break
                 }
                 return .processed
             }
             _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
-            try db.execute(
-                sql: """
-                    INSERT INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    envelope.id, envelope.type.rawValue, envelope.source.agency?.rawValue ?? "coordinator", clientRef.rawValue,
-                    AgencyStore.now(), Timestamp.format(envelope.time), InboxSummary.text(for: envelope),
-                    AgencyStore.json(AnyEncodable(envelope.event.payload)),
-                ])
+            try InboxRows.insert(db, envelope)
             try SipInbox.apply(db, envelope, agency: agency)
             switch envelope.event {
             case .referralSent(let sent):
                 try ReferralRows.insert(db, clientRef, sent)
             case .handoverRequested(let request):
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO handover (handoverId, clientRef, area, fromAgency, toAgency, reason, state, requestedAt)
-                        VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)
-                        """,
-                    arguments: [
-                        request.handoverId, clientRef.rawValue, request.area.rawValue, envelope.source.agency?.rawValue,
-                        agency.rawValue, request.reason, AgencyStore.now(),
-                    ])
+                try HandoverRows.insertRequested(
+                    db, handoverId: request.handoverId, clientRef, area: request.area, from: envelope.source.agency, to: agency,
+                    reason: request.reason)
             case .handoverAccepted(let accepted):
-                try db.execute(
-                    sql: "UPDATE handover SET state = 'accepted', contact = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
-                    arguments: [AgencyStore.json(accepted.contact), AgencyStore.now(), accepted.handoverId])
-                if db.changesCount > 0, let receiver = envelope.source.agency,
+                if try HandoverRows.accept(db, accepted.handoverId, contact: accepted.contact), let receiver = envelope.source.agency,
                     let caseId = try AgencyStore.openCase(db, clientRef, accepted.area)
                 {
                     let closed = CaseClosed(area: accepted.area, reason: .handover, handoverTo: receiver, closedOn: today)
-                    try db.execute(
-                        sql: "UPDATE caseFile SET closedOn = ?, closeReason = 'handover', handoverTo = ? WHERE id = ?",
-                        arguments: [today.description, receiver.rawValue, caseId])
+                    try CaseRows.closeByHandover(db, caseId: caseId, on: today, to: receiver)
                     try Outbox.enqueue(EventEnvelope(source: .agency(agency), subject: clientRef, event: .caseClosed(closed)), db)
                 }
             case .handoverRefused(let refused):
-                try db.execute(
-                    sql:
-                        "UPDATE handover SET state = 'refused', refusalReason = ?, answeredAt = ? WHERE handoverId = ? AND state = 'requested'",
-                    arguments: [refused.reason, AgencyStore.now(), refused.handoverId])
+                try HandoverRows.refuse(db, refused.handoverId, reason: refused.reason)
             default:
                 if let (id, action, text, contact) = ReferralRows.action(of: envelope.event),
                     let referral = try ReferralRows.fetch(db, id)
@@ -123,17 +88,12 @@ extension AgencyService {
         default: break
         }
         if let handoverId {
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT toAgency, clientRef FROM handover WHERE handoverId = ?", arguments: [handoverId])
-            else {
-                return nil
-            }
-            if (row["toAgency"] as String) != envelope.source.agency?.rawValue {
+            guard let asked = try HandoverRows.addressee(db, handoverId) else { return nil }
+            if asked.to != envelope.source.agency?.rawValue {
                 return
-                    "\(envelope.type.rawValue) from \(envelope.source.agency?.rawValue ?? "?") for handover \(handoverId), which was asked of \(row["toAgency"] as String)"
+                    "\(envelope.type.rawValue) from \(envelope.source.agency?.rawValue ?? "?") for handover \(handoverId), which was asked of \(asked.to)"
             }
-            if (row["clientRef"] as String) != envelope.subject.rawValue {
+            if asked.clientRef != envelope.subject.rawValue {
                 return "\(envelope.type.rawValue) for handover \(handoverId) names another person than the handover"
             }
             return nil

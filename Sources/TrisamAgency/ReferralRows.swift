@@ -100,16 +100,6 @@ enum ReferralRows {
     }
 }
 
-/// Inbox rows as the API answers them.
-enum InboxRows {
-    static func item(_ row: Row) -> InboxItem {
-        InboxItem(
-            cursor: String(row["seq"] as Int64), eventId: row["eventId"], type: row["type"], from: row["fromSource"],
-            clientRef: row["clientRef"], receivedAt: row["receivedAt"], time: row["eventTime"], summary: row["summary"],
-            payload: JSONValue(parsing: row["payload"]))
-    }
-}
-
 /// What one agency knows about a person.
 enum PersonSummary {
     static func read(_ db: Database, _ clientRef: ClientRef, agency: Agency, today: LocalDate) throws -> PersonSummaryBody {
