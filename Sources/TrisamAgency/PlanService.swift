@@ -41,15 +41,9 @@ extension SipService {
                 }
             }
             try AgencyStore.requireConsent(db, clientRef, .sip, Set(request.participants), today: rules.today, field: "participants")
-            try db.execute(
-                sql: """
-                    INSERT INTO plan (planId, clientRef, sipId, leadAgency, participants, revision, state, followUpOn, createdAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, 1, 'open', ?, ?, ?)
-                    """,
-                arguments: [
-                    planId, clientRef.rawValue, request.sipId, lead.rawValue, SipStore.list(request.participants),
-                    request.followUpOn.description, AgencyStore.now(), AgencyStore.now(),
-                ])
+            try SipStore.insertPlan(
+                db, planId: planId, clientRef, sipId: request.sipId, lead: lead, participants: request.participants,
+                followUpOn: request.followUpOn)
             try Self.storeRevision(db, created, followUpOn: request.followUpOn, actions: actions, by: staff)
             for action in actions { try SipStore.insertAction(db, clientRef: clientRef, action) }
             for event in events { try Outbox.enqueue(event, db) }
@@ -78,9 +72,7 @@ extension SipService {
             let events =
                 [self.envelope(plan.clientRef, .planCreated(created)), self.envelope(plan.clientRef, .planFollowUpSet(followUp))]
                 + actions.map { self.envelope(plan.clientRef, .planActionAssigned($0)) }
-            try db.execute(
-                sql: "UPDATE plan SET revision = ?, followUpOn = ?, updatedAt = ? WHERE planId = ?",
-                arguments: [revision, request.followUpOn.description, AgencyStore.now(), planId])
+            try SipStore.storeRevisionNumber(db, planId: planId, revision: revision, followUpOn: request.followUpOn)
             try Self.storeRevision(db, created, followUpOn: request.followUpOn, actions: actions, by: staff)
             for action in actions { try SipStore.insertAction(db, clientRef: plan.clientRef, action) }
             for event in events { try Outbox.enqueue(event, db) }
@@ -105,9 +97,7 @@ extension SipService {
                 reason: request.reason ?? (request.outcome == .other ? .other : .goalsReached), closedOn: closedOn,
                 outcome: request.outcome)
             let envelope = self.envelope(plan.clientRef, .planClosed(closed))
-            try db.execute(
-                sql: "UPDATE plan SET state = 'closed', closeReason = ?, outcome = ?, closedOn = ?, updatedAt = ? WHERE planId = ?",
-                arguments: [closed.reason.rawValue, request.outcome.rawValue, closedOn.description, AgencyStore.now(), planId])
+            try SipStore.storeClosed(db, closed)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "plan.close", clientRef: plan.clientRef, detail: "outcome \(request.outcome.rawValue)")
             return PlanClosedReply(planId: planId, state: "closed", outcome: request.outcome.rawValue, eventId: envelope.id)
@@ -172,13 +162,7 @@ extension SipService {
                 try AgencyStore.audit(db, staff, "plan.read", clientRef: first.clientRef, detail: planId)
                 return PlanView(planId: planId, role: "owner", leadAgency: first.leadAgency.rawValue, actions: mine.map(\.json))
             }
-            let revisions = try Row.fetchAll(db, sql: "SELECT * FROM planRevision WHERE planId = ? ORDER BY revision", arguments: [planId])
-                .map { row in
-                    JSONValue(parsing: row["content"]).merging([
-                        "revision": .integer(row["revision"]), "revisedAt": .string(row["revisedAt"]),
-                        "revisedBy": .string(row["revisedBy"]),
-                    ])
-                }
+            let revisions = try SipStore.revisions(db, planId: planId)
             let view = PlanView(
                 planId: planId, role: "lead", clientRef: plan.clientRef.rawValue, leadAgency: plan.leadAgency.rawValue,
                 participants: plan.participants.map(\.rawValue), revision: plan.revision, state: plan.state,
@@ -234,9 +218,8 @@ extension SipService {
             goals: created.goals, subGoals: created.subGoals, followUpOn: followUpOn.description,
             newActions: actions.map(\.actionId), personGoal: created.personGoal)
         let data = try APIJSON.encoder().encode(content)
-        try db.execute(
-            sql: "INSERT INTO planRevision (planId, revision, content, revisedAt, revisedBy) VALUES (?, ?, ?, ?, ?)",
-            arguments: [created.planId, created.revisionNumber, String(decoding: data, as: UTF8.self), AgencyStore.now(), staff.name])
+        try SipStore.insertRevision(
+            db, planId: created.planId, revision: created.revisionNumber, content: String(decoding: data, as: UTF8.self), by: staff.name)
     }
 }
 

@@ -312,6 +312,49 @@ enum SipStore {
         }
     }
 
+    /// A new plan led by this agency (revision 1, open).
+    static func insertPlan(
+        _ db: Database, planId: String, _ clientRef: ClientRef, sipId: String?, lead: Agency, participants: [Agency], followUpOn: LocalDate
+    ) throws {
+        let now = AgencyStore.now()
+        try db.execute(
+            sql: """
+                INSERT INTO plan (planId, clientRef, sipId, leadAgency, participants, revision, state, followUpOn, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, 1, 'open', ?, ?, ?)
+                """,
+            arguments: [planId, clientRef.rawValue, sipId, lead.rawValue, list(participants), followUpOn.description, now, now])
+    }
+
+    /// The plan's current revision and follow-up date.
+    static func storeRevisionNumber(_ db: Database, planId: String, revision: Int, followUpOn: LocalDate) throws {
+        try db.execute(
+            sql: "UPDATE plan SET revision = ?, followUpOn = ?, updatedAt = ? WHERE planId = ?",
+            arguments: [revision, followUpOn.description, AgencyStore.now(), planId])
+    }
+
+    /// A plan closed by its lead.
+    static func storeClosed(_ db: Database, _ closed: PlanClosed) throws {
+        try db.execute(
+            sql: "UPDATE plan SET state = 'closed', closeReason = ?, outcome = ?, closedOn = ?, updatedAt = ? WHERE planId = ?",
+            arguments: [closed.reason.rawValue, closed.outcome?.rawValue, closed.closedOn.description, AgencyStore.now(), closed.planId])
+    }
+
+    /// One kept version of a plan (its content as JSON).
+    static func insertRevision(_ db: Database, planId: String, revision: Int, content: String, by staffName: String) throws {
+        try db.execute(
+            sql: "INSERT INTO planRevision (planId, revision, content, revisedAt, revisedBy) VALUES (?, ?, ?, ?, ?)",
+            arguments: [planId, revision, content, AgencyStore.now(), staffName])
+    }
+
+    /// Every kept version of a plan, oldest first, with when and by whom.
+    static func revisions(_ db: Database, planId: String) throws -> [JSONValue] {
+        try Row.fetchAll(db, sql: "SELECT * FROM planRevision WHERE planId = ? ORDER BY revision", arguments: [planId]).map { row in
+            JSONValue(parsing: row["content"]).merging([
+                "revision": .integer(row["revision"]), "revisedAt": .string(row["revisedAt"]), "revisedBy": .string(row["revisedBy"]),
+            ])
+        }
+    }
+
     static func insertAction(_ db: Database, clientRef: ClientRef, _ action: PlanActionAssigned) throws {
         try db.execute(
             sql: """
