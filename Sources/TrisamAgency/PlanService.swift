@@ -264,7 +264,11 @@ struct ActionCursor: Comparable, Sendable {
 
     init?(_ text: String) {
         let parts = text.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, LocalDate(parts[0]) != nil, !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+        // The date part is only a sort key: its shape is checked (as the contract's pattern
+        // states it), not whether the day exists.
+        guard parts.count == 3, parts[0].range(of: #"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"#, options: .regularExpression) != nil,
+            !parts[1].isEmpty, !parts[2].isEmpty
+        else { return nil }
         (dueDate, planId, actionId) = (parts[0], parts[1], parts[2])
     }
 

@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TrisamContracts
+import TrisamHTTP
+import TrisamTestSupport
+
+@testable import TrisamAgency
+
+private let today = LocalDate("2026-11-24")!
+private let rules = DateRules(today: today)
+private let ref = ClientRef(rawValue: String(repeating: "a", count: 32))!
+
+/// Decodes a status change of `agency` and answers the refusal (nil when accepted).
+private func statusRefusal(_ agency: Agency, _ type: String, _ payload: String) -> APIError? {
+    do {
+        _ = try StatusRequest.decode(Data(#"{"type":"\#(type)","payload":\#(payload)}"#.utf8), agency: agency, clientRef: ref, rules: rules)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+@Suite("Numbers and dates in requests: the field and the rule are named")
+struct RequestRulesTests {
+    @Test("a non-integer or too large number in a status payload names the field and the rule")
+    func statusNumbers() {
+        let measure = #"{"measureId":"m1","measure":"arbetstraning","startDate":"2026-11-01","extentPercent":%@}"#
+        for value in ["50.5", "1e30", "12345678901234567890123"] {
+            let refusal = statusRefusal(.kommun, "kommun.measure.started", measure.replacingOccurrences(of: "%@", with: value))
+            #expect(refusal?.code == .invalidField && refusal?.field == "payload.extentPercent", "\(value): \(String(describing: refusal))")
+            #expect(refusal?.message.contains("must be a whole number from 1 to 100") == true, "\(String(describing: refusal))")
+        }
+        let outOfRange = statusRefusal(.kommun, "kommun.measure.started", measure.replacingOccurrences(of: "%@", with: "150"))
+        #expect(outOfRange?.field == "payload.extentPercent" && outOfRange?.message.contains("from 1 to 100, got 150") == true)
+        let capacity = statusRefusal(.af, "af.registered", #"{"registeredOn":"2026-11-20","workCapacityPercent":12.5}"#)
+        #expect(capacity?.field == "payload.workCapacityPercent" && capacity?.message.contains("from 0 to 100") == true)
+        let milestone = statusRefusal(.fk, "fk.rehabkedja.milestone", #"{"day":90.5,"reachedOn":"2026-11-20"}"#)
+        #expect(milestone?.field == "payload.day" && milestone?.message.contains("must be 90, 180 or 365") == true)
+        let sickNote = statusRefusal(
+            .region, "region.sicknote.issued",
+            #"{"sickNoteId":"s1","extentPercent":62.5,"from":"2026-11-01","until":"2026-12-01","renewal":false}"#)
+        #expect(sickNote?.field == "payload.extentPercent" && sickNote?.message.contains("must be 25, 50, 75 or 100") == true)
+    }
+
+    @Test("a non-integer durationMinutes is refused naming the field and the rule")
+    func durationMinutes() {
+        #expect(throws: APIError.invalid("durationMinutes", "must be a whole number from 15 to 480, got 30.5")) {
+            try StrictBody.decode(ScheduleSipRequest.self, from: Data(#"{"durationMinutes":30.5}"#.utf8))
+        }
+        #expect(throws: APIError.invalid("durationMinutes", "must be a whole number from 15 to 480, got 500")) {
+            try StrictBody.decode(ScheduleSipRequest.self, from: Data(#"{"durationMinutes":500}"#.utf8)).duration()
+        }
+    }
+
+    @Test("status dates lie within their window: 10 years back, 1 year ahead (3 for aktivitetsersättning's end)")
+    func statusDates() {
+        let measure = #"{"measureId":"m1","measure":"arbetstraning","startDate":"%@","extentPercent":50}"#
+        #expect(statusRefusal(.kommun, "kommun.measure.started", measure.replacingOccurrences(of: "%@", with: "2027-06-01")) == nil)
+        for date in ["2199-12-31", "2027-11-26", "2016-11-01"] {
+            let refusal = statusRefusal(.kommun, "kommun.measure.started", measure.replacingOccurrences(of: "%@", with: date))
+            #expect(refusal?.field == "payload.startDate", "\(date): \(String(describing: refusal))")
+            #expect(refusal?.message.contains("must lie from 2016-11-23 to 2027-11-25") == true, "\(String(describing: refusal))")
+        }
+        let future = statusRefusal(.af, "af.registered", #"{"registeredOn":"2026-11-25"}"#)
+        #expect(future?.field == "payload.registeredOn" && future?.message.contains("must not be in the future") == true)
+        let granted = #"{"from":"2026-11-01","until":"%@","extentPercent":100}"#
+        #expect(statusRefusal(.fk, "fk.aktivitetsersattning.granted", granted.replacingOccurrences(of: "%@", with: "2029-10-31")) == nil)
+        let tooLong = statusRefusal(.fk, "fk.aktivitetsersattning.granted", granted.replacingOccurrences(of: "%@", with: "2030-01-01"))
+        #expect(tooLong?.field == "payload.until" && tooLong?.message.contains("3 years") == true)
+        let month = statusRefusal(.kommun, "kommun.forsorjningshinder.reported", #"{"code":"arbetslos","month":"2026-12"}"#)
+        #expect(month?.field == "payload.month" && month?.message.contains("not after this month") == true)
+        #expect(statusRefusal(.kommun, "kommun.forsorjningshinder.reported", #"{"code":"arbetslos","month":"2026-11"}"#) == nil)
+    }
+
+    @Test("plan actions are due within 2 years; SIP times lie within a year")
+    func planAndSipHorizons() throws {
+        let contact = Contact(name: "Per Lind")
+        let action = PlanActionInput(owner: .af, ownerContact: contact, description: "Kartläggning.", dueDate: today.adding(days: 800))
+        #expect(throws: APIError.invalid("actions[0].dueDate", "must be within 2 years (by 2028-11-24), got 2029-02-01")) {
+            try PlanChecks.events(
+                planId: "p1", sipId: nil, lead: .kommun, participants: [.kommun, .af], goals: ["Arbete."], subGoals: [],
+                personGoal: nil, followUpOn: today.adding(days: 30), actions: [action], firstAction: 1, revision: 1, rules: rules)
+        }
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let far = now.addingTimeInterval(400 * 86_400)
+        let answer = AnswerSipRequest(
+            answer: .accepted, participant: contact, availability: [TimeSlot(start: far, end: far.addingTimeInterval(3600))], reason: nil)
+        do {
+            _ = try answer.validated(sipId: "s1", caller: .kommun, invitee: .af, now: now)
+            Issue.record("availability 400 days ahead was accepted")
+        } catch {
+            #expect(error.field == "availability[0].start" && error.message.contains("at most a year ahead"))
+        }
+    }
+
+    @Test("an actions cursor is checked for its shape only, as the contract's pattern states")
+    func actionCursor() {
+        #expect(ActionCursor("2026-02-30~p1~a1") != nil)
+        #expect(ActionCursor("2026-2-3~p1~a1") == nil)
+        #expect(ActionCursor("0") == nil)
+    }
+}
+
+@Suite("Agency refusals over HTTP: 409 and 431 with the error body")
+struct AgencyRefusalRouteTests {
+    @Test("closing a case while its handover waits is 409 conflict naming area")
+    func closeDuringHandover() async throws {
+        try await RouteTests.withRouter { client in
+            let auth = RouteTests.bearer(RouteTests.kommunToken)
+            func post(_ path: String, _ body: String) async throws -> TestResponse {
+                try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: body)) { $0 }
+            }
+            let person = try await post("/persons", #"{"personnummer":"19121212-1212"}"#)
+            let clientRef = try #require(RouteTests.json(person)["clientRef"] as? String)
+            let consent = try await post(
+                "/persons/\(clientRef)/consents",
+                #"{"purpose":"samordning","agencies":["kommun","af"],"validUntil":"2027-11-01","givenOn":"2026-11-20"}"#)
+            #expect(consent.status == .created, "\(RouteTests.json(consent))")
+            let opened = try await post(
+                "/persons/\(clientRef)/cases", #"{"area":"arbete-aktivitet","contact":{"name":"Anna Berg"},"openedOn":"2026-11-20"}"#)
+            #expect(opened.status == .created, "\(RouteTests.json(opened))")
+            let handover = try await post("/persons/\(clientRef)/handovers", #"{"area":"arbete-aktivitet","to":"af","reason":"Klar."}"#)
+            #expect(handover.status == .created, "\(RouteTests.json(handover))")
+            let close = try await post(
+                "/persons/\(clientRef)/cases/arbete-aktivitet/close", #"{"reason":"completed","closedOn":"2026-11-24"}"#)
+            #expect(close.status == .conflict)
+            #expect(RouteTests.error(close).code == "conflict" && RouteTests.error(close).field == "area", "\(RouteTests.json(close))")
+        }
+    }
+
+    @Test("a request header over the limit is 431 with the JSON error body, not a bare 400")
+    func oversizedHeader() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try AgencyStore(path: directory.appendingPathComponent("agency.sqlite").path, agency: .kommun)
+        let service = AgencyService(
+            agency: .kommun, store: store, pseudonymizer: .development, signal: OutboxSignal(),
+            logger: testLogger("agency"), today: { today })
+        let tokens = try StaffTokens(json: Data("[]".utf8))
+        let app = Application(
+            router: AgencyRoutes.router(service: service, tokens: tokens), server: TrisamHTTPServer.http1(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            let huge: HTTPFields = [HTTPField.Name("X-Padding")!: String(repeating: "a", count: 100 * 1024)]
+            try await client.execute(uri: "/health", method: .get, headers: huge) { response in
+                #expect(response.status.code == 431)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                let error = RouteTests.error(response)
+                #expect(error.code == "header_too_large" && error.field == "(headers)" && error.message?.isEmpty == false)
+            }
+        }
+    }
+}
