@@ -168,6 +168,9 @@ def _plan(body: dict, seed: str) -> None:
             action["dueDate"] = _from_today(action["dueDate"], 0, 731)
         if isinstance(participants, list) and participants and action.get("owner") not in participants:
             action["owner"] = participants[index % len(participants)]
+        elif participants is None:
+            # A revision: only the lead revises, and the lead is always a participant.
+            action["owner"] = AGENCY
 
 
 def _keep_stated_rules(operation: str, body) -> None:
@@ -216,6 +219,9 @@ def _keep_stated_rules(operation: str, body) -> None:
                 body["notBefore"] = _iso(_time(seed, 0, 24 * 300))
     elif path.endswith("/plans") or path.endswith("/revise"):
         _plan(body, seed)
+    if path.endswith("/withdraw") and "withdrawnOn" in body:
+        # Not before the consent's givenOn, which lies in the last ten years: today always fits.
+        body["withdrawnOn"] = _today().isoformat()
     for key in ("openedOn", "closedOn", "changedOn", "acceptedOn", "withdrawnOn", "heldOn", "completedOn"):
         if key in body:
             body[key] = _past(body[key])

@@ -37,7 +37,9 @@ extension SipService {
             try AgencyStore.requirePerson(db, clientRef)
             if let sipId = request.sipId {
                 guard let sip = try SipStore.sip(db, sipId), sip.clientRef == clientRef else {
-                    throw APIError.notFound("sipId", "no SIP \(sipId.prefix(128)) for this person is known to this agency")
+                    // 409, not 404: the person (the resource addressed) exists; the body names a
+                    // SIP this agency does not hold for them.
+                    throw APIError.conflict("no SIP \(sipId.prefix(128)) for this person is known to this agency", field: "sipId")
                 }
             }
             try AgencyStore.requireConsent(db, clientRef, .sip, Set(request.participants), today: rules.today, field: "participants")

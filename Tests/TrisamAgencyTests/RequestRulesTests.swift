@@ -131,6 +131,28 @@ struct AgencyRefusalRouteTests {
         }
     }
 
+    @Test("a plan naming a SIP the agency does not hold is 409 conflict naming sipId, not 404 as for an unknown person")
+    func planWithUnknownSip() async throws {
+        try await RouteTests.withRouter { client in
+            let auth = RouteTests.bearer(RouteTests.kommunToken)
+            func post(_ path: String, _ body: String) async throws -> TestResponse {
+                try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: body)) { $0 }
+            }
+            let person = try await post("/persons", #"{"personnummer":"19121212-1212"}"#)
+            let clientRef = try #require(RouteTests.json(person)["clientRef"] as? String)
+            let consent = try await post(
+                "/persons/\(clientRef)/consents",
+                #"{"purpose":"sip","agencies":["kommun","af"],"validUntil":"2027-11-01","givenOn":"2026-11-20"}"#)
+            #expect(consent.status == .created, "\(RouteTests.json(consent))")
+            let plan = try await post(
+                "/persons/\(clientRef)/plans",
+                #"{"sipId":"s-unknown","leadAgency":"kommun","participants":["kommun","af"],"goals":["Arbete."],"followUpOn":"2027-01-10","actions":[]}"#
+            )
+            #expect(plan.status == .conflict, "\(RouteTests.json(plan))")
+            #expect(RouteTests.error(plan).code == "conflict" && RouteTests.error(plan).field == "sipId")
+        }
+    }
+
     @Test("a request header over the limit is 431 with the JSON error body, not a bare 400")
     func oversizedHeader() async throws {
         let directory = try temporaryDirectory()
