@@ -17,6 +17,7 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownField = "unknown_field"
         case bodyTooLarge = "body_too_large"
         case headerTooLarge = "header_too_large"
+        case malformedRequest = "malformed_request"
         case unauthorized
         case forbidden
         case notFound = "not_found"

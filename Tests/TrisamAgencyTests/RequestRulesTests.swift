@@ -9,6 +9,10 @@ import TrisamTestSupport
 
 @testable import TrisamAgency
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 private let today = LocalDate("2026-11-24")!
 private let rules = DateRules(today: today)
 private let ref = ClientRef(rawValue: String(repeating: "a", count: 32))!
@@ -153,7 +157,7 @@ struct AgencyRefusalRouteTests {
         }
     }
 
-    @Test("a request header over the limit is 431 with the JSON error body, not a bare 400")
+    @Test("headers over the limit get 431, a malformed request 400, both with the JSON error body rather than a bare 400")
     func oversizedHeader() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -174,6 +178,38 @@ struct AgencyRefusalRouteTests {
                 let error = RouteTests.error(response)
                 #expect(error.code == "header_too_large" && error.field == "(headers)" && error.message?.isEmpty == false)
             }
+            let port = try #require(client.port)
+            let answer = try rawExchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+            #expect(answer.contains(#""code":"malformed_request""#) && answer.contains(#""field":"(request)""#), "\(answer)")
         }
     }
+}
+
+/// Sends `text` as is over a TCP connection to 127.0.0.1:`port` and answers everything the
+/// server writes until it closes (for requests no HTTP client would send).
+private func rawExchange(port: Int, _ text: String) throws -> String {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw ProcessTestError("socket() failed") }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw ProcessTestError("connect() failed") }
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let bytes = Array(text.utf8)
+    guard send(socket, bytes, bytes.count, 0) == bytes.count else { throw ProcessTestError("send() failed") }
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = recv(socket, &buffer, buffer.count, 0)
+        if count <= 0 { break }
+        received += buffer[0..<count]
+    }
+    return String(decoding: received, as: UTF8.self)
 }
