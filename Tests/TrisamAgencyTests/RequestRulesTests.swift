@@ -135,6 +135,32 @@ struct AgencyRefusalRouteTests {
         }
     }
 
+    @Test("paging parameters that are not whole numbers in range name the parameter and the rule")
+    func pagingParameters() async throws {
+        try await RouteTests.withRouter { client in
+            let auth = RouteTests.bearer(RouteTests.kommunToken)
+            let cases: [(uri: String, field: String, rule: String)] = [
+                ("/inbox?limit=5.5", "limit", "must be a whole number from 1 to 200"),
+                ("/inbox?limit=0", "limit", "must be a whole number from 1 to 200"),
+                ("/audit?limit=201", "limit", "must be a whole number from 1 to 200"),
+                ("/inbox?before=0", "before", "positive integer"),
+                ("/audit?before=1.5", "before", "positive integer"),
+                ("/actions?after=0", "after", "next cursor"),
+            ]
+            for item in cases {
+                try await client.execute(uri: item.uri, method: .get, headers: auth) { response in
+                    #expect(response.status == .badRequest, "\(item.uri)")
+                    let error = RouteTests.error(response)
+                    #expect(error.code == "invalid_field" && error.field == item.field, "\(item.uri): \(error)")
+                    #expect(error.message?.contains(item.rule) == true, "\(item.uri): \(error)")
+                }
+            }
+            try await client.execute(uri: "/actions?after=2026-02-30~p1~a1", method: .get, headers: auth) { response in
+                #expect(response.status == .ok, "the contract's pattern admits it")
+            }
+        }
+    }
+
     @Test("a plan naming a SIP the agency does not hold is 409 conflict naming sipId, not 404 as for an unknown person")
     func planWithUnknownSip() async throws {
         try await RouteTests.withRouter { client in
