@@ -102,12 +102,7 @@ public enum AgencyRoutes {
         var values: [String: String] = [:]
         for (name, value) in request.uri.queryParameters {
             let key = String(name)
-            guard known.contains(key) else {
-                let name = APIError.redacted(key.prefix(64))
-                throw APIError(
-                    status: 400, code: .unknownField, field: name,
-                    message: "\(name) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
-            }
+            guard known.contains(key) else { throw APIError.unknownQueryParameter(key, known: known) }
             values[key] = String(value)
         }
         return values

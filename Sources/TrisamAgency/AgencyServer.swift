@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import TrisamContracts
+import TrisamHTTP
 import TrisamKafka
 import TrisamStore
 
@@ -82,6 +83,7 @@ public enum AgencyServer {
             interval: configuration.reminderInterval, logger: logger)
         let app = Application(
             router: router,
+            server: TrisamHTTPServer.http1(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-\(configuration.agency.rawValue)"),
             onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },

@@ -37,7 +37,9 @@ extension SipService {
             try AgencyStore.requirePerson(db, clientRef)
             if let sipId = request.sipId {
                 guard let sip = try SipStore.sip(db, sipId), sip.clientRef == clientRef else {
-                    throw APIError.notFound("sipId", "no SIP \(sipId.prefix(128)) for this person is known to this agency")
+                    // 409, not 404: the person (the resource addressed) exists; the body names a
+                    // SIP this agency does not hold for them.
+                    throw APIError.conflict("no SIP \(sipId.prefix(128)) for this person is known to this agency", field: "sipId")
                 }
             }
             try AgencyStore.requireConsent(db, clientRef, .sip, Set(request.participants), today: rules.today, field: "participants")
@@ -247,7 +249,11 @@ struct ActionCursor: Comparable, Sendable {
 
     init?(_ text: String) {
         let parts = text.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, LocalDate(parts[0]) != nil, !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+        // The date part is only a sort key: its shape is checked (as the contract's pattern
+        // states it), not whether the day exists.
+        guard parts.count == 3, parts[0].range(of: #"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"#, options: .regularExpression) != nil,
+            !parts[1].isEmpty, !parts[2].isEmpty
+        else { return nil }
         (dueDate, planId, actionId) = (parts[0], parts[1], parts[2])
     }
 

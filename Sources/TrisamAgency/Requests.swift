@@ -15,6 +15,14 @@ public struct DateRules: Sendable {
     public static let maxConsentDays = 1827
     /// How far ahead an answer date may lie (1 year).
     public static let maxAnswerDays = 366
+    /// How far ahead a status's start, effective or end date may lie (1 year): decisions and
+    /// sick notes are registered ahead of the day they take effect, not years ahead.
+    public static let maxAheadDays = 366
+    /// How far ahead the end of a granted aktivitetsersättning may lie (3 years: it is granted
+    /// for at most three years at a time).
+    public static let maxAktivitetsersattningDays = 1096
+    /// How far ahead a plan action may be due (2 years).
+    public static let maxDueDays = 731
 
     public init(today: LocalDate) { self.today = today }
 
@@ -36,6 +44,17 @@ public struct DateRules: Sendable {
         if date > today { throw .invalid(field, "must not be in the future (today is \(today)), got \(date)") }
         if date < today.adding(days: -Self.maxPastDays) {
             throw .invalid(field, "must not be more than 10 years back (before \(today.adding(days: -Self.maxPastDays))), got \(date)")
+        }
+    }
+
+    /// A date at most ten years back and at most `aheadDays` ahead (`ahead` says it in words),
+    /// refused naming the field and the window.
+    public func within(_ date: LocalDate, _ field: String, aheadDays: Int, ahead: String) throws(APIError) {
+        let earliest = today.adding(days: -Self.maxPastDays)
+        let latest = today.adding(days: aheadDays)
+        if date < earliest || date > latest {
+            throw .invalid(
+                field, "must lie from \(earliest) to \(latest) (at most 10 years back and at most \(ahead) ahead of today), got \(date)")
         }
     }
 }
@@ -267,23 +286,45 @@ public struct StatusRequest: Sendable {
             }
         }
         // The payload decoded strictly (no unknown fields), so its keys are the contract's.
-        try StatusDates.check(payloadObject, rules: rules)
+        try StatusDates.check(payloadObject, type: type, rules: rules)
         return StatusRequest(envelope: envelope)
     }
 }
 
-/// Date checks on status payloads: dates something happened lie in the window of ``DateRules``.
+/// Date checks on status payloads (every date of every status type is a first-level field):
+/// the day something was registered, attempted, assessed or reached lies in the last ten years
+/// and not in the future; a start, effective or end date lies in the last ten years or at most
+/// one year ahead (three years for the end of a granted aktivitetsersättning); a reported month
+/// lies in the last ten years and not after this month. contracts/openapi.yaml states the same.
 enum StatusDates {
-    static func check(_ object: [String: Any], rules: DateRules) throws(APIError) {
-        // Only the first-level dates of the payload are checked; follow-up and end dates may
-        // legitimately lie ahead, so only fields named as past facts are.
-        let pastFields: Set<String> = [
-            "decidedOn", "registeredOn", "attemptedOn", "assessedOn", "deregisteredOn",
-            "issuedOn", "reportedOn", "reachedOn", "finishedOn", "changedOn",
-        ]
-        for key in object.keys.sorted() where pastFields.contains(key) {
-            if let text = object[key] as? String, let date = LocalDate(text) {
-                try rules.happened(date, "payload.\(key)")
+    /// Fields of a fact that has happened by the time it is registered.
+    static let happened: Set<String> = ["registeredOn", "attemptedOn", "assessedOn", "deregisteredOn", "reachedOn"]
+    /// Fields of a day that may be registered ahead of it.
+    static let ahead: Set<String> = ["startDate", "effectiveDate", "from", "until", "endDate", "endedOn"]
+
+    static func check(_ object: [String: Any], type: EventType, rules: DateRules) throws(APIError) {
+        for key in object.keys.sorted() {
+            guard let text = object[key] as? String else { continue }
+            let field = "payload.\(key)"
+            if key == "month", let month = YearMonth(text) {
+                let current = YearMonth(year: rules.today.year, month: rules.today.month)!
+                let earliest = rules.today.adding(days: -DateRules.maxPastDays)
+                let first = YearMonth(year: earliest.year, month: earliest.month)!
+                if month > current || month < first {
+                    throw .invalid(
+                        field, "must lie from \(first) to \(current) (at most 10 years back, not after this month), got \(month)")
+                }
+                continue
+            }
+            guard let date = LocalDate(text) else { continue }
+            if happened.contains(key) {
+                try rules.happened(date, field)
+            } else if ahead.contains(key) {
+                if type == .fkAktivitetsersattningGranted, key == "until" {
+                    try rules.within(date, field, aheadDays: DateRules.maxAktivitetsersattningDays, ahead: "3 years")
+                } else {
+                    try rules.within(date, field, aheadDays: DateRules.maxAheadDays, ahead: "1 year")
+                }
             }
         }
     }

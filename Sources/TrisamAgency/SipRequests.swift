@@ -57,10 +57,13 @@ public struct AnswerSipRequest: Codable, Sendable, KnownFields {
             sipId: sipId, caller: caller, invitee: invitee, answer: answer,
             participant: participant, availability: availability, reason: reason)
         do { try payload.validate() } catch { throw .violation(error) }
-        for (index, slot) in (availability ?? []).enumerated() where slot.end <= now {
-            throw .invalid(
-                "availability[\(index)].end", "must not be in the past (now is \(Timestamp.format(now))), got \(Timestamp.format(slot.end))"
-            )
+        for (index, slot) in (availability ?? []).enumerated() {
+            if slot.end <= now {
+                throw .invalid(
+                    "availability[\(index)].end",
+                    "must not be in the past (now is \(Timestamp.format(now))), got \(Timestamp.format(slot.end))")
+            }
+            try SipTimes.withinHorizon(slot.start, "availability[\(index)].start", now: now)
         }
         return payload
     }
@@ -93,12 +96,29 @@ public struct ScheduleSipRequest: Codable, Sendable, KnownFields {
     /// The meeting length for a search (default 60 minutes, 15 to 480).
     public func duration() throws(APIError) -> TimeInterval {
         let minutes = durationMinutes ?? 60
-        guard (15...480).contains(minutes) else { throw .invalid("durationMinutes", "must be between 15 and 480, got \(minutes)") }
+        guard (15...480).contains(minutes) else {
+            throw .invalid("durationMinutes", "\(NumberRules.rule(for: "durationMinutes")), got \(minutes)")
+        }
         return TimeInterval(minutes * 60)
     }
 
     public func checkLocation() throws(APIError) {
         if let location { do { try Check.name(location, "location") } catch { throw .violation(error) } }
+    }
+}
+
+/// How far ahead SIP times may lie: availability, a chosen meeting time and `notBefore` at most
+/// a year (366 days) from now, as far as the slot search looks.
+public enum SipTimes {
+    public static let horizonDays = 366
+
+    /// Refuses `time` more than ``horizonDays`` after `now`, naming `field`.
+    public static func withinHorizon(_ time: Date, _ field: String, now: Date) throws(APIError) {
+        let latest = now.addingTimeInterval(Double(horizonDays) * 86_400)
+        if time > latest {
+            throw .invalid(
+                field, "must be at most a year ahead (by \(Timestamp.format(latest))), got \(Timestamp.format(time))")
+        }
     }
 }
 
@@ -188,6 +208,11 @@ enum PlanChecks {
             }
             if action.dueDate < rules.today {
                 throw .invalid("\(field).dueDate", "must not be in the past (today is \(rules.today)), got \(action.dueDate)")
+            }
+            if action.dueDate > rules.today.adding(days: DateRules.maxDueDays) {
+                throw .invalid(
+                    "\(field).dueDate",
+                    "must be within 2 years (by \(rules.today.adding(days: DateRules.maxDueDays))), got \(action.dueDate)")
             }
             let event = PlanActionAssigned(
                 planId: planId, actionId: "a\(firstAction + index)", leadAgency: lead, owner: action.owner,

@@ -126,6 +126,8 @@ public final class SipService: Sendable {
         let duration = try request.duration()
         try request.checkLocation()
         let now = self.now()
+        if let override { try SipTimes.withinHorizon(override.start, "start", now: now) }
+        if let notBefore = request.notBefore { try SipTimes.withinHorizon(notBefore, "notBefore", now: now) }
         let today = base.today()
         let agency = self.agency
         let finder = self.finder

@@ -63,29 +63,29 @@ enum AuditLogRoutes {
 
     /// Validates the query: `limit` 1...1000 (default 100), `cursor` a `nextCursor`, `clientRef`
     /// 32 lowercase hex characters; any other parameter is refused by name.
-    static func query(names: [String], get: (String) -> String?) throws -> (Int, Int64?, ClientRef?) {
+    static func query(names: [String], get: (String) -> String?) throws(APIError) -> (Int, Int64?, ClientRef?) {
         let known: Set<String> = ["limit", "cursor", "clientRef"]
         for name in names where !known.contains(name) {
-            throw HTTPError(.badRequest, message: "\(name): unknown query parameter; known: \(known.sorted().joined(separator: ", "))")
+            throw APIError.unknownQueryParameter(name, known: known)
         }
         var limit = defaultLimit
         if let text = get("limit") {
             guard let value = Int(text), (1...1000).contains(value) else {
-                throw HTTPError(.badRequest, message: "limit: must be a whole number from 1 to 1000, got \"\(text.prefix(40))\"")
+                throw APIError.invalid("limit", "must be a whole number from 1 to 1000, got \"\(APIError.redacted(text.prefix(40)))\"")
             }
             limit = value
         }
         var cursor: Int64?
         if let text = get("cursor") {
             guard let value = Int64(text), value > 0 else {
-                throw HTTPError(.badRequest, message: "cursor: must be the nextCursor of a previous page, got \"\(text.prefix(40))\"")
+                throw APIError.invalid("cursor", "must be the nextCursor of a previous page, got \"\(APIError.redacted(text.prefix(40)))\"")
             }
             cursor = value
         }
         var clientRef: ClientRef?
         if let text = get("clientRef") {
             guard let value = ClientRef(rawValue: text) else {
-                throw HTTPError(.badRequest, message: "clientRef: must be 32 lowercase hex characters")
+                throw APIError.invalid("clientRef", "must be 32 lowercase hex characters")
             }
             clientRef = value
         }

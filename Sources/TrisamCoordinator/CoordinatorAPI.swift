@@ -12,15 +12,16 @@ public typealias CoordinatorRequestContext = TrisamRequestContext
 
 extension AccessTokens {
     /// The principal of an `Authorization: Bearer <token>` header for a configured token,
-    /// otherwise 401 (with `WWW-Authenticate`). Never logs the token.
-    public func principal(authorization header: String?) throws -> Principal {
+    /// otherwise 401 `unauthorized` naming the field `Authorization` (with `WWW-Authenticate`).
+    /// Never logs the token.
+    public func principal(authorization header: String?) throws(APIError) -> Principal {
         guard let header else {
-            throw HTTPError(
-                .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
+            throw APIError(
+                status: 401, code: .unauthorized, field: "Authorization",
                 message: "missing Authorization header: send \"Authorization: Bearer <token>\"")
         }
         guard header.hasPrefix("Bearer "), let entry = entry(for: header.dropFirst(7)) else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "Authorization: unknown bearer token")
+            throw APIError(status: 401, code: .unauthorized, field: "Authorization", message: "unknown bearer token")
         }
         return Principal(name: entry.name, role: entry.role)
     }
@@ -84,10 +85,10 @@ public struct CoordinatorAPI: Sendable {
         api.get("/persons/{clientRef}") { request, context in
             let raw = try context.parameters.require("clientRef")
             guard let ref = ClientRef(rawValue: raw) else {
-                throw HTTPError(.badRequest, message: "clientRef: must be 32 lowercase hex characters")
+                throw APIError.invalid("clientRef", "must be 32 lowercase hex characters")
             }
             guard let found = try store.readPerson(ref, reader: context.principal?.name ?? "?", path: request.uri.path, at: Date()) else {
-                throw HTTPError(.notFound, message: "clientRef: no events known for this person")
+                throw APIError.notFound("clientRef", "no events known for this person")
             }
             let flags = try store.flags(of: ref)
             return try encoded(
@@ -98,18 +99,15 @@ public struct CoordinatorAPI: Sendable {
         }
         api.post("/admin/clock") { request, context in
             guard clock.isControllable else {
-                throw HTTPError(.conflict, message: ClockError.notControllable.description)
+                throw APIError.conflict(ClockError.notControllable.description, field: "now")
             }
-            let body = try await request.collectBody(upTo: 4096)
-            guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-                let text = object["now"] as? String
-            else {
-                throw HTTPError(.badRequest, message: "now: required, an RFC 3339 date-time such as 2026-11-24T09:00:00Z")
+            let object = try StrictBody.object(try await request.collectBody(upTo: 4096), limit: 4096)
+            for key in object.keys.sorted() where key != "now" { throw APIError.unknownField(key) }
+            guard let value = object["now"] else { throw APIError.missing("now") }
+            guard let text = value as? String, let date = Timestamp.parse(text) else {
+                throw APIError.invalid("now", "must be an RFC 3339 date-time such as 2026-11-24T09:00:00Z")
             }
-            guard let date = Timestamp.parse(text) else {
-                throw HTTPError(.badRequest, message: "now: must be an RFC 3339 date-time such as 2026-11-24T09:00:00Z, got \"\(text)\"")
-            }
-            do { try clock.set(date) } catch { throw HTTPError(.badRequest, message: "now: \(error)") }
+            do { try clock.set(date) } catch { throw APIError.invalid("now", "\(error)") }
             let outcome = try await engine.runDueChecks()
             return try encoded(
                 ClockMoved(now: Timestamp.format(clock.now()), raised: outcome.raised.count, resolved: outcome.resolved.count))
@@ -128,41 +126,41 @@ public struct CoordinatorAPI: Sendable {
         var query = FlagQuery()
         let known: Set<String> = ["rule", "severity", "agency", "minAgeDays", "limit", "cursor"]
         for (name, _) in parameters where !known.contains(String(name)) {
-            throw HTTPError(.badRequest, message: "\(name): unknown query parameter; known: \(known.sorted().joined(separator: ", "))")
+            throw APIError.unknownQueryParameter(String(name), known: known)
         }
         if let rule = parameters.get("rule") {
             guard rules.descriptions.contains(where: { $0.id == rule }) else {
-                throw HTTPError(.badRequest, message: "rule: unknown rule \"\(rule)\"; see GET /rules")
+                throw APIError.invalid("rule", "unknown rule \"\(APIError.redacted(rule))\"; see GET /rules")
             }
             query.rule = rule
         }
         if let severity = parameters.get("severity") {
             guard let value = FlagSeverity(rawValue: severity) else {
-                throw HTTPError(.badRequest, message: "severity: must be low, medium or high, got \"\(severity)\"")
+                throw APIError.invalid("severity", "must be low, medium or high, got \"\(APIError.redacted(severity))\"")
             }
             query.severity = value
         }
         if let agency = parameters.get("agency") {
             guard let value = Agency(rawValue: agency) else {
-                throw HTTPError(.badRequest, message: "agency: must be kommun, af, fk or region, got \"\(agency)\"")
+                throw APIError.invalid("agency", "must be kommun, af, fk or region, got \"\(APIError.redacted(agency))\"")
             }
             query.agency = value
         }
         if let text = parameters.get("minAgeDays") {
             guard let days = Int(text), days >= 0, days <= 36_500 else {
-                throw HTTPError(.badRequest, message: "minAgeDays: must be a whole number of days from 0 to 36500, got \"\(text)\"")
+                throw APIError.invalid("minAgeDays", "must be a whole number of days from 0 to 36500, got \"\(APIError.redacted(text))\"")
             }
             query.sinceAtOrBefore = clock.now().addingTimeInterval(-Double(days) * 86_400)
         }
         if let text = parameters.get("limit") {
             guard let limit = Int(text), (1...1000).contains(limit) else {
-                throw HTTPError(.badRequest, message: "limit: must be a whole number from 1 to 1000, got \"\(text)\"")
+                throw APIError.invalid("limit", "must be a whole number from 1 to 1000, got \"\(APIError.redacted(text))\"")
             }
             query.limit = limit
         }
         if let text = parameters.get("cursor") {
             guard let cursor = Int64(text), cursor >= 0 else {
-                throw HTTPError(.badRequest, message: "cursor: must be the nextCursor of a previous page, got \"\(text)\"")
+                throw APIError.invalid("cursor", "must be the nextCursor of a previous page, got \"\(APIError.redacted(text))\"")
             }
             query.cursor = cursor
         }

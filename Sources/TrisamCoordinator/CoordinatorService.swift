@@ -5,6 +5,7 @@ import ServiceLifecycle
 import TrisamBus
 import TrisamContracts
 import TrisamCoordinatorCore
+import TrisamHTTP
 import TrisamKafka
 import TrisamStore
 
@@ -181,6 +182,7 @@ public struct CoordinatorService: Service {
         api.allowMethods(of: router)
         return Application(
             router: router,
+            server: TrisamHTTPServer.http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trisam-coordinator"),
             onServerRunning: { channel in onServing(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -65,7 +65,7 @@ public struct Dashboard: Sendable {
         let dashboard = self
         router.get("/static/{file}") { _, context in
             let file = try context.parameters.require("file")
-            guard let asset = dashboard.assets[file] else { throw HTTPError(.notFound, message: "file: no such static file") }
+            guard let asset = dashboard.assets[file] else { throw APIError.notFound("file", "no such static file") }
             return Response(
                 status: .ok, headers: [.contentType: asset.type, .cacheControl: "no-cache"],
                 body: .init(byteBuffer: asset.body))
@@ -306,7 +306,7 @@ struct SessionAuthentication: RouterMiddleware {
             return try await next(request, context)
         }
         if request.uri.path == "/live.json" {
-            throw HTTPError(.unauthorized, message: "session: log in at /logga-in")
+            throw APIError(status: 401, code: .unauthorized, field: "session", message: "no session: log in at /logga-in")
         }
         var target = request.uri.path
         if let query = request.uri.query, !query.isEmpty { target += "?" + query }

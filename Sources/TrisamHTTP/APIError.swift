@@ -16,6 +16,8 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         case missingField = "missing_field"
         case unknownField = "unknown_field"
         case bodyTooLarge = "body_too_large"
+        case headerTooLarge = "header_too_large"
+        case malformedRequest = "malformed_request"
         case unauthorized
         case forbidden
         case notFound = "not_found"
@@ -75,6 +77,7 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
             case 405: .methodNotAllowed
             case 409: .conflict
             case 413: .bodyTooLarge
+            case 431: .headerTooLarge
             case 503: .unavailable
             case 500...: .internalError
             default: .invalidField
@@ -103,6 +106,14 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public static func unknownField(_ field: String) -> APIError {
         APIError(status: 400, code: .unknownField, field: field, message: "\(field) is not a field of this request")
+    }
+
+    /// A query parameter the endpoint does not take; `known` lists the ones it does.
+    public static func unknownQueryParameter(_ name: String, known: Set<String>) -> APIError {
+        let shown = redacted(name.prefix(64))
+        return APIError(
+            status: 400, code: .unknownField, field: shown,
+            message: "\(shown) is not a query parameter of this endpoint; known: \(known.sorted().joined(separator: ", "))")
     }
 
     public static func bodyTooLarge(limit: Int) -> APIError {

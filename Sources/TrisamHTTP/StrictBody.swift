@@ -55,6 +55,9 @@ public enum StrictBody {
             // Report an unknown field before a decoding error further down the object, so the
             // message names the field the client actually got wrong.
             if let unknown = unknownBeforeDecoding(object, T.self) { throw unknown }
+            if NumberRules.isOpaqueNumberRefusal(error), let number = NumberRules.firstNonInteger(in: object) {
+                throw APIError.violation(number)
+            }
             throw APIError.violation(violation(for: error))
         } catch {
             throw APIError.invalidJSON("the request body cannot be read: \(error)")

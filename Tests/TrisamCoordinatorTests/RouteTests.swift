@@ -45,6 +45,7 @@ struct CoordinatorRouteTests {
                 #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] != nil)
                 #expect(Self.error(response).code == "unauthorized")
                 #expect(Self.error(response).message?.hasPrefix("missing Authorization header") == true)
+                #expect(Self.error(response).field == "Authorization")
             }
             try await client.execute(uri: "/audit", method: .get, headers: [.authorization: "Bearer not-a-known-token-at-all"]) {
                 response in
@@ -78,6 +79,7 @@ struct CoordinatorRouteTests {
             }
             try await client.execute(uri: "/flags?lmit=5", method: .get, headers: Self.bearer) { response in
                 #expect(response.status == .badRequest && Self.error(response).field == "lmit")
+                #expect(Self.error(response).code == "unknown_field")
             }
             try await client.execute(
                 uri: "/admin/clock", method: .post, headers: Self.bearer,
@@ -89,7 +91,13 @@ struct CoordinatorRouteTests {
                 uri: "/admin/clock", method: .post, headers: Self.bearer,
                 body: ByteBuffer(string: #"{"later":"2026-11-24T09:00:00Z"}"#)
             ) { response in
-                #expect(response.status == .badRequest && Self.error(response).field == "now")
+                #expect(response.status == .badRequest && Self.error(response).code == "unknown_field")
+                #expect(Self.error(response).field == "later")
+            }
+            try await client.execute(uri: "/admin/clock", method: .post, headers: Self.bearer, body: ByteBuffer(string: "{}")) {
+                response in
+                #expect(response.status == .badRequest && Self.error(response).code == "missing_field")
+                #expect(Self.error(response).field == "now")
             }
         }
     }

@@ -180,6 +180,11 @@ public struct EventEnvelope: Sendable, Equatable {
         do {
             return try decoder().decode(PayloadDecoder.self, from: data, configuration: type).event
         } catch let error as DecodingError {
+            if NumberRules.isOpaqueNumberRefusal(error), let json = try? JSONSerialization.jsonObject(with: data),
+                let violation = NumberRules.firstNonInteger(in: json, of: type)
+            {
+                throw .invalidPayload(violation)
+            }
             throw .invalidPayload(StrictJSON.violation(for: error))
         } catch {
             throw .malformedJSON("\(error)")
@@ -202,6 +207,9 @@ public struct EventEnvelope: Sendable, Equatable {
                 configuration: EmbeddedPayloadDecoder.Position(type: type, key: key)
             ).event
         } catch let error as DecodingError {
+            if NumberRules.isOpaqueNumberRefusal(error), let violation = NumberRules.firstNonInteger(in: parsedPayload, of: type) {
+                throw .invalidPayload(violation)
+            }
             var violation = StrictJSON.violation(for: error)
             if violation.field == key {
                 violation = PayloadViolation(field: "(body)", reason: violation.reason)

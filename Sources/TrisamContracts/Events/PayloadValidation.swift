@@ -146,7 +146,8 @@ public enum Check {
     /// An extent in percent, in `range`.
     public static func percent(_ value: Int, _ field: String, in range: ClosedRange<Int> = 1...100) throws(PayloadViolation) {
         guard range.contains(value) else {
-            throw PayloadViolation(field: field, reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+            throw PayloadViolation(
+                field: field, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(value)")
         }
     }
 

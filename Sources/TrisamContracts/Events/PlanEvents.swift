@@ -58,7 +58,9 @@ public struct PlanCreated: EventPayload {
         try Check.list(subGoals, "subGoals", minimum: 0, maximum: 50)
         for (index, goal) in subGoals.enumerated() { try Check.text(goal, "subGoals[\(index)]") }
         if let personGoal { try Check.text(personGoal, "personGoal") }
-        if let revision, !(1...1000).contains(revision) { throw PayloadViolation(field: "revision", reason: "must be between 1 and 1000") }
+        if let revision, !(1...1000).contains(revision) {
+            throw PayloadViolation(field: "revision", reason: NumberRules.rule(for: "revision") + ", got \(revision)")
+        }
     }
 
     public func refusal(of source: EventSource) -> String? { refuseUnlessParticipant(participants, source, Self.eventType) }

@@ -181,7 +181,9 @@ public struct SipScheduled: EventPayload {
         try Check.identifier(sipId, "sipId")
         try validateParticipants(caller, participants)
         try meeting.validate("meeting")
-        guard (0...1000).contains(sequence) else { throw PayloadViolation(field: "sequence", reason: "must be between 0 and 1000") }
+        guard (0...1000).contains(sequence) else {
+            throw PayloadViolation(field: "sequence", reason: NumberRules.rule(for: "sequence") + ", got \(sequence)")
+        }
         if let location { try Check.name(location, "location") }
         if let attendees {
             try Check.list(attendees, "attendees", maximum: 20)
