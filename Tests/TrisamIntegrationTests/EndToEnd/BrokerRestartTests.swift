@@ -70,7 +70,7 @@ struct BrokerRestartTests {
                 "--clock", "fixed:2026-11-24T09:00:00Z", "--state-dir", directory.appendingPathComponent("coordinator-state").path,
             ]
             for (key, value) in fastGroupProperties { arguments += ["--kafka-property", "\(key)=\(value)"] }
-            process = try ChildProcess(try trisamExecutable(), arguments, directory: directory, environment: ["LOG_LEVEL": "warning"])
+            process = try ChildProcess(try trisamExecutable(), arguments, directory: directory, environment: ["LOG_LEVEL": "info"])
             try await HTTPTestClient(port: port).waitUntilServing("/health", limit: .seconds(30))
         }
 
@@ -226,6 +226,12 @@ struct BrokerRestartTests {
             #expect(restartedDigest == straightDigest, "states, open flags and flags by id agree")
             #expect(try restarted.statistics().eventsSeen == said.count)
         } catch {
+            if coordinator.port != 0, let metrics = try? await HTTPTestClient(port: coordinator.port).get("/metrics").text,
+                let health = try? await HTTPTestClient(port: coordinator.port).get("/health").text
+            {
+                let lines = metrics.split(separator: "\n").filter { $0.hasPrefix("trisam_coordinator_") && !$0.contains("bucket") }
+                Issue.record("coordinator health: \(health)\nmetrics:\n\(lines.joined(separator: "\n"))")
+            }
             Issue.record("coordinator:\n\(coordinator.output)\nkommun:\n\(kommun.output)\naf:\n\(af.output)")
             try? await kommun.kill()
             try? await af.kill()
