@@ -225,9 +225,9 @@ public final class OutboxPublisher: Service, Sendable {
         let read = await Task.detached {
             Result { () throws(KafkaError) in try KafkaLogIdentity.read(configuration: configuration, timeout: .seconds(1)) }
         }.value
-        guard case .success(let current) = read else { return } // unreachable: checked again next round
+        // Unreachable, or a broker still starting (no identity written yet): checked again next round.
+        guard case .success(let found) = read, let current = found else { return }
         followed.withLock { $0 = FollowedLog(losses: losses, checkedAt: .now) }
-        guard let current else { return }
         do {
             let resent = try await store.pool.write { db -> Int in
                 let known = try String.fetchOne(db, sql: "SELECT identity FROM published_log")

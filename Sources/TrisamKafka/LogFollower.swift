@@ -97,6 +97,9 @@ final class LogFollower: Sendable {
             return nil
         }
         let known = identity
+        // An empty identity topic beside a known identity is a broker that is still starting
+        // (it listens before it writes the identity): not an answer yet.
+        if known != nil && current == nil { return nil }
         return (current, known != nil && current != nil && known != current)
     }
 

@@ -14,11 +14,12 @@ enum EmbeddedBroker {
     ) async throws -> (cluster: EmbeddedKafkaCluster, identity: String) {
         let cluster = try EmbeddedKafkaCluster(brokers: brokers, firstPort: firstPort, logger: logger)
         do {
+            // The identity first: a client that finds the Trisam topics also finds it.
+            try cluster.createTopic(KafkaLogIdentity.topic, partitions: 1, replicationFactor: min(3, brokers))
+            let identity = try await KafkaLogIdentity.establish(configuration: cluster.clientConfiguration, logger: logger)
             for topic in Topic.all {
                 try cluster.createTopic(topic, partitions: partitions, replicationFactor: min(3, brokers))
             }
-            try cluster.createTopic(KafkaLogIdentity.topic, partitions: 1, replicationFactor: min(3, brokers))
-            let identity = try await KafkaLogIdentity.establish(configuration: cluster.clientConfiguration, logger: logger)
             return (cluster, identity)
         } catch {
             cluster.shutdown()
