@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 import TrisamKafka
 
 /// Wakes the ``FlagPublisher`` when the flags outbox may hold something new. Wake-ups that
@@ -21,16 +22,21 @@ struct OutboxWakeups: Sendable {
 /// same event id (receivers drop duplicates by id).
 ///
 /// On graceful shutdown (after the processor and the timer have stored their last flag
-/// changes) it publishes what is pending once more, then stops.
+/// changes) it publishes what is pending once more, for at most ``shutdownGrace`` while the
+/// broker does not answer, then stops; what was not delivered stays in the outbox.
 struct FlagPublisher: Service {
     let store: CoordinatorStore
     let producer: KafkaProducer
     let wakeups: OutboxWakeups
     let logger: Logger
     var batchSize = 500
+    /// How long the last drain may wait for the broker when stopping.
+    static let shutdownGrace: Duration = .seconds(3)
 
     func run() async throws {
         let wakeups = self.wakeups
+        let finished = Finished()
+        defer { finished.value.store(true, ordering: .releasing) }
         try await withGracefulShutdownHandler {
             try await drain()
             // The timer also wakes the publisher every second, in case a send failed.
@@ -38,8 +44,18 @@ struct FlagPublisher: Service {
                 try await drain()
             }
             try? await drain()
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [producer] in
             wakeups.finish()
+            // A send waiting for an unreachable broker would wait for librdkafka's message
+            // timeout (minutes): after a grace, what is undelivered fails (again every half
+            // second, for the last drain's sends too) and stays in the outbox for the next start.
+            Task {
+                try? await Task.sleep(for: Self.shutdownGrace)
+                while !finished.value.load(ordering: .acquiring) {
+                    producer.abandonUndelivered()
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
         }
     }
 
@@ -65,4 +81,9 @@ struct FlagPublisher: Service {
             }
         }
     }
+}
+
+/// Set once the publisher's run has ended.
+private final class Finished: Sendable {
+    let value = Atomic<Bool>(false)
 }

@@ -149,6 +149,15 @@ public final class KafkaProducer: Sendable {
         await poller.stop()
     }
 
+    /// Fails every message not yet delivered (queued or in flight) at once, without closing:
+    /// their `send` calls return `.delivery` errors. For a caller that stops while the broker is
+    /// away and keeps what was not delivered (an outbox). No effect once closed.
+    public func abandonUndelivered() {
+        let closed = state.withLock { $0.closed }
+        if closed { return }
+        rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+    }
+
     /// How often the producer lost every broker connection at once. A caller that keeps what it
     /// sent (an outbox) compares it with the value it last saw to know when to check whether the
     /// log it sends to is still the same (``KafkaLogIdentity``).
