@@ -110,19 +110,32 @@ struct RequestRulesTests {
 
 @Suite("Agency refusals over HTTP: 409 and 431 with the error body")
 struct AgencyRefusalRouteTests {
+    /// A POST with kommun's token.
+    static func post(_ client: some TestClientProtocol, _ path: String, _ body: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: path, method: .post, headers: RouteTests.bearer(RouteTests.kommunToken), body: ByteBuffer(string: body)
+        ) {
+            $0
+        }
+    }
+
+    /// kommun registers a person and records a consent for `purpose` covering kommun and AF;
+    /// answers the clientRef.
+    static func personWithConsent(_ client: some TestClientProtocol, purpose: String) async throws -> String {
+        let person = try await post(client, "/persons", #"{"personnummer":"19121212-1212"}"#)
+        let clientRef = try #require(RouteTests.json(person)["clientRef"] as? String)
+        let consent = try await post(
+            client, "/persons/\(clientRef)/consents",
+            #"{"purpose":"\#(purpose)","agencies":["kommun","af"],"validUntil":"2027-11-01","givenOn":"2026-11-20"}"#)
+        #expect(consent.status == .created, "\(RouteTests.json(consent))")
+        return clientRef
+    }
+
     @Test("closing a case while its handover waits is 409 conflict naming area")
     func closeDuringHandover() async throws {
         try await RouteTests.withRouter { client in
-            let auth = RouteTests.bearer(RouteTests.kommunToken)
-            func post(_ path: String, _ body: String) async throws -> TestResponse {
-                try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: body)) { $0 }
-            }
-            let person = try await post("/persons", #"{"personnummer":"19121212-1212"}"#)
-            let clientRef = try #require(RouteTests.json(person)["clientRef"] as? String)
-            let consent = try await post(
-                "/persons/\(clientRef)/consents",
-                #"{"purpose":"samordning","agencies":["kommun","af"],"validUntil":"2027-11-01","givenOn":"2026-11-20"}"#)
-            #expect(consent.status == .created, "\(RouteTests.json(consent))")
+            func post(_ path: String, _ body: String) async throws -> TestResponse { try await Self.post(client, path, body) }
+            let clientRef = try await Self.personWithConsent(client, purpose: "samordning")
             let opened = try await post(
                 "/persons/\(clientRef)/cases", #"{"area":"arbete-aktivitet","contact":{"name":"Anna Berg"},"openedOn":"2026-11-20"}"#)
             #expect(opened.status == .created, "\(RouteTests.json(opened))")
@@ -164,16 +177,8 @@ struct AgencyRefusalRouteTests {
     @Test("a plan naming a SIP the agency does not hold is 409 conflict naming sipId, not 404 as for an unknown person")
     func planWithUnknownSip() async throws {
         try await RouteTests.withRouter { client in
-            let auth = RouteTests.bearer(RouteTests.kommunToken)
-            func post(_ path: String, _ body: String) async throws -> TestResponse {
-                try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: body)) { $0 }
-            }
-            let person = try await post("/persons", #"{"personnummer":"19121212-1212"}"#)
-            let clientRef = try #require(RouteTests.json(person)["clientRef"] as? String)
-            let consent = try await post(
-                "/persons/\(clientRef)/consents",
-                #"{"purpose":"sip","agencies":["kommun","af"],"validUntil":"2027-11-01","givenOn":"2026-11-20"}"#)
-            #expect(consent.status == .created, "\(RouteTests.json(consent))")
+            func post(_ path: String, _ body: String) async throws -> TestResponse { try await Self.post(client, path, body) }
+            let clientRef = try await Self.personWithConsent(client, purpose: "sip")
             let plan = try await post(
                 "/persons/\(clientRef)/plans",
                 #"{"sipId":"s-unknown","leadAgency":"kommun","participants":["kommun","af"],"goals":["Arbete."],"followUpOn":"2027-01-10","actions":[]}"#
