@@ -7,7 +7,10 @@ import Synchronization
 ///
 /// Defaults (each can be overridden through the configuration): `enable.idempotence=true`,
 /// `acks=all`, `partitioner=murmur2_random` (keys land where Java clients put them),
-/// `linger.ms=5`. A dedicated thread serves librdkafka's delivery reports and resumes the
+/// `linger.ms=5`, `allow.auto.create.topics=false` (a topic is created by `trisam topics create`
+/// with the partition count of every other topic, never by a producer that finds it missing:
+/// a broker would create it with its own default count; librdkafka 2.0.2's mock cluster ignores
+/// this and creates it with four). A dedicated thread serves librdkafka's delivery reports and resumes the
 /// waiting tasks, each exactly once.
 public final class KafkaProducer: Sendable {
     /// Properties applied unless the caller's configuration sets them.
@@ -17,6 +20,7 @@ public final class KafkaProducer: Sendable {
         "partitioner": "murmur2_random",
         "linger.ms": "5",
         "message.timeout.ms": "300000",
+        "allow.auto.create.topics": "false",
     ]
 
     /// The configuration the producer was created with (before its defaults were applied).

@@ -14,12 +14,16 @@ enum EmbeddedBroker {
     ) async throws -> (cluster: EmbeddedKafkaCluster, identity: String) {
         let cluster = try EmbeddedKafkaCluster(brokers: brokers, firstPort: firstPort, logger: logger)
         do {
-            // The identity first: a client that finds the Trisam topics also finds it.
+            // Every topic at once, before a client can reconnect: a producer that finds a topic
+            // missing would have the broker create it with the mock's default of four partitions,
+            // and keys would then land on other partitions than in every other log. Until the
+            // identity is written, services that knew an earlier log take the empty identity
+            // topic for a broker still starting and wait (`LogFollower`, the outbox).
             try cluster.createTopic(KafkaLogIdentity.topic, partitions: 1, replicationFactor: min(3, brokers))
-            let identity = try await KafkaLogIdentity.establish(configuration: cluster.clientConfiguration, logger: logger)
             for topic in Topic.all {
                 try cluster.createTopic(topic, partitions: partitions, replicationFactor: min(3, brokers))
             }
+            let identity = try await KafkaLogIdentity.establish(configuration: cluster.clientConfiguration, logger: logger)
             return (cluster, identity)
         } catch {
             cluster.shutdown()

@@ -84,8 +84,8 @@ enum Checks {
                 [
                     "agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
                     "--tokens-file", tokens.path, "--bootstrap", bootstrap, "--state-dir", "state",
-                    "--log-level", "warning",
-                ] + extraArguments, directory: directory, environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret])
+                ] + (extraArguments.contains("--log-level") ? [] : ["--log-level", "warning"]) + extraArguments, directory: directory,
+                environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret])
             var port = 0
             try await eventually("trisam agency \(agency.rawValue) prints its address", limit: .seconds(30)) {
                 guard process.isRunning else { throw ProcessTestError("trisam agency exited:\n\(process.output)") }

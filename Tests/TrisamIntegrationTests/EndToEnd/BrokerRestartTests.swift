@@ -140,9 +140,12 @@ struct BrokerRestartTests {
         }
         let broker = BrokerProcess(port: try freeLoopbackPort(), directory: directory)
         try await broker.start()
+        // Info level: what the agencies did about each new log is in the failure message.
         let kommun = try await Checks.AgencyProcess(
-            .kommun, bootstrap: broker.bootstrap, directory: directory.appendingPathComponent("kommun"))
-        let af = try await Checks.AgencyProcess(.af, bootstrap: broker.bootstrap, directory: directory.appendingPathComponent("af"))
+            .kommun, bootstrap: broker.bootstrap, directory: directory.appendingPathComponent("kommun"),
+            extraArguments: ["--log-level", "info"])
+        let af = try await Checks.AgencyProcess(
+            .af, bootstrap: broker.bootstrap, directory: directory.appendingPathComponent("af"), extraArguments: ["--log-level", "info"])
         let coordinator = try CoordinatorProcess(
             directory: directory, bootstrap: broker.bootstrap, store: directory.appendingPathComponent("coordinator.sqlite").path)
         var referrals: Set<String> = []
@@ -160,6 +163,7 @@ struct BrokerRestartTests {
                 }
                 referrals.insert(try await Self.story(kommun.client(), person: index))
             }
+            try await Self.expectThreePartitions(broker)
             // Phase 2: the coordinator stops; the broker restarts empty while it is away; the
             // last third is accepted on the new log before the coordinator comes back.
             #expect(try await coordinator.stop().status == 0)
@@ -168,6 +172,7 @@ struct BrokerRestartTests {
             for index in 2 * persons / 3..<persons { referrals.insert(try await Self.story(kommun.client(), person: index)) }
             try await coordinator.start()
             #expect(Set(broker.identities).count == 3, "three logs, each with its own identity")
+            try await Self.expectThreePartitions(broker)
 
             // Everything kommun said reaches the coordinator and AF's inbox.
             let said = Set(try Self.outboxMessages(kommun.storePath).compactMap { $0.headers.first { $0.name == "ce_id" }?.stringValue })
@@ -239,6 +244,14 @@ struct BrokerRestartTests {
             _ = try? await coordinator.stop()
             throw error
         }
+    }
+
+    /// Topics exist before clients reconnect to a restarted broker: none was created by a
+    /// producer with the mock's default of four partitions (keys would land elsewhere than in
+    /// the other logs).
+    static func expectThreePartitions(_ broker: BrokerProcess) async throws {
+        let partitions = try await KafkaAdmin.describeTopics(configuration: KafkaConfiguration(bootstrapServers: broker.bootstrap))
+        for topic in Topic.all { #expect(partitions[topic] == 3, "\(topic): \(partitions[topic] ?? 0) partitions in the new log") }
     }
 
     /// The referral ids in AF's inbox, one per inbox row.
