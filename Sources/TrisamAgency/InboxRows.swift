@@ -26,6 +26,32 @@ enum InboxRows {
             ])
     }
 
+    /// An item this agency's service writes into its own inbox (no event on the bus), such as a
+    /// reminder; its `eventId` is stable, so writing it again adds nothing.
+    struct LocalItem {
+        var eventId: String
+        var type: String
+        var from: Agency
+        var clientRef: ClientRef
+        var at: Date
+        var summary: String
+        var payload: [String: String]
+    }
+
+    /// Keeps `item` unless an item with its event id is there; answers whether it was new.
+    static func insertOnce(_ db: Database, _ item: LocalItem) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                item.eventId, item.type, item.from.rawValue, item.clientRef.rawValue, Timestamp.format(item.at),
+                Timestamp.format(item.at), item.summary, AgencyStore.json(item.payload),
+            ])
+        return db.changesCount > 0
+    }
+
     /// Whether an event was consumed already (inbox or consent topic).
     static func wasConsumed(_ db: Database, _ eventId: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM consumedEvent WHERE eventId = ?", arguments: [eventId]) ?? false

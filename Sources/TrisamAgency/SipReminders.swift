@@ -27,29 +27,13 @@ public enum SipReminders {
     /// reminders are new.
     @discardableResult
     static func escalate(_ db: Database, agency: Agency, today: LocalDate, now: Date) throws -> Int {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT sip.sipId, sip.clientRef, invitation.invitee, invitation.answerBy
-                FROM sipInvitation AS invitation JOIN sip ON sip.sipId = invitation.sipId
-                WHERE sip.role = 'caller' AND sip.state = 'requested' AND invitation.answer IS NULL AND invitation.answerBy < ?
-                ORDER BY invitation.answerBy, sip.sipId, invitation.invitee
-                """, arguments: [today.description])
         var added = 0
-        for row in rows {
-            guard let invitee = Agency(rawValue: row["invitee"]), let answerBy = LocalDate(row["answerBy"] as String) else { continue }
-            let sipId: String = row["sipId"]
-            let payload = AgencyStore.json(["sipId": sipId, "invitee": invitee.rawValue, "answerBy": answerBy.description])
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO inbox (eventId, type, fromSource, clientRef, receivedAt, eventTime, summary, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    eventId(sipId: sipId, invitee: invitee), itemType, agency.rawValue, row["clientRef"] as String,
-                    Timestamp.format(now), Timestamp.format(now), summary(invitee: invitee, answerBy: answerBy), payload,
-                ])
-            added += db.changesCount
+        for overdue in try SipStore.overdueInvitations(db, answerByBefore: today) {
+            let item = InboxRows.LocalItem(
+                eventId: eventId(sipId: overdue.sipId, invitee: overdue.invitee), type: itemType, from: agency,
+                clientRef: overdue.clientRef, at: now, summary: summary(invitee: overdue.invitee, answerBy: overdue.answerBy),
+                payload: ["sipId": overdue.sipId, "invitee": overdue.invitee.rawValue, "answerBy": overdue.answerBy.description])
+            if try InboxRows.insertOnce(db, item) { added += 1 }
         }
         return added
     }

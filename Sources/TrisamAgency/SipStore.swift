@@ -178,6 +178,33 @@ enum SipStore {
         }
     }
 
+    /// An invitation of a SIP this agency called, unanswered while the SIP waits to be scheduled.
+    struct OverdueInvitation {
+        var sipId: String
+        var clientRef: ClientRef
+        var invitee: Agency
+        var answerBy: LocalDate
+    }
+
+    /// The invitations of SIPs this agency called that are unanswered, with an answer date
+    /// before `day`, while the SIP waits to be scheduled; oldest answer date first.
+    static func overdueInvitations(_ db: Database, answerByBefore day: LocalDate) throws -> [OverdueInvitation] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT sip.sipId, sip.clientRef, invitation.invitee, invitation.answerBy
+                FROM sipInvitation AS invitation JOIN sip ON sip.sipId = invitation.sipId
+                WHERE sip.role = 'caller' AND sip.state = 'requested' AND invitation.answer IS NULL AND invitation.answerBy < ?
+                ORDER BY invitation.answerBy, sip.sipId, invitation.invitee
+                """, arguments: [day.description]
+        ).compactMap { row in
+            guard let invitee = Agency(rawValue: row["invitee"]), let answerBy = LocalDate(row["answerBy"] as String),
+                let clientRef = ClientRef(rawValue: row["clientRef"])
+            else { return nil }
+            return OverdueInvitation(sipId: row["sipId"], clientRef: clientRef, invitee: invitee, answerBy: answerBy)
+        }
+    }
+
     static func insertSip(
         _ db: Database, sipId: String, clientRef: ClientRef, caller: Agency, isCaller: Bool, reason: String?,
         afterDischarge: Bool, organizer: String?
