@@ -225,23 +225,30 @@ public final class OutboxPublisher: Service, Sendable {
         let read = await Task.detached {
             Result { () throws(KafkaError) in try KafkaLogIdentity.read(configuration: configuration, timeout: .seconds(1)) }
         }.value
-        // Unreachable, or a broker still starting (no identity written yet): checked again next round.
-        guard case .success(let found) = read, let current = found else { return }
-        followed.withLock { $0 = FollowedLog(losses: losses, checkedAt: .now) }
+        // Unreachable: checked again next round.
+        guard case .success(let current) = read else { return }
         do {
-            let resent = try await store.pool.write { db -> Int in
+            let resent = try await store.pool.write { db -> Int? in
                 let known = try String.fetchOne(db, sql: "SELECT identity FROM published_log")
-                if known == current { return 0 }
-                try db.execute(sql: "DELETE FROM published_log")
-                try db.execute(sql: "INSERT INTO published_log(identity) VALUES (?)", arguments: [current])
-                guard known != nil else { return 0 }
-                try db.execute(sql: "UPDATE outbox SET sentAt = NULL WHERE sentAt IS NOT NULL")
-                return db.changesCount
+                let change = KafkaLogIdentity.change(from: known, to: current)
+                switch change {
+                case .unanswered: return nil
+                case .unchanged: return 0
+                case .first(let identity), .new(let identity):
+                    try db.execute(sql: "DELETE FROM published_log")
+                    try db.execute(sql: "INSERT INTO published_log(identity) VALUES (?)", arguments: [identity])
+                    guard change == .new(identity) else { return 0 }
+                    try db.execute(sql: "UPDATE outbox SET sentAt = NULL WHERE sentAt IS NOT NULL")
+                    return db.changesCount
+                }
             }
+            // A broker still starting (no identity written yet): checked again next round.
+            guard let resent else { return }
+            followed.withLock { $0 = FollowedLog(losses: losses, checkedAt: .now) }
             if resent > 0 {
                 logger.warning(
                     "the log is new (the broker restarted empty): sending kept events again",
-                    metadata: ["messages": "\(resent)", "log": "\(current)"])
+                    metadata: ["messages": "\(resent)", "log": "\(current ?? "-")"])
             }
         } catch {
             logger.error("cannot record the log identity: \(error)")

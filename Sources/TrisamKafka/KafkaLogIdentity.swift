@@ -64,6 +64,29 @@ public enum KafkaLogIdentity {
         throw KafkaError(.consume, "read the log identity: no answer within \(timeout)")
     }
 
+    /// What one read of the identity tells a client that knew the identity `known` (nil: none yet).
+    public enum Change: Equatable, Sendable {
+        /// No conclusion: an empty identity topic beside a known identity is a broker that is
+        /// still starting (it creates the topics before it writes the identity). Ask again.
+        case unanswered
+        /// The same log as before, or a cluster that has no identity at all.
+        case unchanged
+        /// The first identity this client learns; nothing to redo.
+        case first(String)
+        /// Another log than the one known: the broker restarted empty.
+        case new(String)
+    }
+
+    /// Compares an identity just read (`current`) with the one known before.
+    public static func change(from known: String?, to current: String?) -> Change {
+        switch (known, current) {
+        case (nil, nil): .unchanged
+        case (.some, nil): .unanswered
+        case (nil, .some(let current)): .first(current)
+        case (.some(let known), .some(let current)): known == current ? .unchanged : .new(current)
+        }
+    }
+
     /// Returns the cluster's identity, writing a new one (a random UUID) when it has none. The
     /// topic must exist.
     public static func establish(configuration: KafkaConfiguration, logger: Logger) async throws -> String {

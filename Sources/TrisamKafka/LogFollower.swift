@@ -88,7 +88,8 @@ final class LogFollower: Sendable {
         return (identity, false)
     }
 
-    /// Reads the identity; `nil` if the cluster did not answer. `isNew` when a known identity changed.
+    /// Reads the identity; `nil` if the cluster did not answer (or answered nothing yet, see
+    /// ``KafkaLogIdentity/Change/unanswered``). `isNew` when a known identity changed.
     private func read(timeout: Duration) -> (String?, isNew: Bool)? {
         let current: String?
         do {
@@ -96,11 +97,11 @@ final class LogFollower: Sendable {
         } catch {
             return nil
         }
-        let known = identity
-        // An empty identity topic beside a known identity is a broker that is still starting
-        // (it listens before it writes the identity): not an answer yet.
-        if known != nil && current == nil { return nil }
-        return (current, known != nil && current != nil && known != current)
+        switch KafkaLogIdentity.change(from: identity, to: current) {
+        case .unanswered: return nil
+        case .unchanged, .first: return (current, false)
+        case .new: return (current, true)
+        }
     }
 
     private func withAssignment(_ rk: OpaquePointer, _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void) {

@@ -27,6 +27,15 @@ struct LogIdentityTests {
         #expect(Set(identities).count == 2, "each log has its own identity")
     }
 
+    @Test("a read of the identity is judged against the one known: a still-empty topic is no answer")
+    func change() {
+        #expect(KafkaLogIdentity.change(from: nil, to: nil) == .unchanged)
+        #expect(KafkaLogIdentity.change(from: "a", to: nil) == .unanswered)
+        #expect(KafkaLogIdentity.change(from: nil, to: "a") == .first("a"))
+        #expect(KafkaLogIdentity.change(from: "a", to: "a") == .unchanged)
+        #expect(KafkaLogIdentity.change(from: "a", to: "b") == .new("b"))
+    }
+
     @Test("a taken port is refused with a message naming it")
     func portTaken() throws {
         let port = try freeLoopbackPort()
