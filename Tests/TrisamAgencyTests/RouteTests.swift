@@ -101,7 +101,8 @@ struct RouteTests {
     func bodies() async throws {
         try await Self.withRouter { client in
             let cases: [(body: String, code: String, field: String)] = [
-                (#"{"personnummer":"19121212-1212","name":"Anna"}"#, "unknown_field", "name"),
+                (#"{"personnummer":"19121212-1212","nickname":"Anna"}"#, "unknown_field", "nickname"),
+                (#"{"personnummer":"19121212-1212","name":"  "}"#, "invalid_field", "name"),
                 ("{}", "missing_field", "personnummer"),
                 (#"{"personnummer":19121212}"#, "invalid_field", "personnummer"),
                 ("[1,2]", "invalid_json", "(body)"),
@@ -145,7 +146,7 @@ struct RouteTests {
                 let body = Self.json(response)
                 #expect(
                     Set(body.keys) == [
-                        "clientRef", "agency", "cases", "consents", "referralsSent", "referralsReceived",
+                        "clientRef", "agency", "identity", "cases", "consents", "referralsSent", "referralsReceived",
                         "handovers", "statuses", "inbox",
                     ])
             }

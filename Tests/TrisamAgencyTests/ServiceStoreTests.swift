@@ -70,7 +70,7 @@ private final class Side {
 
 @Suite("Agency service on its store")
 struct ServiceStoreTests {
-    @Test("a referral is stored with its outgoing event in one transaction and audited; the personnummer is not stored")
+    @Test("a referral is stored with its outgoing event in one transaction and audited; registering again answers the same clientRef")
     func referralOutbox() async throws {
         let kommun = try Side(.kommun)
         let ref = try await kommun.register()

@@ -137,13 +137,13 @@ struct SealedIdentityTests {
         #expect(Self.person.formattedNumber == "19121212-1212")
     }
 
-    @Test("a reservnummer: 6 to 20 letters and digits, not a personnummer, with a pseudonym of its own")
+    @Test("a reservnummer: 6 to 20 upper-case letters and digits with at least one of each, with a pseudonym of its own")
     func reservnummer() throws {
-        let number = try #require(Reservnummer("kx-1234 56"))
+        let number = try #require(Reservnummer("KX123456"))
         #expect(number.normalized == "KX123456")
         #expect(Reservnummer("ABCDEF") == nil, "at least one digit")
-        #expect(Reservnummer("19121212-1212") == nil, "a personnummer is no reservnummer")
-        #expect(Reservnummer("AB12") == nil && Reservnummer("AB12_34") == nil)
+        #expect(Reservnummer("191212121212") == nil, "at least one letter: a personnummer is no reservnummer")
+        #expect(Reservnummer("AB12") == nil && Reservnummer("AB12_34") == nil && Reservnummer("kx123456") == nil)
         let identity = PersonIdentity(number, name: nil)
         #expect(PersonIdentity(kind: .reservnummer, number: "KX123456", name: nil) == identity)
         #expect(

@@ -94,29 +94,28 @@ extension PersonIdentity: CustomStringConvertible, CustomDebugStringConvertible,
 }
 
 /// A reservnummer: the number a region gives a person in its care who has neither personnummer
-/// nor samordningsnummer. Regions write them differently, so Trisam takes any 6 to 20 letters
-/// A–Z and digits (spaces and hyphens ignored, letters upper-cased) with at least one digit, that
-/// is not itself a personnummer or samordningsnummer (those go as `personnummer`).
+/// nor samordningsnummer. Regions write them differently, so Trisam takes 6 to 20 upper-case
+/// letters A–Z and digits with at least one of each (so it is never a personnummer), written
+/// without spaces or hyphens.
 public struct Reservnummer: Sendable, Hashable {
-    /// Upper-case letters and digits only.
+    /// The number as written (upper-case letters and digits only).
     public let normalized: String
 
     /// Parses a reservnummer; nil if it does not have the form above.
     public init?(_ text: String) {
-        var characters: [UInt8] = []
-        for byte in text.trimmingCharacters(in: .whitespacesAndNewlines).utf8 {
+        let bytes = Array(text.utf8)
+        guard (6...20).contains(bytes.count) else { return nil }
+        var letters = false
+        var digits = false
+        for byte in bytes {
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): characters.append(byte)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): characters.append(byte - 32)
-            case UInt8(ascii: " "), UInt8(ascii: "-"): continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits = true
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): letters = true
             default: return nil
             }
         }
-        guard (6...20).contains(characters.count), characters.contains(where: { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        else { return nil }
-        let normalized = String(decoding: characters, as: UTF8.self)
-        if (try? PersonalIdentityNumber(normalized)) != nil { return nil }
-        self.normalized = normalized
+        guard letters, digits else { return nil }
+        self.normalized = text
     }
 }
 

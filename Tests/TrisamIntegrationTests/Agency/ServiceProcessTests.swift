@@ -49,7 +49,7 @@ final class AgencyProcessFixture: @unchecked Sendable {
             environment: [
                 "TRISAM_AGENCY_TOKENS": Self.tokensJSON,
                 "TRISAM_CLIENTREF_SECRET": secret,
-            ])
+            ].merging(try AgencyTestKeys.environment(for: agency, in: directory), uniquingKeysWith: { first, _ in first }))
         processes[agency] = process
         ports[agency] = port
         try await client(agency, token: nil).waitUntilServing()
@@ -168,9 +168,9 @@ struct ServiceProcessTests {
             let types = ((inbox["items"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String }
             #expect(types == ["referral.accepted", "referral.received"])
             // The reads while waiting are audited too (newest first).
-            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)&limit=2", status: 200)
+            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)&limit=3", status: 200)
             let newest = (audit["items"] as? [[String: Any]]) ?? []
-            #expect(newest.compactMap { $0["action"] as? String } == ["inbox.read", "person.read"])
+            #expect(newest.compactMap { $0["action"] as? String } == ["inbox.read", "identity.read", "person.read"])
             #expect(newest.allSatisfy { $0["staff"] as? String == "Handläggare kommun" && $0["role"] as? String == "handlaggare" })
             // FK and the region saw nothing of it: an agency reads only its own inbox.
             for agency in [Agency.fk, .region] {
