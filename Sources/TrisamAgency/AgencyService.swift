@@ -93,6 +93,7 @@ public final class AgencyService: Sendable {
             try AgencyStore.audit(db, staff, "person.read", clientRef: clientRef, detail: "summary")
             if let identity = try IdentityRegister.read(db, clientRef, key: key, pseudonymizer: pseudonymizer) {
                 body.identity = IdentityBody(identity)
+                for index in body.inbox.indices { body.inbox[index].person = body.identity }
                 try AgencyStore.audit(db, staff, "identity.read", clientRef: clientRef, detail: "person summary")
             }
             return body
@@ -166,6 +167,7 @@ public final class AgencyService: Sendable {
             try AgencyStore.withdrawConsent(db, consentId, on: payload.withdrawnOn)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "consent.withdraw", clientRef: clientRef, detail: "\(consentId) on \(payload.withdrawnOn)")
+            try IdentityRegister.eraseUnfounded(db, today: self.today(), staff: self.system, only: clientRef)
         }
         return JSONReply(200, ConsentRecorded(consentId: consentId, eventId: envelope.id))
     }
@@ -239,6 +241,7 @@ public final class AgencyService: Sendable {
             try CaseRows.close(db, caseId: caseId, on: payload.closedOn, reason: payload.reason)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.close", clientRef: clientRef, detail: "\(area.rawValue): \(payload.reason.rawValue)")
+            try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
         }
         return JSONReply(200, CaseChanged(area: area.rawValue, eventId: envelope.id))
     }
@@ -270,7 +273,7 @@ public final class AgencyService: Sendable {
     > {
         let handoverId = EventID.random()
         let payload = try StrictBody.decode(HandoverRequest.self, from: body).validated(from: agency, handoverId: handoverId)
-        let envelope = envelope(clientRef, .handoverRequested(payload))
+        let eventId = EventID.random()
         let agency = self.agency
         let today = self.today()
         try await transaction { db in
@@ -282,14 +285,18 @@ public final class AgencyService: Sendable {
             if try HandoverRows.isWaiting(db, clientRef, area: payload.area, from: agency) {
                 throw APIError.conflict("a handover of area \(payload.area.rawValue) is already waiting for an answer", field: "area")
             }
-            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
+            let consent = try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
+            var requested = payload
+            requested.sealedIdentity = try self.sealIdentity(
+                db, clientRef, eventId: eventId, type: .handoverRequested, to: payload.to, consent: consent, staff: staff)
             try HandoverRows.insertRequested(
                 db, handoverId: handoverId, clientRef, area: payload.area, from: agency, to: payload.to, reason: payload.reason)
-            try Outbox.enqueue(envelope, db)
+            try Outbox.enqueue(
+                EventEnvelope(id: eventId, source: .agency(agency), subject: clientRef, event: .handoverRequested(requested)), db)
             try AgencyStore.audit(
                 db, staff, "handover.request", clientRef: clientRef, detail: "\(payload.area.rawValue) to \(payload.to.rawValue)")
         }
-        return JSONReply(201, HandoverRequestedReply(handoverId: handoverId, eventId: envelope.id))
+        return JSONReply(201, HandoverRequestedReply(handoverId: handoverId, eventId: eventId))
     }
 
     /// `POST /handovers/{handoverId}/accept|refuse` (receiver only).
@@ -349,18 +356,21 @@ public final class AgencyService: Sendable {
     public func sendReferral(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<ReferralSentReply> {
         let referralId = EventID.random()
         let payload = try StrictBody.decode(ReferralRequest.self, from: body).validated(from: agency, referralId: referralId, rules: rules)
-        let envelope = envelope(clientRef, .referralSent(payload))
+        let eventId = EventID.random()
         let agency = self.agency
         let today = self.today()
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
-            try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today, field: "to")
+            let consent = try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today, field: "to")
+            var sent = payload
+            sent.sealedIdentity = try self.sealIdentity(
+                db, clientRef, eventId: eventId, type: .referralSent, to: payload.to, consent: consent, staff: staff)
             try ReferralRows.insert(db, clientRef, payload)
-            try Outbox.enqueue(envelope, db)
+            try Outbox.enqueue(EventEnvelope(id: eventId, source: .agency(agency), subject: clientRef, event: .referralSent(sent)), db)
             try AgencyStore.audit(
                 db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
         }
-        return JSONReply(201, ReferralSentReply(referralId: referralId, eventId: envelope.id))
+        return JSONReply(201, ReferralSentReply(referralId: referralId, eventId: eventId))
     }
 
     /// `POST /referrals/{referralId}/<action>`: the receiver answers, the sender cancels.
@@ -430,10 +440,12 @@ public final class AgencyService: Sendable {
         }
         let cursor = parsedCursor
         let page = try await transaction { db -> Page<InboxItem> in
-            let page = try InboxRows.page(db, before: cursor, limit: limit)
+            var page = try InboxRows.page(db, before: cursor, limit: limit)
             for person in Set(page.items.map(\.clientRef)).sorted() {
                 try AgencyStore.audit(db, staff, "inbox.read", clientRef: ClientRef(rawValue: person), detail: "inbox listing")
             }
+            let people = try self.people(db, page.items.map(\.clientRef), staff: staff, detail: "inbox listing")
+            for index in page.items.indices { page.items[index].person = people[page.items[index].clientRef] }
             return page
         }
         return JSONReply(200, page)

@@ -232,13 +232,16 @@ extension AgencyStore {
 
     /// Refuses with 403 consent_missing unless a valid consent for `purpose` covers `agencies`;
     /// `field` names what needs it (by default the person, `clientRef`).
+    /// Answers the consent that covers the sharing.
+    @discardableResult
     static func requireConsent(
         _ db: Database, _ clientRef: ClientRef, _ purpose: ConsentPurpose, _ agencies: Set<Agency>,
         today: LocalDate, field: String = "clientRef"
-    ) throws {
-        if ConsentCoverage.covering(try consents(db, clientRef), purpose: purpose, agencies: agencies, on: today) == nil {
+    ) throws -> ConsentRecord {
+        guard let consent = ConsentCoverage.covering(try consents(db, clientRef), purpose: purpose, agencies: agencies, on: today) else {
             throw APIError.consentMissing(ConsentCoverage.refusal(purpose: purpose, agencies: agencies), field: field)
         }
+        return consent
     }
 
     /// Stores a consent (insert-or-ignore by id).

@@ -90,6 +90,8 @@ public struct InboxItem: Encodable, Sendable {
     public var time: String
     public var summary: String
     public var payload: JSONValue
+    /// Who the item is about, from this agency's identity register (null when it holds none).
+    @Nullable public var person: IdentityBody? = nil
 }
 
 /// One row of the agency's audit log.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import TrisamContracts
 import TrisamHTTP
@@ -63,20 +64,6 @@ final class IdentitySide: @unchecked Sendable {
             #"{"purpose":"\#(purpose)","agencies":[\#(agencies.map { "\"\($0)\"" }.joined(separator: ","))],"validUntil":"\#(validUntil)","givenOn":"2026-11-20"}"#
         return try await service.addConsent(staff, clientRef: ref, body: Data(body.utf8)).body["consentId"] as! String
     }
-}
-
-/// Every written form of a personnummer a reader could search a file or a message for.
-func writtenForms(_ number: String) -> [String] {
-    let twelve = number.filter(\.isNumber)
-    let ten = String(twelve.suffix(10))
-    let date8 = String(twelve.prefix(8))
-    let date6 = String(ten.prefix(6))
-    let last4 = String(twelve.suffix(4))
-    return [
-        twelve, ten, "\(date8)-\(last4)", "\(date6)-\(last4)", "\(date6)+\(last4)", "\(date8) \(last4)", "\(date6) \(last4)",
-        // As UTF-16 (SQLite may store text so), the 10-digit form.
-        String(decoding: Array(ten.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, as: UTF8.self),
-    ]
 }
 
 @Suite("Identity register")
@@ -177,5 +164,138 @@ struct IdentityRegisterTests {
                 pseudonymizer: .development)
         }
         #expect(read == nil, "another key does not open the rows")
+    }
+}
+
+@Suite("Identity sealed between agencies")
+struct IdentitySharingTests {
+    static let body = #"{"to":"af","area":"arbete-aktivitet","reason":"Långvarigt försörjningsstöd","requestedMeasure":"Kartläggning"}"#
+
+    @Test("a referral from kommun to AF with consent shows the person, number and name, to AF's staff; only ciphertext travels")
+    func referralWithConsent() async throws {
+        let (kommun, af) = (try IdentitySide(.kommun), try IdentitySide(.af))
+        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
+        _ = try await kommun.consent(ref, "remiss", ["kommun", "af"])
+        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
+        let sent = try #require(try await kommun.outbox().first { $0.topic == Topic.inbox(.af) })
+        guard case .referralSent(let referral) = sent.envelope.event, let sealed = referral.sealedIdentity else {
+            Issue.record("no sealed identity in \(sent.envelope.event)")
+            return
+        }
+        #expect(sealed.keyId.hasPrefix("af-"))
+        let wire = String(decoding: try sent.envelope.encoded().value, as: UTF8.self)
+        for form in writtenForms("19121212-1212") + ["Tolvan"] { #expect(!wire.contains(form)) }
+        #expect(try await kommun.audit(ref).contains { $0["action"] as? String == "identity.share" })
+
+        try await af.deliver(from: kommun)
+        let identity = try #require(try await af.summary(ref)["identity"] as? [String: Any])
+        #expect(identity["number"] as? String == "19121212-1212" && identity["name"] as? String == "Tolvan Tolvansson")
+        let inbox = try await af.service.inbox(af.staff, limit: nil, before: nil).body["items"] as! [[String: Any]]
+        let item = try #require(inbox.first)
+        #expect((item["person"] as? [String: Any])?["name"] as? String == "Tolvan Tolvansson")
+        #expect((item["payload"] as? [String: Any])?["sealedIdentity"] == nil, "the inbox keeps no ciphertext")
+        let actions = try await af.audit(ref).map { $0["action"] as! String }
+        #expect(actions.contains("identity.receive") && actions.contains("identity.read"))
+        // AF finds the person by number now.
+        #expect(try await af.service.searchPerson(af.staff, body: Data(#"{"personnummer":"191212121212"}"#.utf8)).status == 200)
+    }
+
+    @Test("without consent covering it the referral is refused and nothing is sealed or written")
+    func withoutConsent() async throws {
+        let kommun = try IdentitySide(.kommun)
+        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
+        _ = try await kommun.consent(ref, "remiss", ["kommun", "fk"])
+        let before = try await kommun.service.store.rowCounts()
+        do {
+            _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
+            Issue.record("sent without consent")
+        } catch { #expect(error.code == .consentMissing) }
+        #expect(try await kommun.service.store.rowCounts() == before)
+        #expect(try await kommun.outbox().allSatisfy { $0.topic != Topic.inbox(.af) })
+    }
+
+    @Test("a receiver with another key cannot open it: the item arrives without identity, and the failure is audited")
+    func anotherKey() async throws {
+        let kommun = try IdentitySide(.kommun)
+        let otherKey = try AgencyKeyring(agency: .af, privateKeys: [AgencyPrivateKey.generate(for: .af)], publicKeys: [])
+        let af = try IdentitySide(.af, keyring: otherKey)
+        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
+        _ = try await kommun.consent(ref, "remiss", ["kommun", "af"])
+        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
+        try await af.deliver(from: kommun)
+        let summary = try await af.summary(ref)
+        #expect(summary["identity"] is NSNull)
+        #expect((summary["referralsReceived"] as? [[String: Any]])?.count == 1, "the referral itself arrived")
+        #expect(try await af.audit(ref).contains { $0["action"] as? String == "identity.unreadable" })
+    }
+
+    @Test("handover, SIP invitation and plan action carry the identity to their receiver only")
+    func otherCarriers() async throws {
+        let (kommun, af, region) = (try IdentitySide(.kommun), try IdentitySide(.af), try IdentitySide(.region))
+        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
+        _ = try await kommun.consent(ref, "samordning", ["kommun", "af", "region"])
+        _ = try await kommun.consent(ref, "sip", ["kommun", "af", "region"])
+        _ = try await kommun.service.openCase(
+            kommun.staff, clientRef: ref,
+            body: Data(#"{"area":"arbete-aktivitet","contact":{"name":"Karin Lind"},"openedOn":"2026-11-20"}"#.utf8))
+        _ = try await kommun.service.requestHandover(
+            kommun.staff, clientRef: ref, body: Data(#"{"area":"arbete-aktivitet","to":"af","reason":"Arbetssökande"}"#.utf8))
+        let sip = SipService(base: kommun.service, now: { utc("2026-11-24T09:00:00Z") })
+        _ = try await sip.requestSip(
+            kommun.staff, clientRef: ref,
+            body: Data(#"{"reason":"Samordning behövs","invited":["region"],"afterDischarge":false,"answerBy":"2026-12-01"}"#.utf8))
+        let carriers = try await kommun.outbox().compactMap { message -> (String, EventType, String)? in
+            guard let (sealed, receiver, _) = message.envelope.event.sealedIdentity else { return nil }
+            #expect(message.topic == Topic.inbox(receiver) && sealed.keyId.hasPrefix("\(receiver.rawValue)-"))
+            return (message.topic, message.envelope.type, receiver.rawValue)
+        }
+        #expect(carriers.map(\.1) == [.handoverRequested, .sipInvitationSent])
+        try await af.deliver(from: kommun)
+        try await region.deliver(from: kommun)
+        #expect((try await af.summary(ref)["identity"] as? [String: Any])?["name"] as? String == "Tolvan Tolvansson")
+        #expect((try await region.summary(ref)["identity"] as? [String: Any])?["name"] as? String == "Tolvan Tolvansson")
+    }
+
+    @Test(
+        "when the consent ends and the receiver has no case of its own, the identity it received is erased; the audit log keeps that it was"
+    )
+    func erasure() async throws {
+        let (kommun, af) = (try IdentitySide(.kommun), try IdentitySide(.af))
+        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
+        let consentId = try await kommun.consent(ref, "remiss", ["kommun", "af"])
+        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
+        try await af.deliver(from: kommun)
+        #expect(try await af.summary(ref)["identity"] is [String: Any])
+        // A consent that is still in force keeps it.
+        #expect(try await af.service.eraseLapsedIdentities() == 0)
+        _ = try await kommun.service.withdrawConsent(
+            kommun.staff, clientRef: ref, consentId: consentId, body: Data(#"{"withdrawnOn":"2026-11-24"}"#.utf8))
+        try await af.deliver(from: kommun)
+        #expect(try await af.summary(ref)["identity"] is NSNull)
+        let erasure = try #require(try await af.audit(ref).first { $0["action"] as? String == "identity.erase" })
+        #expect((erasure["detail"] as! String).contains(consentId) && !(erasure["detail"] as! String).contains("1212"))
+        // The registering agency keeps its own.
+        #expect(try await kommun.summary(ref)["identity"] is [String: Any])
+        let rows = try await af.service.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identity") ?? -1 }
+        #expect(rows == 0)
+    }
+
+    @Test("an expired consent erases on the timer; an open case of the receiver's own keeps the identity until it closes")
+    func expiryAndOwnCase() async throws {
+        let day = Mutex(LocalDate("2026-11-24")!)
+        let (kommun, af) = (try IdentitySide(.kommun), try IdentitySide(.af, today: { day.withLock { $0 } }))
+        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
+        _ = try await kommun.consent(ref, "remiss", ["kommun", "af"], validUntil: "2026-12-31")
+        _ = try await kommun.consent(ref, "samordning", ["kommun", "af"], validUntil: "2027-06-30")
+        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
+        try await af.deliver(from: kommun)
+        _ = try await af.service.openCase(
+            af.staff, clientRef: ref, body: Data(#"{"area":"arbete-aktivitet","contact":{"name":"Omar Ali"},"openedOn":"2026-11-24"}"#.utf8)
+        )
+        day.withLock { $0 = LocalDate("2027-01-10")! }
+        #expect(try await af.service.eraseLapsedIdentities() == 0, "AF's own open case keeps it")
+        _ = try await af.service.closeCase(
+            af.staff, clientRef: ref, area: .arbeteAktivitet, body: Data(#"{"reason":"completed","closedOn":"2027-01-10"}"#.utf8))
+        #expect(try await af.summary(ref)["identity"] is NSNull, "closing the last case with the consent expired erases it")
     }
 }
