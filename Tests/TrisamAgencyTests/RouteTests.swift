@@ -90,6 +90,10 @@ struct RouteTests {
                 #expect(response.headers[.allow] == "GET")
                 #expect(Self.error(response).code == "method_not_allowed" && Self.error(response).field == "(method)")
             }
+            // A literal segment wins over a capture, as in the router: the search takes POST only.
+            try await client.execute(uri: "/persons/search", method: .get, headers: Self.bearer(Self.kommunToken)) { response in
+                #expect(response.status == .methodNotAllowed && response.headers[.allow] == "POST", "\(response.status)")
+            }
             // A wrong method is told without a token too: the path exists either way.
             try await client.execute(uri: "/sips/s-1/schedule", method: .get) { response in
                 #expect(response.status == .methodNotAllowed && response.headers[.allow] == "POST")
