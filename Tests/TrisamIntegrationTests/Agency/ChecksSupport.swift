@@ -86,7 +86,7 @@ enum Checks {
                     "--tokens-file", tokens.path, "--bootstrap", bootstrap, "--state-dir", "state",
                 ] + (extraArguments.contains("--log-level") ? [] : ["--log-level", "warning"]) + extraArguments, directory: directory,
                 environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret].merging(
-                    try AgencyTestKeys.environment(for: agency, in: directory), uniquingKeysWith: { first, _ in first }))
+                    try AgencyTestKeys.environment(for: agency), uniquingKeysWith: { first, _ in first }))
             var port = 0
             try await eventually("trisam agency \(agency.rawValue) prints its address", limit: .seconds(30)) {
                 guard process.isRunning else { throw ProcessTestError("trisam agency exited:\n\(process.output)") }

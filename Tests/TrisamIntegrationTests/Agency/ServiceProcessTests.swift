@@ -49,7 +49,7 @@ final class AgencyProcessFixture: @unchecked Sendable {
             environment: [
                 "TRISAM_AGENCY_TOKENS": Self.tokensJSON,
                 "TRISAM_CLIENTREF_SECRET": secret,
-            ].merging(try AgencyTestKeys.environment(for: agency, in: directory), uniquingKeysWith: { first, _ in first }))
+            ].merging(try AgencyTestKeys.environment(for: agency), uniquingKeysWith: { first, _ in first }))
         processes[agency] = process
         ports[agency] = port
         try await client(agency, token: nil).waitUntilServing()

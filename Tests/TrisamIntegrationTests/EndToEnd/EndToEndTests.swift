@@ -41,7 +41,7 @@ final class SystemFixture: @unchecked Sendable {
     /// another in ``keyOverrides``.
     var keyOverrides: [Agency: [String: String]] = [:]
     func keyEnvironment(_ agency: Agency) throws -> [String: String] {
-        try keyOverrides[agency] ?? AgencyTestKeys.environment(for: agency, in: directory)
+        try keyOverrides[agency] ?? AgencyTestKeys.environment(for: agency)
     }
 
     /// Starts (or restarts, on the same store) one agency's service with a fixed clock.

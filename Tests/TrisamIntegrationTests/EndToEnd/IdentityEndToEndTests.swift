@@ -31,12 +31,11 @@ struct IdentityEndToEndTests {
 
     func run(_ system: SystemFixture) async throws {
         // FK's service holds a private key of its own that is not the one the others seal to.
-        var fkEnvironment = try AgencyTestKeys.environment(for: .fk, in: system.directory)
-        let collaboration = system.directory.appendingPathComponent("keys")
+        var fkEnvironment = try AgencyTestKeys.environment(for: .fk)
         let wrongKeys = system.directory.appendingPathComponent("fk-other-keys")
         try AgencyKeyFiles.generate(for: .fk, in: wrongKeys.path)
         for agency in [Agency.kommun, .af, .region] {
-            let folder = collaboration.appendingPathComponent(agency.rawValue)
+            let folder = URL(fileURLWithPath: AgencyTestKeys.folders[agency]!)
             for file in try FileManager.default.contentsOfDirectory(atPath: folder.path)
             where file.hasPrefix("\(agency.rawValue)-") && file.hasSuffix(".pub") {
                 try AgencyKeyFiles.installPublicKey(folder.appendingPathComponent(file).path, into: wrongKeys.path)
