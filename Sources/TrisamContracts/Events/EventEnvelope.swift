@@ -328,7 +328,7 @@ private struct Attributes {
 }
 
 /// Encodes any payload through its own `Encodable` conformance.
-private struct AnyPayload: Encodable {
+struct AnyPayload: Encodable {
     let payload: any EventPayload
     init(_ payload: any EventPayload) { self.payload = payload }
     func encode(to encoder: any Encoder) throws { try payload.encode(to: encoder) }
