@@ -62,7 +62,7 @@ public struct EventEnvelope: Sendable, Equatable {
         guard Check.isIdentifier(id) else {
             throw .invalidHeader(name: Header.id, reason: "must be 1–128 characters of letters, digits, '.', '_', ':' or '-'")
         }
-        if Check.containsIdentityNumber(id) {
+        if Check.identifierContainsIdentityNumber(id) {
             throw .invalidHeader(name: Header.id, reason: "must not contain a personnummer or samordningsnummer")
         }
         let payload = event.payload
