@@ -176,3 +176,46 @@ extension OwnershipFact {
             closeReason: try r.optionalCode(), handoverId: try r.optionalString())
     }
 }
+
+// MARK: - Who needs an owner
+
+/// From when an area needs an owner, and whether it does now: days without an owner before
+/// `from`, or from the last owner's end when not needed now, are no gap.
+public struct OwnerNeed: Sendable, Equatable {
+    /// The first day the area needed an owner.
+    public var from: LocalDate
+    /// Whether the area needs an owner today.
+    public var now: Bool
+
+    public init(from: LocalDate, now: Bool) {
+        self.from = from
+        self.now = now
+    }
+}
+
+extension PersonState {
+    /// The agencies with an open case for the person, in any area, each once (in agency order).
+    public var activeAgencies: [Agency] {
+        Agency.allCases.filter { agency in cases.contains { $0.agency == agency && $0.isOpen } }
+    }
+
+    /// Whether, and since when, somebody needs to own an area; nil when nobody ever needed to.
+    ///
+    /// An area needs an owner from the first day one owned it: a stretch without owner after that
+    /// is a gap, the days before it are not (nobody knew the area concerned the person).
+    /// Samordning is needed only while at least two agencies have open cases (from the day the
+    /// second opened its case); with one agency or none there is nothing to coordinate, so the
+    /// days since its last owner are no gap either.
+    public func ownerNeed(_ area: Area) -> OwnerNeed? {
+        let periods = self.area(area)?.periods ?? []
+        let firstOwned = periods.map(\.from).min()
+        guard area == .samordning else { return firstOwned.map { OwnerNeed(from: $0, now: true) } }
+        let openedOn = activeAgencies.compactMap { agency in
+            cases.filter { $0.agency == agency && $0.isOpen }.map(\.opened.on).min()
+        }.sorted()
+        if openedOn.count >= 2 {
+            return OwnerNeed(from: min(firstOwned ?? openedOn[1], openedOn[1]), now: true)
+        }
+        return firstOwned.map { OwnerNeed(from: $0, now: owner(of: .samordning) != nil) }
+    }
+}
