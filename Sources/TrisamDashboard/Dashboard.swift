@@ -160,7 +160,7 @@ public struct Dashboard: Sendable {
         let rows = Queue.rows(flags, today: StockholmTime.date(of: now))
         let marker = try parts.store.flagChangeMarker()
         let model = QueuePage(
-            frame: frame(context, title: "Att agera på", active: "queue"),
+            frame: frame(context, title: Swedish.queueTitle, active: "queue"),
             error: error?.message,
             total: rows.count, shown: Array(rows.prefix(queueLimit)), truncated: rows.count > queueLimit, limit: queueLimit,
             high: rows.filter { $0.severity == .high }.count, allOpen: counts.values.reduce(0, +),
@@ -192,7 +192,7 @@ public struct Dashboard: Sendable {
         return page(
             "person",
             PersonPageContext(
-                frame: frame(context, title: "Person \(model.shortRef)", active: ""),
+                frame: frame(context, title: Swedish.personTitle(model.shortRef), active: ""),
                 person: model, chartSvg: model.chart.svg()))
     }
 
@@ -202,7 +202,7 @@ public struct Dashboard: Sendable {
         return page(
             "calendar",
             CalendarPageContext(
-                frame: frame(context, title: "SIP-kalender", active: "calendar"),
+                frame: frame(context, title: Swedish.calendarTitle, active: "calendar"),
                 calendar: calendar, today: Swedish.date(of: now)))
     }
 
@@ -222,27 +222,27 @@ public struct Dashboard: Sendable {
         let trend = LineChart(
             days: days,
             series: [
-                ("Alla öppna", "#1f5fa8", FlagTrend.daily(spans, days: days)),
-                ("Hög allvarlighet", "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
+                (Swedish.trendAll, "#1f5fa8", FlagTrend.daily(spans, days: days)),
+                (Swedish.trendHigh, "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
             ])
         let states = try parts.store.personStates()
         let referrals = ReferralTimes(states: states, today: today)
         let ownership = OwnershipCounts(states: states)
         let model = OverviewPageContext(
-            frame: frame(context, title: "Översikt", active: "overview"),
+            frame: frame(context, title: Swedish.overviewTitle, active: "overview"),
             totalOpen: counts.values.reduce(0, +), persons: states.count,
             rules: ruleRows,
-            byRuleChart: byRule.svg(id: "per-regel", title: "Öppna flaggor per regel"),
-            trendChart: trend.svg(id: "trend", title: "Öppna flaggor per dag, de senaste 60 dagarna"),
+            byRuleChart: byRule.svg(id: "per-regel", title: Swedish.byRuleChartTitle),
+            trendChart: trend.svg(id: "trend", title: Swedish.trendChartTitle),
             referralChart: GroupedColumns(
                 buckets: ReferralTimes.buckets,
                 series: [
-                    ("Besvarade: tid till svar", "#1b7240", referrals.answered),
-                    ("Obesvarade: väntat hittills", "#b3261e", referrals.waiting),
+                    (Swedish.referralsAnswered, "#1b7240", referrals.answered),
+                    (Swedish.referralsWaiting, "#b3261e", referrals.waiting),
                 ]
-            ).svg(id: "remisstider", title: "Remissers svarstider"),
+            ).svg(id: "remisstider", title: Swedish.referralChartTitle),
             referralAgencies: referrals.perAgency,
-            ownershipChart: ownership.chart.svg(id: "agarskap-per-myndighet", title: "Personer per myndighet och område"),
+            ownershipChart: ownership.chart.svg(id: "agarskap-per-myndighet", title: Swedish.ownershipOverviewTitle),
             ownershipRows: Area.allCases.map { area in
                 OwnershipRow(
                     area: area.displayName, kommun: ownership.count(area, .kommun), af: ownership.count(area, .af),

@@ -188,6 +188,40 @@ public enum Swedish {
         "Minst antal dagar: ska vara ett heltal från 0 till 36500, inte \(Svenska.quoted(text))."
     }
     static let allRules = "Alla regler"
+
+    // MARK: - Page titles, calendar and overview
+
+    static let queueTitle = "Att agera på"
+    static func personTitle(_ shortRef: String) -> String { "Person \(shortRef)" }
+    static let calendarTitle = "SIP-kalender"
+    static let overviewTitle = "Översikt"
+
+    /// "1 dag sedan", "5 dagar sedan".
+    static func daysAgo(_ count: Int) -> String { count == 1 ? "1 dag sedan" : "\(count) dagar sedan" }
+    static let sipMeeting = "SIP-möte"
+    static let sipRequested = "SIP begärd"
+    static let sipRequestedAfterDischarge = "SIP begärd efter utskrivning"
+    static let planFollowUp = "Uppföljning av plan"
+    static func calendarParticipants(caller: Agency, invited: [Agency]) -> String {
+        "Kallande: \(caller.displayName); inbjudna: \(Svenska.agencies(invited))"
+    }
+    static func planFollowUpDetail(lead: Agency, open: Int, of count: Int) -> String {
+        "Ansvarig: \(lead.displayName); \(open) av \(count) åtgärder kvar"
+    }
+
+    static let referralBuckets = ["0–3 dagar", "4–7 dagar", "8–14 dagar", "15–30 dagar", "över 30 dagar"]
+    static let trendAll = "Alla öppna"
+    static let trendHigh = "Hög allvarlighet"
+    static let byRuleChartTitle = "Öppna flaggor per regel"
+    static let trendChartTitle = "Öppna flaggor per dag, de senaste 60 dagarna"
+    static let referralsAnswered = "Besvarade: tid till svar"
+    static let referralsWaiting = "Obesvarade: väntat hittills"
+    static let referralChartTitle = "Remissers svarstider"
+    static let ownershipOverviewTitle = "Personer per verksamhet och område"
+    static let noData = "Ingen data"
+    static func trendDescription(from: LocalDate, to: LocalDate, last: String) -> String {
+        "Från \(date(from)) till \(date(to)); senast \(last)"
+    }
     static let allAgencies = "Alla verksamheter"
     static let allSeverities = "Alla"
     static let loginMissing = "Inloggningsnyckel: fyll i din nyckel."
