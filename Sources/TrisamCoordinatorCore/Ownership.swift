@@ -186,10 +186,17 @@ public struct OwnerNeed: Sendable, Equatable {
     public var from: LocalDate
     /// Whether the area needs an owner today.
     public var now: Bool
+    /// Samordning without an owner whose coordination is held all the same: by the lead agency
+    /// of an open handlingsplan, or else the caller of an open SIP (then `now` is false).
+    public var coveredBy: Agency?
+    /// Whether ``coveredBy`` leads a handlingsplan (else it called a SIP).
+    public var coveredByPlan: Bool
 
-    public init(from: LocalDate, now: Bool) {
+    public init(from: LocalDate, now: Bool, coveredBy: Agency? = nil, coveredByPlan: Bool = false) {
         self.from = from
         self.now = now
+        self.coveredBy = coveredBy
+        self.coveredByPlan = coveredByPlan
     }
 }
 
@@ -205,7 +212,8 @@ extension PersonState {
     /// is a gap, the days before it are not (nobody knew the area concerned the person).
     /// Samordning is needed only while at least two agencies have open cases (from the day the
     /// second opened its case); with one agency or none there is nothing to coordinate, so the
-    /// days since its last owner are no gap either.
+    /// days since its last owner are no gap either. Nor is it one while an open handlingsplan
+    /// has a lead agency or an open SIP a caller: they hold the coordination (``OwnerNeed/coveredBy``).
     public func ownerNeed(_ area: Area) -> OwnerNeed? {
         let periods = self.area(area)?.periods ?? []
         let firstOwned = periods.map(\.from).min()
@@ -214,7 +222,13 @@ extension PersonState {
             cases.filter { $0.agency == agency && $0.isOpen }.map(\.opened.on).min()
         }.sorted()
         if openedOn.count >= 2 {
-            return OwnerNeed(from: min(firstOwned ?? openedOn[1], openedOn[1]), now: true)
+            let from = min(firstOwned ?? openedOn[1], openedOn[1])
+            if owner(of: .samordning) == nil {
+                // The party with the overall responsibility for the plan, or the SIP's caller, holds it together.
+                if let plan = plans.first { return OwnerNeed(from: from, now: false, coveredBy: plan.leadAgency, coveredByPlan: true) }
+                if let sip = sips.first(where: \.isOpen) { return OwnerNeed(from: from, now: false, coveredBy: sip.caller) }
+            }
+            return OwnerNeed(from: from, now: true)
         }
         return firstOwned.map { OwnerNeed(from: $0, now: owner(of: .samordning) != nil) }
     }

@@ -235,5 +235,16 @@ import TrisamTestSupport
         let work = try #require(page.chart.rows.first { $0.area == .arbeteAktivitet })
         #expect(work.segments.map(\.gap) == [false, false])
         #expect(work.segments.map(\.agency) == [nil, .af])
+
+        // A handlingsplan whose lead holds the coordination: samordning is no gap either.
+        story.add(
+            "p1", .kommun, "2026-09-01",
+            .planCreated(PlanCreated(planId: "p1", leadAgency: .kommun, participants: [.kommun, .af], goals: ["Arbete"])))
+        page = PersonPage(state: story.state, timeline: story.timeline, flags: [], now: at(Self.today))
+        let led = try #require(page.owners.first { $0.area == "Samordning" })
+        #expect(!led.unowned && led.owner == "Ingen ägare; kommunen leder handlingsplanen")
+        let ledRow = try #require(page.chart.rows.first { $0.area == .samordning })
+        #expect(!ledRow.segments.contains(where: \.gap) && ledRow.segments.last?.note == "Handlingsplan (kommunen)")
+        #expect(!page.periods.contains { $0.area == "Samordning" })
     }
 }

@@ -16,6 +16,9 @@ public struct OwnershipChart: Sendable, Equatable {
         public var ongoing: Bool
         /// For a stretch without owner: whether the area needed one (a gap).
         public var needed: Bool = true
+        /// For a stretch without owner that needed none: what held it instead, if anything
+        /// ("Samordnas i handlingsplanen (kommunen)").
+        public var note: String? = nil
         public var x: Double
         public var width: Double
 
@@ -24,7 +27,7 @@ public struct OwnershipChart: Sendable, Equatable {
 
         /// "Kommunen 3 mar 2026 – pågår" / "Ingen ägare 1 jan 2026 – 2 feb 2026".
         public var label: String {
-            let who = agency?.displayName ?? (needed ? Swedish.noOwner : Swedish.notNeeded)
+            let who = agency?.displayName ?? (needed ? Swedish.noOwner : note ?? Swedish.notNeeded)
             return "\(who) \(Swedish.date(from)) – \(ongoing ? Swedish.ongoing : Swedish.date(until))"
         }
     }
@@ -96,17 +99,22 @@ public struct OwnershipChart: Sendable, Equatable {
             let periods = (areas.first { $0.area == area }?.periods ?? []).sorted { $0.from < $1.from }
             let need: OwnerNeed? = if let needs { needs[area] } else { OwnerNeed(from: start, now: true) }
             var segments: [Segment] = []
-            func add(_ agency: Agency?, _ from: LocalDate, _ until: LocalDate, needed: Bool = true) {
+            func add(_ agency: Agency?, _ from: LocalDate, _ until: LocalDate, needed: Bool = true, note: String? = nil) {
                 guard from <= until else { return }
                 segments.append(
                     Segment(
-                        agency: agency, from: from, until: until, ongoing: until >= today, needed: needed,
+                        agency: agency, from: from, until: until, ongoing: until >= today, needed: needed, note: note,
                         x: x(from), width: x(until.adding(days: 1)) - x(from)))
             }
             /// A stretch nobody owned, split where the area began to need an owner.
             func addUnowned(_ from: LocalDate, _ until: LocalDate, trailing: Bool) {
                 guard from <= until else { return }
-                guard let need, !trailing || need.now else { return add(nil, from, until, needed: false) }
+                guard let need else { return add(nil, from, until, needed: false) }
+                guard !trailing || need.now else {
+                    let note = need.coveredBy.map { Swedish.covered(by: $0, plan: need.coveredByPlan, short: true) }
+                    add(nil, from, min(until, need.from.adding(days: -1)), needed: false)
+                    return add(nil, max(from, need.from), until, needed: false, note: note)
+                }
                 add(nil, from, min(until, need.from.adding(days: -1)), needed: false)
                 add(nil, max(from, need.from), until)
             }
@@ -179,7 +187,7 @@ public struct OwnershipChart: Sendable, Equatable {
                 let kind = segment.gap ? " gap" : segment.agency == nil ? " not-needed" : ""
                 out += "<g class=\"segment\(kind)\"><title>\(Markup.escape(segment.label))</title>"
                 out += Markup.rect(segment.x, row.y, segment.width, Self.rowHeight, fill: fill, extra: stroke)
-                let name = segment.agency?.displayName ?? (segment.gap ? Swedish.noOwner : Swedish.notNeeded)
+                let name = segment.agency?.displayName ?? (segment.gap ? Swedish.noOwner : segment.note ?? Swedish.notNeeded)
                 if segment.width >= Double(name.count) * 7.2 + 8 {
                     out += Markup.text(
                         segment.x + 5, row.y + Self.rowHeight / 2 + 5, name,

@@ -215,8 +215,9 @@ public struct PersonPage: Sendable {
                     active: active, hasActive: !active.isEmpty)
             }
             let needed = need?.now ?? false
+            let covered = need?.coveredBy.map { Swedish.covered(by: $0, plan: need?.coveredByPlan ?? false, short: false) }
             return Owner(
-                area: area.displayName, owner: needed ? Swedish.noOwner : Swedish.notNeeded, contact: nil,
+                area: area.displayName, owner: needed ? Swedish.noOwner : covered ?? Swedish.notNeeded, contact: nil,
                 since: needed ? areaState?.since.map(Swedish.date) : nil, unowned: needed, notNeeded: !needed,
                 pendingHandover: pending, active: active, hasActive: !active.isEmpty)
         }

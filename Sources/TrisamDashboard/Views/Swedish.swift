@@ -86,6 +86,13 @@ public enum Swedish {
     /// An area nobody needs to own: no gap.
     static let notNeeded = "Inte aktuellt"
     static let unknownArea = "okänt område"
+
+    /// Samordning without an owner, held by a handlingsplan's lead or a SIP's caller.
+    static func covered(by agency: Agency, plan: Bool, short: Bool) -> String {
+        if short { return plan ? "Handlingsplan (\(Svenska.agency(agency)))" : "SIP (\(Svenska.agency(agency)))" }
+        return plan
+            ? "Ingen ägare; \(Svenska.agency(agency)) leder handlingsplanen" : "Ingen ägare; \(Svenska.agency(agency)) har kallat till SIP"
+    }
     static let noMeetingTime = "Ingen tid bokad"
     static let ownershipChartTitle = "Ägarskap per område över tid"
 
