@@ -175,7 +175,7 @@ public struct Dashboard: Sendable {
                 },
             minAgeDays: filter.minAgeDays.map(String.init) ?? "",
             marker: "\(marker.raised)-\(marker.resolved)", pollMilliseconds: pollMilliseconds,
-            now: Swedish.time(Date()))
+            now: Swedish.time(Date()), live: Swedish.live(fetchedAt: Swedish.time(Date())))
         return page("queue", model, status: error == nil ? .ok : .badRequest)
     }
 
@@ -413,6 +413,7 @@ struct QueuePage {
     var marker: String
     var pollMilliseconds: Int
     var now: String
+    var live: Swedish.LiveTexts
 }
 
 struct PersonPageContext {

@@ -527,7 +527,8 @@ func flag(
             error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
             rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
             agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],
-            severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00")
+            severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00",
+            live: Swedish.live(fetchedAt: "10:00"))
         let html = try #require(dashboard.templates.render(model, withTemplate: "queue"))
         #expect(html.contains("<option value=\"ping-pong\" selected>Rundgång (1)</option>"))
         #expect(html.contains("<option value=\"af\">Arbetsförmedlingen</option>"))
@@ -537,6 +538,9 @@ func flag(
         #expect(html.contains("Personen har fastnat; kommunen behöver agera."))
         #expect(html.contains("aria-current=\"page\">Att agera på"))
         #expect(!html.contains("Inga öppna flaggor"))
+        // The live update's Swedish comes from the page, not from the script.
+        #expect(html.contains("data-updated=\"Uppdaterad {tid}: {antal} öppna flaggor totalt.\""))
+        #expect(html.contains(">Uppdateras automatiskt. Senast hämtad 10:00.</p>"))
     }
 }
 

@@ -196,6 +196,16 @@ public enum Swedish {
     }
     static let allRules = "Alla regler"
 
+    /// The queue's live-update line; the page's script fills in {tid} and {antal}.
+    struct LiveTexts {
+        var fetched: String
+        var updated = "Uppdaterad {tid}: {antal} öppna flaggor totalt."
+        var checked = "Uppdateras automatiskt. Senast kontrollerad {tid}."
+        var loggedOut = "Du har loggats ut. Ladda om sidan för att logga in igen."
+        var failed = "Kunde inte hämta uppdateringar just nu; försöker igen."
+    }
+    static func live(fetchedAt time: String) -> LiveTexts { LiveTexts(fetched: "Uppdateras automatiskt. Senast hämtad \(time).") }
+
     // MARK: - Page titles, calendar and overview
 
     static let queueTitle = "Att agera på"
