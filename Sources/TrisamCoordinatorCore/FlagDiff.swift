@@ -35,18 +35,9 @@ public struct FlagDiff: Sendable, Equatable {
     /// Whether nothing changed.
     public var isEmpty: Bool { raises.isEmpty && updates.isEmpty && resolves.isEmpty }
 
-    /// The flag id of the `occurrence`-th (0-based) raise of `rule` for `clientRef`:
-    /// `clientRef:rule:occurrence`. About one pseudonym in a few thousand has a run of ten hex
-    /// digits that reads as a personnummer (`…ab8112189876cd…`), which every identifier refuses:
-    /// the flag event could not be encoded and the batch, and so the coordinator, failed again on
-    /// every restart. For such a pseudonym the id writes it in groups of four joined by `.`
-    /// (which ends a digit group), the same for the same person every time.
+    /// The flag id of the `occurrence`-th (0-based) raise of `rule` for `clientRef`.
     public static func flagId(clientRef: ClientRef, rule: String, occurrence: Int) -> String {
-        let plain = "\(clientRef.rawValue):\(rule):\(occurrence)"
-        guard Check.containsIdentityNumber(plain) else { return plain }
-        let characters = Array(clientRef.rawValue)
-        let grouped = stride(from: 0, to: characters.count, by: 4).map { String(characters[$0..<min($0 + 4, characters.count)]) }
-        return "\(grouped.joined(separator: ".")):\(rule):\(occurrence)"
+        "\(clientRef.rawValue):\(rule):\(occurrence)"
     }
 
     /// A short stable digest of what the API shows of a finding, to skip unchanged updates.
