@@ -174,10 +174,14 @@ def main():
             failed += 1
             print(f"FAIL {name} {detail}")
 
-    def page_checks(name):
+    def page_checks(name, status=None):
         result = browser.evaluate(PAGE_CHECKS)
         check(f"{name}: semantic HTML, labelled controls, contrast ({result['checked']} texts)", not result["problems"], result["problems"])
         errors, browser.errors[:] = list(browser.errors), []
+        if status:
+            # An error page's own status is what was asked for, not an error of the page.
+            url = browser.evaluate("location.href")
+            errors = [e for e in errors if not (url in e and (f"http {status}:" in e or f"status of {status}" in e))]
         check(f"{name}: no console errors", not errors, errors)
 
     try:
@@ -226,6 +230,25 @@ def main():
         check(f"filter by rule {rule} keeps only that rule", filtered and all(r == rule for r in filtered), filtered[:5])
         check("the filter is in the address (GET form)", f"regel={rule}" in browser.evaluate("location.search"))
 
+        # A refused filter names the filter and says nothing about how many flags are open.
+        browser.navigate(base + "/?minstDagar=tio")
+        refused = browser.evaluate(r"""(() => ({
+          alert: (document.querySelector('.error[role=alert]') || {}).textContent || '',
+          count: !!document.getElementById('antal'),
+        }))()""")
+        check("a refused filter names it in Swedish and shows no count of flags",
+              refused["alert"].startswith("Minst antal dagar:") and not refused["count"], refused)
+        page_checks("refused filter", status=400)
+
+        # An unknown path answers a Swedish page in the dashboard's layout.
+        browser.navigate(base + "/finns-inte")
+        missing = browser.evaluate(r"""(() => ({h1: document.querySelector('h1').textContent, lang: document.documentElement.lang,
+          nav: !!document.querySelector('nav[aria-label="Huvudmeny"]')}))()""")
+        check("an unknown path answers the Swedish page ”Sidan finns inte” in the layout",
+              missing == {"h1": "Sidan finns inte", "lang": "sv", "nav": True}, missing)
+        page_checks("page not found", status=404)
+        browser.screenshot(os.path.join(args.out, "not-found.png"), full_page=False)
+
         # Person: prefer one whose flag is about nobody owning an area.
         browser.navigate(base + "/")
         person_path = browser.evaluate("""(() => {
@@ -237,11 +260,14 @@ def main():
         person = browser.evaluate(r"""(() => ({
           h1: document.querySelector('h1').textContent,
           chart: !!document.querySelector('svg#agarskap'),
-          owned: document.querySelectorAll('svg#agarskap g.segment:not(.gap)').length,
+          owned: document.querySelectorAll('svg#agarskap g.segment:not(.gap):not(.not-needed)').length,
           gaps: document.querySelectorAll('svg#agarskap g.segment.gap').length,
           areas: [...document.querySelectorAll('svg#agarskap text.chart-label')].map(t => t.textContent),
           flags: document.querySelectorAll('.flag').length,
-          events: document.querySelectorAll('ol.events li').length,
+          events: document.querySelectorAll('table.events tbody tr').length,
+          effective: [...document.querySelectorAll('table.events tbody tr')].filter(r => /\d/.test(r.cells[0].textContent)).length,
+          evidence: document.querySelectorAll('.flag details.evidence tbody tr').length,
+          active: document.querySelectorAll('table.owners ul.active li').length,
           sections: [...document.querySelectorAll('main h2')].map(h => h.textContent),
         }))()""")
         check("person page names the person", person["h1"].startswith("Person "), person["h1"])
@@ -249,6 +275,10 @@ def main():
               person["chart"] and person["areas"] == ["Försörjning", "Arbete/aktivitet", "Hälsa/vård", "Samordning"], person)
         check("the chart shows owners and gaps", person["owned"] > 0 and person["gaps"] > 0, person)
         check("person page shows the open flags and the event history", person["flags"] > 0 and person["events"] > 0, person)
+        check("the event history shows the day each fact took effect beside the time it was recorded",
+              person["effective"] > 0, person)
+        check("each flag lists the events it rests on", person["evidence"] >= person["flags"], person)
+        check("the owners table lists the agencies active in each area", person["active"] > 0, person)
         check("person page has referrals, SIP and plan sections",
               all(s in person["sections"] for s in ["Öppna remisser", "SIP-möten", "Handlingsplan", "Händelser"]), person["sections"])
         page_checks("person")

@@ -7,7 +7,9 @@ public enum InboxSummary {
         let sender = envelope.source.agency?.displayName ?? "Samordnaren"
         switch envelope.event {
         case .referralSent(let p):
-            return "Remiss från \(p.from.displayName) (\(p.area.displayName)): \(p.requestedMeasure). Anledning: \(p.reason)"
+            // Free texts may end in a full stop of their own: one stop between the parts.
+            return
+                "Remiss från \(p.from.displayName) (\(p.area.displayName)): \(clause(p.requestedMeasure)). Anledning: \(clause(p.reason))"
                 + (p.answerBy.map { ". Svar senast \($0)" } ?? "")
         case .referralReceived(let p): return "\(p.to.displayName) har tagit emot remissen"
         case .referralAccepted(let p): return "\(p.to.displayName) har accepterat remissen. Kontaktperson: \(p.contact.name)"
@@ -45,6 +47,13 @@ public enum InboxSummary {
         default: return "Händelse \(envelope.type.rawValue) från \(sender)"
         }
     }
+
+    /// A free text without its closing punctuation, to be followed by ". ".
+    static func clause(_ text: String) -> String {
+        var text = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        while let last = text.last, ".!?".contains(last) { text = text.dropLast() }
+        return String(text)
+    }
 }
 
 /// A meeting time as staff read it: `2027-03-30 kl. 10:00` in Swedish local time.
@@ -67,4 +76,5 @@ enum PlanOutcomeText {
         case .other: "annat"
         }
     }
+
 }

@@ -100,6 +100,7 @@ public struct CoordinatorService: Service {
         // person states it holds in memory while the first changes them on disk.
         let lock = try StoreLock(store: configuration.databasePath, holder: "trisam coordinator")
         defer { withExtendedLifetime(lock) {} }
+        try await Self.checkPartitionLayout(configuration.kafka, logger: logger)
         let store = try CoordinatorStore(path: configuration.databasePath)
         let metrics = CoordinatorMetrics()
         let rules = GapRules(configuration: configuration.rules)
@@ -163,6 +164,19 @@ public struct CoordinatorService: Service {
         logger.info("coordinator stopped")
     }
 
+    /// Refuses to start on topics whose partition counts differ (``PartitionLayout``). A cluster
+    /// that does not answer within 10 s is not judged: the coordinator starts and waits for it.
+    private static func checkPartitionLayout(_ kafka: KafkaConfiguration, logger: Logger) async throws {
+        let counts: [String: Int]
+        do {
+            counts = try await KafkaAdmin.describeTopics(configuration: kafka, timeout: .seconds(10), logger: logger)
+        } catch {
+            logger.warning("could not check the topics' partition counts: \(error.message)")
+            return
+        }
+        if let refusal = PartitionLayout.refusal(counts: counts) { throw CoordinatorStartError(refusal) }
+    }
+
     /// The HTTP server: the coordinator's API and the routes mounted beside it.
     private func httpServer(
         store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules,
@@ -196,4 +210,11 @@ extension KafkaConfiguration {
         copy.properties.removeValue(forKey: key)
         return copy
     }
+}
+
+/// Why the coordinator cannot start, in words for an operator.
+public struct CoordinatorStartError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) { self.description = description }
 }

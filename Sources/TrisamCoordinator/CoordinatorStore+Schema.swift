@@ -122,6 +122,15 @@ extension CoordinatorStore {
             // The log the consumed offsets are positions in (one row at most).
             try db.execute(sql: "CREATE TABLE consumed_log (identity TEXT NOT NULL)")
         }
+        migrator.registerMigration("v5-timeline-effective-date") { db in
+            // The day each fact took effect and its content in Swedish (issue 21). Rows stored
+            // before have neither: the page shows them with the time they were recorded only.
+            try db.execute(
+                sql: """
+                    ALTER TABLE timeline ADD COLUMN effectiveOn TEXT;
+                    ALTER TABLE timeline ADD COLUMN detail TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -23,7 +23,8 @@ extension CoordinatorStore {
     static func appendTimeline(_ envelope: EventEnvelope, seq: Int64, in db: Database) throws -> Bool {
         let statement = try BoundStatement(
             """
-            INSERT OR IGNORE INTO timeline(clientRef, eventId, seq, type, source, time, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO timeline(clientRef, eventId, seq, type, source, time, summary, effectiveOn, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, in: db)
         try statement.bind(1, envelope.subject.rawValue)
         try statement.bind(2, envelope.id)
@@ -32,17 +33,25 @@ extension CoordinatorStore {
         try statement.bind(5, envelope.source.uri)
         try statement.bind(6, envelope.time.timeIntervalSince1970)
         try statement.bind(7, TimelineSummary.text(for: envelope))
+        // Unbound parameters are NULL (the statement clears its bindings before each use).
+        if let day = TimelineSummary.effectiveDate(of: envelope) { try statement.bind(8, day.description) }
+        if let detail = TimelineSummary.detail(of: envelope) { try statement.bind(9, detail) }
         return try statement.run() > 0
     }
 }
 
-/// One timeline entry: what happened to a person, without any personal data.
+/// One timeline entry: what happened to a person (see ``TimelineSummary``).
 public struct TimelineEntry: Codable, Sendable, Equatable {
     public var eventId: String
     public var type: String
     public var source: String
+    /// When the event was recorded (the event's time).
     public var time: Date
     public var summary: String
+    /// The day the fact took effect, when the event names one.
+    public var effectiveOn: LocalDate?
+    /// What the event reported, in Swedish (``TimelineSummary/detail(of:)``).
+    public var detail: String?
 
     init(row: Row) {
         eventId = row["eventId"]
@@ -50,5 +59,7 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
         source = row["source"]
         time = Date(timeIntervalSince1970: row["time"])
         summary = row["summary"]
+        effectiveOn = (row["effectiveOn"] as String?).flatMap(LocalDate.init)
+        detail = row["detail"]
     }
 }

@@ -95,11 +95,23 @@ extension FlagRow {
 
 extension TimelineEntry {
     /// A timeline entry built from its parts (for views and their tests).
-    public init(eventId: String, type: String, source: String, time: Date, summary: String) {
+    public init(
+        eventId: String, type: String, source: String, time: Date, summary: String, effectiveOn: LocalDate? = nil, detail: String? = nil
+    ) {
         self.eventId = eventId
         self.type = type
         self.source = source
         self.time = time
         self.summary = summary
+        self.effectiveOn = effectiveOn
+        self.detail = detail
+    }
+
+    /// The entry the coordinator stores for an event (for views and their tests).
+    public init(_ envelope: EventEnvelope) {
+        self.init(
+            eventId: envelope.id, type: envelope.type.rawValue, source: envelope.source.uri, time: envelope.time,
+            summary: TimelineSummary.text(for: envelope), effectiveOn: TimelineSummary.effectiveDate(of: envelope),
+            detail: TimelineSummary.detail(of: envelope))
     }
 }

@@ -20,17 +20,20 @@ extension PersonState {
     /// also accepts versions 2 and 3 (read with the new fields empty: the stored views become
     /// the base) and refuses others. Version 5 added who registered each consent and its
     /// withdrawal, and the ends of samordning consent (``ConsentEnd``); version 4 is read with
-    /// them empty (the next fold records any end that has passed).
-    public static let binaryFormatVersion: UInt8 = 5
+    /// them empty (the next fold records any end that has passed). Version 6 added what the
+    /// person page shows of plans and SIPs: goals, delmål and the person's own goal, the phone of
+    /// an action's contact, a meeting's place and named participants; version 5 is read with them
+    /// empty (they fill in as the agencies publish again).
+    public static let binaryFormatVersion: UInt8 = 6
 
     /// The state in the compact binary form.
     public func binaryEncoded() -> [UInt8] { binaryEncoded(formatVersion: Self.binaryFormatVersion) }
 
     /// The state in the binary form of a format version: the current one, or an earlier one
-    /// (3 or 4) for the tests of reading what older stores hold. Version 3 has the views instead
+    /// (3, 4 or 5) for the tests of reading what older stores hold. Version 3 has the views instead
     /// of base and facts and none of the later additions.
     func binaryEncoded(formatVersion version: UInt8) -> [UInt8] {
-        precondition(version == 3 || version == 4 || version == Self.binaryFormatVersion, "cannot write format version \(version)")
+        precondition((3...Self.binaryFormatVersion).contains(version), "cannot write format version \(version)")
         let base = version >= 4 ? ownershipBase : OwnershipViews(areas: areas, cases: cases, handovers: handovers)
         var w = BinaryWriter()
         w.bytes.reserveCapacity(512)
@@ -44,7 +47,7 @@ extension PersonState {
         region.write(&w)
         w.array(referrals) { w, v in v.write(&w, version: version) }
         w.array(sips) { w, v in v.write(&w, version: version) }
-        w.array(plans) { w, v in v.write(&w) }
+        w.array(plans) { w, v in v.write(&w, version: version) }
         w.array(consents) { w, v in v.write(&w, version: version) }
         w.array(base.handovers) { w, v in v.write(&w) }
         w.optional(lastEventTime) { w, v in w.time(v) }
@@ -592,6 +595,17 @@ extension SipState {
         w.optionalMark(held)
         w.optionalMark(cancelled)
         if version >= 4 { w.optionalInt(scheduleSequence) }
+        if version >= 6 {
+            w.optionalString(location)
+            for list in [attendees, heldAttendees] {
+                w.optional(list) { w, v in
+                    w.array(v) { w, a in
+                        w.code(a.agency)
+                        w.string(a.name)
+                    }
+                }
+            }
+        }
     }
 
     init(_ r: inout BinaryReader, version: UInt8) throws(BinaryStateError) {
@@ -613,11 +627,21 @@ extension SipState {
         held = try r.optionalMark()
         cancelled = try r.optionalMark()
         if version >= 4 { scheduleSequence = try r.optionalInt() }
+        if version >= 6 {
+            location = try r.optionalString()
+            func people(_ r: inout BinaryReader) throws(BinaryStateError) -> [Attendee]? {
+                try r.optional { r throws(BinaryStateError) in
+                    try r.array { r throws(BinaryStateError) in Attendee(agency: try r.code(), name: try r.string()) }
+                }
+            }
+            attendees = try people(&r)
+            heldAttendees = try people(&r)
+        }
     }
 }
 
 extension PlanState {
-    func write(_ w: inout BinaryWriter) {
+    func write(_ w: inout BinaryWriter, version: UInt8) {
         w.string(id)
         w.optionalString(sipId)
         w.code(leadAgency)
@@ -633,9 +657,13 @@ extension PlanState {
             w.mark(v.assigned)
             w.optionalMark(v.completed)
             w.optionalString(v.notPossibleReason)
+            if version >= 6 { w.optionalString(v.ownerPhone) }
         }
         w.optionalInt(revision)
         w.optional(revisedOn) { w, v in w.array(v) { w, d in w.date(d) } }
+        guard version >= 6 else { return }
+        for list in [goals, subGoals] { w.optional(list) { w, v in w.array(v) { w, text in w.string(text) } } }
+        w.optionalString(personGoal)
     }
 
     init(_ r: inout BinaryReader, version: UInt8) throws(BinaryStateError) {
@@ -648,11 +676,20 @@ extension PlanState {
                 description: try r.string(), dueDate: try r.date(), assigned: try r.mark())
             action.completed = try r.optionalMark()
             if version >= 3 { action.notPossibleReason = try r.optionalString() }
+            if version >= 6 { action.ownerPhone = try r.optionalString() }
             return action
         }
         if version >= 3 {
             revision = try r.optionalInt()
             revisedOn = try r.optional { r throws(BinaryStateError) in try r.array { r throws(BinaryStateError) in try r.date() } }
+        }
+        if version >= 6 {
+            func texts(_ r: inout BinaryReader) throws(BinaryStateError) -> [String]? {
+                try r.optional { r throws(BinaryStateError) in try r.array { r throws(BinaryStateError) in try r.string() } }
+            }
+            goals = try texts(&r)
+            subGoals = try texts(&r)
+            personGoal = try r.optionalString()
         }
     }
 }

@@ -40,7 +40,7 @@ public struct ConsentEnd: Codable, Sendable, Equatable {
 
     /// The resolution of the flags that rested on what the ends erased, in Swedish.
     public static func resolution(_ ends: [ConsentEnd]) -> String {
-        ends.contains { $0.reason == .withdrawn } ? "Samtycke återkallat." : "Samtycke upphört: giltighetstiden gick ut."
+        Svenska.consentResolution(withdrawn: ends.contains { $0.reason == .withdrawn })
     }
 }
 

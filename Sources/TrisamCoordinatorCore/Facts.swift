@@ -74,13 +74,7 @@ extension RuleContext {
     mutating func fkRefusal() -> (reason: String, since: LocalDate, evidence: String)? {
         let fk = state.fk
         if let decision = fk.sjukpenning, let mark = fk.sjukpenningMark {
-            let reason: String? =
-                switch decision {
-                case .noSgi: "sjukpenning nekad eftersom SGI saknas"
-                case .denied: "sjukpenning nekad"
-                case .exhausted: "utförsäkrad"
-                default: nil
-                }
+            let reason = Svenska.fkRefusal(decision)
             if let reason {
                 wake(on: mark.on)
                 if mark.on <= today { return (reason, mark.on, mark.event) }
@@ -88,7 +82,7 @@ extension RuleContext {
         }
         if let sgi = fk.sgi, sgi == .lacking || sgi == .ended, let mark = fk.sgiMark {
             wake(on: mark.on)
-            if mark.on <= today { return (sgi == .lacking ? "SGI saknas" : "SGI har upphört", mark.on, mark.event) }
+            if mark.on <= today { return (Svenska.fkRefusal(sgi: sgi), mark.on, mark.event) }
         }
         return nil
     }
@@ -136,12 +130,7 @@ extension RuleContext {
 extension Agency {
     /// The Swedish name in running text: Arbetsförmedlingen and Försäkringskassan are proper
     /// names, kommunen and regionen are written in lower case mid-sentence.
-    var sv: String {
-        switch self {
-        case .kommun, .region: displayName.lowercased()
-        case .af, .fk: displayName
-        }
-    }
+    var sv: String { Svenska.agency(self) }
 }
 
 extension String {

@@ -100,9 +100,7 @@ public struct FlagDiff: Sendable, Equatable {
             let evidence = Array(trigger.suffix(200))
             let resolution =
                 given
-                ?? (trigger.isEmpty
-                    ? "Villkoret gäller inte längre (omprövat när tiden gått)."
-                    : "Villkoret gäller inte längre efter nya händelser.")
+                ?? Svenska.conditionOver(byTime: trigger.isEmpty)
             let payload = FlagResolved(flagId: open.flagId, rule: rule, resolution: resolution, evidence: evidence)
             let event = EventEnvelope(
                 id: "\(open.flagId):resolved", source: .coordinator, time: now, subject: clientRef,

@@ -386,10 +386,13 @@ extension PersonState {
                 sip.meeting = e.meeting
                 sip.scheduled = mark(day)
                 sip.scheduleSequence = e.sequence
+                sip.location = e.location
+                sip.attendees = e.attendees.map { Array($0.prefix(20)) }
             }
         case .sipHeld(let e):
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
                 sip.held = mark(e.heldOn)
+                sip.heldAttendees = Array(e.attendees.prefix(20))
             }
         case .sipCancelled(let e):
             updateSip(e.sipId, caller: e.caller, mark(day)) { sip in
@@ -414,6 +417,9 @@ extension PersonState {
                     plan.sipId = e.sipId
                     plan.leadAgency = e.leadAgency
                     plan.participants = e.participants
+                    plan.goals = Self.bounded(e.goals)
+                    plan.subGoals = Self.bounded(e.subGoals)
+                    plan.personGoal = e.personGoal.map { Self.shortened($0, to: 200) }
                 }
                 let current = plan.revision ?? 1
                 let history = plan.revisedOn ?? []
@@ -433,9 +439,13 @@ extension PersonState {
             updatePlan(e.planId, lead: e.leadAgency, participants: [e.leadAgency, e.owner], mark(day)) { plan in
                 plan.actions.removeAll { $0.id == e.actionId }
                 plan.actions.append(
-                    PlanActionState(
-                        id: e.actionId, owner: e.owner, ownerContact: e.ownerContact?.name,
-                        description: description, dueDate: e.dueDate, assigned: mark(day)))
+                    {
+                        var action = PlanActionState(
+                            id: e.actionId, owner: e.owner, ownerContact: e.ownerContact?.name,
+                            description: description, dueDate: e.dueDate, assigned: mark(day))
+                        action.ownerPhone = e.ownerContact?.phone
+                        return action
+                    }())
                 // Actions for different owners travel on different inboxes: keep them by due date.
                 plan.actions.sort { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
                 if plan.actions.count > Self.maxActionsPerPlan {
@@ -465,6 +475,16 @@ extension PersonState {
         default:
             break // another vocabulary's event; apply(_:) routes each to its own
         }
+    }
+
+    /// A list of free texts kept in the state: at most ``maxGoals``, each at most 200 characters.
+    static func bounded(_ texts: [String]) -> [String]? {
+        texts.isEmpty ? nil : texts.prefix(maxGoals).map { shortened($0, to: 200) }
+    }
+
+    /// The text, shortened to `limit` characters with an ellipsis.
+    static func shortened(_ text: String, to limit: Int) -> String {
+        text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
     }
 
     // MARK: - Ownership

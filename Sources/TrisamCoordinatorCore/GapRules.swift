@@ -201,6 +201,6 @@ extension Array where Element: Equatable {
 }
 
 extension LocalDate {
-    /// The date as Swedish staff write it, e.g. 2026-11-24.
-    var sv: String { description }
+    /// The date as staff read it everywhere, e.g. 24 nov 2026 (``Svenska/date(_:)``).
+    var sv: String { Svenska.date(self) }
 }

@@ -176,3 +176,60 @@ extension OwnershipFact {
             closeReason: try r.optionalCode(), handoverId: try r.optionalString())
     }
 }
+
+// MARK: - Who needs an owner
+
+/// From when an area needs an owner, and whether it does now: days without an owner before
+/// `from`, or from the last owner's end when not needed now, are no gap.
+public struct OwnerNeed: Sendable, Equatable {
+    /// The first day the area needed an owner.
+    public var from: LocalDate
+    /// Whether the area needs an owner today.
+    public var now: Bool
+    /// Samordning without an owner whose coordination is held all the same: by the lead agency
+    /// of an open handlingsplan, or else the caller of an open SIP (then `now` is false).
+    public var coveredBy: Agency?
+    /// Whether ``coveredBy`` leads a handlingsplan (else it called a SIP).
+    public var coveredByPlan: Bool
+
+    public init(from: LocalDate, now: Bool, coveredBy: Agency? = nil, coveredByPlan: Bool = false) {
+        self.from = from
+        self.now = now
+        self.coveredBy = coveredBy
+        self.coveredByPlan = coveredByPlan
+    }
+}
+
+extension PersonState {
+    /// The agencies with an open case for the person, in any area, each once (in agency order).
+    public var activeAgencies: [Agency] {
+        Agency.allCases.filter { agency in cases.contains { $0.agency == agency && $0.isOpen } }
+    }
+
+    /// Whether, and since when, somebody needs to own an area; nil when nobody ever needed to.
+    ///
+    /// An area needs an owner from the first day one owned it: a stretch without owner after that
+    /// is a gap, the days before it are not (nobody knew the area concerned the person).
+    /// Samordning is needed only while at least two agencies have open cases (from the day the
+    /// second opened its case); with one agency or none there is nothing to coordinate, so the
+    /// days since its last owner are no gap either. Nor is it one while an open handlingsplan
+    /// has a lead agency or an open SIP a caller: they hold the coordination (``OwnerNeed/coveredBy``).
+    public func ownerNeed(_ area: Area) -> OwnerNeed? {
+        let periods = self.area(area)?.periods ?? []
+        let firstOwned = periods.map(\.from).min()
+        guard area == .samordning else { return firstOwned.map { OwnerNeed(from: $0, now: true) } }
+        let openedOn = activeAgencies.compactMap { agency in
+            cases.filter { $0.agency == agency && $0.isOpen }.map(\.opened.on).min()
+        }.sorted()
+        if openedOn.count >= 2 {
+            let from = min(firstOwned ?? openedOn[1], openedOn[1])
+            if owner(of: .samordning) == nil {
+                // The party with the overall responsibility for the plan, or the SIP's caller, holds it together.
+                if let plan = plans.first { return OwnerNeed(from: from, now: false, coveredBy: plan.leadAgency, coveredByPlan: true) }
+                if let sip = sips.first(where: \.isOpen) { return OwnerNeed(from: from, now: false, coveredBy: sip.caller) }
+            }
+            return OwnerNeed(from: from, now: true)
+        }
+        return firstOwned.map { OwnerNeed(from: $0, now: owner(of: .samordning) != nil) }
+    }
+}

@@ -66,6 +66,7 @@ public struct PersonState: Codable, Sendable, Equatable {
     public static let maxActionsPerPlan = 20
     public static let maxConsents = 12
     public static let maxHandovers = 10
+    public static let maxGoals = 10
     public static let maxEvidence = 200
     static let maxClosedIds = 40
 
@@ -497,6 +498,12 @@ public struct SipState: Codable, Sendable, Equatable {
     public var scheduled: Mark?
     public var held: Mark?
     public var cancelled: Mark?
+    /// Where the meeting is held (from the scheduling that holds).
+    public var location: String?
+    /// The named staff expected at the meeting (from the scheduling that holds).
+    public var attendees: [Attendee]?
+    /// Who took part in the meeting held.
+    public var heldAttendees: [Attendee]?
 
     public init(id: String, caller: Agency, requested: Mark) {
         self.id = id
@@ -522,6 +529,8 @@ public struct PlanActionState: Codable, Sendable, Equatable {
     public var completed: Mark?
     /// Set when the owner marked the action not possible, with why (shortened to 80 characters).
     public var notPossibleReason: String?
+    /// The named person's work phone, if given.
+    public var ownerPhone: String?
 
     public init(id: String, owner: Agency, ownerContact: String?, description: String, dueDate: LocalDate, assigned: Mark) {
         self.id = id
@@ -546,6 +555,12 @@ public struct PlanState: Codable, Sendable, Equatable {
     public var revision: Int?
     /// The days revisions 2, 3, … were agreed at follow-ups (history; the latest 10).
     public var revisedOn: [LocalDate]?
+    /// Mål of the current revision (at most ``PersonState/maxGoals``, each shortened to 200 characters).
+    public var goals: [String]?
+    /// Delmål of the current revision (bounded as ``goals``).
+    public var subGoals: [String]?
+    /// The person's own goal in their own words ("Vart vill du?"), shortened to 200 characters.
+    public var personGoal: String?
 
     public init(id: String, sipId: String?, leadAgency: Agency, participants: [Agency], created: Mark) {
         self.id = id

@@ -57,31 +57,22 @@ public enum RuleId {
 public enum RuleCatalogue {
     public static let all: [RuleSpec] = [
         RuleSpec(
-            id: RuleId.greyZone,
-            title: "Gråzon: sjukskriven utan ersättning från Försäkringskassan",
-            explanation:
-                "Personen är sjukskriven men får ingen ersättning från Försäkringskassan (SGI saknas eller sjukpenning nekad), är inte inskriven på Arbetsförmedlingen och har bara försörjningsstöd kvar. Ingen myndighet arbetar med vägen tillbaka.",
+            id: RuleId.greyZone, title: Svenska.ruleTitle(RuleId.greyZone), explanation: Svenska.ruleDescription(RuleId.greyZone),
             severity: .high, source: "002:L83",
             thresholds: [ThresholdSpec("graceDays", 0, "days the situation lasts before the flag is raised")]),
         RuleSpec(
-            id: RuleId.afDeregisteredNoTakeover,
-            title: "Utskriven från Arbetsförmedlingen utan att någon tagit över",
-            explanation:
-                "Arbetsförmedlingen har skrivit ut personen för att arbetsförmåga saknas, och ingen annan myndighet har tagit över arbete/aktivitet. Personen lotsas sällan vidare.",
+            id: RuleId.afDeregisteredNoTakeover, title: Svenska.ruleTitle(RuleId.afDeregisteredNoTakeover),
+            explanation: Svenska.ruleDescription(RuleId.afDeregisteredNoTakeover),
             severity: .high, source: "002:L81",
             thresholds: [ThresholdSpec("takeoverDays", 14, "days another agency has to take over after the deregistration")]),
         RuleSpec(
-            id: RuleId.handoverNotOpened,
-            title: "Ärende överlämnat men inte öppnat av mottagaren",
-            explanation:
-                "En myndighet har avslutat sitt ärende med hänvisning till en annan myndighet, som inte har öppnat något ärende. Under tiden äger ingen området.",
+            id: RuleId.handoverNotOpened, title: Svenska.ruleTitle(RuleId.handoverNotOpened),
+            explanation: Svenska.ruleDescription(RuleId.handoverNotOpened),
             severity: .high, source: "001:L289",
             thresholds: [ThresholdSpec("receiverDays", 14, "days the receiver has to open its case")]),
         RuleSpec(
-            id: RuleId.handoverUnanswered,
-            title: "Överlämning inte besvarad av mottagaren",
-            explanation:
-                "En myndighet har bett en annan myndighet att ta över ett område, och mottagaren har varken tagit emot eller avböjt överlämningen. Den som lämnar över har ofta redan släppt ärendet i praktiken, och personen blir stående mellan myndigheterna.",
+            id: RuleId.handoverUnanswered, title: Svenska.ruleTitle(RuleId.handoverUnanswered),
+            explanation: Svenska.ruleDescription(RuleId.handoverUnanswered),
             severity: .high, source: "001:L289",
             thresholds: [
                 ThresholdSpec(
@@ -90,118 +81,88 @@ public enum RuleCatalogue {
                 )
             ]),
         RuleSpec(
-            id: RuleId.aktivitetsersattningNoActivity,
-            title: "Aktivitetsersättning utan aktivitetsansvar",
-            explanation:
-                "Personen har aktivitetsersättning men ingen myndighet äger arbete/aktivitet och ingen aktivitet pågår. När ersättningen tar slut hamnar personen ofta på försörjningsstöd.",
+            id: RuleId.aktivitetsersattningNoActivity, title: Svenska.ruleTitle(RuleId.aktivitetsersattningNoActivity),
+            explanation: Svenska.ruleDescription(RuleId.aktivitetsersattningNoActivity),
             severity: .medium, source: "002:L143",
             thresholds: [ThresholdSpec("graceDays", 30, "days into the benefit period before nobody owning activity is flagged")]),
         RuleSpec(
-            id: RuleId.benefitEndingNoPlan,
-            title: "Ersättning upphör snart utan mottagande planering",
-            explanation:
-                "Aktivitetsersättning, sjukpenning eller SGI upphör snart och det finns ingen planering för vad som händer sedan (ingen handlingsplan, SIP eller inskrivning på Arbetsförmedlingen; en överlämning som mottagaren inte har tagit emot räknas inte). Personen riskerar att landa på försörjningsstöd.",
+            id: RuleId.benefitEndingNoPlan, title: Svenska.ruleTitle(RuleId.benefitEndingNoPlan),
+            explanation: Svenska.ruleDescription(RuleId.benefitEndingNoPlan),
             severity: .high, source: "002:L125",
             thresholds: [
                 ThresholdSpec("warningDays", 60, "days before the end the flag is raised"),
                 ThresholdSpec("daysAfterEnd", 30, "days after the end the flag stays raised unless a plan appears"),
             ]),
         RuleSpec(
-            id: RuleId.referralUnanswered,
-            title: "Remiss obesvarad",
-            explanation:
-                "En remiss har inte besvarats inom svarstiden. Remisser som inte tas emot eller tappas bort gör att personen får söka hjälp om och om igen.",
+            id: RuleId.referralUnanswered, title: Svenska.ruleTitle(RuleId.referralUnanswered),
+            explanation: Svenska.ruleDescription(RuleId.referralUnanswered),
             severity: .medium, source: "000:L445",
             thresholds: [ThresholdSpec("answerDays", 14, "days to answer when the referral names no answer date")]),
         RuleSpec(
-            id: RuleId.referralRejectedNoNextStep,
-            title: "Remiss avvisad utan nästa steg",
-            explanation:
-                "En remiss har avvisats och den remitterande myndigheten har inte tagit något nästa steg (ny remiss, överlämning, SIP eller återkallelse).",
+            id: RuleId.referralRejectedNoNextStep, title: Svenska.ruleTitle(RuleId.referralRejectedNoNextStep),
+            explanation: Svenska.ruleDescription(RuleId.referralRejectedNoNextStep),
             severity: .medium, source: "000:L445",
             thresholds: [ThresholdSpec("nextStepDays", 7, "days the sender has to take a next step after a rejection")]),
         RuleSpec(
-            id: RuleId.sickNoteLapsed,
-            title: "Sjukskrivning upphört medan ohälsa är ett hinder",
-            explanation:
-                "Sjukintyget har gått ut utan förnyelse medan ohälsa är bedömt som hinder och försörjningsstödet fortsätter. Kraven på personen kan ändras fast hon eller han inte fått kontakt med vården.",
+            id: RuleId.sickNoteLapsed, title: Svenska.ruleTitle(RuleId.sickNoteLapsed),
+            explanation: Svenska.ruleDescription(RuleId.sickNoteLapsed),
             severity: .high, source: "000:L393",
             thresholds: [ThresholdSpec("graceDays", 7, "days after the sick note ran out before the flag is raised")]),
         RuleSpec(
-            id: RuleId.pingPong,
-            title: "Rundgång mellan myndigheter",
-            explanation:
-                "Personen har lämnats över fram och tillbaka mellan samma myndigheter flera gånger på kort tid och bollas mellan dem.",
+            id: RuleId.pingPong, title: Svenska.ruleTitle(RuleId.pingPong), explanation: Svenska.ruleDescription(RuleId.pingPong),
             severity: .medium, source: "000:L449",
             thresholds: [
                 ThresholdSpec("windowDays", 180, 1...3650, "the window the handovers fall within"),
                 ThresholdSpec("handovers", 3, 2...100, "handovers between the same two agencies, both directions, within the window"),
             ]),
         RuleSpec(
-            id: RuleId.conflictingDemands,
-            title: "Motstridiga krav",
-            explanation:
-                "En aktivitet kräver mer tid än sjukskrivningen lämnar utrymme för. Myndigheterna ställer olika krav som personen inte kan leva upp till.",
+            id: RuleId.conflictingDemands, title: Svenska.ruleTitle(RuleId.conflictingDemands),
+            explanation: Svenska.ruleDescription(RuleId.conflictingDemands),
             severity: .high, source: "001:L528",
             thresholds: [ThresholdSpec("marginPercent", 0, 0...100, "percentage points the demand may exceed the remaining capacity")]),
         RuleSpec(
-            id: RuleId.longTermBistandNoMeasure,
-            title: "Långvarigt bistånd utan insats",
-            explanation:
-                "Personen har haft ekonomiskt bistånd i minst tio av de senaste tolv månaderna och har ingen pågående arbetsmarknadsinsats.",
+            id: RuleId.longTermBistandNoMeasure, title: Svenska.ruleTitle(RuleId.longTermBistandNoMeasure),
+            explanation: Svenska.ruleDescription(RuleId.longTermBistandNoMeasure),
             severity: .medium, source: "004:L401",
             thresholds: [
                 ThresholdSpec("months", 10, 1...36, "months with bistånd within the window"),
                 ThresholdSpec("windowMonths", 12, 1...36, "the window, in months up to the current one"),
             ]),
         RuleSpec(
-            id: RuleId.illHealthNoSip,
-            title: "Ohälsa som hinder utan SIP",
-            explanation:
-                "Ohälsa har varit ett hinder i över ett år med ekonomiskt bistånd och ingen samordnad individuell plan (SIP) har begärts eller hållits.",
+            id: RuleId.illHealthNoSip, title: Svenska.ruleTitle(RuleId.illHealthNoSip),
+            explanation: Svenska.ruleDescription(RuleId.illHealthNoSip),
             severity: .medium, source: "000:L509",
             thresholds: [ThresholdSpec("barrierDays", 365, "days ill health has been a barrier during bistånd")]),
         RuleSpec(
-            id: RuleId.sipInvitationUnanswered,
-            title: "SIP-kallelse obesvarad",
-            explanation: "En inbjuden myndighet har inte svarat på kallelsen till SIP-möte inom svarstiden.",
+            id: RuleId.sipInvitationUnanswered, title: Svenska.ruleTitle(RuleId.sipInvitationUnanswered),
+            explanation: Svenska.ruleDescription(RuleId.sipInvitationUnanswered),
             severity: .medium, source: "000:L499",
             thresholds: [ThresholdSpec("graceDays", 0, "days after the answer date before the flag is raised")]),
         RuleSpec(
-            id: RuleId.sipNotHeld,
-            title: "SIP begärd men inte hållen",
-            explanation:
-                "En SIP har begärts men mötet har inte hållits. Efter utskrivning från sluten vård ska regionen kalla till SIP inom tre dagar (lag 2017:612).",
+            id: RuleId.sipNotHeld, title: Svenska.ruleTitle(RuleId.sipNotHeld), explanation: Svenska.ruleDescription(RuleId.sipNotHeld),
             severity: .high, source: "000:L491",
             thresholds: [
                 ThresholdSpec("holdDays", 30, "days from request to a held meeting"),
                 ThresholdSpec("dischargeCallDays", 3, "days to schedule the meeting after discharge from hospital (lag 2017:612)"),
             ]),
         RuleSpec(
-            id: RuleId.planWithoutLead,
-            title: "Plan utan ansvarig myndighet",
-            explanation:
-                "Handlingsplanen är öppen men den myndighet som har det övergripande ansvaret har avslutat alla sina ärenden för personen. Ingen håller ihop planen.",
+            id: RuleId.planWithoutLead, title: Svenska.ruleTitle(RuleId.planWithoutLead),
+            explanation: Svenska.ruleDescription(RuleId.planWithoutLead),
             severity: .medium, source: "001:L658",
             thresholds: [ThresholdSpec("graceDays", 0, "days after the lead agency closed its last case")]),
         RuleSpec(
-            id: RuleId.planActionOverdue,
-            title: "Åtgärd i handlingsplanen försenad",
-            explanation: "En åtgärd i handlingsplanen är inte utförd trots att datumet har passerat.",
+            id: RuleId.planActionOverdue, title: Svenska.ruleTitle(RuleId.planActionOverdue),
+            explanation: Svenska.ruleDescription(RuleId.planActionOverdue),
             severity: .low, source: "001:L658",
             thresholds: [ThresholdSpec("graceDays", 0, "days after the due date before the flag is raised")]),
         RuleSpec(
-            id: RuleId.planActionOwnerClosed,
-            title: "Åtgärd hos myndighet som avslutat sitt ärende",
-            explanation:
-                "En åtgärd i handlingsplanen ligger kvar hos en myndighet som har avslutat sina ärenden för personen. Åtgärden blir inte utförd om ingen tar över den.",
+            id: RuleId.planActionOwnerClosed, title: Svenska.ruleTitle(RuleId.planActionOwnerClosed),
+            explanation: Svenska.ruleDescription(RuleId.planActionOwnerClosed),
             severity: .high, source: "001:L289",
             thresholds: [ThresholdSpec("graceDays", 0, "days after the owner closed its last case")]),
         RuleSpec(
-            id: RuleId.noNamedContact,
-            title: "Ingen namngiven handläggare",
-            explanation:
-                "En myndighet är aktiv för personen men har inget öppet ärende med namngiven handläggare. Personen vet inte vem hennes eller hans handläggare är.",
+            id: RuleId.noNamedContact, title: Svenska.ruleTitle(RuleId.noNamedContact),
+            explanation: Svenska.ruleDescription(RuleId.noNamedContact),
             severity: .medium, source: "000:L445",
             thresholds: [ThresholdSpec("graceDays", 14, "days an agency may be active without a named contact")]),
     ]

@@ -18,8 +18,7 @@ extension GapRules {
         }
         return Hit(
             since: since, firesOn: since.adding(days: t["graceDays"]),
-            explanation:
-                "Personen är sjukskriven men får ingen ersättning från Försäkringskassan (\(refusal.reason)), är inte inskriven på Arbetsförmedlingen och har bara försörjningsstöd kvar; Försäkringskassan och kommunen behöver tillsammans pröva ersättning och en väg tillbaka till arbete.",
+            explanation: Svenska.greyZone(reason: refusal.reason),
             agencies: [.fk, .kommun], evidence: evidence)
     }
 
@@ -38,11 +37,9 @@ extension GapRules {
         // A handover that is only requested is no takeover: AF still owns the area (001:L289).
         var evidence = [mark.event]
         if let lackingMark = af.workCapacityLacking { evidence.append(lackingMark.event) }
-        let what = af.registration == .deregistered ? "skrev ut personen" : "kunde inte skriva in personen"
         return Hit(
             since: mark.on, firesOn: mark.on.adding(days: t["takeoverDays"]),
-            explanation:
-                "Arbetsförmedlingen \(what) \(mark.on.sv) för att arbetsförmåga saknas och ingen annan myndighet har tagit över arbete/aktivitet; kommunen och Försäkringskassan behöver avgöra vem som lotsar personen vidare.",
+            explanation: Svenska.afDeregistered(deregistered: af.registration == .deregistered, on: mark.on),
             agencies: [.kommun, .fk], evidence: evidence)
     }
 
@@ -51,11 +48,10 @@ extension GapRules {
         let waiting = c.state.areas.compactMap { area in area.awaitingReceiver.map { (area.area, $0) } }
         guard let first = waiting.min(by: { $0.1.closed.on < $1.1.closed.on }) else { return nil }
         let (area, handover) = first
-        let others = waiting.count > 1 ? " (och \(waiting.count - 1) område till)" : ""
         return Hit(
             since: handover.closed.on, firesOn: handover.closed.on.adding(days: t["receiverDays"]),
-            explanation:
-                "\(handover.from.sv) avslutade ärendet för \(area.displayName.lowercased())\(others) \(handover.closed.on.sv) med hänvisning till \(handover.to.sv), som inte har öppnat något ärende; \(handover.to.sv) behöver öppna ärendet eller \(handover.from.sv) ta tillbaka det.",
+            explanation: Svenska.handoverNotOpened(
+                from: handover.from, to: handover.to, area: area, closedOn: handover.closed.on, otherAreas: waiting.count - 1),
             agencies: waiting.map { $0.1.to }, evidence: waiting.map { $0.1.closed.event })
     }
 
@@ -72,11 +68,10 @@ extension GapRules {
         due.sort { ($0.handover.requested.on, $0.area.rawValue) < ($1.handover.requested.on, $1.area.rawValue) }
         guard let first = due.first else { return nil }
         let handover = first.handover
-        let others = due.count > 1 ? " (och \(due.count - 1) överlämning till)" : ""
         return Hit(
             since: handover.requested.on, firesOn: due.map { $0.day }.min()!,
-            explanation:
-                "\(handover.from.sv) begärde \(handover.requested.on.sv) att \(handover.to.sv) tar över \(first.area.displayName.lowercased()) och har inte fått något svar\(others); \(handover.to.sv) behöver ta emot överlämningen eller avböja den med skäl, och till dess är det \(handover.from.sv) som äger ärendet.",
+            explanation: Svenska.handoverUnanswered(
+                from: handover.from, to: handover.to, area: first.area, requested: handover.requested.on, otherHandovers: due.count - 1),
             agencies: due.map { $0.handover.to }, evidence: due.map { $0.handover.requested.event })
     }
 
@@ -90,8 +85,7 @@ extension GapRules {
         if area?.owner == nil, let gap = area?.since { since = max(since, gap) }
         return Hit(
             since: since, firesOn: since.adding(days: t["graceDays"]),
-            explanation:
-                "Personen har aktivitetsersättning sedan \(period.from.sv) men ingen myndighet har aktivitetsansvaret och ingen aktivitet pågår; Försäkringskassan behöver se till att någon tar ansvar för aktivitet innan ersättningen tar slut \(period.until.sv).",
+            explanation: Svenska.aktivitetsersattning(from: period.from, until: period.until),
             agencies: [.fk], evidence: [period.granted.event])
     }
 
@@ -122,11 +116,9 @@ extension GapRules {
         if c.hasReceivingPlan() { return nil }
         c.wake(on: first.end) // the explanation's tense changes then
         if first.what != "SGI", fk.sjukersattning == .applied || fk.sjukersattning == .granted { return nil }
-        let verb = first.end > c.today ? "upphör" : "upphörde"
         return Hit(
             since: first.end.adding(days: -t["warningDays"]), firesOn: first.end.adding(days: -t["warningDays"]),
-            explanation:
-                "Personens \(first.what) \(verb) \(first.end.sv) och det finns ingen mottagande planering; Försäkringskassan behöver tillsammans med kommunen planera för tiden efter så att personen inte bara landar på försörjningsstöd.",
+            explanation: Svenska.benefitEnding(first.what, end: first.end, today: c.today),
             agencies: [.fk, .kommun], evidence: open.map { $0.event })
     }
 
@@ -139,11 +131,10 @@ extension GapRules {
             if day <= c.today { due.append((referral, day)) }
         }
         guard let first = due.min(by: { ($0.referral.sent.on, $0.referral.id) < ($1.referral.sent.on, $1.referral.id) }) else { return nil }
-        let others = due.count > 1 ? " (och \(due.count - 1) remiss till)" : ""
         return Hit(
             since: first.referral.sent.on, firesOn: due.map { $0.day }.min()!,
-            explanation:
-                "Remissen från \(first.referral.from.sv) till \(first.referral.to.sv) skickades \(first.referral.sent.on.sv) och har inte besvarats\(others); \(first.referral.to.sv) behöver ta ställning till remissen.",
+            explanation: Svenska.referralUnanswered(
+                from: first.referral.from, to: first.referral.to, sent: first.referral.sent.on, otherReferrals: due.count - 1),
             agencies: due.map { $0.referral.to }, evidence: due.map { $0.referral.sent.event })
     }
 
@@ -156,8 +147,7 @@ extension GapRules {
         let rejectedOn = (first.answered ?? first.sent).on
         return Hit(
             since: rejectedOn, firesOn: rejectedOn.adding(days: t["nextStepDays"]),
-            explanation:
-                "\(first.to.sv) avvisade remissen från \(first.from.sv) \(rejectedOn.sv) och inget nästa steg har tagits; \(first.from.sv) behöver remittera vidare, lämna över eller kalla till SIP.",
+            explanation: Svenska.referralRejected(from: first.from, to: first.to, on: rejectedOn),
             agencies: rejected.map(\.from), evidence: rejected.flatMap { [$0.sent.event] + ($0.answered.map { [$0.event] } ?? []) })
     }
 
@@ -180,8 +170,7 @@ extension GapRules {
         guard let illHealth = c.state.kommun.illHealthSince, c.bistandActive() else { return nil }
         return Hit(
             since: lapse.day, firesOn: lapse.day.adding(days: t["graceDays"]),
-            explanation:
-                "Personens sjukintyg gick ut \(lapse.day.sv) utan förnyelse medan ohälsa är ett hinder och försörjningsstödet fortsätter; regionen behöver bedöma fortsatt sjukskrivning och kommunen se över kraven under tiden.",
+            explanation: Svenska.sickNoteLapsed(on: lapse.day),
             agencies: [.region, .kommun], evidence: [lapse.event, illHealth.event] + c.bistandEvidence)
     }
 
@@ -208,8 +197,7 @@ extension GapRules {
         let since = best.marks.map(\.mark.on).min()!
         return Hit(
             since: since, firesOn: c.today,
-            explanation:
-                "Personen har lämnats över \(best.marks.count) gånger mellan \(best.pair.svList) sedan \(since.sv) och bollas mellan dem; \(best.pair.svList) behöver enas om en ägare.",
+            explanation: Svenska.pingPong(count: best.marks.count, between: best.pair, since: since),
             agencies: best.pair, evidence: best.marks.map(\.mark.event))
     }
 
@@ -232,8 +220,8 @@ extension GapRules {
         let start = max(sickSince, activities.map { $0.activity.started.on }.max()!)
         return Hit(
             since: start, firesOn: start,
-            explanation:
-                "Personen är sjukskriven på \(sickExtent) procent men har aktivitetskrav på \(demand) procent, mer än de \(capacity) procent som återstår; \(activities.map { $0.agency }.svList) behöver anpassa kraven efter sjukskrivningen.",
+            explanation: Svenska.conflictingDemands(
+                sickPercent: sickExtent, demandPercent: demand, capacityPercent: capacity, actors: activities.map { $0.agency }),
             agencies: activities.map { $0.agency }, evidence: evidence + activities.map { $0.activity.started.event })
     }
 
@@ -253,8 +241,7 @@ extension GapRules {
         }
         return Hit(
             since: since, firesOn: since,
-            explanation:
-                "Personen har haft ekonomiskt bistånd \(months.count) av de senaste \(t["windowMonths"]) månaderna utan någon pågående arbetsmarknadsinsats; kommunen behöver tillsammans med Arbetsförmedlingen planera en insats.",
+            explanation: Svenska.longTermBistand(months: months.count, window: t["windowMonths"]),
             agencies: [.kommun], evidence: evidence)
     }
 
@@ -267,8 +254,7 @@ extension GapRules {
         let since = max(illHealth.on, bistandSince)
         return Hit(
             since: since, firesOn: since.adding(days: t["barrierDays"]),
-            explanation:
-                "Ohälsa har varit ett hinder sedan \(since.sv) medan personen haft ekonomiskt bistånd, och ingen SIP har begärts; kommunen eller regionen behöver kalla till en samordnad individuell plan.",
+            explanation: Svenska.illHealthNoSip(since: since),
             agencies: [.kommun, .region], evidence: [illHealth.event] + c.bistandEvidence)
     }
 
@@ -285,8 +271,9 @@ extension GapRules {
         guard let first = due.min(by: { $0.day < $1.day }) else { return nil }
         return Hit(
             since: first.invitation.answerBy.adding(days: 1), firesOn: first.day,
-            explanation:
-                "\(first.invitation.invitee.sv) har inte svarat på kallelsen till SIP-möte från \(first.sip.caller.sv), som skulle besvaras senast \(first.invitation.answerBy.sv); \(due.map { $0.invitation.invitee }.svList) behöver svara.",
+            explanation: Svenska.sipInvitationUnanswered(
+                invitee: first.invitation.invitee, caller: first.sip.caller, answerBy: first.invitation.answerBy,
+                toAnswer: due.map { $0.invitation.invitee }),
             agencies: due.map { $0.invitation.invitee }, evidence: due.map { $0.invitation.sent.event })
     }
 
@@ -308,10 +295,8 @@ extension GapRules {
             if day <= c.today { due.append((sip, day, discharge)) }
         }
         guard let first = due.min(by: { $0.day < $1.day }) else { return nil }
-        let explanation =
-            first.discharge
-            ? "En SIP efter utskrivning begärdes \(first.sip.requested.on.sv) men inget möte har kallats till inom \(t["dischargeCallDays"]) dagar (lag 2017:612); \(first.sip.caller.sv) behöver kalla till mötet."
-            : "En SIP begärdes \(first.sip.requested.on.sv) men mötet har inte hållits; \(first.sip.caller.sv) behöver hålla mötet eller ställa in det med skäl."
+        let explanation = Svenska.sipNotHeld(
+            requested: first.sip.requested.on, caller: first.sip.caller, afterDischarge: first.discharge, callDays: t["dischargeCallDays"])
         return Hit(
             since: first.sip.requested.on, firesOn: first.day, explanation: explanation,
             agencies: due.map { $0.sip.caller }, evidence: due.map { $0.sip.requested.event })
@@ -327,8 +312,7 @@ extension GapRules {
         let others = first.plan.participants.filter { $0 != first.plan.leadAgency }
         return Hit(
             since: first.closed.on, firesOn: first.closed.on.adding(days: t["graceDays"]),
-            explanation:
-                "\(first.plan.leadAgency.sv) har det övergripande ansvaret för handlingsplanen men avslutade sina ärenden för personen \(first.closed.on.sv); \(others.isEmpty ? "parterna" : others.svList) behöver utse en ny ansvarig.",
+            explanation: Svenska.planWithoutLead(lead: first.plan.leadAgency, closedOn: first.closed.on, others: others),
             agencies: found.flatMap { plan in plan.plan.participants.filter { $0 != plan.plan.leadAgency } },
             evidence: found.flatMap { [$0.plan.created.event, $0.closed.event] })
     }
@@ -344,12 +328,11 @@ extension GapRules {
             }
         }
         guard let first = due.min(by: { ($0.action.dueDate, $0.action.id) < ($1.action.dueDate, $1.action.id) }) else { return nil }
-        let who = first.action.ownerContact.map { "\(first.action.owner.sv) (\($0))" } ?? first.action.owner.sv
-        let others = due.count > 1 ? " (och \(due.count - 1) åtgärd till)" : ""
         return Hit(
             since: first.action.dueDate.adding(days: 1), firesOn: due.map { $0.day }.min()!,
-            explanation:
-                "Åtgärden \"\(first.action.description)\" skulle vara utförd senast \(first.action.dueDate.sv)\(others); \(who) behöver utföra den eller planen följas upp.",
+            explanation: Svenska.planActionOverdue(
+                description: first.action.description, due: first.action.dueDate, otherActions: due.count - 1, owner: first.action.owner,
+                contact: first.action.ownerContact),
             agencies: due.map { $0.action.owner }, evidence: due.map { $0.action.assigned.event })
     }
 
@@ -364,8 +347,8 @@ extension GapRules {
         guard let first = found.min(by: { ($0.closed.on, $0.action.id) < ($1.closed.on, $1.action.id) }) else { return nil }
         return Hit(
             since: first.closed.on, firesOn: first.closed.on.adding(days: t["graceDays"]),
-            explanation:
-                "Åtgärden \"\(first.action.description)\" ligger hos \(first.action.owner.sv), som avslutade sina ärenden för personen \(first.closed.on.sv); \(first.plan.leadAgency.sv) som ansvarar för planen behöver fördela om den.",
+            explanation: Svenska.planActionOwnerClosed(
+                description: first.action.description, owner: first.action.owner, closedOn: first.closed.on, lead: first.plan.leadAgency),
             agencies: found.map { $0.plan.leadAgency },
             evidence: found.flatMap { [$0.action.assigned.event, $0.closed.event] })
     }
@@ -405,8 +388,7 @@ extension GapRules {
         guard let first = due.min(by: { $0.since < $1.since }) else { return nil }
         return Hit(
             since: first.since, firesOn: due.map { $0.since.adding(days: t["graceDays"]) }.min()!,
-            explanation:
-                "\(due.map { $0.agency }.svList) är \(due.count > 1 ? "aktiva" : "aktiv") för personen sedan \(first.since.sv) men har inget öppet ärende med namngiven handläggare; \(due.map { $0.agency }.svList) behöver namnge en handläggare och berätta det för personen.",
+            explanation: Svenska.noNamedContact(due.map { $0.agency }, since: first.since),
             agencies: due.map { $0.agency }, evidence: due.map { $0.evidence })
     }
 }

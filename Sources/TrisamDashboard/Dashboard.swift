@@ -63,6 +63,9 @@ public struct Dashboard: Sendable {
     /// Adds the dashboard's routes to the coordinator's router.
     public func mount(on router: Router<CoordinatorRequestContext>) {
         let dashboard = self
+        // Before the dashboard's routes, so that it also answers paths no route knows.
+        let known = AllowedMethodsBox()
+        router.add(middleware: HTMLNotFound(dashboard: dashboard, known: known))
         router.get("/static/{file}") { _, context in
             let file = try context.parameters.require("file")
             guard let asset = dashboard.assets[file] else { throw APIError.notFound("file", "no such static file") }
@@ -93,6 +96,16 @@ public struct Dashboard: Sendable {
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
         }
+        known.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
+    }
+
+    /// The Swedish page for a path that does not exist (404), in the dashboard's layout.
+    func notFoundPage(_ request: Request) -> Response {
+        let user = currentSession(request)?.name
+        return page(
+            "message",
+            MessagePage(frame: frame(user: user, title: Swedish.notFoundTitle, active: ""), text: Swedish.notFound(request.uri.path)),
+            status: .notFound)
     }
 
     // MARK: pages
@@ -102,12 +115,12 @@ public struct Dashboard: Sendable {
         let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body))) ?? LoginForm(token: nil, next: nil)
         let next = Self.safeNext(form.next)
         guard let token = form.token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-            return page("login", LoginPage(next: next, error: "Inloggningsnyckel: fyll i din nyckel."), status: .badRequest)
+            return page("login", LoginPage(next: next, error: Swedish.loginMissing), status: .badRequest)
         }
         guard let entry = parts.tokens.entry(for: Substring(token)) else {
             logger.notice("dashboard login refused: unknown token")
             return page(
-                "login", LoginPage(next: next, error: "Inloggningsnyckel: okänd nyckel. Kontrollera att du skrivit av den rätt."),
+                "login", LoginPage(next: next, error: Swedish.loginUnknown),
                 status: .unauthorized)
         }
         let id = sessions.start(name: entry.name, role: entry.role)
@@ -147,40 +160,39 @@ public struct Dashboard: Sendable {
         let rows = Queue.rows(flags, today: StockholmTime.date(of: now))
         let marker = try parts.store.flagChangeMarker()
         let model = QueuePage(
-            frame: frame(context, title: "Att agera på", active: "queue"),
+            frame: frame(context, title: Swedish.queueTitle, active: "queue"),
             error: error?.message,
             total: rows.count, shown: Array(rows.prefix(queueLimit)), truncated: rows.count > queueLimit, limit: queueLimit,
             high: rows.filter { $0.severity == .high }.count, allOpen: counts.values.reduce(0, +),
             filtered: filter.isActive,
-            rules: [Option(value: "", label: "Alla regler", selected: filter.rule == nil)]
+            rules: [Option(value: "", label: Swedish.allRules, selected: filter.rule == nil)]
                 + descriptions.map { Option(value: $0.id, label: "\($0.title) (\(counts[$0.id] ?? 0))", selected: filter.rule == $0.id) },
-            agencies: [Option(value: "", label: "Alla myndigheter", selected: filter.agency == nil)]
+            agencies: [Option(value: "", label: Swedish.allAgencies, selected: filter.agency == nil)]
                 + Agency.allCases.map { Option(value: $0.rawValue, label: $0.displayName, selected: filter.agency == $0) },
-            severities: [Option(value: "", label: "Alla", selected: filter.severity == nil)]
+            severities: [Option(value: "", label: Swedish.allSeverities, selected: filter.severity == nil)]
                 + [FlagSeverity.high, .medium, .low].map {
                     Option(value: $0.rawValue, label: Swedish.severity($0), selected: filter.severity == $0)
                 },
             minAgeDays: filter.minAgeDays.map(String.init) ?? "",
             marker: "\(marker.raised)-\(marker.resolved)", pollMilliseconds: pollMilliseconds,
-            now: Swedish.time(Date()))
+            now: Swedish.time(Date()), live: Swedish.live(fetchedAt: Swedish.time(Date())))
         return page("queue", model, status: error == nil ? .ok : .badRequest)
     }
 
     func person(_ request: Request, _ context: CoordinatorRequestContext) throws -> Response {
         let raw = try context.parameters.require("clientRef")
         guard let ref = ClientRef(rawValue: raw) else {
-            return message(context, title: "Ogiltig person", text: "Personreferens: ska vara 32 tecken 0–9 och a–f.", status: .badRequest)
+            return message(context, title: Swedish.invalidPersonTitle, text: Swedish.invalidPerson, status: .badRequest)
         }
         guard let found = try parts.store.readPerson(ref, reader: context.principal?.name ?? "?", path: request.uri.path, at: Date()) else {
-            return message(
-                context, title: "Okänd person", text: "Personreferens: inga händelser är kända för den här personen.", status: .notFound)
+            return message(context, title: Swedish.unknownPersonTitle, text: Swedish.unknownPerson, status: .notFound)
         }
         let flags = try parts.store.flags(of: ref)
         let model = PersonPage(state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now())
         return page(
             "person",
             PersonPageContext(
-                frame: frame(context, title: "Person \(model.shortRef)", active: ""),
+                frame: frame(context, title: Swedish.personTitle(model.shortRef), active: ""),
                 person: model, chartSvg: model.chart.svg()))
     }
 
@@ -190,7 +202,7 @@ public struct Dashboard: Sendable {
         return page(
             "calendar",
             CalendarPageContext(
-                frame: frame(context, title: "SIP-kalender", active: "calendar"),
+                frame: frame(context, title: Swedish.calendarTitle, active: "calendar"),
                 calendar: calendar, today: Swedish.date(of: now)))
     }
 
@@ -210,27 +222,27 @@ public struct Dashboard: Sendable {
         let trend = LineChart(
             days: days,
             series: [
-                ("Alla öppna", "#1f5fa8", FlagTrend.daily(spans, days: days)),
-                ("Hög allvarlighet", "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
+                (Swedish.trendAll, "#1f5fa8", FlagTrend.daily(spans, days: days)),
+                (Swedish.trendHigh, "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
             ])
         let states = try parts.store.personStates()
         let referrals = ReferralTimes(states: states, today: today)
         let ownership = OwnershipCounts(states: states)
         let model = OverviewPageContext(
-            frame: frame(context, title: "Översikt", active: "overview"),
+            frame: frame(context, title: Swedish.overviewTitle, active: "overview"),
             totalOpen: counts.values.reduce(0, +), persons: states.count,
             rules: ruleRows,
-            byRuleChart: byRule.svg(id: "per-regel", title: "Öppna flaggor per regel"),
-            trendChart: trend.svg(id: "trend", title: "Öppna flaggor per dag, de senaste 60 dagarna"),
+            byRuleChart: byRule.svg(id: "per-regel", title: Swedish.byRuleChartTitle),
+            trendChart: trend.svg(id: "trend", title: Swedish.trendChartTitle),
             referralChart: GroupedColumns(
                 buckets: ReferralTimes.buckets,
                 series: [
-                    ("Besvarade: tid till svar", "#1b7240", referrals.answered),
-                    ("Obesvarade: väntat hittills", "#b3261e", referrals.waiting),
+                    (Swedish.referralsAnswered, "#1b7240", referrals.answered),
+                    (Swedish.referralsWaiting, "#b3261e", referrals.waiting),
                 ]
-            ).svg(id: "remisstider", title: "Remissers svarstider"),
+            ).svg(id: "remisstider", title: Swedish.referralChartTitle),
             referralAgencies: referrals.perAgency,
-            ownershipChart: ownership.chart.svg(id: "agarskap-per-myndighet", title: "Personer per myndighet och område"),
+            ownershipChart: ownership.chart.svg(id: "agarskap-per-myndighet", title: Swedish.ownershipOverviewTitle),
             ownershipRows: Area.allCases.map { area in
                 OwnershipRow(
                     area: area.displayName, kommun: ownership.count(area, .kommun), af: ownership.count(area, .af),
@@ -243,8 +255,12 @@ public struct Dashboard: Sendable {
     // MARK: helpers
 
     func frame(_ context: CoordinatorRequestContext, title: String, active: String) -> Frame {
+        frame(user: context.principal?.name, title: title, active: active)
+    }
+
+    func frame(user: String?, title: String, active: String) -> Frame {
         Frame(
-            title: title, user: context.principal?.name ?? "", queue: active == "queue", calendar: active == "calendar",
+            title: title, user: user ?? "", loggedIn: user != nil, queue: active == "queue", calendar: active == "calendar",
             overview: active == "overview")
     }
 
@@ -255,7 +271,7 @@ public struct Dashboard: Sendable {
                 status: .internalServerError, headers: Self.htmlHeaders,
                 body: .init(
                     byteBuffer: ByteBuffer(
-                        string: "<!doctype html><html lang=\"sv\"><title>Fel</title><p>Sidan kunde inte visas.</p></html>")))
+                        string: "<!doctype html><html lang=\"sv\"><title>Fel</title><p>\(Swedish.pageFailed)</p></html>")))
         }
         return Response(status: status, headers: Self.htmlHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -315,6 +331,32 @@ struct SessionAuthentication: RouterMiddleware {
     }
 }
 
+/// A browser asking for a page that does not exist gets the Swedish 404 page in the dashboard's
+/// layout instead of the API's JSON refusal; API clients (that do not ask for HTML), other
+/// methods than GET and HEAD, and paths that exist with other methods (405) keep the JSON body.
+struct HTMLNotFound: RouterMiddleware {
+    typealias Context = CoordinatorRequestContext
+    let dashboard: Dashboard
+    let known: AllowedMethodsBox
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            guard request.method == .get || request.method == .head, Self.wantsHTML(request),
+                known.methods(for: request.uri.path).isEmpty
+            else { throw error }
+            return dashboard.notFoundPage(request)
+        }
+    }
+
+    /// Whether the client asks for HTML (a browser navigating) rather than JSON.
+    static func wantsHTML(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept] else { return false }
+        return accept.contains("text/html")
+    }
+}
+
 /// The dashboard could not be set up.
 public struct DashboardError: Error, CustomStringConvertible {
     public let description: String
@@ -331,6 +373,8 @@ struct LoginForm: Decodable {
 struct Frame {
     var title: String
     var user: String
+    /// Whether a session is open (the menu and the logout button show).
+    var loggedIn: Bool
     var queue: Bool
     var calendar: Bool
     var overview: Bool
@@ -369,6 +413,7 @@ struct QueuePage {
     var marker: String
     var pollMilliseconds: Int
     var now: String
+    var live: Swedish.LiveTexts
 }
 
 struct PersonPageContext {

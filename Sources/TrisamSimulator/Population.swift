@@ -312,7 +312,8 @@ struct Story {
         }
         steps.append(
             SimulationStep(
-                .kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
+                .kommun, "POST", "/sips/{sip}/schedule",
+                body: Body.json(["durationMinutes": 60, "location": "Kommunhuset, Storgatan 12, rum Samråd"]),
                 label: "SIP bokad"))
     }
 
@@ -542,7 +543,8 @@ struct Story {
                 ]), label: "FK tackar ja"))
         steps.append(
             SimulationStep(
-                .kommun, "POST", "/sips/{sip}/schedule", body: Body.json(["durationMinutes": 60]),
+                .kommun, "POST", "/sips/{sip}/schedule",
+                body: Body.json(["durationMinutes": 60, "location": "Kommunhuset, Storgatan 12, rum Samråd"]),
                 label: "SIP bokad (hålls aldrig)"))
     }
 

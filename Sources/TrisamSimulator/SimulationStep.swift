@@ -80,5 +80,17 @@ enum Body {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 
-    static func contact(_ name: String, role: String) -> [String: Any] { ["name": name, "role": role] }
+    static func contact(_ name: String, role: String) -> [String: Any] {
+        var contact: [String: Any] = ["name": name, "role": role]
+        if let phone = phones[name] { contact["phone"] = phone }
+        return contact
+    }
+
+    /// The demo staff's work numbers (made up; written as Swedish numbers are, area code first).
+    static let phones = [
+        "Karin Lind": "060-19 10 01", "Johan Ek": "060-19 10 02", "Maria Sjöberg": "060-19 10 03", "Elin Holm": "060-19 10 04",
+        "Ali Hassan": "010-486 10 01", "Lena Nord": "010-486 10 02", "Peter Ås": "010-486 10 03",
+        "Frida Ek": "010-116 10 01", "Nils Berg": "010-116 10 02",
+        "Rolf Berg": "060-14 20 01", "Dr. Sara Wik": "060-14 20 02",
+    ]
 }

@@ -355,7 +355,8 @@ final class BenchCoordinatorProcess: @unchecked Sendable {
                 "coordinator", "--bootstrap", bootstrap, "--port", String(port), "--store", store,
                 "--state-dir", directory.path, "--cache", String(cache), "--max-batch", String(maxBatch),
             ],
-            environment: ["LOG_LEVEL": "error"], standardOutput: .discard, standardError: .inherit)
+            environment: ["LOG_LEVEL": ProcessInfo.processInfo.environment["TRISAM_BENCH_CHILD_LOG_LEVEL"] ?? "error"],
+            standardOutput: .discard, standardError: .inherit)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? await metrics()) == nil {

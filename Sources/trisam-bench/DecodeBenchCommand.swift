@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TrisamContracts
+@_spi(Benchmarks) import TrisamContracts
 @_spi(Benchmarks) import TrisamCoordinator
 import TrisamFixtures
 
@@ -60,5 +60,34 @@ struct DecodeBenchCommand: ParsableCommand {
         }
         let median = perEvent.sorted()[perEvent.count / 2]
         printLine(String(format: "median: %.0f ns/event (%.0f events/s on one core)", median, 1e9 / median))
+
+        // The parts, each on every message, to see what the fast path saves.
+        let bodies = messages.map(\.value)
+        let types = events.map(\.type)
+        let fastTaken = zip(types, bodies).filter { DecodingParts.fastPayload($0, body: $1) != nil }.count
+        printLine("the fast decoder reads \(fastTaken) of \(bodies.count) payloads; the parts, median ns per event:")
+        part("strict scanner (shape and tokens)", count: bodies.count) { index in DecodingParts.scannedShape(bodies[index]) != nil }
+        part("scanner, then the payload by the fast decoder", count: bodies.count) { index in
+            DecodingParts.fastPayload(types[index], body: bodies[index]) != nil
+        }
+        part("payload by JSONDecoder", count: bodies.count) { index in
+            (try? DecodingParts.decoderPayload(types[index], body: bodies[index])) != nil
+        }
+        part("first sight of a shape: JSONSerialization, encode again, compare", count: bodies.count) { index in
+            (try? DecodingParts.unknownFieldCheck(events[index], body: bodies[index])) == true
+        }
+    }
+
+    /// Times `body` over every message index in rounds; prints the median ns per event.
+    private func part(_ name: String, count: Int, _ body: (Int) -> Bool) {
+        var perEvent: [Double] = []
+        for _ in 1...rounds {
+            var taken = 0
+            let start = ContinuousClock.now
+            for index in 0..<count where body(index) { taken += 1 }
+            perEvent.append((ContinuousClock.now - start).seconds * 1e9 / Double(count))
+            if taken == 0 { printLine("  (\(name): none taken)") }
+        }
+        printLine("  \(name): " + String(format: "%.0f", perEvent.sorted()[perEvent.count / 2]))
     }
 }

@@ -302,6 +302,16 @@ struct UnitInboxSummaryTests {
                     referralId: "r1", from: .kommun, to: .af, reason: "Långvarigt bistånd", requestedMeasure: "Inskrivning",
                     area: .arbeteAktivitet)))
         #expect(InboxSummary.text(for: sent) == "Remiss från Kommunen (Arbete/aktivitet): Inskrivning. Anledning: Långvarigt bistånd")
+        // Texts that end in a full stop of their own get no second one.
+        let stopped = EventEnvelope(
+            source: .agency(.kommun), subject: ref,
+            event: .referralSent(
+                ReferralSent(
+                    referralId: "r2", from: .kommun, to: .af, reason: "Långvarigt bistånd.", requestedMeasure: "Inskrivning.",
+                    area: .arbeteAktivitet, answerBy: LocalDate("2026-12-01"))))
+        #expect(
+            InboxSummary.text(for: stopped)
+                == "Remiss från Kommunen (Arbete/aktivitet): Inskrivning. Anledning: Långvarigt bistånd. Svar senast 2026-12-01")
         let closed = EventEnvelope(
             source: .agency(.kommun), subject: ref,
             event: .caseClosed(

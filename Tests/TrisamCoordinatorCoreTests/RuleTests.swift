@@ -133,7 +133,7 @@ import TrisamTestSupport
         #expect(finding.evidence == ["a2"])
         #expect(
             finding.explanation.contains(
-                "Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 2026-03-01 med hänvisning till kommunen, som inte har öppnat något ärende; kommunen behöver öppna ärendet"
+                "Arbetsförmedlingen avslutade ärendet för arbete/aktivitet 1 mar 2026 med hänvisning till kommunen, som inte har öppnat något ärende; kommunen behöver öppna ärendet"
             ))
     }
 
@@ -186,7 +186,7 @@ import TrisamTestSupport
         #expect(finding.title == "Överlämning inte besvarad av mottagaren")
         #expect(
             finding.explanation
-                == "Arbetsförmedlingen begärde 2026-03-02 att kommunen tar över arbete/aktivitet och har inte fått något svar; kommunen behöver ta emot överlämningen eller avböja den med skäl, och till dess är det Arbetsförmedlingen som äger ärendet."
+                == "Arbetsförmedlingen begärde 2 mar 2026 att kommunen tar över arbete/aktivitet och har inte fått något svar; kommunen behöver ta emot överlämningen eller avböja den med skäl, och till dess är det Arbetsförmedlingen som äger ärendet."
         )
     }
 
@@ -295,7 +295,7 @@ import TrisamTestSupport
         #expect(!s.fires(RuleId.benefitEndingNoPlan, "2026-05-01"))
         #expect(s.evaluate("2026-04-20").nextCheck == midnight("2026-05-02"))
         let finding = try #require(s.finding(RuleId.benefitEndingNoPlan, "2026-05-02"))
-        #expect(finding.explanation.contains("aktivitetsersättning upphör 2026-07-01"))
+        #expect(finding.explanation.contains("aktivitetsersättning upphör 1 jul 2026"))
         #expect(finding.evidence == ["ae1"])
         #expect(s.finding(RuleId.benefitEndingNoPlan, "2026-07-10")?.explanation.contains("upphörde") == true)
     }
@@ -924,7 +924,7 @@ import TrisamTestSupport
         let finding = try #require(s.finding(RuleId.noNamedContact, "2026-03-15"))
         #expect(finding.agencies == [.af])
         #expect(finding.evidence == ["af1"])
-        #expect(finding.explanation.hasPrefix("Arbetsförmedlingen är aktiv för personen sedan 2026-03-01"))
+        #expect(finding.explanation.hasPrefix("Arbetsförmedlingen är aktiv för personen sedan 1 mar 2026"))
     }
 
     @Test("not raised with named contact") func notRaisedWithNamedContact() {

@@ -98,6 +98,8 @@ struct OutboxMigrationTests {
         let timeline = try #require(try store.readPerson(ref, reader: "test", path: "/test", at: Date())?.timeline)
         #expect(timeline.map(\.eventId) == events.map(\.id))
         #expect(timeline.map(\.summary) == ["entry 0", "entry 1", "entry 2"])
+        // Rows stored before the effective day and content were kept read without them.
+        #expect(timeline.allSatisfy { $0.effectiveOn == nil && $0.detail == nil })
 
         let engine = try CoordinatorEngine(
             store: store, rules: GapRules(), clock: .fixed(at: utc("2026-11-24T08:00:00Z")),
@@ -117,6 +119,8 @@ struct OutboxMigrationTests {
         #expect(outcome.applied == 1)
         let after = try #require(try store.readPerson(ref, reader: "test", path: "/test", at: Date())?.timeline)
         #expect(after.map(\.eventId) == events.map(\.id) + ["after-migration"])
+        #expect(after.last?.effectiveOn == LocalDate("2026-12-01"))
+        #expect(after.last?.detail == "Ekonomiskt bistånd beviljat för december 2026")
         #expect(try store.statistics().eventsSeen == 13)
     }
 }

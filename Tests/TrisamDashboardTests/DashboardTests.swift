@@ -17,8 +17,12 @@ func at(_ text: String, hour: Int = 10) -> Date {
 /// A person's state folded from events published on given days.
 struct Story {
     var state = PersonState(clientRef: person)
-    mutating func add(_ id: String, _ agency: Agency, _ date: String, _ event: TrisamEvent) {
-        state.apply(EventEnvelope(id: id, source: .agency(agency), time: at(date), subject: person, event: event))
+    /// The timeline the coordinator would store for the events added.
+    var timeline: [TimelineEntry] = []
+    mutating func add(_ id: String, _ agency: Agency, _ date: String, _ event: TrisamEvent, hour: Int = 10) {
+        let envelope = EventEnvelope(id: id, source: .agency(agency), time: at(date, hour: hour), subject: person, event: event)
+        state.apply(envelope)
+        timeline.append(TimelineEntry(envelope))
     }
 }
 
@@ -53,7 +57,7 @@ func flag(
     @Test("row is one sentence naming who acts") func rowIsOneSentenceNamingWhoActs() {
         let row = Queue.rows([flag(1, .high, since: "2026-05-31", agencies: [.fk, .kommun, .fk])], today: day("2026-06-01"))[0]
         #expect(row.sentence == "Personen har fastnat; kommunen behöver agera.")
-        #expect(row.actors == "Försäkringskassan och Kommunen")
+        #expect(row.actors == "Försäkringskassan och kommunen")
         #expect(row.ageText == "1 dag")
         #expect(Queue.sentence("Klar mening.") == "Klar mening.")
     }
@@ -212,7 +216,9 @@ func flag(
         #expect(page.plans[0].actions.map(\.overdue) == [true, false])
         #expect(page.owners.first { $0.area == "Försörjning" }?.owner == "Kommunen")
         #expect(page.owners.first { $0.area == "Försörjning" }?.contact == "Karin Lind, handläggare")
-        #expect(page.owners.first { $0.area == "Samordning" }?.unowned == true)
+        // Only the kommun has a case: nothing to coordinate, so samordning is no gap.
+        #expect(page.owners.first { $0.area == "Samordning" }?.unowned == false)
+        #expect(page.owners.first { $0.area == "Samordning" }?.notNeeded == true)
         #expect(page.events.map(\.summary) == ["Kommunen: remiss skickad", "Kommunen: ärende öppnat"])
         #expect(page.openFlags.count == 1)
     }
@@ -255,19 +261,19 @@ func flag(
         resolved.resolution = "Samtycke återkallat."
         let page = PersonPage(state: story.state, timeline: timeline, flags: [resolved], now: at("2026-03-12"))
         #expect(page.openFlags.isEmpty)
-        #expect(page.owners.allSatisfy { $0.unowned && $0.contact == nil && $0.since == nil && $0.pendingHandover == nil })
+        #expect(page.owners.allSatisfy { $0.notNeeded && $0.contact == nil && $0.since == nil && $0.pendingHandover == nil })
         #expect(page.periods.allSatisfy(\.gap) && page.referrals.isEmpty && page.sips.isEmpty && page.plans.isEmpty)
         #expect(page.events.map(\.summary) == ["Arbetsförmedlingen: samtycke återkallat", "Kommunen: samtycke lämnat"])
         #expect(
             page.consents == [
                 PersonPage.Consent(
-                    purpose: "Samordning", agencies: "Kommunen, Arbetsförmedlingen, Försäkringskassan och Regionen",
+                    purpose: "Samordning", agencies: "Kommunen, Arbetsförmedlingen, Försäkringskassan och regionen",
                     given: "1 jan 2026 (Kommunen)", validUntil: "31 dec 2026", withdrawn: "10 mar 2026 (Arbetsförmedlingen)")
             ])
         #expect(page.consentEnds.count == 4)
         #expect(
             page.consentEnds.contains(
-                "Samtycket till samordning för Regionen återkallades (registrerat av Arbetsförmedlingen) 10 mar 2026. Uppgifter från Regionen har raderats och används inte längre."
+                "Samtycket till samordning för regionen återkallades (registrerat av Arbetsförmedlingen) 10 mar 2026. Uppgifter från regionen har raderats och används inte längre."
             ))
     }
 }
@@ -479,7 +485,7 @@ func flag(
         let html = try #require(
             dashboard.templates.render(
                 PersonPageContext(
-                    frame: Frame(title: "Person x", user: "Sara", queue: false, calendar: false, overview: false),
+                    frame: Frame(title: "Person x", user: "Sara", loggedIn: true, queue: false, calendar: false, overview: false),
                     person: page, chartSvg: page.chart.svg()), withTemplate: "person"))
         #expect(html.hasPrefix("<!doctype html>"))
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"agarskap\""))
@@ -501,7 +507,7 @@ func flag(
         let html = try #require(
             try dashboard().templates.render(
                 CalendarPageContext(
-                    frame: Frame(title: "SIP-kalender", user: "Sara", queue: false, calendar: true, overview: false),
+                    frame: Frame(title: "SIP-kalender", user: "Sara", loggedIn: true, queue: false, calendar: true, overview: false),
                     calendar: calendar, today: "25 mar 2026"), withTemplate: "calendar"))
         #expect(
             html.contains(
@@ -517,11 +523,12 @@ func flag(
         let dashboard = try dashboard()
         let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
         let model = QueuePage(
-            frame: Frame(title: "Att agera på", user: "Sara", queue: true, calendar: false, overview: false),
+            frame: Frame(title: "Att agera på", user: "Sara", loggedIn: true, queue: true, calendar: false, overview: false),
             error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
             rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
             agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],
-            severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00")
+            severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00",
+            live: Swedish.live(fetchedAt: "10:00"))
         let html = try #require(dashboard.templates.render(model, withTemplate: "queue"))
         #expect(html.contains("<option value=\"ping-pong\" selected>Rundgång (1)</option>"))
         #expect(html.contains("<option value=\"af\">Arbetsförmedlingen</option>"))
@@ -531,6 +538,9 @@ func flag(
         #expect(html.contains("Personen har fastnat; kommunen behöver agera."))
         #expect(html.contains("aria-current=\"page\">Att agera på"))
         #expect(!html.contains("Inga öppna flaggor"))
+        // The live update's Swedish comes from the page, not from the script.
+        #expect(html.contains("data-updated=\"Uppdaterad {tid}: {antal} öppna flaggor totalt.\""))
+        #expect(html.contains(">Uppdateras automatiskt. Senast hämtad 10:00.</p>"))
     }
 }
 
@@ -540,12 +550,12 @@ func flag(
         var action = PlanActionState(
             id: "x", owner: .af, ownerContact: nil, description: "Kartlägga",
             dueDate: LocalDate("2026-03-10")!, assigned: Mark(on: LocalDate("2026-03-01")!, event: "a"))
-        #expect(PersonPage.status(action, overdue: false) == "Pågår")
-        #expect(PersonPage.status(action, overdue: true) == "Försenad")
+        #expect(Swedish.actionStatus(action, overdue: false) == "Pågår")
+        #expect(Swedish.actionStatus(action, overdue: true) == "Försenad")
         action.completed = Mark(on: LocalDate("2026-03-08")!, event: "b")
-        #expect(PersonPage.status(action, overdue: false) == "Klar 8 mar 2026")
+        #expect(Swedish.actionStatus(action, overdue: false) == "Klar 8 mar 2026")
         action.notPossibleReason = "Personen har flyttat"
-        #expect(PersonPage.status(action, overdue: false) == "Inte möjlig 8 mar 2026: Personen har flyttat")
+        #expect(Swedish.actionStatus(action, overdue: false) == "Inte möjlig 8 mar 2026: Personen har flyttat")
     }
 }
 

@@ -62,7 +62,7 @@ public struct EventEnvelope: Sendable, Equatable {
         guard Check.isIdentifier(id) else {
             throw .invalidHeader(name: Header.id, reason: "must be 1–128 characters of letters, digits, '.', '_', ':' or '-'")
         }
-        if Check.containsIdentityNumber(id) {
+        if Check.identifierContainsIdentityNumber(id) {
             throw .invalidHeader(name: Header.id, reason: "must not contain a personnummer or samordningsnummer")
         }
         let payload = event.payload
@@ -328,7 +328,7 @@ private struct Attributes {
 }
 
 /// Encodes any payload through its own `Encodable` conformance.
-private struct AnyPayload: Encodable {
+struct AnyPayload: Encodable {
     let payload: any EventPayload
     init(_ payload: any EventPayload) { self.payload = payload }
     func encode(to encoder: any Encoder) throws { try payload.encode(to: encoder) }

@@ -131,7 +131,20 @@ public enum Check {
                 reason:
                     "must be 1–\(maxIdentifierLength) characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
         }
-        if containsIdentityNumber(value) { throw identityNumberViolation(field) }
+        if identifierContainsIdentityNumber(value) { throw identityNumberViolation(field) }
+    }
+
+    /// Whether an identifier holds a personnummer or samordningsnummer anywhere but in the
+    /// clientRefs it names (`<clientRef>:<rule>:<n>`, the coordinator's flag ids). A clientRef is
+    /// the pseudonym the bus is built on (it travels as every message's key), and its 32 hex
+    /// characters read as a personnummer by chance about once in a few thousand (…8501011234…):
+    /// such a person's flags must not be refused. A `:`-separated part that is a clientRef is
+    /// therefore not scanned; everything else is.
+    public static func identifierContainsIdentityNumber(_ value: String) -> Bool {
+        guard containsIdentityNumber(value) else { return false }
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.contains(where: { ClientRef(rawValue: String($0)) != nil }) else { return true }
+        return containsIdentityNumber(parts.map { ClientRef(rawValue: String($0)) != nil ? "x" : $0 }.joined(separator: ":"))
     }
 
     /// Whether `value` is a valid identifier (see ``identifier(_:_:)``).

@@ -9,6 +9,11 @@
   var interval = parseInt(section.getAttribute("data-interval"), 10) || 5000;
 
   function say(text) { if (status) { status.textContent = text; } }
+  // The Swedish texts come from the page (TrisamDashboard's Swedish), with {tid} and {antal} to fill in.
+  function text(name, values) {
+    var template = (status && status.getAttribute("data-" + name)) || "";
+    return template.replace("{tid}", (values && values.time) || "").replace("{antal}", values && values.open !== undefined ? values.open : "");
+  }
 
   function refresh(data) {
     return fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
@@ -20,22 +25,22 @@
         section = fresh;
         section.classList.add("highlight");
         marker = fresh.getAttribute("data-marker");
-        say("Uppdaterad " + data.time + ": " + data.open + " öppna flaggor totalt.");
+        say(text("updated", data));
       });
   }
 
   function poll() {
     fetch("/live.json", { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.status === 401) { say("Du har loggats ut. Ladda om sidan för att logga in igen."); return null; }
+        if (response.status === 401) { say(text("logged-out")); return null; }
         return response.json();
       })
       .then(function (data) {
         if (!data) { return; }
         if (data.marker !== marker) { return refresh(data); }
-        say("Uppdateras automatiskt. Senast kontrollerad " + data.time + ".");
+        say(text("checked", data));
       })
-      .catch(function () { say("Kunde inte hämta uppdateringar just nu; försöker igen."); })
+      .catch(function () { say(text("failed")); })
       .then(function () { window.setTimeout(poll, interval); });
   }
   window.setTimeout(poll, interval);

@@ -31,31 +31,31 @@ public struct SipCalendar: Sendable, Equatable {
             let ref = state.clientRef.rawValue
             func item(_ date: LocalDate, _ when: String, _ kind: String, _ detail: String, at moment: Date? = nil) -> Item {
                 let offset = Swedish.daysBetween(today, date)
-                let relative = offset < 0 ? (offset == -1 ? "1 dag sedan" : "\(-offset) dagar sedan") : Swedish.days(-offset)
+                let relative = offset < 0 ? Swedish.daysAgo(-offset) : Swedish.days(-offset)
                 return Item(
                     date: date, moment: moment ?? StockholmTime.startOfDay(date), when: when, kind: kind,
                     detail: detail, shortRef: Swedish.shortRef(ref),
                     personPath: "/personer/\(ref)", relative: relative)
             }
             for sip in state.sips where sip.isOpen {
-                let participants = "Kallar: \(sip.caller.displayName); inbjudna: \(Swedish.agencyList(sip.invited))"
+                let participants = Swedish.calendarParticipants(caller: sip.caller, invited: sip.invited)
                 if let meeting = sip.meeting {
                     let day = StockholmTime.date(of: meeting.start)
-                    let entry = item(day, Swedish.dateTime(meeting.start), "SIP-möte", participants, at: meeting.start)
+                    let entry = item(day, Swedish.dateTime(meeting.start), Swedish.sipMeeting, participants, at: meeting.start)
                     if meeting.end < now { overdue.append(entry) } else { upcoming.append(entry) }
                 } else {
                     unbooked.append(
                         item(
                             sip.requested.on, Swedish.date(sip.requested.on),
-                            sip.afterDischarge ? "SIP begärd efter utskrivning" : "SIP begärd", participants))
+                            sip.afterDischarge ? Swedish.sipRequestedAfterDischarge : Swedish.sipRequested, participants))
                 }
             }
             for plan in state.plans {
                 guard let followUp = plan.followUpOn else { continue }
                 let open = plan.actions.filter { $0.completed == nil }.count
                 let entry = item(
-                    followUp, Swedish.date(followUp), "Uppföljning av plan",
-                    "Ansvarig: \(plan.leadAgency.displayName); \(open) av \(plan.actions.count) åtgärder kvar")
+                    followUp, Swedish.date(followUp), Swedish.planFollowUp,
+                    Swedish.planFollowUpDetail(lead: plan.leadAgency, open: open, of: plan.actions.count))
                 if followUp < today { overdue.append(entry) } else { upcoming.append(entry) }
             }
         }

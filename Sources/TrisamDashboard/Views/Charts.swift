@@ -101,7 +101,7 @@ public struct LineChart: Sendable, Equatable {
         var out = Markup.svgOpen(
             id: id, width: width, height: height, title: title,
             description: days.isEmpty
-                ? "Ingen data" : "Från \(Swedish.date(days[0])) till \(Swedish.date(days[days.count - 1])); senast \(last)")
+                ? Swedish.noData : Swedish.trendDescription(from: days[0], to: days[days.count - 1], last: last))
         let plotHeight = height - Self.top - Self.bottom
         for step in 0...4 {
             let value = maximum * step / 4

@@ -32,7 +32,7 @@ public enum FlagTrend {
 
 /// How long referrals waited for an answer: answered ones by answer time, unanswered by age.
 public struct ReferralTimes: Sendable, Equatable {
-    public static let buckets = ["0–3 dagar", "4–7 dagar", "8–14 dagar", "15–30 dagar", "över 30 dagar"]
+    public static let buckets = Swedish.referralBuckets
 
     public struct PerAgency: Sendable, Equatable {
         public var agency: String
@@ -120,9 +120,9 @@ public struct OwnershipCounts: Sendable, Equatable {
                 (
                     area.displayName,
                     Agency.allCases.map { ($0.displayName, count(area, $0), AgencyColour.fill($0)) }
-                        + [("Ingen ägare", unowned[area] ?? 0, "#fdeceb")]
+                        + [(Swedish.noOwner, unowned[area] ?? 0, "#fdeceb")]
                 )
             },
-            legend: Agency.allCases.map { ($0.displayName, AgencyColour.fill($0)) } + [("Ingen ägare", "#fdeceb")])
+            legend: Agency.allCases.map { ($0.displayName, AgencyColour.fill($0)) } + [(Swedish.noOwner, "#fdeceb")])
     }
 }

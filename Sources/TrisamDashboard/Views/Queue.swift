@@ -32,33 +32,29 @@ public struct QueueFilter: Sendable, Equatable {
     public static func parse(_ query: [String: String], ruleIds: [String]) -> Result<QueueFilter, FilterError> {
         var filter = QueueFilter()
         for name in query.keys.sorted() where !parameters.contains(name) {
-            return .failure(FilterError(field: name, message: "Okänd parameter \"\(name)\". Kända: \(parameters.joined(separator: ", "))."))
+            return .failure(FilterError(field: name, message: Swedish.unknownFilter(name, known: parameters)))
         }
         if let rule = nonEmpty(query["regel"]) {
             guard ruleIds.contains(rule) else {
-                return .failure(FilterError(field: "regel", message: "Regel: okänd regel \"\(rule)\"."))
+                return .failure(FilterError(field: "regel", message: Swedish.badRule(rule)))
             }
             filter.rule = rule
         }
         if let text = nonEmpty(query["myndighet"]) {
             guard let agency = Agency(rawValue: text) else {
-                return .failure(
-                    FilterError(field: "myndighet", message: "Myndighet: ska vara kommun, af, fk eller region, inte \"\(text)\"."))
+                return .failure(FilterError(field: "myndighet", message: Swedish.badAgency(text)))
             }
             filter.agency = agency
         }
         if let text = nonEmpty(query["allvarlighet"]) {
             guard let severity = FlagSeverity(rawValue: text) else {
-                return .failure(
-                    FilterError(field: "allvarlighet", message: "Allvarlighet: ska vara high, medium eller low, inte \"\(text)\"."))
+                return .failure(FilterError(field: "allvarlighet", message: Swedish.badSeverity(text)))
             }
             filter.severity = severity
         }
         if let text = nonEmpty(query["minstDagar"]) {
             guard let days = Int(text), (0...36_500).contains(days) else {
-                return .failure(
-                    FilterError(
-                        field: "minstDagar", message: "Minsta ålder: ska vara ett heltal mellan 0 och 36500 dagar, inte \"\(text)\"."))
+                return .failure(FilterError(field: "minstDagar", message: Swedish.badMinDays(text)))
             }
             filter.minAgeDays = days
         }
@@ -102,7 +98,7 @@ public struct QueueRow: Sendable, Equatable {
     public var title: String
     /// One Swedish sentence: why the person is stuck and which agency should act.
     public var sentence: String
-    /// "Försäkringskassan och Kommunen".
+    /// "Försäkringskassan och kommunen".
     public var actors: String
     public var ageDays: Int
     public var ageText: String

@@ -221,7 +221,7 @@ struct ServiceProcessTests {
                 ((try await af.get("/persons/\(ref)").json()["consents"] as? [[String: Any]]) ?? []).count == 1
             }
             try await expectJSON(af, "POST", "/handovers/\(first)/refuse", ["reason": "Personen saknar arbetsförmåga just nu"], status: 200)
-            try await eventually("kommun learns the refusal") {
+            try await eventually("kommun learns the refusal", limit: .seconds(30)) {
                 let summary = try await kommun.get("/persons/\(ref)").json()
                 let handovers = (summary["handovers"] as? [[String: Any]]) ?? []
                 return handovers.first { $0["handoverId"] as? String == first }?["state"] as? String == "refused"

@@ -12,6 +12,25 @@ import TrisamTestSupport
 struct CoordinatorProcessTests {
     static let today = LocalDate(year: 2026, month: 11, day: 24)!
 
+    @Test("topics with different partition counts are refused at start, naming the odd one")
+    func partitionMismatchRefused() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger("broker"))
+        defer { cluster.shutdown() }
+        for topic in Topic.all { try cluster.createTopic(topic, partitions: topic == Topic.inbox(.af) ? 4 : 3) }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = try ChildProcess(
+            try trisamExecutable(),
+            [
+                "coordinator", "--bootstrap", cluster.bootstrapServers, "--port", String(try freeLoopbackPort()),
+                "--store", directory.appendingPathComponent("coordinator.sqlite").path,
+                "--state-dir", directory.appendingPathComponent("state").path,
+            ], directory: directory, environment: ["LOG_LEVEL": "warning"])
+        try await eventually("the coordinator exits", limit: .seconds(30)) { !process.isRunning }
+        #expect(process.terminationStatus != 0)
+        #expect(process.output.contains("trisam.af.inbox has 4 while the other 9 have 3"), "\(process.output)")
+    }
+
     @Test("a grey-zone history raises a flag in /flags and on trisam.flags; AF registration resolves it")
     func raisesAndResolves() async throws {
         let harness = try CoordinatorHarness()

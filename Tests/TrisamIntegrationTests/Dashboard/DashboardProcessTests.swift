@@ -28,10 +28,12 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         completionHandler(nil)
     }
 
-    func send(_ method: String, _ path: String, form: String? = nil) async throws -> (status: Int, headers: [String: String], text: String)
-    {
+    func send(
+        _ method: String, _ path: String, form: String? = nil, accept: String? = nil
+    ) async throws -> (status: Int, headers: [String: String], text: String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        if let accept { request.setValue(accept, forHTTPHeaderField: "Accept") }
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
         if let form {
             request.httpBody = Data(form.utf8)
@@ -126,16 +128,44 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         #expect(live.status == 200)
         #expect(live.text.contains("\"marker\":\"0-0\""))
 
-        // Filters are checked and refused naming the field.
+        // Filters are checked and refused naming the filter by its label, without a count of
+        // flags beside the refusal.
         let badFilter = try await client.send("GET", "/?minstDagar=tio")
         #expect(badFilter.status == 400)
-        #expect(badFilter.text.contains("Minsta ålder: ska vara ett heltal"))
+        #expect(badFilter.text.contains("Minst antal dagar: ska vara ett heltal från 0 till 36500, inte ”tio”."))
+        #expect(!badFilter.text.contains("öppna flaggor, varav"))
+        #expect(!badFilter.text.contains("Inga öppna flaggor"))
+        let unknownFilter = try await client.send("GET", "/?sortera=x")
+        #expect(unknownFilter.status == 400)
+        #expect(unknownFilter.text.contains("Filtret ”sortera” finns inte."))
+        #expect(!unknownFilter.text.contains("öppna flaggor, varav"))
+
+        // An unknown path answers a Swedish page in the dashboard's layout to a browser; the
+        // API's clients keep the JSON refusal, and a path known with other methods its 405.
+        let browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        let missing = try await client.send("GET", "/finns-inte", accept: browserAccept)
+        #expect(missing.status == 404)
+        #expect(missing.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(missing.text.contains("<html lang=\"sv\">"))
+        #expect(missing.text.contains("<h1>Sidan finns inte</h1>"))
+        #expect(missing.text.contains("Det finns ingen sida med adressen ”/finns-inte”."))
+        #expect(missing.text.contains("Inloggad: Testa Samordnare"))
+        #expect(missing.text.contains("<a class=\"skip\" href=\"#innehall\">"))
+        let missingAnonymous = try await RawClient(port: port).send("GET", "/personer/x/y", accept: browserAccept)
+        #expect(missingAnonymous.status == 404)
+        #expect(missingAnonymous.text.contains("<h1>Sidan finns inte</h1>"))
+        #expect(!missingAnonymous.text.contains("Logga ut"))
+        let missingJSON = try await client.send("GET", "/finns-inte", accept: "application/json")
+        #expect(missingJSON.status == 404)
+        #expect(missingJSON.text.contains("\"code\":\"not_found\""))
+        #expect(try await client.send("GET", "/finns-inte").text.contains("\"code\":\"not_found\""))
+        #expect(try await client.send("GET", "/logga-ut", accept: browserAccept).status == 405)
 
         // A person page is audited with the session's name, even when the person is unknown.
         let ref = "00112233445566778899aabbccddeeff"
         let unknown = try await client.send("GET", "/personer/\(ref)")
         #expect(unknown.status == 404)
-        #expect(unknown.text.contains("inga händelser är kända"))
+        #expect(unknown.text.contains("Det finns inga uppgifter om den här personen."))
         #expect(try await client.send("GET", "/personer/nej").status == 400)
         let log = try CoordinatorStore(path: store).accessLog()
         #expect(log.contains { $0.reader == "Testa Samordnare" && $0.clientRef == ref && $0.path == "/personer/\(ref)" })
