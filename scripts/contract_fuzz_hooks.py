@@ -178,7 +178,7 @@ def _keep_stated_rules(operation: str, body) -> None:
         return
     seed = json.dumps(body, sort_keys=True, default=str)
     path = operation.partition(" ")[2]
-    if path == "/persons" and "personnummer" in body:
+    if path in ("/persons", "/persons/search") and "personnummer" in body:
         body["personnummer"] = _personnummer(body["personnummer"])
     elif path.endswith("/consents"):
         agencies = body.get("agencies")

@@ -34,6 +34,9 @@ public enum AgencyRoutes {
         api.post("/persons") { request, context in
             try await service.registerPerson(try context.staff(), body: try await body(request))
         }
+        api.post("/persons/search") { request, context in
+            try await service.searchPerson(try context.staff(), body: try await body(request))
+        }
         api.get("/persons/:clientRef") { _, context in
             try await service.personSummary(try context.staff(), clientRef: try context.clientRef())
         }

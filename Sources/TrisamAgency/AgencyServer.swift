@@ -17,6 +17,10 @@ public struct AgencyConfiguration: Sendable {
     public var kafka: KafkaConfiguration
     public var tokens: StaffTokens
     public var pseudonymizer: Pseudonymizer
+    /// Encrypts the identity register at rest.
+    public var registerKey: IdentityRegisterKey
+    /// The agency's private keys and the other agencies' public keys.
+    public var keyring: AgencyKeyring
     /// The service's clock (today's date and "now" for SIP scheduling); fixed in tests.
     public var clock: @Sendable () -> Date = { Date() }
     /// How often the caller's service looks for SIP invitations unanswered past their answer
@@ -25,8 +29,10 @@ public struct AgencyConfiguration: Sendable {
 
     public init(
         agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
-        tokens: StaffTokens, pseudonymizer: Pseudonymizer
+        tokens: StaffTokens, pseudonymizer: Pseudonymizer, registerKey: IdentityRegisterKey, keyring: AgencyKeyring
     ) {
+        self.registerKey = registerKey
+        self.keyring = keyring
         self.agency = agency
         self.host = host
         self.port = port
@@ -70,7 +76,8 @@ public enum AgencyServer {
         let signal = OutboxSignal()
         let service = AgencyService(
             agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,
-            signal: signal, logger: logger, today: { [clock = configuration.clock] in DateRules.swedishToday(clock()) })
+            signal: signal, logger: logger, today: { [clock = configuration.clock] in DateRules.swedishToday(clock()) },
+            registerKey: configuration.registerKey, keyring: configuration.keyring)
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),

@@ -11,6 +11,10 @@ public final class AgencyService: Sendable {
     public let agency: Agency
     public let store: AgencyStore
     let pseudonymizer: Pseudonymizer
+    /// Encrypts the identity register at rest.
+    let registerKey: IdentityRegisterKey
+    /// This agency's private keys and the other agencies' public keys (sealed identities).
+    let keyring: AgencyKeyring
     let signal: OutboxSignal
     let logger: Logger
     /// Shares one commit among concurrent requests.
@@ -18,13 +22,19 @@ public final class AgencyService: Sendable {
     /// Today's date in Sweden; replaceable for tests.
     let today: @Sendable () -> LocalDate
 
+    /// A service over `store`. Without `registerKey` and `keyring` it uses the public
+    /// development ones (``IdentityRegisterKey/development``, ``AgencyKeyring/development(for:)``):
+    /// for tests only.
     public init(
         agency: Agency, store: AgencyStore, pseudonymizer: Pseudonymizer, signal: OutboxSignal, logger: Logger,
-        today: @escaping @Sendable () -> LocalDate = { DateRules.swedishToday() }
+        today: @escaping @Sendable () -> LocalDate = { DateRules.swedishToday() },
+        registerKey: IdentityRegisterKey = .development, keyring: AgencyKeyring? = nil
     ) {
         self.agency = agency
         self.store = store
         self.pseudonymizer = pseudonymizer
+        self.registerKey = registerKey
+        self.keyring = keyring ?? .development(for: agency)
         self.signal = signal
         self.logger = logger
         self.today = today
@@ -54,28 +64,62 @@ public final class AgencyService: Sendable {
 
     // MARK: Persons
 
-    /// `POST /persons`: 201 when new, 200 when known. The personnummer is not stored.
+    /// `POST /persons`: 201 when new, 200 when known. The number (and the name, if given) go
+    /// into the identity register, encrypted; a name given again replaces the one kept.
     public func registerPerson(_ staff: Staff, body: Data) async throws(APIError) -> JSONReply<PersonRegistered> {
-        let number = try StrictBody.decode(RegisterPersonRequest.self, from: body).validated()
-        let clientRef = pseudonymizer.clientRef(for: number)
+        let identity = try StrictBody.decode(RegisterPersonRequest.self, from: body).validated()
+        let clientRef = identity.clientRef(pseudonymizer)
+        let key = registerKey
         let created = try await transaction { db in
             let created = try AgencyStore.notePerson(db, clientRef, registeredHere: true)
-            try AgencyStore.audit(db, staff, "person.register", clientRef: clientRef, detail: created ? "registered" : "already known")
+            try IdentityRegister.store(db, clientRef, identity, key: key, source: .registered)
+            try AgencyStore.audit(
+                db, staff, "person.register", clientRef: clientRef,
+                detail: (created ? "registered" : "already known")
+                    + " (\(identity.kind.rawValue)\(identity.name == nil ? "" : " and name"))")
             return created
         }
         return JSONReply(created ? 201 : 200, PersonRegistered(clientRef: clientRef.rawValue))
     }
 
-    /// `GET /persons/{clientRef}`: this agency's summary of the person. Audited.
+    /// `GET /persons/{clientRef}`: this agency's summary of the person, with who the person is
+    /// when the register holds it. Audited, the identity read on its own line.
     public func personSummary(_ staff: Staff, clientRef: ClientRef) async throws(APIError) -> JSONReply<PersonSummaryBody> {
         let today = self.today()
+        let (key, pseudonymizer) = (registerKey, self.pseudonymizer)
         let summary = try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
-            let body = try PersonSummary.read(db, clientRef, agency: self.agency, today: today)
+            var body = try PersonSummary.read(db, clientRef, agency: self.agency, today: today)
             try AgencyStore.audit(db, staff, "person.read", clientRef: clientRef, detail: "summary")
+            if let identity = try IdentityRegister.read(db, clientRef, key: key, pseudonymizer: pseudonymizer) {
+                body.identity = IdentityBody(identity)
+                for index in body.inbox.indices { body.inbox[index].person = body.identity }
+                try AgencyStore.audit(db, staff, "identity.read", clientRef: clientRef, detail: "person summary")
+            }
             return body
         }
         return JSONReply(200, summary)
+    }
+
+    /// `POST /persons/search`: finds a person in the identity register by number (in the body,
+    /// never in a URL). 404 when the register does not hold it. Audited either way, without the
+    /// number.
+    public func searchPerson(_ staff: Staff, body: Data) async throws(APIError) -> JSONReply<PersonFound> {
+        let wanted = try StrictBody.decode(SearchPersonRequest.self, from: body).validated()
+        let clientRef = wanted.clientRef(pseudonymizer)
+        let (key, pseudonymizer) = (registerKey, self.pseudonymizer)
+        let field = wanted.kind == .reservnummer ? "reservnummer" : "personnummer"
+        let found = try await transaction { db -> PersonIdentity? in
+            let identity = try IdentityRegister.read(db, clientRef, key: key, pseudonymizer: pseudonymizer)
+            try AgencyStore.audit(
+                db, staff, "identity.search", clientRef: identity == nil ? nil : clientRef,
+                detail: identity == nil ? "search by \(field): no match" : "search by \(field): found")
+            return identity
+        }
+        guard let found else {
+            throw APIError.notFound(field, "this agency's identity register holds no person with this \(field)")
+        }
+        return JSONReply(200, PersonFound(clientRef: clientRef.rawValue, identity: IdentityBody(found)))
     }
 
     // MARK: Consent
@@ -123,6 +167,7 @@ public final class AgencyService: Sendable {
             try AgencyStore.withdrawConsent(db, consentId, on: payload.withdrawnOn)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "consent.withdraw", clientRef: clientRef, detail: "\(consentId) on \(payload.withdrawnOn)")
+            try IdentityRegister.eraseUnfounded(db, today: self.today(), staff: self.system, only: clientRef)
         }
         return JSONReply(200, ConsentRecorded(consentId: consentId, eventId: envelope.id))
     }
@@ -196,6 +241,7 @@ public final class AgencyService: Sendable {
             try CaseRows.close(db, caseId: caseId, on: payload.closedOn, reason: payload.reason)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "case.close", clientRef: clientRef, detail: "\(area.rawValue): \(payload.reason.rawValue)")
+            try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
         }
         return JSONReply(200, CaseChanged(area: area.rawValue, eventId: envelope.id))
     }
@@ -227,7 +273,7 @@ public final class AgencyService: Sendable {
     > {
         let handoverId = EventID.random()
         let payload = try StrictBody.decode(HandoverRequest.self, from: body).validated(from: agency, handoverId: handoverId)
-        let envelope = envelope(clientRef, .handoverRequested(payload))
+        let eventId = EventID.random()
         let agency = self.agency
         let today = self.today()
         try await transaction { db in
@@ -239,14 +285,18 @@ public final class AgencyService: Sendable {
             if try HandoverRows.isWaiting(db, clientRef, area: payload.area, from: agency) {
                 throw APIError.conflict("a handover of area \(payload.area.rawValue) is already waiting for an answer", field: "area")
             }
-            try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
+            let consent = try AgencyStore.requireConsent(db, clientRef, .samordning, [agency, payload.to], today: today, field: "to")
+            var requested = payload
+            requested.sealedIdentity = try self.sealIdentity(
+                db, clientRef, eventId: eventId, type: .handoverRequested, to: payload.to, consent: consent, staff: staff)
             try HandoverRows.insertRequested(
                 db, handoverId: handoverId, clientRef, area: payload.area, from: agency, to: payload.to, reason: payload.reason)
-            try Outbox.enqueue(envelope, db)
+            try Outbox.enqueue(
+                EventEnvelope(id: eventId, source: .agency(agency), subject: clientRef, event: .handoverRequested(requested)), db)
             try AgencyStore.audit(
                 db, staff, "handover.request", clientRef: clientRef, detail: "\(payload.area.rawValue) to \(payload.to.rawValue)")
         }
-        return JSONReply(201, HandoverRequestedReply(handoverId: handoverId, eventId: envelope.id))
+        return JSONReply(201, HandoverRequestedReply(handoverId: handoverId, eventId: eventId))
     }
 
     /// `POST /handovers/{handoverId}/accept|refuse` (receiver only).
@@ -306,18 +356,21 @@ public final class AgencyService: Sendable {
     public func sendReferral(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<ReferralSentReply> {
         let referralId = EventID.random()
         let payload = try StrictBody.decode(ReferralRequest.self, from: body).validated(from: agency, referralId: referralId, rules: rules)
-        let envelope = envelope(clientRef, .referralSent(payload))
+        let eventId = EventID.random()
         let agency = self.agency
         let today = self.today()
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
-            try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today, field: "to")
+            let consent = try AgencyStore.requireConsent(db, clientRef, .remiss, [agency, payload.to], today: today, field: "to")
+            var sent = payload
+            sent.sealedIdentity = try self.sealIdentity(
+                db, clientRef, eventId: eventId, type: .referralSent, to: payload.to, consent: consent, staff: staff)
             try ReferralRows.insert(db, clientRef, payload)
-            try Outbox.enqueue(envelope, db)
+            try Outbox.enqueue(EventEnvelope(id: eventId, source: .agency(agency), subject: clientRef, event: .referralSent(sent)), db)
             try AgencyStore.audit(
                 db, staff, "referral.send", clientRef: clientRef, detail: "to \(payload.to.rawValue): \(payload.area.rawValue)")
         }
-        return JSONReply(201, ReferralSentReply(referralId: referralId, eventId: envelope.id))
+        return JSONReply(201, ReferralSentReply(referralId: referralId, eventId: eventId))
     }
 
     /// `POST /referrals/{referralId}/<action>`: the receiver answers, the sender cancels.
@@ -387,10 +440,12 @@ public final class AgencyService: Sendable {
         }
         let cursor = parsedCursor
         let page = try await transaction { db -> Page<InboxItem> in
-            let page = try InboxRows.page(db, before: cursor, limit: limit)
+            var page = try InboxRows.page(db, before: cursor, limit: limit)
             for person in Set(page.items.map(\.clientRef)).sorted() {
                 try AgencyStore.audit(db, staff, "inbox.read", clientRef: ClientRef(rawValue: person), detail: "inbox listing")
             }
+            let people = try self.people(db, page.items.map(\.clientRef), staff: staff, detail: "inbox listing")
+            for index in page.items.indices { page.items[index].person = people[page.items[index].clientRef] }
             return page
         }
         return JSONReply(200, page)

@@ -4,9 +4,9 @@ import TrisamContracts
 import TrisamHTTP
 import TrisamStore
 
-/// One agency's own SQLite store (GRDB `DatabasePool`, WAL): persons it knows (by clientRef
-/// only; the personnummer is not stored), consents, its cases, handovers, referrals, published
-/// statuses, its inbox, the durable outbox and the audit log.
+/// One agency's own SQLite store (GRDB `DatabasePool`, WAL): persons it knows (by clientRef), its
+/// identity register (numbers and names encrypted per field, ``IdentityRegister``), consents, its
+/// cases, handovers, referrals, published statuses, its inbox, the durable outbox and the audit log.
 public final class AgencyStore: Sendable {
     /// The database.
     public let pool: DatabasePool
@@ -150,6 +150,7 @@ public final class AgencyStore: Sendable {
             // The log the outbox's sent rows went to (one row at most; see OutboxPublisher).
             try db.execute(sql: "CREATE TABLE published_log (identity TEXT NOT NULL)")
         }
+        IdentityRegister.registerMigrations(&migrator)
         return migrator
     }
 
@@ -158,7 +159,7 @@ public final class AgencyStore: Sendable {
         [
             "person", "consent", "caseFile", "handover", "referral", "status", "inbox",
             "consumedEvent", "outbox", "audit", "published_log",
-        ] + SipStore.tables
+        ] + SipStore.tables + IdentityRegister.tables
 
     /// Row counts per table (tests use them to prove a refused request wrote nothing).
     public func rowCounts() async throws -> [String: Int] {
@@ -231,13 +232,16 @@ extension AgencyStore {
 
     /// Refuses with 403 consent_missing unless a valid consent for `purpose` covers `agencies`;
     /// `field` names what needs it (by default the person, `clientRef`).
+    /// Answers the consent that covers the sharing.
+    @discardableResult
     static func requireConsent(
         _ db: Database, _ clientRef: ClientRef, _ purpose: ConsentPurpose, _ agencies: Set<Agency>,
         today: LocalDate, field: String = "clientRef"
-    ) throws {
-        if ConsentCoverage.covering(try consents(db, clientRef), purpose: purpose, agencies: agencies, on: today) == nil {
+    ) throws -> ConsentRecord {
+        guard let consent = ConsentCoverage.covering(try consents(db, clientRef), purpose: purpose, agencies: agencies, on: today) else {
             throw APIError.consentMissing(ConsentCoverage.refusal(purpose: purpose, agencies: agencies), field: field)
         }
+        return consent
     }
 
     /// Stores a consent (insert-or-ignore by id).

@@ -33,12 +33,19 @@ extension AgencyService {
                 case .consentWithdrawn(let withdrawal):
                     // Only an agency the consent covers withdraws it.
                     try AgencyStore.withdrawConsent(db, withdrawal, of: clientRef, by: envelope.source.agency)
+                    try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
                 default: break
                 }
                 return .processed
             }
             _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
-            try InboxRows.insert(db, envelope)
+            try self.receiveIdentity(db, envelope, today: today)
+            // The sealed identity is opened into the register, not kept in the inbox.
+            try InboxRows.insert(
+                db,
+                EventEnvelope(
+                    id: envelope.id, source: envelope.source, time: envelope.time, subject: clientRef,
+                    event: envelope.event.withoutSealedIdentity))
             try SipInbox.apply(db, envelope, agency: agency)
             switch envelope.event {
             case .referralSent(let sent):
@@ -54,6 +61,7 @@ extension AgencyService {
                     let closed = CaseClosed(area: accepted.area, reason: .handover, handoverTo: receiver, closedOn: today)
                     try CaseRows.closeByHandover(db, caseId: caseId, on: today, to: receiver)
                     try Outbox.enqueue(EventEnvelope(source: .agency(agency), subject: clientRef, event: .caseClosed(closed)), db)
+                    try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
                 }
             case .handoverRefused(let refused):
                 try HandoverRows.refuse(db, refused.handoverId, reason: refused.reason)

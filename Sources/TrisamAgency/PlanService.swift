@@ -30,10 +30,8 @@ extension SipService {
             planId: planId, sipId: request.sipId, lead: lead, participants: request.participants, goals: request.goals,
             subGoals: request.subGoals ?? [], personGoal: request.personGoal, followUpOn: request.followUpOn, actions: request.actions,
             firstAction: 1, revision: 1, rules: rules)
-        let events =
-            [self.envelope(clientRef, .planCreated(created)), self.envelope(clientRef, .planFollowUpSet(followUp))]
-            + actions.map { self.envelope(clientRef, .planActionAssigned($0)) }
-        try await base.transaction { db in
+        let base = self.base
+        let events = try await base.transaction { db -> [EventEnvelope] in
             try AgencyStore.requirePerson(db, clientRef)
             if let sipId = request.sipId {
                 guard let sip = try SipStore.sip(db, sipId), sip.clientRef == clientRef else {
@@ -42,7 +40,11 @@ extension SipService {
                     throw APIError.conflict("no SIP \(sipId.prefix(128)) for this person is known to this agency", field: "sipId")
                 }
             }
-            try AgencyStore.requireConsent(db, clientRef, .sip, Set(request.participants), today: rules.today, field: "participants")
+            let consent = try AgencyStore.requireConsent(
+                db, clientRef, .sip, Set(request.participants), today: rules.today, field: "participants")
+            let events =
+                [self.envelope(clientRef, .planCreated(created)), self.envelope(clientRef, .planFollowUpSet(followUp))]
+                + (try actions.map { try self.assigned($0, db, clientRef, consent: consent, staff: staff) })
             try SipStore.insertPlan(
                 db, planId: planId, clientRef, sipId: request.sipId, lead: lead, participants: request.participants,
                 followUpOn: request.followUpOn)
@@ -52,6 +54,7 @@ extension SipService {
             try AgencyStore.audit(
                 db, staff, "plan.create", clientRef: clientRef,
                 detail: "lead \(lead.rawValue), \(actions.count) actions, follow-up \(request.followUpOn)")
+            return events
         }
         return JSONReply(201, PlanRevised(planId: planId, revision: 1, actionIds: actions.map(\.actionId), eventId: events[0].id))
     }
@@ -70,10 +73,11 @@ extension SipService {
                 planId: planId, sipId: plan.sipId, lead: plan.leadAgency, participants: plan.participants, goals: request.goals,
                 subGoals: request.subGoals ?? [], personGoal: request.personGoal, followUpOn: request.followUpOn,
                 actions: request.actions ?? [], firstAction: existing + 1, revision: revision, rules: rules)
-            try AgencyStore.requireConsent(db, plan.clientRef, .sip, Set(plan.participants), today: rules.today, field: "planId")
+            let consent = try AgencyStore.requireConsent(
+                db, plan.clientRef, .sip, Set(plan.participants), today: rules.today, field: "planId")
             let events =
                 [self.envelope(plan.clientRef, .planCreated(created)), self.envelope(plan.clientRef, .planFollowUpSet(followUp))]
-                + actions.map { self.envelope(plan.clientRef, .planActionAssigned($0)) }
+                + (try actions.map { try self.assigned($0, db, plan.clientRef, consent: consent, staff: staff) })
             try SipStore.storeRevisionNumber(db, planId: planId, revision: revision, followUpOn: request.followUpOn)
             try Self.storeRevision(db, created, followUpOn: request.followUpOn, actions: actions, by: staff)
             for action in actions { try SipStore.insertAction(db, clientRef: plan.clientRef, action) }
@@ -83,6 +87,18 @@ extension SipService {
             return PlanRevised(planId: planId, revision: revision, actionIds: actions.map(\.actionId), eventId: events[0].id)
         }
         return JSONReply(200, result)
+    }
+
+    /// The event of an assigned action: to another agency, with the person's identity sealed to
+    /// the owner under `consent`.
+    func assigned(_ action: PlanActionAssigned, _ db: Database, _ clientRef: ClientRef, consent: ConsentRecord, staff: Staff) throws
+        -> EventEnvelope
+    {
+        let eventId = EventID.random()
+        var action = action
+        action.sealedIdentity = try base.sealIdentity(
+            db, clientRef, eventId: eventId, type: .planActionAssigned, to: action.owner, consent: consent, staff: staff)
+        return EventEnvelope(id: eventId, source: .agency(agency), time: now(), subject: clientRef, event: .planActionAssigned(action))
     }
 
     /// `POST /plans/{planId}/close` with the outcome (lead only).

@@ -59,17 +59,53 @@ public struct DateRules: Sendable {
     }
 }
 
-/// `POST /persons`.
+/// `POST /persons`: a personnummer (or samordningsnummer) or a reservnummer, and the name.
 public struct RegisterPersonRequest: Codable, Sendable, KnownFields {
-    public static let fieldNames: Set<String> = ["personnummer"]
-    public var personnummer: String
+    public static let fieldNames: Set<String> = ["personnummer", "reservnummer", "name"]
+    public var personnummer: String?
+    public var reservnummer: String?
+    public var name: String?
 
-    /// The parsed number; the error never echoes it.
-    public func validated(now: Date = Date()) throws(APIError) -> PersonalIdentityNumber {
-        do {
-            return try PersonalIdentityNumber(personnummer, referenceDate: now)
-        } catch {
-            throw .invalid("personnummer", "is not valid: \(error.description)")
+    /// The identity; errors never echo the number or the name.
+    public func validated(now: Date = Date()) throws(APIError) -> PersonIdentity {
+        if let name {
+            do { try Check.name(name, "name") } catch { throw .violation(error) }
+        }
+        return try IdentityFields.identity(personnummer: personnummer, reservnummer: reservnummer, name: name, now: now)
+    }
+}
+
+/// `POST /persons/search`: the number to look for (never in a URL).
+public struct SearchPersonRequest: Codable, Sendable, KnownFields {
+    public static let fieldNames: Set<String> = ["personnummer", "reservnummer"]
+    public var personnummer: String?
+    public var reservnummer: String?
+
+    /// The identity looked for (without a name).
+    public func validated(now: Date = Date()) throws(APIError) -> PersonIdentity {
+        try IdentityFields.identity(personnummer: personnummer, reservnummer: reservnummer, name: nil, now: now)
+    }
+}
+
+/// Exactly one of `personnummer` and `reservnummer`.
+enum IdentityFields {
+    static func identity(personnummer: String?, reservnummer: String?, name: String?, now: Date) throws(APIError) -> PersonIdentity {
+        switch (personnummer, reservnummer) {
+        case (let text?, nil):
+            do {
+                return PersonIdentity(try PersonalIdentityNumber(text, referenceDate: now), name: name)
+            } catch {
+                throw .invalid("personnummer", "is not valid: \(error.description)")
+            }
+        case (nil, let text?):
+            guard let number = Reservnummer(text) else {
+                throw .invalid("reservnummer", "must be 6 to 20 upper-case letters A-Z and digits, with at least one of each")
+            }
+            return PersonIdentity(number, name: name)
+        case (nil, nil):
+            throw APIError(status: 400, code: .missingField, field: "personnummer", message: "personnummer or reservnummer is required")
+        case (.some, .some):
+            throw .invalid("reservnummer", "give either personnummer or reservnummer, not both")
         }
     }
 }

@@ -16,6 +16,12 @@ public struct PersonRegistered: Encodable, Sendable {
     public var clientRef: String
 }
 
+/// `POST /persons/search`: the person the identity register holds for the number.
+public struct PersonFound: Encodable, Sendable {
+    public var clientRef: String
+    public var identity: IdentityBody
+}
+
 /// What a request that published one event answers: the event's id.
 public struct EventPublished: Encodable, Sendable {
     public var eventId: String
@@ -84,6 +90,8 @@ public struct InboxItem: Encodable, Sendable {
     public var time: String
     public var summary: String
     public var payload: JSONValue
+    /// Who the item is about, from this agency's identity register (null when it holds none).
+    @Nullable public var person: IdentityBody? = nil
 }
 
 /// One row of the agency's audit log.
@@ -155,6 +163,8 @@ public struct PersonSummaryBody: Encodable, Sendable {
 
     public var clientRef: String
     public var agency: String
+    /// Who the person is, from this agency's identity register (null when it holds none).
+    @Nullable public var identity: IdentityBody? = nil
     public var cases: [Case]
     public var consents: [Consent]
     public var referralsSent: [Referral]

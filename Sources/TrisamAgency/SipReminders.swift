@@ -50,7 +50,8 @@ extension SipService {
     }
 }
 
-/// Runs ``SipService/remindOverdueInvitations()`` at start and then every `interval`.
+/// Runs ``SipService/remindOverdueInvitations()`` and ``AgencyService/eraseLapsedIdentities()``
+/// at start and then every `interval`.
 struct SipReminderService: Service {
     let sip: SipService
     let interval: Duration
@@ -65,6 +66,13 @@ struct SipReminderService: Service {
                     if added > 0 { logger.info("SIP reminders: \(added) unanswered invitation(s) past their answer date") }
                 } catch {
                     logger.warning("SIP reminder check failed: \((error as? APIError)?.code.rawValue ?? "store error")")
+                }
+                // Received identities whose consent has run out are erased on the same tick.
+                do {
+                    let erased = try await sip.base.eraseLapsedIdentities()
+                    if erased > 0 { logger.info("identity register: \(erased) received identit(y/ies) erased, their consent has ended") }
+                } catch {
+                    logger.warning("identity retention check failed: \((error as? APIError)?.code.rawValue ?? "store error")")
                 }
                 try await Task.sleep(for: interval)
             }

@@ -54,16 +54,26 @@ public final class SipService: Sendable {
         let (requested, answerBy) = try StrictBody.decode(RequestSipRequest.self, from: body).validated(
             by: agency, sipId: sipId, rules: rules)
         let agency = self.agency
-        var events = [self.envelope(clientRef, .sipRequested(requested))]
-        for invitee in requested.invited {
-            events.append(
-                self.envelope(
-                    clientRef, .sipInvitationSent(SipInvitationSent(sipId: sipId, caller: agency, invitee: invitee, answerBy: answerBy))))
-        }
-        let outgoing = events
-        try await base.transaction { db in
+        let requestedEvent = self.envelope(clientRef, .sipRequested(requested))
+        let invitationIds = requested.invited.map { _ in EventID.random() }
+        let time = now()
+        let base = self.base
+        let outgoing = try await base.transaction { db -> [EventEnvelope] in
             try AgencyStore.requirePerson(db, clientRef)
             try Self.requireConsent(db, clientRef, caller: agency, invited: requested.invited, today: rules.today, field: "invited")
+            // The consent that covers the caller and every invitee also covers each invitation.
+            let consent = ConsentCoverage.covering(
+                try AgencyStore.consents(db, clientRef), purpose: .sip, agencies: Set(requested.invited + [agency]), on: rules.today)!
+            var outgoing = [requestedEvent]
+            for (invitee, eventId) in zip(requested.invited, invitationIds) {
+                let sealed = try base.sealIdentity(
+                    db, clientRef, eventId: eventId, type: .sipInvitationSent, to: invitee, consent: consent, staff: staff)
+                outgoing.append(
+                    EventEnvelope(
+                        id: eventId, source: .agency(agency), time: time, subject: clientRef,
+                        event: .sipInvitationSent(
+                            SipInvitationSent(sipId: sipId, caller: agency, invitee: invitee, answerBy: answerBy, sealedIdentity: sealed))))
+            }
             try SipStore.insertSip(
                 db, sipId: sipId, clientRef: clientRef, caller: agency, isCaller: true, reason: requested.reason,
                 afterDischarge: requested.afterDischarge, organizer: staff.name)
@@ -72,6 +82,7 @@ public final class SipService: Sendable {
             try AgencyStore.audit(
                 db, staff, "sip.request", clientRef: clientRef,
                 detail: "invited \(SipStore.list(requested.invited))\(requested.afterDischarge ? " after discharge" : "")")
+            return outgoing
         }
         return JSONReply(201, SipRequestedReply(sipId: sipId, answerBy: answerBy.description, eventId: outgoing[0].id))
     }

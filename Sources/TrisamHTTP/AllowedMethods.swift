@@ -18,12 +18,18 @@ public struct AllowedMethods: Sendable, Equatable {
     }
 
     /// The methods routes matching `path` answer, sorted; empty when no route has this path.
+    /// As the router does, a literal segment wins over a capture: with `POST /persons/search`
+    /// and `GET /persons/{clientRef}`, `/persons/search` answers POST only.
     public func methods(for path: String) -> [String] {
         let parts = Self.segments(path)
-        let methods = routes.filter { route in
+        let matching = routes.filter { route in
             route.segments.count == parts.count
                 && zip(route.segments, parts).allSatisfy { pattern, part in Self.isCapture(pattern) || pattern == part }
-        }.map(\.method)
+        }
+        // The most specific patterns: literal before capture, segment by segment from the left.
+        let specificity = { (segments: [String]) in segments.map { Self.isCapture($0) ? "1" : "0" }.joined() }
+        guard let best = matching.map({ specificity($0.segments) }).min() else { return [] }
+        let methods = matching.filter { specificity($0.segments) == best }.map(\.method)
         return Array(Set(methods)).sorted()
     }
 

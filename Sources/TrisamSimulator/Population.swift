@@ -100,6 +100,9 @@ struct Story {
     private var registered: Set<Agency> = []
     /// The person's personnummer, sent only to the agencies' own services (never on the bus).
     private var number = ""
+    /// The person's made-up name, given at the first registration (kommun's); the other agencies
+    /// learn it from the identities sealed to them.
+    private var name = ""
 
     init(index: Int, today: LocalDate, random: SeededRandom) {
         self.index = index
@@ -107,6 +110,12 @@ struct Story {
         self.random = random
     }
 
+    private static let womensNames = ["Amina", "Britt", "Emma", "Fatima", "Hanna", "Ida", "Leila", "Maja", "Sara", "Tove", "Ulla"]
+    private static let mensNames = ["Ahmed", "Björn", "David", "Erik", "Hassan", "Jonas", "Lars", "Mohammed", "Oskar", "Viktor"]
+    private static let surnames = [
+        "Andersson", "Berglund", "Ekström", "Hussein", "Johansson", "Karlsson", "Lindqvist", "Nilsson", "Omar", "Persson",
+        "Sandberg", "Yilmaz",
+    ]
     private static let kommunStaff = ["Karin Lind", "Johan Ek", "Maria Sjöberg", "Elin Holm"]
     private static let afStaff = ["Ali Hassan", "Lena Nord", "Peter Ås"]
     private static let fkStaff = ["Frida Ek", "Nils Berg"]
@@ -120,6 +129,9 @@ struct Story {
         while usedNumbers.contains(number) { number = personnummer(age: age, woman: isWoman) }
         usedNumbers.insert(number)
         self.number = number
+        // From the index, not the random stream, so the population stays what it was.
+        let firstNames = isWoman ? Self.womensNames : Self.mensNames
+        self.name = "\(firstNames[index % firstNames.count]) \(Self.surnames[(index / firstNames.count) % Self.surnames.count])"
 
         var barriers: [Arbetshinder] = []
         if random.chance(0.28) { barriers.append(.psykiskOhalsa) }
@@ -564,7 +576,7 @@ struct Story {
         registered.insert(agency)
         steps.append(
             SimulationStep(
-                agency, "POST", "/persons", body: Body.json(["personnummer": number]),
+                agency, "POST", "/persons", body: Body.json(first ? ["personnummer": number, "name": name] : ["personnummer": number]),
                 capture: first ? .init(field: "clientRef", name: "clientRef") : nil,
                 label: "\(agency.rawValue) registrerar personen"))
     }

@@ -476,6 +476,8 @@ enum AgencyBench {
                     "agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
                     "--tokens-file", tokens.path, "--bootstrap", bootstrap,
                     "--state-dir", directory.appendingPathComponent("state").path, "--log-level", "warning",
+                    // The development register key and key pairs: the benchmark's people are made up.
+                    "--dev-secret",
                 ],
                 environment: ["TRISAM_CLIENTREF_SECRET": secret], standardOutput: .file(log), standardError: .file(log))
             let line: Substring

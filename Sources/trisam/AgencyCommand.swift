@@ -12,8 +12,11 @@ struct AgencyCommand: AsyncParsableCommand {
         discussion: """
             Store: <state-dir>/<agency>/agency.sqlite. Staff tokens: --tokens-file, $TRISAM_AGENCY_TOKENS_FILE, \
             or $TRISAM_AGENCY_TOKENS (JSON [{"token","agency","name","role"}]). The clientRef secret comes from \
-            $TRISAM_CLIENTREF_SECRET or $TRISAM_CLIENTREF_SECRET_FILE; without one the service refuses to start \
-            unless --dev-secret is given (a public development secret: never with real personnummer). \
+            $TRISAM_CLIENTREF_SECRET or $TRISAM_CLIENTREF_SECRET_FILE, the identity register key from \
+            $TRISAM_IDENTITY_KEY or $TRISAM_IDENTITY_KEY_FILE, and the agency's private key(s) with the other agencies' \
+            public keys from --keys-dir or $TRISAM_KEYS_DIR (trisam keys generate writes a pair). Without any of them \
+            the service refuses to start, unless --dev-secret is given (public development secrets and keys: never \
+            with real people). \
             Stops gracefully on SIGTERM/SIGINT, flushing the outbox.
             """
     )
@@ -31,8 +34,17 @@ struct AgencyCommand: AsyncParsableCommand {
         help: ArgumentHelp("Staff tokens JSON file. Default: $TRISAM_AGENCY_TOKENS_FILE, else $TRISAM_AGENCY_TOKENS.", valueName: "file"))
     var tokensFile: String?
 
-    @Flag(help: "Use the public development clientRef secret when no secret is configured (local demos and tests only).")
+    @Flag(
+        help:
+            "Use the public development clientRef secret, identity register key and key pairs for whatever is not configured (local demos and tests only)."
+    )
     var devSecret = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The directory with this agency's private key(s) (<keyId>.key) and the other agencies' public keys (<keyId>.pub). Default: $TRISAM_KEYS_DIR.",
+            valueName: "dir"))
+    var keysDir: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -72,10 +84,12 @@ struct AgencyCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("warning: no staff token is configured for \(agency.rawValue); every request except /health will be refused\n".utf8))
         }
+        let registerKey = try Self.registerKey(devSecret: devSecret)
+        let keyring = try Self.keyring(agency, directory: keysDir, devSecret: devSecret)
         var configuration = AgencyConfiguration(
             agency: agency, host: host, port: port ?? AgencyConfiguration.defaultPort(agency),
             storePath: AgencyConfiguration.storePath(stateDir: kafka.resolvedStateDir, agency: agency),
-            kafka: try kafka.configuration(), tokens: tokens, pseudonymizer: pseudonymizer)
+            kafka: try kafka.configuration(), tokens: tokens, pseudonymizer: pseudonymizer, registerKey: registerKey, keyring: keyring)
         if let fixed = clock.hasPrefix("fixed:") ? Timestamp.parse(String(clock.dropFirst(6))) : nil {
             configuration.clock = { fixed }
         }
@@ -86,6 +100,42 @@ struct AgencyCommand: AsyncParsableCommand {
             printLine("listening on http://\(host):\(port)")
         }
         printLine("trisam agency \(agency.rawValue): stopped")
+    }
+
+    /// The configured identity register key; the public development key only with `--dev-secret`.
+    static func registerKey(devSecret: Bool) throws -> IdentityRegisterKey {
+        do {
+            return try IdentityRegisterKey.fromEnvironment()
+        } catch .missing where devSecret {
+            FileHandle.standardError.write(
+                Data("warning: --dev-secret: using the PUBLIC development identity register key; never use it with real people\n".utf8))
+            return .development
+        } catch {
+            throw ConfigurationError("\(error.description). For a local demo, pass --dev-secret.")
+        }
+    }
+
+    /// The agency's keys from `--keys-dir` or `$TRISAM_KEYS_DIR`; the public development keys
+    /// only with `--dev-secret` and no directory.
+    static func keyring(_ agency: Agency, directory: String?, devSecret: Bool) throws -> AgencyKeyring {
+        let environment = ProcessInfo.processInfo.environment[AgencyKeyFiles.directoryVariable].flatMap { $0.isEmpty ? nil : $0 }
+        guard let directory = directory ?? environment else {
+            if devSecret {
+                FileHandle.standardError.write(
+                    Data("warning: --dev-secret: using the PUBLIC development key pairs; never use them with real people\n".utf8))
+                return .development(for: agency)
+            }
+            throw ConfigurationError(
+                "no keys directory: pass --keys-dir or set \(AgencyKeyFiles.directoryVariable) (trisam keys generate --agency \(agency.rawValue) writes a key pair). For a local demo, pass --dev-secret."
+            )
+        }
+        do {
+            return try AgencyKeyFiles.load(directory: directory, agency: agency) { warning in
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
+        } catch let error as AgencyKeyFilesError {
+            throw ConfigurationError(error.description)
+        }
     }
 
     /// The configured clientRef secret; the public development secret only with `--dev-secret`.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TrisamAgency
 import TrisamContracts
 import TrisamKafka
 import TrisamProcess
@@ -89,15 +90,21 @@ struct DevCommand: AsyncParsableCommand {
         printLine("trisam dev: embedded broker at \(cluster.bootstrapServers)")
 
         let secret = try DevSecrets.clientRefSecret(in: folder)
+        let identityKeyFile = try DevSecrets.identityRegisterKeyFile(in: folder)
+        let keys = try AgencyKeyFiles.generateCollaboration(in: folder.appendingPathComponent("keys").path)
         let tokens = DevSecrets.tokens
         let roles = DevRole.all(
-            basePort: basePort, coordinatorClock: controllableClock || effectiveAdvance > 0 ? "fixed:\(Timestamp.format(Date()))" : nil)
+            basePort: basePort, coordinatorClock: controllableClock || effectiveAdvance > 0 ? "fixed:\(Timestamp.format(Date()))" : nil,
+            keysDirs: keys)
         var environment = ProcessInfo.processInfo.environment
         environment["TRISAM_CLIENTREF_SECRET"] = secret
         environment["TRISAM_BOOTSTRAP"] = cluster.bootstrapServers
         environment["TRISAM_AGENCY_TOKENS"] = tokens.agencyJSON
         environment["TRISAM_COORDINATOR_TOKENS"] = tokens.coordinatorJSON
         environment.removeValue(forKey: "TRISAM_CLIENTREF_SECRET_FILE")
+        environment[IdentityRegisterKey.keyFileVariable] = identityKeyFile.path
+        environment.removeValue(forKey: IdentityRegisterKey.keyVariable)
+        environment.removeValue(forKey: AgencyKeyFiles.directoryVariable)
 
         let executable = try Self.ownExecutable()
         var children: [DevChild] = []
@@ -216,7 +223,7 @@ struct DevRole: Sendable {
     /// What it is, for the summary.
     let title: String
 
-    static func all(basePort: Int, coordinatorClock: String? = nil) -> [DevRole] {
+    static func all(basePort: Int, coordinatorClock: String? = nil, keysDirs: [Agency: String] = [:]) -> [DevRole] {
         let clock = coordinatorClock.map { ["--clock", $0] } ?? []
         var roles = [
             DevRole(
@@ -227,7 +234,8 @@ struct DevRole: Sendable {
             let port = basePort + 1 + index
             roles.append(
                 DevRole(
-                    arguments: ["agency", "--name", agency.rawValue, "--port", String(port)], port: port,
+                    arguments: ["agency", "--name", agency.rawValue, "--port", String(port)]
+                        + (keysDirs[agency].map { ["--keys-dir", $0] } ?? []), port: port,
                     name: agency.rawValue, title: agency.displayName))
         }
         return roles
@@ -387,6 +395,16 @@ enum DevSecrets {
         Entry(token: "trisam-demo-token-fk", scope: "fk", name: "Frida Ek", role: "handläggare"),
         Entry(token: "trisam-demo-token-region", scope: "region", name: "Rolf Berg", role: "rehabkoordinator"),
     ])
+
+    /// The development identity register key in `<folder>/identity-key` (hex, mode 0600),
+    /// created on first use.
+    static func identityRegisterKeyFile(in folder: URL) throws -> URL {
+        let file = folder.appendingPathComponent("identity-key")
+        if (try? IdentityRegisterKey.fromEnvironment([IdentityRegisterKey.keyFileVariable: file.path])) != nil { return file }
+        _ = FileManager.default.createFile(
+            atPath: file.path, contents: Data((IdentityRegisterKey.random().hex + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        return file
+    }
 
     /// The development clientRef secret in `<folder>/clientref-secret` (hex), created on first use.
     static func clientRefSecret(in folder: URL) throws -> String {

@@ -8,6 +8,7 @@ struct Trisam: AsyncParsableCommand {
         abstract: "Trisam: coordination between kommun, Arbetsförmedlingen, Försäkringskassan and the region over Kafka.",
         subcommands: [
             BrokerCommand.self, AgencyCommand.self, CoordinatorCommand.self, DevCommand.self, SimulateCommand.self, TopicsCommand.self,
+            KeysCommand.self,
         ]
     )
 }

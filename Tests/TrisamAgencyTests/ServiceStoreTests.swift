@@ -70,7 +70,7 @@ private final class Side {
 
 @Suite("Agency service on its store")
 struct ServiceStoreTests {
-    @Test("a referral is stored with its outgoing event in one transaction and audited; the personnummer is not stored")
+    @Test("a referral is stored with its outgoing event in one transaction and audited; registering again answers the same clientRef")
     func referralOutbox() async throws {
         let kommun = try Side(.kommun)
         let ref = try await kommun.register()
@@ -92,13 +92,19 @@ struct ServiceStoreTests {
         #expect(sent.referralId == result.body["referralId"] as? String && sent.from == .kommun && sent.to == .af)
         #expect(outbox[1].envelope.subject == ref)
         let audit = try await kommun.service.auditLog(kommun.staff, clientRef: ref.rawValue, limit: nil).body["items"] as! [[String: Any]]
-        #expect(audit.map { $0["action"] as! String } == ["referral.send", "consent.give", "person.register", "person.register"])
+        #expect(
+            audit.map { $0["action"] as! String } == [
+                "referral.send", "identity.share", "consent.give", "person.register", "person.register",
+            ])
         // Reading the log is logged; paged like the inbox: `next` is the cursor for the older entries.
         let first = try await kommun.service.auditLog(kommun.staff, clientRef: ref.rawValue, limit: "3").body
-        #expect((first["items"] as? [[String: Any]])?.map { $0["action"] as! String } == ["audit.read", "referral.send", "consent.give"])
+        #expect((first["items"] as? [[String: Any]])?.map { $0["action"] as! String } == ["audit.read", "referral.send", "identity.share"])
         let next = try #require(first["next"] as? String)
         let second = try await kommun.service.auditLog(kommun.staff, clientRef: ref.rawValue, limit: "3", before: next).body
-        #expect((second["items"] as? [[String: Any]])?.map { $0["action"] as! String } == ["person.register", "person.register"])
+        #expect(
+            (second["items"] as? [[String: Any]])?.map { $0["action"] as! String } == [
+                "consent.give", "person.register", "person.register",
+            ])
         #expect(second["next"] is NSNull)
         await #expect(throws: APIError.invalid("before", "must be a cursor from an earlier page (a positive integer)")) {
             try await kommun.service.auditLog(kommun.staff, clientRef: nil, limit: nil, before: "x")

@@ -119,9 +119,13 @@ struct UnitStrictBodyTests {
 
     @Test("missing, unknown, null and mistyped fields are named")
     func fields() {
-        #expect(throws: APIError.missing("personnummer")) { try StrictBody.decode(RegisterPersonRequest.self, from: data("{}")) }
-        #expect(throws: APIError.unknownField("name")) {
-            try StrictBody.decode(RegisterPersonRequest.self, from: data(#"{"personnummer":"19121212-1212","name":"x"}"#))
+        #expect(
+            throws: APIError(status: 400, code: .missingField, field: "personnummer", message: "personnummer or reservnummer is required")
+        ) {
+            try StrictBody.decode(RegisterPersonRequest.self, from: data("{}")).validated()
+        }
+        #expect(throws: APIError.unknownField("nickname")) {
+            try StrictBody.decode(RegisterPersonRequest.self, from: data(#"{"personnummer":"19121212-1212","nickname":"x"}"#))
         }
         #expect(throws: APIError.unknownField("extra")) {
             try StrictBody.decode(OpenCaseRequest.self, from: data(#"{"extra":1}"#))
@@ -166,7 +170,7 @@ struct UnitRequestValidationTests {
             #expect(error.field == "personnummer" && error.message.contains("Luhn"))
             #expect(!error.message.contains("1213"))
         }
-        #expect(try RegisterPersonRequest(personnummer: "19121212-1212").validated().normalized == "191212121212")
+        #expect(try RegisterPersonRequest(personnummer: "19121212-1212").validated().number == "191212121212")
     }
 
     @Test("consent dates and agencies")

@@ -93,17 +93,21 @@ public struct HandoverRequested: EventPayload {
     public var area: Area
     public var to: Agency
     public var reason: String
+    /// The person's identity sealed to the receiver (HPKE), when consent covers the sharing.
+    public var sealedIdentity: SealedIdentity?
 
-    public init(handoverId: String, area: Area, to: Agency, reason: String) {
+    public init(handoverId: String, area: Area, to: Agency, reason: String, sealedIdentity: SealedIdentity? = nil) {
         self.handoverId = handoverId
         self.area = area
         self.to = to
         self.reason = reason
+        self.sealedIdentity = sealedIdentity
     }
 
     public func validate() throws(PayloadViolation) {
         try Check.identifier(handoverId, "handoverId")
         try Check.text(reason, "reason")
+        try sealedIdentity?.validate("sealedIdentity", receiver: to)
     }
 
     public func refusal(of source: EventSource) -> String? {

@@ -80,10 +80,13 @@ public struct PlanActionAssigned: EventPayload {
     /// What is to be done.
     public var description: String
     public var dueDate: LocalDate
+    /// The person's identity sealed to the owner (HPKE), when the owner is another agency than
+    /// the publisher and consent covers the sharing.
+    public var sealedIdentity: SealedIdentity?
 
     public init(
         planId: String, actionId: String, leadAgency: Agency, owner: Agency, ownerContact: Contact? = nil, description: String,
-        dueDate: LocalDate
+        dueDate: LocalDate, sealedIdentity: SealedIdentity? = nil
     ) {
         self.planId = planId
         self.actionId = actionId
@@ -92,6 +95,7 @@ public struct PlanActionAssigned: EventPayload {
         self.ownerContact = ownerContact
         self.description = description
         self.dueDate = dueDate
+        self.sealedIdentity = sealedIdentity
     }
 
     public func validate() throws(PayloadViolation) {
@@ -99,6 +103,7 @@ public struct PlanActionAssigned: EventPayload {
         try Check.identifier(actionId, "actionId")
         if let ownerContact { try ownerContact.validate("ownerContact") }
         try Check.text(description, "description")
+        try sealedIdentity?.validate("sealedIdentity", receiver: owner)
     }
 
     public func refusal(of source: EventSource) -> String? {

@@ -46,9 +46,12 @@ public struct ReferralSent: ReferralPayload {
     public var area: Area
     /// When the sender expects an answer at the latest.
     public var answerBy: LocalDate?
+    /// The person's identity sealed to the receiver (HPKE), when consent covers the sharing.
+    public var sealedIdentity: SealedIdentity?
 
     public init(
-        referralId: String, from: Agency, to: Agency, reason: String, requestedMeasure: String, area: Area, answerBy: LocalDate? = nil
+        referralId: String, from: Agency, to: Agency, reason: String, requestedMeasure: String, area: Area, answerBy: LocalDate? = nil,
+        sealedIdentity: SealedIdentity? = nil
     ) {
         self.referralId = referralId
         self.from = from
@@ -57,12 +60,14 @@ public struct ReferralSent: ReferralPayload {
         self.requestedMeasure = requestedMeasure
         self.area = area
         self.answerBy = answerBy
+        self.sealedIdentity = sealedIdentity
     }
 
     public func validate() throws(PayloadViolation) {
         try validateReferral()
         try Check.text(reason, "reason")
         try Check.text(requestedMeasure, "requestedMeasure")
+        try sealedIdentity?.validate("sealedIdentity", receiver: to)
     }
 }
 

@@ -66,17 +66,21 @@ public struct SipInvitationSent: EventPayload {
     public var invitee: Agency
     /// The day the caller expects an answer by.
     public var answerBy: LocalDate
+    /// The person's identity sealed to the receiver (HPKE), when consent covers the sharing.
+    public var sealedIdentity: SealedIdentity?
 
-    public init(sipId: String, caller: Agency, invitee: Agency, answerBy: LocalDate) {
+    public init(sipId: String, caller: Agency, invitee: Agency, answerBy: LocalDate, sealedIdentity: SealedIdentity? = nil) {
         self.sipId = sipId
         self.caller = caller
         self.invitee = invitee
         self.answerBy = answerBy
+        self.sealedIdentity = sealedIdentity
     }
 
     public func validate() throws(PayloadViolation) {
         try Check.identifier(sipId, "sipId")
         try Check.different(caller, invitee, "invitee")
+        try sealedIdentity?.validate("sealedIdentity", receiver: invitee)
     }
 
     public func refusal(of source: EventSource) -> String? { refuseUnlessCaller(caller, source, Self.eventType) }

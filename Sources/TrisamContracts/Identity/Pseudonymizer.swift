@@ -34,8 +34,13 @@ public struct Pseudonymizer: Sendable {
     /// The pseudonym of `number`: HMAC-SHA256(secret, normalized) truncated to 16 bytes, hex.
     /// The same number gives the same ``ClientRef`` whichever form it was written in.
     public func clientRef(for number: PersonalIdentityNumber) -> ClientRef {
+        clientRef(ofNormalizedText: number.normalized)
+    }
+
+    /// HMAC-SHA256(secret, text) truncated to 16 bytes, hex: the pseudonym of a normalised number.
+    func clientRef(ofNormalizedText text: String) -> ClientRef {
         let code = HMAC<SHA256>.authenticationCode(
-            for: Array(number.normalized.utf8), using: SymmetricKey(data: secret))
+            for: Array(text.utf8), using: SymmetricKey(data: secret))
         let hex = Array(code).prefix(16).map(Self.hexByte).joined()
         guard let ref = ClientRef(rawValue: hex) else {
             preconditionFailure("16 bytes in lowercase hex are always a valid ClientRef")

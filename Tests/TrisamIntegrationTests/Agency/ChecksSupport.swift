@@ -85,7 +85,8 @@ enum Checks {
                     "agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
                     "--tokens-file", tokens.path, "--bootstrap", bootstrap, "--state-dir", "state",
                 ] + (extraArguments.contains("--log-level") ? [] : ["--log-level", "warning"]) + extraArguments, directory: directory,
-                environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret])
+                environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret].merging(
+                    try AgencyTestKeys.environment(for: agency), uniquingKeysWith: { first, _ in first }))
             var port = 0
             try await eventually("trisam agency \(agency.rawValue) prints its address", limit: .seconds(30)) {
                 guard process.isRunning else { throw ProcessTestError("trisam agency exited:\n\(process.output)") }

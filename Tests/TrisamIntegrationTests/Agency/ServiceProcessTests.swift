@@ -49,7 +49,7 @@ final class AgencyProcessFixture: @unchecked Sendable {
             environment: [
                 "TRISAM_AGENCY_TOKENS": Self.tokensJSON,
                 "TRISAM_CLIENTREF_SECRET": secret,
-            ])
+            ].merging(try AgencyTestKeys.environment(for: agency), uniquingKeysWith: { first, _ in first }))
         processes[agency] = process
         ports[agency] = port
         try await client(agency, token: nil).waitUntilServing()
@@ -130,7 +130,7 @@ struct ServiceProcessTests {
             // Every change is audited with the token's name and role.
             let changes = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)", status: 200)
             let actions = ((changes["items"] as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }
-            #expect(actions == ["referral.send", "consent.give", "person.register"])
+            #expect(actions == ["referral.send", "identity.share", "consent.give", "person.register"])
 
             // AF sees the referral in its inbox and knows the consent from trisam.consent.
             try await eventually("the referral reaches AF's inbox", limit: .seconds(30)) {
@@ -168,9 +168,9 @@ struct ServiceProcessTests {
             let types = ((inbox["items"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String }
             #expect(types == ["referral.accepted", "referral.received"])
             // The reads while waiting are audited too (newest first).
-            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)&limit=2", status: 200)
+            let audit = try await expectJSON(kommun, "GET", "/audit?clientRef=\(ref)&limit=4", status: 200)
             let newest = (audit["items"] as? [[String: Any]]) ?? []
-            #expect(newest.compactMap { $0["action"] as? String } == ["inbox.read", "person.read"])
+            #expect(newest.compactMap { $0["action"] as? String } == ["identity.read", "inbox.read", "identity.read", "person.read"])
             #expect(newest.allSatisfy { $0["staff"] as? String == "Handläggare kommun" && $0["role"] as? String == "handlaggare" })
             // FK and the region saw nothing of it: an agency reads only its own inbox.
             for agency in [Agency.fk, .region] {

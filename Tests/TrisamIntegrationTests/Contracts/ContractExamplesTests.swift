@@ -100,6 +100,49 @@ struct ContractExamplesTests {
         }
     }
 
+    @Test("identities sealed as the agencies seal them validate against the schemas of all four events that carry one")
+    func sealedIdentitiesValidate() throws {
+        let identity = PersonIdentity(try PersonalIdentityNumber("19121212-1212"), name: "Tolvan Tolvansson")
+        let person = identity.clientRef(.development)
+        let day = LocalDate("2026-11-24")!
+        func sealed(_ eventId: String, _ type: EventType, from: Agency, to: Agency) throws -> SealedIdentity {
+            let key = try #require(AgencyKeyring.development(for: from).sealingKey(for: to))
+            return try IdentitySeal.seal(
+                identity, consentId: "consent-1", to: key,
+                binding: IdentityBinding(eventId: eventId, type: type, clientRef: person, from: from, to: to))
+        }
+        let events = [
+            EventEnvelope(
+                id: "e-1", source: .agency(.kommun), subject: person,
+                event: .referralSent(
+                    ReferralSent(
+                        referralId: "r", from: .kommun, to: .af, reason: "Stöd", requestedMeasure: "Kartläggning", area: .arbeteAktivitet,
+                        sealedIdentity: try sealed("e-1", .referralSent, from: .kommun, to: .af)))),
+            EventEnvelope(
+                id: "e-2", source: .agency(.af), subject: person,
+                event: .handoverRequested(
+                    HandoverRequested(
+                        handoverId: "h", area: .arbeteAktivitet, to: .fk, reason: "Sjukskriven",
+                        sealedIdentity: try sealed("e-2", .handoverRequested, from: .af, to: .fk)))),
+            EventEnvelope(
+                id: "e-3", source: .agency(.region), subject: person,
+                event: .sipInvitationSent(
+                    SipInvitationSent(
+                        sipId: "s", caller: .region, invitee: .kommun, answerBy: day,
+                        sealedIdentity: try sealed("e-3", .sipInvitationSent, from: .region, to: .kommun)))),
+            EventEnvelope(
+                id: "e-4", source: .agency(.kommun), subject: person,
+                event: .planActionAssigned(
+                    PlanActionAssigned(
+                        planId: "p", actionId: "a", leadAgency: .kommun, owner: .region, description: "Bedöma", dueDate: day,
+                        sealedIdentity: try sealed("e-4", .planActionAssigned, from: .kommun, to: .region)))),
+        ]
+        let lines = try events.map { try Self.validatorLine($0.encoded()) }
+        for line in lines { #expect(!line.contains("1212121212") && !line.contains("Tolvan") && line.contains("sealedIdentity")) }
+        let verdicts = try Self.validate(lines)
+        #expect(verdicts == Array(repeating: "ok", count: events.count), "\(verdicts)")
+    }
+
     @Test("the validator is real: it refuses what breaks a schema")
     func validatorRefusesBrokenMessages() throws {
         let good = try Self.encodedExample(.referralSent)

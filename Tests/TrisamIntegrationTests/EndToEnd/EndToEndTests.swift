@@ -37,6 +37,13 @@ final class SystemFixture: @unchecked Sendable {
         directory = try temporaryDirectory()
     }
 
+    /// The register key and keys directory of `agency` (``AgencyTestKeys``), unless a test put
+    /// another in ``keyOverrides``.
+    var keyOverrides: [Agency: [String: String]] = [:]
+    func keyEnvironment(_ agency: Agency) throws -> [String: String] {
+        try keyOverrides[agency] ?? AgencyTestKeys.environment(for: agency)
+    }
+
     /// Starts (or restarts, on the same store) one agency's service with a fixed clock.
     func startAgency(_ agency: Agency, clock: String) async throws {
         let port = try freeLoopbackPort()
@@ -49,7 +56,7 @@ final class SystemFixture: @unchecked Sendable {
             try trisamExecutable(), arguments, directory: directory,
             environment: [
                 "TRISAM_AGENCY_TOKENS": Self.tokensJSON, "TRISAM_CLIENTREF_SECRET": secret,
-            ])
+            ].merging(try keyEnvironment(agency), uniquingKeysWith: { first, _ in first }))
         agencies[agency] = process
         ports[agency] = port
         try await HTTPTestClient(port: port).waitUntilServing()
