@@ -125,10 +125,21 @@ let package = Package(
             name: "TrisamSip",
             dependencies: ["TrisamContracts"]
         ),
+        // What every web front shares (the coordinators' dashboard, the agencies' workspaces):
+        // sessions, CSRF protection of forms, the session gate.
+        .target(
+            name: "TrisamWeb",
+            dependencies: [
+                "TrisamContracts",
+                "TrisamHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // The coordinators' dashboard: Swedish server-rendered pages over the coordinator's store.
         .target(
             name: "TrisamDashboard",
             dependencies: [
+                "TrisamWeb",
                 "TrisamCoordinator",
                 "TrisamCoordinatorCore",
                 "TrisamContracts",
@@ -244,7 +255,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamDashboardTests",
-            dependencies: ["TrisamDashboard", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport"]
+            dependencies: [
+                "TrisamDashboard", "TrisamWeb", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts",
+                "TrisamTestSupport",
+            ]
         ),
         .testTarget(
             name: "TrisamSimulatorTests",

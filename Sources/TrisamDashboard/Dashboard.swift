@@ -8,13 +8,15 @@ import TrisamContracts
 import TrisamCoordinator
 import TrisamCoordinatorCore
 import TrisamHTTP
+import TrisamWeb
 
 /// The coordinators' dashboard (issue #6): Swedish server-rendered pages over the coordinator's
 /// store, mounted on the coordinator's router.
 ///
 /// Pages: `/` (Att agera på), `/personer/{clientRef}` (audited), `/sip-kalender`, `/oversikt`;
 /// `/logga-in`, `/logga-ut`; `/live.json` (what changed, for the queue's live update);
-/// `/static/…`. Every page but the login page needs the session cookie set at login.
+/// `/static/…`. Every page but the login page needs the session cookie set at login, and every
+/// form posted (logout included) the session's CSRF token (``SessionGate``).
 public struct Dashboard: Sendable {
     /// Name of the session cookie.
     public static let cookieName = "trisam_session"
@@ -24,14 +26,14 @@ public struct Dashboard: Sendable {
     public var queueLimit = 500
 
     let parts: CoordinatorParts
-    let sessions: DashboardSessions
+    let sessions: WebSessions
     let templates: MustacheLibrary
     let assets: [String: (type: String, body: ByteBuffer)]
     let logger: Logger
 
     /// Loads the templates and static files from the module's resources.
     public init(
-        parts: CoordinatorParts, sessions: DashboardSessions = DashboardSessions(),
+        parts: CoordinatorParts, sessions: WebSessions = WebSessions(),
         logger: Logger = Logger(label: "trisam.dashboard")
     ) throws {
         self.parts = parts
@@ -78,13 +80,18 @@ public struct Dashboard: Sendable {
             return dashboard.page("login", LoginPage(next: Self.safeNext(request.uri.queryParameters.get("next")), error: nil))
         }
         router.post("/logga-in") { request, _ in try await dashboard.login(request) }
-        router.post("/logga-ut") { request, _ in
+        let pages = router.group().add(
+            middleware: SessionGate<CoordinatorRequestContext>(
+                sessions: sessions, cookieName: Self.cookieName, loginPath: "/logga-in", jsonPaths: ["/live.json"]
+            ) { _, context in
+                dashboard.message(context, title: Swedish.formExpiredTitle, text: Swedish.formExpired, status: .forbidden)
+            })
+        pages.post("/logga-ut") { request, _ in
             if let id = request.cookies[Self.cookieName]?.value { dashboard.sessions.end(id) }
             var response = Self.redirect(to: "/logga-in")
             response.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        let pages = router.group().add(middleware: SessionAuthentication(sessions: sessions))
         pages.get("/") { request, context in try dashboard.queue(request, context) }
         pages.get("/personer/{clientRef}") { request, context in try dashboard.person(request, context) }
         pages.get("/sip-kalender") { _, context in try dashboard.calendar(context) }
@@ -101,10 +108,12 @@ public struct Dashboard: Sendable {
 
     /// The Swedish page for a path that does not exist (404), in the dashboard's layout.
     func notFoundPage(_ request: Request) -> Response {
-        let user = currentSession(request)?.name
+        let session = currentSession(request)
         return page(
             "message",
-            MessagePage(frame: frame(user: user, title: Swedish.notFoundTitle, active: ""), text: Swedish.notFound(request.uri.path)),
+            MessagePage(
+                frame: frame(user: session?.name, csrf: session?.csrfToken, title: Swedish.notFoundTitle, active: ""),
+                text: Swedish.notFound(request.uri.path)),
             status: .notFound)
     }
 
@@ -255,13 +264,13 @@ public struct Dashboard: Sendable {
     // MARK: helpers
 
     func frame(_ context: CoordinatorRequestContext, title: String, active: String) -> Frame {
-        frame(user: context.principal?.name, title: title, active: active)
+        frame(user: context.principal?.name, csrf: context.csrfToken, title: title, active: active)
     }
 
-    func frame(user: String?, title: String, active: String) -> Frame {
+    func frame(user: String?, csrf: String?, title: String, active: String) -> Frame {
         Frame(
-            title: title, user: user ?? "", loggedIn: user != nil, queue: active == "queue", calendar: active == "calendar",
-            overview: active == "overview")
+            title: title, user: user ?? "", csrf: csrf ?? "", loggedIn: user != nil, queue: active == "queue",
+            calendar: active == "calendar", overview: active == "overview")
     }
 
     func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
@@ -290,7 +299,7 @@ public struct Dashboard: Sendable {
     ]
 
     static func redirect(to location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location])
+        SessionGate<CoordinatorRequestContext>.redirect(to: location)
     }
 
     /// Only a path on this site may be the target after login: printable ASCII without spaces
@@ -304,30 +313,8 @@ public struct Dashboard: Sendable {
         return next
     }
 
-    func currentSession(_ request: Request) -> DashboardSessions.Session? {
+    func currentSession(_ request: Request) -> WebSessions.Session? {
         request.cookies[Self.cookieName].flatMap { sessions.session($0.value) }
-    }
-}
-
-/// Pages need a session: without one, pages redirect (303) to the login page and `/live.json`
-/// answers 401.
-struct SessionAuthentication: RouterMiddleware {
-    typealias Context = CoordinatorRequestContext
-    let sessions: DashboardSessions
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let id = request.cookies[Dashboard.cookieName]?.value, let session = sessions.session(id) {
-            var context = context
-            context.principal = Principal(name: session.name, role: session.role)
-            return try await next(request, context)
-        }
-        if request.uri.path == "/live.json" {
-            throw APIError(status: 401, code: .unauthorized, field: "session", message: "no session: log in at /logga-in")
-        }
-        var target = request.uri.path
-        if let query = request.uri.query, !query.isEmpty { target += "?" + query }
-        let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/"
-        return Dashboard.redirect(to: target == "/" ? "/logga-in" : "/logga-in?next=\(encoded)")
     }
 }
 
@@ -373,6 +360,8 @@ struct LoginForm: Decodable {
 struct Frame {
     var title: String
     var user: String
+    /// The session's CSRF token, for the hidden field of every form (see ``CSRF``).
+    var csrf: String
     /// Whether a session is open (the menu and the logout button show).
     var loggedIn: Bool
     var queue: Bool

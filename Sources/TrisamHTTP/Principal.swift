@@ -39,9 +39,13 @@ extension AuthenticatedRequestContext {
 public struct TrisamRequestContext: AuthenticatedRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The CSRF token of the web session that made the request, set by the web fronts' session
+    /// middleware for pages to put into their forms; nil for API requests.
+    public var csrfToken: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        csrfToken = nil
     }
 }

@@ -4,6 +4,7 @@ import TrisamContracts
 import TrisamCoordinator
 import TrisamCoordinatorCore
 import TrisamTestSupport
+import TrisamWeb
 
 @testable import TrisamDashboard
 
@@ -410,7 +411,7 @@ func flag(
 
 @Suite("Session") struct SessionTests {
     @Test("sessions start extend expire and end") func sessionsStartExtendExpireAndEnd() {
-        let sessions = DashboardSessions(lifetime: 60, capacity: 2)
+        let sessions = WebSessions(lifetime: 60, capacity: 2)
         let start = Date(timeIntervalSince1970: 1_000_000)
         let id = sessions.start(name: "Sara", role: "samordnare", now: start)
         #expect(id.count == 64)
@@ -423,6 +424,21 @@ func flag(
         sessions.end(other)
         #expect(sessions.session(other, now: start) == nil)
         #expect(sessions.session("unknown", now: start) == nil)
+    }
+
+    @Test("each session has its own CSRF token, matched only exactly") func eachSessionHasItsOwnCSRFToken() throws {
+        let sessions = WebSessions()
+        let first = try #require(sessions.session(sessions.start(name: "Sara", role: "samordnare")))
+        let second = try #require(sessions.session(sessions.start(name: "Anna", role: "samordnare")))
+        #expect(first.csrfToken.count == 64)
+        #expect(first.csrfToken != second.csrfToken)
+        #expect(CSRF.matches(first.csrfToken, first.csrfToken))
+        #expect(!CSRF.matches(second.csrfToken, first.csrfToken))
+        #expect(!CSRF.matches(first.csrfToken.dropLast(), first.csrfToken))
+        #expect(!CSRF.matches("", ""))
+        #expect(CSRF.token(inForm: "a=1&csrf=abc&b=2") == "abc")
+        #expect(CSRF.token(inForm: "xcsrf=abc") == nil)
+        #expect(CSRF.token(inForm: "") == nil)
     }
 
     @Test("only local paths after login") func onlyLocalPathsAfterLogin() {
@@ -485,7 +501,7 @@ func flag(
         let html = try #require(
             dashboard.templates.render(
                 PersonPageContext(
-                    frame: Frame(title: "Person x", user: "Sara", loggedIn: true, queue: false, calendar: false, overview: false),
+                    frame: Frame(title: "Person x", user: "Sara", csrf: "", loggedIn: true, queue: false, calendar: false, overview: false),
                     person: page, chartSvg: page.chart.svg()), withTemplate: "person"))
         #expect(html.hasPrefix("<!doctype html>"))
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"agarskap\""))
@@ -507,7 +523,8 @@ func flag(
         let html = try #require(
             try dashboard().templates.render(
                 CalendarPageContext(
-                    frame: Frame(title: "SIP-kalender", user: "Sara", loggedIn: true, queue: false, calendar: true, overview: false),
+                    frame: Frame(
+                        title: "SIP-kalender", user: "Sara", csrf: "", loggedIn: true, queue: false, calendar: true, overview: false),
                     calendar: calendar, today: "25 mar 2026"), withTemplate: "calendar"))
         #expect(
             html.contains(
@@ -523,7 +540,7 @@ func flag(
         let dashboard = try dashboard()
         let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
         let model = QueuePage(
-            frame: Frame(title: "Att agera på", user: "Sara", loggedIn: true, queue: true, calendar: false, overview: false),
+            frame: Frame(title: "Att agera på", user: "Sara", csrf: "", loggedIn: true, queue: true, calendar: false, overview: false),
             error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
             rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
             agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],

@@ -194,7 +194,7 @@ import TrisamTestSupport
         let html = try #require(
             try TemplateTests().dashboard().templates.render(
                 PersonPageContext(
-                    frame: Frame(title: "Person x", user: "Sara", loggedIn: true, queue: false, calendar: false, overview: false),
+                    frame: Frame(title: "Person x", user: "Sara", csrf: "", loggedIn: true, queue: false, calendar: false, overview: false),
                     person: page, chartSvg: page.chart.svg()), withTemplate: "person"))
         for text in [
             "Vart vill du?", "”Jag vill jobba med djur”", "Egen försörjning", "Arbetsträning på 50 procent", "Plats: Kommunhuset, rum 3",

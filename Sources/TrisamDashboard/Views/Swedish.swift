@@ -179,6 +179,9 @@ public enum Swedish {
         "Det finns ingen sida med adressen \(Svenska.quoted(path)). Kontrollera adressen eller gå tillbaka till kön."
     }
     static let pageFailed = "Sidan kunde inte visas."
+    static let formExpiredTitle = "Formuläret har gått ut"
+    static let formExpired =
+        "Formuläret kunde inte tas emot eftersom det inte hörde till din inloggning. Ladda om sidan och försök igen."
 
     /// Refusals of the queue's filters: each names the filter by its label.
     static func unknownFilter(_ name: String, known: [String]) -> String {

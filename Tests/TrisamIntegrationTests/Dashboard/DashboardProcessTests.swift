@@ -174,8 +174,22 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         #expect(try await client.send("GET", "/flags").status == 401)
         #expect(try await client.send("GET", "/static/dashboard.css").status == 200)
 
-        // Logout ends the session.
-        let logout = try await client.send("POST", "/logga-ut")
+        // A form posted without the session's CSRF token, or with another, is refused with a
+        // Swedish page and changes nothing: the session is still open.
+        for form in ["", "csrf=\(String(repeating: "0", count: 64))"] {
+            let forged = try await client.send("POST", "/logga-ut", form: form)
+            #expect(forged.status == 403, "\(form)")
+            #expect(forged.text.contains("<h1>Formuläret har gått ut</h1>"), "\(form)")
+        }
+        #expect(try await client.send("GET", "/").status == 200)
+
+        // Logout, with the token the page's form carries, ends the session.
+        let page = try await client.send("GET", "/").text
+        let marker = "name=\"csrf\" value=\""
+        let tokenStart = try #require(page.range(of: marker)).upperBound
+        let csrf = String(page[tokenStart...].prefix(64))
+        #expect(csrf.count == 64 && csrf.allSatisfy(\.isHexDigit))
+        let logout = try await client.send("POST", "/logga-ut", form: "csrf=\(csrf)")
         #expect(logout.status == 303)
         #expect(logout.headers["location"] == "/logga-in")
         #expect(try await client.send("GET", "/").status == 303)
