@@ -94,6 +94,7 @@ public struct CoordinatorAPI: Sendable {
             return try encoded(
                 PersonView(
                     clientRef: ref.rawValue, state: found.state, timeline: found.timeline,
+                    olderEvents: try store.timelineSummary(of: ref),
                     openFlags: flags.filter { $0.resolvedAt == nil }.map(FlagView.init),
                     resolvedFlags: flags.filter { $0.resolvedAt != nil }.map(FlagView.init)))
         }
@@ -238,6 +239,8 @@ struct PersonView: Encodable {
     var clientRef: String
     var state: PersonState
     var timeline: [TimelineEntry]
+    /// What the timeline summarises of events beyond the retention window.
+    var olderEvents: [TimelineSummaryEntry]
     var openFlags: [FlagView]
     var resolvedFlags: [FlagView]
 }

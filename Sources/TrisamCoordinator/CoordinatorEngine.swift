@@ -32,6 +32,9 @@ public struct BatchOutcome: Sendable, Equatable {
     public var deadLettered = 0
     /// Messages at offsets already stored (re-delivered after a rebalance or restart).
     public var alreadyStored = 0
+    /// Events older than the horizon of the retention window, not folded: their ids may no longer
+    /// be kept, so whether they were seen cannot be told (see ``TimelineRetention``).
+    public var beyondWindow = 0
     /// Whether the batch began reading a new log (its earlier offsets were dropped).
     public var newLog = false
     public var raised: [String] = []
@@ -103,6 +106,8 @@ public actor CoordinatorEngine {
 
         try store.pool.write { db in
             var index: [ClientRef: Int] = [:]
+            // Read in the batch's transaction: pruning stores the horizon before it deletes.
+            let horizon = try CoordinatorStore.duplicateHorizon(in: db)
             for item in batch {
                 if let itemLog = item.log, itemLog != log {
                     // Read from a new log (the broker restarted empty): the stored offsets are
@@ -129,6 +134,10 @@ public actor CoordinatorEngine {
                 }
                 if envelope.source == .coordinator || envelope.type == .flagRaised || envelope.type == .flagResolved {
                     outcome.duplicates += 1 // not an agency fact; nothing to fold
+                    continue
+                }
+                if let horizon, envelope.time < horizon {
+                    outcome.beyondWindow += 1
                     continue
                 }
                 // The timeline entry doubles as the record that the event was seen.
@@ -169,6 +178,11 @@ public actor CoordinatorEngine {
         }
         timelineSequence = sequence
         for person in people { cache[person.record.state.clientRef] = person.record }
+        if outcome.beyondWindow > 0 {
+            logger.warning(
+                "events older than the retention window were not folded",
+                metadata: ["events": "\(outcome.beyondWindow)"])
+        }
         self.log = log
         self.stored = stored
         for (partition, offset) in offsets { self.stored[partition] = offset }
@@ -253,7 +267,7 @@ public actor CoordinatorEngine {
             metrics.recordBatch(
                 applied: outcome.applied, duplicates: outcome.duplicates,
                 deadLettered: outcome.deadLettered, skipped: outcome.alreadyStored,
-                duration: ContinuousClock.now - started)
+                beyondWindow: outcome.beyondWindow, duration: ContinuousClock.now - started)
         }
         if !outcome.raised.isEmpty || !outcome.resolved.isEmpty {
             metrics.flagsChanged(raised: outcome.raised, resolved: outcome.resolved)

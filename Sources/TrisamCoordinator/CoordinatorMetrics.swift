@@ -18,6 +18,8 @@ public final class CoordinatorMetrics: Sendable {
     private let lagGauge: CoreMetrics.Gauge
     private let raised: CoreMetrics.Counter
     private let resolved: CoreMetrics.Counter
+    /// Events older than the retention window's horizon, not folded (see ``TimelineRetention``).
+    private let beyondWindow: CoreMetrics.Counter
     private let openByRule: Mutex<[String: Int]>
     private let openGauges: Mutex<[String: CoreMetrics.Gauge]>
 
@@ -37,6 +39,7 @@ public final class CoordinatorMetrics: Sendable {
         duplicates = Counter(label: events, dimensions: [("outcome", "duplicate")], factory: factory)
         deadLettered = Counter(label: events, dimensions: [("outcome", "dead_letter")], factory: factory)
         skipped = Counter(label: events, dimensions: [("outcome", "already_stored")], factory: factory)
+        beyondWindow = Counter(label: events, dimensions: [("outcome", "beyond_window")], factory: factory)
         batchTimer = Timer(label: "trisam_coordinator_batch_processing_seconds", factory: factory)
         eventTimer = Timer(label: "trisam_coordinator_event_processing_seconds", factory: factory)
         lagGauge = Gauge(label: "trisam_coordinator_consumer_lag", factory: factory)
@@ -47,8 +50,9 @@ public final class CoordinatorMetrics: Sendable {
     }
 
     /// Records one processed batch: outcomes and time (per batch and per event).
-    func recordBatch(applied: Int, duplicates: Int, deadLettered: Int, skipped: Int, duration: Duration) {
+    func recordBatch(applied: Int, duplicates: Int, deadLettered: Int, skipped: Int, beyondWindow: Int, duration: Duration) {
         if applied > 0 { self.applied.increment(by: Int64(applied)) }
+        if beyondWindow > 0 { self.beyondWindow.increment(by: Int64(beyondWindow)) }
         if duplicates > 0 { self.duplicates.increment(by: Int64(duplicates)) }
         if deadLettered > 0 { self.deadLettered.increment(by: Int64(deadLettered)) }
         if skipped > 0 { self.skipped.increment(by: Int64(skipped)) }

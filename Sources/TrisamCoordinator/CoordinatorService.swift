@@ -30,6 +30,11 @@ public struct CoordinatorConfiguration: Sendable {
     public var groupID = "trisam-coordinator"
     /// How often due time-based rules are re-evaluated on the real clock.
     public var checkInterval: Duration = .seconds(1)
+    /// How long each timeline entry is kept in full (and duplicates are told exactly).
+    public var retention = TimelineRetention()
+    /// How often entries beyond the retention window are summarised (the first time one
+    /// interval after start).
+    public var pruneInterval: Duration = .seconds(3600)
     /// Extra routes mounted on the coordinator's router (the dashboard), given the parts they read.
     /// Keeps this module free of any dependency on what is mounted.
     public var extraRoutes: (@Sendable (Router<CoordinatorRequestContext>, CoordinatorParts) throws -> Void)?
@@ -151,6 +156,10 @@ public struct CoordinatorService: Service {
                     .init(service: app),
                     .init(service: FlagPublisher(store: store, producer: producer, wakeups: wakeups, logger: logger)),
                     .init(service: DueCheckTimer(engine: engine, interval: configuration.checkInterval, wakeups: wakeups, logger: logger)),
+                    .init(
+                        service: TimelinePruner(
+                            store: store, retention: configuration.retention, clock: configuration.clock,
+                            interval: configuration.pruneInterval, logger: logger)),
                     .init(service: BatchProcessor(batcher: batcher, engine: engine, producer: producer, logger: logger)),
                     // Should the consumer's sequence end by itself, the rest shuts down in order too.
                     .init(

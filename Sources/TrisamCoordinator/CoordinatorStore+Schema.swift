@@ -131,6 +131,22 @@ extension CoordinatorStore {
                     ALTER TABLE timeline ADD COLUMN detail TEXT;
                     """)
         }
+        migrator.registerMigration("v6-timeline-summary") { db in
+            // Bounded storage (issue 22): entries older than the retention window are summarised
+            // here, per person, agency and kind of event, and leave the timeline.
+            try db.execute(
+                sql: """
+                    CREATE TABLE timeline_summary (
+                        clientRef TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        firstTime REAL NOT NULL,
+                        lastTime REAL NOT NULL,
+                        PRIMARY KEY (clientRef, source, type)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -48,3 +48,33 @@ public struct StoreStatistics: Codable, Sendable, Equatable {
     public var openFlags: Int
     public var outbox: Int
 }
+
+/// What the store takes on disk: the pages in use (the file less its free pages) and, where
+/// SQLite offers its `dbstat` table, the bytes of each table and index.
+public struct StoreDiskUsage: Sendable, Equatable {
+    public var bytesInUse: Int
+    public var fileBytes: Int
+    /// Bytes per table or index, largest first; empty where `dbstat` is missing.
+    public var byTable: [(name: String, bytes: Int)]
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.bytesInUse == rhs.bytesInUse && lhs.fileBytes == rhs.fileBytes
+            && lhs.byTable.map(\.name) == rhs.byTable.map(\.name) && lhs.byTable.map(\.bytes) == rhs.byTable.map(\.bytes)
+    }
+}
+
+extension CoordinatorStore {
+    /// The store's size on disk, after a checkpoint of the write-ahead log into the file.
+    public func diskUsage() throws -> StoreDiskUsage {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            let byTable =
+                (try? Row.fetchAll(db, sql: "SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC"))?
+                .map { (name: $0["name"] as String, bytes: $0["bytes"] as Int) } ?? []
+            return StoreDiskUsage(bytesInUse: (pages - free) * pageSize, fileBytes: pages * pageSize, byTable: byTable)
+        }
+    }
+}

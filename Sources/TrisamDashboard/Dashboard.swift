@@ -197,7 +197,9 @@ public struct Dashboard: Sendable {
             return message(context, title: Swedish.unknownPersonTitle, text: Swedish.unknownPerson, status: .notFound)
         }
         let flags = try parts.store.flags(of: ref)
-        let model = PersonPage(state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now())
+        let model = PersonPage(
+            state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now(),
+            olderEvents: try parts.store.timelineSummary(of: ref))
         return page(
             "person",
             PersonPageContext(

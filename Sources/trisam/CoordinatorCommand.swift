@@ -56,6 +56,16 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Consumer group (a second, independent coordinator needs its own group and store).")
     var group: String = "trisam-coordinator"
 
+    @Option(
+        help: """
+            Days each timeline entry is kept in full; older ones are summarised (how many of each kind, \
+            no content) once an hour, and events older than that are no longer folded.
+            """)
+    var timelineRetentionDays: Int = TimelineRetention.defaultDays
+
+    @Option(help: "Seconds between two summarisings of the timeline (the first one this long after start).")
+    var pruneIntervalSeconds: Int = 3600
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard CoordinatorClock.parse(clock) != nil else {
@@ -64,6 +74,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
         guard (0...10_000_000).contains(cache) else { throw ValidationError("--cache must be between 0 and 10000000, got \(cache)") }
         guard (1...100_000).contains(maxBatch) else { throw ValidationError("--max-batch must be between 1 and 100000, got \(maxBatch)") }
+        guard (30...36_500).contains(timelineRetentionDays) else {
+            throw ValidationError("--timeline-retention-days must be between 30 and 36500, got \(timelineRetentionDays)")
+        }
+        guard pruneIntervalSeconds >= 1 else { throw ValidationError("--prune-interval-seconds must be at least 1") }
     }
 
     func run() async throws {
@@ -80,6 +94,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         configuration.cacheCapacity = cache
         configuration.maxBatch = maxBatch
         configuration.groupID = group
+        configuration.retention = TimelineRetention(days: timelineRetentionDays)
+        configuration.pruneInterval = .seconds(pruneIntervalSeconds)
         if let rules {
             do { configuration.rules = try RuleConfiguration.load(from: URL(fileURLWithPath: rules)) } catch {
                 throw ValidationError("--rules \(rules): \(error)")

@@ -167,8 +167,14 @@ public struct PersonPage: Sendable {
     public var consentEnds: [String]
     /// Newest first.
     public var events: [Event]
+    /// Events beyond the retention window, summarised without content (one line per agency and
+    /// kind, oldest first); empty when nothing was summarised.
+    public var olderEvents: [String]
+    public var hasOlderEvents: Bool
 
-    public init(state: PersonState, timeline: [TimelineEntry], flags: [FlagRow], now: Date) {
+    public init(
+        state: PersonState, timeline: [TimelineEntry], flags: [FlagRow], now: Date, olderEvents: [TimelineSummaryEntry] = []
+    ) {
         let today = StockholmTime.date(of: now)
         clientRef = state.clientRef.rawValue
         shortRef = Swedish.shortRef(clientRef)
@@ -280,6 +286,8 @@ public struct PersonPage: Sendable {
         consentEnds = state.consentEnds.map(Swedish.consentEnd)
 
         events = timeline.reversed().map { Self.event($0).event }
+        self.olderEvents = olderEvents.map(Swedish.olderEvents)
+        hasOlderEvents = !olderEvents.isEmpty
     }
 
     /// An entry as the page shows it, with the day it took effect.

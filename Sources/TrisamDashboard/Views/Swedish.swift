@@ -1,5 +1,6 @@
 import Foundation
 import TrisamContracts
+import TrisamCoordinator
 import TrisamCoordinatorCore
 
 /// Every Swedish text the dashboard builds in code, in one place for review: dates, ages,
@@ -179,6 +180,17 @@ public enum Swedish {
         "Det finns ingen sida med adressen \(Svenska.quoted(path)). Kontrollera adressen eller gå tillbaka till kön."
     }
     static let pageFailed = "Sidan kunde inte visas."
+
+    /// One line of the summary of events beyond the retention window: "Arbetsförmedlingen:
+    /// program startat, 3 gånger 12 jan 2025–4 mar 2025".
+    static func olderEvents(_ entry: TimelineSummaryEntry) -> String {
+        let who = EventSource(uri: entry.source)?.agency?.displayName ?? coordinator
+        let what = EventType(rawValue: entry.type).map(TimelineSummary.description(of:)) ?? entry.type
+        let first = date(StockholmTime.date(of: entry.firstTime))
+        let last = date(StockholmTime.date(of: entry.lastTime))
+        let times = entry.count == 1 ? "en gång \(first)" : "\(entry.count) gånger \(first)–\(last)"
+        return "\(who): \(what), \(times)"
+    }
     static let formExpiredTitle = "Formuläret har gått ut"
     static let formExpired =
         "Formuläret kunde inte tas emot eftersom det inte hörde till din inloggning. Ladda om sidan och försök igen."
