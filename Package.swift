@@ -225,6 +225,7 @@ let package = Package(
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["README.md"]
         ),
@@ -257,7 +258,7 @@ let package = Package(
             name: "TrisamDashboardTests",
             dependencies: [
                 "TrisamDashboard", "TrisamWeb", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts",
-                "TrisamTestSupport",
+                "TrisamTestSupport", "TrisamFixtures",
             ]
         ),
         .testTarget(

@@ -160,12 +160,16 @@ public actor CoordinatorEngine {
                         work.record = cached
                     } else {
                         work.undecoded = try CoordinatorStore.loadStoredPerson(ref, in: db)
+                        work.isNew = work.undecoded == nil
                     }
                     index[ref] = people.count
                     people.append(work)
                 }
             }
             try Self.foldAll(&people, rules: rules, now: now)
+            var overview: [String: Int] = [:]
+            for person in people { OverviewTally.add(person.overviewDelta, to: &overview) }
+            try CoordinatorStore.addToOverview(overview, in: db)
             for person in people {
                 for changes in person.changes { try store(changes, now: now, outcome: &outcome, in: db) }
                 try CoordinatorStore.savePerson(person.stored!, in: db)
@@ -199,7 +203,9 @@ public actor CoordinatorEngine {
                 person.record = try stored.decoded()
                 person.undecoded = nil
             }
+            let before = person.isNew ? OverviewTally() : OverviewTally(person.record.state)
             let folded = person.record.fold(person.events, rules: rules, now: now)
+            person.overviewDelta = OverviewTally(person.record.state).delta(from: before)
             for diff in folded.diffs { person.changes.append(try FlagChanges(diff)) }
             person.consent = folded.consent
             if !person.events.isEmpty { person.nextCheck = folded.nextCheck }
@@ -289,6 +295,10 @@ struct PersonWork: Sendable {
     var nextCheck: Date?
     /// The person encoded for the store, once folded.
     var stored: CoordinatorStore.StoredPerson?
+    /// Whether the person was not stored before this batch.
+    var isNew = false
+    /// How folding changed the person's part of the overview's sums (``OverviewTally``).
+    var overviewDelta: [String: Int] = [:]
 }
 
 /// What one evaluation changed, ready to store: the flag rows to write and the flag events,

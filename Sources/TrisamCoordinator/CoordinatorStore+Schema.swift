@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TrisamBus
+import TrisamCoordinatorCore
 import TrisamKafka
 
 /// The store's tables, and every migration between their formats.
@@ -146,6 +147,19 @@ extension CoordinatorStore {
                         PRIMARY KEY (clientRef, source, type)
                     ) WITHOUT ROWID;
                     """)
+        }
+        migrator.registerMigration("v7-overview-sums") { db in
+            // The overview's sums over everyone (issue 22), kept up to date with each batch; filled
+            // here once from the stored people.
+            try db.execute(
+                sql: "CREATE TABLE overview_count (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID")
+            var sums: [String: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT state FROM person")
+            while let row = try rows.next() {
+                let state = try PersonState(binary: [UInt8](row["state"] as Data))
+                OverviewTally.add(OverviewTally(state).delta(from: OverviewTally()), to: &sums)
+            }
+            try CoordinatorStore.addToOverview(sums, in: db)
         }
         return migrator
     }

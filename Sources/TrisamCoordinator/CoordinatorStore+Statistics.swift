@@ -78,3 +78,29 @@ extension CoordinatorStore {
         }
     }
 }
+
+/// The overview's sums over everyone (``OverviewTally``), kept up to date in each batch's
+/// transaction.
+extension CoordinatorStore {
+    /// Adds a batch's changes to the sums; a sum that reaches zero is removed.
+    static func addToOverview(_ delta: [String: Int], in db: Database) throws {
+        for (key, change) in delta where change != 0 {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO overview_count(key, value) VALUES (?, ?)
+                    ON CONFLICT(key) DO UPDATE SET value = value + excluded.value
+                    """
+            ).execute(arguments: [key, change])
+            try db.cachedStatement(sql: "DELETE FROM overview_count WHERE key = ? AND value = 0").execute(arguments: [key])
+        }
+    }
+
+    /// The overview's sums as stored.
+    public func overviewSums() throws -> OverviewSums {
+        try pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM overview_count") { counts[row["key"]] = row["value"] }
+            return OverviewSums(counts: counts)
+        }
+    }
+}

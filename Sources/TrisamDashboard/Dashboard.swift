@@ -236,12 +236,13 @@ public struct Dashboard: Sendable {
                 (Swedish.trendAll, "#1f5fa8", FlagTrend.daily(spans, days: days)),
                 (Swedish.trendHigh, "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
             ])
-        let states = try parts.store.personStates()
-        let referrals = ReferralTimes(states: states, today: today)
-        let ownership = OwnershipCounts(states: states)
+        // From the sums the engine keeps with each batch, not from every person (issue 22).
+        let sums = try parts.store.overviewSums()
+        let referrals = ReferralTimes(sums: sums, today: today)
+        let ownership = OwnershipCounts(sums: sums)
         let model = OverviewPageContext(
             frame: frame(context, title: Swedish.overviewTitle, active: "overview"),
-            totalOpen: counts.values.reduce(0, +), persons: states.count,
+            totalOpen: counts.values.reduce(0, +), persons: sums.persons,
             rules: ruleRows,
             byRuleChart: byRule.svg(id: "per-regel", title: Swedish.byRuleChartTitle),
             trendChart: trend.svg(id: "trend", title: Swedish.trendChartTitle),

@@ -10,7 +10,7 @@ struct TrisamBench: AsyncParsableCommand {
         abstract: "Measure Trisam's throughput and latency (see Sources/trisam-bench/README.md).",
         subcommands: [
             KafkaBenchCommand.self, AgencyBenchCommand.self, CoordinatorBenchCommand.self, DecodeBenchCommand.self,
-            EncodeBenchCommand.self, EngineBenchCommand.self, StorageBenchCommand.self,
+            EncodeBenchCommand.self, EngineBenchCommand.self, QueriesBenchCommand.self, StorageBenchCommand.self,
         ]
     )
 }

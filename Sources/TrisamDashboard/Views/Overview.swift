@@ -90,6 +90,52 @@ public struct ReferralTimes: Sendable, Equatable {
     }
 }
 
+extension ReferralTimes {
+    /// The same figures from the store's sums (``OverviewSums``) instead of every person.
+    public init(sums: OverviewSums, today: LocalDate) {
+        answered = Array(repeating: 0, count: Self.buckets.count)
+        waiting = answered
+        let answerDays = sums.answerDays
+        let waitingSince = sums.waitingSince
+        for (_, histogram) in answerDays {
+            for (days, count) in histogram { answered[Self.bucket(days)] += count }
+        }
+        for (_, histogram) in waitingSince {
+            for (day, count) in histogram { waiting[Self.bucket(max(0, Swedish.daysBetween(day, today)))] += count }
+        }
+        perAgency = Agency.allCases.map { agency in
+            let answers = (answerDays[agency] ?? [:]).sorted { $0.key < $1.key }
+            let total = answers.reduce(0) { $0 + $1.value }
+            // The answer at index total / 2 of all answers sorted, as for the list of every person.
+            var seen = 0
+            let median = answers.first { entry in
+                seen += entry.value
+                return seen > total / 2
+            }?.key
+            let waits = waitingSince[agency] ?? [:]
+            let oldest = waits.keys.min().map { max(0, Swedish.daysBetween($0, today)) }
+            return PerAgency(
+                agency: agency.displayName, answered: total, medianDays: median,
+                medianText: median.map(Swedish.duration) ?? "–", waiting: waits.values.reduce(0, +),
+                oldestWaitingDays: oldest, oldestText: oldest.map(Swedish.duration) ?? "–")
+        }
+    }
+}
+
+extension OwnershipCounts {
+    /// The same figures from the store's sums (``OverviewSums``) instead of every person.
+    public init(sums: OverviewSums) {
+        counts = [:]
+        unowned = [:]
+        for area in Area.allCases {
+            for agency in Agency.allCases where sums.owned(area, by: agency) > 0 {
+                counts[area, default: [:]][agency] = sums.owned(area, by: agency)
+            }
+            if sums.unowned(area) > 0 { unowned[area] = sums.unowned(area) }
+        }
+    }
+}
+
 /// How many people each agency owns per area now, and how many areas nobody owns.
 public struct OwnershipCounts: Sendable, Equatable {
     /// counts[area][agency]
