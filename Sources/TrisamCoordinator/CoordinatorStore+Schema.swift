@@ -131,6 +131,15 @@ extension CoordinatorStore {
                     ALTER TABLE timeline ADD COLUMN detail TEXT;
                     """)
         }
+        migrator.registerMigration("v6-access-log-actions") { db in
+            // Searches and exports are audited beside reads (issue 21): what was done, and for a
+            // search how many persons matched. Earlier rows are reads.
+            try db.execute(
+                sql: """
+                    ALTER TABLE access_log ADD COLUMN action TEXT NOT NULL DEFAULT 'read';
+                    ALTER TABLE access_log ADD COLUMN matches INTEGER;
+                    """)
+        }
         return migrator
     }
 }
