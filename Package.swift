@@ -244,7 +244,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TrisamDashboardTests",
-            dependencies: ["TrisamDashboard", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport"]
+            dependencies: [
+                "TrisamDashboard", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts", "TrisamTestSupport", "TrisamHTTP",
+                "TrisamKafka", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "TrisamSimulatorTests",
