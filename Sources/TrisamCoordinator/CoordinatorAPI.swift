@@ -149,7 +149,9 @@ public struct CoordinatorAPI: Sendable {
             }
             prefix = identity.clientRef(pseudonymizer).rawValue
         }
-        let found = try store.searchPersons(prefix: prefix, reader: context.principal?.name ?? "?", path: request.uri.path, at: Date())
+        // The audit entry names the request with its method: a search is a POST, never a page to GET.
+        let found = try store.searchPersons(
+            prefix: prefix, reader: context.principal?.name ?? "?", path: "POST \(request.uri.path)", at: Date())
         return try encoded(found)
     }
 

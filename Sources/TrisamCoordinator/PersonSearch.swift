@@ -111,7 +111,7 @@ public enum AuditAction: String, Codable, Sendable {
 extension CoordinatorStore {
     /// The persons whose `clientRef` starts with `prefix` (a whole `clientRef` finds at most
     /// that person), at most ``PersonSearch/maxMatches``, with their open flags. Records the
-    /// search in the audit log in the same transaction: who, when, the path and how many
+    /// search in the audit log in the same transaction: who, when, the request (`POST /sok`) and how many
     /// matched, with the `clientRef` only when exactly one did. `prefix` is lowercase hex.
     public func searchPersons(prefix: String, reader: String, path: String, at time: Date) throws -> PersonSearchResult {
         try pool.write { db in

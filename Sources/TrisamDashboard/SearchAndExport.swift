@@ -67,7 +67,7 @@ extension Dashboard {
             }
             prefix = parsed
         }
-        let found = try parts.store.searchPersons(prefix: prefix, reader: context.principal?.name ?? "?", path: "/sok", at: Date())
+        let found = try parts.store.searchPersons(prefix: prefix, reader: context.principal?.name ?? "?", path: "POST /sok", at: Date())
         if found.matches.count == 1, !found.truncated {
             return Self.redirect(to: "/personer/\(found.matches[0].clientRef)")
         }

@@ -175,7 +175,7 @@ struct PersonSearchTests {
         let audit = try setup.audit()
         #expect(audit.map(\.action) == ["search", "search", "search"])
         #expect(audit.map(\.matches) == [1, audit[1].matches, 0])
-        #expect(audit.allSatisfy { $0.path == "/persons/search" })
+        #expect(audit.allSatisfy { $0.path == "POST /persons/search" })
         let text = try setup.auditText()
         for form in writtenForms(Self.number) + writtenForms("20121212-1212") { #expect(!text.contains(form), "\(form)") }
     }

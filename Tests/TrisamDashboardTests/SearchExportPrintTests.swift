@@ -123,7 +123,7 @@ struct SearchExportPrintTests {
         let audit = try setup.audit()
         #expect(audit.map(\.action) == ["search", "search", "search"])
         #expect(audit.map(\.matches) == [1, 1, 0])
-        #expect(audit.allSatisfy { $0.path == "/sok" })
+        #expect(audit.allSatisfy { $0.path == "POST /sok" })
         for entry in audit {
             for form in writtenForms(Self.number) { #expect(!entry.path.contains(form) && !entry.clientRef.contains(form)) }
         }

@@ -52,7 +52,9 @@ struct PersonSearchProcessTests {
             let entries = try audit.json()["entries"] as? [[String: Any]] ?? []
             #expect(entries.filter { $0["action"] as? String == "search" }.count >= 3)
             #expect(
-                entries.contains { $0["action"] as? String == "search" && $0["path"] as? String == "/sok" && $0["matches"] as? Int == 1 })
+                entries.contains {
+                    $0["action"] as? String == "search" && $0["path"] as? String == "POST /sok" && $0["matches"] as? Int == 1
+                })
             let process = harness.process
             #expect(try await harness.stop() == 0)
             let output = process?.output ?? ""
