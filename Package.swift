@@ -258,7 +258,8 @@ let package = Package(
             name: "TrisamDashboardTests",
             dependencies: [
                 "TrisamDashboard", "TrisamWeb", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts",
-                "TrisamTestSupport", "TrisamFixtures",
+                "TrisamTestSupport", "TrisamFixtures", "TrisamHTTP", "TrisamKafka", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -35,6 +35,7 @@ class Browser:
         self.next_id = 0
         self.events = []
         self.errors = []
+        self.urls = []
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable")
         self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
@@ -49,6 +50,8 @@ class Browser:
                                str(params["exceptionDetails"].get("exception", {}).get("description", "")))
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
             self.errors.append("log: " + params["entry"].get("text", "") + " " + params["entry"].get("url", ""))
+        elif method == "Network.requestWillBeSent":
+            self.urls.append(params["request"]["url"])
         elif method == "Network.responseReceived":
             status = params["response"]["status"]
             if status >= 400:
@@ -148,6 +151,136 @@ PAGE_CHECKS = r"""
 })()
 """
 
+SEARCH_NUMBER = "19121212-1212"
+
+
+def written_forms(number):
+    """Every written form of a personnummer a URL could carry."""
+    twelve = "".join(c for c in number if c.isdigit())
+    ten = twelve[2:]
+    return [twelve, ten, f"{twelve[:8]}-{twelve[8:]}", f"{ten[:6]}-{ten[6:]}", f"{ten[:6]}%2D{ten[6:]}", f"{twelve[:8]}%2D{twelve[8:]}"]
+
+
+def search_export_print(browser, base, args, check, page_checks):
+    """Issue 21: finding a person by personnummer and by short reference, the queue's CSV export
+    and the person page's print view."""
+    # A person registered at kommun with samordning consent, so the coordinator knows them.
+    kommun = (args.kommun or base.rsplit(":", 1)[0] + ":" + str(int(base.rsplit(":", 1)[1]) + 1)).rstrip("/")
+    def post(path, body):
+        request = urllib.request.Request(kommun + path, data=json.dumps(body).encode(), headers={
+            "Authorization": f"Bearer {args.kommun_token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return json.load(response)
+    ref = post("/persons", {"personnummer": SEARCH_NUMBER, "name": "Tolvan Tolvansson"})["clientRef"]
+    today = time.strftime("%Y-%m-%d")
+    post(f"/persons/{ref}/consents", {"purpose": "samordning", "agencies": ["kommun", "af", "fk", "region"],
+                                      "validUntil": f"{int(today[:4]) + 1}{today[4:]}", "givenOn": today})
+
+    # By personnummer: typed into the form (POST), the answer leads to the person's page.
+    browser.urls.clear()
+    landed = ""
+    deadline = time.time() + 45
+    while time.time() < deadline:
+        browser.navigate(base + "/sok")
+        browser.evaluate(f"document.getElementById('nummer').value = {json.dumps(SEARCH_NUMBER)}; "
+                         "document.getElementById('nummer').form.submit(); true")
+        browser.wait_for("Page.loadEventFired")
+        landed = browser.evaluate("location.pathname + location.search")
+        if landed.startswith("/personer/"):
+            break
+        time.sleep(1)
+    check("a search by personnummer leads to the person's page (the clientRef kommun was given)", landed == f"/personer/{ref}", landed)
+    leaked = [u for u in browser.urls for form in written_forms(SEARCH_NUMBER) if form in u]
+    check("the personnummer is in no URL the browser asked for", not leaked and browser.urls, leaked[:3])
+
+    browser.navigate(base + "/sok")
+    page_checks("search")
+    browser.evaluate("document.getElementById('nummer').value = '19121212-1213'; document.getElementById('nummer').form.submit(); true")
+    browser.wait_for("Page.loadEventFired")
+    wrong = browser.evaluate("(document.getElementById('nummer-meddelande') || {}).textContent || ''")
+    check("a mistyped personnummer is refused in Swedish beside the field", wrong.startswith("Personnummer: kontrollsiffran stämmer inte"), wrong)
+    page_checks("search refused", status=400)
+    browser.screenshot(os.path.join(args.out, "search.png"), full_page=False)
+
+    # By the short reference a page shows: one match opens the person's page, none is said beside the field.
+    browser.navigate(base + "/")
+    link = browser.evaluate("(() => { const a = document.querySelector('table.queue tbody tr[data-rule] a[href^=\"/personer/\"]'); "
+                            "return a ? [a.getAttribute('href'), a.textContent.trim()] : null; })()")
+    if link:
+        short = link[1].split()[-1]
+        browser.navigate(base + "/sok")
+        browser.evaluate(f"document.getElementById('referens').value = {json.dumps(short)}; document.getElementById('referens').form.submit(); true")
+        browser.wait_for("Page.loadEventFired")
+        check("a search by the short reference shown in the queue opens that person's page",
+              browser.evaluate("location.pathname") == link[0], (short, browser.evaluate("location.pathname")))
+    browser.navigate(base + "/sok")
+    browser.evaluate("document.getElementById('referens').value = '0000000'; document.getElementById('referens').form.submit(); true")
+    browser.wait_for("Page.loadEventFired")
+    none = browser.evaluate("(document.getElementById('referens-meddelande') || {}).textContent || ''")
+    check("a reference nobody has is said in Swedish beside the field", none.startswith("Ingen person har en personreferens"), none)
+
+    # The CSV export of the filtered queue: the link carries the filter and downloads the file.
+    browser.navigate(base + "/?allvarlighet=high")
+    href = browser.evaluate("(document.querySelector('a[href^=\"/ko.csv\"]') || {getAttribute: () => ''}).getAttribute('href')")
+    check("the queue links to its CSV export with the current filter", href == "/ko.csv?allvarlighet=high", href)
+    downloads = tempfile.mkdtemp(prefix="trisam-downloads-")
+    try:
+        browser.call("Page.setDownloadBehavior", behavior="allow", downloadPath=downloads)
+        browser.evaluate("document.querySelector('a[href^=\"/ko.csv\"]').click(); true")
+        files = []
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            files = [f for f in os.listdir(downloads) if f.endswith(".csv")]
+            if files:
+                break
+            time.sleep(0.3)
+        check("the export downloads a .csv file named for the day", len(files) == 1 and files[0].startswith("trisam-att-agera-pa-"), files)
+        if files:
+            data = open(os.path.join(downloads, files[0]), "rb").read()
+            lines = data[3:].decode("utf-8").split("\r\n")
+            expected = "Personreferens;Allvarlighet;Regel;Varför personen har fastnat;Verksamhet som ska agera;Ålder i dagar;Sedan;Flaggad;Fullständig personreferens"
+            check("the file is UTF-8 with a BOM, ; between fields and Swedish column names",
+                  data[:3] == b"\xef\xbb\xbf" and lines[0] == expected, lines[0])
+            rows = [line for line in lines[1:] if line]
+            check("the file holds the filtered queue: every row of high severity",
+                  rows and all(line.split(";")[1] == "Hög" for line in rows), rows[:2])
+    finally:
+        shutil.rmtree(downloads, ignore_errors=True)
+    browser.errors[:] = [e for e in browser.errors if "net::ERR_ABORTED" not in e]
+
+    # The print view of a person page (one in the queue, with flags): a "Skriv ut" button,
+    # navigation and live parts hidden.
+    person = link[0] if link else f"/personer/{ref}"
+    browser.navigate(base + person)
+    button = browser.evaluate("(document.querySelector('a.button[href$=\"?utskrift=1\"]') || {}).textContent || ''")
+    check("the person page has a ”Skriv ut” button leading to the print view", button == "Skriv ut", button)
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    printed = browser.evaluate(r"""(() => ({
+      nav: getComputedStyle(document.querySelector('header nav')).display,
+      logout: getComputedStyle(document.querySelector('form.logout')).display,
+      button: getComputedStyle(document.querySelector('a.button')).display,
+      footer: getComputedStyle(document.querySelector('footer.bottom')).display,
+    }))()""")
+    check("printing the person page hides the navigation, the logout and the buttons",
+          all(v == "none" for v in printed.values()), printed)
+    browser.call("Emulation.setEmulatedMedia", media="")
+    browser.navigate(base + person + "?utskrift=1")
+    view = browser.evaluate(r"""(() => ({
+      utskrift: document.body.classList.contains('utskrift'),
+      nav: !!document.querySelector('nav[aria-label="Huvudmeny"]') && getComputedStyle(document.querySelector('nav[aria-label="Huvudmeny"]')).display !== 'none',
+      print: (document.querySelector('button[data-print]') || {}).textContent || '',
+      notice: (document.querySelector('.print-notice') || {}).textContent || '',
+      closed: document.querySelectorAll('details:not([open])').length,
+      live: !!document.querySelector('[data-live], #live-status'),
+    }))()""")
+    check("the print view: no navigation, every detail open, a ”Skriv ut” button and who printed it when",
+          view["utskrift"] and not view["nav"] and view["print"] == "Skriv ut" and view["closed"] == 0
+          and view["notice"].startswith("Utskriven ") and not view["live"], view)
+    page_checks("person print view")
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    browser.screenshot(os.path.join(args.out, "person-print.png"))
+    browser.call("Emulation.setEmulatedMedia", media="")
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -156,6 +289,8 @@ def main():
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--simulate", help="command that adds people (and flags) while the queue is open")
     parser.add_argument("--min-rules", type=int, default=5, help="distinct rules the demo queue must show")
+    parser.add_argument("--kommun", help="kommun's agency service (default: the port after --base)")
+    parser.add_argument("--kommun-token", default="trisam-demo-token-kommun")
     args = parser.parse_args()
     if not CHROMIUM:
         print("chromium not found (Debian: apt-get install chromium)", file=sys.stderr)
@@ -361,6 +496,8 @@ def main():
         check("overview charts carry data", overview["bars"] >= args.min_rules and overview["trend"] == 2 and overview["ownership"] > 4, overview)
         page_checks("overview")
         browser.screenshot(os.path.join(args.out, "overview.png"))
+
+        search_export_print(browser, base, args, check, page_checks)
 
         # Live update: open the queue, add flags through the agency services, wait for the queue to change.
         if args.simulate:

@@ -5,14 +5,20 @@ import NIOCore
 import TrisamContracts
 import TrisamHTTP
 
-/// One entry of the coordinator's audit log: who (the token's name) read which person's page, when.
+/// One entry of the coordinator's audit log: who (the token's or session's name) read, searched
+/// for or exported which person, when.
 public struct AuditEntry: Codable, Sendable, Equatable {
     /// Position in the log; pass the last one of a page as `cursor` for the next (older) page.
     public var seq: Int64
     public var time: Date
     public var reader: String
-    public var clientRef: String
+    /// What was done: a read, a search or an export.
+    public var action: AuditAction
+    /// The person; nil for a search that did not find exactly one.
+    public var clientRef: String?
     public var path: String
+    /// For a search: how many persons matched (never what was typed).
+    public var matches: Int?
 }
 
 /// A page of the audit log, newest first.
@@ -27,7 +33,7 @@ extension CoordinatorStore {
     /// (a `seq`), optionally only those about `clientRef`.
     public func auditPage(limit: Int, cursor: Int64? = nil, clientRef: ClientRef? = nil) throws -> AuditPage {
         try pool.read { db in
-            var sql = "SELECT seq, time, reader, clientRef, path FROM access_log WHERE seq < ?"
+            var sql = "SELECT seq, time, reader, action, clientRef, path, matches FROM access_log WHERE seq < ?"
             var arguments: [any DatabaseValueConvertible] = [cursor ?? Int64.max]
             if let clientRef {
                 sql += " AND clientRef = ?"
@@ -39,14 +45,15 @@ extension CoordinatorStore {
             let entries = rows.prefix(limit).map { row in
                 AuditEntry(
                     seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), reader: row["reader"],
-                    clientRef: row["clientRef"], path: row["path"])
+                    action: AuditAction(rawValue: row["action"]) ?? .read,
+                    clientRef: (row["clientRef"] as String).isEmpty ? nil : row["clientRef"], path: row["path"], matches: row["matches"])
             }
             return AuditPage(entries: Array(entries), nextCursor: rows.count > limit ? entries.last.map { String($0.seq) } : nil)
         }
     }
 }
 
-/// `GET /audit?limit=&cursor=&clientRef=`: the coordinator's audit log of person reads, newest
+/// `GET /audit?limit=&cursor=&clientRef=`: the coordinator's audit log of person reads and searches, newest
 /// first, paged like `GET /flags` (token required; registered on the authenticated group).
 enum AuditLogRoutes {
     static let defaultLimit = 100

@@ -36,12 +36,15 @@ public struct CoordinatorAPI: Sendable {
     let clock: CoordinatorClock
     let metrics: CoordinatorMetrics
     let tokens: AccessTokens
+    /// The collaboration secret, to turn a number searched for into its clientRef; nil: a
+    /// search by number answers 503.
+    let pseudonymizer: Pseudonymizer?
     private let allowedMethods = AllowedMethodsBox()
     private let logger = Logger(label: "trisam.coordinator.http")
 
     public init(
         store: CoordinatorStore, engine: CoordinatorEngine, rules: GapRules, clock: CoordinatorClock,
-        metrics: CoordinatorMetrics, tokens: AccessTokens
+        metrics: CoordinatorMetrics, tokens: AccessTokens, pseudonymizer: Pseudonymizer? = nil
     ) {
         self.store = store
         self.engine = engine
@@ -49,6 +52,7 @@ public struct CoordinatorAPI: Sendable {
         self.clock = clock
         self.metrics = metrics
         self.tokens = tokens
+        self.pseudonymizer = pseudonymizer
     }
 
     /// The router with every route. Once routes are added elsewhere too (the dashboard), call
@@ -82,8 +86,15 @@ public struct CoordinatorAPI: Sendable {
             try encoded(["rules": rules.descriptions])
         }
         AuditLogRoutes.register(on: api, store: store)
+        api.post("/persons/search") { request, context in try await searchPersons(request, context) }
         api.get("/persons/{clientRef}") { request, context in
             let raw = try context.parameters.require("clientRef")
+            // /persons/search is POST only; GET on it is not a person.
+            if raw == "search" {
+                var response = APIError.methodNotAllowed(request.method.rawValue, path: request.uri.path, allowed: ["POST"]).response()
+                response.headers[.allow] = "POST"
+                return response
+            }
             guard let ref = ClientRef(rawValue: raw) else {
                 throw APIError.invalid("clientRef", "must be 32 lowercase hex characters")
             }
@@ -120,6 +131,29 @@ public struct CoordinatorAPI: Sendable {
     /// Records the router's routes for the 405 answer (call again after adding routes).
     public func allowMethods(of router: Router<CoordinatorRequestContext>) {
         allowedMethods.set(AllowedMethods(router.routes.map { (method: $0.method.rawValue, pattern: $0.path.description) }))
+    }
+
+    /// `POST /persons/search`: by number (with the collaboration secret) or by reference;
+    /// audited with the number of matches, never the number.
+    private func searchPersons(_ request: Request, _ context: CoordinatorRequestContext) async throws -> Response {
+        let object = try StrictBody.object(try await request.collectBody(upTo: 4096), limit: 4096)
+        let prefix: String
+        switch try PersonSearch.key(json: object) {
+        case .reference(let reference): prefix = reference
+        case .number(let identity):
+            guard let pseudonymizer else {
+                throw APIError(
+                    status: 503, code: .unavailable, field: identity.kind == .reservnummer ? "reservnummer" : "personnummer",
+                    message:
+                        "this coordinator has no collaboration secret (TRISAM_CLIENTREF_SECRET or TRISAM_CLIENTREF_SECRET_FILE), so it cannot search by number; search by reference instead"
+                )
+            }
+            prefix = identity.clientRef(pseudonymizer).rawValue
+        }
+        // The audit entry names the request with its method: a search is a POST, never a page to GET.
+        let found = try store.searchPersons(
+            prefix: prefix, reader: context.principal?.name ?? "?", path: "POST \(request.uri.path)", at: Date())
+        return try encoded(found)
     }
 
     private func listFlags(_ request: Request) throws -> Response {

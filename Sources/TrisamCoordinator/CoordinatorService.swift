@@ -18,6 +18,9 @@ public struct CoordinatorConfiguration: Sendable {
     public var port = 8090
     public var rules: RuleConfiguration = .defaults
     public var tokens = AccessTokens([])
+    /// The collaboration secret (as the agencies have it), to turn a personnummer searched for
+    /// into its clientRef; nil: searching by number is off, the rest works.
+    public var pseudonymizer: Pseudonymizer?
     public var clock: CoordinatorClock = .system()
     /// Decoded person states kept in memory (the rest stay on disk).
     public var cacheCapacity = 10_000
@@ -60,12 +63,17 @@ public struct CoordinatorParts: Sendable {
     public let clock: CoordinatorClock
     /// The coordinators' tokens.
     public let tokens: AccessTokens
+    /// The collaboration secret; nil when the coordinator was started without it.
+    public let pseudonymizer: Pseudonymizer?
 
-    public init(store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, tokens: AccessTokens) {
+    public init(
+        store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, tokens: AccessTokens, pseudonymizer: Pseudonymizer? = nil
+    ) {
         self.store = store
         self.rules = rules
         self.clock = clock
         self.tokens = tokens
+        self.pseudonymizer = pseudonymizer
     }
 }
 
@@ -137,6 +145,11 @@ public struct CoordinatorService: Service {
             logger: logger)
         let batcher = MessageBatcher<ReadMessage>(capacity: max(20_000, 2 * configuration.maxBatch), maxBatch: configuration.maxBatch)
         let app = try httpServer(store: store, engine: engine, rules: rules, metrics: metrics)
+        if configuration.pseudonymizer == nil {
+            logger.warning(
+                "no collaboration secret (TRISAM_CLIENTREF_SECRET, TRISAM_CLIENTREF_SECRET_FILE): searching by personnummer is off; searching by reference works"
+            )
+        }
         if configuration.tokens.entries.isEmpty {
             logger.warning("no API tokens configured (--tokens-file, TRISAM_COORDINATOR_TOKENS): every protected request is refused")
         }
@@ -195,13 +208,13 @@ public struct CoordinatorService: Service {
         let onServing = self.onServing
         let api = CoordinatorAPI(
             store: store, engine: engine, rules: rules, clock: configuration.clock,
-            metrics: metrics, tokens: configuration.tokens)
+            metrics: metrics, tokens: configuration.tokens, pseudonymizer: configuration.pseudonymizer)
         let router = api.router()
         try configuration.extraRoutes?(
             router,
             CoordinatorParts(
                 store: store, rules: rules, clock: configuration.clock,
-                tokens: configuration.tokens))
+                tokens: configuration.tokens, pseudonymizer: configuration.pseudonymizer))
         api.allowMethods(of: router)
         return Application(
             router: router,

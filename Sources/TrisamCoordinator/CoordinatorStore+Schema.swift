@@ -161,6 +161,15 @@ extension CoordinatorStore {
             }
             try CoordinatorStore.addToOverview(sums, in: db)
         }
+        migrator.registerMigration("v8-access-log-actions") { db in
+            // Searches and exports are audited beside reads (issue 21): what was done, and for a
+            // search how many persons matched. Earlier rows are reads.
+            try db.execute(
+                sql: """
+                    ALTER TABLE access_log ADD COLUMN action TEXT NOT NULL DEFAULT 'read';
+                    ALTER TABLE access_log ADD COLUMN matches INTEGER;
+                    """)
+        }
         return migrator
     }
 }

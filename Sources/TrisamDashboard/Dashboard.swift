@@ -13,7 +13,8 @@ import TrisamWeb
 /// The coordinators' dashboard (issue #6): Swedish server-rendered pages over the coordinator's
 /// store, mounted on the coordinator's router.
 ///
-/// Pages: `/` (Att agera på), `/personer/{clientRef}` (audited), `/sip-kalender`, `/oversikt`;
+/// Pages: `/` (Att agera på), `/personer/{clientRef}` (audited; `?utskrift=1` the print view),
+/// `/sok` (find a person), `/ko.csv` (the queue as CSV), `/sip-kalender`, `/oversikt`;
 /// `/logga-in`, `/logga-ut`; `/live.json` (what changed, for the queue's live update);
 /// `/static/…`. Every page but the login page needs the session cookie set at login, and every
 /// form posted (logout included) the session's CSRF token (``SessionGate``).
@@ -45,7 +46,7 @@ public struct Dashboard: Sendable {
             throw DashboardError("the dashboard's resources (Templates, Static) are missing beside the executable")
         }
         var library = MustacheLibrary()
-        for name in ["layout", "login", "queue", "person", "calendar", "overview", "message"] {
+        for name in ["layout", "login", "queue", "person", "calendar", "overview", "message", "search"] {
             let url = templateFolder.appendingPathComponent("\(name).mustache")
             do {
                 try library.register(String(contentsOf: url, encoding: .utf8), named: name)
@@ -55,7 +56,10 @@ public struct Dashboard: Sendable {
         }
         templates = library
         var assets: [String: (String, ByteBuffer)] = [:]
-        for (name, type) in [("dashboard.css", "text/css; charset=utf-8"), ("dashboard.js", "text/javascript; charset=utf-8")] {
+        for (name, type) in [
+            ("dashboard.css", "text/css; charset=utf-8"), ("dashboard.js", "text/javascript; charset=utf-8"),
+            ("print.js", "text/javascript; charset=utf-8"),
+        ] {
             let data = try Data(contentsOf: staticFolder.appendingPathComponent(name))
             assets[name] = (type, ByteBuffer(bytes: data))
         }
@@ -96,6 +100,7 @@ public struct Dashboard: Sendable {
         pages.get("/personer/{clientRef}") { request, context in try dashboard.person(request, context) }
         pages.get("/sip-kalender") { _, context in try dashboard.calendar(context) }
         pages.get("/oversikt") { _, context in try dashboard.overview(context) }
+        dashboard.mountSearchAndExport(on: pages)
         pages.get("/live.json") { _, _ in
             let marker = try dashboard.parts.store.flagChangeMarker()
             let body = "{\"marker\":\"\(marker.raised)-\(marker.resolved)\",\"open\":\(marker.open),\"time\":\"\(Swedish.time(Date()))\"}"
@@ -184,7 +189,8 @@ public struct Dashboard: Sendable {
                 },
             minAgeDays: filter.minAgeDays.map(String.init) ?? "",
             marker: "\(marker.raised)-\(marker.resolved)", pollMilliseconds: pollMilliseconds,
-            now: Swedish.time(Date()), live: Swedish.live(fetchedAt: Swedish.time(Date())))
+            now: Swedish.time(Date()), live: Swedish.live(fetchedAt: Swedish.time(Date())),
+            exportPath: "/ko.csv" + filter.queryString)
         return page("queue", model, status: error == nil ? .ok : .badRequest)
     }
 
@@ -193,18 +199,24 @@ public struct Dashboard: Sendable {
         guard let ref = ClientRef(rawValue: raw) else {
             return message(context, title: Swedish.invalidPersonTitle, text: Swedish.invalidPerson, status: .badRequest)
         }
-        guard let found = try parts.store.readPerson(ref, reader: context.principal?.name ?? "?", path: request.uri.path, at: Date()) else {
+        // The print view (`?utskrift=1`): the whole page without navigation, audited as printed.
+        let printView = request.uri.queryParameters.get("utskrift") != nil
+        let path = request.uri.path + (printView ? "?utskrift=1" : "")
+        guard let found = try parts.store.readPerson(ref, reader: context.principal?.name ?? "?", path: path, at: Date()) else {
             return message(context, title: Swedish.unknownPersonTitle, text: Swedish.unknownPerson, status: .notFound)
         }
         let flags = try parts.store.flags(of: ref)
         let model = PersonPage(
             state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now(),
             olderEvents: try parts.store.timelineSummary(of: ref))
+        var frame = frame(context, title: Swedish.personTitle(model.shortRef), active: "")
+        frame.print = printView
         return page(
             "person",
             PersonPageContext(
-                frame: frame(context, title: Swedish.personTitle(model.shortRef), active: ""),
-                person: model, chartSvg: model.chart.svg()))
+                frame: frame, person: model, chartSvg: model.chart.svg(), printView: printView,
+                printNotice: Swedish.printNotice(reader: context.principal?.name ?? "?", at: Date()),
+                personPath: request.uri.path, printPath: request.uri.path + "?utskrift=1"))
     }
 
     func calendar(_ context: CoordinatorRequestContext) throws -> Response {
@@ -273,7 +285,7 @@ public struct Dashboard: Sendable {
     func frame(user: String?, csrf: String?, title: String, active: String) -> Frame {
         Frame(
             title: title, user: user ?? "", csrf: csrf ?? "", loggedIn: user != nil, queue: active == "queue",
-            calendar: active == "calendar", overview: active == "overview")
+            calendar: active == "calendar", overview: active == "overview", search: active == "search")
     }
 
     func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
@@ -370,6 +382,10 @@ struct Frame {
     var queue: Bool
     var calendar: Bool
     var overview: Bool
+    /// The person search is the page shown.
+    var search = false
+    /// The print view: no navigation, the print script.
+    var print = false
 }
 
 struct Option {
@@ -406,12 +422,19 @@ struct QueuePage {
     var pollMilliseconds: Int
     var now: String
     var live: Swedish.LiveTexts
+    /// The CSV export of the queue under the current filter.
+    var exportPath = "/ko.csv"
 }
 
 struct PersonPageContext {
     var frame: Frame
     var person: PersonPage
     var chartSvg: String
+    /// The print view (`?utskrift=1`): every detail open, who printed it and when.
+    var printView = false
+    var printNotice = ""
+    var personPath = ""
+    var printPath = ""
 }
 
 struct CalendarPageContext {

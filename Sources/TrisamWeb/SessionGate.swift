@@ -68,9 +68,6 @@ public struct SessionGate<Context: WebSessionRequestContext>: RouterMiddleware {
         if jsonPaths.contains(request.uri.path) {
             throw APIError(status: 401, code: .unauthorized, field: "session", message: "no session: log in at \(loginPath)")
         }
-        guard request.method == .get || request.method == .head else {
-            return Self.redirect(to: loginPath)
-        }
         var target = request.uri.path
         if let query = request.uri.query, !query.isEmpty { target += "?" + query }
         let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/"

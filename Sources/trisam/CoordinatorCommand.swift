@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import TrisamContracts
 import TrisamCoordinator
 import TrisamCoordinatorCore
 import TrisamDashboard
@@ -16,7 +17,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
             Consumer group trisam-coordinator over every status topic, every inbox and \
             trisam.consent. State and consumed offsets live in one SQLite store (one transaction \
             per batch), so a restart resumes exactly where it stopped. API on 127.0.0.1: \
-            GET /flags, /flags/counts, /rules, /persons/{clientRef} (bearer token), /metrics, /health. \
+            GET /flags, /flags/counts, /rules, /persons/{clientRef}, /audit, POST /persons/search (bearer \
+            token), /metrics, /health. The collaboration secret (TRISAM_CLIENTREF_SECRET or \
+            TRISAM_CLIENTREF_SECRET_FILE, as the agencies have it) lets coordinators find a person by \
+            personnummer; without it only that search is off. \
             The coordinators' dashboard (Swedish HTML) is served on the same port at /; log in with \
             a coordinator token.
             """
@@ -66,6 +70,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Seconds between two summarisings of the timeline (the first one this long after start).")
     var pruneIntervalSeconds: Int = 3600
 
+    @Flag(
+        help:
+            "Without TRISAM_CLIENTREF_SECRET or TRISAM_CLIENTREF_SECRET_FILE, use the public development clientRef secret for searching by personnummer (local demos and tests only)."
+    )
+    var devSecret = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard CoordinatorClock.parse(clock) != nil else {
@@ -106,6 +116,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        configuration.pseudonymizer = try Self.pseudonymizer(devSecret: devSecret)
         let dashboardLogger = logger
         configuration.extraRoutes = { router, parts in
             try Dashboard(parts: parts, logger: dashboardLogger).mount(on: router)
@@ -122,5 +133,20 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 logger: logger))
         try await group.run()
         printLine("trisam coordinator: stopped")
+    }
+
+    /// The collaboration secret if configured (the public development one with `--dev-secret`),
+    /// else nil: searching by personnummer is then off. A malformed secret is refused.
+    static func pseudonymizer(devSecret: Bool) throws -> Pseudonymizer? {
+        do {
+            return try Pseudonymizer.fromEnvironment()
+        } catch .missingSecret {
+            guard devSecret else { return nil }
+            FileHandle.standardError.write(
+                Data("warning: --dev-secret: using the PUBLIC development clientRef secret; never use it with real personnummer\n".utf8))
+            return Pseudonymizer.development
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 }

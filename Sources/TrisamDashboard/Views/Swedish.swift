@@ -258,6 +258,65 @@ public enum Swedish {
     static let allSeverities = "Alla"
     static let loginMissing = "Inloggningsnyckel: fyll i din nyckel."
     static let loginUnknown = "Inloggningsnyckel: okänd nyckel. Kontrollera att du har skrivit av den rätt."
+
+    // MARK: - Finding a person (/sok)
+
+    static let searchTitle = "Sök person"
+    static let searchEmpty = "Fyll i ett personnummer, samordningsnummer eller reservnummer, eller en personreferens."
+    static let searchBoth = "Sök på antingen nummer eller personreferens, inte båda på en gång."
+    static let searchNoSecret =
+        "Sökning på personnummer fungerar inte här: samordnaren har startats utan den gemensamma nyckeln som gör om ett personnummer till en personreferens. Sök på personreferens i stället, eller kontakta den som ansvarar för driften av Trisam."
+    static let noPersonWithNumber =
+        "Samordnaren har inga uppgifter om någon med det numret. Samordnaren känner bara till personer som någon verksamhet har registrerat samtycke eller händelser för."
+    static func noPersonWithReference(_ prefix: String) -> String {
+        "Ingen person har en personreferens som börjar på \(Svenska.quoted(prefix))."
+    }
+    static let badReference =
+        "Personreferens: skriv minst 4 och högst 32 tecken, bara siffror 0–9 och bokstäverna a–f, till exempel de 8 tecken som sidorna visar."
+    static let badReservnummer = "Reservnummer: ska vara 6–20 tecken, bokstäver A–Z och siffror, minst en av varje."
+
+    /// What is wrong with a typed personnummer or samordningsnummer, naming the field, never the number.
+    static func badPersonnummer(_ error: PersonalIdentityNumberError) -> String {
+        let why =
+            switch error {
+            case .empty: "fyll i numret"
+            case .invalidCharacters: "numret får bara innehålla siffror och ett bindestreck eller plustecken"
+            case .wrongLength(let count): "numret har \(count) siffror men ska ha 10 (ÅÅMMDD-NNNN) eller 12 (ÅÅÅÅMMDD-NNNN)"
+            case .misplacedSeparator: "bindestrecket eller plustecknet ska stå före de fyra sista siffrorna"
+            case .invalidMonth: "månaden finns inte"
+            case .invalidDay(let day, _):
+                day > 60
+                    ? "dagen finns inte i den månaden (i ett samordningsnummer är dagen ökad med 60)" : "dagen finns inte i den månaden"
+            case .checksumMismatch: "kontrollsiffran stämmer inte. Kontrollera att du har skrivit av numret rätt"
+            case .birthDateInFuture: "födelsedatumet ligger i framtiden"
+            }
+        return "Personnummer: \(why)."
+    }
+
+    /// "2 personer matchar"; "Fler än 50 personer matchar".
+    static func searchMatches(_ count: Int, truncated: Bool) -> String {
+        truncated ? "Fler än \(count) personer matchar" : "\(count) personer matchar"
+    }
+    static func searchTruncated(_ limit: Int) -> String {
+        "Visar de \(limit) första. Skriv fler tecken av personreferensen för att hitta rätt person."
+    }
+
+    // MARK: - Export and print
+
+    static let exportRefusedTitle = "Exporten kunde inte göras"
+    /// The columns of the queue's CSV file.
+    static let exportColumns = [
+        "Personreferens", "Allvarlighet", "Regel", "Varför personen har fastnat", "Verksamhet som ska agera", "Ålder i dagar", "Sedan",
+        "Flaggad", "Fullständig personreferens",
+    ]
+
+    /// "2026-11-24 09:05" in Stockholm time (what a spreadsheet reads as a date and time).
+    static func isoDateTime(_ moment: Date) -> String { "\(StockholmTime.date(of: moment).description) \(Svenska.time(moment))" }
+
+    /// The print view's notice: who printed the page when, and how to keep the paper.
+    static func printNotice(reader: String, at moment: Date) -> String {
+        "Utskriven \(dateTime(moment)) av \(reader). Utskriften innehåller uppgifter om en enskild person: förvara den inlåst och förstör den när den inte längre behövs."
+    }
 }
 
 /// Colours per agency for charts: each has at least 4.5:1 contrast against white text.

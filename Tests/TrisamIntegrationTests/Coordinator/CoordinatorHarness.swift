@@ -20,6 +20,8 @@ final class CoordinatorHarness: @unchecked Sendable {
     let publisher: EventPublisher
     private(set) var process: ChildProcess?
     private(set) var port = 0
+    /// The coordinator's environment: its log level and the tests' collaboration secret.
+    var environment = ["LOG_LEVEL": "warning", "TRISAM_CLIENTREF_SECRET": testClientRefSecret]
 
     init(clock: String = "fixed:2026-11-24T09:00:00Z", partitions: Int = 3) throws {
         cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger("broker"))
@@ -52,7 +54,7 @@ final class CoordinatorHarness: @unchecked Sendable {
         for (key, value) in fastGroupProperties { arguments += ["--kafka-property", "\(key)=\(value)"] }
         return try ChildProcess(
             try trisamExecutable(), arguments + extra, directory: directory,
-            environment: ["LOG_LEVEL": "warning"])
+            environment: environment)
     }
 
     var client: HTTPTestClient { HTTPTestClient(port: port, token: token) }
