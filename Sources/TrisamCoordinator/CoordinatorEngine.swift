@@ -171,6 +171,9 @@ public actor CoordinatorEngine {
             for person in people { OverviewTally.add(person.overviewDelta, to: &overview) }
             try CoordinatorStore.addToOverview(overview, in: db)
             for person in people {
+                if let calendar = person.calendar {
+                    try CoordinatorStore.replaceCalendar(of: person.record.state.clientRef, with: calendar, in: db)
+                }
                 for changes in person.changes { try store(changes, now: now, outcome: &outcome, in: db) }
                 try CoordinatorStore.savePerson(person.stored!, in: db)
                 if !person.consent.isEmpty {
@@ -204,8 +207,11 @@ public actor CoordinatorEngine {
                 person.undecoded = nil
             }
             let before = person.isNew ? OverviewTally() : OverviewTally(person.record.state)
+            let calendarBefore = person.isNew ? [] : CalendarEntry.entries(of: person.record.state)
             let folded = person.record.fold(person.events, rules: rules, now: now)
             person.overviewDelta = OverviewTally(person.record.state).delta(from: before)
+            let calendarAfter = CalendarEntry.entries(of: person.record.state)
+            if calendarAfter != calendarBefore { person.calendar = calendarAfter }
             for diff in folded.diffs { person.changes.append(try FlagChanges(diff)) }
             person.consent = folded.consent
             if !person.events.isEmpty { person.nextCheck = folded.nextCheck }
@@ -299,6 +305,8 @@ struct PersonWork: Sendable {
     var isNew = false
     /// How folding changed the person's part of the overview's sums (``OverviewTally``).
     var overviewDelta: [String: Int] = [:]
+    /// The person's SIP calendar items after folding, when folding changed them.
+    var calendar: [CalendarEntry]?
 }
 
 /// What one evaluation changed, ready to store: the flag rows to write and the flag events,

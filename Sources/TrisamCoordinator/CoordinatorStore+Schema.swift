@@ -170,6 +170,27 @@ extension CoordinatorStore {
                     ALTER TABLE access_log ADD COLUMN matches INTEGER;
                     """)
         }
+        migrator.registerMigration("v9-calendar-entries") { db in
+            // The SIP calendar's items per person (issue 22), kept with each batch; filled here
+            // once from the stored people.
+            try db.execute(
+                sql: """
+                    CREATE TABLE calendar_entry (
+                        clientRef TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        moment REAL NOT NULL,
+                        entry BLOB NOT NULL,
+                        PRIMARY KEY (clientRef, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX calendar_entry_kind ON calendar_entry(kind, moment);
+                    """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT clientRef, state FROM person")
+            while let row = try rows.next() {
+                let state = try PersonState(binary: [UInt8](row["state"] as Data))
+                try CoordinatorStore.replaceCalendar(of: state.clientRef, with: CalendarEntry.entries(of: state), in: db)
+            }
+        }
         return migrator
     }
 }

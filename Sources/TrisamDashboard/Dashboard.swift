@@ -221,7 +221,9 @@ public struct Dashboard: Sendable {
 
     func calendar(_ context: CoordinatorRequestContext) throws -> Response {
         let now = parts.clock.now()
-        let calendar = SipCalendar(states: try parts.store.personStates(), now: now)
+        // The store's calendar items, not every person (issue 22).
+        let lists = try parts.store.calendar(now: now)
+        let calendar = SipCalendar(overdue: lists.overdue, upcoming: lists.upcoming, unbooked: lists.unbooked, now: now)
         return page(
             "calendar",
             CalendarPageContext(

@@ -1,5 +1,6 @@
 import Foundation
 import TrisamContracts
+import TrisamCoordinator
 import TrisamCoordinatorCore
 
 /// The SIP calendar: SIP meetings and plan follow-ups across every person, overdue and upcoming.
@@ -24,6 +25,50 @@ public struct SipCalendar: Sendable, Equatable {
     public var upcoming: [Item] = []
     /// SIPs requested and not yet booked, oldest request first.
     public var unbooked: [Item] = []
+
+    /// How many items each list holds in all, when it shows fewer (nil: it shows every one).
+    public var overdueNote: String?
+    public var upcomingNote: String?
+    public var unbookedNote: String?
+
+    /// The calendar from the store's items (``CoordinatorStore/calendar(now:limit:)``), each list
+    /// as the store gave it.
+    public init(
+        overdue: CoordinatorStore.CalendarPage, upcoming: CoordinatorStore.CalendarPage, unbooked: CoordinatorStore.CalendarPage,
+        now: Date
+    ) {
+        let today = StockholmTime.date(of: now)
+        func item(_ ref: ClientRef, _ entry: CalendarEntry) -> Item {
+            let offset = Swedish.daysBetween(today, entry.day)
+            let relative = offset < 0 ? Swedish.daysAgo(-offset) : Swedish.days(-offset)
+            let when: String
+            let kind: String
+            let detail: String
+            switch entry.kind {
+            case .meeting:
+                when = Swedish.dateTime(entry.moment)
+                kind = Swedish.sipMeeting
+                detail = entry.caller.map { Swedish.calendarParticipants(caller: $0, invited: entry.invited) } ?? ""
+            case .requested:
+                when = Swedish.date(entry.day)
+                kind = entry.afterDischarge ? Swedish.sipRequestedAfterDischarge : Swedish.sipRequested
+                detail = entry.caller.map { Swedish.calendarParticipants(caller: $0, invited: entry.invited) } ?? ""
+            case .followUp:
+                when = Swedish.date(entry.day)
+                kind = Swedish.planFollowUp
+                detail = entry.lead.map { Swedish.planFollowUpDetail(lead: $0, open: entry.openActions, of: entry.actions) } ?? ""
+            }
+            return Item(
+                date: entry.day, moment: entry.moment, when: when, kind: kind, detail: detail,
+                shortRef: Swedish.shortRef(ref.rawValue), personPath: "/personer/\(ref.rawValue)", relative: relative)
+        }
+        self.overdue = overdue.items.map(item)
+        self.upcoming = upcoming.items.map(item)
+        self.unbooked = unbooked.items.map(item)
+        overdueNote = Swedish.shownOf(self.overdue.count, overdue.total)
+        upcomingNote = Swedish.shownOf(self.upcoming.count, upcoming.total)
+        unbookedNote = Swedish.shownOf(self.unbooked.count, unbooked.total)
+    }
 
     public init(states: [PersonState], now: Date) {
         let today = StockholmTime.date(of: now)

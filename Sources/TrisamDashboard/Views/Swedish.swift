@@ -181,6 +181,23 @@ public enum Swedish {
     }
     static let pageFailed = "Sidan kunde inte visas."
 
+    /// Below a list that shows fewer than it holds: "Visar de 500 första av 12 345."; nil when it
+    /// shows all.
+    static func shownOf(_ shown: Int, _ total: Int) -> String? {
+        shown < total ? "Visar de \(number(shown)) första av \(number(total))." : nil
+    }
+
+    /// A whole number with a space between thousands, as Swedish writes it: "12 345".
+    static func number(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append("\u{00A0}") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "−" : "") + grouped
+    }
+
     /// One line of the summary of events beyond the retention window: "Arbetsförmedlingen:
     /// program startat, 3 gånger 12 jan 2025–4 mar 2025".
     static func olderEvents(_ entry: TimelineSummaryEntry) -> String {
