@@ -28,6 +28,17 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // libcurl from the system (Debian: libcurl4-openssl-dev), for SMTP with STARTTLS.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // E-mail: an SMTP sender over libcurl and MIME messages with calendar attachments.
+        .target(
+            name: "TrisamMail",
+            dependencies: ["CCurl", "TrisamContracts"]
+        ),
         // Fixed listener ports for the embedded broker (librdkafka's mock cluster binds port 0).
         .target(name: "CFixedPorts"),
         // Swift async API over librdkafka: producer, consumer group, admin, embedded broker.
@@ -88,6 +99,7 @@ let package = Package(
                 "TrisamKafka",
                 "TrisamContracts",
                 "TrisamHTTP",
+                "TrisamMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,6 +203,7 @@ let package = Package(
                 "TrisamDashboard",
                 "TrisamSimulator",
                 "TrisamProcess",
+                "TrisamMail",
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -224,6 +237,10 @@ let package = Package(
                 "TrisamHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "TrisamMailTests",
+            dependencies: ["TrisamMail", "TrisamContracts", "CCurl"]
         ),
         .testTarget(
             name: "TrisamStoreTests",
