@@ -291,7 +291,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Mail/smtp_sink.py"]
+            exclude: ["Mail/smtp_sink.py", "Mail/relay-cert.pem", "Mail/relay-key.pem"]
         ),
     ]
 )

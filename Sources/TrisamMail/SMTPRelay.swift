@@ -30,6 +30,7 @@ public struct SMTPRelay: Sendable, CustomStringConvertible {
     public static let passwordVariable = "TRISAM_SMTP_PASSWORD"
     public static let passwordFileVariable = "TRISAM_SMTP_PASSWORD_FILE"
     public static let timeoutVariable = "TRISAM_SMTP_TIMEOUT"
+    public static let caFileVariable = "TRISAM_SMTP_CA_FILE"
 
     /// `smtp://host:port` or `smtps://host:port`, without credentials or path.
     public let url: String
@@ -46,12 +47,15 @@ public struct SMTPRelay: Sendable, CustomStringConvertible {
     public let connectTimeout: Duration
     /// How long one whole delivery (connect, TLS, AUTH, MAIL, RCPT, DATA) may take.
     public let timeout: Duration
+    /// The CA certificates (PEM) the relay's certificate is checked against, instead of the
+    /// system's store (an agency's internal CA).
+    public let caFile: String?
 
     /// A relay from its URL. `smtp://` requires STARTTLS unless `allowPlain` is set and the host
     /// is a loopback address; `smtps://` uses TLS from the start.
     public init(
         url: String, from: String, fromName: String? = nil, username: String? = nil, password: String? = nil, allowPlain: Bool = false,
-        timeout: Duration = .seconds(30)
+        timeout: Duration = .seconds(30), caFile: String? = nil
     ) throws(SMTPConfigurationError) {
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), let host = parts.host, !host.isEmpty
         else {
@@ -92,16 +96,21 @@ public struct SMTPRelay: Sendable, CustomStringConvertible {
         self.fromName = fromName
         self.username = username
         self.password = password
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw SMTPConfigurationError("cannot read the SMTP CA file \(caFile)")
+        }
         self.timeout = timeout
         self.connectTimeout = min(timeout, .seconds(10))
+        self.caFile = caFile
     }
 
     /// The relay of `url` (or `$TRISAM_SMTP_URL`), nil when neither is set. The sender comes
     /// from `from` or `$TRISAM_MAIL_FROM`; credentials only from `$TRISAM_SMTP_USERNAME` and
     /// `$TRISAM_SMTP_PASSWORD` (or `$TRISAM_SMTP_PASSWORD_FILE`); the timeout from `timeout`
-    /// or `$TRISAM_SMTP_TIMEOUT` (seconds, default 30).
+    /// or `$TRISAM_SMTP_TIMEOUT` (seconds, default 30); a CA file from `caFile` or
+    /// `$TRISAM_SMTP_CA_FILE`.
     public static func fromEnvironment(
-        url: String?, from: String?, fromName: String? = nil, allowPlain: Bool, timeout: Int?,
+        url: String?, from: String?, fromName: String? = nil, allowPlain: Bool, timeout: Int?, caFile: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(SMTPConfigurationError) -> SMTPRelay? {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -128,7 +137,7 @@ public struct SMTPRelay: Sendable, CustomStringConvertible {
         }
         return try SMTPRelay(
             url: url, from: from, fromName: fromName, username: value(usernameVariable), password: password, allowPlain: allowPlain,
-            timeout: .seconds(seconds))
+            timeout: .seconds(seconds), caFile: caFile ?? value(caFileVariable))
     }
 
     /// Where the relay is and how mail reaches it; never the password.

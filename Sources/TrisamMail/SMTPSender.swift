@@ -66,6 +66,7 @@ public final class SMTPSender: Sendable {
             case .startTLS, .implicitTLS: set(trisam_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)))
             case .plain: set(trisam_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue)))
             }
+            if let caFile = relay.caFile { set(trisam_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
             if let username = relay.username, let password = relay.password {
                 set(trisam_curl_setopt_string(handle, CURLOPT_USERNAME, username))
                 set(trisam_curl_setopt_string(handle, CURLOPT_PASSWORD, password))

@@ -69,6 +69,12 @@ struct AgencyCommand: AsyncParsableCommand {
             "Seconds one delivery to the relay may take, 1–600. Default: $TRISAM_SMTP_TIMEOUT, else 30.", valueName: "seconds"))
     var smtpTimeout: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "CA certificates (PEM) to check the relay's certificate against instead of the system's. Default: $TRISAM_SMTP_CA_FILE.",
+            valueName: "file"))
+    var smtpCaFile: String?
+
     @Flag(help: "Allow smtp:// without STARTTLS, to a relay on this host only (127.0.0.1, ::1, localhost): local MTAs and test relays.")
     var smtpAllowPlain = false
 
@@ -131,7 +137,8 @@ struct AgencyCommand: AsyncParsableCommand {
         let relay: SMTPRelay?
         do {
             relay = try SMTPRelay.fromEnvironment(
-                url: smtpUrl, from: mailFrom, allowPlain: smtpAllowPlain, timeout: smtpTimeout, environment: environment)
+                url: smtpUrl, from: mailFrom, allowPlain: smtpAllowPlain, timeout: smtpTimeout, caFile: smtpCaFile,
+                environment: environment)
         } catch {
             throw ConfigurationError(error.description)
         }

@@ -9,9 +9,15 @@ import TrisamTestSupport
 final class SMTPSink: @unchecked Sendable {
     let port: Int
     let folder: URL
+    /// Offers and requires STARTTLS with the test certificate (`relay-cert.pem` beside this file).
+    let tls: Bool
     private(set) var process: ChildProcess?
 
-    init(directory: URL) throws {
+    /// The test relay's self-signed certificate (CN localhost, 127.0.0.1), its own CA.
+    static let certificate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("relay-cert.pem")
+
+    init(directory: URL, tls: Bool = false) throws {
+        self.tls = tls
         port = try freeLoopbackPort()
         folder = directory.appendingPathComponent("smtp-received")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -21,9 +27,11 @@ final class SMTPSink: @unchecked Sendable {
     func start() async throws {
         let python = ProcessInfo.processInfo.environment["TRISAM_PYTHON"] ?? "python3"
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_sink.py")
-        let process = try ChildProcess(
-            URL(fileURLWithPath: "/usr/bin/env"), [python, script.path, folder.path, String(port)],
-            directory: folder.deletingLastPathComponent())
+        var arguments = [python, script.path, folder.path, String(port)]
+        if tls {
+            arguments += [Self.certificate.path, Self.certificate.deletingLastPathComponent().appendingPathComponent("relay-key.pem").path]
+        }
+        let process = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), arguments, directory: folder.deletingLastPathComponent())
         self.process = process
         _ = try await process.waitForLine(limit: .seconds(30)) { $0.contains("ready") }
     }

@@ -3,7 +3,8 @@
 Each message it accepts is written to <folder>/<n>.json: the envelope, the headers, the text part
 and the calendar part as the icalendar package reads it (so an invalid .ics fails here), and the
 raw message. A recipient whose address starts with "refuse" is refused with 550 (a permanent
-refusal). Prints "ready" once it listens; SIGTERM stops it.
+refusal). Given a certificate and key (arguments 3 and 4), it offers STARTTLS and requires it.
+Prints "ready" once it listens; SIGTERM stops it.
 """
 
 import email
@@ -18,6 +19,13 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 folder, port = sys.argv[1], int(sys.argv[2])
+# With a certificate and key: STARTTLS offered and required before MAIL.
+tls = None
+if len(sys.argv) == 5:
+    import ssl
+
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(sys.argv[3], sys.argv[4])
 
 
 def calendar_of(part):
@@ -79,7 +87,10 @@ class Handler:
         return "250 2.0.0 Message accepted for delivery"
 
 
-controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+if tls is None:
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+else:
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=True)
 controller.start()
 
 
