@@ -94,6 +94,15 @@ enum SipMail {
         }
     }
 
+    /// The addresses of `participants` by agency, for those that have one.
+    static func addresses(_ participants: [Participant]) -> [Agency: String] {
+        var addresses: [Agency: String] = [:]
+        for participant in participants {
+            if let email = participant.email, addresses[participant.agency] == nil { addresses[participant.agency] = email }
+        }
+        return addresses
+    }
+
     /// The booking (sequence 0) or new time of the SIP as it is now stored, with the calendar
     /// invitation (METHOD:REQUEST) to every named participant with an address.
     static func queueScheduled(_ db: Database, sipId: String, mail: MailConfiguration, stamp: Date) throws {

@@ -320,9 +320,12 @@ public final class SipService: Sendable {
             guard sip.participants.contains(agency) else {
                 throw APIError.forbidden("\(agency.rawValue) is not a participant of this meeting", field: "sipId")
             }
+            // The caller knows the participants' addresses (``SipMail``); others name the agencies.
+            let addresses = sip.isCaller ? SipMail.addresses(try SipMail.participants(db, sip)) : [:]
             let people = sip.attendees.map { attendee in
                 CalendarParticipant(
-                    name: attendee.name, agency: attendee.agency, address: .agency(attendee.agency),
+                    name: attendee.name, agency: attendee.agency,
+                    address: addresses[attendee.agency].map(CalendarAddress.email) ?? .agency(attendee.agency),
                     role: attendee.agency == sip.caller ? .chair : .required, status: .accepted)
             }
             let organizer =

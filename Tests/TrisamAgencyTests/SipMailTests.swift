@@ -157,6 +157,10 @@ struct SipMailTests {
         #expect(booked[0].message.subject == "SIP-möte bokat: tisdag 30 mars 2027 kl. 10.00–11.00")
         #expect(booked[0].message.text.contains("Plats: Socialkontoret, rum 3"))
         #expect(booked[0].message.text.contains("Kallande: Kommunen, Karin Lund"))
+        // The calendar file staff download from the caller has the same addresses.
+        let download = try ICalendarParser.parse(try await kommun.sip.calendarFile(kommun.staff, sipId: sipId))
+        let downloaded = download.components("VEVENT").first?.properties("ATTENDEE").map(\.value) ?? []
+        #expect(downloaded.contains("mailto:anna.berg@af.example.se") && downloaded.contains("mailto:karin.lund@kommun.example.se"))
 
         // Moved, then cancelled.
         _ = try await kommun.sip.schedule(
