@@ -28,6 +28,17 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // libcurl from the system (Debian: libcurl4-openssl-dev), for SMTP with STARTTLS.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // E-mail: an SMTP sender over libcurl and MIME messages with calendar attachments.
+        .target(
+            name: "TrisamMail",
+            dependencies: ["CCurl", "TrisamContracts"]
+        ),
         // Fixed listener ports for the embedded broker (librdkafka's mock cluster binds port 0).
         .target(name: "CFixedPorts"),
         // Swift async API over librdkafka: producer, consumer group, admin, embedded broker.
@@ -88,6 +99,7 @@ let package = Package(
                 "TrisamKafka",
                 "TrisamContracts",
                 "TrisamHTTP",
+                "TrisamMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,6 +214,7 @@ let package = Package(
                 "TrisamDashboard",
                 "TrisamSimulator",
                 "TrisamProcess",
+                "TrisamMail",
                 "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -236,6 +249,10 @@ let package = Package(
                 "TrisamHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "TrisamMailTests",
+            dependencies: ["TrisamMail", "TrisamContracts", "CCurl"]
         ),
         .testTarget(
             name: "TrisamStoreTests",
@@ -286,10 +303,11 @@ let package = Package(
             name: "TrisamIntegrationTests",
             dependencies: [
                 "TrisamAgency", "TrisamBus", "TrisamContracts", "TrisamCoordinator", "TrisamFixtures", "TrisamKafka",
-                "TrisamProcess", "TrisamRandom", "TrisamSip", "TrisamTestSupport", "CRdKafka",
+                "TrisamProcess", "TrisamRandom", "TrisamSip", "TrisamTestSupport", "TrisamMail", "CRdKafka",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Mail/smtp_sink.py", "Mail/relay-cert.pem", "Mail/relay-key.pem"]
         ),
     ]
 )

@@ -203,6 +203,11 @@ def _keep_stated_rules(operation: str, body) -> None:
             invited.remove(AGENCY)
             if not invited:
                 invited.append(_other_agency(seed))
+        contacts = body.get("contacts")
+        if isinstance(contacts, dict) and isinstance(invited, list):
+            # Only the caller (the serving agency) and the invited agencies have contacts.
+            for key in [key for key in contacts if key != AGENCY and key not in invited]:
+                del contacts[key]
         if "answerBy" in body:
             body["answerBy"] = _from_today(body["answerBy"], 0, 366)
     elif path.endswith("/answer"):

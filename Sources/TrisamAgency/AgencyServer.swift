@@ -26,6 +26,8 @@ public struct AgencyConfiguration: Sendable {
     /// How often the caller's service looks for SIP invitations unanswered past their answer
     /// date and writes the reminder into its inbox (``SipReminders``).
     public var reminderInterval: Duration = .seconds(60)
+    /// The SMTP relay and the workspace address of the SIP mails (no relay: mail stays queued).
+    public var mail = MailConfiguration()
 
     public init(
         agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
@@ -77,7 +79,7 @@ public enum AgencyServer {
         let service = AgencyService(
             agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,
             signal: signal, logger: logger, today: { [clock = configuration.clock] in DateRules.swedishToday(clock()) },
-            registerKey: configuration.registerKey, keyring: configuration.keyring)
+            registerKey: configuration.registerKey, keyring: configuration.keyring, mail: configuration.mail)
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
@@ -88,6 +90,7 @@ public enum AgencyServer {
         let reminders = SipReminderService(
             sip: SipService(base: service, now: configuration.clock),
             interval: configuration.reminderInterval, logger: logger)
+        let mailSender = MailOutboxSender(store: store, configuration: configuration.mail, logger: logger)
         let app = Application(
             router: router,
             server: TrisamHTTPServer.http1(),
@@ -102,7 +105,8 @@ public enum AgencyServer {
             configuration: .init(
                 services: [
                     .init(service: WALCheckpointer(path: configuration.storePath, logger: logger)),
-                    .init(service: publisher), .init(service: inbox), .init(service: reminders), .init(service: app),
+                    .init(service: publisher), .init(service: mailSender), .init(service: inbox), .init(service: reminders),
+                    .init(service: app),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))

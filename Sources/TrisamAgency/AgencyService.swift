@@ -21,6 +21,8 @@ public final class AgencyService: Sendable {
     private let writer: GroupCommitWriter
     /// Today's date in Sweden; replaceable for tests.
     let today: @Sendable () -> LocalDate
+    /// Where the SIP mails link to and go through (``SipMail``, ``MailOutboxSender``).
+    let mail: MailConfiguration
 
     /// A service over `store`. Without `registerKey` and `keyring` it uses the public
     /// development ones (``IdentityRegisterKey/development``, ``AgencyKeyring/development(for:)``):
@@ -28,8 +30,9 @@ public final class AgencyService: Sendable {
     public init(
         agency: Agency, store: AgencyStore, pseudonymizer: Pseudonymizer, signal: OutboxSignal, logger: Logger,
         today: @escaping @Sendable () -> LocalDate = { DateRules.swedishToday() },
-        registerKey: IdentityRegisterKey = .development, keyring: AgencyKeyring? = nil
+        registerKey: IdentityRegisterKey = .development, keyring: AgencyKeyring? = nil, mail: MailConfiguration = MailConfiguration()
     ) {
+        self.mail = mail
         self.agency = agency
         self.store = store
         self.pseudonymizer = pseudonymizer

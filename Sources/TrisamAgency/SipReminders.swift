@@ -26,14 +26,20 @@ public enum SipReminders {
     /// unanswered after its answer date while the SIP waits to be scheduled. Returns how many
     /// reminders are new.
     @discardableResult
-    static func escalate(_ db: Database, agency: Agency, today: LocalDate, now: Date) throws -> Int {
+    static func escalate(_ db: Database, agency: Agency, today: LocalDate, now: Date, mail: MailConfiguration? = nil) throws -> Int {
         var added = 0
         for overdue in try SipStore.overdueInvitations(db, answerByBefore: today) {
             let item = InboxRows.LocalItem(
                 eventId: eventId(sipId: overdue.sipId, invitee: overdue.invitee), type: itemType, from: agency,
                 clientRef: overdue.clientRef, at: now, summary: summary(invitee: overdue.invitee, answerBy: overdue.answerBy),
                 payload: ["sipId": overdue.sipId, "invitee": overdue.invitee.rawValue, "answerBy": overdue.answerBy.description])
-            if try InboxRows.insertOnce(db, item) { added += 1 }
+            if try InboxRows.insertOnce(db, item) {
+                added += 1
+                // The invited contact is reminded by e-mail too, once, with the inbox item.
+                if let mail {
+                    try SipMail.queueReminder(db, sipId: overdue.sipId, invitee: overdue.invitee, answerBy: overdue.answerBy, mail: mail)
+                }
+            }
         }
         return added
     }
@@ -46,7 +52,8 @@ extension SipService {
         let agency = self.agency
         let today = base.today()
         let now = self.now()
-        return try await base.transaction { db in try SipReminders.escalate(db, agency: agency, today: today, now: now) }
+        let mail = base.mail
+        return try await base.transaction { db in try SipReminders.escalate(db, agency: agency, today: today, now: now, mail: mail) }
     }
 }
 

@@ -20,11 +20,14 @@ public enum SipAnswerDeadline {
 
 /// `POST /persons/{clientRef}/sips`.
 public struct RequestSipRequest: Codable, Sendable, KnownFields {
-    public static let fieldNames: Set<String> = ["reason", "invited", "afterDischarge", "answerBy"]
+    public static let fieldNames: Set<String> = ["reason", "invited", "afterDischarge", "answerBy", "contacts"]
     public var reason: String
     public var invited: [Agency]
     public var afterDischarge: Bool?
     public var answerBy: LocalDate?
+    /// Named contacts by agency (the caller's own: the organizer), with the e-mail addresses the
+    /// invitations and calendar mails go to (``SipMail``).
+    public var contacts: [String: Contact]?
 
     /// The `sip.requested` payload and the answer date, or a refusal naming the field.
     public func validated(by caller: Agency, sipId: String, rules: DateRules) throws(APIError) -> (SipRequested, LocalDate) {

@@ -51,8 +51,10 @@ public final class SipService: Sendable {
     public func requestSip(_ staff: Staff, clientRef: ClientRef, body: Data) async throws(APIError) -> JSONReply<SipRequestedReply> {
         let sipId = EventID.random()
         let rules = base.rules
-        let (requested, answerBy) = try StrictBody.decode(RequestSipRequest.self, from: body).validated(
-            by: agency, sipId: sipId, rules: rules)
+        let request = try StrictBody.decode(RequestSipRequest.self, from: body)
+        let (requested, answerBy) = try request.validated(by: agency, sipId: sipId, rules: rules)
+        let contacts = try request.mailContacts(caller: agency)
+        let mail = self.base.mail
         let agency = self.agency
         let requestedEvent = self.envelope(clientRef, .sipRequested(requested))
         let invitationIds = requested.invited.map { _ in EventID.random() }
@@ -76,8 +78,10 @@ public final class SipService: Sendable {
             }
             try SipStore.insertSip(
                 db, sipId: sipId, clientRef: clientRef, caller: agency, isCaller: true, reason: requested.reason,
-                afterDischarge: requested.afterDischarge, organizer: staff.name)
+                afterDischarge: requested.afterDischarge, organizer: contacts[agency]?.name ?? staff.name)
             for invitee in requested.invited { try SipStore.insertInvitation(db, sipId: sipId, invitee: invitee, answerBy: answerBy) }
+            try SipMail.storeContacts(db, sipId: sipId, contacts)
+            try SipMail.queueInvitations(db, sipId: sipId, mail: mail)
             for event in outgoing { try Outbox.enqueue(event, db) }
             try AgencyStore.audit(
                 db, staff, "sip.request", clientRef: clientRef,
@@ -142,6 +146,7 @@ public final class SipService: Sendable {
         let today = base.today()
         let agency = self.agency
         let finder = self.finder
+        let mail = base.mail
         let result = try await base.transaction { db -> SipScheduledReply in
             let sip = try SipStore.requireSip(db, sipId)
             guard sip.isCaller else {
@@ -191,6 +196,7 @@ public final class SipService: Sendable {
             do { try scheduled.validate() } catch let error as PayloadViolation { throw APIError.violation(error) }
             let envelope = self.envelope(sip.clientRef, .sipScheduled(scheduled))
             try SipStore.storeScheduled(db, scheduled)
+            try SipMail.queueScheduled(db, sipId: sipId, mail: mail, stamp: now)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(
                 db, staff, reschedule ? "sip.reschedule" : "sip.schedule", clientRef: sip.clientRef,
@@ -206,6 +212,7 @@ public final class SipService: Sendable {
     public func cancel(_ staff: Staff, sipId: String, body: Data) async throws(APIError) -> JSONReply<SipChanged> {
         let reason = try TextRequest.decode(body, field: "reason").text
         let agency = self.agency
+        let (mail, stamp) = (base.mail, now())
         let result = try await base.transaction { db -> SipChanged in
             let sip = try SipStore.requireSip(db, sipId)
             guard sip.isCaller else {
@@ -218,6 +225,7 @@ public final class SipService: Sendable {
             let cancelled = SipCancelled(sipId: sipId, caller: agency, participants: told, reason: reason)
             let envelope = self.envelope(sip.clientRef, .sipCancelled(cancelled))
             try SipStore.storeCancelled(db, cancelled)
+            try SipMail.queueCancelled(db, sipId: sipId, mail: mail, stamp: stamp)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "sip.cancel", clientRef: sip.clientRef, detail: "told \(SipStore.list(told))")
             return SipChanged(sipId: sipId, state: "cancelled", eventId: envelope.id)
@@ -312,9 +320,12 @@ public final class SipService: Sendable {
             guard sip.participants.contains(agency) else {
                 throw APIError.forbidden("\(agency.rawValue) is not a participant of this meeting", field: "sipId")
             }
+            // The caller knows the participants' addresses (``SipMail``); others name the agencies.
+            let addresses = sip.isCaller ? SipMail.addresses(try SipMail.participants(db, sip)) : [:]
             let people = sip.attendees.map { attendee in
                 CalendarParticipant(
-                    name: attendee.name, agency: attendee.agency, address: .agency(attendee.agency),
+                    name: attendee.name, agency: attendee.agency,
+                    address: addresses[attendee.agency].map(CalendarAddress.email) ?? .agency(attendee.agency),
                     role: attendee.agency == sip.caller ? .chair : .required, status: .accepted)
             }
             let organizer =

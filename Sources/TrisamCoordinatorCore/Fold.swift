@@ -255,7 +255,7 @@ extension PersonState {
         switch payload {
         case .caseOpened(let e):
             var f = fact(.caseOpened, e.area, on: e.openedOn)
-            f.contact = e.contact
+            f.contact = e.contact.keptByCoordinator
             foldOwnership(f)
         case .caseClosed(let e):
             var f = fact(.caseClosed, e.area, on: e.closedOn)
@@ -264,7 +264,7 @@ extension PersonState {
             foldOwnership(f)
         case .caseContactChanged(let e):
             var f = fact(.contactChanged, e.area, on: e.changedOn)
-            f.contact = e.contact
+            f.contact = e.contact.keptByCoordinator
             foldOwnership(f)
         case .handoverRequested(let e):
             var f = fact(.handoverRequested, e.area, on: event.day)
@@ -275,7 +275,7 @@ extension PersonState {
         case .handoverAccepted(let e):
             var f = fact(.handoverAccepted, e.area, on: event.day)
             f.other = e.from
-            f.contact = e.contact
+            f.contact = e.contact.keptByCoordinator
             f.handoverId = e.handoverId
             foldOwnership(f)
         case .handoverRefused(let e):
@@ -310,7 +310,7 @@ extension PersonState {
         case .referralAccepted(let e):
             updateReferral(e.referralId, from: e.from, to: e.to, status: .accepted, mark(day)) { referral in
                 referral.status = .accepted
-                referral.contact = e.contact
+                referral.contact = e.contact.keptByCoordinator
                 referral.answered = mark(day)
             }
         case .referralRejected(let e):

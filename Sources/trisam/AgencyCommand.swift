@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TrisamAgency
 import TrisamContracts
+import TrisamMail
 
 /// `trisam agency --name <agency>`: one agency's service (HTTP API, own store, outbox, inbox).
 struct AgencyCommand: AsyncParsableCommand {
@@ -54,6 +55,34 @@ struct AgencyCommand: AsyncParsableCommand {
             "The service's clock: 'system', or 'fixed:<RFC 3339>' for tests and demos (today's date, SIP scheduling).", valueName: "clock"))
     var clock: String = "system"
 
+    @Option(
+        help: ArgumentHelp(
+            "SMTP relay of the SIP e-mails: smtp://host:port (STARTTLS required) or smtps://host:port (TLS). Default: $TRISAM_SMTP_URL; without a relay, mail is kept queued. Credentials only from $TRISAM_SMTP_USERNAME and $TRISAM_SMTP_PASSWORD (or $TRISAM_SMTP_PASSWORD_FILE).",
+            valueName: "url"))
+    var smtpUrl: String?
+
+    @Option(help: ArgumentHelp("Sender address of the e-mails (required with a relay). Default: $TRISAM_MAIL_FROM.", valueName: "address"))
+    var mailFrom: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds one delivery to the relay may take, 1–600. Default: $TRISAM_SMTP_TIMEOUT, else 30.", valueName: "seconds"))
+    var smtpTimeout: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "CA certificates (PEM) to check the relay's certificate against instead of the system's. Default: $TRISAM_SMTP_CA_FILE.",
+            valueName: "file"))
+    var smtpCaFile: String?
+
+    @Flag(help: "Allow smtp:// without STARTTLS, to a relay on this host only (127.0.0.1, ::1, localhost): local MTAs and test relays.")
+    var smtpAllowPlain = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The staff workspace the e-mails link to. Default: $TRISAM_WORKSPACE_URL, else http://<host>:<port>/.", valueName: "url"))
+    var workspaceUrl: String?
+
     @OptionGroup var kafka: KafkaOptions
 
     func validate() throws {
@@ -90,6 +119,7 @@ struct AgencyCommand: AsyncParsableCommand {
             agency: agency, host: host, port: port ?? AgencyConfiguration.defaultPort(agency),
             storePath: AgencyConfiguration.storePath(stateDir: kafka.resolvedStateDir, agency: agency),
             kafka: try kafka.configuration(), tokens: tokens, pseudonymizer: pseudonymizer, registerKey: registerKey, keyring: keyring)
+        configuration.mail = try mailConfiguration(port: configuration.port)
         if let fixed = clock.hasPrefix("fixed:") ? Timestamp.parse(String(clock.dropFirst(6))) : nil {
             configuration.clock = { fixed }
         }
@@ -100,6 +130,24 @@ struct AgencyCommand: AsyncParsableCommand {
             printLine("listening on http://\(host):\(port)")
         }
         printLine("trisam agency \(agency.rawValue): stopped")
+    }
+
+    /// The relay (from the options, then the environment) and the workspace address of the mails.
+    func mailConfiguration(port: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MailConfiguration {
+        let relay: SMTPRelay?
+        do {
+            relay = try SMTPRelay.fromEnvironment(
+                url: smtpUrl, from: mailFrom, allowPlain: smtpAllowPlain, timeout: smtpTimeout, caFile: smtpCaFile,
+                environment: environment)
+        } catch {
+            throw ConfigurationError(error.description)
+        }
+        let workspace = workspaceUrl ?? environment["TRISAM_WORKSPACE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(host):\(port)/"
+        guard let parts = URLComponents(string: workspace), ["http", "https"].contains(parts.scheme?.lowercased() ?? ""), parts.host != nil
+        else {
+            throw ConfigurationError("--workspace-url (TRISAM_WORKSPACE_URL) must be an http:// or https:// address, got \"\(workspace)\"")
+        }
+        return MailConfiguration(relay: relay, workspaceURL: workspace)
     }
 
     /// The configured identity register key; the public development key only with `--dev-secret`.

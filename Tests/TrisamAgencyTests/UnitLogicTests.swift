@@ -130,9 +130,9 @@ struct UnitStrictBodyTests {
         #expect(throws: APIError.unknownField("extra")) {
             try StrictBody.decode(OpenCaseRequest.self, from: data(#"{"extra":1}"#))
         }
-        #expect(throws: APIError.unknownField("contact.email")) {
+        #expect(throws: APIError.unknownField("contact.fax")) {
             try StrictBody.decode(
-                OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A","email":"a@b"},"openedOn":"2026-11-01"}"#))
+                OpenCaseRequest.self, from: data(#"{"area":"forsorjning","contact":{"name":"A","fax":"a@b"},"openedOn":"2026-11-01"}"#))
         }
         #expect(throws: APIError.invalid("personnummer", "must be a string")) {
             try StrictBody.decode(RegisterPersonRequest.self, from: data(#"{"personnummer":191212121212}"#))

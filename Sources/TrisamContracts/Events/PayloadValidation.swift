@@ -215,14 +215,31 @@ public struct Contact: Codable, Sendable, Hashable {
     public var role: String?
     /// A work phone number.
     public var phone: String?
+    /// A work e-mail address (``EmailAddress``), where the SIP mails reach them.
+    public var email: String?
 
-    public init(name: String, role: String? = nil, phone: String? = nil) {
+    public init(name: String, role: String? = nil, phone: String? = nil, email: String? = nil) {
         self.name = name
         self.role = role
         self.phone = phone
+        self.email = email
     }
 
-    func validate(_ field: String) throws(PayloadViolation) {
+    /// What the coordinator keeps of the contact: all but the e-mail address, which only the
+    /// agency that mails the SIP invitations needs (data minimisation; its stored state has no
+    /// place for it).
+    public var keptByCoordinator: Contact { Contact(name: name, role: role, phone: phone) }
+
+    /// Refuses a contact that breaks a rule, naming `field` and the part (`field.email`, …).
+    public func validate(_ field: String) throws(PayloadViolation) {
+        if let email {
+            guard EmailAddress.isValid(email) else {
+                throw PayloadViolation(
+                    field: "\(field).email",
+                    reason: "must be a work e-mail address like anna.berg@kommun.se (at most 254 characters, ASCII)")
+            }
+            if Check.containsIdentityNumber(email) { throw Check.identityNumberViolation("\(field).email") }
+        }
         try Check.name(name, "\(field).name")
         if let role { try Check.name(role, "\(field).role") }
         if let phone {

@@ -40,6 +40,8 @@ final class SystemFixture: @unchecked Sendable {
     /// The register key and keys directory of `agency` (``AgencyTestKeys``), unless a test put
     /// another in ``keyOverrides``.
     var keyOverrides: [Agency: [String: String]] = [:]
+    /// More options for an agency's `trisam agency` command (the mail tests' relay).
+    var extraArguments: [Agency: [String]] = [:]
     func keyEnvironment(_ agency: Agency) throws -> [String: String] {
         try keyOverrides[agency] ?? AgencyTestKeys.environment(for: agency)
     }
@@ -52,6 +54,7 @@ final class SystemFixture: @unchecked Sendable {
             "--bootstrap", cluster.bootstrapServers, "--log-level", "warning", "--clock", "fixed:\(clock)",
         ]
         for property in Self.kafkaProperties { arguments += ["--kafka-property", property] }
+        arguments += extraArguments[agency] ?? []
         let process = try ChildProcess(
             try trisamExecutable(), arguments, directory: directory,
             environment: [
