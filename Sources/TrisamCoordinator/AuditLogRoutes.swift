@@ -5,7 +5,8 @@ import NIOCore
 import TrisamContracts
 import TrisamHTTP
 
-/// One entry of the coordinator's audit log: who (the token's name) read which person's page, when.
+/// One entry of the coordinator's audit log: who (the token's name) read which person's page, or
+/// did what to one of their flags, when.
 public struct AuditEntry: Codable, Sendable, Equatable {
     /// Position in the log; pass the last one of a page as `cursor` for the next (older) page.
     public var seq: Int64
@@ -13,6 +14,8 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var reader: String
     public var clientRef: String
     public var path: String
+    /// What the request did besides reading, e.g. `flag.taken <flagId>`; nil for a read.
+    public var action: String?
 }
 
 /// A page of the audit log, newest first.
@@ -27,7 +30,7 @@ extension CoordinatorStore {
     /// (a `seq`), optionally only those about `clientRef`.
     public func auditPage(limit: Int, cursor: Int64? = nil, clientRef: ClientRef? = nil) throws -> AuditPage {
         try pool.read { db in
-            var sql = "SELECT seq, time, reader, clientRef, path FROM access_log WHERE seq < ?"
+            var sql = "SELECT seq, time, reader, clientRef, path, action FROM access_log WHERE seq < ?"
             var arguments: [any DatabaseValueConvertible] = [cursor ?? Int64.max]
             if let clientRef {
                 sql += " AND clientRef = ?"
@@ -39,7 +42,7 @@ extension CoordinatorStore {
             let entries = rows.prefix(limit).map { row in
                 AuditEntry(
                     seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), reader: row["reader"],
-                    clientRef: row["clientRef"], path: row["path"])
+                    clientRef: row["clientRef"], path: row["path"], action: row["action"])
             }
             return AuditPage(entries: Array(entries), nextCursor: rows.count > limit ? entries.last.map { String($0.seq) } : nil)
         }

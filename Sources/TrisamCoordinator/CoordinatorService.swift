@@ -55,12 +55,15 @@ public struct CoordinatorParts: Sendable {
     public let clock: CoordinatorClock
     /// The coordinators' tokens.
     public let tokens: AccessTokens
+    /// The engine, through which work on flags is recorded (nil: pages are read-only).
+    public let engine: CoordinatorEngine?
 
-    public init(store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, tokens: AccessTokens) {
+    public init(store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, tokens: AccessTokens, engine: CoordinatorEngine? = nil) {
         self.store = store
         self.rules = rules
         self.clock = clock
         self.tokens = tokens
+        self.engine = engine
     }
 }
 
@@ -192,7 +195,7 @@ public struct CoordinatorService: Service {
             router,
             CoordinatorParts(
                 store: store, rules: rules, clock: configuration.clock,
-                tokens: configuration.tokens))
+                tokens: configuration.tokens, engine: engine))
         api.allowMethods(of: router)
         return Application(
             router: router,
