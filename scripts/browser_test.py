@@ -216,6 +216,17 @@ def main():
           };
         })()""")
         check("queue shows open flags", queue["rows"] > 0, queue)
+        # The rules of the whole queue, page by page (200 people a page).
+        all_rules, page_url, pages = set(), base + "/?perSida=200", 0
+        while page_url and pages < 20:
+            browser.navigate(page_url)
+            found = browser.evaluate(r"""(() => ({
+              rules: [...document.querySelectorAll('table.queue tbody li.flag-item[data-rule]')].map(r => r.dataset.rule),
+              next: (document.querySelector('a[rel=next]') || {}).href || ''}))()""")
+            all_rules |= set(found["rules"])
+            page_url, pages = found["next"], pages + 1
+        queue["rules"] = sorted(all_rules, key=lambda r: (r not in queue["rules"], r))
+        browser.navigate(base + "/")
         check(f"queue shows at least {args.min_rules} different rules", len(queue["rules"]) >= args.min_rules, queue["rules"])
         check("every flag is one sentence and every row says who should act",
               queue["sentences"] == queue["flags"] and queue["actors"] == queue["rows"], queue)
