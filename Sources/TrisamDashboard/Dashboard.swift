@@ -274,7 +274,7 @@ public struct Dashboard: Sendable {
         let flags = try parts.store.flags(of: ref)
         let model = PersonPage(
             state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now(),
-            history: try parts.store.flagHistory(of: ref), refused: refused)
+            history: try parts.store.flagHistory(of: ref), refused: refused, user: context.principal?.name)
         let done = refused == nil ? request.uri.queryParameters.get("klart").flatMap(FlagAction.Kind.init(rawValue:)) : nil
         return page(
             "person",

@@ -569,6 +569,9 @@ func flag(
         #expect(html.components(separatedBy: "<tr class=\"person\"").count == 2) // one row for the person
         #expect(html.contains("data-rule=\"grey-zone\"") && html.contains("data-rule=\"ping-pong\""))
         #expect(html.contains("Tagen av Sara."))
+        let late = FlagWork(nextStep: FlagWork.NextStep(text: "FK ringer upp.", dueOn: day("2026-03-20")))
+        #expect(Swedish.workStatus(late, today: day("2026-03-25")) == "Nästa steg försenat, skulle vara klart 20 mar 2026: FK ringer upp.")
+        #expect(Swedish.workStatus(late, today: day("2026-03-20")) == "Nästa steg senast 20 mar 2026: FK ringer upp.")
         #expect(html.contains("Personen har fastnat; kommunen behöver agera."))
         #expect(html.contains("<a href=\"/?regel=ping-pong&amp;vy=mina\" data-view=\"mina\">Mina <span class=\"count\">(1)</span></a>"))
         #expect(html.contains("aria-current=\"page\">Alla <span class=\"count\">(1)</span>"))
@@ -631,7 +634,8 @@ func flag(
         let refused = FlagWorkPanel.Refused(
             flagId: open.flagId, kind: .setAside, fields: ["until": "2026-03-20", "reason": "Väntar på <intyg>"],
             refusal: FlagWorkRefusal(.asideNotFuture, field: "until"))
-        let page = PersonPage(state: Story().state, timeline: [], flags: [open], now: at("2026-03-25"), history: [], refused: refused)
+        let page = PersonPage(
+            state: Story().state, timeline: [], flags: [open], now: at("2026-03-25"), history: [], refused: refused, user: "Sara")
         let html = try #require(
             try dashboard().templates.render(
                 PersonPageContext(

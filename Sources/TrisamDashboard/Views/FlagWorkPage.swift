@@ -39,6 +39,8 @@ struct FlagWorkPanel: Sendable, Equatable {
     var isClosed: Bool
     var isAside: Bool
     var canAct: Bool
+    /// Whether the one logged in has taken it (then "Ta" is not offered).
+    var takenByMe: Bool
     var history: [Line]
     var hasHistory: Bool
 
@@ -71,7 +73,8 @@ struct FlagWorkPanel: Sendable, Equatable {
     var minAside: String
     var today: String
 
-    init(flag: FlagRow, history: [FlagHistoryEntry], today: LocalDate, refused: Refused?) {
+    init(flag: FlagRow, history: [FlagHistoryEntry], today: LocalDate, refused: Refused?, user: String? = nil) {
+        takenByMe = user != nil && flag.work.owner == .coordinator(user ?? "")
         flagId = flag.flagId
         anchor = "flagga-" + flag.rule
         workText = Swedish.workStatus(flag.work, today: today)

@@ -175,13 +175,13 @@ public struct PersonPage: Sendable {
 
     /// The page for a person's state, timeline, flags and the history of work on the flags.
     public init(state: PersonState, timeline: [TimelineEntry], flags: [FlagRow], now: Date, history: [FlagHistoryEntry] = []) {
-        self.init(state: state, timeline: timeline, flags: flags, now: now, history: history, refused: nil)
+        self.init(state: state, timeline: timeline, flags: flags, now: now, history: history, refused: nil, user: nil)
     }
 
     /// The page with a refused form of work on a flag shown again, with what was typed.
     init(
         state: PersonState, timeline: [TimelineEntry], flags: [FlagRow], now: Date, history: [FlagHistoryEntry],
-        refused: FlagWorkPanel.Refused?
+        refused: FlagWorkPanel.Refused?, user: String?
     ) {
         let today = StockholmTime.date(of: now)
         clientRef = state.clientRef.rawValue
@@ -203,7 +203,7 @@ public struct PersonPage: Sendable {
                 row: row, severityClass: row.severityClass, severityText: row.severityText, title: row.title,
                 ageText: row.ageText, sinceText: row.sinceText, sentence: row.sentence, actors: row.actors,
                 evidence: evidence, missingEvidence: missing, missingEvidenceText: missing > 0 ? Swedish.missingEvidence(missing) : nil,
-                work: FlagWorkPanel(flag: flag!, history: history, today: today, refused: refused))
+                work: FlagWorkPanel(flag: flag!, history: history, today: today, refused: refused, user: user))
         }
         let resolved = flags.filter { $0.resolvedAt != nil }.sorted { ($0.resolvedAt ?? now) > ($1.resolvedAt ?? now) }
         resolvedFlags = resolved.map { flag in

@@ -302,7 +302,12 @@ public enum Swedish {
         case .closed: parts.append("stängd – ingen brist")
         case nil: break
         }
-        if let step = work.nextStep { parts.append("nästa steg senast \(date(step.dueOn)): \(Svenska.withoutFinalStop(step.text))") }
+        if let step = work.nextStep {
+            // A step not done by its day is an alert while the flag is pending.
+            let when =
+                step.dueOn < today ? "nästa steg försenat, skulle vara klart \(date(step.dueOn))" : "nästa steg senast \(date(step.dueOn))"
+            parts.append("\(when): \(Svenska.withoutFinalStop(step.text))")
+        }
         guard !parts.isEmpty else { return nil }
         return Svenska.capitalised(parts.joined(separator: "; ")) + "."
     }
