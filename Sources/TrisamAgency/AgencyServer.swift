@@ -81,15 +81,9 @@ public enum AgencyServer {
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
-            topics: [Topic.inbox(configuration.agency), Topic.consent], followsLog: true, logger: logger)
-        // The coordinator's flags in a group of their own: what is addressed to the agency never
-        // waits behind them, nor on their rebalances.
-        let flagsConsumer = try KafkaConsumer(
-            configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency) + "-flags",
-            topics: [Topic.flags], followsLog: true, logger: logger)
+            topics: [Topic.inbox(configuration.agency), Topic.consent, Topic.flags], followsLog: true, logger: logger)
         let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
         let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
-        let flags = InboxConsumerService(service: service, consumer: flagsConsumer, deadLetters: producer, logger: logger)
         let router = AgencyRoutes.router(service: service, tokens: configuration.tokens, sipClock: configuration.clock)
         let reminders = SipReminderService(
             sip: SipService(base: service, now: configuration.clock),
@@ -108,8 +102,7 @@ public enum AgencyServer {
             configuration: .init(
                 services: [
                     .init(service: WALCheckpointer(path: configuration.storePath, logger: logger)),
-                    .init(service: publisher), .init(service: inbox), .init(service: flags), .init(service: reminders),
-                    .init(service: app),
+                    .init(service: publisher), .init(service: inbox), .init(service: reminders), .init(service: app),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
