@@ -81,7 +81,7 @@ public enum AgencyServer {
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
-            topics: [Topic.inbox(configuration.agency), Topic.consent, Topic.flags], followsLog: true, logger: logger)
+            topics: [Topic.inbox(configuration.agency), Topic.consent], followsLog: true, logger: logger)
         let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
         let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
         let router = AgencyRoutes.router(service: service, tokens: configuration.tokens, sipClock: configuration.clock)

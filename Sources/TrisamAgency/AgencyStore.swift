@@ -151,7 +151,6 @@ public final class AgencyStore: Sendable {
             try db.execute(sql: "CREATE TABLE published_log (identity TEXT NOT NULL)")
         }
         IdentityRegister.registerMigrations(&migrator)
-        AgencyFlags.registerMigrations(&migrator)
         return migrator
     }
 
@@ -160,7 +159,7 @@ public final class AgencyStore: Sendable {
         [
             "person", "consent", "caseFile", "handover", "referral", "status", "inbox",
             "consumedEvent", "outbox", "audit", "published_log",
-        ] + SipStore.tables + IdentityRegister.tables + AgencyFlags.tables
+        ] + SipStore.tables + IdentityRegister.tables
 
     /// Row counts per table (tests use them to prove a refused request wrote nothing).
     public func rowCounts() async throws -> [String: Int] {

@@ -18,11 +18,6 @@ extension AgencyService {
         let disposition = try await store.pool.write { db -> EventDisposition in
             if try InboxRows.wasConsumed(db, envelope.id) { return .processed }
             // Refused before anything is written, so a redelivery is refused again.
-            if topic == Topic.flags {
-                try InboxRows.markConsumed(db, envelope.id, topic: topic)
-                try AgencyFlags.apply(db, envelope, agency: agency, today: today)
-                return .processed
-            }
             if topic != Topic.consent,
                 let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db)
                     ?? SipInbox.wrongParty(envelope, db)
