@@ -333,24 +333,43 @@ def main():
         # Queue.
         browser.navigate(base + "/")
         queue = browser.evaluate(r"""(() => {
-          const rows = [...document.querySelectorAll('table.queue tbody tr[data-rule]')];
+          const rows = [...document.querySelectorAll('table.queue tbody tr[data-person]')];
+          const items = [...document.querySelectorAll('table.queue tbody li.flag-item[data-rule]')];
           const order = {'Hög': 2, 'Medel': 1, 'Låg': 0};
           const severities = rows.map(r => order[r.querySelector('.badge').textContent.trim()]);
           return {
             rows: rows.length,
-            rules: [...new Set(rows.map(r => r.dataset.rule))],
-            sentences: rows.filter(r => /[.!?]$/.test(r.querySelector('.sentence').textContent.trim())).length,
+            flags: items.length,
+            rules: [...new Set(items.map(r => r.dataset.rule))],
+            sentences: items.filter(r => /[.!?]$/.test(r.querySelector('.sentence').textContent.trim())).length,
             actors: rows.filter(r => r.cells[2].textContent.trim().length > 0).length,
             links: rows.filter(r => r.querySelector('a[href^="/personer/"]')).length,
+            people: new Set(rows.map(r => r.dataset.person)).size,
             sorted: severities.every((s, i) => i === 0 || severities[i - 1] >= s),
             heading: document.querySelector('#ko-rubrik').textContent.trim(),
+            tabs: [...document.querySelectorAll('nav.views a')].map(a => a.textContent.trim()),
           };
         })()""")
         check("queue shows open flags", queue["rows"] > 0, queue)
+        # The rules of the whole queue, page by page (200 people a page).
+        all_rules, page_url, pages = set(), base + "/?perSida=200", 0
+        while page_url and pages < 20:
+            browser.navigate(page_url)
+            found = browser.evaluate(r"""(() => ({
+              rules: [...document.querySelectorAll('table.queue tbody li.flag-item[data-rule]')].map(r => r.dataset.rule),
+              next: (document.querySelector('a[rel=next]') || {}).href || ''}))()""")
+            all_rules |= set(found["rules"])
+            page_url, pages = found["next"], pages + 1
+        queue["rules"] = sorted(all_rules, key=lambda r: (r not in queue["rules"], r))
+        browser.navigate(base + "/")
         check(f"queue shows at least {args.min_rules} different rules", len(queue["rules"]) >= args.min_rules, queue["rules"])
-        check("every row is one sentence saying who should act", queue["sentences"] == queue["rows"] and queue["actors"] == queue["rows"], queue)
-        check("every row links to the person", queue["links"] == queue["rows"])
+        check("every flag is one sentence and every row says who should act",
+              queue["sentences"] == queue["flags"] and queue["actors"] == queue["rows"], queue)
+        check("every row links to the person, one row per person", queue["links"] == queue["rows"] == queue["people"], queue)
+        check("a page holds at most 50 people", 0 < queue["rows"] <= 50, queue["rows"])
         check("rows are sorted by severity", queue["sorted"])
+        check("the views Alla, Mina, Ej tilldelade and Bortlagda, with counts",
+              [t.split(" (")[0] for t in queue["tabs"]] == ["Alla", "Mina", "Ej tilldelade", "Bortlagda"], queue["tabs"])
         sip_plan_rules = ["sip-invitation-unanswered", "sip-not-held", "plan-action-overdue"]
         check("queue shows the SIP and plan flags", all(r in queue["rules"] for r in sip_plan_rules),
               [r for r in sip_plan_rules if r not in queue["rules"]])
@@ -361,7 +380,7 @@ def main():
         rule = queue["rules"][0] if queue["rules"] else "grey-zone"
         browser.evaluate(f"document.getElementById('regel').value = {json.dumps(rule)}; document.querySelector('form.filters').submit(); true")
         browser.wait_for("Page.loadEventFired")
-        filtered = browser.evaluate("[...document.querySelectorAll('table.queue tbody tr[data-rule]')].map(r => r.dataset.rule)")
+        filtered = browser.evaluate("[...document.querySelectorAll('table.queue tbody li.flag-item[data-rule]')].map(r => r.dataset.rule)")
         check(f"filter by rule {rule} keeps only that rule", filtered and all(r == rule for r in filtered), filtered[:5])
         check("the filter is in the address (GET form)", f"regel={rule}" in browser.evaluate("location.search"))
 
@@ -388,8 +407,8 @@ def main():
         browser.navigate(base + "/")
         person_path = browser.evaluate("""(() => {
           const prefer = ['af-deregistered-no-takeover', 'handover-not-opened', 'ping-pong'];
-          for (const rule of prefer) { const row = document.querySelector('tr[data-rule="' + rule + '"] a'); if (row) return row.getAttribute('href'); }
-          return document.querySelector('table.queue tbody tr[data-rule] a').getAttribute('href');
+          for (const rule of prefer) { const item = document.querySelector('li.flag-item[data-rule="' + rule + '"]'); if (item) return item.closest('tr').querySelector('a').getAttribute('href'); }
+          return document.querySelector('table.queue tbody tr[data-person] a').getAttribute('href');
         })()""")
         browser.navigate(base + person_path)
         person = browser.evaluate(r"""(() => ({
@@ -418,6 +437,103 @@ def main():
               all(s in person["sections"] for s in ["Öppna remisser", "SIP-möten", "Handlingsplan", "Händelser"]), person["sections"])
         page_checks("person")
         browser.screenshot(os.path.join(args.out, "person.png"))
+
+        # Work on flags: take, comment, set aside (refused first, then accepted), close, and the views.
+        def submit_work(path, index, kind, fields):
+            browser.navigate(base + path)
+            browser.evaluate(f"""(() => {{
+              const panel = document.querySelectorAll('.flag .work-panel')[{index}];
+              const form = [...panel.querySelectorAll('form')].find(f => f.querySelector('input[name=atgard]').value === {json.dumps(kind)});
+              const details = form.closest('details'); if (details) details.open = true;
+              for (const [name, value] of Object.entries({json.dumps(fields)})) form.querySelector('[name="' + name + '"]').value = value;
+              form.submit(); return true;
+            }})()""")
+            browser.wait_for("Page.loadEventFired")
+            return browser.evaluate(r"""(() => ({
+              url: location.pathname + location.search,
+              notice: (document.querySelector('.notice') || {}).textContent || '',
+              alert: (document.querySelector('main .error[role=alert]') || {}).textContent || '',
+              errors: [...document.querySelectorAll('.field-error')].map(e => e.textContent.trim()),
+              work: [...document.querySelectorAll('.flag .work-panel p.work')].map(p => p.textContent.trim()),
+              history: [...document.querySelectorAll('.flag .work-panel ol.history')].map(o => o.textContent.replace(/\s+/g, ' ')),
+              flags: [...document.querySelectorAll('.flag .work-panel')].map(p => p.querySelector('input[name=flagga]') ? p.querySelector('input[name=flagga]').value : ''),
+              today: (document.querySelector('input[name=dueOn]') || {}).min || '',
+              tomorrow: (document.querySelector('input[name=until]') || {}).min || '',
+            }))()""")
+
+        def queue_rows(query):
+            browser.navigate(base + "/" + query)
+            return browser.evaluate(r"""(() => ({
+              people: [...document.querySelectorAll('table.queue tbody tr[data-person]')].map(r => r.dataset.person),
+              flags: [...document.querySelectorAll('table.queue tbody li.flag-item')].map(l => l.dataset.flag),
+              heading: document.querySelector('#ko-rubrik').textContent.trim(),
+              tabs: Object.fromEntries([...document.querySelectorAll('nav.views a')].map(a => [a.dataset.view, parseInt(a.querySelector('.count').textContent.replace(/\D/g, ''), 10)])),
+              current: (document.querySelector('nav.views a[aria-current=page]') || {dataset: {}}).dataset.view,
+              next: (document.querySelector('a[rel=next]') || {}).href || '',
+              previous: (document.querySelector('a[rel=prev]') || {}).href || '',
+              range: (document.getElementById('sidor') || {}).textContent || '',
+            }))()""")
+
+        everyone = queue_rows("?perSida=200")
+        paths = [f"/personer/{ref}" for ref in everyone["people"]]
+        person_a, person_b, person_c = paths[0], paths[1], paths[2]
+        taken = submit_work(person_a, 0, "take", {})
+        check("Ta: the flag is taken by the one logged in, back on the person page with a notice",
+              "klart=take" in taken["url"] and taken["notice"] == "Du har tagit flaggan." and taken["work"][0].startswith("Tagen av Sara Samordnare"), taken)
+        flag_a = taken["flags"][0]
+        comment = "Ringt Försäkringskassan, handläggaren återkommer i morgon."
+        commented = submit_work(person_a, 0, "comment", {"comment": comment})
+        check("Kommentera: the comment is in the flag's history with who wrote it",
+              f"Sara Samordnare: Kommentar: ”{comment[:-1]}”" in commented["history"][0], commented["history"][:1])
+        today, tomorrow = commented["today"], commented["tomorrow"]
+        refused = submit_work(person_a, 0, "set-aside", {"until": today, "reason": "Väntar på läkarintyg"})
+        typed = browser.evaluate("document.querySelectorAll('.flag .work-panel')[0].querySelector('form.set-aside input[name=reason]').value")
+        check("a refused set-aside says why beside the date, in Swedish, and keeps what was typed",
+              "Välj ett datum efter i dag." in refused["errors"] and typed == "Väntar på läkarintyg" and refused["alert"], (refused, typed))
+        page_checks("refused form", status=400)
+        until = (__import__("datetime").date.fromisoformat(tomorrow) + __import__("datetime").timedelta(days=6)).isoformat()
+        aside = submit_work(person_a, 0, "set-aside", {"until": until, "reason": "Väntar på läkarintyg"})
+        check("Lägg åt sidan till: the flag waits until the day, with the reason in its history",
+              "klart=set-aside" in aside["url"] and "bortlagd till" in aside["work"][0] and "Lade flaggan åt sidan till" in aside["history"][0], aside)
+        page_checks("person with work on a flag")
+        browser.screenshot(os.path.join(args.out, "person-work.png"), max_height=1800)
+        closing = submit_work(person_b, 0, "close", {"reason": "Personen har flyttat till en annan kommun"})
+        flag_b = closing["flags"][0] if closing["flags"] else ""
+        check("Stäng – ingen brist: closed with the reason",
+              "klart=close" in closing["url"] and "Stängd – ingen brist" in closing["work"][0]
+              and "Stängde flaggan – ingen brist. Skäl: Personen har flyttat till en annan kommun." in closing["history"][0], closing)
+        mine_taken = submit_work(person_c, 0, "take", {})
+        flag_c = mine_taken["flags"][0]
+
+        views = {view: queue_rows(f"?perSida=200{'&vy=' + view if view else ''}") for view in ["", "mina", "ej-tilldelade", "bortlagda"]}
+        check("Alla leaves out the flags set aside and closed", flag_a not in views[""]["flags"] and flag_b not in views[""]["flags"]
+              and flag_c in views[""]["flags"], views[""]["flags"][:5])
+        check("Mina holds the flag taken (and not the one set aside)", flag_c in views["mina"]["flags"] and flag_a not in views["mina"]["flags"],
+              views["mina"]["flags"])
+        check("Ej tilldelade leaves out the flags taken", flag_c not in views["ej-tilldelade"]["flags"], views["ej-tilldelade"]["flags"][:5])
+        check("Bortlagda holds the flag set aside", flag_a in views["bortlagda"]["flags"], views["bortlagda"]["flags"])
+        agree = {v: (r["current"], r["tabs"].get(v), len(r["people"]), r["heading"]) for v, r in views.items()}
+        check("each view's count agrees with its heading and its rows",
+              all(r["current"] == v and f"{r['tabs'][v]} person" in r["heading"] and r["tabs"][v] == len(r["people"])
+                  for v, r in views.items()), agree)
+        check("the counts of the views agree with each other",
+              all(r["tabs"] == views[""]["tabs"] for r in views.values()) and views[""]["tabs"]["mina"] >= 1, [r["tabs"] for r in views.values()])
+
+        # Paging: ten people a page, next and previous keep the filter.
+        first = queue_rows("?perSida=10")
+        if views[""]["tabs"][""] > 10:
+            browser.navigate(first["next"])
+            second = queue_rows(first["next"].split("/", 3)[3])
+            check("the next page shows the next ten people, and says which",
+                  len(second["people"]) > 0 and not set(second["people"]) & set(first["people"]) and second["range"].startswith("Visar 11–"), (first, second))
+            check("the pages follow the order of the whole queue",
+                  first["people"] + second["people"] == views[""]["people"][:len(first["people"]) + len(second["people"])])
+            back = queue_rows(second["previous"].split("/", 3)[3])
+            check("the previous page is the first again", back["people"] == first["people"], back)
+            high = queue_rows("?perSida=10&allvarlighet=high")
+            check("the page links keep the filter", not high["next"] or ("allvarlighet=high" in high["next"] and "perSida=10" in high["next"]), high["next"])
+        else:
+            check("more than ten people in the demo queue, to page through", False, views[""]["tabs"])
 
         # SIP calendar: overdue meetings and follow-ups, upcoming ones, SIPs requested and not booked.
         browser.navigate(base + "/sip-kalender")
@@ -501,7 +617,7 @@ def main():
 
         # Live update: open the queue, add flags through the agency services, wait for the queue to change.
         if args.simulate:
-            browser.navigate(base + "/")
+            browser.navigate(base + "/?perSida=200")
             before = browser.evaluate("document.getElementById('antal').textContent")
             subprocess.run(shlex.split(args.simulate), check=True, stdout=subprocess.DEVNULL)
             deadline = time.time() + 45
@@ -514,6 +630,10 @@ def main():
                 time.sleep(1)
             check("the queue updates without reload when flags arrive", after != before and status.startswith("Uppdaterad"),
                   f"before {before}, after {after}, status {status!r}")
+            news = browser.evaluate("({title: document.title, badges: document.querySelectorAll('tr.new .badge.new').length, rows: document.querySelectorAll('tr.new').length})")
+            check("new rows are marked Ny and the tab's title counts them",
+                  news["badges"] > 0 and news["badges"] == news["rows"] and news["title"] == f"({news['rows']} nya) Att agera på – Trisam", news)
+            browser.screenshot(os.path.join(args.out, "queue-live.png"), full_page=False)
             check("live update: no console errors", not browser.errors, browser.errors)
     finally:
         browser.close()

@@ -6,14 +6,15 @@ import TrisamContracts
 import TrisamHTTP
 
 /// One entry of the coordinator's audit log: who (the token's or session's name) read, searched
-/// for or exported which person, when.
+/// for or exported which person, or did what to one of their flags, when.
 public struct AuditEntry: Codable, Sendable, Equatable {
     /// Position in the log; pass the last one of a page as `cursor` for the next (older) page.
     public var seq: Int64
     public var time: Date
     public var reader: String
-    /// What was done: a read, a search or an export.
-    public var action: AuditAction
+    /// What was done: `read`, `search`, `export`, or for work on a flag its event type and the
+    /// flag's id (`flag.taken <flagId>`).
+    public var action: String
     /// The person; nil for a search that did not find exactly one.
     public var clientRef: String?
     public var path: String
@@ -45,7 +46,7 @@ extension CoordinatorStore {
             let entries = rows.prefix(limit).map { row in
                 AuditEntry(
                     seq: row["seq"], time: Date(timeIntervalSince1970: row["time"]), reader: row["reader"],
-                    action: AuditAction(rawValue: row["action"]) ?? .read,
+                    action: row["action"] ?? "read",
                     clientRef: (row["clientRef"] as String).isEmpty ? nil : row["clientRef"], path: row["path"], matches: row["matches"])
             }
             return AuditPage(entries: Array(entries), nextCursor: rows.count > limit ? entries.last.map { String($0.seq) } : nil)

@@ -74,7 +74,7 @@ public struct CoordinatorAPI: Sendable {
         }
         let api = router.group().add(
             middleware: BearerAuthentication<CoordinatorRequestContext> { [tokens] in try tokens.principal(authorization: $0) })
-        api.get("/flags") { request, _ in try listFlags(request) }
+        api.get("/flags") { request, context in try listFlags(request, principal: context.principal) }
         api.get("/flags/counts") { _, _ in
             let counts = try store.openFlagCounts()
             let rows = rules.descriptions.map { FlagCounts.Row(rule: $0.id, title: $0.title, open: counts[$0.id] ?? 0) }
@@ -87,6 +87,36 @@ public struct CoordinatorAPI: Sendable {
         }
         AuditLogRoutes.register(on: api, store: store)
         api.post("/persons/search") { request, context in try await searchPersons(request, context) }
+        api.get("/flags/{flagId}") { _, context in
+            let flagId = try context.parameters.require("flagId")
+            guard let flag = try store.flag(flagId) else { throw APIError.notFound("flagId", "no flag has this id") }
+            return try encoded(FlagDetail(flag: FlagView(flag), history: try store.flagHistory(flagId: flagId, clientRef: flag.clientRef)))
+        }
+        for kind in FlagAction.Kind.allCases {
+            api.post("/flags/{flagId}/\(kind.rawValue)") { request, context in
+                let flagId = try context.parameters.require("flagId")
+                let body = try await request.collectBody(upTo: 16 * 1024)
+                var fields: [String: String] = [:]
+                if !body.isEmpty {
+                    let object = try StrictBody.object(body, limit: 16 * 1024)
+                    let known = Set(FlagAction.fields(of: kind))
+                    for key in object.keys.sorted() where !known.contains(key) { throw APIError.unknownField(key) }
+                    for (key, value) in object {
+                        guard let text = value as? String else {
+                            throw APIError.invalid(key, "must be a string, got \(StrictBody.kind(of: value))")
+                        }
+                        fields[key] = text
+                    }
+                }
+                let actor = context.principal?.name ?? "?"
+                let result = try await Self.recordWork(
+                    engine: engine, flagId: flagId, kind: kind, fields: fields, actor: actor, path: request.uri.path)
+                return try encoded(
+                    FlagWorkDone(
+                        flag: FlagView(result.flag), eventId: result.event.id, eventType: result.event.type.rawValue,
+                        history: try store.flagHistory(flagId: flagId, clientRef: result.flag.clientRef)))
+            }
+        }
         api.get("/persons/{clientRef}") { request, context in
             let raw = try context.parameters.require("clientRef")
             // /persons/search is POST only; GET on it is not a person.
@@ -156,10 +186,35 @@ public struct CoordinatorAPI: Sendable {
         return try encoded(found)
     }
 
-    private func listFlags(_ request: Request) throws -> Response {
+    /// Parses and records one action on a flag, answering a refusal with the field and why
+    /// (400 for a wrong field, 409 when the flag's state refuses the action, 404 for no flag).
+    static func recordWork(
+        engine: CoordinatorEngine, flagId: String, kind: FlagAction.Kind, fields: [String: String], actor: String, path: String
+    ) async throws(APIError) -> (flag: FlagRow, event: EventEnvelope) {
+        do {
+            let action = try FlagAction.parse(kind, fields)
+            return try await engine.work(flagId: flagId, action: action, actor: actor, path: path)
+        } catch let refusal as FlagWorkRefusal {
+            throw apiError(refusal)
+        } catch FlagWorkError.unknownFlag {
+            throw APIError.notFound("flagId", "no flag has this id")
+        } catch FlagWorkError.refused(let refusal) {
+            throw apiError(refusal)
+        } catch {
+            throw APIError(status: 500, code: .internalError, message: "the action could not be stored")
+        }
+    }
+
+    static func apiError(_ refusal: FlagWorkRefusal) -> APIError {
+        if refusal.isConflict { return APIError.conflict(refusal.message, field: refusal.field ?? "flagId") }
+        if refusal.reason == .missing, let field = refusal.field { return APIError.missing(field) }
+        return APIError.invalid(refusal.field ?? "flagId", refusal.message)
+    }
+
+    private func listFlags(_ request: Request, principal: Principal?) throws -> Response {
         let parameters = request.uri.queryParameters
         var query = FlagQuery()
-        let known: Set<String> = ["rule", "severity", "agency", "minAgeDays", "limit", "cursor"]
+        let known: Set<String> = ["rule", "severity", "agency", "minAgeDays", "limit", "cursor", "view"]
         for (name, _) in parameters where !known.contains(String(name)) {
             throw APIError.unknownQueryParameter(String(name), known: known)
         }
@@ -199,6 +254,17 @@ public struct CoordinatorAPI: Sendable {
             }
             query.cursor = cursor
         }
+        if let view = parameters.get("view") {
+            let today = StockholmTime.date(of: clock.now())
+            switch view {
+            case "queue": query.view = .queue(today: today)
+            case "mine": query.view = .mine(principal?.name ?? "?", today: today)
+            case "unassigned": query.view = .unassigned(today: today)
+            case "aside": query.view = .aside(today: today)
+            default:
+                throw APIError.invalid("view", "must be queue, mine, unassigned or aside, got \"\(APIError.redacted(view))\"")
+            }
+        }
         let rows = try store.openFlags(query)
         let next = rows.count == query.limit ? rows.last.map { String($0.seq) } : nil
         return try encoded(FlagPage(flags: rows.map(FlagView.init), nextCursor: next))
@@ -219,6 +285,22 @@ struct FlagView: Codable {
     var raisedAt: Date
     var resolvedAt: Date?
     var resolution: String?
+    /// The work on it: who works it, whether it is set aside or closed, the next step.
+    var work: WorkView
+
+    struct WorkView: Codable {
+        /// `coordinator` (took it) or `assignee` (assigned to a named person at an agency).
+        var ownerKind: String?
+        var owner: String?
+        var ownerAgency: Agency?
+        var ownerPhone: String?
+        /// `queue`, `aside` (until `asideUntil`), `closed` (as no gap) or `resolved`.
+        var status: String
+        var asideUntil: LocalDate?
+        var reason: String?
+        var nextStep: String?
+        var nextStepDue: LocalDate?
+    }
 
     init(_ row: FlagRow) {
         flagId = row.flagId
@@ -233,7 +315,48 @@ struct FlagView: Codable {
         raisedAt = row.raisedAt
         resolvedAt = row.resolvedAt
         resolution = row.resolution
+        var work = WorkView(status: "queue")
+        switch row.work.owner {
+        case .coordinator(let name):
+            work.ownerKind = "coordinator"
+            work.owner = name
+        case .assignee(let contact, let agency):
+            work.ownerKind = "assignee"
+            work.owner = contact.name
+            work.ownerAgency = agency
+            work.ownerPhone = contact.phone
+        case nil: break
+        }
+        switch row.work.parked {
+        case .aside(let until, let reason):
+            work.status = "aside"
+            work.asideUntil = until
+            work.reason = reason
+        case .closed(let reason):
+            work.status = "closed"
+            work.reason = reason
+        case nil: break
+        }
+        if row.resolvedAt != nil { work.status = "resolved" }
+        work.nextStep = row.work.nextStep?.text
+        work.nextStepDue = row.work.nextStep?.dueOn
+        self.work = work
     }
+}
+
+/// `GET /flags/{flagId}`: the flag and the history of work on it.
+struct FlagDetail: Encodable {
+    var flag: FlagView
+    var history: [FlagHistoryEntry]
+}
+
+/// `POST /flags/{flagId}/<action>`: the flag after the action, the event that records it, and
+/// the flag's history.
+struct FlagWorkDone: Encodable {
+    var flag: FlagView
+    var eventId: String
+    var eventType: String
+    var history: [FlagHistoryEntry]
 }
 
 struct FlagPage: Codable {

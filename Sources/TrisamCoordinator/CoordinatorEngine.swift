@@ -39,6 +39,8 @@ public struct BatchOutcome: Sendable, Equatable {
     public var newLog = false
     public var raised: [String] = []
     public var resolved: [String] = []
+    /// Flags set aside or closed as no gap that a change of the person's situation reopened.
+    public var reopened = 0
 }
 
 /// The heart of the service: folds events into person states, evaluates the gap rules, and
@@ -174,7 +176,9 @@ public actor CoordinatorEngine {
                 if let calendar = person.calendar {
                     try CoordinatorStore.replaceCalendar(of: person.record.state.clientRef, with: calendar, in: db)
                 }
-                for changes in person.changes { try store(changes, now: now, outcome: &outcome, in: db) }
+                for changes in person.changes {
+                    try store(changes, of: person.record.state.clientRef, now: now, outcome: &outcome, in: db)
+                }
                 try CoordinatorStore.savePerson(person.stored!, in: db)
                 if !person.consent.isEmpty {
                     try CoordinatorStore.eraseWithoutConsent(person.record.state.clientRef, person.consent, in: db)
@@ -234,7 +238,7 @@ public actor CoordinatorEngine {
                 for ref in due {
                     guard var record = try cache[ref] ?? CoordinatorStore.loadPerson(ref, in: db) else { continue }
                     let assessment = record.assess(rules: rules, trigger: [], now: now)
-                    if let diff = assessment.diff { try store(try FlagChanges(diff), now: now, outcome: &outcome, in: db) }
+                    if let diff = assessment.diff { try store(try FlagChanges(diff), of: ref, now: now, outcome: &outcome, in: db) }
                     try CoordinatorStore.savePerson(record, nextCheck: assessment.nextCheck, in: db)
                     if !assessment.consentEnded.isEmpty {
                         var effects = ConsentEffects()
@@ -246,15 +250,20 @@ public actor CoordinatorEngine {
                 return due.count
             }
             for (ref, record) in updated { cache[ref] = record }
-            if !outcome.raised.isEmpty || !outcome.resolved.isEmpty { finish(outcome, started: started, countEvents: false) }
+            if !outcome.raised.isEmpty || !outcome.resolved.isEmpty || outcome.reopened > 0 {
+                finish(outcome, started: started, countEvents: false)
+            }
             total.raised += outcome.raised
             total.resolved += outcome.resolved
+            total.reopened += outcome.reopened
             if count < batchSize { return total }
         }
     }
 
     /// Stores what an evaluation changed: flag rows and the flag events in the outbox.
-    private func store(_ changes: FlagChanges, now: Date, outcome: inout BatchOutcome, in db: Database) throws {
+    private func store(_ changes: FlagChanges, of clientRef: ClientRef, now: Date, outcome: inout BatchOutcome, in db: Database) throws {
+        // Before the rows change: what was stored is what "changed" is measured against.
+        outcome.reopened += try CoordinatorStore.reopenOnChange(clientRef, diff: changes.diff, now: now, in: db)
         for raise in changes.diff.raises {
             try CoordinatorStore.insertFlag(
                 FlagRow(
@@ -283,8 +292,20 @@ public actor CoordinatorEngine {
         }
         if !outcome.raised.isEmpty || !outcome.resolved.isEmpty {
             metrics.flagsChanged(raised: outcome.raised, resolved: outcome.resolved)
-            outboxChanged()
         }
+        if !outcome.raised.isEmpty || !outcome.resolved.isEmpty || outcome.reopened > 0 { outboxChanged() }
+    }
+
+    /// Records a coordinator's action on a flag (``CoordinatorStore/recordWork(flagId:action:actor:path:now:in:)``):
+    /// the flag's row, its history, the audit log and the event in the flags outbox, in one
+    /// transaction, then wakes the flag publisher.
+    public func work(flagId: String, action: FlagAction, actor: String, path: String) throws -> (flag: FlagRow, event: EventEnvelope) {
+        let now = clock.now()
+        let result = try store.pool.write { db in
+            try CoordinatorStore.recordWork(flagId: flagId, action: action, actor: actor, path: path, now: now, in: db)
+        }
+        outboxChanged()
+        return result
     }
 }
 

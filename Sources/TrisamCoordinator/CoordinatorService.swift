@@ -65,15 +65,19 @@ public struct CoordinatorParts: Sendable {
     public let tokens: AccessTokens
     /// The collaboration secret; nil when the coordinator was started without it.
     public let pseudonymizer: Pseudonymizer?
+    /// The engine, through which work on flags is recorded (nil: pages are read-only).
+    public let engine: CoordinatorEngine?
 
     public init(
-        store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, tokens: AccessTokens, pseudonymizer: Pseudonymizer? = nil
+        store: CoordinatorStore, rules: GapRules, clock: CoordinatorClock, tokens: AccessTokens, pseudonymizer: Pseudonymizer? = nil,
+        engine: CoordinatorEngine? = nil
     ) {
         self.store = store
         self.rules = rules
         self.clock = clock
         self.tokens = tokens
         self.pseudonymizer = pseudonymizer
+        self.engine = engine
     }
 }
 
@@ -214,7 +218,7 @@ public struct CoordinatorService: Service {
             router,
             CoordinatorParts(
                 store: store, rules: rules, clock: configuration.clock,
-                tokens: configuration.tokens, pseudonymizer: configuration.pseudonymizer))
+                tokens: configuration.tokens, pseudonymizer: configuration.pseudonymizer, engine: engine))
         api.allowMethods(of: router)
         return Application(
             router: router,

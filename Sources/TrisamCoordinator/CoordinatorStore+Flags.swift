@@ -50,8 +50,8 @@ extension CoordinatorStore {
         }
     }
 
-    /// Open flags matching the query, oldest raised first, after `query.cursor`.
-    public func openFlags(_ query: FlagQuery) throws -> [FlagRow] {
+    /// The conditions on the `flag` table of a query's filters (the cursor left out).
+    static func conditions(_ query: FlagQuery) -> (sql: String, arguments: [any DatabaseValueConvertible]) {
         var conditions = ["resolvedAt IS NULL"]
         var arguments: [any DatabaseValueConvertible] = []
         if let rule = query.rule {
@@ -70,12 +70,23 @@ extension CoordinatorStore {
             conditions.append("since <= ?")
             arguments.append(sinceBefore.timeIntervalSince1970)
         }
+        if let view = query.view {
+            let condition = view.condition
+            conditions.append(condition.sql)
+            arguments += condition.arguments.map { $0 as any DatabaseValueConvertible }
+        }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// Open flags matching the query, oldest raised first, after `query.cursor`.
+    public func openFlags(_ query: FlagQuery) throws -> [FlagRow] {
+        var (conditions, arguments) = Self.conditions(query)
         if let cursor = query.cursor {
-            conditions.append("seq > ?")
+            conditions += " AND seq > ?"
             arguments.append(cursor)
         }
         arguments.append(query.limit)
-        let sql = "SELECT * FROM flag WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        let sql = "SELECT * FROM flag WHERE \(conditions) ORDER BY seq LIMIT ?"
         return try pool.read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(FlagRow.init(row:))
         }

@@ -191,6 +191,42 @@ extension CoordinatorStore {
                 try CoordinatorStore.replaceCalendar(of: state.clientRef, with: CalendarEntry.entries(of: state), in: db)
             }
         }
+        migrator.registerMigration("v10-flag-work") { db in
+            // The work coordinators do on a flag (issue 21): who works it (a coordinator who took
+            // it, or a named person at an agency it is assigned to), whether it is set aside until
+            // a day or closed as no gap, the next step agreed, and every action in flag_history.
+            // The access log's action (v8) says what a request did to a flag.
+            try db.execute(
+                sql: """
+                    ALTER TABLE flag ADD COLUMN ownerKind TEXT; -- coordinator | assignee
+                    ALTER TABLE flag ADD COLUMN ownerName TEXT;
+                    ALTER TABLE flag ADD COLUMN ownerAgency TEXT;
+                    ALTER TABLE flag ADD COLUMN ownerPhone TEXT;
+                    ALTER TABLE flag ADD COLUMN parked TEXT; -- aside | closed
+                    ALTER TABLE flag ADD COLUMN parkedUntil TEXT; -- YYYY-MM-DD
+                    ALTER TABLE flag ADD COLUMN parkedReason TEXT;
+                    ALTER TABLE flag ADD COLUMN nextStep TEXT;
+                    ALTER TABLE flag ADD COLUMN nextStepDue TEXT;
+                    ALTER TABLE flag ADD COLUMN workCount INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX flag_parked ON flag(clientRef) WHERE parked IS NOT NULL AND resolvedAt IS NULL;
+                    CREATE INDEX flag_open_person ON flag(clientRef, severity, since) WHERE resolvedAt IS NULL;
+                    CREATE TABLE flag_history (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        flagId TEXT NOT NULL,
+                        clientRef TEXT NOT NULL,
+                        eventId TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        actor TEXT,
+                        text TEXT,
+                        day TEXT,
+                        assignee TEXT,
+                        agency TEXT,
+                        phone TEXT
+                    );
+                    CREATE INDEX flag_history_person ON flag_history(clientRef, seq);
+                    """)
+        }
         return migrator
     }
 }

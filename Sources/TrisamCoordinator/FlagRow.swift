@@ -18,6 +18,10 @@ public struct FlagRow: Sendable, Equatable {
     public var raisedAt: Date
     public var resolvedAt: Date?
     public var resolution: String?
+    /// The work coordinators do on it (owner, set aside or closed, next step).
+    public var work = FlagWork()
+    /// How many work actions were recorded (numbers the next one's event id).
+    public var workCount = 0
 
     init(flagId: String, clientRef: String, finding: RuleFinding, raisedAt: Date) {
         self.flagId = flagId
@@ -46,6 +50,30 @@ public struct FlagRow: Sendable, Equatable {
         raisedAt = Date(timeIntervalSince1970: row["raisedAt"])
         resolvedAt = (row["resolvedAt"] as Double?).map(Date.init(timeIntervalSince1970:))
         resolution = row["resolution"]
+        work = Self.work(row, ended: resolvedAt != nil)
+        workCount = row["workCount"] ?? 0
+    }
+
+    /// The work columns of a `flag` row.
+    static func work(_ row: Row, ended: Bool) -> FlagWork {
+        var work = FlagWork(ended: ended)
+        if let name: String = row["ownerName"] {
+            if (row["ownerKind"] as String?) == "assignee", let agency = Agency(rawValue: row["ownerAgency"] ?? "") {
+                work.owner = .assignee(Contact(name: name, phone: row["ownerPhone"]), agency)
+            } else {
+                work.owner = .coordinator(name)
+            }
+        }
+        switch row["parked"] as String? {
+        case "aside":
+            if let until = LocalDate(row["parkedUntil"] ?? "") { work.parked = .aside(until: until, reason: row["parkedReason"] ?? "") }
+        case "closed": work.parked = .closed(reason: row["parkedReason"] ?? "")
+        default: break
+        }
+        if let text: String = row["nextStep"], let due = LocalDate(row["nextStepDue"] ?? "") {
+            work.nextStep = FlagWork.NextStep(text: text, dueOn: due)
+        }
+        return work
     }
 
     /// `,af,fk,`: searchable with instr().

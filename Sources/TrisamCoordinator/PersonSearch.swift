@@ -98,16 +98,6 @@ public enum PersonSearch {
     }
 }
 
-/// What an audit entry records.
-public enum AuditAction: String, Codable, Sendable {
-    /// A person's page or API answer was read.
-    case read
-    /// A search (with the number of matches; never what was typed).
-    case search
-    /// A person was in an exported queue.
-    case export
-}
-
 extension CoordinatorStore {
     /// The persons whose `clientRef` starts with `prefix` (a whole `clientRef` finds at most
     /// that person), at most ``PersonSearch/maxMatches``, with their open flags. Records the

@@ -64,6 +64,13 @@ public enum TimelineSummary {
         case .planClosed: "handlingsplan avslutad"
         case .flagRaised: "flagga rest"
         case .flagResolved: "flagga löst"
+        case .flagTaken: "flagga tagen"
+        case .flagAssigned: "flagga tilldelad"
+        case .flagCommented: "flagga kommenterad"
+        case .flagNextStepAgreed: "nästa steg för flagga bestämt"
+        case .flagSetAside: "flagga lagd åt sidan"
+        case .flagClosed: "flagga stängd – ingen brist"
+        case .flagReopened: "flagga tillbaka i kön"
         }
     }
 

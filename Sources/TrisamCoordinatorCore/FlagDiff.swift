@@ -18,6 +18,11 @@ public struct FlagDiff: Sendable, Equatable {
     public struct Update: Sendable, Equatable {
         public var flagId: String
         public var finding: RuleFinding
+
+        public init(flagId: String, finding: RuleFinding) {
+            self.flagId = flagId
+            self.finding = finding
+        }
     }
     /// An open flag whose condition no longer holds, with the `FlagResolved` event.
     public struct Resolve: Sendable, Equatable {
@@ -31,6 +36,8 @@ public struct FlagDiff: Sendable, Equatable {
     public var raises: [Raise] = []
     public var updates: [Update] = []
     public var resolves: [Resolve] = []
+
+    public init() {}
 
     /// Whether nothing changed.
     public var isEmpty: Bool { raises.isEmpty && updates.isEmpty && resolves.isEmpty }

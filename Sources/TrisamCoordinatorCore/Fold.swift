@@ -73,7 +73,8 @@ extension PersonState {
             foldSip(envelope.event, event)
         case .planCreated, .planActionAssigned, .planActionCompleted, .planFollowUpSet, .planClosed:
             foldPlans(envelope.event, event)
-        case .flagRaised, .flagResolved:
+        case .flagRaised, .flagResolved, .flagTaken, .flagAssigned, .flagCommented, .flagNextStepAgreed, .flagSetAside, .flagClosed,
+            .flagReopened:
             break
         }
         return ConsentOutcome(ended: enforceConsent(on: today))

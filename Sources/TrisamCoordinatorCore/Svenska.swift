@@ -466,3 +466,53 @@ public enum Svenska {
         byTime ? "Villkoret gäller inte längre (omprövat när tiden gått)." : "Villkoret gäller inte längre efter nya händelser."
     }
 }
+
+// MARK: - Work on flags (issue 21)
+
+extension Svenska {
+    /// A refused action on a flag, as the dashboard shows it beside the field.
+    public static func flagWorkRefusal(_ refusal: FlagWorkRefusal) -> String {
+        switch refusal.reason {
+        case .resolved: return "Flaggan är redan löst, så arbetet med den är avslutat."
+        case .closed: return "Flaggan är stängd som ingen brist. Du kan kommentera den, men inget annat förrän personens situation ändras."
+        case .alreadyYours: return "Du har redan tagit flaggan."
+        case .alreadyAssigned: return "Flaggan är redan tilldelad den personen."
+        case .badPhone: return "Skriv telefonnumret med siffror, mellanslag, bindestreck eller plus (3–30 tecken)."
+        case .dueInPast: return "Välj i dag eller ett senare datum."
+        case .asideNotFuture: return "Välj ett datum efter i dag."
+        case .asideTooLong: return "Lägg inte undan flaggan längre än ett år (\(FlagWork.maxAsideDays) dagar)."
+        case .badDate: return "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-15."
+        case .badAgency: return "Välj verksamhet."
+        case .missing: return missingText(refusal.field)
+        case .text(let reason):
+            if reason.contains("personnummer") || reason.contains("identity number") || reason.contains("samordningsnummer") {
+                return "Skriv inte personnummer eller samordningsnummer här. Personen identifieras med personreferensen."
+            }
+            if reason.hasPrefix("must be at most") {
+                let limit = refusal.field == "name" ? Check.maxNameLength : Check.maxTextLength
+                return "Texten är för lång. Skriv högst \(limit) tecken."
+            }
+            return missingText(refusal.field)
+        }
+    }
+
+    static func missingText(_ field: String?) -> String {
+        switch field {
+        case "comment": return "Skriv en kommentar."
+        case "nextStep": return "Skriv vad som ska hända härnäst."
+        case "dueOn": return "Välj datum för nästa steg."
+        case "until": return "Välj datum då flaggan ska tillbaka."
+        case "reason": return "Skriv varför."
+        case "name": return "Skriv namnet på den som ska agera."
+        case "agency": return "Välj verksamhet."
+        default: return "Fyll i fältet."
+        }
+    }
+
+    /// Why a flag set aside or closed is back in the queue.
+    public static func flagReopened(ownEvidence: Bool) -> String {
+        ownEvidence
+            ? "Tillbaka i kön: underlaget för flaggan har ändrats."
+            : "Tillbaka i kön: personens situation har ändrats (en annan flagga för personen har ändrats)."
+    }
+}

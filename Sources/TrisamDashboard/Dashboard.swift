@@ -25,6 +25,8 @@ public struct Dashboard: Sendable {
     public var pollMilliseconds = 5_000
     /// At most this many rows in the queue.
     public var queueLimit = 500
+    /// People on one page of the queue.
+    public var pageSize = 50
 
     let parts: CoordinatorParts
     let sessions: WebSessions
@@ -98,12 +100,13 @@ public struct Dashboard: Sendable {
         }
         pages.get("/") { request, context in try dashboard.queue(request, context) }
         pages.get("/personer/{clientRef}") { request, context in try dashboard.person(request, context) }
+        pages.post("/personer/{clientRef}/flaggor") { request, context in try await dashboard.work(request, context) }
         pages.get("/sip-kalender") { _, context in try dashboard.calendar(context) }
         pages.get("/oversikt") { _, context in try dashboard.overview(context) }
         dashboard.mountSearchAndExport(on: pages)
         pages.get("/live.json") { _, _ in
-            let marker = try dashboard.parts.store.flagChangeMarker()
-            let body = "{\"marker\":\"\(marker.raised)-\(marker.resolved)\",\"open\":\(marker.open),\"time\":\"\(Swedish.time(Date()))\"}"
+            let marker = try dashboard.liveMarker()
+            let body = "{\"marker\":\"\(marker.text)\",\"open\":\(marker.open),\"time\":\"\(Swedish.time(Date()))\"}"
             return Response(
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
@@ -152,6 +155,8 @@ public struct Dashboard: Sendable {
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let descriptions = parts.rules.descriptions
         let now = parts.clock.now()
+        let today = StockholmTime.date(of: now)
+        let user = context.principal?.name ?? "?"
         let counts = try parts.store.openFlagCounts()
         let filter: QueueFilter
         var error: FilterError?
@@ -161,24 +166,46 @@ public struct Dashboard: Sendable {
             filter = QueueFilter()
             error = failure
         }
-        var flags: [FlagRow] = []
-        var storeQuery = filter.flagQuery(now: now, limit: 1000)
+        var tabs: [QueueTab] = []
+        var rows: [PersonRow] = []
+        var heading = ""
+        var range = ""
+        var previous: String?
+        var next: String?
         if error == nil {
-            while flags.count < 50_000 {
-                let page = try parts.store.openFlags(storeQuery)
-                flags += page
-                guard page.count == storeQuery.limit, let last = page.last else { break }
-                storeQuery.cursor = last.seq
+            var storeQuery = filter.flagQuery(now: now, limit: queueLimit)
+            for view in QueueFilter.View.allCases {
+                storeQuery.view = view.queueView(user: user, today: today)
+                let count = try parts.store.queueCount(storeQuery)
+                tabs.append(
+                    QueueTab(
+                        label: Swedish.viewName(view), count: count.persons, path: "/" + filter.queryString(view: view),
+                        current: view == filter.view, view: view.rawValue))
+                if view == filter.view {
+                    heading = Swedish.queueHeading(persons: count.persons, flags: count.flags, view: view, filtered: filter.isActive)
+                }
             }
+            storeQuery.view = filter.view.queueView(user: user, today: today)
+            let size = filter.pageSize ?? pageSize
+            var page = try parts.store.personQueue(storeQuery, limit: size, after: filter.after, before: filter.before)
+            if filter.before != nil, page.previous == nil {
+                page = try parts.store.personQueue(storeQuery, limit: size) // back at the start: a full first page
+            }
+            rows = Queue.personRows(page.persons, today: today)
+            let total = tabs.first { $0.current }?.count ?? 0
+            if let first = page.persons.first {
+                let before = try parts.store.personsBefore(storeQuery, first.cursor)
+                range = Swedish.pageRange(from: before + 1, to: before + page.persons.count, of: total)
+            }
+            previous = page.previous.map { "/" + filter.queryString(before: $0) }
+            next = page.next.map { "/" + filter.queryString(after: $0) }
         }
-        let rows = Queue.rows(flags, today: StockholmTime.date(of: now))
-        let marker = try parts.store.flagChangeMarker()
+        let marker = try liveMarker()
         let model = QueuePage(
             frame: frame(context, title: Swedish.queueTitle, active: "queue"),
-            error: error?.message,
-            total: rows.count, shown: Array(rows.prefix(queueLimit)), truncated: rows.count > queueLimit, limit: queueLimit,
-            high: rows.filter { $0.severity == .high }.count, allOpen: counts.values.reduce(0, +),
-            filtered: filter.isActive,
+            error: error?.message, heading: heading, tabs: tabs, rows: rows, range: range, previous: previous, next: next,
+            filtered: filter.isActive, view: filter.view.rawValue, perSida: filter.pageSize.map(String.init) ?? "",
+            clearPath: "/" + QueueFilter().queryString(view: filter.view),
             rules: [Option(value: "", label: Swedish.allRules, selected: filter.rule == nil)]
                 + descriptions.map { Option(value: $0.id, label: "\($0.title) (\(counts[$0.id] ?? 0))", selected: filter.rule == $0.id) },
             agencies: [Option(value: "", label: Swedish.allAgencies, selected: filter.agency == nil)]
@@ -188,13 +215,61 @@ public struct Dashboard: Sendable {
                     Option(value: $0.rawValue, label: Swedish.severity($0), selected: filter.severity == $0)
                 },
             minAgeDays: filter.minAgeDays.map(String.init) ?? "",
-            marker: "\(marker.raised)-\(marker.resolved)", pollMilliseconds: pollMilliseconds,
+            marker: marker.text, pollMilliseconds: pollMilliseconds,
             now: Swedish.time(Date()), live: Swedish.live(fetchedAt: Swedish.time(Date())),
             exportPath: "/ko.csv" + filter.queryString)
         return page("queue", model, status: error == nil ? .ok : .badRequest)
     }
 
-    func person(_ request: Request, _ context: CoordinatorRequestContext) throws -> Response {
+    /// What changes whenever a flag is raised, resolved or worked on, or a day passes (flags set
+    /// aside come back): the queue's live update compares it.
+    func liveMarker() throws -> (text: String, open: Int) {
+        let marker = try parts.store.flagChangeMarker()
+        let work = try parts.store.flagWorkMarker()
+        let day = StockholmTime.date(of: parts.clock.now()).description
+        return ("\(marker.raised)-\(marker.resolved)-\(work)-\(day)", marker.open)
+    }
+
+    /// `POST /personer/{clientRef}/flaggor`: one action on one of the person's flags, from the
+    /// person page's forms. Recorded: back to the page (303) with a notice. Refused: the page
+    /// again with what was typed and the refusal beside the field.
+    func work(_ request: Request, _ context: CoordinatorRequestContext) async throws -> Response {
+        let raw = try context.parameters.require("clientRef")
+        guard let ref = ClientRef(rawValue: raw) else {
+            return message(context, title: Swedish.invalidPersonTitle, text: Swedish.invalidPerson, status: .badRequest)
+        }
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        let form = (try? URLEncodedFormDecoder().decode(WorkForm.self, from: String(decoding: body, as: UTF8.self))) ?? WorkForm()
+        guard let flagId = form.flagga, let kind = form.atgard.flatMap(FlagAction.Kind.init(rawValue:)),
+            let flag = try parts.store.flag(flagId), flag.clientRef == ref.rawValue
+        else {
+            return message(context, title: Swedish.unknownPersonTitle, text: Swedish.unknownFlag, status: .notFound)
+        }
+        let fields = form.fields(for: kind)
+        guard let engine = parts.engine else {
+            let refused = FlagWorkPanel.Refused(flagId: flagId, kind: kind, fields: fields, refusal: nil, message: Swedish.readOnly)
+            return try person(request, context, refused: refused, status: .serviceUnavailable)
+        }
+        let actor = context.principal?.name ?? "?"
+        do {
+            let action = try FlagAction.parse(kind, fields)
+            _ = try await engine.work(flagId: flagId, action: action, actor: actor, path: request.uri.path)
+        } catch let refusal as FlagWorkRefusal {
+            let refused = FlagWorkPanel.Refused(flagId: flagId, kind: kind, fields: fields, refusal: refusal)
+            return try person(request, context, refused: refused, status: .badRequest)
+        } catch FlagWorkError.refused(let refusal) {
+            let refused = FlagWorkPanel.Refused(flagId: flagId, kind: kind, fields: fields, refusal: refusal)
+            return try person(request, context, refused: refused, status: refusal.isConflict ? .conflict : .badRequest)
+        } catch FlagWorkError.unknownFlag {
+            return message(context, title: Swedish.unknownPersonTitle, text: Swedish.unknownFlag, status: .notFound)
+        }
+        return Self.redirect(to: "/personer/\(ref.rawValue)?klart=\(kind.rawValue)#flagga-\(flag.rule)")
+    }
+
+    func person(
+        _ request: Request, _ context: CoordinatorRequestContext, refused: FlagWorkPanel.Refused? = nil,
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let raw = try context.parameters.require("clientRef")
         guard let ref = ClientRef(rawValue: raw) else {
             return message(context, title: Swedish.invalidPersonTitle, text: Swedish.invalidPerson, status: .badRequest)
@@ -208,7 +283,9 @@ public struct Dashboard: Sendable {
         let flags = try parts.store.flags(of: ref)
         let model = PersonPage(
             state: found.state, timeline: found.timeline, flags: flags, now: parts.clock.now(),
+            history: try parts.store.flagHistory(of: ref), refused: refused, user: context.principal?.name,
             olderEvents: try parts.store.timelineSummary(of: ref))
+        let done = refused == nil ? request.uri.queryParameters.get("klart").flatMap(FlagAction.Kind.init(rawValue:)) : nil
         var frame = frame(context, title: Swedish.personTitle(model.shortRef), active: "")
         frame.print = printView
         return page(
@@ -216,7 +293,9 @@ public struct Dashboard: Sendable {
             PersonPageContext(
                 frame: frame, person: model, chartSvg: model.chart.svg(), printView: printView,
                 printNotice: Swedish.printNotice(reader: context.principal?.name ?? "?", at: Date()),
-                personPath: request.uri.path, printPath: request.uri.path + "?utskrift=1"))
+                personPath: request.uri.path, printPath: request.uri.path + "?utskrift=1",
+                notice: done.map(Swedish.workDone), refusedNotice: refused.map { _ in Swedish.formRefused }),
+            status: status)
     }
 
     func calendar(_ context: CoordinatorRequestContext) throws -> Response {
@@ -390,7 +469,7 @@ struct Frame {
     var print = false
 }
 
-struct Option {
+struct Option: Equatable {
     var value: String
     var label: String
     var selected: Bool
@@ -406,16 +485,56 @@ struct MessagePage {
     var text: String
 }
 
+/// The fields of the person page's forms for work on a flag (the names the API uses).
+struct WorkForm: Decodable {
+    var csrf: String?
+    var flagga: String?
+    var atgard: String?
+    var name: String?
+    var agency: String?
+    var phone: String?
+    var comment: String?
+    var nextStep: String?
+    var dueOn: String?
+    var until: String?
+    var reason: String?
+
+    /// The fields `kind` takes, as typed.
+    func fields(for kind: FlagAction.Kind) -> [String: String] {
+        let all: [String: String?] = [
+            "name": name, "agency": agency, "phone": phone, "comment": comment, "nextStep": nextStep, "dueOn": dueOn,
+            "until": until, "reason": reason,
+        ]
+        var fields: [String: String] = [:]
+        for name in FlagAction.fields(of: kind) { if let value = all[name] ?? nil { fields[name] = value } }
+        return fields
+    }
+}
+
+/// A view of the queue as a tab: "Mina (3)".
+struct QueueTab {
+    var label: String
+    var count: Int
+    var path: String
+    var current: Bool
+    var view: String
+}
+
 struct QueuePage {
     var frame: Frame
     var error: String?
-    var total: Int
-    var shown: [QueueRow]
-    var truncated: Bool
-    var limit: Int
-    var high: Int
-    var allOpen: Int
+    var heading: String
+    var tabs: [QueueTab]
+    var rows: [PersonRow]
+    var range: String
+    var previous: String?
+    var next: String?
     var filtered: Bool
+    /// The view (`vy`), kept by the filter form.
+    var view: String
+    /// People per page when chosen (`perSida`), kept by the filter form.
+    var perSida: String = ""
+    var clearPath: String
     var rules: [Option]
     var agencies: [Option]
     var severities: [Option]
@@ -437,6 +556,10 @@ struct PersonPageContext {
     var printNotice = ""
     var personPath = ""
     var printPath = ""
+    /// After an action on a flag was recorded.
+    var notice: String?
+    /// After a form was refused (the refusal itself is beside the field).
+    var refusedNotice: String?
 }
 
 struct CalendarPageContext {

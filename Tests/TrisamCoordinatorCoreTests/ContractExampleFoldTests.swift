@@ -24,7 +24,8 @@ import TrisamTestSupport
 
     /// Types whose example, alone, refers to something an empty state does not have.
     static let closingTypes: Set<EventType> = [
-        .flagRaised, .flagResolved, .referralClosed, .referralCancelled, .planClosed, .planActionCompleted, .consentWithdrawn,
+        .flagRaised, .flagResolved, .flagTaken, .flagAssigned, .flagCommented, .flagNextStepAgreed, .flagSetAside, .flagClosed,
+        .flagReopened, .referralClosed, .referralCancelled, .planClosed, .planActionCompleted, .consentWithdrawn,
     ]
 
     @Test("example folds", arguments: EventType.allCases)

@@ -536,28 +536,117 @@ func flag(
         #expect(html.contains("aria-current=\"page\">SIP-kalender"))
     }
 
-    @Test("queue renders rows and selected filters") func queueRendersRowsAndSelectedFilters() throws {
+    @Test("queue renders one row per person, the views with counts, pages and selected filters")
+    func queueRendersRowsAndSelectedFilters() throws {
         let dashboard = try dashboard()
-        let rows = Queue.rows([flag(1, .high, since: "2026-03-01", rule: "ping-pong")], today: day("2026-03-25"))
+        var second = flag(2, .medium, since: "2026-03-10", rule: "ping-pong")
+        second.work = FlagWork(owner: .coordinator("Sara"))
+        let rows = Queue.personRows(
+            [
+                QueuedPerson(
+                    clientRef: person.rawValue, flags: [flag(1, .high, since: "2026-03-01", rule: "grey-zone"), second],
+                    cursor: PersonCursor(rank: 2, oldest: 0, clientRef: person.rawValue))
+            ], today: day("2026-03-25"))
         let model = QueuePage(
             frame: Frame(title: "Att agera på", user: "Sara", csrf: "", loggedIn: true, queue: true, calendar: false, overview: false),
-            error: nil, total: 1, shown: rows, truncated: false, limit: 500, high: 1, allOpen: 1, filtered: true,
+            error: nil, heading: "1 person med 2 matchande öppna flaggor",
+            tabs: [
+                QueueTab(label: "Alla", count: 1, path: "/?regel=ping-pong", current: true, view: ""),
+                QueueTab(label: "Mina", count: 1, path: "/?regel=ping-pong&vy=mina", current: false, view: "mina"),
+            ], rows: rows, range: "Visar 1–1 av 1 person.", previous: nil, next: "/?efter=2_0.0_x", filtered: true, view: "",
+            clearPath: "/",
             rules: [Option(value: "ping-pong", label: "Rundgång (1)", selected: true)],
             agencies: [Option(value: "af", label: "Arbetsförmedlingen", selected: false)],
-            severities: [], minAgeDays: "7", marker: "1-0", pollMilliseconds: 5000, now: "25 mar 2026 10:00",
+            severities: [], minAgeDays: "7", marker: "1-0-0-2026-03-25", pollMilliseconds: 5000, now: "25 mar 2026 10:00",
             live: Swedish.live(fetchedAt: "10:00"))
         let html = try #require(dashboard.templates.render(model, withTemplate: "queue"))
         #expect(html.contains("<option value=\"ping-pong\" selected>Rundgång (1)</option>"))
         #expect(html.contains("<option value=\"af\">Arbetsförmedlingen</option>"))
         #expect(html.contains("value=\"7\""))
-        #expect(html.contains("data-marker=\"1-0\""))
+        #expect(html.contains("data-marker=\"1-0-0-2026-03-25\""))
         #expect(html.contains("<a href=\"/personer/\(person.rawValue)\">Person 01234567</a>"))
+        #expect(html.contains("2 öppna flaggor"))
+        #expect(html.components(separatedBy: "<tr class=\"person\"").count == 2) // one row for the person
+        #expect(html.contains("data-rule=\"grey-zone\"") && html.contains("data-rule=\"ping-pong\""))
+        #expect(html.contains("Tagen av Sara."))
+        let late = FlagWork(nextStep: FlagWork.NextStep(text: "FK ringer upp.", dueOn: day("2026-03-20")))
+        #expect(Swedish.workStatus(late, today: day("2026-03-25")) == "Nästa steg försenat, skulle vara klart 20 mar 2026: FK ringer upp.")
+        #expect(Swedish.workStatus(late, today: day("2026-03-20")) == "Nästa steg senast 20 mar 2026: FK ringer upp.")
         #expect(html.contains("Personen har fastnat; kommunen behöver agera."))
+        #expect(html.contains("<a href=\"/?regel=ping-pong&amp;vy=mina\" data-view=\"mina\">Mina <span class=\"count\">(1)</span></a>"))
+        #expect(html.contains("aria-current=\"page\">Alla <span class=\"count\">(1)</span>"))
+        #expect(html.contains("<span id=\"antal\">1 person med 2 matchande öppna flaggor</span>"))
+        #expect(html.contains("rel=\"next\" href=\"/?efter=2_0.0_x\""))
+        #expect(!html.contains("rel=\"prev\""))
         #expect(html.contains("aria-current=\"page\">Att agera på"))
         #expect(!html.contains("Inga öppna flaggor"))
         // The live update's Swedish comes from the page, not from the script.
         #expect(html.contains("data-updated=\"Uppdaterad {tid}: {antal} öppna flaggor totalt.\""))
+        #expect(html.contains("data-new-badge=\"Ny\" data-new-title=\"({antal} nya) \""))
         #expect(html.contains(">Uppdateras automatiskt. Senast hämtad 10:00.</p>"))
+    }
+
+    @Test("person page: each flag's work, its history, and the forms with their CSRF field")
+    func personPageWorkPanel() throws {
+        var open = flag(1, .high, since: "2026-03-01")
+        open.work = FlagWork(owner: .assignee(Contact(name: "Frida Ek", phone: "010-123 45 67"), .fk))
+        var resolved = flag(2, .medium, since: "2026-02-01", rule: "ping-pong")
+        resolved.resolvedAt = at("2026-03-20")
+        resolved.resolution = "Villkoret gäller inte längre efter nya händelser."
+        let history = [
+            FlagHistoryEntry(flagId: open.flagId, type: "flag.taken", eventId: "e1", time: at("2026-03-02"), actor: "Sara"),
+            FlagHistoryEntry(
+                flagId: open.flagId, type: "flag.assigned", eventId: "e2", time: at("2026-03-03"), actor: "Sara", assignee: "Frida Ek",
+                agency: .fk, phone: "010-123 45 67"),
+            FlagHistoryEntry(
+                flagId: open.flagId, type: "flag.commented", eventId: "e3", time: at("2026-03-04"), actor: "Sara", text: "Ringt <FK>."),
+            FlagHistoryEntry(
+                flagId: resolved.flagId, type: "flag.set-aside", eventId: "e4", time: at("2026-03-05"), actor: "Olle", text: "Väntar",
+                day: day("2026-03-30")),
+        ]
+        let page = PersonPage(state: Story().state, timeline: [], flags: [open, resolved], now: at("2026-03-25"), history: history)
+        let html = try #require(
+            try dashboard().templates.render(
+                PersonPageContext(
+                    frame: Frame(
+                        title: "Person x", user: "Sara", csrf: "tok123", loggedIn: true, queue: false, calendar: false, overview: false),
+                    person: page, chartSvg: "", notice: "Du har tagit flaggan.", refusedNotice: nil), withTemplate: "person"))
+        #expect(html.contains("Tilldelad Frida Ek, Försäkringskassan."))
+        #expect(html.contains("<strong>Sara</strong>: Tilldelade flaggan till Frida Ek, Försäkringskassan, tel. 010-123 45 67."))
+        #expect(html.contains("Kommentar: ”Ringt &lt;FK&gt;”"))
+        #expect(html.contains("Du har tagit flaggan."))
+        for kind in ["take", "assign", "comment", "next-step", "set-aside", "close"] {
+            #expect(html.contains("<input type=\"hidden\" name=\"atgard\" value=\"\(kind)\">"), "\(kind)")
+        }
+        let forms = html.components(separatedBy: "<form method=\"post\" action=\"/personer/\(person.rawValue)/flaggor\"").count - 1
+        let tokens = html.components(separatedBy: "<input type=\"hidden\" name=\"csrf\" value=\"tok123\">").count - 1
+        #expect(forms == 6 && tokens == forms + 1) // and the logout form
+        // The resolved flag: its history ends with its work.
+        #expect(html.contains("Lösta flaggor och deras historik"))
+        #expect(html.contains("Lade flaggan åt sidan till 30 mar 2026. Skäl: Väntar."))
+        #expect(
+            html.contains("Flaggan löstes av sig själv: Villkoret gäller inte längre efter nya händelser. Arbetet med den är avslutat."))
+    }
+
+    @Test("a refused form keeps what was typed and says why beside the field, in Swedish")
+    func refusedFormKeepsInput() throws {
+        let open = flag(1, .high, since: "2026-03-01")
+        let refused = FlagWorkPanel.Refused(
+            flagId: open.flagId, kind: .setAside, fields: ["until": "2026-03-20", "reason": "Väntar på <intyg>"],
+            refusal: FlagWorkRefusal(.asideNotFuture, field: "until"))
+        let page = PersonPage(
+            state: Story().state, timeline: [], flags: [open], now: at("2026-03-25"), history: [], refused: refused, user: "Sara")
+        let html = try #require(
+            try dashboard().templates.render(
+                PersonPageContext(
+                    frame: Frame(
+                        title: "Person x", user: "Sara", csrf: "t", loggedIn: true, queue: false, calendar: false, overview: false),
+                    person: page, chartSvg: "", notice: nil, refusedNotice: Swedish.formRefused), withTemplate: "person"))
+        #expect(html.contains("<details class=\"work-form\" open>\n<summary>Lägg åt sidan till</summary>"))
+        #expect(html.contains("value=\"2026-03-20\" aria-invalid=\"true\""))
+        #expect(html.contains("<span class=\"field-error\" id=\"flagga-grey-zone-till-fel\">Välj ett datum efter i dag.</span>"))
+        #expect(html.contains("value=\"Väntar på &lt;intyg&gt;\""))
+        #expect(html.contains(Swedish.formRefused))
     }
 }
 

@@ -59,6 +59,13 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
 
     case flagRaised = "flag.raised"
     case flagResolved = "flag.resolved"
+    case flagTaken = "flag.taken"
+    case flagAssigned = "flag.assigned"
+    case flagCommented = "flag.commented"
+    case flagNextStepAgreed = "flag.next-step.agreed"
+    case flagSetAside = "flag.set-aside"
+    case flagClosed = "flag.closed"
+    case flagReopened = "flag.reopened"
 
     /// The CloudEvents `type` attribute, with its version: `se.trisam.referral.sent.v1`.
     public var cloudEventsType: String { "se.trisam.\(rawValue).v1" }

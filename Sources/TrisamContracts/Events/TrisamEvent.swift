@@ -51,6 +51,13 @@ public enum TrisamEvent: Sendable, Equatable {
     case planClosed(PlanClosed)
     case flagRaised(FlagRaised)
     case flagResolved(FlagResolved)
+    case flagTaken(FlagTaken)
+    case flagAssigned(FlagAssigned)
+    case flagCommented(FlagCommented)
+    case flagNextStepAgreed(FlagNextStepAgreed)
+    case flagSetAside(FlagSetAside)
+    case flagClosed(FlagClosed)
+    case flagReopened(FlagReopened)
 
     /// The event's type.
     public var type: EventType {
@@ -104,6 +111,13 @@ public enum TrisamEvent: Sendable, Equatable {
         case .planClosed: .planClosed
         case .flagRaised: .flagRaised
         case .flagResolved: .flagResolved
+        case .flagTaken: .flagTaken
+        case .flagAssigned: .flagAssigned
+        case .flagCommented: .flagCommented
+        case .flagNextStepAgreed: .flagNextStepAgreed
+        case .flagSetAside: .flagSetAside
+        case .flagClosed: .flagClosed
+        case .flagReopened: .flagReopened
         }
     }
 
@@ -159,6 +173,13 @@ public enum TrisamEvent: Sendable, Equatable {
         case .planClosed(let payload): payload
         case .flagRaised(let payload): payload
         case .flagResolved(let payload): payload
+        case .flagTaken(let payload): payload
+        case .flagAssigned(let payload): payload
+        case .flagCommented(let payload): payload
+        case .flagNextStepAgreed(let payload): payload
+        case .flagSetAside(let payload): payload
+        case .flagClosed(let payload): payload
+        case .flagReopened(let payload): payload
         }
     }
 
@@ -214,6 +235,13 @@ public enum TrisamEvent: Sendable, Equatable {
         case .planClosed: .planClosed(try PlanClosed(from: decoder))
         case .flagRaised: .flagRaised(try FlagRaised(from: decoder))
         case .flagResolved: .flagResolved(try FlagResolved(from: decoder))
+        case .flagTaken: .flagTaken(try FlagTaken(from: decoder))
+        case .flagAssigned: .flagAssigned(try FlagAssigned(from: decoder))
+        case .flagCommented: .flagCommented(try FlagCommented(from: decoder))
+        case .flagNextStepAgreed: .flagNextStepAgreed(try FlagNextStepAgreed(from: decoder))
+        case .flagSetAside: .flagSetAside(try FlagSetAside(from: decoder))
+        case .flagClosed: .flagClosed(try FlagClosed(from: decoder))
+        case .flagReopened: .flagReopened(try FlagReopened(from: decoder))
         }
     }
 }

@@ -1,5 +1,7 @@
 // Live update of the queue without reload: ask /live.json every few seconds whether flags were
-// raised or resolved; when so, fetch this page again and swap in the new queue section.
+// raised, resolved or worked on; when so, fetch this page again and swap in the view tabs (with
+// their counts) and the queue section (heading, rows, pages). Rows with a flag that was not on
+// the page when it was loaded get the badge "Ny", and the tab's title tells how many.
 (function () {
   "use strict";
   var section = document.querySelector("[data-live]");
@@ -7,24 +9,55 @@
   if (!section || !window.fetch || !window.DOMParser) { return; }
   var marker = section.getAttribute("data-marker");
   var interval = parseInt(section.getAttribute("data-interval"), 10) || 5000;
+  var baseTitle = document.title;
+  var seen = {};
+  function flagsOf(row) { return (row.getAttribute("data-flags") || "").split(" ").filter(Boolean); }
+  Array.prototype.forEach.call(section.querySelectorAll("tr[data-person]"), function (row) {
+    flagsOf(row).forEach(function (id) { seen[id] = true; });
+  });
 
+  function attribute(name) { return (status && status.getAttribute("data-" + name)) || ""; }
   function say(text) { if (status) { status.textContent = text; } }
   // The Swedish texts come from the page (TrisamDashboard's Swedish), with {tid} and {antal} to fill in.
   function text(name, values) {
-    var template = (status && status.getAttribute("data-" + name)) || "";
-    return template.replace("{tid}", (values && values.time) || "").replace("{antal}", values && values.open !== undefined ? values.open : "");
+    return attribute(name).replace("{tid}", (values && values.time) || "").replace("{antal}", values && values.open !== undefined ? values.open : "");
+  }
+
+  // Marks the rows with a flag not seen at load; returns how many rows are new.
+  function markNew() {
+    var count = 0;
+    Array.prototype.forEach.call(section.querySelectorAll("tr[data-person]"), function (row) {
+      var fresh = flagsOf(row).some(function (id) { return !seen[id]; });
+      if (!fresh) { return; }
+      count += 1;
+      row.classList.add("new");
+      var link = row.querySelector("td a");
+      if (link && !row.querySelector(".badge.new")) {
+        var badge = document.createElement("span");
+        badge.className = "badge new";
+        badge.textContent = attribute("new-badge");
+        link.parentNode.insertBefore(badge, link.nextSibling);
+      }
+    });
+    document.title = count > 0 ? attribute("new-title").replace("{antal}", count) + baseTitle : baseTitle;
+    return count;
   }
 
   function refresh(data) {
     return fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live]");
-        if (!fresh) { return; }
-        section.replaceWith(fresh);
-        section = fresh;
-        section.classList.add("highlight");
-        marker = fresh.getAttribute("data-marker");
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var freshSection = fresh.querySelector("[data-live]");
+        if (!freshSection) { return; }
+        Array.prototype.forEach.call(document.querySelectorAll("[data-live-part]"), function (part) {
+          var replacement = part.id && fresh.getElementById(part.id);
+          if (replacement && replacement !== freshSection) { part.replaceWith(replacement); }
+        });
+        section.replaceWith(freshSection);
+        section = freshSection;
+        marker = freshSection.getAttribute("data-marker");
+        if (markNew() > 0) { section.classList.add("highlight"); }
         say(text("updated", data));
       });
   }

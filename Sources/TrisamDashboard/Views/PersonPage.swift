@@ -37,6 +37,8 @@ public struct PersonPage: Sendable {
         /// Evidence no longer in the history (erased with consent, or beyond its length).
         public var missingEvidence: Int
         public var missingEvidenceText: String?
+        /// The work on the flag: status, history, forms.
+        var work: FlagWorkPanel
     }
 
     /// An agency with an open case in an area: its named contact and since when.
@@ -152,6 +154,9 @@ public struct PersonPage: Sendable {
     /// "Inga lösta flaggor tidigare.", "1 löst flagga tidigare.", "3 lösta flaggor tidigare."
     /// (stored: the templates see stored properties only).
     public var resolvedFlagsText: String
+    /// The resolved flags, newest first, each with its history.
+    var resolvedFlags: [ResolvedFlag]
+    var hasResolvedFlags: Bool
     public var owners: [Owner]
     /// Every ownership period and the gaps between them, per area.
     public var periods: [Period]
@@ -172,8 +177,20 @@ public struct PersonPage: Sendable {
     public var olderEvents: [String]
     public var hasOlderEvents: Bool
 
+    /// The page for a person's state, timeline, flags, the history of work on the flags, and
+    /// what the timeline summarised of events beyond its retention window.
     public init(
-        state: PersonState, timeline: [TimelineEntry], flags: [FlagRow], now: Date, olderEvents: [TimelineSummaryEntry] = []
+        state: PersonState, timeline: [TimelineEntry], flags: [FlagRow], now: Date, history: [FlagHistoryEntry] = [],
+        olderEvents: [TimelineSummaryEntry] = []
+    ) {
+        self.init(
+            state: state, timeline: timeline, flags: flags, now: now, history: history, refused: nil, user: nil, olderEvents: olderEvents)
+    }
+
+    /// The page with a refused form of work on a flag shown again, with what was typed.
+    init(
+        state: PersonState, timeline: [TimelineEntry], flags: [FlagRow], now: Date, history: [FlagHistoryEntry],
+        refused: FlagWorkPanel.Refused?, user: String?, olderEvents: [TimelineSummaryEntry] = []
     ) {
         let today = StockholmTime.date(of: now)
         clientRef = state.clientRef.rawValue
@@ -182,7 +199,8 @@ public struct PersonPage: Sendable {
         let open = flags.filter { $0.resolvedAt == nil }
         let rows = Queue.rows(open, today: today)
         openFlags = rows.map { row in
-            let cited = open.first { $0.flagId == row.flagId }?.evidence ?? []
+            let flag = open.first { $0.flagId == row.flagId }
+            let cited = flag?.evidence ?? []
             let found = cited.compactMap { byId[$0] }.map(Self.event)
             let evidence = found.enumerated().sorted { a, b in
                 let dayA = a.element.effectiveDay ?? StockholmTime.date(of: a.element.entry.time)
@@ -193,8 +211,16 @@ public struct PersonPage: Sendable {
             return Flag(
                 row: row, severityClass: row.severityClass, severityText: row.severityText, title: row.title,
                 ageText: row.ageText, sinceText: row.sinceText, sentence: row.sentence, actors: row.actors,
-                evidence: evidence, missingEvidence: missing, missingEvidenceText: missing > 0 ? Swedish.missingEvidence(missing) : nil)
+                evidence: evidence, missingEvidence: missing, missingEvidenceText: missing > 0 ? Swedish.missingEvidence(missing) : nil,
+                work: FlagWorkPanel(flag: flag!, history: history, today: today, refused: refused, user: user))
         }
+        let resolved = flags.filter { $0.resolvedAt != nil }.sorted { ($0.resolvedAt ?? now) > ($1.resolvedAt ?? now) }
+        resolvedFlags = resolved.map { flag in
+            ResolvedFlag(
+                title: flag.title, resolved: Swedish.date(of: flag.resolvedAt ?? now),
+                panel: FlagWorkPanel(flag: flag, history: history, today: today, refused: nil))
+        }
+        hasResolvedFlags = !resolved.isEmpty
         resolvedFlagCount = flags.filter { $0.resolvedAt != nil }.count
         resolvedFlagsText = Swedish.resolvedFlags(resolvedFlagCount)
         chart = OwnershipChart(state: state, today: today)

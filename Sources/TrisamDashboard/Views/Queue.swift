@@ -17,6 +17,31 @@ public struct QueueFilter: Sendable, Equatable {
     public var agency: Agency?
     public var severity: FlagSeverity?
     public var minAgeDays: Int?
+    /// Which view of the work: the whole queue, "Mina", "Ej tilldelade" or "Bortlagda".
+    public var view: View = .all
+    /// The page after this person (`efter`), or before (`fore`).
+    public var after: PersonCursor?
+    public var before: PersonCursor?
+    /// People per page (`perSida`, 10–200); nil: the dashboard's default.
+    public var pageSize: Int?
+
+    /// The views of the queue by the work on its flags, with their values of `vy`.
+    public enum View: String, Sendable, CaseIterable {
+        case all = ""
+        case mine = "mina"
+        case unassigned = "ej-tilldelade"
+        case aside = "bortlagda"
+
+        /// The store's view for the one logged in, on `today`.
+        public func queueView(user: String, today: LocalDate) -> QueueView {
+            switch self {
+            case .all: .queue(today: today)
+            case .mine: .mine(user, today: today)
+            case .unassigned: .unassigned(today: today)
+            case .aside: .aside(today: today)
+            }
+        }
+    }
 
     public init(rule: String? = nil, agency: Agency? = nil, severity: FlagSeverity? = nil, minAgeDays: Int? = nil) {
         self.rule = rule
@@ -26,7 +51,7 @@ public struct QueueFilter: Sendable, Equatable {
     }
 
     /// Known parameters; empty values mean "all".
-    public static let parameters = ["regel", "myndighet", "allvarlighet", "minstDagar"]
+    public static let parameters = ["regel", "myndighet", "allvarlighet", "minstDagar", "vy", "efter", "fore", "perSida"]
 
     /// Parses the query; an unknown parameter or value is refused naming the field.
     public static func parse(_ query: [String: String], ruleIds: [String]) -> Result<QueueFilter, FilterError> {
@@ -58,7 +83,40 @@ public struct QueueFilter: Sendable, Equatable {
             }
             filter.minAgeDays = days
         }
+        if let text = nonEmpty(query["vy"]) {
+            guard let view = View(rawValue: text) else { return .failure(FilterError(field: "vy", message: Swedish.badView(text))) }
+            filter.view = view
+        }
+        if let text = nonEmpty(query["perSida"]) {
+            guard let size = Int(text), (10...200).contains(size) else {
+                return .failure(FilterError(field: "perSida", message: Swedish.badPageSize(text)))
+            }
+            filter.pageSize = size
+        }
+        for name in ["efter", "fore"] {
+            guard let text = nonEmpty(query[name]) else { continue }
+            guard let cursor = PersonCursor(text) else { return .failure(FilterError(field: name, message: Swedish.badPage)) }
+            if name == "efter" { filter.after = cursor } else { filter.before = cursor }
+        }
         return .success(filter)
+    }
+
+    /// The query string of these filters in `view`, without the page (for the view tabs), or
+    /// with a page cursor (for the previous and next links). Starts with `?`, or is empty.
+    public func queryString(view: View? = nil, after: PersonCursor? = nil, before: PersonCursor? = nil) -> String {
+        var pairs: [(String, String)] = []
+        if let rule { pairs.append(("regel", rule)) }
+        if let agency { pairs.append(("myndighet", agency.rawValue)) }
+        if let severity { pairs.append(("allvarlighet", severity.rawValue)) }
+        if let minAgeDays { pairs.append(("minstDagar", String(minAgeDays))) }
+        let view = view ?? self.view
+        if view != .all { pairs.append(("vy", view.rawValue)) }
+        if let pageSize { pairs.append(("perSida", String(pageSize))) }
+        if let after { pairs.append(("efter", after.description)) }
+        if let before { pairs.append(("fore", before.description)) }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
+        let text = pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return text.isEmpty ? "" : "?" + text
     }
 
     /// The store query for these filters (the age filter relative to `now`).
@@ -76,7 +134,7 @@ public struct QueueFilter: Sendable, Equatable {
         return query
     }
 
-    /// Whether any filter is set.
+    /// Whether any filter is set (the view and the page are not filters).
     public var isActive: Bool { rule != nil || agency != nil || severity != nil || minAgeDays != nil }
 
     private static func nonEmpty(_ text: String?) -> String? {
@@ -104,6 +162,20 @@ public struct QueueRow: Sendable, Equatable {
     public var ageText: String
     public var sinceText: String
     public var raisedText: String
+    /// Who works it, whether it is set aside, the next step ("Tagen av Karin Lind"), or nil.
+    public var workText: String?
+}
+
+/// One person of the queue: their open flags that match, most severe first.
+public struct PersonRow: Sendable, Equatable {
+    public var clientRef: String
+    public var shortRef: String
+    public var personPath: String
+    public var flags: [QueueRow]
+    /// The flag ids, space separated (the live update marks a row new when one is new).
+    public var flagIds: String
+    /// "3 öppna flaggor" when more than one.
+    public var countText: String?
 }
 
 /// The queue "Att agera på": open flags, most severe first, then oldest first.
@@ -127,7 +199,18 @@ public enum Queue {
             severityText: Swedish.severity(flag.severity), severityClass: "severity-\(flag.severity.rawValue)",
             rule: flag.rule, title: flag.title, sentence: sentence(flag.explanation),
             actors: Swedish.agencyList(flag.agencies), ageDays: age, ageText: Swedish.days(age),
-            sinceText: Swedish.date(sinceDay), raisedText: Swedish.dateTime(flag.raisedAt))
+            sinceText: Swedish.date(sinceDay), raisedText: Swedish.dateTime(flag.raisedAt),
+            workText: Swedish.workStatus(flag.work, today: today))
+    }
+
+    /// One row per person of a page of the person queue.
+    public static func personRows(_ persons: [QueuedPerson], today: LocalDate) -> [PersonRow] {
+        persons.map { person in
+            PersonRow(
+                clientRef: person.clientRef, shortRef: Swedish.shortRef(person.clientRef), personPath: "/personer/\(person.clientRef)",
+                flags: person.flags.map { row(for: $0, today: today) }, flagIds: person.flags.map(\.flagId).joined(separator: " "),
+                countText: person.flags.count > 1 ? Swedish.openFlagCount(person.flags.count) : nil)
+        }
     }
 
     /// The explanation as one sentence, ending with a full stop.

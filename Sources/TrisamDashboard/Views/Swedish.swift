@@ -235,6 +235,10 @@ public enum Swedish {
         var checked = "Uppdateras automatiskt. Senast kontrollerad {tid}."
         var loggedOut = "Du har loggats ut. Ladda om sidan för att logga in igen."
         var failed = "Kunde inte hämta uppdateringar just nu; försöker igen."
+        /// The badge of a row that came in since the page was loaded.
+        var newBadge = Swedish.liveNew
+        /// Before the tab's title while new rows came in.
+        var newTitle = Swedish.liveTitle
     }
     static func live(fetchedAt time: String) -> LiveTexts { LiveTexts(fetched: "Uppdateras automatiskt. Senast hämtad \(time).") }
 
@@ -334,6 +338,111 @@ public enum Swedish {
     static func printNotice(reader: String, at moment: Date) -> String {
         "Utskriven \(dateTime(moment)) av \(reader). Utskriften innehåller uppgifter om en enskild person: förvara den inlåst och förstör den när den inte längre behövs."
     }
+
+    // MARK: - Work on flags and the queue by person (issue 21)
+
+    static func badView(_ text: String) -> String {
+        "Vy: ska vara mina, ej-tilldelade eller bortlagda, inte \(Svenska.quoted(text))."
+    }
+    static func badPageSize(_ text: String) -> String {
+        "Personer per sida: ska vara ett heltal från 10 till 200, inte \(Svenska.quoted(text))."
+    }
+    static let badPage = "Sida: länken till sidan är trasig. Börja om från första sidan."
+
+    /// The views of the queue, as the tabs name them.
+    static func viewName(_ view: QueueFilter.View) -> String {
+        switch view {
+        case .all: "Alla"
+        case .mine: "Mina"
+        case .unassigned: "Ej tilldelade"
+        case .aside: "Bortlagda"
+        }
+    }
+
+    /// The queue's heading: "12 personer med 15 öppna flaggor" (in a view: "Mina: …").
+    static func queueHeading(persons: Int, flags: Int, view: QueueFilter.View, filtered: Bool) -> String {
+        let who = persons == 1 ? "1 person" : "\(persons) personer"
+        let what = flags == 1 ? "1 \(filtered ? "matchande " : "")öppen flagga" : "\(flags) \(filtered ? "matchande " : "")öppna flaggor"
+        let prefix = view == .all ? "" : "\(viewName(view)): "
+        return "\(prefix)\(who) med \(what)"
+    }
+
+    /// "Visar 1–50 av 120 personer."
+    static func pageRange(from: Int, to: Int, of total: Int) -> String {
+        total == 0 ? "" : "Visar \(from)–\(to) av \(total) \(total == 1 ? "person" : "personer")."
+    }
+
+    static func openFlagCount(_ count: Int) -> String { "\(count) öppna flaggor" }
+
+    /// Who works a flag, whether it waits, and the next step: one line, or nil when nothing is
+    /// recorded.
+    static func workStatus(_ work: FlagWork, today: LocalDate) -> String? {
+        var parts: [String] = []
+        switch work.owner {
+        case .coordinator(let name): parts.append("Tagen av \(name)")
+        case .assignee(let contact, let agency): parts.append("Tilldelad \(contact.name), \(Svenska.agency(agency))")
+        case nil: break
+        }
+        switch work.parked {
+        case .aside(let until, _) where until > today: parts.append("bortlagd till \(date(until))")
+        case .aside(let until, _): parts.append("tillbaka sedan \(date(until))")
+        case .closed: parts.append("stängd – ingen brist")
+        case nil: break
+        }
+        if let step = work.nextStep {
+            // A step not done by its day is an alert while the flag is pending.
+            let when =
+                step.dueOn < today ? "nästa steg försenat, skulle vara klart \(date(step.dueOn))" : "nästa steg senast \(date(step.dueOn))"
+            parts.append("\(when): \(Svenska.withoutFinalStop(step.text))")
+        }
+        guard !parts.isEmpty else { return nil }
+        return Svenska.capitalised(parts.joined(separator: "; ")) + "."
+    }
+
+    /// What one entry of a flag's history says.
+    static func historyText(_ entry: FlagHistoryEntry) -> String {
+        let text = entry.text.map(Svenska.withoutFinalStop) ?? ""
+        switch entry.type {
+        case EventType.flagTaken.rawValue: return "Tog flaggan."
+        case EventType.flagAssigned.rawValue:
+            let phone = entry.phone.map { ", tel. \($0)" } ?? ""
+            return "Tilldelade flaggan till \(entry.assignee ?? "?"), \(entry.agency.map(Svenska.agency) ?? "?")\(phone)."
+        case EventType.flagCommented.rawValue: return "Kommentar: \(Svenska.quoted(text))"
+        case EventType.flagNextStepAgreed.rawValue:
+            return "Nästa steg, senast \(entry.day.map(date) ?? "?"): \(text)."
+        case EventType.flagSetAside.rawValue: return "Lade flaggan åt sidan till \(entry.day.map(date) ?? "?"). Skäl: \(text)."
+        case EventType.flagClosed.rawValue: return "Stängde flaggan – ingen brist. Skäl: \(text)."
+        case EventType.flagReopened.rawValue: return text + "."
+        default: return entry.type
+        }
+    }
+
+    /// Who did it: the coordinator, or Trisam itself.
+    static func historyActor(_ entry: FlagHistoryEntry) -> String { entry.actor ?? "Trisam" }
+
+    static func flagRaisedHistory(_ flag: FlagRow) -> String { "Flaggan restes: \(Svenska.withoutFinalStop(flag.title))." }
+    static func flagResolvedHistory(_ resolution: String?) -> String {
+        "Flaggan löstes av sig själv\(resolution.map { ": \(Svenska.withoutFinalStop($0))" } ?? ""). Arbetet med den är avslutat."
+    }
+
+    /// After an action was recorded (the page's notice).
+    static func workDone(_ kind: FlagAction.Kind) -> String {
+        switch kind {
+        case .take: "Du har tagit flaggan."
+        case .assign: "Flaggan är tilldelad."
+        case .comment: "Kommentaren är sparad."
+        case .nextStep: "Nästa steg är sparat."
+        case .setAside: "Flaggan är lagd åt sidan."
+        case .close: "Flaggan är stängd som ingen brist."
+        }
+    }
+    static let unknownFlag = "Flaggan finns inte längre. Ladda om sidan."
+    static let readOnly = "Åtgärder på flaggor kan inte sparas just nu."
+    static let liveNew = "Ny"
+    static let formRefused = "Formuläret kunde inte sparas. Se det markerade fältet nedan; det du skrev finns kvar."
+    static let chooseAgency = "Välj verksamhet"
+    /// The tab title while new rows came in: "(3 nya) Att agera på – Trisam"; the script fills in {antal}.
+    static let liveTitle = "({antal} nya) "
 }
 
 /// Colours per agency for charts: each has at least 4.5:1 contrast against white text.

@@ -126,7 +126,7 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         #expect(queue.text.contains("data-live"))
         let live = try await client.send("GET", "/live.json")
         #expect(live.status == 200)
-        #expect(live.text.contains("\"marker\":\"0-0\""))
+        #expect(live.text.contains("\"marker\":\"0-0-0-2026-11-24\""))
 
         // Filters are checked and refused naming the filter by its label, without a count of
         // flags beside the refusal.
