@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TrisamAgency
 import TrisamContracts
+import TrisamWorkspace
 
 /// `trisam agency --name <agency>`: one agency's service (HTTP API, own store, outbox, inbox).
 struct AgencyCommand: AsyncParsableCommand {
@@ -92,6 +93,9 @@ struct AgencyCommand: AsyncParsableCommand {
             kafka: try kafka.configuration(), tokens: tokens, pseudonymizer: pseudonymizer, registerKey: registerKey, keyring: keyring)
         if let fixed = clock.hasPrefix("fixed:") ? Timestamp.parse(String(clock.dropFirst(6))) : nil {
             configuration.clock = { fixed }
+        }
+        configuration.web = { [clock = configuration.clock, logger] router, service, sip in
+            try Workspace(service: service, sip: sip, tokens: tokens, now: clock, logger: logger).mount(on: router)
         }
         let host = self.host
         let storePath = configuration.storePath

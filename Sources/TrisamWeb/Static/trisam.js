@@ -1,5 +1,6 @@
-// Live update of the queue without reload: ask /live.json every few seconds whether flags were
-// raised or resolved; when so, fetch this page again and swap in the new queue section.
+// Live update without reload, shared by every web front (the dashboard's queue, a workspace's
+// inbox): ask /live.json every few seconds whether something changed; when so, fetch this page
+// again and swap in the section marked data-live.
 (function () {
   "use strict";
   var section = document.querySelector("[data-live]");
@@ -9,7 +10,7 @@
   var interval = parseInt(section.getAttribute("data-interval"), 10) || 5000;
 
   function say(text) { if (status) { status.textContent = text; } }
-  // The Swedish texts come from the page (TrisamDashboard's Swedish), with {tid} and {antal} to fill in.
+  // The Swedish texts come from the page (each front's Swedish texts), with {tid} and {antal} to fill in.
   function text(name, values) {
     var template = (status && status.getAttribute("data-" + name)) || "";
     return template.replace("{tid}", (values && values.time) || "").replace("{antal}", values && values.open !== undefined ? values.open : "");
