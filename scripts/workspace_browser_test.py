@@ -199,7 +199,8 @@ def main():
         # Kommun books the earliest common time.
         browser.navigate(url("kommun", sip_page))
         deadline = time.time() + 40
-        while time.time() < deadline and "Tidigaste gemensamma tid" not in text("main"):
+        # Both answers must have arrived: the kommun books once nobody is still to answer.
+        while time.time() < deadline and ("Tidigaste gemensamma tid" not in text("main") or "Väntar fortfarande" in text("main")):
             time.sleep(1)
             browser.navigate(url("kommun", sip_page))
         proposal = text("#form-boka .muted")

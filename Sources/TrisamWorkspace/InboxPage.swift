@@ -55,7 +55,8 @@ extension Workspace {
         }
         let marker = try await service.inboxMarker()
         let today = WebSwedish.localDate(of: now())
-        let due = try await sip.myActions(staff, state: "open", limit: "50").value.items
+        // The ten due first; the rest are a click away on each person's plan.
+        let due = try await sip.myActions(staff, state: "open", limit: "10").value.items
         let actions = due.map { action in
             InboxPage.DueAction(
                 description: action.description, due: DateText.day(action.dueDate),
