@@ -331,3 +331,122 @@ struct WorkspaceRouteTests {
         }
     }
 }
+
+@Suite("Agency workspace: the other forms")
+struct WorkspaceOtherFormsTests {
+    @Test(
+        "cases, handovers, consent withdrawal, referral cancel, SIP cancel and closing a plan: each refused in Swedish beside its field, then done"
+    )
+    func otherForms() async throws {
+        let kommun = try WorkspaceSide(.kommun)
+        let af = try WorkspaceSide(.af)
+        try await kommun.app.test(.router) { kommunClient in
+            try await af.app.test(.router) { afClient in
+                var k = Browser(client: kommunClient)
+                var a = Browser(client: afClient)
+                try await k.login(kommun.token)
+                try await a.login(af.token)
+                let registered = try await k.post("/personer/ny", [("personnummer", "19121212-1212"), ("namn", "Tolvan Tolvansson")])
+                let person = String(try #require(registered.location).split(separator: "?")[0])
+                // Consent refused without a purpose, then given.
+                let noPurpose = try await k.post(
+                    "\(person)/samtycke", [("verksamheter", "kommun"), ("gavs", "2027-03-01"), ("galler-till", "2028-01-01")])
+                #expect(noPurpose.status == .badRequest && noPurpose.html.contains("Ändamål: fyll i."), "\(noPurpose.html)")
+                for purpose in ["samordning", "remiss", "sip", "handlingsplan"] {
+                    let given = try await k.post(
+                        "\(person)/samtycke",
+                        [
+                            ("andamal", purpose), ("verksamheter", "kommun"), ("verksamheter", "af"), ("gavs", "2027-03-01"),
+                            ("galler-till", "2028-01-01"),
+                        ])
+                    #expect(given.status == .seeOther, "\(given.html)")
+                }
+                // A case: opened, its contact changed, handed over to AF, accepted there.
+                let noArea = try await k.post("\(person)/arende", [("kontakt-namn", "Karin Lind"), ("oppnat", "2027-03-01")])
+                #expect(noArea.status == .badRequest && noArea.html.contains("Område: fyll i."), "\(noArea.html)")
+                let opened = try await k.post(
+                    "\(person)/arende", [("omrade", "forsorjning"), ("kontakt-namn", "Karin Lind"), ("oppnat", "2027-03-01")])
+                #expect(opened.status == .seeOther && opened.location?.hasSuffix("klart=arende-oppnat") == true, "\(opened.html)")
+                let twice = try await k.post(
+                    "\(person)/arende", [("omrade", "forsorjning"), ("kontakt-namn", "Karin Lind"), ("oppnat", "2027-03-01")])
+                #expect(twice.status == .conflict && twice.html.contains("redan ett öppet ärende"), "\(twice.html)")
+                let badPhone = try await k.post(
+                    "\(person)/arenden/forsorjning/kontakt",
+                    [("kontakt-namn", "Eva Ek"), ("kontakt-telefon", "ring mig"), ("andrad", "2027-03-01")])
+                #expect(badPhone.status == .badRequest && badPhone.html.contains(#"id="kontakt-telefon-error""#), "\(badPhone.html)")
+                #expect(badPhone.html.contains(#"value="ring mig""#))
+                let changed = try await k.post(
+                    "\(person)/arenden/forsorjning/kontakt", [("kontakt-namn", "Eva Ek"), ("andrad", "2027-03-01")])
+                #expect(changed.status == .seeOther, "\(changed.html)")
+                #expect(try await k.get(person).html.contains("Eva Ek"))
+                let handover = try await k.post(
+                    "\(person)/overlamning", [("omrade", "forsorjning"), ("till", "af"), ("anledning", "Har fått arbete")])
+                #expect(handover.status == .seeOther, "\(handover.html)")
+                try await af.deliver(from: kommun)
+                let inbox = try await a.get("/inkorg")
+                #expect(inbox.html.contains("Överlämning att besvara"), "\(inbox.html)")
+                let link = try #require(
+                    inbox.html.range(of: #"/personer/[0-9a-f]{32}/overlamningar/[0-9a-f-]+"#, options: .regularExpression).map {
+                        String(inbox.html[$0])
+                    })
+                let noReason = try await a.post("\(link)/avboj", [("skal", "")])
+                #expect(noReason.status == .badRequest && noReason.html.contains("Skäl: fyll i."), "\(noReason.html)")
+                let taken = try await a.post("\(link)/godta", [("kontakt-namn", "Ali Hassan"), ("godtagen", "2027-03-01")])
+                #expect(taken.status == .seeOther, "\(taken.html)")
+                #expect(try await a.get(person).html.contains("Ali Hassan"))
+                // A case closed, with a reason from the vocabulary.
+                let second = try await k.post(
+                    "\(person)/arende", [("omrade", "samordning"), ("kontakt-namn", "Karin Lind"), ("oppnat", "2027-03-01")])
+                #expect(second.status == .seeOther, "\(second.html)")
+                let noClose = try await k.post("\(person)/arenden/samordning/avsluta", [("skal", ""), ("avslutat", "2027-03-01")])
+                #expect(noClose.status == .badRequest && noClose.html.contains("Skäl: fyll i."), "\(noClose.html)")
+                let closed = try await k.post("\(person)/arenden/samordning/avsluta", [("skal", "completed"), ("avslutat", "2027-03-01")])
+                #expect(closed.status == .seeOther, "\(closed.html)")
+                // A referral cancelled by its sender.
+                let sent = try await k.post(
+                    "\(person)/remiss",
+                    [("till", "af"), ("omrade", "arbete-aktivitet"), ("efterfragas", "Kartläggning"), ("anledning", "Behöver stöd")])
+                let page = try await k.get(person)
+                let referral = try #require(
+                    page.html.range(of: #"/personer/[0-9a-f]{32}/remisser/[0-9a-f-]+"#, options: .regularExpression).map {
+                        String(page.html[$0])
+                    })
+                #expect(sent.status == .seeOther)
+                let cancelled = try await k.post("\(referral)/aterkalla", [("skal", "Personen har flyttat")])
+                #expect(cancelled.status == .seeOther, "\(cancelled.html)")
+                #expect(try await k.get(try #require(cancelled.location)).html.contains("Återkallad"))
+                // A SIP called and cancelled.
+                let called = try await k.post("\(person)/sip", [("anledning", "Samordna"), ("inbjudna", "af")])
+                let sip = String(try #require(called.location).split(separator: "?")[0])
+                let noCancel = try await k.post("\(sip)/stall-in", [("skal", "")])
+                #expect(noCancel.status == .badRequest && noCancel.html.contains("Skäl: fyll i."), "\(noCancel.html)")
+                let off = try await k.post("\(sip)/stall-in", [("skal", "Personen är sjuk")])
+                #expect(off.status == .seeOther, "\(off.html)")
+                #expect(try await k.get(sip).html.contains("Inställd"))
+                // A plan closed with an outcome.
+                let plan = try await k.post(
+                    "\(person)/plan",
+                    [("huvudansvarig", "kommun"), ("deltagare", "kommun"), ("mal", "Arbete"), ("uppfoljning", "2027-04-01")])
+                let planPage = String(try #require(plan.location).split(separator: "?")[0])
+                let noOutcome = try await k.post("\(planPage)/avsluta", [("utfall", ""), ("avslutad", "2027-03-01")])
+                #expect(noOutcome.status == .badRequest && noOutcome.html.contains("Utfall: fyll i."), "\(noOutcome.html)")
+                let ended = try await k.post(
+                    "\(planPage)/avsluta", [("utfall", "work"), ("skal", "goals-reached"), ("avslutad", "2027-03-01")])
+                #expect(ended.status == .seeOther, "\(ended.html)")
+                #expect(try await k.get(planPage).html.contains("Avslutad"))
+                // The consent withdrawn.
+                let consentPage = try await k.get(person)
+                let consent = try #require(
+                    consentPage.html.range(of: #"/personer/[0-9a-f]{32}/samtycken/[0-9a-f-]+"#, options: .regularExpression).map {
+                        String(consentPage.html[$0])
+                    })
+                let future = try await k.post("\(consent)/aterkalla", [("aterkallat", "2027-04-01")])
+                #expect(future.status == .badRequest && future.html.contains("Återkallat: får inte ligga efter i dag."), "\(future.html)")
+                let withdrawn = try await k.post("\(consent)/aterkalla", [("aterkallat", "2027-03-01")])
+                #expect(
+                    withdrawn.status == .seeOther && withdrawn.location?.hasSuffix("klart=samtycke-aterkallat") == true, "\(withdrawn.html)"
+                )
+            }
+        }
+    }
+}
