@@ -175,6 +175,8 @@ struct Form: Sendable {
     var formError: String?
     /// Shown folded until opened (less used actions), unless refused.
     var folded = false
+    /// A GET form (choosing what to show; no CSRF token, nothing changes).
+    var get = false
 
     /// Whether the form shows unfolded (set by ``filled(_:_:)``).
     var open = true

@@ -20,6 +20,7 @@ extension Workspace {
             try await workspace.withPerson(context) { ref in try await workspace.personPage(request, context, ref) }
         }
         mountPersonForms(on: web)
+        mountStatusForm(on: web)
         mountReferralPages(on: web)
         mountSipPages(on: web)
         mountPlanPages(on: web)
@@ -131,6 +132,7 @@ extension Workspace {
             Link(href: "\(base)/arende", label: "Öppna ärende"),
             Link(href: "\(base)/overlamning", label: "Överlämna område"),
             Link(href: "\(base)/plan", label: "Ny handlingsplan"),
+            Link(href: "\(base)/status", label: "Registrera status"),
         ]
         if agency == .kommun || agency == .region {
             actions.insert(Link(href: "\(base)/sip", label: "Kalla till SIP", primary: true), at: 1)

@@ -434,6 +434,19 @@ struct WorkspaceOtherFormsTests {
                     "\(planPage)/avsluta", [("utfall", "work"), ("skal", "goals-reached"), ("avslutad", "2027-03-01")])
                 #expect(ended.status == .seeOther, "\(ended.html)")
                 #expect(try await k.get(planPage).html.contains("Avslutad"))
+                // A status change in the kommun's vocabulary, every code with its Swedish label.
+                let choose = try await k.get("\(person)/status?typ=kommun.forsorjningshinder.reported")
+                #expect(
+                    choose.html.contains(">Arbetslös</option>") && choose.html.contains(">Sjukskriven med läkarintyg</option>"),
+                    "\(choose.html)")
+                let noCode = try await k.post(
+                    "\(person)/status", [("typ", "kommun.forsorjningshinder.reported"), ("f-code", ""), ("f-month", "2027-02")])
+                #expect(noCode.status == .badRequest && noCode.html.contains("Försörjningshinder: fyll i."), "\(noCode.html)")
+                #expect(noCode.html.contains(#"value="2027-02""#))
+                let status = try await k.post(
+                    "\(person)/status", [("typ", "kommun.forsorjningshinder.reported"), ("f-code", "arbetslos"), ("f-month", "2027-02")])
+                #expect(status.status == .seeOther, "\(status.html)")
+                #expect(try await k.get(person).html.contains("Försörjningshinder rapporterat"))
                 // The consent withdrawn.
                 let consentPage = try await k.get(person)
                 let consent = try #require(
