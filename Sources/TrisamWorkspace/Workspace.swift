@@ -121,8 +121,9 @@ public struct Workspace: Sendable {
     }
 
     /// Starts the session of someone whose identity was checked (by a token here; by a single
-    /// sign-on front that replaces `/logga-in`) and sends them on to `next`.
-    func startSession(_ staff: Staff, next: String) -> Response {
+    /// sign-on front that replaces `/logga-in`, such as an OpenID Connect callback after a SITHS
+    /// login) and sends them on to `next` with the session cookie set.
+    public func startSession(_ staff: Staff, next: String) -> Response {
         let id = sessions.start(name: staff.name, role: staff.role, agency: staff.agency)
         logger.info("workspace login", metadata: ["staff": "\(staff.name)"])
         var response = WebPages.redirect(to: next)

@@ -238,8 +238,13 @@ struct WorkspaceRouteTests {
                         "\(answerLink)/godta", [("kontakt-namn", "Ali Hassan"), ("kontakt-roll", "arbetsförmedlare")])
                     #expect(accepted.status == .seeOther, "\(accepted.html)")
                     #expect(try await a.get(try #require(accepted.location)).html.contains("Godtagen"))
+                    let report = try await a.post("\(answerLink)/lagesrapport", [("rapport", "Inskriven, kartläggning pågår")])
+                    #expect(report.status == .seeOther, "\(report.html)")
+                    let closedEarly = try await a.post("\(answerLink)/avsluta", [("resultat", "")])
+                    #expect(closedEarly.status == .badRequest && closedEarly.html.contains("Resultat: fyll i."), "\(closedEarly.html)")
                     try await kommun.deliver(from: af)
-                    #expect(try await k.get("/inkorg").html.contains("Remissen är godtagen"))
+                    let kommunInbox = try await k.get("/inkorg").html
+                    #expect(kommunInbox.contains("Remissen är godtagen") && kommunInbox.contains("Lägesrapport om remiss"))
 
                     // SIP: called by the kommun, answered by AF and the region in the time picker.
                     try await region.deliver(from: kommun)
@@ -282,6 +287,12 @@ struct WorkspaceRouteTests {
                     )
                     let booked = try await k.post("\(sipPage)/boka", [("langd", "60"), ("plats", "Socialkontoret")])
                     #expect(booked.status == .seeOther, "\(booked.html)")
+                    let rebooked = try await k.post(
+                        "\(sipPage)/omboka", [("dag", "2027-03-02"), ("starttid", "13:00"), ("langd", "60"), ("plats", "Rum 4")])
+                    #expect(rebooked.status == .seeOther, "\(rebooked.html)")
+                    #expect(try await k.get(sipPage).html.contains("Tisdag 2 mars 2027 kl. 13.00–14.00"))
+                    let weekend = try await k.post("\(sipPage)/omboka", [("dag", "2027-03-06"), ("starttid", "10:00"), ("langd", "60")])
+                    #expect(weekend.status == .badRequest && weekend.html.contains(#"id="dag-error""#), "\(weekend.html)")
                     let ics = try await kommunClient.execute(uri: "\(sipPage)/kalender.ics", method: .get, headers: [.cookie: k.cookie])
                     #expect(ics.status == .ok && String(buffer: ics.body).contains("BEGIN:VCALENDAR"))
                     let early = try await k.post(
