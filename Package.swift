@@ -145,7 +145,27 @@ let package = Package(
                 "TrisamContracts",
                 "TrisamHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // The layout, login and message pages, the stylesheet and the live-update script of every front.
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
+        // An agency's staff workspace: Swedish server-rendered pages and forms over the agency
+        // service's own operations, on its port beside the JSON API.
+        .target(
+            name: "TrisamWorkspace",
+            dependencies: [
+                "TrisamWeb",
+                "TrisamAgency",
+                "TrisamSip",
+                "TrisamContracts",
+                "TrisamCoordinatorCore",
+                "TrisamHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates")]
         ),
         // The coordinators' dashboard: Swedish server-rendered pages over the coordinator's store.
         .target(
@@ -160,7 +180,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Templates"), .copy("Static")]
+            resources: [.copy("Templates")]
         ),
         // The one seeded random number generator (SplitMix64) of the simulator and the fixtures.
         .target(
@@ -212,6 +232,7 @@ let package = Package(
                 "TrisamAgency",
                 "TrisamCoordinator",
                 "TrisamDashboard",
+                "TrisamWorkspace",
                 "TrisamSimulator",
                 "TrisamProcess",
                 "TrisamMail",
@@ -276,6 +297,13 @@ let package = Package(
             dependencies: [
                 "TrisamDashboard", "TrisamWeb", "TrisamCoordinator", "TrisamCoordinatorCore", "TrisamContracts",
                 "TrisamTestSupport", "TrisamFixtures", "TrisamHTTP", "TrisamKafka", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "TrisamWorkspaceTests",
+            dependencies: [
+                "TrisamWorkspace", "TrisamWeb", "TrisamAgency", "TrisamBus", "TrisamContracts", "TrisamHTTP", "TrisamTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

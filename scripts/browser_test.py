@@ -18,7 +18,7 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="trisam-chromium-")
         self.process = subprocess.Popen([
             CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+            "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars", "--lang=sv-SE",
             "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
             f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank",
         ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

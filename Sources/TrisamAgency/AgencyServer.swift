@@ -28,6 +28,9 @@ public struct AgencyConfiguration: Sendable {
     public var reminderInterval: Duration = .seconds(60)
     /// The SMTP relay and the workspace address of the SIP mails (no relay: mail stays queued).
     public var mail = MailConfiguration()
+    /// Mounts more routes on the service's router (the staff workspace, TrisamWorkspace), given
+    /// the service's operations.
+    public var web: (@Sendable (Router<AgencyRoutes.Context>, AgencyService, SipService) throws -> Void)?
 
     public init(
         agency: Agency, host: String = "127.0.0.1", port: Int, storePath: String, kafka: KafkaConfiguration,
@@ -87,6 +90,7 @@ public enum AgencyServer {
         let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
         let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
         let router = AgencyRoutes.router(service: service, tokens: configuration.tokens, sipClock: configuration.clock)
+        try configuration.web?(router, service, SipService(base: service, now: configuration.clock))
         let reminders = SipReminderService(
             sip: SipService(base: service, now: configuration.clock),
             interval: configuration.reminderInterval, logger: logger)

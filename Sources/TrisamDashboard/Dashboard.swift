@@ -30,8 +30,9 @@ public struct Dashboard: Sendable {
 
     let parts: CoordinatorParts
     let sessions: WebSessions
-    let templates: MustacheLibrary
-    let assets: [String: (type: String, body: ByteBuffer)]
+    /// The shared layout, login and message pages, stylesheet and script (``WebPages``) with the
+    /// dashboard's own templates.
+    let pages: WebPages
     let logger: Logger
 
     /// Loads the templates and static files from the module's resources.
@@ -42,30 +43,15 @@ public struct Dashboard: Sendable {
         self.parts = parts
         self.sessions = sessions
         self.logger = logger
-        guard let templateFolder = Bundle.module.url(forResource: "Templates", withExtension: nil),
-            let staticFolder = Bundle.module.url(forResource: "Static", withExtension: nil)
-        else {
-            throw DashboardError("the dashboard's resources (Templates, Static) are missing beside the executable")
+        guard let templateFolder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw DashboardError("the dashboard's resources (Templates) are missing beside the executable")
         }
-        var library = MustacheLibrary()
-        for name in ["layout", "login", "queue", "person", "calendar", "overview", "message", "search"] {
-            let url = templateFolder.appendingPathComponent("\(name).mustache")
-            do {
-                try library.register(String(contentsOf: url, encoding: .utf8), named: name)
-            } catch {
-                throw DashboardError("template \(name).mustache: \(error)")
-            }
+        do {
+            pages = try WebPages(
+                templateFolder: templateFolder, names: ["queue", "person", "calendar", "overview", "search"], logger: logger)
+        } catch {
+            throw DashboardError("\(error)")
         }
-        templates = library
-        var assets: [String: (String, ByteBuffer)] = [:]
-        for (name, type) in [
-            ("dashboard.css", "text/css; charset=utf-8"), ("dashboard.js", "text/javascript; charset=utf-8"),
-            ("print.js", "text/javascript; charset=utf-8"),
-        ] {
-            let data = try Data(contentsOf: staticFolder.appendingPathComponent(name))
-            assets[name] = (type, ByteBuffer(bytes: data))
-        }
-        self.assets = assets
     }
 
     /// Adds the dashboard's routes to the coordinator's router.
@@ -76,14 +62,12 @@ public struct Dashboard: Sendable {
         router.add(middleware: HTMLNotFound(dashboard: dashboard, known: known))
         router.get("/static/{file}") { _, context in
             let file = try context.parameters.require("file")
-            guard let asset = dashboard.assets[file] else { throw APIError.notFound("file", "no such static file") }
-            return Response(
-                status: .ok, headers: [.contentType: asset.type, .cacheControl: "no-cache"],
-                body: .init(byteBuffer: asset.body))
+            guard let response = dashboard.pages.asset(file) else { throw APIError.notFound("file", "no such static file") }
+            return response
         }
         router.get("/logga-in") { request, _ in
             if dashboard.currentSession(request) != nil { return Self.redirect(to: "/") }
-            return dashboard.page("login", LoginPage(next: Self.safeNext(request.uri.queryParameters.get("next")), error: nil))
+            return dashboard.page("login", Self.loginPage(next: Self.safeNext(request.uri.queryParameters.get("next")), error: nil))
         }
         router.post("/logga-in") { request, _ in try await dashboard.login(request) }
         let pages = router.group().add(
@@ -95,7 +79,7 @@ public struct Dashboard: Sendable {
         pages.post("/logga-ut") { request, _ in
             if let id = request.cookies[Self.cookieName]?.value { dashboard.sessions.end(id) }
             var response = Self.redirect(to: "/logga-in")
-            response.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(WebPages.clearedCookie(name: Self.cookieName))
             return response
         }
         pages.get("/") { request, context in try dashboard.queue(request, context) }
@@ -119,7 +103,7 @@ public struct Dashboard: Sendable {
         let session = currentSession(request)
         return page(
             "message",
-            MessagePage(
+            WebMessagePage(
                 frame: frame(user: session?.name, csrf: session?.csrfToken, title: Swedish.notFoundTitle, active: ""),
                 text: Swedish.notFound(request.uri.path)),
             status: .notFound)
@@ -132,21 +116,18 @@ public struct Dashboard: Sendable {
         let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body))) ?? LoginForm(token: nil, next: nil)
         let next = Self.safeNext(form.next)
         guard let token = form.token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-            return page("login", LoginPage(next: next, error: Swedish.loginMissing), status: .badRequest)
+            return page("login", Self.loginPage(next: next, error: Swedish.loginMissing), status: .badRequest)
         }
         guard let entry = parts.tokens.entry(for: Substring(token)) else {
             logger.notice("dashboard login refused: unknown token")
             return page(
-                "login", LoginPage(next: next, error: Swedish.loginUnknown),
+                "login", Self.loginPage(next: next, error: Swedish.loginUnknown),
                 status: .unauthorized)
         }
         let id = sessions.start(name: entry.name, role: entry.role)
         logger.info("dashboard login", metadata: ["reader": "\(entry.name)"])
         var response = Self.redirect(to: next)
-        response.setCookie(
-            Cookie(
-                name: Self.cookieName, value: id, maxAge: Int(sessions.lifetime), path: "/",
-                httpOnly: true, sameSite: .strict))
+        response.setCookie(WebPages.sessionCookie(name: Self.cookieName, id: id, lifetime: sessions.lifetime))
         return response
     }
 
@@ -369,30 +350,22 @@ public struct Dashboard: Sendable {
             calendar: active == "calendar", overview: active == "overview", search: active == "search")
     }
 
+    /// The shared templates and the dashboard's own.
+    var templates: MustacheLibrary { pages.templates }
+
+    static func loginPage(next: String, error: String?) -> WebLoginPage {
+        WebLoginPage(brand: "samordning", intro: "Logga in med din inloggningsnyckel för samordnare.", next: next, error: error)
+    }
+
     func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
-        guard let html = templates.render(model, withTemplate: template) else {
-            logger.error("dashboard template missing", metadata: ["template": "\(template)"])
-            return Response(
-                status: .internalServerError, headers: Self.htmlHeaders,
-                body: .init(
-                    byteBuffer: ByteBuffer(
-                        string: "<!doctype html><html lang=\"sv\"><title>Fel</title><p>\(Swedish.pageFailed)</p></html>")))
-        }
-        return Response(status: status, headers: Self.htmlHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
+        pages.render(template, model, status: status)
     }
 
     func message(_ context: CoordinatorRequestContext, title: String, text: String, status: HTTPResponse.Status) -> Response {
-        page("message", MessagePage(frame: frame(context, title: title, active: ""), text: text), status: status)
+        page("message", WebMessagePage(frame: frame(context, title: title, active: ""), text: text), status: status)
     }
 
-    static let htmlHeaders: HTTPFields = [
-        .contentType: "text/html; charset=utf-8",
-        .cacheControl: "no-store",
-        .contentSecurityPolicy:
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
-    ]
+    static let htmlHeaders: HTTPFields = WebPages.htmlHeaders
 
     static func redirect(to location: String) -> Response {
         SessionGate<CoordinatorRequestContext>.redirect(to: location)
@@ -401,13 +374,7 @@ public struct Dashboard: Sendable {
     /// Only a path on this site may be the target after login: printable ASCII without spaces
     /// (browsers drop tabs and line breaks from a URL, so `/<tab>/host` would lead to `//host`),
     /// no `//host`, no backslash (read as `/` by browsers), no scheme, not the login pages.
-    static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), next.utf8.count <= 2048,
-            next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
-            !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/logga-")
-        else { return "/" }
-        return next
-    }
+    static func safeNext(_ next: String?) -> String { WebPages.safeNext(next) }
 
     func currentSession(_ request: Request) -> WebSessions.Session? {
         request.cookies[Self.cookieName].flatMap { sessions.session($0.value) }
@@ -453,36 +420,33 @@ struct LoginForm: Decodable {
     var next: String?
 }
 
-struct Frame {
-    var title: String
-    var user: String
-    /// The session's CSRF token, for the hidden field of every form (see ``CSRF``).
-    var csrf: String
-    /// Whether a session is open (the menu and the logout button show).
-    var loggedIn: Bool
-    var queue: Bool
-    var calendar: Bool
-    var overview: Bool
-    /// The person search is the page shown.
-    var search = false
-    /// The print view: no navigation, the print script.
-    var print = false
+/// The frame of every page: the layout, menu and footer shared with the agencies' workspaces.
+typealias Frame = WebFrame
+
+extension WebFrame {
+    /// The dashboard's frame: its menu with the page `queue`, `calendar`, `overview` or `search`
+    /// marked.
+    init(
+        title: String, user: String, csrf: String, loggedIn: Bool, queue: Bool, calendar: Bool, overview: Bool,
+        search: Bool = false
+    ) {
+        self.init(
+            title: title, user: loggedIn ? user : nil, csrf: csrf, brand: "samordning",
+            menu: [
+                .init(href: "/", label: "Att agera på", current: queue),
+                .init(href: "/sip-kalender", label: "SIP-kalender", current: calendar),
+                .init(href: "/oversikt", label: "Översikt", current: overview),
+                .init(href: "/sok", label: "Sök person", current: search),
+            ],
+            footer: "Trisam – personer identifieras bara med personreferens. Varje visad personsida loggas.",
+            home: "/", homeLabel: "Att agera på")
+    }
 }
 
 struct Option: Equatable {
     var value: String
     var label: String
     var selected: Bool
-}
-
-struct LoginPage {
-    var next: String
-    var error: String?
-}
-
-struct MessagePage {
-    var frame: Frame
-    var text: String
 }
 
 /// The fields of the person page's forms for work on a flag (the names the API uses).

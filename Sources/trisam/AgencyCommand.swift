@@ -4,6 +4,7 @@ import Logging
 import TrisamAgency
 import TrisamContracts
 import TrisamMail
+import TrisamWorkspace
 
 /// `trisam agency --name <agency>`: one agency's service (HTTP API, own store, outbox, inbox).
 struct AgencyCommand: AsyncParsableCommand {
@@ -122,6 +123,9 @@ struct AgencyCommand: AsyncParsableCommand {
         configuration.mail = try mailConfiguration(port: configuration.port)
         if let fixed = clock.hasPrefix("fixed:") ? Timestamp.parse(String(clock.dropFirst(6))) : nil {
             configuration.clock = { fixed }
+        }
+        configuration.web = { [clock = configuration.clock, logger] router, service, sip in
+            try Workspace(service: service, sip: sip, tokens: tokens, now: clock, logger: logger).mount(on: router)
         }
         let host = self.host
         let storePath = configuration.storePath

@@ -158,6 +158,14 @@ struct DevCommand: AsyncParsableCommand {
         printLine("Dashboard för samordnare / coordinators' dashboard:")
         printLine("  http://127.0.0.1:\(basePort)/   logga in med / log in with: \(tokens.coordinatorToken)")
         printLine("")
+        printLine("Arbetsytor för verksamheternas personal / agency staff workspaces:")
+        for (index, agency) in Agency.allCases.enumerated() {
+            guard let entry = tokens.entries.first(where: { $0.scope == agency.rawValue }) else { continue }
+            printLine(
+                "  \(agency.displayName.padding(toLength: 20, withPad: " ", startingAt: 0)) http://127.0.0.1:\(basePort + index + 1)/   "
+                    + "logga in med / log in with: \(entry.token) (\(entry.name), \(entry.role))")
+        }
+        printLine("")
         printLine("Demo logins (Authorization: Bearer <token>):")
         for entry in tokens.entries {
             printLine("  \(entry.scope.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.token)  (\(entry.name), \(entry.role))")

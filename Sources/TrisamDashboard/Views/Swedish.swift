@@ -2,6 +2,7 @@ import Foundation
 import TrisamContracts
 import TrisamCoordinator
 import TrisamCoordinatorCore
+import TrisamWeb
 
 /// Every Swedish text the dashboard builds in code, in one place for review: dates, ages,
 /// severities, agencies, statuses, messages and refusals. The words for what the agencies
@@ -175,11 +176,12 @@ public enum Swedish {
     static let invalidPerson = "Personreferensen ska vara 32 tecken, siffror 0–9 och bokstäver a–f."
     static let unknownPersonTitle = "Okänd person"
     static let unknownPerson = "Det finns inga uppgifter om den här personen."
-    static let notFoundTitle = "Sidan finns inte"
-    static func notFound(_ path: String) -> String {
-        "Det finns ingen sida med adressen \(Svenska.quoted(path)). Kontrollera adressen eller gå tillbaka till kön."
-    }
-    static let pageFailed = "Sidan kunde inte visas."
+    // Shared with the agencies' workspaces (``WebSwedish``).
+    static let notFoundTitle = WebSwedish.notFoundTitle
+    static func notFound(_ path: String) -> String { WebSwedish.notFound(path, backTo: "kön") }
+    static let pageFailed = WebSwedish.pageFailed
+    static let formExpiredTitle = WebSwedish.formExpiredTitle
+    static let formExpired = WebSwedish.formExpired
 
     /// Below a list that shows fewer than it holds: "Visar de 500 första av 12 345."; nil when it
     /// shows all.
@@ -208,9 +210,6 @@ public enum Swedish {
         let times = entry.count == 1 ? "en gång \(first)" : "\(entry.count) gånger \(first)–\(last)"
         return "\(who): \(what), \(times)"
     }
-    static let formExpiredTitle = "Formuläret har gått ut"
-    static let formExpired =
-        "Formuläret kunde inte tas emot eftersom det inte hörde till din inloggning. Ladda om sidan och försök igen."
 
     /// Refusals of the queue's filters: each names the filter by its label.
     static func unknownFilter(_ name: String, known: [String]) -> String {
@@ -277,8 +276,8 @@ public enum Swedish {
     }
     static let allAgencies = "Alla verksamheter"
     static let allSeverities = "Alla"
-    static let loginMissing = "Inloggningsnyckel: fyll i din nyckel."
-    static let loginUnknown = "Inloggningsnyckel: okänd nyckel. Kontrollera att du har skrivit av den rätt."
+    static let loginMissing = WebSwedish.loginMissing
+    static let loginUnknown = WebSwedish.loginUnknown
 
     // MARK: - Finding a person (/sok)
 

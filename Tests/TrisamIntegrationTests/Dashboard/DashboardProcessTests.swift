@@ -172,7 +172,7 @@ final class RawClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
 
         // The JSON API still wants its bearer token, not the cookie.
         #expect(try await client.send("GET", "/flags").status == 401)
-        #expect(try await client.send("GET", "/static/dashboard.css").status == 200)
+        #expect(try await client.send("GET", "/static/trisam.css").status == 200)
 
         // A form posted without the session's CSRF token, or with another, is refused with a
         // Swedish page and changes nothing: the session is still open.

@@ -1,7 +1,7 @@
-// Live update of the queue without reload: ask /live.json every few seconds whether flags were
-// raised, resolved or worked on; when so, fetch this page again and swap in the view tabs (with
-// their counts) and the queue section (heading, rows, pages). Rows with a flag that was not on
-// the page when it was loaded get the badge "Ny", and the tab's title tells how many.
+// Live update without reload, shared by every web front (the dashboard's queue, a workspace's
+// inbox): ask /live.json every few seconds whether something changed; when so, fetch this page
+// again and swap in the parts marked data-live-part (or the section marked data-live); rows with
+// an id not on the page when it was loaded get the badge "Ny", and the tab's title tells how many.
 (function () {
   "use strict";
   var section = document.querySelector("[data-live]");
@@ -18,7 +18,7 @@
 
   function attribute(name) { return (status && status.getAttribute("data-" + name)) || ""; }
   function say(text) { if (status) { status.textContent = text; } }
-  // The Swedish texts come from the page (TrisamDashboard's Swedish), with {tid} and {antal} to fill in.
+  // The Swedish texts come from the page (each front's Swedish texts), with {tid} and {antal} to fill in.
   function text(name, values) {
     return attribute(name).replace("{tid}", (values && values.time) || "").replace("{antal}", values && values.open !== undefined ? values.open : "");
   }

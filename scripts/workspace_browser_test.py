@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""The agency workspaces end to end in headless Chromium, against a running `trisam dev`: a kommun
+handläggare registers a person, registers consent and sends a referral to AF; the arbetsförmedlare
+finds it in the Inkorg and accepts it; the kommun calls a SIP inviting AF and the region; both
+answer with times in the time picker; the kommun books the earliest common time and downloads the
+.ics; a plan with an AF action is made and AF marks it done. Every page is checked (language, one
+h1, labelled controls, contrast, console errors), refusals are shown beside their fields, the
+pages work at 768 px, and screenshots are saved.
+
+Usage: workspace_browser_test.py --base http://127.0.0.1:8080 --out docs/screenshots
+(the agencies listen on the next four ports: kommun, af, fk, region).
+"""
+import argparse, base64, json, os, random, sys, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser_test import Browser, PAGE_CHECKS, CHROMIUM  # noqa: E402
+
+TOKENS = {"kommun": "trisam-demo-token-kommun", "af": "trisam-demo-token-af", "region": "trisam-demo-token-region"}
+
+
+def personnummer():
+    """A valid personnummer (Luhn check digit) no demo person has: born 1986, a random serial."""
+    while True:
+        digits = f"86{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}"
+        total = 0
+        for index, char in enumerate(digits):
+            value = int(char) * (2 if index % 2 == 0 else 1)
+            total += value // 10 + value % 10
+        check = (10 - total % 10) % 10
+        return f"19{digits[:6]}-{digits[6:]}{check}"
+
+
+class Workspace(Browser):
+    def shot(self, path, width, max_height=2400):
+        metrics = self.call("Page.getLayoutMetrics")
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        shot = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                         clip={"x": 0, "y": 0, "width": width, "height": min(size["height"], max_height), "scale": 1})
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(shot["data"]))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--out", default="docs/screenshots")
+    args = parser.parse_args()
+    if not CHROMIUM:
+        print("chromium not found (Debian: apt-get install chromium)", file=sys.stderr)
+        return 2
+    os.makedirs(args.out, exist_ok=True)
+    host, port = args.base.rstrip("/").rsplit(":", 1)
+    ports = {"kommun": int(port) + 1, "af": int(port) + 2, "fk": int(port) + 3, "region": int(port) + 4}
+    url = lambda agency, path: f"{host}:{ports[agency]}{path}"
+    passed, failed = 0, 0
+    browser = Workspace(width=1280, height=900)
+
+    def check(name, condition, detail=""):
+        nonlocal passed, failed
+        if condition:
+            passed += 1
+            print(f"ok   {name}")
+        else:
+            failed += 1
+            print(f"FAIL {name} {detail}")
+
+    def page_checks(name, status=None):
+        result = browser.evaluate(PAGE_CHECKS)
+        check(f"{name}: semantic HTML, labelled controls, contrast ({result['checked']} texts)", not result["problems"], result["problems"])
+        errors, browser.errors[:] = list(browser.errors), []
+        if status:
+            errors = [e for e in errors if not (f"http {status}:" in e or f"status of {status}" in e)]
+        check(f"{name}: no console errors", not errors, errors)
+
+    def shot(name):
+        browser.shot(os.path.join(args.out, name), 1280)
+
+    def submit(form_id, values):
+        """Fills a form (name → value, or list of values for checkboxes) and submits it with its button."""
+        browser.evaluate(f"""(() => {{
+          const form = document.getElementById({json.dumps('form-' + form_id)});
+          const values = {json.dumps(values)};
+          for (const [name, value] of Object.entries(values)) {{
+            const controls = [...form.elements].filter(e => e.name === name);
+            for (const control of controls) {{
+              if (control.type === 'checkbox' || control.type === 'radio') {{
+                control.checked = Array.isArray(value) ? value.includes(control.value) : control.value === value;
+              }} else {{ control.value = value; }}
+            }}
+          }}
+          form.querySelector('button[type=submit]').click();
+          return true;
+        }})()""")
+        browser.wait_for("Page.loadEventFired")
+        return browser.evaluate("location.pathname + location.search")
+
+    def login(agency):
+        browser.navigate(url(agency, "/"))
+        check(f"{agency}: / leads to the login page", browser.evaluate("location.pathname") == "/logga-in")
+        browser.evaluate(f"document.getElementById('token').value = {json.dumps(TOKENS[agency])}; document.querySelector('form').submit(); true")
+        browser.wait_for("Page.loadEventFired")
+        check(f"{agency}: logging in opens the Inkorg", browser.evaluate("location.pathname") == "/inkorg", browser.evaluate("location.href"))
+
+    def wait_inbox(agency, text, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            browser.navigate(url(agency, "/inkorg"))
+            if browser.evaluate(f"document.body.textContent.includes({json.dumps(text)})"):
+                return True
+            time.sleep(1)
+        return False
+
+    def follow(label):
+        """Opens the first link or button with this text."""
+        href = browser.evaluate(f"""(() => {{ const a = [...document.querySelectorAll('main a')].find(a => a.textContent.trim() === {json.dumps(label)});
+          return a ? a.getAttribute('href') : null; }})()""")
+        if href:
+            browser.navigate(browser.evaluate("location.origin") + href)
+        return href
+
+    def text(selector):
+        return browser.evaluate(f"(document.querySelector({json.dumps(selector)}) || {{}}).textContent || ''")
+
+    number, name = personnummer(), "Testa Testsson"
+    try:
+        # Kommun: login page, Inkorg, register a person.
+        browser.navigate(url("kommun", "/inkorg"))
+        check("the login page speaks to the kommun's handläggare", "ekonomiskt bistånd" in text("main"), text("main"))
+        page_checks("workspace login")
+        browser.shot(os.path.join(args.out, "workspace-login.png"), 1280, 700)
+        login("kommun")
+        page_checks("kommun Inkorg")
+        shot("workspace-inbox-kommun.png")
+        browser.navigate(url("kommun", "/personer"))
+        page_checks("search or register")
+        where = submit("ny", {"personnummer": number, "namn": name, "reservnummer": ""})
+        check("registering opens the person page", where.startswith("/personer/") and "klart=registrerad" in where, where)
+        person = where.split("?")[0]
+        check("the person page names the person with number", name in text("h1") and number in text("main"), text("h1"))
+        for purpose in ["samordning", "remiss", "sip", "handlingsplan"]:
+            browser.navigate(url("kommun", person + "/samtycke"))
+            where = submit("samtycke", {"andamal": purpose, "verksamheter": ["kommun", "af", "region"]})
+            check(f"consent for {purpose} registered", "klart=samtycke" in where, where)
+
+        # A refused referral: the refusal beside the field, in Swedish, what was typed kept.
+        browser.navigate(url("kommun", person + "/remiss"))
+        page_checks("send referral")
+        submit("remiss", {"till": "", "omrade": "arbete-aktivitet", "efterfragas": "Inskrivning och kartläggning",
+                          "anledning": "Har varit utan arbete i två år och vill komma ut i arbete."})
+        refused = browser.evaluate("""(() => ({error: (document.getElementById('till-error') || {}).textContent || '',
+          described: document.getElementById('till').getAttribute('aria-describedby'),
+          kept: document.getElementById('efterfragas').value}))()""")
+        check("a refused referral names the field in Swedish, linked by aria-describedby, and keeps what was typed",
+              refused["error"] == "Till: fyll i." and refused["described"] == "till-error" and refused["kept"] == "Inskrivning och kartläggning",
+              refused)
+        page_checks("refused referral", status=400)
+        shot("workspace-refusal.png")
+        where = submit("remiss", {"till": "af"})
+        check("the referral is sent", "klart=remiss-skickad" in where, where)
+
+        # AF: the referral in the Inkorg, accepted.
+        login("af")
+        check("AF finds the referral in its Inkorg with the person's name", wait_inbox("af", name), text("main")[:300])
+        page_checks("AF Inkorg")
+        shot("workspace-inbox-af.png")
+        check("the item offers to answer the referral", follow("Svara på remissen") is not None)
+        page_checks("referral to answer")
+        shot("workspace-referral.png")
+        where = submit("godta", {})
+        check("AF accepts the referral", "klart=remiss-godtagen" in where, where)
+        check("the referral shows as accepted", "Godtagen" in text("main"))
+
+        # Kommun: call a SIP inviting AF and the region.
+        browser.navigate(url("kommun", person + "/sip"))
+        page_checks("call a SIP")
+        where = submit("sip", {"anledning": "Samordna arbete och vård", "inbjudna": ["af", "region"]})
+        check("the SIP is called", "klart=sip-kallad" in where, where)
+        sip_page = where.split("?")[0]
+
+        # AF and the region answer in the time picker.
+        first_day = None
+        for agency in ["af", "region"]:
+            login(agency) if agency == "region" else browser.navigate(url(agency, "/inkorg"))
+            check(f"{agency} finds the SIP invitation in its Inkorg", wait_inbox(agency, "Kallelse till SIP att besvara"))
+            check(f"{agency}: the item offers to answer", follow("Svara på kallelsen") is not None)
+            days = browser.evaluate("[...document.querySelectorAll('.timegrid .day')].map(d => d.querySelector('.day-label').textContent)")
+            check(f"{agency}: the time picker shows working days only", len(days) == 10 and not any(d.startswith(("Lördag", "Söndag")) for d in days), days)
+            values = browser.evaluate("[...document.querySelectorAll('.timegrid input')].map(i => i.value)")
+            first_day = values[0].split("T")[0]
+            page_checks(f"{agency} answers the SIP")
+            if agency == "af":
+                shot("workspace-sip-answer.png")
+                chosen = [f"{first_day}T10:00-12:00", f"{first_day}T13:00-15:00"]
+            else:
+                chosen = [f"{first_day}T10:00-12:00"]
+            where = submit("svara", {"svar": "accepted", "tider": chosen})
+            check(f"{agency} answered with its times", "klart=sip-svar" in where, where)
+
+        # Kommun books the earliest common time.
+        browser.navigate(url("kommun", sip_page))
+        deadline = time.time() + 120
+        # Both answers must have arrived: the kommun books once nobody is still to answer.
+        while time.time() < deadline and ("Tidigaste gemensamma tid" not in text("main") or "Väntar fortfarande" in text("main")):
+            time.sleep(1)
+            browser.navigate(url("kommun", sip_page))
+        proposal = text("#form-boka .muted")
+        check("the kommun sees the earliest common time, 10.00 on the first day", "Tidigaste gemensamma tid" in proposal and "kl. 10.00–11.00" in proposal, proposal)
+        page_checks("book the SIP")
+        shot("workspace-sip-book.png")
+        where = submit("boka", {"langd": "60", "plats": "Socialkontoret, rum 3"})
+        check("the SIP is booked", "klart=sip-bokad" in where, where + " " + text("#form-boka")[:300])
+        booked = text("main")
+        check("the booked time is shown in Swedish local time", "kl. 10.00–11.00" in booked, booked[:400])
+        ics_href = browser.evaluate("(document.querySelector('a[href$=\"kalender.ics\"]') || {}).href || ''")
+        cookie = browser.call("Network.getCookies", urls=[url("kommun", "/")])["cookies"]
+        request = urllib.request.Request(ics_href, headers={"Cookie": "; ".join(f"{c['name']}={c['value']}" for c in cookie)})
+        ics = urllib.request.urlopen(request).read().decode()
+        check("the .ics downloads with the meeting", "BEGIN:VCALENDAR" in ics and "METHOD:REQUEST" in ics, ics[:200])
+        page_checks("booked SIP")
+        shot("workspace-sip-booked.png")
+
+        # A plan with an AF action; AF marks it done.
+        browser.navigate(url("kommun", person + "/plan"))
+        page_checks("new plan")
+        where = submit("plan", {"huvudansvarig": "kommun", "deltagare": ["kommun", "af"], "mal": "Egen försörjning genom arbete",
+                                "delmal": "Inskriven hos Arbetsförmedlingen", "vart-vill-du": "Jobba med djur",
+                                "atgard-0-agare": "af", "atgard-0-vad": "Kartläggning av arbetsförmåga",
+                                "atgard-0-kontakt": "Ali Hassan", "atgard-0-senast": first_day})
+        check("the plan is created", "klart=plan-skapad" in where, where)
+        check("the plan shows the person's own goal", "Jobba med djur" in text("main"))
+        shot("workspace-plan.png")
+        browser.navigate(url("af", "/inkorg"))
+        check("AF finds the action in its Inkorg", wait_inbox("af", "Åtgärd att utföra"))
+        check("the Inkorg lists AF's action with its due date", "Era åtgärder i handlingsplaner" in text("main"))
+        follow("Visa åtgärden")
+        page_checks("AF's action")
+        where = submit(browser.evaluate("document.querySelector('form[id$=\"-klar\"]').id.slice(5)"), {})
+        check("AF marks the action done", "klart=atgard-klar" in where, where)
+        check("the action shows as done", "Klar" in text("table"))
+        shot("workspace-action-done.png")
+
+        # The person page from the kommun's side, and the same pages at 768 px.
+        browser.navigate(url("kommun", person))
+        page_checks("person page")
+        shot("workspace-person.png")
+        tablet = Workspace(width=768, height=1000)
+        try:
+            cookie = browser.call("Network.getCookies", urls=[url("kommun", "/")])["cookies"]
+            tablet.call("Network.setCookies", cookies=[{k: c[k] for k in ("name", "value", "domain", "path")} for c in cookie])
+            for path in ["/inkorg", person, sip_page, person + "/plan"]:
+                tablet.navigate(url("kommun", path))
+                width = tablet.evaluate("document.documentElement.scrollWidth")
+                check(f"768 px: {path.split('/')[-1] or 'inkorg'} fits without sideways scrolling", width <= 768, width)
+            tablet.navigate(url("kommun", person))
+            tablet.shot(os.path.join(args.out, "workspace-person-768.png"), 768)
+        finally:
+            tablet.close()
+
+        # Keyboard: the first Tab reaches the skip link, and focus is visible.
+        browser.navigate(url("kommun", "/inkorg"))
+        browser.call("Input.dispatchKeyEvent", type="keyDown", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+        browser.call("Input.dispatchKeyEvent", type="keyUp", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+        focus = browser.evaluate("(() => { const e = document.activeElement; return {text: e.textContent, outline: getComputedStyle(e).outlineStyle}; })()")
+        check("keyboard: Tab reaches the skip link first, with a visible focus", focus["text"] == "Hoppa till innehållet" and focus["outline"] != "none", focus)
+    finally:
+        browser.close()
+    print(f"workspace browser test: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
