@@ -1,13 +1,14 @@
 """schemathesis hooks for scripts/coordinator-fuzz.
 
-Two rules of the coordinator's API cannot be stated in OpenAPI, and contracts/coordinator.openapi.yaml
+Some rules of the coordinator's API cannot be stated in OpenAPI, and contracts/coordinator.openapi.yaml
 states them in words: a personnummer must name a real date and carry its Luhn check digit, and
-`POST /admin/clock` moves the fixed clock forward only. A schema-valid request that breaks one
+`POST /admin/clock` moves the fixed clock forward only, and work on a flag takes dates from the
+coordinator's today on (a next step due today or later, set aside until 1–365 days ahead). A schema-valid request that breaks one
 of them is rightly refused with 400, which `positive_data_acceptance` would count as a failure.
 This hook makes the generated *positive* cases keep those rules (deterministically, so a seed
 replays): a personnummer gets a real birth date and its check digit (now and then the one
 registered person's number, so a search also finds someone), and a clock time earlier than the
-last one sent, or unreadable here, becomes a minute after it. Negative cases are left as
+last one sent, or unreadable here, becomes a minute after it; a flag's dates fall within range. Negative cases are left as
 generated, and nothing else of a positive case is touched.
 
 Environment: COORDINATOR_FUZZ_PERSONNUMMER (the registered person's number),
@@ -83,3 +84,12 @@ def before_call(context, case, **kwargs):
         case.body["personnummer"] = _personnummer(case.body["personnummer"])
     elif path == "/admin/clock" and "now" in case.body:
         case.body["now"] = _clock(case.body["now"])
+    elif path.endswith("/next-step") and "dueOn" in case.body:
+        case.body["dueOn"] = _day_ahead(case.body["dueOn"], 0)
+    elif path.endswith("/set-aside") and "until" in case.body:
+        case.body["until"] = _day_ahead(case.body["until"], 1)
+
+
+def _day_ahead(text, first: int) -> str:
+    """A day from `first` to 300 days after the coordinator's today, chosen from `text`."""
+    return (_last.date() + dt.timedelta(days=_spread(str(text), first, 300))).isoformat()

@@ -95,10 +95,11 @@ public struct CoordinatorAPI: Sendable {
         for kind in FlagAction.Kind.allCases {
             api.post("/flags/{flagId}/\(kind.rawValue)") { request, context in
                 let flagId = try context.parameters.require("flagId")
-                let body = try await request.collectBody(upTo: 16 * 1024)
+                // Room for the longest texts the contract allows, however they are escaped.
+                let body = try await request.collectBody(upTo: 64 * 1024)
                 var fields: [String: String] = [:]
                 if !body.isEmpty {
-                    let object = try StrictBody.object(body, limit: 16 * 1024)
+                    let object = try StrictBody.object(body, limit: 64 * 1024)
                     let known = Set(FlagAction.fields(of: kind))
                     for key in object.keys.sorted() where !known.contains(key) { throw APIError.unknownField(key) }
                     for (key, value) in object {

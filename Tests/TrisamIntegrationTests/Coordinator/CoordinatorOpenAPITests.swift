@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrisamContracts
+import TrisamFixtures
 import TrisamTestSupport
 
 /// `contracts/coordinator.openapi.yaml` is valid and describes the real coordinator: every
@@ -31,17 +32,32 @@ struct CoordinatorOpenAPITests {
                             consentId: "openapi-c1", purpose: .samordning, agencies: Agency.allCases, validUntil: day("2027-06-30"),
                             givenOn: day("2026-11-20"))))
             ])
-            try await eventually("the coordinator holds the person", limit: .seconds(30)) {
-                try await harness.client.get("/persons/\(ref.rawValue)").status == 200
+            // A flag, so that the operations of work on flags have one to act on.
+            try await harness.publish(FlagScenarios.greyZone(ref: ref, idPrefix: "openapi", today: day("2026-11-24")))
+            try await eventually("the coordinator holds the person and a flag", limit: .seconds(30)) {
+                let person = try await harness.client.get("/persons/\(ref.rawValue)").status
+                let flags = try await harness.client.get("/flags").json()["flags"] as? [Any]
+                return person == 200 && flags?.isEmpty == false
             }
+            let flags = try await harness.client.get("/flags").json()["flags"] as? [[String: Any]] ?? []
+            let flagId = try #require(flags.first?["flagId"] as? String)
+            // The body each operation takes; work on the flag in the document's order (take, assign,
+            // comment, next step, set aside, close), each allowed after the one before.
+            let bodies: [String: [String: Any]] = [
+                "/admin/clock": ["now": "2026-12-01T09:00:00Z"], "/persons/search": ["reference": String(ref.rawValue.prefix(8))],
+                "/take": [:], "/assign": ["name": "Frida Ek", "agency": "fk", "phone": "010-123 45 67"],
+                "/comment": ["comment": "Ringt Försäkringskassan."], "/next-step": ["nextStep": "FK bokar möte", "dueOn": "2026-12-10"],
+                "/set-aside": ["until": "2026-12-15", "reason": "Väntar på läkarintyg"],
+                "/close": ["reason": "Personen har flyttat från kommunen"],
+            ]
             let routes = try Checks.runScript("validate-openapi.py", Self.document + ["--routes"]).output.split(separator: "\n")
-            #expect(routes.count == 9)
+            #expect(routes.count == 16)
             let answers = CheckedAnswers()
             for route in routes {
                 let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
                 let path = parts[1].replacingOccurrences(of: "{clientRef}", with: ref.rawValue)
-                let body: [String: Any] =
-                    path == "/admin/clock" ? ["now": "2026-12-01T09:00:00Z"] : ["reference": String(ref.rawValue.prefix(8))]
+                    .replacingOccurrences(of: "{flagId}", with: flagId)
+                let body = bodies.first { path.hasSuffix($0.key) }?.value ?? [:]
                 let response =
                     parts[0] == "GET" ? try await harness.client.get(path) : try await harness.client.post(path, json: body)
                 answers.record(parts[0], path, response)
