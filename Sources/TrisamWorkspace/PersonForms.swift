@@ -333,6 +333,15 @@ extension Workspace {
             return message(
                 context, title: "Överlämningen finns inte", text: "Det finns ingen sådan överlämning för personen.", status: .notFound)
         }
+        let (facts, forms) = handoverParts(handover, id: id, ref: ref, staff: staff, csrf: context.csrfToken ?? "")
+        return try await personFormPage(context, ref, title: "Överlämning", lead: nil, forms: forms, facts: facts, posted: posted)
+    }
+
+    /// The handover page's facts and forms. Built outside the async page function: the Swift
+    /// 6 compiler crashed (signal 11, "While splitting coroutine") compiling it inline in release.
+    private func handoverParts(
+        _ handover: PersonSummaryBody.Handover, id: String, ref: ClientRef, staff: Staff, csrf: String
+    ) -> (facts: [Fact], forms: [Form]) {
         let facts = [
             Fact(label: "Område", value: WorkspaceSwedish.area(handover.area)),
             Fact(label: "Från", value: WorkspaceSwedish.agency(handover.from)),
@@ -346,14 +355,14 @@ extension Workspace {
             forms.append(
                 Form(
                     id: "godta", heading: "Godta överlämningen", intro: "Ni blir ansvariga för området med en namngiven kontaktperson.",
-                    action: "\(base)/godta", submit: "Godta", csrf: context.csrfToken ?? "",
+                    action: "\(base)/godta", submit: "Godta", csrf: csrf,
                     fields: Field.contact("kontakt", name: staff.name, role: staff.role)
                         + [.date("godtagen", "Godtagen", value: today.description, api: ["acceptedOn", "handoverId"])]))
             forms.append(
                 Form(
-                    id: "avboj", heading: "Avböj överlämningen", action: "\(base)/avboj", submit: "Avböj", csrf: context.csrfToken ?? "",
+                    id: "avboj", heading: "Avböj överlämningen", action: "\(base)/avboj", submit: "Avböj", csrf: csrf,
                     fields: [.area("skal", "Skäl", api: ["reason"])], secondary: true))
         }
-        return try await personFormPage(context, ref, title: "Överlämning", lead: nil, forms: forms, facts: facts, posted: posted)
+        return (facts, forms)
     }
 }
