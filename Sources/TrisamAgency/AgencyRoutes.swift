@@ -89,6 +89,13 @@ public enum AgencyRoutes {
             let query = try AgencyRoutes.query(request, allowing: ["limit", "before"])
             return try await service.inbox(try context.staff(), limit: query["limit"], before: query["before"])
         }
+        api.get("/flags") { request, context in
+            _ = try AgencyRoutes.query(request, allowing: [])
+            return try await service.flags(try context.staff())
+        }
+        api.post("/flags/:flagId/take") { _, context in
+            try await service.takeFlag(try context.staff(), flagId: context.parameter("flagId"))
+        }
         api.get("/audit") { request, context in
             let query = try AgencyRoutes.query(request, allowing: ["clientRef", "limit", "before"])
             return try await service.auditLog(

@@ -84,11 +84,20 @@ public enum AgencyServer {
             signal: signal, logger: logger, today: { [clock = configuration.clock] in DateRules.swedishToday(clock()) },
             registerKey: configuration.registerKey, keyring: configuration.keyring, mail: configuration.mail)
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        // Both consumers resume where the store says (``ConsumerPositions``), in the log it says.
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: InboxConsumerService.groupID(configuration.agency),
-            topics: [Topic.inbox(configuration.agency), Topic.consent], followsLog: true, logger: logger)
+            topics: [Topic.inbox(configuration.agency), Topic.consent],
+            startOffsets: { [service] partitions, log in service.startOffsets(partitions, log: log) }, followsLog: true,
+            logger: logger)
+        // The coordinator's flags in a group of their own: what is addressed to the agency never
+        // waits behind them, nor on their rebalances.
+        let flagsConsumer = try KafkaConsumer(
+            configuration: configuration.kafka, groupID: InboxConsumerService.flagsGroupID(configuration.agency),
+            topics: [Topic.flags], startOffsets: { [service] partitions, log in service.startOffsets(partitions, log: log) },
+            followsLog: true, logger: logger)
         let publisher = OutboxPublisher(store: store, producer: producer, signal: signal, logger: logger)
-        let inbox = InboxConsumerService(service: service, consumer: consumer, deadLetters: producer, logger: logger)
+        let inbox = InboxConsumerService(service: service, consumers: [consumer, flagsConsumer], deadLetters: producer, logger: logger)
         let router = AgencyRoutes.router(service: service, tokens: configuration.tokens, sipClock: configuration.clock)
         try configuration.web?(router, service, SipService(base: service, now: configuration.clock))
         let reminders = SipReminderService(

@@ -132,10 +132,11 @@ public final class AgencyService: Sendable {
         let consentId = EventID.random()
         let payload = try StrictBody.decode(ConsentRequest.self, from: body).validated(by: agency, consentId: consentId, rules: rules)
         let envelope = envelope(clientRef, .consentGiven(payload))
-        let agency = self.agency
+        let (agency, today) = (self.agency, self.today())
         try await transaction { db in
             try AgencyStore.requirePerson(db, clientRef)
             try AgencyStore.storeConsent(db, clientRef, payload, registeredBy: agency)
+            try AgencyFlags.review(db, agency: agency, today: today, only: clientRef)
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(
                 db, staff, "consent.give", clientRef: clientRef,
@@ -171,6 +172,7 @@ public final class AgencyService: Sendable {
             try Outbox.enqueue(envelope, db)
             try AgencyStore.audit(db, staff, "consent.withdraw", clientRef: clientRef, detail: "\(consentId) on \(payload.withdrawnOn)")
             try IdentityRegister.eraseUnfounded(db, today: self.today(), staff: self.system, only: clientRef)
+            try AgencyFlags.review(db, agency: agency, today: self.today(), only: clientRef)
         }
         return JSONReply(200, ConsentRecorded(consentId: consentId, eventId: envelope.id))
     }

@@ -152,6 +152,8 @@ public final class AgencyStore: Sendable {
         }
         IdentityRegister.registerMigrations(&migrator)
         MailOutbox.registerMigrations(&migrator)
+        AgencyFlags.registerMigrations(&migrator)
+        ConsumerPositions.registerMigrations(&migrator)
         return migrator
     }
 
@@ -160,7 +162,8 @@ public final class AgencyStore: Sendable {
         [
             "person", "consent", "caseFile", "handover", "referral", "status", "inbox",
             "consumedEvent", "outbox", "audit", "published_log",
-        ] + SipStore.tables + IdentityRegister.tables + MailOutbox.tables
+        ] + SipStore.tables + IdentityRegister.tables + MailOutbox.tables + AgencyFlags.tables
+        + ConsumerPositions.tables
 
     /// Row counts per table (tests use them to prove a refused request wrote nothing).
     public func rowCounts() async throws -> [String: Int] {

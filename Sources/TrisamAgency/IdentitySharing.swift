@@ -79,12 +79,16 @@ extension AgencyService {
             db, system, "identity.unreadable", clientRef: clientRef, detail: "\(envelope.type.rawValue) from \(from.rawValue): \(refusal)")
     }
 
-    /// Erases the received identities whose grounds have lapsed (``IdentityRegister/eraseUnfounded(_:today:staff:only:now:)``);
+    /// Erases the received identities whose grounds have lapsed (``IdentityRegister/eraseUnfounded(_:today:staff:only:now:)``)
+    /// and the coordinator's flags held too long without consent (``AgencyFlags/review(_:agency:today:now:only:)``);
     /// run on a timer so that an expired consent takes effect on its own.
     @discardableResult
     public func eraseLapsedIdentities() async throws(APIError) -> Int {
-        let (today, system) = (self.today(), self.system)
-        return try await transaction { db in try IdentityRegister.eraseUnfounded(db, today: today, staff: system).count }
+        let (today, system, agency) = (self.today(), self.system, self.agency)
+        return try await transaction { db in
+            try AgencyFlags.review(db, agency: agency, today: today)
+            return try IdentityRegister.eraseUnfounded(db, today: today, staff: system).count
+        }
     }
 
     /// The identity for each listed person, read (and audited) once per person.

@@ -18,6 +18,11 @@ extension AgencyService {
         let disposition = try await store.pool.write { db -> EventDisposition in
             if try InboxRows.wasConsumed(db, envelope.id) { return .processed }
             // Refused before anything is written, so a redelivery is refused again.
+            if topic == Topic.flags {
+                try InboxRows.markConsumed(db, envelope.id, topic: topic)
+                try AgencyFlags.apply(db, envelope, agency: agency, today: today)
+                return .processed
+            }
             if topic != Topic.consent,
                 let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db)
                     ?? SipInbox.wrongParty(envelope, db)
@@ -36,6 +41,7 @@ extension AgencyService {
                     try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
                 default: break
                 }
+                try AgencyFlags.review(db, agency: agency, today: today, only: clientRef)
                 return .processed
             }
             _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
@@ -142,31 +148,45 @@ extension AgencyService {
 }
 
 /// Consumes `trisam.<agency>.inbox` and `trisam.consent` as consumer group
-/// `trisam-agency-<agency>`: each event is stored before its offset is marked; undecodable
-/// messages go to the dead-letter topic (``EventConsumer``). Stops on graceful shutdown.
+/// `trisam-agency-<agency>`, and the coordinator's flags in a group of their own, side by side:
+/// each event is stored before its position is recorded in the store (``ConsumerPositions``,
+/// where the consumer resumes) and its offset marked; undecodable messages go to the dead-letter
+/// topic (``EventConsumer``). On graceful shutdown every consumer is closed at once, so that with
+/// the broker away the service waits one close limit, not one per consumer.
 public final class InboxConsumerService: Service, Sendable {
     private let service: AgencyService
-    private let consumer: KafkaConsumer
-    private let bus: EventConsumer
+    private let consumers: [KafkaConsumer]
+    private let buses: [EventConsumer]
 
-    public init(service: AgencyService, consumer: KafkaConsumer, deadLetters: KafkaProducer, logger: Logger) {
+    public init(service: AgencyService, consumers: [KafkaConsumer], deadLetters: KafkaProducer, logger: Logger) {
         self.service = service
-        self.consumer = consumer
-        self.bus = EventConsumer(consumer: consumer, deadLetters: deadLetters, name: "agency-\(service.agency.rawValue)", logger: logger)
+        self.consumers = consumers
+        self.buses = consumers.map {
+            EventConsumer(consumer: $0, deadLetters: deadLetters, name: "agency-\(service.agency.rawValue)", logger: logger)
+        }
     }
 
     /// The consumer group of an agency's service.
     public static func groupID(_ agency: Agency) -> String { "trisam-agency-\(agency.rawValue)" }
 
+    /// The consumer group in which an agency's service reads the coordinator's flags.
+    public static func flagsGroupID(_ agency: Agency) -> String { groupID(agency) + "-flags" }
+
     public func run() async throws {
-        let consumer = self.consumer
+        let consumers = self.consumers
         try await withGracefulShutdownHandler {
-            try await bus.run { [service] delivery in
-                try await service.receive(delivery.envelope, topic: delivery.message.topic)
+            try await withThrowingDiscardingTaskGroup { group in
+                for bus in buses {
+                    group.addTask { [service] in
+                        try await bus.run(
+                            { delivery in try await service.receive(delivery.envelope, topic: delivery.message.topic) },
+                            handled: { message in try await service.recordPosition(message) })
+                    }
+                }
             }
         } onGracefulShutdown: {
-            Task { await consumer.close() }
+            Task { await withDiscardingTaskGroup { group in for consumer in consumers { group.addTask { await consumer.close() } } } }
         }
-        await consumer.close()
+        await withDiscardingTaskGroup { group in for consumer in consumers { group.addTask { await consumer.close() } } }
     }
 }

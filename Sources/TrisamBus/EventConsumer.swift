@@ -42,8 +42,13 @@ public struct EventConsumer: Sendable {
     }
 
     /// Consumes until the consumer is closed or the task cancelled. A handler error stops the
-    /// loop without marking the message (it is delivered again after restart).
-    public func run(_ handler: @Sendable (Delivery) async throws -> EventDisposition) async throws {
+    /// loop without marking the message (it is delivered again after restart). `handled` is
+    /// called for every message once it is processed or dead-lettered, before its offset is
+    /// marked (a consumer keeping its own positions records them there).
+    public func run(
+        _ handler: @Sendable (Delivery) async throws -> EventDisposition,
+        handled: (@Sendable (ConsumedMessage) async throws -> Void)? = nil
+    ) async throws {
         for try await message in consumer.messages {
             let disposition: EventDisposition
             switch Self.decode(message) {
@@ -55,6 +60,7 @@ public struct EventConsumer: Sendable {
             if case .deadLetter(let reason) = disposition {
                 try await sendDeadLetter(message, reason: reason)
             }
+            try await handled?(message)
             try? consumer.markProcessed(message)
         }
     }

@@ -41,6 +41,8 @@ public struct BatchOutcome: Sendable, Equatable {
     public var resolved: [String] = []
     /// Flags set aside or closed as no gap that a change of the person's situation reopened.
     public var reopened = 0
+    /// Flags taken by an agency's staff (`flag.take.requested`) and recorded as assigned to them.
+    public var agencyTakes = 0
 }
 
 /// The heart of the service: folds events into person states, evaluates the gap rules, and
@@ -134,7 +136,21 @@ public actor CoordinatorEngine {
                     outcome.deadLettered += 1
                     continue
                 }
-                if envelope.source == .coordinator || envelope.type == .flagRaised || envelope.type == .flagResolved {
+                if case .flagTakeRequested(let take) = envelope.event {
+                    // An agency's staff take a flag that names the agency: recorded once (the
+                    // timeline tells a redelivery), as the flag assigned to them at the agency.
+                    guard try CoordinatorStore.appendTimeline(envelope, seq: sequence + 1, in: db) else {
+                        outcome.duplicates += 1
+                        continue
+                    }
+                    sequence += 1
+                    outcome.applied += 1
+                    if try CoordinatorStore.recordAgencyTake(take, from: envelope, now: now, in: db, logger: logger) {
+                        outcome.agencyTakes += 1
+                    }
+                    continue
+                }
+                if envelope.source == .coordinator || envelope.type.rawValue.hasPrefix("flag.") {
                     outcome.duplicates += 1 // not an agency fact; nothing to fold
                     continue
                 }
@@ -293,7 +309,7 @@ public actor CoordinatorEngine {
         if !outcome.raised.isEmpty || !outcome.resolved.isEmpty {
             metrics.flagsChanged(raised: outcome.raised, resolved: outcome.resolved)
         }
-        if !outcome.raised.isEmpty || !outcome.resolved.isEmpty || outcome.reopened > 0 { outboxChanged() }
+        if !outcome.raised.isEmpty || !outcome.resolved.isEmpty || outcome.reopened > 0 || outcome.agencyTakes > 0 { outboxChanged() }
     }
 
     /// Records a coordinator's action on a flag (``CoordinatorStore/recordWork(flagId:action:actor:path:now:in:)``):

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import TrisamContracts
 import TrisamCoordinatorCore
 
@@ -200,6 +201,35 @@ extension CoordinatorStore {
             reopened += 1
         }
         return reopened
+    }
+
+    /// Records an agency's `flag.take.requested` as the flag assigned to that member of staff at
+    /// the agency (``recordWork(flagId:action:actor:path:now:in:)``, so `flag.assigned` follows on
+    /// `trisam.flags`). Ignored, with a log line, when the flag is not this person's, does not name
+    /// the agency, or its state refuses it (resolved, closed, already theirs). Returns whether it
+    /// was recorded.
+    static func recordAgencyTake(_ take: FlagTakeRequested, from envelope: EventEnvelope, now: Date, in db: Database, logger: Logger)
+        throws -> Bool
+    {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM flag WHERE flagId = ?", arguments: [take.flagId]) else {
+            logger.notice("flag.take.requested for an unknown flag", metadata: ["flagId": "\(take.flagId)"])
+            return false
+        }
+        let flag = FlagRow(row: row)
+        guard flag.clientRef == envelope.subject.rawValue, flag.agencies.contains(take.agency), envelope.source == .agency(take.agency)
+        else {
+            logger.notice("flag.take.requested for a flag that does not name the agency", metadata: ["flagId": "\(take.flagId)"])
+            return false
+        }
+        do {
+            _ = try recordWork(
+                flagId: take.flagId, action: .assign(Contact(name: take.actor), take.agency),
+                actor: "\(take.actor) (\(take.agency.displayName))", path: Topic.status(take.agency), now: now, in: db)
+            return true
+        } catch FlagWorkError.refused(let refusal) {
+            logger.notice("flag.take.requested not recorded: \(refusal.message)", metadata: ["flagId": "\(take.flagId)"])
+            return false
+        }
     }
 
     /// One flag by its id, or nil.

@@ -71,6 +71,7 @@ public enum TimelineSummary {
         case .flagSetAside: "flagga lagd åt sidan"
         case .flagClosed: "flagga stängd – ingen brist"
         case .flagReopened: "flagga tillbaka i kön"
+        case .flagTakeRequested: "flagga tagen av verksamheten"
         }
     }
 

@@ -74,7 +74,7 @@ extension PersonState {
         case .planCreated, .planActionAssigned, .planActionCompleted, .planFollowUpSet, .planClosed:
             foldPlans(envelope.event, event)
         case .flagRaised, .flagResolved, .flagTaken, .flagAssigned, .flagCommented, .flagNextStepAgreed, .flagSetAside, .flagClosed,
-            .flagReopened:
+            .flagReopened, .flagTakeRequested:
             break
         }
         return ConsentOutcome(ended: enforceConsent(on: today))

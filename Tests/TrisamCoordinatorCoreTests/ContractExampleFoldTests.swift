@@ -25,7 +25,7 @@ import TrisamTestSupport
     /// Types whose example, alone, refers to something an empty state does not have.
     static let closingTypes: Set<EventType> = [
         .flagRaised, .flagResolved, .flagTaken, .flagAssigned, .flagCommented, .flagNextStepAgreed, .flagSetAside, .flagClosed,
-        .flagReopened, .referralClosed, .referralCancelled, .planClosed, .planActionCompleted, .consentWithdrawn,
+        .flagReopened, .flagTakeRequested, .referralClosed, .referralCancelled, .planClosed, .planActionCompleted, .consentWithdrawn,
     ]
 
     @Test("example folds", arguments: EventType.allCases)

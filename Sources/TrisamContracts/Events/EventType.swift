@@ -66,6 +66,7 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case flagSetAside = "flag.set-aside"
     case flagClosed = "flag.closed"
     case flagReopened = "flag.reopened"
+    case flagTakeRequested = "flag.take.requested"
 
     /// The CloudEvents `type` attribute, with its version: `se.trisam.referral.sent.v1`.
     public var cloudEventsType: String { "se.trisam.\(rawValue).v1" }

@@ -191,3 +191,31 @@ public struct FlagReopened: EventPayload {
     public func refusal(of source: EventSource) -> String? { onlyCoordinator(source, Self.eventType) }
     public func topics(from source: EventSource) -> [String] { [Topic.flags] }
 }
+
+/// A member of an agency's staff takes a flag that names their agency (issue 21). Published by
+/// that agency on its own status topic; the coordinator records the flag as assigned to them at
+/// their agency and says so on `trisam.flags` (`flag.assigned`).
+public struct FlagTakeRequested: EventPayload {
+    public static let eventType = EventType.flagTakeRequested
+    public var flagId: String
+    public var rule: String
+    /// The member of staff who takes it (their name as the agency's token carries it).
+    public var actor: String
+    /// Their agency (the publisher).
+    public var agency: Agency
+
+    public init(flagId: String, rule: String, actor: String, agency: Agency) {
+        self.flagId = flagId
+        self.rule = rule
+        self.actor = actor
+        self.agency = agency
+    }
+
+    public func validate() throws(PayloadViolation) { try checkFlag(flagId, rule, actor: actor) }
+
+    public func refusal(of source: EventSource) -> String? {
+        source == .agency(agency) ? nil : "only \(agency.rawValue) takes a flag for \(agency.rawValue)"
+    }
+
+    public func topics(from source: EventSource) -> [String] { [Topic.status(agency)] }
+}

@@ -58,6 +58,7 @@ public enum TrisamEvent: Sendable, Equatable {
     case flagSetAside(FlagSetAside)
     case flagClosed(FlagClosed)
     case flagReopened(FlagReopened)
+    case flagTakeRequested(FlagTakeRequested)
 
     /// The event's type.
     public var type: EventType {
@@ -118,6 +119,7 @@ public enum TrisamEvent: Sendable, Equatable {
         case .flagSetAside: .flagSetAside
         case .flagClosed: .flagClosed
         case .flagReopened: .flagReopened
+        case .flagTakeRequested: .flagTakeRequested
         }
     }
 
@@ -180,6 +182,7 @@ public enum TrisamEvent: Sendable, Equatable {
         case .flagSetAside(let payload): payload
         case .flagClosed(let payload): payload
         case .flagReopened(let payload): payload
+        case .flagTakeRequested(let payload): payload
         }
     }
 
@@ -242,6 +245,7 @@ public enum TrisamEvent: Sendable, Equatable {
         case .flagSetAside: .flagSetAside(try FlagSetAside(from: decoder))
         case .flagClosed: .flagClosed(try FlagClosed(from: decoder))
         case .flagReopened: .flagReopened(try FlagReopened(from: decoder))
+        case .flagTakeRequested: .flagTakeRequested(try FlagTakeRequested(from: decoder))
         }
     }
 }
