@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The agency workspaces end to end in headless Chromium, against a running `trisam dev`: a kommun
 handläggare registers a person, registers consent and sends a referral to AF; the arbetsförmedlare
-finds it in the Inkorg and accepts it; the kommun calls a SIP inviting AF and the region; both
+finds it in the Inkorg and accepts it, and takes one of the coordinator's flags naming AF; the
+kommun calls a SIP inviting AF and the region; both
 answer with times in the time picker; the kommun books the earliest common time and downloads the
 .ics; a plan with an AF action is made and AF marks it done. Every page is checked (language, one
 h1, labelled controls, contrast, console errors), refusals are shown beside their fields, the
@@ -177,6 +178,23 @@ def main():
         where = submit("godta", {})
         check("AF accepts the referral", "klart=remiss-godtagen" in where, where)
         check("the referral shows as accepted", "Godtagen" in text("main"))
+
+        # AF: the coordinator's flags naming AF, in the Inkorg; the arbetsförmedlare takes one.
+        browser.navigate(url("af", "/inkorg"))
+        check("AF's Inkorg lists the coordinator's flags naming AF", "Flaggor där ni behöver agera" in text("#flaggor"), text("#flaggor")[:200])
+        flag_item = '[id="%s"]' % browser.evaluate("(document.querySelector('#flaggor li') || {}).id || ''")
+        check("each flag says who works it", "Ingen har tagit den än." in text(flag_item), text(flag_item))
+        browser.evaluate("document.querySelector('#flaggor li form button').click(); true")
+        browser.wait_for("Page.loadEventFired")
+        check("taking the flag is confirmed", "Du har tagit flaggan." in text(".notice"), text("main")[:300])
+        deadline = time.time() + 60
+        while time.time() < deadline and "Du tar hand om den." not in text(flag_item):
+            time.sleep(1)
+            browser.navigate(url("af", "/inkorg"))
+        check("the coordinator records it, and the Inkorg shows it as taken by the arbetsförmedlare",
+              "Du tar hand om den." in text(flag_item), text(flag_item))
+        page_checks("AF Inkorg with a flag taken")
+        shot("workspace-flags-af.png")
 
         # Kommun: call a SIP inviting AF and the region.
         browser.navigate(url("kommun", person + "/sip"))

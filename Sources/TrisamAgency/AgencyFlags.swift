@@ -53,6 +53,8 @@ enum AgencyFlags {
         case .flagRaised(let flag):
             guard flag.agencies.contains(agency) else { return }
             let covered = try covers(db, envelope.subject, agency: agency, today: today)
+            // A person this agency must act for is one its staff can open (not before consent covers it).
+            if covered { _ = try AgencyStore.notePerson(db, envelope.subject, registeredHere: false) }
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO agencyFlag(flagId, clientRef, rule, severity, title, explanation, agencies, raisedAt, heldSince)
@@ -100,6 +102,7 @@ enum AgencyFlags {
             guard let ref = ClientRef(rawValue: raw) else { continue }
             if try covers(db, ref, agency: agency, today: today) {
                 try db.execute(sql: "UPDATE agencyFlag SET heldSince = NULL WHERE clientRef = ?", arguments: [raw])
+                if db.changesCount > 0 { _ = try AgencyStore.notePerson(db, ref, registeredHere: false) }
             } else {
                 try db.execute(
                     sql: "UPDATE agencyFlag SET heldSince = ? WHERE clientRef = ? AND heldSince IS NULL",
@@ -114,11 +117,14 @@ enum AgencyFlags {
 
     /// The open flags naming the agency (not closed as no gap) of people whose consent covers
     /// it today, oldest raised first.
-    static func open(_ db: Database, agency: Agency, today: LocalDate, limit: Int) throws -> [AgencyFlag] {
+    static func open(_ db: Database, agency: Agency, today: LocalDate, limit: Int, only: ClientRef? = nil) throws -> [AgencyFlag] {
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT * FROM agencyFlag WHERE resolvedAt IS NULL AND closed = 0 AND heldSince IS NULL ORDER BY raisedAt, flagId LIMIT ?",
-            arguments: [limit])
+            sql: """
+                SELECT * FROM agencyFlag WHERE resolvedAt IS NULL AND closed = 0 AND heldSince IS NULL
+                AND (? IS NULL OR clientRef = ?) ORDER BY raisedAt, flagId LIMIT ?
+                """,
+            arguments: [only?.rawValue, only?.rawValue, limit])
         var consent: [String: Bool] = [:]
         var flags: [AgencyFlag] = []
         for row in rows {
@@ -153,6 +159,8 @@ public struct AgencyFlag: Encodable, Sendable, Equatable {
     /// Who works it, as the coordinator last said (`flag.taken`, `flag.assigned`); nil if nobody.
     @Nullable public var owner: String?
     @Nullable public var ownerAgency: String?
+    /// Who the flag is about, when this agency's identity register holds it (the read is audited).
+    @Nullable public var person: IdentityBody?
 
     init(row: Row) {
         flagId = row["flagId"]
@@ -165,6 +173,7 @@ public struct AgencyFlag: Encodable, Sendable, Equatable {
         raisedAt = row["raisedAt"]
         owner = row["owner"]
         ownerAgency = row["ownerAgency"]
+        person = nil
     }
 }
 
@@ -175,15 +184,25 @@ public struct AgencyFlagList: Encodable, Sendable {
 
 extension AgencyService {
     /// `GET /flags`: the coordinator's open flags that name this agency, for people whose
-    /// consent covers it; the listing is audited per person.
-    public func flags(_ staff: Staff) async throws(APIError) -> JSONReply<AgencyFlagList> {
+    /// consent covers it (`clientRef`: one person's); the listing is audited per person, and so is
+    /// each identity shown with it.
+    public func flags(_ staff: Staff, clientRef: String? = nil) async throws(APIError) -> JSONReply<AgencyFlagList> {
         let agency = self.agency
         let today = self.today()
-        let flags = try await transaction { db -> [AgencyFlag] in
-            let flags = try AgencyFlags.open(db, agency: agency, today: today, limit: 1000)
+        var only: ClientRef?
+        if let clientRef {
+            guard let ref = ClientRef(rawValue: clientRef) else {
+                throw APIError.invalid("clientRef", "must be 32 lowercase hex characters")
+            }
+            only = ref
+        }
+        let flags = try await transaction { [only] db -> [AgencyFlag] in
+            var flags = try AgencyFlags.open(db, agency: agency, today: today, limit: 1000, only: only)
             for person in Set(flags.map(\.clientRef)).sorted() {
                 try AgencyStore.audit(db, staff, "flags.read", clientRef: ClientRef(rawValue: person), detail: "flag listing")
             }
+            let people = try self.people(db, flags.map(\.clientRef), staff: staff, detail: "flag listing")
+            for index in flags.indices { flags[index].person = people[flags[index].clientRef] }
             return flags
         }
         return JSONReply(200, AgencyFlagList(flags: flags))

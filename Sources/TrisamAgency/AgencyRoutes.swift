@@ -90,8 +90,8 @@ public enum AgencyRoutes {
             return try await service.inbox(try context.staff(), limit: query["limit"], before: query["before"])
         }
         api.get("/flags") { request, context in
-            _ = try AgencyRoutes.query(request, allowing: [])
-            return try await service.flags(try context.staff())
+            let query = try AgencyRoutes.query(request, allowing: ["clientRef"])
+            return try await service.flags(try context.staff(), clientRef: query["clientRef"])
         }
         api.post("/flags/:flagId/take") { _, context in
             try await service.takeFlag(try context.staff(), flagId: context.parameter("flagId"))

@@ -37,12 +37,28 @@ extension SipService {
 }
 
 extension AgencyService {
-    /// The newest inbox position and the number of items: the live update of the workspace's
-    /// inbox fetches the page again when it changes. Reads no person's data.
-    public func inboxMarker() async throws(APIError) -> (newest: Int64, count: Int) {
+    /// A marker of the inbox and the flags naming this agency (it changes when either does) and
+    /// the number of inbox items: the live update of the workspace's inbox fetches the page again
+    /// when the marker changes. Reads no person's data.
+    public func inboxMarker() async throws(APIError) -> (newest: String, count: Int) {
         try await readOnly { db in
             let row = try Row.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) AS newest, COUNT(*) AS count FROM inbox")
-            return (row?["newest"] ?? 0, row?["count"] ?? 0)
+            // The coordinator's flags change the page too: raised, taken, resolved, closed, held.
+            let flags = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS n, COALESCE(MAX(raisedAt), '') AS raised, COUNT(owner) AS owned,
+                    COALESCE(SUM(resolvedAt IS NOT NULL), 0) AS resolved, COALESCE(SUM(closed), 0) AS closed,
+                    COUNT(heldSince) AS held, COALESCE(GROUP_CONCAT(owner, ''), '') AS owners
+                    FROM agencyFlag
+                    """)
+            let owners = (flags?["owners"] as String? ?? "").utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+            let newest: Int64 = row?["newest"] ?? 0
+            let fingerprint = [
+                flags?["n"] as Int? ?? 0, flags?["owned"] as Int? ?? 0, flags?["resolved"] as Int? ?? 0,
+                flags?["closed"] as Int? ?? 0, flags?["held"] as Int? ?? 0,
+            ].map(String.init).joined(separator: ".")
+            return ("\(newest)-\(fingerprint)-\(flags?["raised"] as String? ?? "")-\(String(owners, radix: 36))", row?["count"] ?? 0)
         }
     }
 }

@@ -6,7 +6,8 @@ import TrisamHTTP
 import TrisamWeb
 
 /// The inbox: everything addressed to this agency, newest first and paged, and above it the
-/// plan actions it owns that are still open, earliest due date first.
+/// coordinator's flags that name this agency and the plan actions it owns that are still open,
+/// earliest due date first.
 struct InboxPage: Sendable {
     struct Item: Sendable {
         var id: String
@@ -29,6 +30,14 @@ struct InboxPage: Sendable {
 
     var frame: WebFrame
     var notice: String?
+    /// The most urgent flags naming this agency (``inboxFlagCount``).
+    var flagItems: [FlagItem]
+    var hasFlags: Bool
+    var flagsHeading = WorkspaceSwedish.flagsHeading
+    var flagsLead = WorkspaceSwedish.flagsLead
+    var flagTotal: String
+    /// "Visa alla 145 flaggor" when the Inkorg shows only the first.
+    var moreFlags: String?
     var actions: [DueAction]
     var hasActions: Bool
     var items: [Item]
@@ -43,6 +52,9 @@ struct InboxPage: Sendable {
 }
 
 extension Workspace {
+    /// How many flags the Inkorg shows above its messages.
+    static let inboxFlagCount = 5
+
     func inbox(_ request: Request, _ context: AgencyRoutes.Context) async throws -> Response {
         let staff = try staff(context)
         let before = request.uri.queryParameters.get("fore")
@@ -65,11 +77,17 @@ extension Workspace {
                 href: "/personer/\(action.clientRef)/planer/\(action.planId)")
         }
         let items = page.items.map { item in inboxItem(item) }
+        // The flags only on the first page (they are not part of the paged messages): the most
+        // urgent few, the rest on /flaggor.
+        let allFlags = before == nil ? try await flagItems(staff, context, back: "/inkorg") : []
+        let flags = Array(allFlags.prefix(Self.inboxFlagCount))
         let model = InboxPage(
             frame: frame(context, title: WorkspaceSwedish.inboxTitle, active: "inbox"),
             notice: request.uri.queryParameters.get("klart").flatMap(WorkspaceSwedish.done),
-            actions: actions, hasActions: !actions.isEmpty, items: items, hasItems: !items.isEmpty,
-            older: page.next.map { "/inkorg?fore=\($0)" }, newer: before != nil, marker: String(marker.newest),
+            flagItems: flags, hasFlags: !flags.isEmpty, flagTotal: String(allFlags.count),
+            moreFlags: allFlags.count > flags.count ? "Visa alla \(allFlags.count) flaggor" : nil, actions: actions,
+            hasActions: !actions.isEmpty, items: items, hasItems: !items.isEmpty,
+            older: page.next.map { "/inkorg?fore=\($0)" }, newer: before != nil, marker: marker.newest,
             pollMilliseconds: pollMilliseconds, live: WorkspaceSwedish.inboxLive,
             todoCount: items.contains(where: \.todo) ? String(items.filter(\.todo).count) : nil)
         return pages.render("inbox", model)

@@ -87,7 +87,12 @@ struct Block: Sendable {
     var links: [Link] = []
     var hasLinks = false
     var forms: [Form] = []
+    var flagItems: [FlagItem] = []
+    var hasFlagItems = false
 
+    static func flags(_ items: [FlagItem], heading: String, text: String?) -> Block {
+        Block(blockId: "flaggor", blockHeading: heading, blockText: text, flagItems: items, hasFlagItems: !items.isEmpty)
+    }
     static func facts(_ heading: String?, _ facts: [Fact], id: String? = nil) -> Block {
         Block(blockId: id, blockHeading: heading, facts: facts, hasFacts: !facts.isEmpty)
     }

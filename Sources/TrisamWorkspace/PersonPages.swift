@@ -24,6 +24,7 @@ extension Workspace {
         mountReferralPages(on: web)
         mountSipPages(on: web)
         mountPlanPages(on: web)
+        mountFlagPages(on: web)
     }
 
     /// Runs `body` with the person of the path, or answers the Swedish page for an unknown one.
@@ -138,6 +139,8 @@ extension Workspace {
             actions.insert(Link(href: "\(base)/sip", label: "Kalla till SIP", primary: true), at: 1)
         }
         var blocks: [Block] = [.links(actions)]
+        let flags = try await flagItems(staff, context, clientRef: ref.rawValue, back: base)
+        if !flags.isEmpty { blocks.append(.flags(flags, heading: WorkspaceSwedish.flagsHeading, text: WorkspaceSwedish.flagsLead)) }
         if let identity = summary.identity {
             blocks.insert(
                 .facts(

@@ -32,6 +32,30 @@ enum WorkspaceSwedish {
     static let footer = "Trisam – varje gång du visar en person loggas det, med ditt namn."
     static let loginOtherAgency = "Inloggningsnyckel: nyckeln hör till en annan verksamhet. Logga in på din egen verksamhets sida."
     static let inboxTitle = "Inkorg"
+
+    // MARK: flags
+
+    /// The flag's severity, as the coordinators' dashboard says it.
+    static func severity(_ code: String) -> String {
+        switch code {
+        case "high": "Hög prioritet"
+        case "medium": "Medel prioritet"
+        default: "Låg prioritet"
+        }
+    }
+
+    /// Who works a flag: "Ingen har tagit den än", "Ni (Ali Hassan)", "Sara Samordnare, Trisam".
+    static func flagOwner(_ owner: String?, agency: String?, mine: Bool) -> String {
+        guard let owner else { return "Ingen har tagit den än." }
+        if mine { return "Du tar hand om den." }
+        return "\(owner), \(agency.map { Self.agency($0) } ?? "samordnare i Trisam")."
+    }
+
+    static let flagTakeRefusedTitle = "Flaggan kunde inte tas"
+    static let noFlags = "Inga flaggor där ni behöver agera just nu."
+    static let flagsHeading = "Flaggor där ni behöver agera"
+    static let flagsLead =
+        "Samordnarna i Trisam ser att personen riskerar att hamna mellan verksamheterna och att ni är en av dem som behöver agera. Ta flaggan om du tar hand om det; samordnarna ser då vem som gör det."
     static let personsTitle = "Sök eller registrera person"
     static let notFoundBack = "Inkorgen"
     static let unknownPersonTitle = "Personen finns inte hos er"
@@ -233,6 +257,7 @@ enum WorkspaceSwedish {
             "plan-avslutad": "Handlingsplanen är avslutad.",
             "atgard-klar": "Åtgärden är markerad som klar.",
             "atgard-gar-inte": "Åtgärden är markerad som inte möjlig att genomföra.",
+            "flagga-tagen": "Du har tagit flaggan. Samordnarna ser att du tar hand om den.",
         ]
         return texts[code]
     }
