@@ -255,6 +255,18 @@ def main():
         check("the plan is created", "klart=plan-skapad" in where, where)
         check("the plan shows the person's own goal", "Jobba med djur" in text("main"))
         shot("workspace-plan.png")
+        # The SIP document for the meeting, as a print view.
+        browser.navigate(url("kommun", sip_page))
+        check("the SIP page shows the person's own goal", "Jobba med djur" in text("main"), text("main")[:300])
+        follow("SIP-dokument att skriva ut", sip_page)
+        document = text("main")
+        check("the SIP document names the person first, the plan in their words, who does what and the follow-up",
+              all(part in document for part in ["Samordnad individuell plan (SIP)", "Personen själv", "Jobba med djur",
+                                                "Kartläggning av arbetsförmåga", "håller samman planen", "Nästa uppföljning"]),
+              document[:600])
+        check("the SIP document has a print button", browser.evaluate("!!document.querySelector('button[data-print]')"))
+        page_checks("SIP document")
+        shot("workspace-sip-document.png")
         browser.navigate(url("af", "/inkorg"))
         check("AF finds the action in its Inkorg", wait_inbox("af", "Visa åtgärden", person + "/planer/"))
         check("the Inkorg lists AF's action with its due date", "Era åtgärder i handlingsplaner" in text("main"))

@@ -13,6 +13,9 @@ extension Workspace {
         web.get("/personer/{ref}/sip/{id}") { request, context in
             try await workspace.withPerson(context) { ref in try await workspace.sipPage(request, context, ref, posted: nil) }
         }
+        web.get("/personer/{ref}/sip/{id}/dokument") { request, context in
+            try await workspace.withPerson(context) { ref in try await workspace.sipDocument(request, context, ref) }
+        }
         web.get("/personer/{ref}/sip/{id}/kalender.ics") { _, context in
             let staff = try workspace.staff(context)
             let text = try await workspace.sip.calendarFile(staff, sipId: context.parameters.get("id") ?? "")
@@ -89,7 +92,9 @@ extension Workspace {
                 let parts = value.split(separator: "|", maxSplits: 1)
                 if parts.count == 2 { attendees.append(["agency": String(parts[0]), "name": String(parts[1])]) }
             }
-            if let relative = input.text("narstaende") { attendees.append(["agency": agency.rawValue, "name": "Närstående: \(relative)"]) }
+            if let relative = input.text("narstaende") {
+                attendees.append(["agency": agency.rawValue, "name": Self.relativePrefix + relative])
+            }
             var body: [String: Any] = ["attendees": attendees]
             if let day = input.text("hallet-dag") { body["heldOn"] = day }
             _ = try await sip.held(staff, sipId: sipId, body: Self.json(body))
@@ -141,6 +146,12 @@ extension Workspace {
                 links.append(Link(href: "\(base)/kalender.ics", label: "Ladda ner kalenderfil (.ics)", download: true))
             }
         }
+        // The SIP is made with the person: their own goal and the plan's goals are on the page.
+        if let plan = try await plan(for: id, staff: staff, ref), plan.role == "lead" {
+            facts.append(Fact(label: "Vart vill du?", value: JSONText.string(plan.current, "personGoal") ?? "–"))
+            facts.append(Fact(label: "Planens mål", value: Self.strings(plan.current, "goals").joined(separator: "; ")))
+        }
+        links.append(Link(href: "\(base)/dokument", label: "SIP-dokument att skriva ut"))
         if let held = view.held {
             facts.append(Fact(label: "Hölls", value: DateText.day(held.heldOn)))
             facts.append(

@@ -49,7 +49,7 @@ public struct Workspace: Sendable {
             throw WebPagesError("the workspace's templates are missing beside the executable")
         }
         self.pages = try WebPages(
-            templateFolder: folder, names: ["fields", "flaglist", "inbox", "forms"], logger: logger)
+            templateFolder: folder, names: ["fields", "flaglist", "inbox", "forms", "sipdoc"], logger: logger)
         self.service = service
         self.sip = sip
         self.tokens = tokens

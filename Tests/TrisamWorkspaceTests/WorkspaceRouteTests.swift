@@ -301,7 +301,10 @@ struct WorkspaceRouteTests {
                     kommun.clock.now = Timestamp.parse("2027-03-02T12:00:00Z")!
                     let held = try await k.post(
                         "\(sipPage)/hallet",
-                        [("hallet-dag", "2027-03-02"), ("narvarande", "kommun|Personen själv"), ("narvarande", "af|Ali Hassan")])
+                        [
+                            ("hallet-dag", "2027-03-02"), ("narvarande", "kommun|Personen själv"), ("narvarande", "af|Ali Hassan"),
+                            ("narstaende", "Maria Andersson"),
+                        ])
                     #expect(held.status == .seeOther, "\(held.html)")
                     let heldPage = try await k.get(try #require(held.location)).html
                     #expect(heldPage.contains("Personen själv (Kommunen)") && heldPage.contains("Hållen"), "\(heldPage)")
@@ -327,6 +330,16 @@ struct WorkspaceRouteTests {
                         ])
                     #expect(plan.status == .seeOther, "\(plan.html)")
                     #expect(try await k.get(try #require(plan.location)).html.contains("Jobba med djur"))
+                    // The SIP document for the meeting: the person and their närstående first, the plan in
+                    // the person's words, who does what, who holds it together, the next follow-up.
+                    let document = try await k.get("\(sipPage)/dokument")
+                    #expect(document.status == .ok)
+                    #expect(document.html.contains("Samordnad individuell plan (SIP)") && document.html.contains("data-print"))
+                    #expect(document.html.contains("<td>Personen själv</td><td>Den planen gäller</td><td>Ja</td>"), "\(document.html)")
+                    #expect(document.html.contains("<td>Maria Andersson</td><td>Närstående</td><td>Ja</td>"))
+                    #expect(document.html.contains("Jobba med djur") && document.html.contains("<td>Kartläggning</td>"))
+                    #expect(document.html.contains("Kommunen håller samman planen") && document.html.contains("1 apr 2027"))
+                    #expect(try await k.get(sipPage).html.contains("SIP-dokument att skriva ut"))
                     try await af.deliver(from: kommun)
                     let afPlanInbox = try await a.get("/inkorg")
                     #expect(afPlanInbox.html.contains("Åtgärd att utföra") && afPlanInbox.html.contains("Era åtgärder i handlingsplaner"))
