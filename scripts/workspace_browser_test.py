@@ -17,6 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser_test import Browser, PAGE_CHECKS, CHROMIUM  # noqa: E402
 
 TOKENS = {"kommun": "trisam-demo-token-kommun", "af": "trisam-demo-token-af", "region": "trisam-demo-token-region"}
+# The participants' work addresses, typed into their answers; the SIP mails go there.
+MAIL = {"af": "ali.hassan@af.example.se", "region": "rolf.berg@region.example.se"}
 
 
 def personnummer():
@@ -45,6 +47,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--mail", help="the folder where the SMTP relay (smtp_sink.py) writes what it received")
     args = parser.parse_args()
     if not CHROMIUM:
         print("chromium not found (Debian: apt-get install chromium)", file=sys.stderr)
@@ -182,9 +185,10 @@ def main():
         # AF: the coordinator's flags naming AF, in the Inkorg; the arbetsförmedlare takes one.
         browser.navigate(url("af", "/inkorg"))
         check("AF's Inkorg lists the coordinator's flags naming AF", "Flaggor där ni behöver agera" in text("#flaggor"), text("#flaggor")[:200])
-        flag_item = '[id="%s"]' % browser.evaluate("(document.querySelector('#flaggor li') || {}).id || ''")
+        # The first flag nobody has taken yet (the one the test takes).
+        flag_item = '[id="%s"]' % browser.evaluate("((document.querySelector('#flaggor li form') || {closest: () => ({})}).closest('li') || {}).id || ''")
         check("each flag says who works it", "Ingen har tagit den än." in text(flag_item), text(flag_item))
-        browser.evaluate("document.querySelector('#flaggor li form button').click(); true")
+        browser.evaluate(f"document.querySelector({json.dumps(flag_item + ' form button')}).click(); true")
         browser.wait_for("Page.loadEventFired")
         check("taking the flag is confirmed", "Du har tagit flaggan." in text(".notice"), text("main")[:300])
         deadline = time.time() + 60
@@ -219,7 +223,7 @@ def main():
                 chosen = [f"{first_day}T10:00-12:00", f"{first_day}T13:00-15:00"]
             else:
                 chosen = [f"{first_day}T10:00-12:00"]
-            where = submit("svara", {"svar": "accepted", "tider": chosen})
+            where = submit("svara", {"svar": "accepted", "tider": chosen, "deltagare-epost": MAIL[agency]})
             check(f"{agency} answered with its times", "klart=sip-svar" in where, where)
 
         # Kommun books the earliest common time.
@@ -244,6 +248,59 @@ def main():
         check("the .ics downloads with the meeting", "BEGIN:VCALENDAR" in ics and "METHOD:REQUEST" in ics, ics[:200])
         page_checks("booked SIP")
         shot("workspace-sip-booked.png")
+        if args.mail:
+            # The relay received the invitation for each participant, with a valid .ics
+            # (smtp_sink.py parses it with the icalendar package) and no personnummer.
+            deadline, invitations = time.time() + 60, {}
+            while time.time() < deadline and len(invitations) < len(MAIL):
+                for name in sorted(os.listdir(args.mail)):
+                    if not name.endswith(".json"):
+                        continue
+                    with open(os.path.join(args.mail, name)) as handle:
+                        record = json.load(handle)
+                    calendar = record.get("calendar") or {}
+                    for agency, address in MAIL.items():
+                        if address in record.get("rcptTo", []) and calendar.get("method") == "REQUEST":
+                            invitations[agency] = record
+                time.sleep(1)
+            check("the SMTP relay received the invitation for AF and the region, each with a valid .ics (METHOD:REQUEST)",
+                  set(invitations) == set(MAIL), sorted(invitations))
+            check("the invitations carry no personnummer",
+                  all(number not in record["raw"] and number.replace("-", "") not in record["raw"] for record in invitations.values()))
+            check("the invitation's calendar names the participants by address",
+                  all(any(MAIL[agency] in attendee for attendee in record["calendar"]["attendees"]) for agency, record in invitations.items()),
+                  [record["calendar"]["attendees"] for record in invitations.values()])
+
+        # The coordinator's dashboard along the way: the kommun decides ekonomiskt bistånd with no
+        # named handläggare, the flag appears; the kommun opens a case with a contact, it resolves.
+        browser.navigate(url("kommun", person + "/status?typ=kommun.bistand.decided"))
+        where = submit("status", {"f-decision": "granted"})
+        check("the kommun registers ekonomiskt bistånd", "klart=status" in where, where + " " + text("main")[:300])
+        browser.navigate(f"{host}:{port}/logga-in")
+        browser.evaluate("document.getElementById('token').value = 'trisam-demo-token-samordnare'; document.querySelector('form').submit(); true")
+        browser.wait_for("Page.loadEventFired")
+        dashboard_person = f"{host}:{port}{person}"
+
+        def dashboard_open_flags():
+            browser.navigate(dashboard_person)
+            return browser.evaluate("(document.querySelector('[aria-labelledby=flaggor]') || {}).textContent || ''")
+
+        deadline = time.time() + 60
+        while time.time() < deadline and "Ingen namngiven handläggare" not in dashboard_open_flags():
+            time.sleep(1)
+        check("the dashboard shows the flag appear: no named handläggare at the kommun",
+              "Ingen namngiven handläggare" in dashboard_open_flags(), dashboard_open_flags()[:300])
+        shot("workspace-dashboard-flag-raised.png")
+        browser.navigate(url("kommun", person + "/arende"))
+        where = submit("arende", {"omrade": "forsorjning"})
+        check("the kommun opens a case with Karin Lind as named contact", "klart=arende-oppnat" in where, where + " " + text("main")[:300])
+        resolved = "Ingen namngiven handläggare – löst"
+        deadline, flags_now = time.time() + 60, dashboard_open_flags()
+        while time.time() < deadline and resolved not in flags_now:
+            time.sleep(1)
+            flags_now = dashboard_open_flags()
+        check("the dashboard shows the flag resolve once the case has a named contact", resolved in flags_now, flags_now[:300])
+        shot("workspace-dashboard-flag-resolved.png")
 
         # A plan with an AF action; AF marks it done.
         browser.navigate(url("kommun", person + "/plan"))

@@ -128,8 +128,10 @@ extension Field {
         return field
     }
 
-    /// The three fields of a named contact (name, role, work phone), prefilled.
-    static func contact(_ prefix: String, name: String = "", role: String = "", heading: String = "Kontaktperson") -> [Field] {
+    /// The four fields of a named contact (name, role, work phone, work e-mail), prefilled.
+    static func contact(
+        _ prefix: String, name: String = "", role: String = "", email: String = "", heading: String = "Kontaktperson"
+    ) -> [Field] {
         [
             .text(
                 "\(prefix)-namn", "\(heading): namn", value: name, api: ["contact.name", "contact", "participant.name", "participant"],
@@ -138,17 +140,23 @@ extension Field {
             .text(
                 "\(prefix)-telefon", "\(heading): telefon i tjänsten", api: ["contact.phone", "participant.phone"],
                 hint: "Siffror, mellanslag, bindestreck eller +.", type: "tel"),
+            .text(
+                "\(prefix)-epost", "\(heading): e-post i tjänsten", value: email,
+                api: ["contact.email", "participant.email"],
+                hint: "Dit kallelser till SIP-möten skickas, med kalenderfil. Skriv aldrig personnummer här.", type: "email",
+                autocomplete: "email"),
         ]
     }
 }
 
 extension FormInput {
-    /// The contact typed in the three fields of ``Field/contact(_:name:role:heading:)``.
+    /// The contact typed in the four fields of ``Field/contact(_:name:role:heading:)``.
     func contact(_ prefix: String) -> [String: Any] {
         var contact: [String: Any] = [:]
         if let name = text("\(prefix)-namn") { contact["name"] = name }
         if let role = text("\(prefix)-roll") { contact["role"] = role }
         if let phone = text("\(prefix)-telefon") { contact["phone"] = phone }
+        if let email = text("\(prefix)-epost") { contact["email"] = email }
         return contact
     }
 }
