@@ -10,19 +10,48 @@ extension Workspace {
     static let actionRows = 3
 
     func planForm(_ context: Context, _ ref: ClientRef) -> Form {
-        var fields: [Field] = [
-            .select("huvudansvarig", "Huvudansvarig verksamhet", agencyChoices(), value: agency.rawValue, api: ["leadAgency"]),
-            .group(
-                "deltagare", "Verksamheter i planen", agencyChoices(), selected: [agency.rawValue], api: ["participants"],
-                hint: "Varje åtgärd görs av en av dem."),
-            .area("mal", "Mål", api: ["goals"], hint: "Ett mål per rad."),
-            .area("delmal", "Delmål", api: ["subGoals"], hint: "Ett delmål per rad.", required: false),
-            .text("vart-vill-du", "Vart vill du? (personens eget mål, med personens ord)", api: ["personGoal"]),
-            .date("uppfoljning", "Uppföljning", value: today.adding(days: 30).description, api: ["followUpOn"]),
+        let fields: [Field] =
+            [
+                .select("huvudansvarig", "Huvudansvarig verksamhet", agencyChoices(), value: agency.rawValue, api: ["leadAgency"]),
+                .group(
+                    "deltagare", "Verksamheter i planen", agencyChoices(), selected: [agency.rawValue], api: ["participants"],
+                    hint: "Varje åtgärd görs av en av dem."),
+            ] + goalFields(goals: "", subGoals: "", personGoal: "", followUp: today.adding(days: 30)) + actionFields(first: 1)
+        return Form(
+            id: "plan", heading: "Handlingsplan", action: "/personer/\(ref.rawValue)/plan", submit: "Skapa handlingsplan",
+            csrf: context.csrfToken ?? "", fields: fields)
+    }
+
+    /// The revision at a follow-up: the goals as they stand, a new follow-up date, new actions
+    /// (the earlier version and its actions are kept).
+    func reviseForm(_ plan: PlanView, csrf: String, base: String) -> Form {
+        Form(
+            id: "revidera", heading: "Revidera planen vid uppföljning",
+            intro:
+                "Ändra målen om ni har kommit överens om det, sätt nästa uppföljning och lägg till nya åtgärder. Den tidigare versionen sparas.",
+            action: "\(base)/revidera", submit: "Spara den reviderade planen", csrf: csrf,
+            fields: goalFields(
+                goals: Self.strings(plan.current, "goals").joined(separator: "\n"),
+                subGoals: Self.strings(plan.current, "subGoals").joined(separator: "\n"),
+                personGoal: JSONText.string(plan.current, "personGoal") ?? "",
+                followUp: today.adding(days: 30)) + actionFields(first: plan.actions.count + 1),
+            folded: true)
+    }
+
+    func goalFields(goals: String, subGoals: String, personGoal: String, followUp: LocalDate) -> [Field] {
+        [
+            .area("mal", "Mål", value: goals, api: ["goals"], hint: "Ett mål per rad."),
+            .area("delmal", "Delmål", value: subGoals, api: ["subGoals"], hint: "Ett delmål per rad.", required: false),
+            .text("vart-vill-du", "Vart vill du? (personens eget mål, med personens ord)", value: personGoal, api: ["personGoal"]),
+            .date("uppfoljning", "Uppföljning", value: followUp.description, api: ["followUpOn"]),
         ]
-        for row in 0..<Self.actionRows {
-            let number = row + 1
-            fields += [
+    }
+
+    /// ``actionRows`` rows of action fields, numbered from `first` for the reader.
+    func actionFields(first: Int) -> [Field] {
+        (0..<Self.actionRows).flatMap { row -> [Field] in
+            let number = first + row
+            return [
                 .select(
                     "atgard-\(row)-agare", "Åtgärd \(number): vem gör den", agencyChoices(blank: "Ingen åtgärd"),
                     api: ["actions[\(row)].owner"]),
@@ -31,15 +60,12 @@ extension Workspace {
                 .date("atgard-\(row)-senast", "Åtgärd \(number): klar senast", api: ["actions[\(row)].dueDate"], required: false),
             ]
         }
-        return Form(
-            id: "plan", heading: "Handlingsplan", action: "/personer/\(ref.rawValue)/plan", submit: "Skapa handlingsplan",
-            csrf: context.csrfToken ?? "", fields: fields)
     }
 
-    /// Creates the plan through the API's operation; a refusal of an action names the row it was typed in.
-    func createPlan(_ staff: Staff, _ ref: ClientRef, _ input: FormInput) async throws -> String {
-        var body: [String: Any] = ["participants": input.all("deltagare"), "goals": input.lines("mal")]
-        if let lead = input.text("huvudansvarig") { body["leadAgency"] = lead }
+    /// The goals, follow-up and actions typed, as the API's body, and which row each action sent
+    /// was typed in.
+    func planBody(_ input: FormInput) -> (body: [String: Any], rows: [Int]) {
+        var body: [String: Any] = ["goals": input.lines("mal")]
         let subGoals = input.lines("delmal")
         if !subGoals.isEmpty { body["subGoals"] = subGoals }
         if let goal = input.text("vart-vill-du") { body["personGoal"] = goal }
@@ -61,11 +87,15 @@ extension Workspace {
             rows.append(row)
         }
         body["actions"] = actions
+        return (body, rows)
+    }
+
+    /// Runs a plan operation; a refusal of an action names the row it was typed in
+    /// ("actions[1].dueDate" names the second action sent, which may have been typed in a later row).
+    func withActionRows<T>(_ rows: [Int], _ run: () async throws(APIError) -> T) async throws -> T {
         do {
-            let reply = try await sip.createPlan(staff, clientRef: ref, body: Self.json(body)).value
-            return "/personer/\(ref.rawValue)/planer/\(reply.planId)?klart=plan-skapad"
+            return try await run()
         } catch {
-            // "actions[1].dueDate" names the second action sent, which may have been typed in a later row.
             guard let field = error.field, field.hasPrefix("actions["), let close = field.firstIndex(of: "]"),
                 let index = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]), index < rows.count
             else { throw error }
@@ -73,6 +103,28 @@ extension Workspace {
                 status: error.status, code: error.code, field: "actions[\(rows[index])]" + field[field.index(after: close)...],
                 message: error.message)
         }
+    }
+
+    /// Creates the plan through the API's operation; a refusal of an action names the row it was typed in.
+    func createPlan(_ staff: Staff, _ ref: ClientRef, _ input: FormInput) async throws -> String {
+        var (body, rows) = planBody(input)
+        body["participants"] = input.all("deltagare")
+        if let lead = input.text("huvudansvarig") { body["leadAgency"] = lead }
+        let json = Self.json(body)
+        let reply = try await withActionRows(rows) { () throws(APIError) in
+            try await sip.createPlan(staff, clientRef: ref, body: json).value
+        }
+        return "/personer/\(ref.rawValue)/planer/\(reply.planId)?klart=plan-skapad"
+    }
+
+    /// Revises the plan at a follow-up through the API's operation.
+    func revisePlan(_ staff: Staff, _ ref: ClientRef, planId: String, _ input: FormInput) async throws -> String {
+        let (body, rows) = planBody(input)
+        let json = Self.json(body)
+        let reply = try await withActionRows(rows) { () throws(APIError) in
+            try await sip.revisePlan(staff, planId: planId, body: json).value
+        }
+        return "/personer/\(ref.rawValue)/planer/\(planId)?klart=plan-reviderad&version=\(reply.revision)"
     }
 
     func mountPlanPages(on web: RouterGroup<Context>) {
@@ -101,6 +153,14 @@ extension Workspace {
                         staff, planId: id, actionId: action, outcome: .notPossible, body: Self.json(body))
                     return "/personer/\(ref.rawValue)/planer/\(id)?klart=atgard-gar-inte"
                 }
+            }
+        }
+        web.post("/personer/{ref}/planer/{id}/revidera") { request, context in
+            try await workspace.withPerson(context) { ref in
+                let id = context.parameters.get("id") ?? ""
+                return try await workspace.submit(
+                    request, context, form: "revidera", again: { try await workspace.planPage(request, context, ref, posted: $0) }
+                ) { staff, input in try await workspace.revisePlan(staff, ref, planId: id, input) }
             }
         }
         web.post("/personer/{ref}/planer/{id}/avsluta") { request, context in
@@ -137,6 +197,9 @@ extension Workspace {
             if !subGoals.isEmpty { facts.append(Fact(label: "Delmål", value: subGoals.joined(separator: "; "))) }
             facts.append(Fact(label: "Vart vill du?", value: JSONText.string(plan.current, "personGoal") ?? "–"))
             facts.append(Fact(label: "Uppföljning", value: DateText.day(plan.followUpOn)))
+            if let revision = plan.revision, revision > 1 {
+                facts.append(Fact(label: "Version", value: "\(revision), reviderad vid uppföljning"))
+            }
             if let outcome = plan.outcome {
                 facts.append(Fact(label: "Utfall", value: PlanOutcome(rawValue: outcome).map(WorkspaceSwedish.planOutcome) ?? outcome))
             }
@@ -178,6 +241,7 @@ extension Workspace {
                     folded: true))
         }
         if plan.role == "lead" && plan.state == "open" {
+            forms.append(reviseForm(plan, csrf: csrf, base: base))
             forms.append(
                 Form(
                     id: "avsluta", heading: "Avsluta handlingsplanen", action: "\(base)/avsluta", submit: "Avsluta planen", csrf: csrf,

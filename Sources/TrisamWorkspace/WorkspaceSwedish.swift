@@ -255,6 +255,7 @@ enum WorkspaceSwedish {
             "sip-hallen": "SIP-mötet är registrerat som hållet.",
             "plan-skapad": "Handlingsplanen är skapad.",
             "plan-avslutad": "Handlingsplanen är avslutad.",
+            "plan-reviderad": "Handlingsplanen är reviderad. Den tidigare versionen finns kvar.",
             "atgard-klar": "Åtgärden är markerad som klar.",
             "atgard-gar-inte": "Åtgärden är markerad som inte möjlig att genomföra.",
             "flagga-tagen": "Du har tagit flaggan. Samordnarna ser att du tar hand om den.",

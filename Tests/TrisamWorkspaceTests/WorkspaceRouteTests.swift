@@ -340,6 +340,22 @@ struct WorkspaceRouteTests {
                     #expect(document.html.contains("Jobba med djur") && document.html.contains("<td>Kartläggning</td>"))
                     #expect(document.html.contains("Kommunen håller samman planen") && document.html.contains("1 apr 2027"))
                     #expect(try await k.get(sipPage).html.contains("SIP-dokument att skriva ut"))
+                    // Revised at the follow-up: new goals and a new action; the earlier version is kept.
+                    let planPath = try #require(plan.location?.split(separator: "?").first.map(String.init))
+                    let noGoal = try await k.post("\(planPath)/revidera", [("mal", ""), ("uppfoljning", "2027-05-01")])
+                    #expect(noGoal.status == .badRequest && noGoal.html.contains(#"id="revidera-mal-error""#), "\(noGoal.html)")
+                    let revised = try await k.post(
+                        "\(planPath)/revidera",
+                        [
+                            ("mal", "Egen försörjning\nArbetsträning"), ("vart-vill-du", "Jobba med hästar"), ("uppfoljning", "2027-05-01"),
+                            ("atgard-0-agare", "kommun"), ("atgard-0-vad", "Ansöka om arbetsträning"), ("atgard-0-kontakt", "Karin Lind"),
+                            ("atgard-0-senast", "2027-04-15"),
+                        ])
+                    #expect(revised.status == .seeOther, "\(revised.html)")
+                    let revisedPage = try await k.get(try #require(revised.location)).html
+                    #expect(revisedPage.contains("Handlingsplanen är reviderad.") && revisedPage.contains("2, reviderad vid uppföljning"))
+                    #expect(revisedPage.contains("Jobba med hästar") && revisedPage.contains("Ansöka om arbetsträning"))
+                    #expect(revisedPage.contains("Kartläggning"), "the earlier action stays")
                     try await af.deliver(from: kommun)
                     let afPlanInbox = try await a.get("/inkorg")
                     #expect(afPlanInbox.html.contains("Åtgärd att utföra") && afPlanInbox.html.contains("Era åtgärder i handlingsplaner"))
