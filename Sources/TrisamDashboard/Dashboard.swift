@@ -59,7 +59,7 @@ public struct Dashboard: Sendable {
         let dashboard = self
         // Before the dashboard's routes, so that it also answers paths no route knows.
         let known = AllowedMethodsBox()
-        router.add(middleware: HTMLNotFound(dashboard: dashboard, known: known))
+        router.add(middleware: WebNotFound<CoordinatorRequestContext>(known: known) { request, _ in dashboard.notFoundPage(request) })
         router.get("/static/{file}") { _, context in
             let file = try context.parameters.require("file")
             guard let response = dashboard.pages.asset(file) else { throw APIError.notFound("file", "no such static file") }
@@ -378,32 +378,6 @@ public struct Dashboard: Sendable {
 
     func currentSession(_ request: Request) -> WebSessions.Session? {
         request.cookies[Self.cookieName].flatMap { sessions.session($0.value) }
-    }
-}
-
-/// A browser asking for a page that does not exist gets the Swedish 404 page in the dashboard's
-/// layout instead of the API's JSON refusal; API clients (that do not ask for HTML), other
-/// methods than GET and HEAD, and paths that exist with other methods (405) keep the JSON body.
-struct HTMLNotFound: RouterMiddleware {
-    typealias Context = CoordinatorRequestContext
-    let dashboard: Dashboard
-    let known: AllowedMethodsBox
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
-            guard request.method == .get || request.method == .head, Self.wantsHTML(request),
-                known.methods(for: request.uri.path).isEmpty
-            else { throw error }
-            return dashboard.notFoundPage(request)
-        }
-    }
-
-    /// Whether the client asks for HTML (a browser navigating) rather than JSON.
-    static func wantsHTML(_ request: Request) -> Bool {
-        guard let accept = request.headers[.accept] else { return false }
-        return accept.contains("text/html")
     }
 }
 

@@ -61,6 +61,8 @@ public struct Workspace: Sendable {
     /// Adds the workspace's pages to the agency service's router.
     public func mount(on router: Router<AgencyRoutes.Context>) {
         let workspace = self
+        // A browser's GET of a path that does not exist: the Swedish page, not the API's JSON.
+        router.add(middleware: WebNotFound<AgencyRoutes.Context> { request, _ in workspace.notFoundPage(request) })
         router.get("/static/{file}") { _, context in
             let file = try context.parameters.require("file")
             guard let response = workspace.pages.asset(file) else { throw APIError.notFound("file", "no such static file") }
@@ -155,6 +157,17 @@ public struct Workspace: Sendable {
                 .init(href: "/personer", label: "Sök person", current: active == "persons"),
             ],
             footer: WorkspaceSwedish.footer, home: "/inkorg", homeLabel: WorkspaceSwedish.notFoundBack)
+    }
+
+    /// The Swedish 404 page in the workspace's layout (logged in or not).
+    func notFoundPage(_ request: Request) -> Response {
+        let session = currentSession(request)
+        return pages.render(
+            "message",
+            WebMessagePage(
+                frame: frame(user: session?.name, csrf: session?.csrfToken, title: WebSwedish.notFoundTitle, active: ""),
+                text: WebSwedish.notFound(request.uri.path, backTo: WorkspaceSwedish.notFoundBack)),
+            status: .notFound)
     }
 
     func message(_ context: AgencyRoutes.Context, title: String, text: String, status: HTTPResponse.Status) -> Response {

@@ -147,6 +147,19 @@ struct WorkspaceRouteTests {
         }
     }
 
+    @Test("a browser asking for a page that does not exist gets the Swedish 404 page; an API client keeps the JSON refusal")
+    func notFound() async throws {
+        let kommun = try WorkspaceSide(.kommun)
+        try await kommun.app.test(.router) { client in
+            let page = try await client.execute(uri: "/finns-inte", method: .get, headers: [.accept: "text/html"])
+            #expect(page.status == .notFound)
+            let html = String(buffer: page.body)
+            #expect(html.contains("Sidan finns inte") && html.contains("gå tillbaka till Inkorgen") && html.contains(#"lang="sv""#))
+            let api = try await client.execute(uri: "/finns-inte", method: .get, headers: [.accept: "application/json"])
+            #expect(api.status == .notFound && String(buffer: api.body).contains(#""code":"not_found""#))
+        }
+    }
+
     @Test("a form without the session's CSRF token is refused with the Swedish page and changes nothing")
     func csrfRefusal() async throws {
         let kommun = try WorkspaceSide(.kommun)
