@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import ServiceLifecycle
 import TrisamContracts
+import TrisamHTTP
 import TrisamMail
 
 /// How the agency service sends its e-mail: the relay (nil: mail is queued and waits until a
@@ -126,6 +127,21 @@ public enum MailOutbox {
         }
     }
 
+    /// The mails about one SIP meeting, oldest first.
+    static func forSip(_ db: Database, sipId: String) throws -> [SipMailRecord] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT kind, recipient, recipientName, state, attempts, lastError, createdAt, sentAt
+                FROM mailOutbox WHERE sipId = ? ORDER BY seq
+                """, arguments: [sipId]
+        ).map { row in
+            SipMailRecord(
+                kind: row["kind"], recipient: row["recipient"], recipientName: row["recipientName"], state: row["state"],
+                attempts: row["attempts"], lastError: row["lastError"], createdAt: row["createdAt"], sentAt: row["sentAt"])
+        }
+    }
+
     /// Counts of mail rows by state (`queued`, `sent`, `refused`).
     public static func counts(_ store: AgencyStore) async throws -> [String: Int] {
         try await store.pool.read { db in
@@ -246,5 +262,28 @@ public final class MailOutboxSender: Service, Sendable {
             let values: [(any DatabaseValueConvertible)?] = arguments.map { $0 } + [seq]
             try db.execute(sql: sql, arguments: StatementArguments(values))
         }
+    }
+}
+
+/// One mail about a SIP meeting and how it went (``MailOutbox``).
+public struct SipMailRecord: Sendable, Equatable {
+    /// `sip.invitation`, `sip.scheduled`, `sip.rescheduled`, `sip.cancelled`, `sip.reminder`.
+    public var kind: String
+    public var recipient: String
+    public var recipientName: String?
+    /// `queued`, `sent` or `refused` (by the relay, for good).
+    public var state: String
+    public var attempts: Int
+    /// The relay's answer to the last attempt that failed.
+    public var lastError: String?
+    public var createdAt: String
+    public var sentAt: String?
+}
+
+extension AgencyService {
+    /// The mails about one SIP meeting this agency sent or queued, so that staff see a refused
+    /// address (a relay's 5xx) rather than only the service's log.
+    public func sipMails(sipId: String) async throws(APIError) -> [SipMailRecord] {
+        try await readOnly { db in try MailOutbox.forSip(db, sipId: sipId) }
     }
 }

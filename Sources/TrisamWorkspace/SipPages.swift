@@ -174,6 +174,20 @@ extension Workspace {
                     ], highlight: invitation.overdue)
             }, empty: "Inga inbjudna.")
         blocks.append(.table(invitations))
+        let mails = try await service.sipMails(sipId: id)
+        if !mails.isEmpty {
+            blocks.append(
+                .table(
+                    Table(
+                        "E-post om mötet", ["Till", "Vad", "Läge"],
+                        mails.map { mail in
+                            Row(
+                                cells: [
+                                    Cell(text: (mail.recipientName.map { "\($0), " } ?? "") + mail.recipient),
+                                    Cell(text: WorkspaceSwedish.mailKind(mail.kind)), Cell(text: WorkspaceSwedish.mailState(mail)),
+                                ], highlight: mail.state == "refused")
+                        }, empty: "")))
+        }
         var forms: [Form] = []
         let isCaller = view.role == "caller"
         if isCaller && view.state == "requested" {

@@ -1,4 +1,5 @@
 import Foundation
+import TrisamAgency
 import TrisamContracts
 import TrisamCoordinatorCore
 import TrisamHTTP
@@ -49,6 +50,30 @@ enum WorkspaceSwedish {
         guard let owner else { return "Ingen har tagit den än." }
         if mine { return "Du tar hand om den." }
         return "\(owner), \(agency.map { Self.agency($0) } ?? "samordnare i Trisam")."
+    }
+
+    // MARK: mail
+
+    /// What a SIP mail was: "Kallelse", "Bokat möte", …
+    static func mailKind(_ kind: String) -> String {
+        switch kind {
+        case "sip.invitation": "Kallelse att svara på"
+        case "sip.scheduled": "Bokat möte med kalenderfil"
+        case "sip.rescheduled": "Ombokat möte med kalenderfil"
+        case "sip.cancelled": "Inställt möte"
+        case "sip.reminder": "Påminnelse om svar"
+        default: "E-post"
+        }
+    }
+
+    /// How a SIP mail went, with the relay's answer when it refused the address for good.
+    static func mailState(_ mail: SipMailRecord) -> String {
+        switch mail.state {
+        case "sent": "Skickat \(mail.sentAt.map(DateText.moment) ?? "")"
+        case "refused":
+            "Gick inte att skicka: e-postservern tog inte emot adressen (\(mail.lastError ?? "inget svar")). Kontrollera adressen och kontakta personen på annat sätt."
+        default: mail.attempts > 0 ? "Väntar, e-postservern svarar inte än (försök \(mail.attempts))" : "Väntar på att skickas"
+        }
     }
 
     static let flagTakeRefusedTitle = "Flaggan kunde inte tas"

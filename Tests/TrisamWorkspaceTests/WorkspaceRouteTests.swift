@@ -280,8 +280,8 @@ struct WorkspaceRouteTests {
                     let afAnswer = try await a.post(
                         "\(afSip)/svara",
                         [
-                            ("svar", "accepted"), ("deltagare-namn", "Ali Hassan"), ("tider", "2027-03-02T10:00-12:00"),
-                            ("tider", "2027-03-03T08:00-10:00"),
+                            ("svar", "accepted"), ("deltagare-namn", "Ali Hassan"), ("deltagare-epost", "ali.hassan@af.example.se"),
+                            ("tider", "2027-03-02T10:00-12:00"), ("tider", "2027-03-03T08:00-10:00"),
                         ])
                     #expect(afAnswer.status == .seeOther, "\(afAnswer.html)")
                     let regionInbox = try await r.get("/inkorg")
@@ -300,6 +300,18 @@ struct WorkspaceRouteTests {
                     )
                     let booked = try await k.post("\(sipPage)/boka", [("langd", "60"), ("plats", "Socialkontoret")])
                     #expect(booked.status == .seeOther, "\(booked.html)")
+                    // The booking is mailed to Ali Hassan, whose answer gave an address; the page says how it went.
+                    #expect(try await k.get(sipPage).html.contains("ali.hassan@af.example.se"), "the mail is listed")
+                    try await kommun.base.store.pool.write { db in
+                        try db.execute(
+                            sql:
+                                "UPDATE mailOutbox SET state = 'refused', attempts = 1, lastError = '550 5.1.1 Mailbox unavailable' WHERE recipient = ?",
+                            arguments: ["ali.hassan@af.example.se"])
+                    }
+                    let refusedMail = try await k.get(sipPage).html
+                    #expect(
+                        refusedMail.contains("Gick inte att skicka") && refusedMail.contains("550 5.1.1 Mailbox unavailable"),
+                        "\(refusedMail)")
                     let rebooked = try await k.post(
                         "\(sipPage)/omboka", [("dag", "2027-03-02"), ("starttid", "13:00"), ("langd", "60"), ("plats", "Rum 4")])
                     #expect(rebooked.status == .seeOther, "\(rebooked.html)")
