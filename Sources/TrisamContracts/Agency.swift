@@ -20,6 +20,15 @@ public enum Agency: String, Vocabulary {
         case .region: "Regionen"
         }
     }
+
+    /// The name in running text: Arbetsförmedlingen and Försäkringskassan are proper names;
+    /// kommunen and regionen are written in lower case mid-sentence.
+    public var nameInText: String {
+        switch self {
+        case .kommun, .region: displayName.lowercased()
+        case .af, .fk: displayName
+        }
+    }
 }
 
 /// An area of a person's situation that exactly one agency owns at a time.

@@ -162,3 +162,11 @@ public struct YearMonth: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 }
+
+extension LocalDate {
+    /// The abbreviated Swedish month names staff read in dates ("jan" … "dec").
+    public static let swedishMonths = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+    /// The date as staff read it in running text: "17 dec 2026".
+    public var swedishText: String { "\(day) \(Self.swedishMonths[month - 1]) \(year)" }
+}

@@ -6,13 +6,13 @@ import TrisamContracts
 /// rules' titles and explanations (``RuleTexts``), the timeline and the dashboard all take their
 /// words from here, so that one term is used for one thing.
 public enum Svenska {
-    public static let months = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    public static let months = LocalDate.swedishMonths
     static let monthNames = [
         "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december",
     ]
 
     /// The one date format of everything staff read: "3 dec 2026".
-    public static func date(_ day: LocalDate) -> String { "\(day.day) \(months[day.month - 1]) \(day.year)" }
+    public static func date(_ day: LocalDate) -> String { day.swedishText }
 
     /// "3 dec 2026 09:05" in Stockholm time.
     public static func dateTime(_ moment: Date) -> String {
@@ -33,12 +33,7 @@ public enum Svenska {
 
     /// The agency's name in running text: Arbetsförmedlingen and Försäkringskassan are proper
     /// names; kommunen and regionen are written in lower case mid-sentence.
-    public static func agency(_ agency: Agency) -> String {
-        switch agency {
-        case .kommun, .region: agency.displayName.lowercased()
-        case .af, .fk: agency.displayName
-        }
-    }
+    public static func agency(_ agency: Agency) -> String { agency.nameInText }
 
     /// "kommunen", "kommunen och regionen", "kommunen, Arbetsförmedlingen och Försäkringskassan"
     /// (each agency once, in the order given).

@@ -301,7 +301,7 @@ struct UnitInboxSummaryTests {
                 ReferralSent(
                     referralId: "r1", from: .kommun, to: .af, reason: "Långvarigt bistånd", requestedMeasure: "Inskrivning",
                     area: .arbeteAktivitet)))
-        #expect(InboxSummary.text(for: sent) == "Remiss från Kommunen (Arbete/aktivitet): Inskrivning. Anledning: Långvarigt bistånd")
+        #expect(InboxSummary.text(for: sent) == "Remiss från kommunen (Arbete/aktivitet): Inskrivning. Anledning: Långvarigt bistånd")
         // Texts that end in a full stop of their own get no second one.
         let stopped = EventEnvelope(
             source: .agency(.kommun), subject: ref,
@@ -311,7 +311,7 @@ struct UnitInboxSummaryTests {
                     area: .arbeteAktivitet, answerBy: LocalDate("2026-12-01"))))
         #expect(
             InboxSummary.text(for: stopped)
-                == "Remiss från Kommunen (Arbete/aktivitet): Inskrivning. Anledning: Långvarigt bistånd. Svar senast 2026-12-01")
+                == "Remiss från kommunen (Arbete/aktivitet): Inskrivning. Anledning: Långvarigt bistånd. Svar senast 1 dec 2026")
         let closed = EventEnvelope(
             source: .agency(.kommun), subject: ref,
             event: .caseClosed(
