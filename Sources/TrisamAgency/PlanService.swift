@@ -213,7 +213,13 @@ extension SipService {
             for person in Set(items.map(\.clientRef.rawValue)).sorted() {
                 try AgencyStore.audit(db, staff, "plan.actions.read", clientRef: ClientRef(rawValue: person), detail: "action listing")
             }
-            return Page(items: items.map(\.json), next: actions.count > limit ? ActionCursor(items[limit - 1]).text : nil)
+            let people = try self.base.people(db, items.map(\.clientRef.rawValue), staff: staff, detail: "action listing")
+            let listed = items.map { item in
+                var json = item.json
+                json.person = people[item.clientRef.rawValue]
+                return json
+            }
+            return Page(items: listed, next: actions.count > limit ? ActionCursor(items[limit - 1]).text : nil)
         }
         return JSONReply(200, page)
     }

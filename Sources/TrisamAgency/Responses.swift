@@ -298,6 +298,8 @@ public struct ActionItem: Encodable, Sendable {
     public var completedOn: String?
     public var note: String?
     public var reason: String?
+    /// In `GET /actions`: who the action is for, from this agency's identity register (audited).
+    public var person: IdentityBody?
 }
 
 /// `GET /plans/{planId}`: the lead sees the whole plan; an owner (`role: owner`) only

@@ -73,7 +73,7 @@ extension Workspace {
             InboxPage.DueAction(
                 description: action.description, due: DateText.day(action.dueDate),
                 overdue: (LocalDate(action.dueDate).map { $0 < today }) ?? false,
-                person: PersonLine(clientRef: action.clientRef, identity: nil),
+                person: PersonLine(clientRef: action.clientRef, identity: action.person),
                 href: "/personer/\(action.clientRef)/planer/\(action.planId)")
         }
         let items = page.items.map { item in inboxItem(item) }
