@@ -4,7 +4,7 @@ handläggare registers a person, registers consent and sends a referral to AF; t
 finds it in the Inkorg and accepts it, and takes one of the coordinator's flags naming AF; the
 kommun calls a SIP inviting AF and the region; both
 answer with times in the time picker; the kommun books the earliest common time and downloads the
-.ics; a plan with an AF action is made and AF marks it done. Every page is checked (language, one
+.ics, and records the meeting held with the person present; a plan with an AF action is made and AF marks it done. Every page is checked (language, one
 h1, labelled controls, contrast, console errors), refusals are shown beside their fields, the
 pages work at 768 px, and screenshots are saved.
 
@@ -248,6 +248,26 @@ def main():
         check("the .ics downloads with the meeting", "BEGIN:VCALENDAR" in ics and "METHOD:REQUEST" in ics, ics[:200])
         page_checks("booked SIP")
         shot("workspace-sip-booked.png")
+
+        # The meeting is held with the person present: the kommun's clock (trisam dev starts the
+        # agencies on `--clock adjustable`) moves to noon of the meeting day, after the meeting.
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+        noon = datetime.fromisoformat(f"{first_day}T12:00:00").replace(tzinfo=ZoneInfo("Europe/Stockholm"))
+        moved = urllib.request.urlopen(urllib.request.Request(
+            url("kommun", "/admin/clock"), method="POST", data=json.dumps({"to": noon.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")}).encode(),
+            headers={"Authorization": f"Bearer {TOKENS['kommun']}", "Content-Type": "application/json"}))
+        check("the kommun's clock moves to the meeting day", moved.status == 200)
+        browser.navigate(url("kommun", sip_page))
+        present = browser.evaluate("[...document.querySelectorAll('#form-hallet input[name=narvarande]')].map(i => i.value)")
+        check("the held form lists the person first among who may have attended", bool(present) and present[0].endswith("|Personen själv"), present)
+        page_checks("record the SIP held")
+        where = submit("hallet", {"narvarande": present, "narstaende": "Maria Testsson", "hallet-dag": first_day})
+        check("the SIP is recorded held", "klart=sip-hallen" in where, where + " " + text("main")[:300])
+        held = text("main")
+        check("the held SIP lists the person, the närstående and the participants as present",
+              all(part in held for part in ["Personen själv", "Maria Testsson", "Ali Hassan"]), held[:600])
+        shot("workspace-sip-held.png")
         if args.mail:
             # The relay received the invitation for each participant, with a valid .ics
             # (smtp_sink.py parses it with the icalendar package) and no personnummer.
@@ -317,8 +337,8 @@ def main():
         check("the SIP page shows the person's own goal", "Jobba med djur" in text("main"), text("main")[:300])
         follow("SIP-dokument att skriva ut", sip_page)
         document = text("main")
-        check("the SIP document names the person first, the plan in their words, who does what and the follow-up",
-              all(part in document for part in ["Samordnad individuell plan (SIP)", "Personen själv", "Jobba med djur",
+        check("the SIP document names the person first, the närstående, the plan in their words, who does what and the follow-up",
+              all(part in document for part in ["Samordnad individuell plan (SIP)", "Personen själv", "Maria Testsson", "Närvarande", "Jobba med djur",
                                                 "Kartläggning av arbetsförmåga", "håller samman planen", "Nästa uppföljning"]),
               document[:600])
         check("the SIP document has a print button", browser.evaluate("!!document.querySelector('button[data-print]')"))

@@ -53,7 +53,8 @@ struct AgencyCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The service's clock: 'system', or 'fixed:<RFC 3339>' for tests and demos (today's date, SIP scheduling).", valueName: "clock"))
+            "The service's clock: 'system'; 'fixed:<RFC 3339>' for tests; or 'adjustable' for demos and browser tests: the system's time, which POST /admin/clock {\"to\": …} moves forward (today's date, SIP scheduling).",
+            valueName: "clock"))
     var clock: String = "system"
 
     @Option(
@@ -91,8 +92,8 @@ struct AgencyCommand: AsyncParsableCommand {
             throw ValidationError("--name must be one of \(Agency.allowedCodes), got \"\(name)\"")
         }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
-        if clock != "system", !(clock.hasPrefix("fixed:") && Timestamp.parse(String(clock.dropFirst(6))) != nil) {
-            throw ValidationError("--clock must be 'system' or 'fixed:<RFC 3339 date-time>', got \"\(clock)\"")
+        if clock != "system", clock != "adjustable", !(clock.hasPrefix("fixed:") && Timestamp.parse(String(clock.dropFirst(6))) != nil) {
+            throw ValidationError("--clock must be 'system', 'adjustable' or 'fixed:<RFC 3339 date-time>', got \"\(clock)\"")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -124,7 +125,10 @@ struct AgencyCommand: AsyncParsableCommand {
         if let fixed = clock.hasPrefix("fixed:") ? Timestamp.parse(String(clock.dropFirst(6))) : nil {
             configuration.clock = { fixed }
         }
+        let adjustable = clock == "adjustable" ? AdjustableClock() : nil
+        if let adjustable { configuration.clock = { adjustable.now } }
         configuration.web = { [clock = configuration.clock, logger] router, service, sip in
+            adjustable?.mount(on: router, tokens: tokens, agency: agency)
             try Workspace(service: service, sip: sip, tokens: tokens, now: clock, logger: logger).mount(on: router)
         }
         let host = self.host

@@ -242,7 +242,8 @@ struct DevRole: Sendable {
             let port = basePort + 1 + index
             roles.append(
                 DevRole(
-                    arguments: ["agency", "--name", agency.rawValue, "--port", String(port)]
+                    // The system's time, which a browser test may move forward (POST /admin/clock).
+                    arguments: ["agency", "--name", agency.rawValue, "--port", String(port), "--clock", "adjustable"]
                         + (keysDirs[agency].map { ["--keys-dir", $0] } ?? []), port: port,
                     name: agency.rawValue, title: agency.displayName))
         }
