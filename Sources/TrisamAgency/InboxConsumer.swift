@@ -173,7 +173,6 @@ public final class InboxConsumerService: Service, Sendable {
     public static func flagsGroupID(_ agency: Agency) -> String { groupID(agency) + "-flags" }
 
     public func run() async throws {
-        let consumers = self.consumers
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 for bus in buses {
@@ -185,8 +184,13 @@ public final class InboxConsumerService: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            Task { await withDiscardingTaskGroup { group in for consumer in consumers { group.addTask { await consumer.close() } } } }
+            Task { await self.closeAll() }
         }
+        await closeAll()
+    }
+
+    /// Closes every consumer at once (closing is idempotent).
+    private func closeAll() async {
         await withDiscardingTaskGroup { group in for consumer in consumers { group.addTask { await consumer.close() } } }
     }
 }

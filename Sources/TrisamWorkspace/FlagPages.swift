@@ -47,10 +47,11 @@ extension Workspace {
     /// raised first, with the take form coming back to `back`.
     func flagItems(_ staff: Staff, _ context: Context, clientRef: String? = nil, back: String) async throws -> [FlagItem] {
         let flags = try await service.flags(staff, clientRef: clientRef).value.flags
-        let rank = ["high": 0, "medium": 1, "low": 2]
+        // Most severe first (FlagSeverity's order); newest first within a severity.
+        func severity(_ flag: AgencyFlag) -> FlagSeverity { FlagSeverity(rawValue: flag.severity) ?? .low }
         let ordered = flags.reversed().enumerated().sorted { a, b in
-            let (x, y) = (rank[a.element.severity] ?? 3, rank[b.element.severity] ?? 3)
-            return x != y ? x < y : a.offset < b.offset
+            let (x, y) = (severity(a.element), severity(b.element))
+            return x != y ? x > y : a.offset < b.offset
         }.map(\.element)
         return ordered.map { flag in
             let mine = flag.owner == staff.name && (flag.ownerAgency == nil || flag.ownerAgency == agency.rawValue)
