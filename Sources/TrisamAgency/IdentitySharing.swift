@@ -24,12 +24,12 @@ extension AgencyService {
             return nil
         }
         let sealed = try IdentitySeal.seal(
-            identity, consentId: consent.consentId, to: key,
+            identity, consentId: consent.consentId, to: key, from: keyring.authenticatingKey,
             binding: IdentityBinding(eventId: eventId, type: type, clientRef: clientRef, from: agency, to: receiver))
         try AgencyStore.audit(
             db, staff, "identity.share", clientRef: clientRef,
             detail:
-                "sealed to \(receiver.rawValue) (key \(key.id)) in \(type.rawValue) under \(consent.purpose.rawValue) consent \(consent.consentId)"
+                "sealed to \(receiver.rawValue) (key \(key.id), authenticated by \(keyring.authenticatingKey.id)) in \(type.rawValue) under \(consent.purpose.rawValue) consent \(consent.consentId)"
         )
         return sealed
     }

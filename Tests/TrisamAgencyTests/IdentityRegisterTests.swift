@@ -229,6 +229,25 @@ struct IdentitySharingTests {
         #expect(try await af.audit(ref).contains { $0["action"] as? String == "identity.unreadable" })
     }
 
+    @Test("an identity the receiver cannot trace to the sender's key is not kept: the item arrives, the failure is audited")
+    func unknownSender() async throws {
+        // A kommun service with a key pair AF was never given seals to AF's real key.
+        let others = Agency.allCases.compactMap { AgencyKeyring.development(for: .af).sealingKey(for: $0) }
+        let strayKommun = try AgencyKeyring(
+            agency: .kommun, privateKeys: [AgencyPrivateKey.generate(for: .kommun)], publicKeys: others.filter { $0.id.agency != .kommun })
+        let kommun = try IdentitySide(.kommun, keyring: strayKommun)
+        let af = try IdentitySide(.af)
+        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
+        _ = try await kommun.consent(ref, "remiss", ["kommun", "af"])
+        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
+        try await af.deliver(from: kommun)
+        let summary = try await af.summary(ref)
+        #expect(summary["identity"] is NSNull)
+        #expect((summary["referralsReceived"] as? [[String: Any]])?.count == 1, "the referral itself arrived")
+        let unreadable = try await af.audit(ref).first { $0["action"] as? String == "identity.unreadable" }
+        #expect((unreadable?["detail"] as? String)?.contains("which this service does not know") == true, "\(unreadable ?? [:])")
+    }
+
     @Test("handover, SIP invitation and plan action carry the identity to their receiver only")
     func otherCarriers() async throws {
         let (kommun, af, region) = (try IdentitySide(.kommun), try IdentitySide(.af), try IdentitySide(.region))

@@ -17,18 +17,30 @@ struct SealedIdentityTests {
         IdentityBinding(eventId: eventId, type: type, clientRef: clientRef, from: from, to: to)
     }
 
-    /// A ring of `agency` with a new key pair, and the public key others seal to.
+    /// The kommun's key pair, which seals in these tests; receivers' rings know its public key.
+    static let kommunKey = AgencyPrivateKey.generate(for: .kommun)
+
+    /// A ring of `agency` with a new key pair (knowing the kommun's public key), and the public
+    /// key others seal to.
     static func ring(_ agency: Agency) throws -> (AgencyKeyring, AgencyPublicKey) {
         let key = AgencyPrivateKey.generate(for: agency)
-        return (try AgencyKeyring(agency: agency, privateKeys: [key], publicKeys: []), key.publicKey)
+        return (try AgencyKeyring(agency: agency, privateKeys: [key], publicKeys: [kommunKey.publicKey]), key.publicKey)
+    }
+
+    /// Seals the test person to `key` as the kommun (or `sender`) does.
+    static func seal(
+        to key: AgencyPublicKey, consentId: String? = nil, sender: AgencyPrivateKey = kommunKey, binding: IdentityBinding = binding()
+    ) throws -> SealedIdentity {
+        try IdentitySeal.seal(person, consentId: consentId, to: key, from: sender, binding: binding)
     }
 
     @Test("the receiver opens what was sealed to it: the number, the name and the consent it was shared under")
     func roundTrip() throws {
         let (af, afPublic) = try Self.ring(.af)
-        let sealed = try IdentitySeal.seal(Self.person, consentId: "consent-1", to: afPublic, binding: Self.binding())
-        #expect(sealed.algorithm == "HPKE-P256-SHA256-AES256GCM")
+        let sealed = try Self.seal(to: afPublic, consentId: "consent-1")
+        #expect(sealed.algorithm == "HPKE-AUTH-P256-SHA256-AES256GCM")
         #expect(sealed.keyId == afPublic.id.description)
+        #expect(sealed.senderKeyId == Self.kommunKey.id.description)
         let opened = try IdentitySeal.open(sealed, keys: af, binding: Self.binding())
         #expect(opened == OpenedIdentity(identity: Self.person, consentId: "consent-1"))
         #expect(opened.identity.clientRef(.development) == Self.clientRef)
@@ -41,7 +53,7 @@ struct SealedIdentityTests {
     @Test("a receiver with another key cannot open it: another key pair, or another agency's")
     func anotherKey() throws {
         let (_, afPublic) = try Self.ring(.af)
-        let sealed = try IdentitySeal.seal(Self.person, consentId: nil, to: afPublic, binding: Self.binding())
+        let sealed = try Self.seal(to: afPublic)
         let (otherAf, _) = try Self.ring(.af)
         #expect(throws: IdentitySealError.noSuchKey(sealed.keyId)) { try IdentitySeal.open(sealed, keys: otherAf, binding: Self.binding()) }
         let (fk, _) = try Self.ring(.fk)
@@ -54,13 +66,16 @@ struct SealedIdentityTests {
     @Test("moved to another event, type, person or pair of agencies, or tampered with, it does not open")
     func boundToItsMessage() throws {
         let (af, afPublic) = try Self.ring(.af)
-        let sealed = try IdentitySeal.seal(Self.person, consentId: nil, to: afPublic, binding: Self.binding())
+        let sealed = try Self.seal(to: afPublic)
         let other = ClientRef(rawValue: "0123456789abcdef0123456789abcdef")!
         for moved in [
             Self.binding(eventId: "e-2"), Self.binding(type: .handoverRequested), Self.binding(clientRef: other),
-            Self.binding(from: .region),
+            Self.binding(to: .fk),
         ] {
             #expect(throws: IdentitySealError.doesNotOpen) { try IdentitySeal.open(sealed, keys: af, binding: moved) }
+        }
+        #expect(throws: IdentitySealError.notTheSendersKey(Self.kommunKey.id.description)) {
+            try IdentitySeal.open(sealed, keys: af, binding: Self.binding(from: .region))
         }
         var bytes = [UInt8](Data(base64Encoded: sealed.ciphertext)!)
         bytes[bytes.count / 2] ^= 0x01
@@ -73,17 +88,50 @@ struct SealedIdentityTests {
     func rotation() throws {
         let old = AgencyPrivateKey.generate(for: .af, now: Date(timeIntervalSince1970: 1_700_000_000))
         let new = AgencyPrivateKey.generate(for: .af, now: Date(timeIntervalSince1970: 1_800_000_000))
-        let sealedToOld = try IdentitySeal.seal(Self.person, consentId: nil, to: old.publicKey, binding: Self.binding())
-        let af = try AgencyKeyring(agency: .af, privateKeys: [new, old], publicKeys: [])
+        let sealedToOld = try Self.seal(to: old.publicKey)
+        let af = try AgencyKeyring(agency: .af, privateKeys: [new, old], publicKeys: [Self.kommunKey.publicKey])
         #expect(try IdentitySeal.open(sealedToOld, keys: af, binding: Self.binding()).identity == Self.person)
         let kommun = try AgencyKeyring(
             agency: .kommun, privateKeys: [AgencyPrivateKey.generate(for: .kommun)], publicKeys: [new.publicKey, old.publicKey])
         #expect(kommun.sealingKey(for: .af)?.id == new.id)
         #expect(kommun.agenciesWithoutKey == [.fk, .region])
-        let dropped = try AgencyKeyring(agency: .af, privateKeys: [new], publicKeys: [])
+        let dropped = try AgencyKeyring(agency: .af, privateKeys: [new], publicKeys: [Self.kommunKey.publicKey])
         #expect(throws: IdentitySealError.noSuchKey(old.id.description)) {
             try IdentitySeal.open(sealedToOld, keys: dropped, binding: Self.binding())
         }
+    }
+
+    @Test("it opens only with the public key of the agency that sealed it: not another agency's, not an unknown one, not base mode")
+    func authenticatedBySender() throws {
+        let (af, afPublic) = try Self.ring(.af)
+        // The region seals in the kommun's name, with its own key: AF opens nothing.
+        let region = AgencyPrivateKey.generate(for: .region)
+        let afKnowingRegion = try AgencyKeyring(
+            agency: .af, privateKeys: [try #require(af.privateKey(afPublic.id))], publicKeys: [Self.kommunKey.publicKey, region.publicKey])
+        let sealedByRegion = try IdentitySeal.seal(
+            Self.person, consentId: nil, to: afPublic, from: region, binding: Self.binding(from: .region))
+        #expect(throws: IdentitySealError.notTheSendersKey(region.id.description)) {
+            try IdentitySeal.open(sealedByRegion, keys: afKnowingRegion, binding: Self.binding())
+        }
+        // A kommun key pair that claims the kommun's real key id: the ciphertext does not open.
+        let forger = AgencyPrivateKey.generate(for: .kommun)
+        var forged = try Self.seal(to: afPublic, sender: forger)
+        forged.senderKeyId = Self.kommunKey.id.description
+        #expect(throws: IdentitySealError.doesNotOpen) { try IdentitySeal.open(forged, keys: af, binding: Self.binding()) }
+        // A kommun key AF has never been given.
+        let unknown = try Self.seal(to: afPublic, sender: forger)
+        #expect(throws: IdentitySealError.unknownSenderKey(forger.id.description)) {
+            try IdentitySeal.open(unknown, keys: af, binding: Self.binding())
+        }
+        // Base mode, as written before auth mode: valid in the event, never opened.
+        var baseMode = try Self.seal(to: afPublic)
+        baseMode.algorithm = SealedIdentity.baseModeAlgorithmName
+        baseMode.senderKeyId = nil
+        #expect(throws: IdentitySealError.unauthenticated) { try IdentitySeal.open(baseMode, keys: af, binding: Self.binding()) }
+        try ReferralSent(
+            referralId: "r-1", from: .kommun, to: .af, reason: "Stöd", requestedMeasure: "Kartläggning", area: .arbeteAktivitet,
+            sealedIdentity: baseMode
+        ).validate()
     }
 
     @Test("a service's ring holds only its own private keys")
@@ -98,7 +146,7 @@ struct SealedIdentityTests {
     @Test("a payload's sealed identity must name a key of its receiver, in the schema's form")
     func payloadRules() throws {
         let (_, afPublic) = try Self.ring(.af)
-        let sealed = try IdentitySeal.seal(Self.person, consentId: nil, to: afPublic, binding: Self.binding())
+        let sealed = try Self.seal(to: afPublic)
         let referral = ReferralSent(
             referralId: "r-1", from: .kommun, to: .af, reason: "Stöd", requestedMeasure: "Kartläggning", area: .arbeteAktivitet,
             sealedIdentity: sealed)
@@ -110,8 +158,18 @@ struct SealedIdentityTests {
         }
         var badAlgorithm = sealed
         badAlgorithm.algorithm = "RSA"
-        #expect(throws: PayloadViolation(field: "sealedIdentity.algorithm", reason: "must be HPKE-P256-SHA256-AES256GCM")) {
+        #expect(throws: PayloadViolation(field: "sealedIdentity.algorithm", reason: "must be HPKE-AUTH-P256-SHA256-AES256GCM")) {
             try HandoverRequested(handoverId: "h-1", area: .samordning, to: .af, reason: "Byte", sealedIdentity: badAlgorithm).validate()
+        }
+        var noSender = sealed
+        noSender.senderKeyId = nil
+        #expect(
+            throws: PayloadViolation(field: "sealedIdentity.senderKeyId", reason: "is required with HPKE-AUTH-P256-SHA256-AES256GCM")
+        ) { try referral.withSealedIdentity(noSender).validate() }
+        var badSender = sealed
+        badSender.senderKeyId = "kommun-1"
+        #expect(throws: PayloadViolation(field: "sealedIdentity.senderKeyId", reason: "must be <agency>-<yyyyMMddHHmmss>-<8 hex digits>")) {
+            try referral.withSealedIdentity(badSender).validate()
         }
         var badCiphertext = sealed
         badCiphertext.ciphertext = "not base64!"
@@ -150,6 +208,15 @@ struct SealedIdentityTests {
             identity.clientRef(.development)
                 != PersonIdentity(try PersonalIdentityNumber("19121212-1212"), name: nil).clientRef(.development))
         #expect(!"\(identity)".contains("123456"))
+    }
+}
+
+extension ReferralSent {
+    /// The referral with another sealed identity.
+    func withSealedIdentity(_ sealed: SealedIdentity) -> ReferralSent {
+        var copy = self
+        copy.sealedIdentity = sealed
+        return copy
     }
 }
 

@@ -1,28 +1,39 @@
 import Foundation
 
-/// A person's identity sealed to one receiving agency's public key with HPKE (RFC 9180): the
+/// A person's identity sealed to one receiving agency's public key with HPKE (RFC 9180) in auth
+/// mode, so that it also proves which agency's key sealed it: the
 /// optional `sealedIdentity` of a referral, a handover request, a SIP invitation and a plan
 /// action (`contracts/schemas/common.json#/$defs/sealedIdentity`). Only the receiver, holding the
 /// private key ``keyId`` names, can open it (``IdentitySeal/open(_:keys:binding:)``); everyone
 /// else who reads the topic sees ciphertext.
 public struct SealedIdentity: Codable, Sendable, Hashable {
-    /// The one ciphersuite: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM, base mode.
-    public static let algorithmName = "HPKE-P256-SHA256-AES256GCM"
+    /// The ciphersuite sealed with: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM, auth
+    /// mode (the sender's key named by ``senderKeyId``).
+    public static let algorithmName = "HPKE-AUTH-P256-SHA256-AES256GCM"
+    /// The same ciphersuite in base mode, which proves nothing of the sender: written before auth
+    /// mode. Still valid in an event, so that the rest of the event is kept; never opened.
+    public static let baseModeAlgorithmName = "HPKE-P256-SHA256-AES256GCM"
     /// The longest ciphertext accepted, in base64 characters.
     public static let maxCiphertextLength = 2048
 
-    /// Always ``algorithmName``.
+    /// ``algorithmName`` (or, in events written before auth mode, ``baseModeAlgorithmName``).
     public var algorithm: String
     /// The receiving agency's key (``AgencyKeyID``).
     public var keyId: String
+    /// The sending agency's key that authenticated the sealing (``AgencyKeyID``); required with
+    /// ``algorithmName``, absent in base mode.
+    public var senderKeyId: String?
     /// HPKE's encapsulated key (an uncompressed P-256 point, 65 bytes), base64.
     public var encapsulatedKey: String
     /// The sealed identity with its tag, base64.
     public var ciphertext: String
 
-    public init(algorithm: String = SealedIdentity.algorithmName, keyId: String, encapsulatedKey: String, ciphertext: String) {
+    public init(
+        algorithm: String = SealedIdentity.algorithmName, keyId: String, senderKeyId: String?, encapsulatedKey: String, ciphertext: String
+    ) {
         self.algorithm = algorithm
         self.keyId = keyId
+        self.senderKeyId = senderKeyId
         self.encapsulatedKey = encapsulatedKey
         self.ciphertext = ciphertext
     }
@@ -30,12 +41,21 @@ public struct SealedIdentity: Codable, Sendable, Hashable {
     /// Checks the schema's rules; `receiver` is the agency the event is addressed to, whose key
     /// ``keyId`` must name.
     func validate(_ field: String, receiver: Agency) throws(PayloadViolation) {
-        guard algorithm == Self.algorithmName else {
+        let keyIdForm = "must be <agency>-<yyyyMMddHHmmss>-<8 hex digits>"
+        switch algorithm {
+        case Self.algorithmName:
+            guard let senderKeyId else {
+                throw PayloadViolation(field: "\(field).senderKeyId", reason: "is required with \(Self.algorithmName)")
+            }
+            guard AgencyKeyID(senderKeyId) != nil else { throw PayloadViolation(field: "\(field).senderKeyId", reason: keyIdForm) }
+        case Self.baseModeAlgorithmName:
+            guard senderKeyId == nil else {
+                throw PayloadViolation(field: "\(field).senderKeyId", reason: "must be absent in base mode (\(Self.baseModeAlgorithmName))")
+            }
+        default:
             throw PayloadViolation(field: "\(field).algorithm", reason: "must be \(Self.algorithmName)")
         }
-        guard let key = AgencyKeyID(keyId) else {
-            throw PayloadViolation(field: "\(field).keyId", reason: "must be <agency>-<yyyyMMddHHmmss>-<8 hex digits>")
-        }
+        guard let key = AgencyKeyID(keyId) else { throw PayloadViolation(field: "\(field).keyId", reason: keyIdForm) }
         guard key.agency == receiver else {
             throw PayloadViolation(field: "\(field).keyId", reason: "must be a key of the receiving agency (\(receiver.rawValue))")
         }

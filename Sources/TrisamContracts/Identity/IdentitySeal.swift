@@ -88,6 +88,12 @@ public struct AgencyKeyring: Sendable {
     /// The key to seal to `receiver` with: its newest public key, or nil if none is known.
     public func sealingKey(for receiver: Agency) -> AgencyPublicKey? { publicKeys[receiver]?.last }
 
+    /// The private key this agency authenticates what it seals with: its newest.
+    public var authenticatingKey: AgencyPrivateKey { privateKeys[privateKeyIDs.last!]! }
+
+    /// The public key `id` names (another agency's, or one of this agency's own), if known.
+    public func publicKey(_ id: AgencyKeyID) -> AgencyPublicKey? { publicKeys[id.agency]?.first { $0.id == id } }
+
     /// The private key `id` names, if this ring holds it.
     public func privateKey(_ id: AgencyKeyID) -> AgencyPrivateKey? { privateKeys[id] }
 
@@ -163,8 +169,10 @@ public struct OpenedIdentity: Sendable, Equatable {
     public var consentId: String?
 }
 
-/// Sealing and opening identities (HPKE, RFC 9180, base mode, DHKEM(P-256, HKDF-SHA256),
-/// HKDF-SHA256, AES-256-GCM). Pure: no I/O.
+/// Sealing and opening identities (HPKE, RFC 9180, auth mode, DHKEM(P-256, HKDF-SHA256),
+/// HKDF-SHA256, AES-256-GCM): only the receiver's private key opens it, and it opens only with
+/// the public key of the agency that sealed it, so the receiver knows who sent the identity.
+/// Pure: no I/O.
 public enum IdentitySeal {
     /// HPKE's info: names what the key is used for.
     public static let info = Data("se.trisam.identity.v1".utf8)
@@ -179,36 +187,47 @@ public enum IdentitySeal {
         var consentId: String?
     }
 
-    /// Seals `identity` to `key` for the message `binding` describes.
-    public static func seal(_ identity: PersonIdentity, consentId: String?, to key: AgencyPublicKey, binding: IdentityBinding) throws
-        -> SealedIdentity
-    {
+    /// Seals `identity` to `key` for the message `binding` describes, authenticated by the
+    /// sender's `senderKey`.
+    public static func seal(
+        _ identity: PersonIdentity, consentId: String?, to key: AgencyPublicKey, from senderKey: AgencyPrivateKey, binding: IdentityBinding
+    ) throws -> SealedIdentity {
         precondition(key.id.agency == binding.to, "an identity is sealed to the receiver's key")
+        precondition(senderKey.id.agency == binding.from, "an identity is authenticated by the sender's key")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let plaintext = try encoder.encode(
             Plaintext(v: 1, kind: identity.kind, number: identity.number, name: identity.name, consentId: consentId))
-        var sender = try HPKE.Sender(recipientKey: key.key, ciphersuite: ciphersuite, info: info)
+        var sender = try HPKE.Sender(recipientKey: key.key, ciphersuite: ciphersuite, info: info, authenticatedBy: senderKey.key)
         let ciphertext = try sender.seal(plaintext, authenticating: binding.additionalData)
         return SealedIdentity(
-            keyId: key.id.description, encapsulatedKey: sender.encapsulatedKey.base64EncodedString(),
-            ciphertext: ciphertext.base64EncodedString())
+            keyId: key.id.description, senderKeyId: senderKey.id.description,
+            encapsulatedKey: sender.encapsulatedKey.base64EncodedString(), ciphertext: ciphertext.base64EncodedString())
     }
 
-    /// Opens `sealed` with the private key it names, for the message `binding` describes.
+    /// Opens `sealed` with the private key it names, for the message `binding` describes, and
+    /// only if the sender's key it names (a key of `binding.from`, known to `keys`) sealed it.
     ///
     /// - Throws: ``IdentitySealError``, which never carries the identity.
     public static func open(_ sealed: SealedIdentity, keys: AgencyKeyring, binding: IdentityBinding) throws(IdentitySealError)
         -> OpenedIdentity
     {
-        guard sealed.algorithm == SealedIdentity.algorithmName else { throw .unknownAlgorithm }
+        switch sealed.algorithm {
+        case SealedIdentity.algorithmName: break
+        case SealedIdentity.baseModeAlgorithmName: throw .unauthenticated
+        default: throw .unknownAlgorithm
+        }
         guard let id = AgencyKeyID(sealed.keyId), let key = keys.privateKey(id) else { throw .noSuchKey(sealed.keyId) }
+        guard let senderText = sealed.senderKeyId, let senderID = AgencyKeyID(senderText) else { throw .malformed }
+        guard senderID.agency == binding.from else { throw .notTheSendersKey(senderText) }
+        guard let senderKey = keys.publicKey(senderID) else { throw .unknownSenderKey(senderText) }
         guard let enc = SealedIdentity.base64(sealed.encapsulatedKey), let ciphertext = SealedIdentity.base64(sealed.ciphertext) else {
             throw .malformed
         }
         let plaintext: Data
         do {
-            var recipient = try HPKE.Recipient(privateKey: key.key, ciphersuite: ciphersuite, info: info, encapsulatedKey: enc)
+            var recipient = try HPKE.Recipient(
+                privateKey: key.key, ciphersuite: ciphersuite, info: info, encapsulatedKey: enc, authenticatedBy: senderKey.key)
             plaintext = try recipient.open(ciphertext, authenticating: binding.additionalData)
         } catch {
             throw .doesNotOpen
@@ -225,10 +244,16 @@ public enum IdentitySeal {
 public enum IdentitySealError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Another algorithm than ``SealedIdentity/algorithmName``.
     case unknownAlgorithm
+    /// Sealed in base mode (``SealedIdentity/baseModeAlgorithmName``): nothing proves who sealed it.
+    case unauthenticated
     /// Sealed to a key this service does not hold (its id).
     case noSuchKey(String)
-    /// The ciphertext does not open with the key for this message: tampered, moved from another
-    /// message, or sealed to another key with the same id.
+    /// Authenticated by a key of another agency than the event's sender (its id).
+    case notTheSendersKey(String)
+    /// Authenticated by a key of the sender this service does not know (its id).
+    case unknownSenderKey(String)
+    /// The ciphertext does not open with the keys for this message: tampered, moved from another
+    /// message, sealed to another key with the same id, or not sealed by the sender's key it names.
     case doesNotOpen
     /// It opened, but what is inside is not an identity.
     case malformed
@@ -236,8 +261,12 @@ public enum IdentitySealError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .unknownAlgorithm: "the sealed identity uses an unknown algorithm"
+        case .unauthenticated: "the sealed identity is in HPKE base mode, which does not prove who sealed it"
         case .noSuchKey(let id): "the identity is sealed to key \(id.prefix(64)), which this service does not hold"
-        case .doesNotOpen: "the sealed identity does not open with this service's key for this message"
+        case .notTheSendersKey(let id): "the identity is authenticated by key \(id.prefix(64)), which is not the sending agency's"
+        case .unknownSenderKey(let id):
+            "the identity is authenticated by the sender's key \(id.prefix(64)), which this service does not know"
+        case .doesNotOpen: "the sealed identity does not open with this service's key and the sender's key for this message"
         case .malformed: "the sealed identity does not hold a valid identity"
         }
     }

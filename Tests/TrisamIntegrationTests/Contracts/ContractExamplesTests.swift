@@ -106,9 +106,10 @@ struct ContractExamplesTests {
         let person = identity.clientRef(.development)
         let day = LocalDate("2026-11-24")!
         func sealed(_ eventId: String, _ type: EventType, from: Agency, to: Agency) throws -> SealedIdentity {
-            let key = try #require(AgencyKeyring.development(for: from).sealingKey(for: to))
+            let ring = AgencyKeyring.development(for: from)
+            let key = try #require(ring.sealingKey(for: to))
             return try IdentitySeal.seal(
-                identity, consentId: "consent-1", to: key,
+                identity, consentId: "consent-1", to: key, from: ring.authenticatingKey,
                 binding: IdentityBinding(eventId: eventId, type: type, clientRef: person, from: from, to: to))
         }
         let events = [
