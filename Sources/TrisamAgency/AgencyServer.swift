@@ -19,6 +19,9 @@ public struct AgencyConfiguration: Sendable {
     public var pseudonymizer: Pseudonymizer
     /// Encrypts the identity register at rest.
     public var registerKey: IdentityRegisterKey
+    /// During a rotation, the key the register was encrypted with before: what opens only with
+    /// it is encrypted again under ``registerKey`` at start.
+    public var previousRegisterKey: IdentityRegisterKey?
     /// The agency's private keys and the other agencies' public keys.
     public var keyring: AgencyKeyring
     /// The service's clock (today's date and "now" for SIP scheduling); fixed in tests.
@@ -78,6 +81,7 @@ public enum AgencyServer {
         let lock = try StoreLock(store: configuration.storePath, holder: "trisam agency (\(configuration.agency.rawValue))")
         defer { withExtendedLifetime(lock) {} }
         let store = try AgencyStore(path: configuration.storePath, agency: configuration.agency)
+        try await prepareRegisterKey(configuration, store: store, logger: logger)
         let signal = OutboxSignal()
         let service = AgencyService(
             agency: configuration.agency, store: store, pseudonymizer: configuration.pseudonymizer,
@@ -124,5 +128,34 @@ public enum AgencyServer {
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         try await group.run()
+    }
+
+    /// Checks that the register key opens the register and finishes a key rotation (see
+    /// ``IdentityRegister/prepareKey(_:key:previous:)``), audited and logged by count only.
+    static func prepareRegisterKey(_ configuration: AgencyConfiguration, store: AgencyStore, logger: Logger) async throws {
+        let (key, previous) = (configuration.registerKey, configuration.previousRegisterKey)
+        let system = Staff(agency: configuration.agency, name: "Trisam", role: "system")
+        let check = try await store.pool.write { db in
+            let check = try IdentityRegister.prepareKey(db, key: key, previous: previous)
+            if check.reencrypted > 0 {
+                try AgencyStore.audit(
+                    db, system, "identity.rekey", clientRef: nil,
+                    detail: "\(check.reencrypted) identities encrypted again under the current register key")
+            }
+            return check
+        }
+        if previous != nil {
+            logger.notice(
+                "identity register key rotation",
+                metadata: [
+                    "checked": "\(check.checked)", "reencrypted": "\(check.reencrypted)", "unreadable": "\(check.unreadable)",
+                    "next":
+                        "done: what the previous key opened is now under the current key; remove the previous key from the configuration",
+                ])
+        } else if check.unreadable > 0 {
+            logger.warning(
+                "identities in the register that the register key does not open: they are treated as absent",
+                metadata: ["unreadable": "\(check.unreadable)", "checked": "\(check.checked)"])
+        }
     }
 }

@@ -15,7 +15,9 @@ struct AgencyCommand: AsyncParsableCommand {
             Store: <state-dir>/<agency>/agency.sqlite. Staff tokens: --tokens-file, $TRISAM_AGENCY_TOKENS_FILE, \
             or $TRISAM_AGENCY_TOKENS (JSON [{"token","agency","name","role"}]). The clientRef secret comes from \
             $TRISAM_CLIENTREF_SECRET or $TRISAM_CLIENTREF_SECRET_FILE, the identity register key from \
-            $TRISAM_IDENTITY_KEY or $TRISAM_IDENTITY_KEY_FILE, and the agency's private key(s) with the other agencies' \
+            $TRISAM_IDENTITY_KEY or $TRISAM_IDENTITY_KEY_FILE (during a rotation, the old key in \
+            $TRISAM_IDENTITY_PREVIOUS_KEY or $TRISAM_IDENTITY_PREVIOUS_KEY_FILE: what it opens is encrypted again \
+            under the new one at start), and the agency's private key(s) with the other agencies' \
             public keys from --keys-dir or $TRISAM_KEYS_DIR (trisam keys generate writes a pair). Without any of them \
             the service refuses to start, unless --dev-secret is given (public development secrets and keys: never \
             with real people). \
@@ -116,11 +118,18 @@ struct AgencyCommand: AsyncParsableCommand {
                 Data("warning: no staff token is configured for \(agency.rawValue); every request except /health will be refused\n".utf8))
         }
         let registerKey = try Self.registerKey(devSecret: devSecret)
+        let previousRegisterKey: IdentityRegisterKey?
+        do {
+            previousRegisterKey = try IdentityRegisterKey.previousFromEnvironment()
+        } catch {
+            throw ConfigurationError(error.description)
+        }
         let keyring = try Self.keyring(agency, directory: keysDir, devSecret: devSecret)
         var configuration = AgencyConfiguration(
             agency: agency, host: host, port: port ?? AgencyConfiguration.defaultPort(agency),
             storePath: AgencyConfiguration.storePath(stateDir: kafka.resolvedStateDir, agency: agency),
             kafka: try kafka.configuration(), tokens: tokens, pseudonymizer: pseudonymizer, registerKey: registerKey, keyring: keyring)
+        configuration.previousRegisterKey = previousRegisterKey
         configuration.mail = try mailConfiguration(port: configuration.port)
         if let fixed = clock.hasPrefix("fixed:") ? Timestamp.parse(String(clock.dropFirst(6))) : nil {
             configuration.clock = { fixed }

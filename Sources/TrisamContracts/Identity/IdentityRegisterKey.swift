@@ -35,6 +35,11 @@ public struct IdentityRegisterKey: Sendable {
     public static let development = try! IdentityRegisterKey(
         bytes: Array(SHA256.hash(data: Data("trisam-development-identity-register-key-never-use-in-production".utf8))))
 
+    /// Environment variable holding the key the register was encrypted with before a rotation.
+    public static let previousKeyVariable = "TRISAM_IDENTITY_PREVIOUS_KEY"
+    /// Environment variable naming a file that holds the key from before a rotation.
+    public static let previousKeyFileVariable = "TRISAM_IDENTITY_PREVIOUS_KEY_FILE"
+
     /// The key configured for this process: exactly one of ``keyVariable`` (64 hex characters)
     /// and ``keyFileVariable`` (a file with 64 hex characters, or 32 raw bytes) must be set.
     ///
@@ -42,19 +47,40 @@ public struct IdentityRegisterKey: Sendable {
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(IdentityRegisterKeyError)
         -> IdentityRegisterKey
     {
-        let hex = env[keyVariable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-        let file = env[keyFileVariable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard let key = try load(env, keyVariable, keyFileVariable) else { throw .missing }
+        return key
+    }
+
+    /// The key the register was encrypted with before a rotation, if one is configured (in
+    /// ``previousKeyVariable`` or ``previousKeyFileVariable``, in the same forms): the service
+    /// re-encrypts what it opens to the current key at start.
+    ///
+    /// - Throws: ``IdentityRegisterKeyError``, never echoing the key.
+    public static func previousFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment)
+        throws(IdentityRegisterKeyError) -> IdentityRegisterKey?
+    {
+        try load(env, previousKeyVariable, previousKeyFileVariable)
+    }
+
+    /// The key in `variable` or in the file `fileVariable` names; nil when neither is set.
+    private static func load(_ env: [String: String], _ variable: String, _ fileVariable: String) throws(IdentityRegisterKeyError)
+        -> IdentityRegisterKey?
+    {
+        let hex = env[variable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let file = env[fileVariable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         switch (hex, file) {
-        case (nil, nil): throw .missing
-        case (.some, .some): throw .conflicting
+        case (nil, nil): return nil
+        case (.some, .some): throw .conflicting(variable, fileVariable)
         case (let hex?, nil):
-            guard let bytes = Pseudonymizer.decodeHex(Array(hex.utf8)) else { throw .invalidHex }
+            guard let bytes = Pseudonymizer.decodeHex(Array(hex.utf8)) else { throw .invalidHex(variable) }
             return try IdentityRegisterKey(bytes: bytes)
         case (nil, let path?):
-            guard let content = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path) }
+            guard let content = FileManager.default.contents(atPath: path) else {
+                throw .unreadableFile(path: path, variable: fileVariable)
+            }
             if content.count == 32 { return try IdentityRegisterKey(bytes: Array(content)) }
             let text = String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let bytes = Pseudonymizer.decodeHex(Array(text.utf8)) else { throw .invalidHex }
+            guard let bytes = Pseudonymizer.decodeHex(Array(text.utf8)) else { throw .invalidHex(fileVariable) }
             return try IdentityRegisterKey(bytes: bytes)
         }
     }
@@ -86,20 +112,24 @@ extension IdentityRegisterKey: CustomStringConvertible, CustomReflectable {
 
 /// Why the register key could not be loaded. Never carries the key.
 public enum IdentityRegisterKeyError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Neither variable is set.
     case missing
-    case conflicting
-    case invalidHex
+    /// Both the variable and the file variable (named) are set.
+    case conflicting(String, String)
+    /// The key (from the variable named) is not 64 hex characters.
+    case invalidHex(String)
     case wrongLength(Int)
-    case unreadableFile(path: String)
+    /// The file (named by the variable) cannot be read.
+    case unreadableFile(path: String, variable: String)
 
     public var description: String {
         switch self {
         case .missing:
             "no identity register key: set \(IdentityRegisterKey.keyVariable) (64 hex characters) or \(IdentityRegisterKey.keyFileVariable) (path to a file with it)"
-        case .conflicting: "both \(IdentityRegisterKey.keyVariable) and \(IdentityRegisterKey.keyFileVariable) are set; set only one"
-        case .invalidHex: "the identity register key must be 64 hex characters (32 bytes)"
+        case .conflicting(let variable, let fileVariable): "both \(variable) and \(fileVariable) are set; set only one"
+        case .invalidHex(let variable): "the identity register key in \(variable) must be 64 hex characters (32 bytes)"
         case .wrongLength(let count): "the identity register key has \(count) bytes; it must have 32 (64 hex characters)"
-        case .unreadableFile(let path): "cannot read the identity register key file \(path) (from \(IdentityRegisterKey.keyFileVariable))"
+        case .unreadableFile(let path, let variable): "cannot read the identity register key file \(path) (from \(variable))"
         }
     }
 }

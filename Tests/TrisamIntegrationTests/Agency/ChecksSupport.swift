@@ -57,6 +57,9 @@ enum Checks {
         let directory: URL
         let bootstrap: String
         let extraArguments: [String]
+        /// Environment variables that override the test's own (the register key in a rotation);
+        /// taken by the next ``restart()``.
+        var environment: [String: String]
         private(set) var process: ChildProcess
         private(set) var port: Int
         /// Everything earlier processes printed (for failure messages).
@@ -66,17 +69,22 @@ enum Checks {
         var storePath: String { stateDir.appendingPathComponent("\(agency.rawValue)/agency.sqlite").path }
         var output: String { previousOutput + process.output }
 
-        init(_ agency: Agency, bootstrap: String, directory: URL, extraArguments: [String] = []) async throws {
+        init(
+            _ agency: Agency, bootstrap: String, directory: URL, extraArguments: [String] = [], environment: [String: String] = [:]
+        ) async throws {
             self.agency = agency
             self.directory = directory
             self.bootstrap = bootstrap
             self.extraArguments = extraArguments
-            (process, port) = try await Self.launch(agency, bootstrap: bootstrap, directory: directory, extraArguments: extraArguments)
+            self.environment = environment
+            (process, port) = try await Self.launch(
+                agency, bootstrap: bootstrap, directory: directory, extraArguments: extraArguments, environment: environment)
         }
 
-        private static func launch(
+        /// Starts `trisam agency` and waits until it serves; throws with its output if it exits.
+        static func launch(
             _ agency: Agency, bootstrap: String, directory: URL,
-            extraArguments: [String]
+            extraArguments: [String], environment: [String: String] = [:]
         ) async throws -> (ChildProcess, Int) {
             let tokens = try Checks.writeTokensFile(in: directory)
             let process = try ChildProcess(
@@ -85,8 +93,10 @@ enum Checks {
                     "agency", "--name", agency.rawValue, "--port", "0", "--host", "127.0.0.1",
                     "--tokens-file", tokens.path, "--bootstrap", bootstrap, "--state-dir", "state",
                 ] + (extraArguments.contains("--log-level") ? [] : ["--log-level", "warning"]) + extraArguments, directory: directory,
-                environment: ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret].merging(
-                    try AgencyTestKeys.environment(for: agency), uniquingKeysWith: { first, _ in first }))
+                environment: environment.merging(
+                    ["TRISAM_CLIENTREF_SECRET": Checks.clientRefSecret].merging(
+                        try AgencyTestKeys.environment(for: agency), uniquingKeysWith: { first, _ in first }),
+                    uniquingKeysWith: { first, _ in first }))
             var port = 0
             try await eventually("trisam agency \(agency.rawValue) prints its address", limit: .seconds(30)) {
                 guard process.isRunning else { throw ProcessTestError("trisam agency exited:\n\(process.output)") }
@@ -115,7 +125,8 @@ enum Checks {
         /// A new process on the same state folder and store (after ``kill()`` or ``stop()``).
         func restart() async throws {
             previousOutput += process.output
-            (process, port) = try await Self.launch(agency, bootstrap: bootstrap, directory: directory, extraArguments: extraArguments)
+            (process, port) = try await Self.launch(
+                agency, bootstrap: bootstrap, directory: directory, extraArguments: extraArguments, environment: environment)
         }
 
         func stop() async throws -> Int32 { try await process.stop() }
