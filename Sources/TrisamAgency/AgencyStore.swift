@@ -154,6 +154,7 @@ public final class AgencyStore: Sendable {
         MailOutbox.registerMigrations(&migrator)
         AgencyFlags.registerMigrations(&migrator)
         ConsumerPositions.registerMigrations(&migrator)
+        ChangeCounters.registerMigrations(&migrator)
         return migrator
     }
 
@@ -163,7 +164,7 @@ public final class AgencyStore: Sendable {
             "person", "consent", "caseFile", "handover", "referral", "status", "inbox",
             "consumedEvent", "outbox", "audit", "published_log",
         ] + SipStore.tables + IdentityRegister.tables + MailOutbox.tables + AgencyFlags.tables
-        + ConsumerPositions.tables
+        + ConsumerPositions.tables + ChangeCounters.tables
 
     /// Row counts per table (tests use them to prove a refused request wrote nothing).
     public func rowCounts() async throws -> [String: Int] {

@@ -42,23 +42,10 @@ extension AgencyService {
     /// when the marker changes. Reads no person's data.
     public func inboxMarker() async throws(APIError) -> (newest: String, count: Int) {
         try await readOnly { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) AS newest, COUNT(*) AS count FROM inbox")
-            // The coordinator's flags change the page too: raised, taken, resolved, closed, held.
-            let flags = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS n, COALESCE(MAX(raisedAt), '') AS raised, COUNT(owner) AS owned,
-                    COALESCE(SUM(resolvedAt IS NOT NULL), 0) AS resolved, COALESCE(SUM(closed), 0) AS closed,
-                    COUNT(heldSince) AS held, COALESCE(GROUP_CONCAT(owner, ''), '') AS owners
-                    FROM agencyFlag
-                    """)
-            let owners = (flags?["owners"] as String? ?? "").utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
-            let newest: Int64 = row?["newest"] ?? 0
-            let fingerprint = [
-                flags?["n"] as Int? ?? 0, flags?["owned"] as Int? ?? 0, flags?["resolved"] as Int? ?? 0,
-                flags?["closed"] as Int? ?? 0, flags?["held"] as Int? ?? 0,
-            ].map(String.init).joined(separator: ".")
-            return ("\(newest)-\(fingerprint)-\(flags?["raised"] as String? ?? "")-\(String(owners, radix: 36))", row?["count"] ?? 0)
+            // The newest inbox row, and the flags' version: raised, taken, resolved, closed, held.
+            let newest = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM inbox") ?? 0
+            let counters = try ChangeCounters.read(db)
+            return ("\(newest)-\(counters.flagVersion)", counters.inboxRows)
         }
     }
 }

@@ -51,6 +51,35 @@ struct AgencyFlagsTests {
         try await service.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM agencyFlag") ?? 0 }
     }
 
+    @Test("the Inkorg's live marker moves when a flag is raised, held, shown or resolved, and when the inbox grows; not otherwise")
+    func liveMarker() async throws {
+        let (service, directory) = try service()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ref = TestEvent.newClientRef()
+        var markers = [try await service.inboxMarker()]
+        #expect(markers[0].count == 0)
+        _ = try await service.receive(raised(ref, "f1"), topic: Topic.flags)
+        markers.append(try await service.inboxMarker())
+        _ = try await service.receive(consent(ref, "c1", agencies: [.kommun, .fk]), topic: Topic.consent)
+        markers.append(try await service.inboxMarker())
+        let resolved = EventEnvelope(
+            id: "resolved-f1", source: .coordinator, time: Date(), subject: ref,
+            event: .flagResolved(FlagResolved(flagId: "f1", rule: "grey-zone", resolution: "Ersättning beviljad.", evidence: [])))
+        _ = try await service.receive(resolved, topic: Topic.flags)
+        markers.append(try await service.inboxMarker())
+        let referral = EventEnvelope(
+            id: "referral-1", source: .agency(.kommun), time: Date(), subject: ref,
+            event: .referralSent(
+                ReferralSent(referralId: "r-1", from: .kommun, to: .fk, reason: "Stöd", requestedMeasure: "Utredning", area: .forsorjning)))
+        #expect(try await service.receive(referral, topic: Topic.inbox(.fk)) == .processed)
+        markers.append(try await service.inboxMarker())
+        #expect(markers.last!.count == 1, "the referral is in the inbox")
+        #expect(Set(markers.map(\.newest)).count == markers.count, "each step moves the marker: \(markers)")
+        #expect(try await service.inboxMarker() == markers.last!, "nothing happened: the marker stays")
+        let rowsInInbox = try await service.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox") ?? 0 }
+        #expect(markers.last!.count == rowsInInbox)
+    }
+
     @Test("a flag that comes before the consent covering the agency is held, then shown when the consent arrives")
     func flagBeforeConsent() async throws {
         let (service, directory) = try service()
