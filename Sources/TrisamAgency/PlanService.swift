@@ -166,6 +166,22 @@ extension SipService {
         return JSONReply(200, result)
     }
 
+    /// The plan made at the SIP `sipId`, else the person's newest open plan this agency leads,
+    /// as ``planView(_:planId:)`` shows it (one `plan.read` audit row, for that plan only); nil
+    /// when there is none.
+    public func planForSip(_ staff: Staff, clientRef: ClientRef, sipId: String) async throws(APIError) -> PlanView? {
+        let planId = try await base.readOnly { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT planId FROM plan WHERE clientRef = ? AND (sipId = ? OR state != 'closed')
+                    ORDER BY sipId IS NOT ? ASC, rowid DESC LIMIT 1
+                    """, arguments: [clientRef.rawValue, sipId, sipId])
+        }
+        guard let planId else { return nil }
+        return try await planView(staff, planId: planId).value
+    }
+
     /// `GET /plans/{planId}`: the lead sees the plan with every revision and action; an owner
     /// sees its own actions of the plan.
     public func planView(_ staff: Staff, planId: String) async throws(APIError) -> JSONReply<PlanView> {

@@ -85,10 +85,7 @@ extension Workspace {
 
     /// The plan made at this SIP, else the person's newest open plan that this agency leads.
     func plan(for sipId: String, staff: Staff, _ ref: ClientRef) async throws -> PlanView? {
-        let (_, planIds) = try await sip.meetingsAndPlans(staff, clientRef: ref)
-        var plans: [PlanView] = []
-        for planId in planIds { plans.append(try await sip.planView(staff, planId: planId).value) }
-        return plans.first { $0.sipId == sipId } ?? plans.first { $0.role == "lead" && $0.state != "closed" }
+        try await sip.planForSip(staff, clientRef: ref, sipId: sipId)
     }
 
     /// Who takes part: the person first (the SIP is made with them), närstående who came, then
