@@ -36,14 +36,8 @@ enum WorkspaceSwedish {
 
     // MARK: flags
 
-    /// The flag's severity, as the coordinators' dashboard says it.
-    static func severity(_ code: String) -> String {
-        switch code {
-        case "high": "Hög prioritet"
-        case "medium": "Medel prioritet"
-        default: "Låg prioritet"
-        }
-    }
+    /// The flag's severity in the dashboard's word, with "prioritet": "Hög prioritet".
+    static func severity(_ code: String) -> String { "\((FlagSeverity(rawValue: code) ?? .low).swedishName) prioritet" }
 
     /// Who works a flag: "Ingen har tagit den än", "Ni (Ali Hassan)", "Sara Samordnare, Trisam".
     static func flagOwner(_ owner: String?, agency: String?, mine: Bool) -> String {

@@ -13,6 +13,15 @@ public enum FlagSeverity: String, Vocabulary, Comparable {
     }
 
     public static func < (lhs: FlagSeverity, rhs: FlagSeverity) -> Bool { lhs.rank < rhs.rank }
+
+    /// The Swedish word staff read: "Hög", "Medel", "Låg".
+    public var swedishName: String {
+        switch self {
+        case .high: "Hög"
+        case .medium: "Medel"
+        case .low: "Låg"
+        }
+    }
 }
 
 private func refuseUnlessCoordinator(_ source: EventSource, _ type: EventType) -> String? {

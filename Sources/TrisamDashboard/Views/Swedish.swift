@@ -53,13 +53,7 @@ public enum Swedish {
     // MARK: - Agencies and people
 
     /// "Hög", "Medel", "Låg".
-    public static func severity(_ severity: FlagSeverity) -> String {
-        switch severity {
-        case .high: "Hög"
-        case .medium: "Medel"
-        case .low: "Låg"
-        }
-    }
+    public static func severity(_ severity: FlagSeverity) -> String { severity.swedishName }
 
     /// "Försäkringskassan och kommunen", "Kommunen, Arbetsförmedlingen och regionen": a list that
     /// starts a cell, with kommunen and regionen in lower case mid-phrase.
