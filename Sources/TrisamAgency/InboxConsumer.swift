@@ -11,84 +11,93 @@ extension AgencyService {
     /// transaction: a referral or handover addressed here is recorded, an answer updates the
     /// sender's record, and an accepted handover closes this agency's case (case.closed with
     /// reason handover, through the outbox). Consents are kept when they cover this agency.
-    public func receive(_ envelope: EventEnvelope, topic: String) async throws -> EventDisposition {
-        let agency = self.agency
-        let logger = self.logger
-        let today = self.today()
-        let disposition = try await store.pool.write { db -> EventDisposition in
-            if try InboxRows.wasConsumed(db, envelope.id) { return .processed }
-            // Refused before anything is written, so a redelivery is refused again.
-            if topic == Topic.flags {
-                try InboxRows.markConsumed(db, envelope.id, topic: topic)
-                try AgencyFlags.apply(db, envelope, agency: agency, today: today)
-                return .processed
-            }
-            if topic != Topic.consent,
-                let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db)
-                    ?? SipInbox.wrongParty(envelope, db)
-            {
-                return .deadLetter(reason: refusal)
-            }
-            try InboxRows.markConsumed(db, envelope.id, topic: topic)
-            let clientRef = envelope.subject
-            if topic == Topic.consent {
-                switch envelope.event {
-                case .consentGiven(let consent) where consent.agencies.contains(agency):
-                    try AgencyStore.storeConsent(db, clientRef, consent, registeredBy: envelope.source.agency ?? agency)
-                case .consentWithdrawn(let withdrawal):
-                    // Only an agency the consent covers withdraws it.
-                    try AgencyStore.withdrawConsent(db, withdrawal, of: clientRef, by: envelope.source.agency)
-                    try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
-                default: break
-                }
-                try AgencyFlags.review(db, agency: agency, today: today, only: clientRef)
-                return .processed
-            }
-            _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
-            try self.receiveIdentity(db, envelope, today: today)
-            // The sealed identity is opened into the register, not kept in the inbox.
-            try InboxRows.insert(
-                db,
-                EventEnvelope(
-                    id: envelope.id, source: envelope.source, time: envelope.time, subject: clientRef,
-                    event: envelope.event.withoutSealedIdentity))
-            try SipInbox.apply(db, envelope, agency: agency)
-            switch envelope.event {
-            case .referralSent(let sent):
-                try ReferralRows.insert(db, clientRef, sent)
-            case .handoverRequested(let request):
-                try HandoverRows.insertRequested(
-                    db, handoverId: request.handoverId, clientRef, area: request.area, from: envelope.source.agency, to: agency,
-                    reason: request.reason)
-            case .handoverAccepted(let accepted):
-                if try HandoverRows.accept(db, accepted.handoverId, contact: accepted.contact), let receiver = envelope.source.agency,
-                    let caseId = try AgencyStore.openCase(db, clientRef, accepted.area)
-                {
-                    let closed = CaseClosed(area: accepted.area, reason: .handover, handoverTo: receiver, closedOn: today)
-                    try CaseRows.closeByHandover(db, caseId: caseId, on: today, to: receiver)
-                    try Outbox.enqueue(EventEnvelope(source: .agency(agency), subject: clientRef, event: .caseClosed(closed)), db)
-                    try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
-                }
-            case .handoverRefused(let refused):
-                try HandoverRows.refuse(db, refused.handoverId, reason: refused.reason)
-            default:
-                if let (id, action, text, contact) = ReferralRows.action(of: envelope.event),
-                    let referral = try ReferralRows.fetch(db, id)
-                {
-                    let party: ReferralParty = action.party
-                    if let next = try? ReferralStateMachine.next(referral.state, action, by: party) {
-                        try ReferralRows.apply(db, id, next, action, text: text, contact: contact)
-                    } else {
-                        logger.warning(
-                            "referral event out of order; kept in the inbox only",
-                            metadata: ["referralId": "\(id)", "type": "\(envelope.type.rawValue)", "state": "\(referral.state.rawValue)"])
-                    }
-                }
-            }
-            return .processed
+    /// When `position` is given (the consumed message), a processed event's position is
+    /// recorded in the same transaction (``ConsumerPositions``): one write per message.
+    public func receive(_ envelope: EventEnvelope, topic: String, position: ConsumedMessage? = nil) async throws -> EventDisposition {
+        let disposition = try await store.pool.write { [self] db -> EventDisposition in
+            let disposition = try self.apply(db, envelope, topic: topic)
+            if disposition == .processed, let position { try ConsumerPositions.record(db, position) }
+            return disposition
         }
         signal.notify()
         return disposition
+    }
+
+    /// The effect of one incoming event, in the caller's transaction (see ``receive(_:topic:position:)``).
+    private func apply(_ db: Database, _ envelope: EventEnvelope, topic: String) throws -> EventDisposition {
+        let agency = self.agency
+        let logger = self.logger
+        let today = self.today()
+        if try InboxRows.wasConsumed(db, envelope.id) { return .processed }
+        // Refused before anything is written, so a redelivery is refused again.
+        if topic == Topic.flags {
+            try InboxRows.markConsumed(db, envelope.id, topic: topic)
+            try AgencyFlags.apply(db, envelope, agency: agency, today: today)
+            return .processed
+        }
+        if topic != Topic.consent,
+            let refusal = try Self.misaddressed(envelope.event, to: agency) ?? Self.wrongParty(envelope, db)
+                ?? SipInbox.wrongParty(envelope, db)
+        {
+            return .deadLetter(reason: refusal)
+        }
+        try InboxRows.markConsumed(db, envelope.id, topic: topic)
+        let clientRef = envelope.subject
+        if topic == Topic.consent {
+            switch envelope.event {
+            case .consentGiven(let consent) where consent.agencies.contains(agency):
+                try AgencyStore.storeConsent(db, clientRef, consent, registeredBy: envelope.source.agency ?? agency)
+            case .consentWithdrawn(let withdrawal):
+                // Only an agency the consent covers withdraws it.
+                try AgencyStore.withdrawConsent(db, withdrawal, of: clientRef, by: envelope.source.agency)
+                try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
+            default: break
+            }
+            try AgencyFlags.review(db, agency: agency, today: today, only: clientRef)
+            return .processed
+        }
+        _ = try AgencyStore.notePerson(db, clientRef, registeredHere: false)
+        try self.receiveIdentity(db, envelope, today: today)
+        // The sealed identity is opened into the register, not kept in the inbox.
+        try InboxRows.insert(
+            db,
+            EventEnvelope(
+                id: envelope.id, source: envelope.source, time: envelope.time, subject: clientRef,
+                event: envelope.event.withoutSealedIdentity))
+        try SipInbox.apply(db, envelope, agency: agency)
+        switch envelope.event {
+        case .referralSent(let sent):
+            try ReferralRows.insert(db, clientRef, sent)
+        case .handoverRequested(let request):
+            try HandoverRows.insertRequested(
+                db, handoverId: request.handoverId, clientRef, area: request.area, from: envelope.source.agency, to: agency,
+                reason: request.reason)
+        case .handoverAccepted(let accepted):
+            if try HandoverRows.accept(db, accepted.handoverId, contact: accepted.contact), let receiver = envelope.source.agency,
+                let caseId = try AgencyStore.openCase(db, clientRef, accepted.area)
+            {
+                let closed = CaseClosed(area: accepted.area, reason: .handover, handoverTo: receiver, closedOn: today)
+                try CaseRows.closeByHandover(db, caseId: caseId, on: today, to: receiver)
+                try Outbox.enqueue(EventEnvelope(source: .agency(agency), subject: clientRef, event: .caseClosed(closed)), db)
+                try IdentityRegister.eraseUnfounded(db, today: today, staff: self.system, only: clientRef)
+            }
+        case .handoverRefused(let refused):
+            try HandoverRows.refuse(db, refused.handoverId, reason: refused.reason)
+        default:
+            if let (id, action, text, contact) = ReferralRows.action(of: envelope.event),
+                let referral = try ReferralRows.fetch(db, id)
+            {
+                let party: ReferralParty = action.party
+                if let next = try? ReferralStateMachine.next(referral.state, action, by: party) {
+                    try ReferralRows.apply(db, id, next, action, text: text, contact: contact)
+                } else {
+                    logger.warning(
+                        "referral event out of order; kept in the inbox only",
+                        metadata: ["referralId": "\(id)", "type": "\(envelope.type.rawValue)", "state": "\(referral.state.rawValue)"])
+                }
+            }
+        }
+        return .processed
     }
 
     /// Why an answer to a handover or referral this agency knows comes from the wrong party,
@@ -149,8 +158,8 @@ extension AgencyService {
 
 /// Consumes `trisam.<agency>.inbox` and `trisam.consent` as consumer group
 /// `trisam-agency-<agency>`, and the coordinator's flags in a group of their own, side by side:
-/// each event is stored before its position is recorded in the store (``ConsumerPositions``,
-/// where the consumer resumes) and its offset marked; undecodable messages go to the dead-letter
+/// each event's effect and its position (``ConsumerPositions``, where the consumer resumes) are
+/// stored in one transaction before its offset is marked; undecodable messages go to the dead-letter
 /// topic (``EventConsumer``). On graceful shutdown every consumer is closed at once, so that with
 /// the broker away the service waits one close limit, not one per consumer.
 public final class InboxConsumerService: Service, Sendable {
@@ -178,8 +187,12 @@ public final class InboxConsumerService: Service, Sendable {
                 for bus in buses {
                     group.addTask { [service] in
                         try await bus.run(
-                            { delivery in try await service.receive(delivery.envelope, topic: delivery.message.topic) },
-                            handled: { message in try await service.recordPosition(message) })
+                            { delivery in
+                                try await service.receive(delivery.envelope, topic: delivery.message.topic, position: delivery.message)
+                            },
+                            // A processed event's position is recorded with its effect; a dead
+                            // letter's once it is sent.
+                            handled: { message, deadLettered in if deadLettered { try await service.recordPosition(message) } })
                     }
                 }
             }

@@ -43,11 +43,12 @@ public struct EventConsumer: Sendable {
 
     /// Consumes until the consumer is closed or the task cancelled. A handler error stops the
     /// loop without marking the message (it is delivered again after restart). `handled` is
-    /// called for every message once it is processed or dead-lettered, before its offset is
+    /// called for every message once it is processed or dead-lettered (the second argument:
+    /// true when it went to the dead-letter topic, undecodable or refused), before its offset is
     /// marked (a consumer keeping its own positions records them there).
     public func run(
         _ handler: @Sendable (Delivery) async throws -> EventDisposition,
-        handled: (@Sendable (ConsumedMessage) async throws -> Void)? = nil
+        handled: (@Sendable (ConsumedMessage, _ deadLettered: Bool) async throws -> Void)? = nil
     ) async throws {
         for try await message in consumer.messages {
             let disposition: EventDisposition
@@ -57,10 +58,12 @@ public struct EventConsumer: Sendable {
             case .failure(let error):
                 disposition = .deadLetter(reason: error.description)
             }
+            var deadLettered = false
             if case .deadLetter(let reason) = disposition {
                 try await sendDeadLetter(message, reason: reason)
+                deadLettered = true
             }
-            try await handled?(message)
+            try await handled?(message, deadLettered)
             try? consumer.markProcessed(message)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TrisamContracts
 import TrisamKafka
 import TrisamTestSupport
 
@@ -35,5 +36,46 @@ struct ConsumerPositionsTests {
         try queue.write { db in try ConsumerPositions.record(db, message("trisam.af.inbox", 0, 3, log: "log-b")) }
         #expect(try start([inbox0], "log-b") == [inbox0: 4])
         #expect(try start([inbox0], "log-a") == [inbox0: 0])
+    }
+
+    @Test(
+        "a processed event's position is written with its effect, a duplicate's too; a refused one's is not (it is recorded once its dead letter is sent)"
+    )
+    func positionWithEffect() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try AgencyStore(path: directory.appendingPathComponent("agency.sqlite").path, agency: .af)
+        let service = AgencyService(
+            agency: .af, store: store, pseudonymizer: .development, signal: OutboxSignal(), logger: testLogger("agency"))
+        func position(_ partition: Int32) async throws -> Int64? {
+            try await store.pool.read { db in
+                try Int64.fetchOne(
+                    db, sql: "SELECT nextOffset FROM consumerPosition WHERE topic = 'trisam.af.inbox' AND partition = ?",
+                    arguments: [partition])
+            }
+        }
+        let ref = TestEvent.newClientRef()
+        let referral = EventEnvelope(
+            source: .agency(.kommun), subject: ref,
+            event: .referralSent(
+                ReferralSent(
+                    referralId: "r-1", from: .kommun, to: .af, reason: "Stöd", requestedMeasure: "Kartläggning", area: .arbeteAktivitet)))
+        let first = message(Topic.inbox(.af), 0, 7, log: "log-a")
+        #expect(try await service.receive(referral, topic: first.topic, position: first) == .processed)
+        #expect(try await position(0) == 8)
+        let again = message(Topic.inbox(.af), 0, 9, log: "log-a")
+        #expect(try await service.receive(referral, topic: again.topic, position: again) == .processed, "a duplicate")
+        #expect(try await position(0) == 10)
+        // A referral addressed to FK, on AF's inbox: refused before anything is written.
+        let misaddressed = EventEnvelope(
+            source: .agency(.kommun), subject: ref,
+            event: .referralSent(
+                ReferralSent(referralId: "r-2", from: .kommun, to: .fk, reason: "Stöd", requestedMeasure: "Utredning", area: .forsorjning)))
+        let refused = message(Topic.inbox(.af), 1, 3, log: "log-a")
+        guard case .deadLetter = try await service.receive(misaddressed, topic: refused.topic, position: refused) else {
+            Issue.record("a misaddressed referral is refused")
+            return
+        }
+        #expect(try await position(1) == nil)
     }
 }
