@@ -13,7 +13,8 @@ public struct ChildProcessError: Error, CustomStringConvertible {
 
 /// A child process: started with arguments and environment, its output captured in a file,
 /// forwarded to this process's own or discarded; stopped with SIGTERM and, after a grace period,
-/// SIGKILL; killed with SIGKILL if it is still running when the object goes away. Foundation's
+/// SIGKILL; killed with SIGKILL if it is still running when the object goes away, and, if this
+/// process dies first, ending itself (``ParentWatch``, for children that start it). Foundation's
 /// `Process` reaps it; every way of stopping returns only once it is gone.
 ///
 /// One helper for `trisam dev` (the roles as children), `trisam-bench` (the services it measures)
@@ -71,10 +72,12 @@ public final class ChildProcess: @unchecked Sendable {
         if let directory { process.currentDirectoryURL = directory }
         if let output = try handle(for: standardOutput) { process.standardOutput = output }
         if let error = try handle(for: standardError) { process.standardError = error }
+        // The child ends itself if this process dies without stopping it (``ParentWatch``).
+        let parent = [ParentWatch.variable: String(getpid())]
         if !inheritEnvironment {
-            process.environment = environment
-        } else if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.environment = environment.merging(parent) { $1 }
+        } else {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging(parent) { $1 }
         }
         try process.run()
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TrisamProcess
 
 /// The `trisam` command: one executable whose subcommands start each role.
 @main
@@ -11,4 +12,20 @@ struct Trisam: AsyncParsableCommand {
             KeysCommand.self,
         ]
     )
+
+    /// Parses and runs the subcommand; first, a process started by ``ChildProcess`` (by `trisam
+    /// dev`, a benchmark or a test) watches that its parent lives (``ParentWatch``).
+    static func main() async {
+        ParentWatch.startIfAsked()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

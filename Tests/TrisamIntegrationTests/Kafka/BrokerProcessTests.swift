@@ -47,6 +47,42 @@ struct BrokerProcessTests {
         #expect(broker.output.contains("trisam broker: stopped"))
     }
 
+    @Test("a trisam process whose parent dies by SIGKILL stops itself: nothing is left running after a crash")
+    func orphanStops() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trisam = try trisamExecutable().path
+        // The shell is the broker's parent: it names itself, starts the broker, prints its id and waits.
+        let script = """
+            TRISAM_PARENT_PID=$$ '\(trisam)' broker --state-dir state --brokers 1 --partitions 1 > broker.log 2>&1 &
+            echo $!; wait
+            """
+        let shell = try ChildProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", script], directory: directory)
+        var broker: pid_t = 0
+        try await eventually("the shell prints the broker's process id") {
+            broker = pid_t(shell.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            return broker > 0
+        }
+        defer { kill(broker, SIGKILL) }
+        let log = directory.appendingPathComponent("broker.log")
+        try await eventually("the broker serves") {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent("state/bootstrap").path)
+        }
+        try await shell.kill()
+        try await eventually("the broker ends once its parent is gone", limit: .seconds(20)) { !Self.isRunning(broker) }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("the parent process is gone; stopping"), "\(output)")
+        #expect(output.contains("trisam broker: stopped"), "it stopped gracefully: \(output)")
+    }
+
+    /// Whether `pid` is a live process (not gone, not a zombie waiting to be reaped).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
+    }
+
     @Test("refuses out-of-range options with a message naming the option")
     func refusesBadOptions() async throws {
         let directory = try temporaryDirectory()
