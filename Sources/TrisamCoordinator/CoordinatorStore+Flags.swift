@@ -17,9 +17,11 @@ extension CoordinatorStore {
             FlagRow.encodeList(flag.evidence), flag.since.timeIntervalSince1970,
             flag.raisedAt.timeIntervalSince1970,
         ])
+        try trendRaised(flag, in: db)
     }
 
     static func updateOpenFlag(_ flagId: String, finding: RuleFinding, in db: Database) throws {
+        guard let before = try openFlagForTrend(flagId, in: db) else { return }
         try db.cachedStatement(
             sql: """
                 UPDATE flag SET severity = ?, title = ?, explanation = ?, agencies = ?, evidence = ?
@@ -29,21 +31,28 @@ extension CoordinatorStore {
             finding.severity.rawValue, finding.title, finding.explanation,
             FlagRow.encodeAgencies(finding.agencies), FlagRow.encodeList(finding.evidence), flagId,
         ])
+        try moveInTrend(
+            from: (before.since, before.raisedAt, nil, before.severity),
+            to: (before.since, before.raisedAt, nil, finding.severity.rawValue), in: db)
     }
 
     static func resolveFlag(_ flagId: String, at time: Date, resolution: String, evidence: [String], in db: Database) throws {
+        guard let before = try openFlagForTrend(flagId, in: db) else { return }
         try db.cachedStatement(
             sql: """
                 UPDATE flag SET resolvedAt = ?, resolution = ?, resolvedEvidence = ? WHERE flagId = ? AND resolvedAt IS NULL
                 """
         ).execute(arguments: [time.timeIntervalSince1970, resolution, FlagRow.encodeList(evidence), flagId])
+        try moveInTrend(
+            from: (before.since, before.raisedAt, nil, before.severity),
+            to: (before.since, before.raisedAt, time.timeIntervalSince1970, before.severity), in: db)
     }
 
-    /// Number of open flags per rule.
+    /// Number of open flags per rule (kept by the flag table's triggers, ``QueueOrder``).
     public func openFlagCounts() throws -> [String: Int] {
         try pool.read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT rule, count(*) AS n FROM flag WHERE resolvedAt IS NULL GROUP BY rule") {
+            for row in try Row.fetchAll(db, sql: "SELECT rule, count AS n FROM flag_open_count") {
                 counts[row["rule"]] = row["n"]
             }
             return counts

@@ -60,8 +60,115 @@ public struct QueueCount: Sendable, Equatable {
 
 /// The queue by person (issue 21): keyset paging over people, ordered by their most severe and
 /// then oldest open flag, without reading every flag into memory.
+///
+/// At a million people (issue 22) the unfiltered views read the order kept in `queue_person`
+/// (``QueueOrder``): a page is a range of its index, the people before it a count over a range,
+/// the counts a row of `queue_total`. Only the people with a flag back from being set aside are
+/// computed from their flags. A page filtered by rule reads the open flags of that rule in the
+/// queue's order (a person has at most one open flag per rule: ``FlagDiff`` raises a rule's flag
+/// only when none is open). Other filters group the open flags by person, from a covering index.
 extension CoordinatorStore {
-    private static let rankSQL = "max(CASE severity WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END)"
+    /// How the queue of a query is read.
+    enum QueuePlan: Equatable {
+        /// `queue_person`'s view, with the people whose set-aside flags came back by `today`
+        /// computed from their flags.
+        case kept(view: String, today: String)
+        /// The open flags of one rule, one per person, in the queue's order.
+        case byRule
+        /// The matching open flags grouped by person.
+        case grouped
+    }
+
+    static func plan(_ query: FlagQuery) -> QueuePlan {
+        if query.rule != nil { return .byRule }
+        if query.severity == nil, query.agency == nil, query.sinceAtOrBefore == nil, let kept = QueueOrder.maintainedView(query.view) {
+            return .kept(view: kept.name, today: kept.today)
+        }
+        return .grouped
+    }
+
+    /// `(tier, oldest, clientRef)` after (before, `backwards`) the cursor, for `columns`.
+    private static func keyset(_ cursor: PersonCursor, backwards: Bool, columns: String) -> (
+        sql: String, arguments: [any DatabaseValueConvertible]
+    ) {
+        ("(\(columns)) \(backwards ? "<" : ">") (?, ?, ?)", [2 - cursor.rank, cursor.oldest, cursor.clientRef])
+    }
+
+    private static func order(_ columns: [String], backwards: Bool) -> String {
+        " ORDER BY " + columns.map { backwards ? "\($0) DESC" : $0 }.joined(separator: ", ")
+    }
+
+    private static func cursors(_ rows: [Row]) -> [PersonCursor] {
+        rows.map { row in PersonCursor(rank: 2 - (row["personTier"] as Int), oldest: row["oldest"], clientRef: row["clientRef"]) }
+    }
+
+    /// Whether `a` comes before `b` in the queue.
+    static func precedes(_ a: PersonCursor, _ b: PersonCursor) -> Bool {
+        if a.rank != b.rank { return a.rank > b.rank }
+        if a.oldest != b.oldest { return a.oldest < b.oldest }
+        return a.clientRef < b.clientRef
+    }
+
+    /// The persons with matching flags grouped from the open flags. (`personTier`, not `tier`:
+    /// in HAVING a column of the table would win over an alias of the same name.)
+    private static func groupedKeys(
+        _ conditions: String, _ arguments: [any DatabaseValueConvertible], cursor: PersonCursor?, backwards: Bool, limit: Int?,
+        in db: Database
+    ) throws -> [PersonCursor] {
+        var sql = "SELECT clientRef, min(tier) AS personTier, min(since) AS oldest FROM flag WHERE \(conditions) GROUP BY clientRef"
+        var all = arguments
+        if let cursor {
+            let having = keyset(cursor, backwards: backwards, columns: "personTier, oldest, clientRef")
+            sql += " HAVING " + having.sql
+            all += having.arguments
+        }
+        sql += order(["personTier", "oldest", "clientRef"], backwards: backwards)
+        if let limit {
+            sql += " LIMIT ?"
+            all.append(limit)
+        }
+        return cursors(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(all)))
+    }
+
+    /// At most `limit` persons after (before, `backwards`) `cursor` in the queue of `query`, in
+    /// the direction read.
+    private static func queueKeys(
+        _ query: FlagQuery, cursor: PersonCursor?, backwards: Bool, limit: Int, in db: Database
+    ) throws -> [PersonCursor] {
+        let (conditions, arguments) = Self.conditions(query)
+        switch plan(query) {
+        case .grouped:
+            return try groupedKeys(conditions, arguments, cursor: cursor, backwards: backwards, limit: limit, in: db)
+        case .byRule:
+            var sql = "SELECT clientRef, tier AS personTier, since AS oldest FROM flag WHERE \(conditions)"
+            var all = arguments
+            if let cursor {
+                let after = keyset(cursor, backwards: backwards, columns: "tier, since, clientRef")
+                sql += " AND " + after.sql
+                all += after.arguments
+            }
+            sql += order(["tier", "since", "clientRef"], backwards: backwards) + " LIMIT ?"
+            all.append(limit)
+            return cursors(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(all)))
+        case .kept(let view, let today):
+            var sql =
+                "SELECT clientRef, tier AS personTier, oldest FROM queue_person WHERE view = ? AND clientRef NOT IN (\(QueueOrder.returnedFromAside))"
+            var all: [any DatabaseValueConvertible] = [view, today]
+            if let cursor {
+                let after = keyset(cursor, backwards: backwards, columns: "tier, oldest, clientRef")
+                sql += " AND " + after.sql
+                all += after.arguments
+            }
+            sql += order(["tier", "oldest", "clientRef"], backwards: backwards) + " LIMIT ?"
+            all.append(limit)
+            let kept = cursors(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(all)))
+            let returned = try groupedKeys(
+                conditions + " AND clientRef IN (\(QueueOrder.returnedFromAside))", arguments + [today], cursor: cursor,
+                backwards: backwards, limit: limit, in: db)
+            if returned.isEmpty { return kept }
+            return Array((kept + returned).sorted { backwards ? precedes($1, $0) : precedes($0, $1) }.prefix(limit))
+        }
+    }
 
     /// A page of at most `limit` people whose open flags match `query` (its cursor and limit are
     /// not used): the first page, the page after `after`, or the page before `before`.
@@ -70,25 +177,8 @@ extension CoordinatorStore {
     ) throws -> PersonQueuePage {
         let (conditions, arguments) = Self.conditions(query)
         return try pool.read { db in
-            var sql = """
-                SELECT clientRef, \(Self.rankSQL) AS rank, min(since) AS oldest FROM flag
-                WHERE \(conditions) GROUP BY clientRef
-                """
-            var all = arguments
             let backwards = before != nil
-            if let cursor = before ?? after {
-                sql +=
-                    backwards
-                    ? " HAVING rank > ? OR (rank = ? AND (oldest < ? OR (oldest = ? AND clientRef < ?)))"
-                    : " HAVING rank < ? OR (rank = ? AND (oldest > ? OR (oldest = ? AND clientRef > ?)))"
-                all += [cursor.rank, cursor.rank, cursor.oldest, cursor.oldest, cursor.clientRef]
-            }
-            sql += backwards ? " ORDER BY rank ASC, oldest DESC, clientRef DESC" : " ORDER BY rank DESC, oldest ASC, clientRef ASC"
-            sql += " LIMIT ?"
-            all.append(limit + 1)
-            var keys = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(all)).map { row in
-                PersonCursor(rank: row["rank"], oldest: row["oldest"], clientRef: row["clientRef"])
-            }
+            var keys = try Self.queueKeys(query, cursor: before ?? after, backwards: backwards, limit: limit + 1, in: db)
             let more = keys.count > limit
             keys = Array(keys.prefix(limit))
             if backwards { keys.reverse() }
@@ -119,16 +209,35 @@ extension CoordinatorStore {
     public func personsBefore(_ query: FlagQuery, _ cursor: PersonCursor) throws -> Int {
         let (conditions, arguments) = Self.conditions(query)
         return try pool.read { db in
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM (SELECT clientRef, \(Self.rankSQL) AS rank, min(since) AS oldest FROM flag
-                    WHERE \(conditions) GROUP BY clientRef
-                    HAVING rank > ? OR (rank = ? AND (oldest < ? OR (oldest = ? AND clientRef < ?))))
-                    """,
-                arguments: StatementArguments(
-                    arguments + [cursor.rank, cursor.rank, cursor.oldest, cursor.oldest, cursor.clientRef]
-                        as [any DatabaseValueConvertible])) ?? 0
+            func grouped(_ conditions: String, _ arguments: [any DatabaseValueConvertible]) throws -> Int {
+                let before = Self.keyset(cursor, backwards: true, columns: "personTier, oldest, clientRef")
+                return try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM (SELECT clientRef, min(tier) AS personTier, min(since) AS oldest FROM flag
+                        WHERE \(conditions) GROUP BY clientRef HAVING \(before.sql))
+                        """, arguments: StatementArguments(arguments + before.arguments)) ?? 0
+            }
+            switch Self.plan(query) {
+            case .grouped:
+                return try grouped(conditions, arguments)
+            case .byRule:
+                let before = Self.keyset(cursor, backwards: true, columns: "tier, since, clientRef")
+                return try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM flag WHERE \(conditions) AND \(before.sql)",
+                    arguments: StatementArguments(arguments + before.arguments)) ?? 0
+            case .kept(let view, let today):
+                let before = Self.keyset(cursor, backwards: true, columns: "tier, oldest, clientRef")
+                let kept =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*) FROM queue_person
+                            WHERE view = ? AND clientRef NOT IN (\(QueueOrder.returnedFromAside)) AND \(before.sql)
+                            """, arguments: StatementArguments([view, today] + before.arguments)) ?? 0
+                return try kept
+                    + grouped(conditions + " AND clientRef IN (\(QueueOrder.returnedFromAside))", arguments + [today])
+            }
         }
     }
 
@@ -136,10 +245,38 @@ extension CoordinatorStore {
     public func queueCount(_ query: FlagQuery) throws -> QueueCount {
         let (conditions, arguments) = Self.conditions(query)
         return try pool.read { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT count(DISTINCT clientRef) AS persons, count(*) AS flags FROM flag WHERE \(conditions)",
-                arguments: StatementArguments(arguments))
-            return QueueCount(persons: row?["persons"] ?? 0, flags: row?["flags"] ?? 0)
+            func grouped(_ conditions: String, _ arguments: [any DatabaseValueConvertible]) throws -> QueueCount {
+                // Grouped rather than count(DISTINCT): the grouping reads the covering index by person.
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) AS persons, coalesce(sum(n), 0) AS flags
+                        FROM (SELECT clientRef, count(*) AS n FROM flag WHERE \(conditions) GROUP BY clientRef)
+                        """, arguments: StatementArguments(arguments))
+                return QueueCount(persons: row?["persons"] ?? 0, flags: row?["flags"] ?? 0)
+            }
+            switch Self.plan(query) {
+            case .grouped:
+                return try grouped(conditions, arguments)
+            case .byRule:
+                // One open flag per person and rule.
+                let flags =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM flag WHERE \(conditions)", arguments: StatementArguments(arguments))
+                    ?? 0
+                return QueueCount(persons: flags, flags: flags)
+            case .kept(let view, let today):
+                let total = try Row.fetchOne(db, sql: "SELECT persons, flags FROM queue_total WHERE view = ?", arguments: [view])
+                let kept = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) AS persons, coalesce(sum(flags), 0) AS flags FROM queue_person
+                        WHERE view = ? AND clientRef IN (\(QueueOrder.returnedFromAside))
+                        """, arguments: [view, today])
+                let returned = try grouped(conditions + " AND clientRef IN (\(QueueOrder.returnedFromAside))", arguments + [today])
+                return QueueCount(
+                    persons: (total?["persons"] ?? 0) - (kept?["persons"] ?? 0) + returned.persons,
+                    flags: (total?["flags"] ?? 0) - (kept?["flags"] ?? 0) + returned.flags)
+            }
         }
     }
 }

@@ -227,6 +227,14 @@ extension CoordinatorStore {
                     CREATE INDEX flag_history_person ON flag_history(clientRef, seq);
                     """)
         }
+        migrator.registerMigration("v11-queue-order") { db in
+            // The dashboard's queue, counts and overview at a million people (issue 22): what they
+            // computed from every open flag at each request is kept by the flag table's triggers
+            // (``QueueOrder``), in the transaction that changes the flags, and filled here once.
+            try db.execute(sql: QueueOrder.schema)
+            try db.execute(sql: QueueOrder.fill)
+            try CoordinatorStore.fillTrend(in: db)
+        }
         return migrator
     }
 }

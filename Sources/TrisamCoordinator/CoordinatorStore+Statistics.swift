@@ -10,7 +10,7 @@ extension CoordinatorStore {
             StoreStatistics(
                 persons: try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0,
                 eventsSeen: Int(try Self.timelineSequence(in: db)),
-                openFlags: try Int.fetchOne(db, sql: "SELECT count(*) FROM flag WHERE resolvedAt IS NULL") ?? 0,
+                openFlags: try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM flag_open_count") ?? 0,
                 outbox: try Int.fetchOne(db, sql: "SELECT count(*) FROM flag_outbox") ?? 0)
         }
     }

@@ -29,13 +29,15 @@ extension CoordinatorStore {
     /// of flags ever raised and the number resolved.
     public func flagChangeMarker() throws -> (raised: Int, resolved: Int, open: Int) {
         try pool.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) AS raised, count(resolvedAt) AS resolved FROM flag
-                    """)
-            let raised: Int = row?["raised"] ?? 0
-            let resolved: Int = row?["resolved"] ?? 0
+            // Kept by the flag table's triggers (``QueueOrder``), not counted over every flag.
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT name, value FROM coordinator_counter WHERE name IN ('flagsRaised', 'flagsResolved')")
+            {
+                counts[row["name"]] = row["value"]
+            }
+            let raised = counts["flagsRaised"] ?? 0
+            let resolved = counts["flagsResolved"] ?? 0
             return (raised, resolved, raised - resolved)
         }
     }

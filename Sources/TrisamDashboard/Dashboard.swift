@@ -303,12 +303,13 @@ public struct Dashboard: Sendable {
         }.sorted { $0.open > $1.open }
         let byRule = BarChart(items: ruleRows.filter { $0.open > 0 }.map { ($0.title, $0.open, "#1f5fa8") })
         let days = FlagTrend.window(endingOn: today, count: 60)
-        let spans = try parts.store.flagSpans(openAtOrAfter: StockholmTime.startOfDay(days[0]))
+        // The store's counts by day, not every flag of the window (issue 22).
+        let trendCounts = try parts.store.flagTrend(from: days[0])
         let trend = LineChart(
             days: days,
             series: [
-                (Swedish.trendAll, "#1f5fa8", FlagTrend.daily(spans, days: days)),
-                (Swedish.trendHigh, "#b3261e", FlagTrend.daily(spans, days: days) { $0.severity == .high }),
+                (Swedish.trendAll, "#1f5fa8", FlagTrend.daily(trendCounts, days: days)),
+                (Swedish.trendHigh, "#b3261e", FlagTrend.daily(trendCounts, days: days, highOnly: true)),
             ])
         // From the sums the engine keeps with each batch, not from every person (issue 22).
         let sums = try parts.store.overviewSums()

@@ -104,11 +104,22 @@ struct QueriesBenchCommand: AsyncParsableCommand {
         }
         client.cookie = String(cookie)
         client.bearer = token
+        // The session's CSRF token, which the search form posts (here as its header).
+        let form = String(decoding: try await client.send("GET", "/sok").body, as: UTF8.self)
+        guard let field = form.range(of: #"name="csrf" value=""#),
+            let end = form[field.upperBound...].firstIndex(of: "\"")
+        else { throw ValidationError("the search page has no CSRF field") }
+        client.csrf = String(form[field.upperBound..<end])
 
         var random = SystemRandomNumberGenerator()
         let queries: [(String, @Sendable () -> (method: String, path: String, body: String?))] = [
             ("queue, first page (/)", { ("GET", "/", nil) }),
             ("queue, filtered (/?regel=\(sample.commonRule))", { ("GET", "/?regel=\(sample.commonRule)", nil) }),
+            ("queue, filtered by the largest rule (/?regel=\(sample.largestRule))", { ("GET", "/?regel=\(sample.largestRule)", nil) }),
+            ("queue, filtered (/?allvarlighet=medium)", { ("GET", "/?allvarlighet=medium", nil) }),
+            ("queue, filtered (/?myndighet=kommun)", { ("GET", "/?myndighet=kommun", nil) }),
+            ("queue, filtered (/?minstDagar=30)", { ("GET", "/?minstDagar=30", nil) }),
+            ("queue, a page deep in the queue (/?efter=…, 90 %)", { ("GET", "/?efter=\(sample.deepQueueCursor)", nil) }),
             ("API flags, first page of 50", { ("GET", "/flags?limit=50", nil) }),
             ("API flags, a page deep in the queue", { ("GET", "/flags?limit=50&cursor=\(sample.deepCursor)", nil) }),
             ("API flag counts", { ("GET", "/flags/counts", nil) }),
@@ -116,6 +127,14 @@ struct QueriesBenchCommand: AsyncParsableCommand {
             ("SIP calendar (/sip-kalender)", { ("GET", "/sip-kalender", nil) }),
             ("person page (/personer/…)", { ("GET", "/personer/\(sample.people.randomElement()!)", nil) }),
             ("API person", { ("GET", "/persons/\(sample.people.randomElement()!)", nil) }),
+            (
+                "search by reference (POST /sok)",
+                { ("POST", "/sok", "referens=\(sample.people.randomElement()!.prefix(8))") }
+            ),
+            (
+                "API search (POST /persons/search)",
+                { ("POST", "/persons/search", #"{"reference":"\#(sample.people.randomElement()!.prefix(8))"}"#) }
+            ),
         ]
         _ = random.next()
         printLine("query | p50 | p99 | status")
@@ -125,7 +144,9 @@ struct QueriesBenchCommand: AsyncParsableCommand {
             for round in 0..<(samples + 3) {
                 let (method, path, body) = request()
                 let start = ContinuousClock.now
-                let reply = try await client.send(method, path, body: body)
+                let reply = try await client.send(
+                    method, path, body: body,
+                    contentType: path == "/sok" ? "application/x-www-form-urlencoded" : "application/json")
                 let elapsed = (ContinuousClock.now - start).seconds * 1000
                 statuses.insert(reply.status)
                 if round >= 3 { times.append(elapsed) }
@@ -181,15 +202,17 @@ struct QueriesBenchCommand: AsyncParsableCommand {
         printLine(String(format: "built %d people (%d events) in %.0f s", persons, offset, (ContinuousClock.now - started).seconds))
     }
 
-    /// What the queries need from the store: people to ask for, a rule with many flags, a cursor
-    /// 90 % into the queue.
+    /// What the queries need from the store: people to ask for, a rule with many flags and the
+    /// rule with the most, a cursor 90 % into the flags and one 90 % into the queue by person.
     struct StoreSample: Sendable {
         var persons: Int
         var openFlags: Int
         var fileBytes: Int
         var people: [String]
         var commonRule: String
+        var largestRule: String
         var deepCursor: Int64
+        var deepQueueCursor: String
     }
 
     static func sample(of path: String) throws -> StoreSample {
@@ -207,10 +230,25 @@ struct QueriesBenchCommand: AsyncParsableCommand {
                 try Int64.fetchOne(
                     db, sql: "SELECT seq FROM flag WHERE resolvedAt IS NULL ORDER BY seq LIMIT 1 OFFSET ?", arguments: [open * 9 / 10])
                 ?? 0
+            let largest =
+                try String.fetchOne(
+                    db, sql: "SELECT rule FROM flag WHERE resolvedAt IS NULL GROUP BY rule ORDER BY count(*) DESC LIMIT 1")
+                ?? "grey-zone"
+            // The queue's order as the dashboard shows it (flags not parked), 90 % in.
+            let queued = try Int.fetchOne(db, sql: "SELECT count(DISTINCT clientRef) FROM flag WHERE resolvedAt IS NULL") ?? 0
+            let deep = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT clientRef, max(CASE severity WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END) AS rank, min(since) AS oldest
+                    FROM flag WHERE resolvedAt IS NULL AND parked IS NULL GROUP BY clientRef
+                    ORDER BY rank DESC, oldest, clientRef LIMIT 1 OFFSET ?
+                    """, arguments: [queued * 9 / 10])
+            let deepQueue = deep.map { PersonCursor(rank: $0["rank"], oldest: $0["oldest"], clientRef: $0["clientRef"]).description } ?? ""
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
             return StoreSample(
-                persons: persons, openFlags: open, fileBytes: pages * size, people: people, commonRule: rule, deepCursor: cursor)
+                persons: persons, openFlags: open, fileBytes: pages * size, people: people, commonRule: rule, largestRule: largest,
+                deepCursor: cursor, deepQueueCursor: deepQueue)
         }
     }
 }
@@ -221,6 +259,7 @@ final class BenchHTTP: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
     let port: Int
     var cookie: String?
     var bearer: String?
+    var csrf: String?
     private lazy var session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
 
     init(port: Int) { self.port = port }
@@ -234,6 +273,7 @@ final class BenchHTTP: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
         // Both: the dashboard's pages read the cookie, the JSON API the bearer token.
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        if let csrf, method == "POST" { request.setValue(csrf, forHTTPHeaderField: "X-CSRF-Token") }
         if let body {
             request.httpBody = Data(body.utf8)
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")

@@ -8,7 +8,7 @@ public enum FlagTrend {
     /// Flags resolved within this long after being raised are left out: they were passing
     /// states while the coordinator caught up with a burst of events (for instance the events of
     /// one person arriving one after another), not people stuck between agencies.
-    public static let transient: TimeInterval = 3600
+    public static let transient: TimeInterval = CoordinatorStore.transientFlagSeconds
 
     /// For each day, the flags open at the end of that day (Stockholm time): the condition had
     /// begun (`since`) and the flag was not yet resolved. Transient flags are not counted.
@@ -21,6 +21,16 @@ public enum FlagTrend {
             return lasting.filter { span in
                 include(span) && span.since < end && (span.resolvedAt.map { $0 >= end } ?? true)
             }.count
+        }
+    }
+
+    /// The same from the store's counts by day (``CoordinatorStore/flagTrend(from:)``), which
+    /// leave transient flags out already; `highOnly` counts the flags of high severity.
+    public static func daily(_ counts: [FlagTrendCount], days: [LocalDate], highOnly: Bool = false) -> [Int] {
+        days.map { day in
+            counts.reduce(0) { sum, cell in
+                (!highOnly || cell.high) && cell.sinceDay <= day && (cell.endDay.map { $0 > day } ?? true) ? sum + cell.count : sum
+            }
         }
     }
 
