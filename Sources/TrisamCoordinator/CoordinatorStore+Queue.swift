@@ -132,6 +132,25 @@ extension CoordinatorStore {
 
     /// At most `limit` persons after (before, `backwards`) `cursor` in the queue of `query`, in
     /// the direction read.
+    /// At most `limit` rows of `select` (which ends in a WHERE clause) after (before,
+    /// `backwards`) `cursor` in the order of the three `order` columns: a range scan of the index
+    /// in that order.
+    private static func rangeKeys(
+        _ select: String, _ arguments: [any DatabaseValueConvertible], order columns: [String], cursor: PersonCursor?,
+        backwards: Bool, limit: Int, in db: Database
+    ) throws -> [PersonCursor] {
+        var sql = select
+        var all = arguments
+        if let cursor {
+            let after = keyset(cursor, backwards: backwards, columns: columns.joined(separator: ", "))
+            sql += " AND " + after.sql
+            all += after.arguments
+        }
+        sql += order(columns, backwards: backwards) + " LIMIT ?"
+        all.append(limit)
+        return cursors(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(all)))
+    }
+
     private static func queueKeys(
         _ query: FlagQuery, cursor: PersonCursor?, backwards: Bool, limit: Int, in db: Database
     ) throws -> [PersonCursor] {
@@ -140,28 +159,13 @@ extension CoordinatorStore {
         case .grouped:
             return try groupedKeys(conditions, arguments, cursor: cursor, backwards: backwards, limit: limit, in: db)
         case .byRule:
-            var sql = "SELECT clientRef, tier AS personTier, since AS oldest FROM flag WHERE \(conditions)"
-            var all = arguments
-            if let cursor {
-                let after = keyset(cursor, backwards: backwards, columns: "tier, since, clientRef")
-                sql += " AND " + after.sql
-                all += after.arguments
-            }
-            sql += order(["tier", "since", "clientRef"], backwards: backwards) + " LIMIT ?"
-            all.append(limit)
-            return cursors(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(all)))
+            return try rangeKeys(
+                "SELECT clientRef, tier AS personTier, since AS oldest FROM flag WHERE \(conditions)", arguments,
+                order: ["tier", "since", "clientRef"], cursor: cursor, backwards: backwards, limit: limit, in: db)
         case .kept(let view, let today):
-            var sql =
-                "SELECT clientRef, tier AS personTier, oldest FROM queue_person WHERE view = ? AND clientRef NOT IN (\(QueueOrder.returnedFromAside))"
-            var all: [any DatabaseValueConvertible] = [view, today]
-            if let cursor {
-                let after = keyset(cursor, backwards: backwards, columns: "tier, oldest, clientRef")
-                sql += " AND " + after.sql
-                all += after.arguments
-            }
-            sql += order(["tier", "oldest", "clientRef"], backwards: backwards) + " LIMIT ?"
-            all.append(limit)
-            let kept = cursors(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(all)))
+            let kept = try rangeKeys(
+                "SELECT clientRef, tier AS personTier, oldest FROM queue_person WHERE view = ? AND clientRef NOT IN (\(QueueOrder.returnedFromAside))",
+                [view, today], order: ["tier", "oldest", "clientRef"], cursor: cursor, backwards: backwards, limit: limit, in: db)
             let returned = try groupedKeys(
                 conditions + " AND clientRef IN (\(QueueOrder.returnedFromAside))", arguments + [today], cursor: cursor,
                 backwards: backwards, limit: limit, in: db)

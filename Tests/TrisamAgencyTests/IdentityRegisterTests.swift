@@ -214,19 +214,26 @@ struct IdentitySharingTests {
         #expect(try await kommun.outbox().allSatisfy { $0.topic != Topic.inbox(.af) })
     }
 
-    @Test("a receiver with another key cannot open it: the item arrives without identity, and the failure is audited")
-    func anotherKey() async throws {
-        let kommun = try IdentitySide(.kommun)
-        let otherKey = try AgencyKeyring(agency: .af, privateKeys: [AgencyPrivateKey.generate(for: .af)], publicKeys: [])
-        let af = try IdentitySide(.af, keyring: otherKey)
+    /// Sends a referral from `kommun` to `af` under a remiss consent and delivers it: the
+    /// referral arrives without the person. Returns AF's audit detail of the failed opening.
+    static func referralArrivesWithoutIdentity(_ kommun: IdentitySide, _ af: IdentitySide) async throws -> String? {
         let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
         _ = try await kommun.consent(ref, "remiss", ["kommun", "af"])
-        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
+        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(body.utf8))
         try await af.deliver(from: kommun)
         let summary = try await af.summary(ref)
         #expect(summary["identity"] is NSNull)
         #expect((summary["referralsReceived"] as? [[String: Any]])?.count == 1, "the referral itself arrived")
-        #expect(try await af.audit(ref).contains { $0["action"] as? String == "identity.unreadable" })
+        let unreadable = try await af.audit(ref).first { $0["action"] as? String == "identity.unreadable" }
+        #expect(unreadable != nil, "the failure is audited")
+        return unreadable?["detail"] as? String
+    }
+
+    @Test("a receiver with another key cannot open it: the item arrives without identity, and the failure is audited")
+    func anotherKey() async throws {
+        let otherKey = try AgencyKeyring(agency: .af, privateKeys: [AgencyPrivateKey.generate(for: .af)], publicKeys: [])
+        let detail = try await Self.referralArrivesWithoutIdentity(try IdentitySide(.kommun), try IdentitySide(.af, keyring: otherKey))
+        #expect(detail?.contains("which this service does not hold") == true, "\(detail ?? "")")
     }
 
     @Test("an identity the receiver cannot trace to the sender's key is not kept: the item arrives, the failure is audited")
@@ -235,17 +242,8 @@ struct IdentitySharingTests {
         let others = Agency.allCases.compactMap { AgencyKeyring.development(for: .af).sealingKey(for: $0) }
         let strayKommun = try AgencyKeyring(
             agency: .kommun, privateKeys: [AgencyPrivateKey.generate(for: .kommun)], publicKeys: others.filter { $0.id.agency != .kommun })
-        let kommun = try IdentitySide(.kommun, keyring: strayKommun)
-        let af = try IdentitySide(.af)
-        let ref = try await kommun.register(#"{"personnummer":"19121212-1212","name":"Tolvan Tolvansson"}"#)
-        _ = try await kommun.consent(ref, "remiss", ["kommun", "af"])
-        _ = try await kommun.service.sendReferral(kommun.staff, clientRef: ref, body: Data(Self.body.utf8))
-        try await af.deliver(from: kommun)
-        let summary = try await af.summary(ref)
-        #expect(summary["identity"] is NSNull)
-        #expect((summary["referralsReceived"] as? [[String: Any]])?.count == 1, "the referral itself arrived")
-        let unreadable = try await af.audit(ref).first { $0["action"] as? String == "identity.unreadable" }
-        #expect((unreadable?["detail"] as? String)?.contains("which this service does not know") == true, "\(unreadable ?? [:])")
+        let detail = try await Self.referralArrivesWithoutIdentity(try IdentitySide(.kommun, keyring: strayKommun), try IdentitySide(.af))
+        #expect(detail?.contains("which this service does not know") == true, "\(detail ?? "")")
     }
 
     @Test("handover, SIP invitation and plan action carry the identity to their receiver only")
