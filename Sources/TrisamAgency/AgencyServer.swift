@@ -134,7 +134,7 @@ public enum AgencyServer {
     /// ``IdentityRegister/prepareKey(_:key:previous:)``), audited and logged by count only.
     static func prepareRegisterKey(_ configuration: AgencyConfiguration, store: AgencyStore, logger: Logger) async throws {
         let (key, previous) = (configuration.registerKey, configuration.previousRegisterKey)
-        let system = Staff(agency: configuration.agency, name: "Trisam", role: "system")
+        let system = AgencyService.system(configuration.agency)
         let check = try await store.pool.write { db in
             let check = try IdentityRegister.prepareKey(db, key: key, previous: previous)
             if check.reencrypted > 0 {

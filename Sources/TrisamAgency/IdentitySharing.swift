@@ -9,7 +9,10 @@ import TrisamHTTP
 /// this agency into its register.
 extension AgencyService {
     /// Who writes the audit rows of what the service does on its own (arrivals, erasures).
-    var system: Staff { Staff(agency: agency, name: "Trisam", role: "system") }
+    var system: Staff { Self.system(agency) }
+
+    /// The audit rows' author for what `agency`'s service does on its own.
+    static func system(_ agency: Agency) -> Staff { Staff(agency: agency, name: "Trisam", role: "system") }
 
     /// The person's identity sealed to `receiver` for the event `eventId` of `type`, or nil when
     /// the register holds none (or the receiver is this agency). `consent` is what covers the

@@ -92,18 +92,22 @@ extension CoordinatorStore {
 
     /// Fills `flag_trend` from every flag stored (migration `v11-queue-order`).
     static func fillTrend(in db: Database) throws {
-        var cells: [String: Int] = [:]
+        struct Cell: Hashable {
+            var sinceDay: String
+            var endDay: String
+            var high: Bool
+        }
+        var cells: [Cell: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT since, raisedAt, resolvedAt, severity FROM flag")
         while let row = try rows.next() {
             guard
                 let cell = trendCell(
                     since: row["since"], raisedAt: row["raisedAt"], resolvedAt: row["resolvedAt"], severity: row["severity"])
             else { continue }
-            cells["\(cell.endDay) \(cell.sinceDay) \(cell.high ? 1 : 0)", default: 0] += 1
+            cells[Cell(sinceDay: cell.sinceDay, endDay: cell.endDay, high: cell.high), default: 0] += 1
         }
-        for (key, count) in cells {
-            let parts = key.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            try addToTrend(sinceDay: parts[1], endDay: parts[0], high: parts[2] == "1", change: count, in: db)
+        for (cell, count) in cells {
+            try addToTrend(sinceDay: cell.sinceDay, endDay: cell.endDay, high: cell.high, change: count, in: db)
         }
     }
 
